@@ -1,0 +1,17 @@
+// `gb demo` (npm start): benchmarks gb's built-in target in-process, so gb can be tried with no setup.
+
+import { startTargetServer } from '../server/target.js';
+import { benchCommand } from './bench-command.js';
+import type { CliIo } from './io.js';
+
+export async function demoCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const server = await startTargetServer();
+  const args = argv.length > 0 ? argv : ['-k', '-n', '20000', '-c', '50'];
+  const url = `${server.url}/10k.dat`;
+  io.err.write(`gb demo: built-in target on ${server.url}; running gb ${args.join(' ')} ${url}\n\n`);
+  try {
+    return await benchCommand([...args, url], io);
+  } finally {
+    await server.close();
+  }
+}

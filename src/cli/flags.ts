@@ -1,0 +1,271 @@
+// gb's command-line grammar: ab's flags with ab's meanings plus long options, turned from argv into a CliCommand.
+
+/*
+ * Why a small hand-written tokenizer instead of util.parseArgs: in strict mode parseArgs stops at
+ * the first problem with Node's own wording (we want "unknown option '-x'" and every problem at once),
+ * refuses a value that starts with '-' (so "-n -5" could not reach validation and be reported as a bad
+ * count, as getopt/ab would), has no option with an optional value (--json [FILE]), and would still
+ * need argv rewritten for Go-style "-n=100". Wrapping it would cost more code than the ~80 lines below.
+ */
+
+import type { Config } from '../config/config.js';
+import { validate } from '../config/validate.js';
+import type { RawOptions } from '../config/validate.js';
+import { err, ok } from '../result.js';
+import type { Result } from '../result.js';
+
+export interface CliOptions {
+  readonly config: Config;
+  readonly quiet: boolean;
+  readonly noPercentiles: boolean; // -d
+  readonly noSd: boolean; // -S
+  readonly csvFile: string | null; // -e
+  readonly gnuplotFile: string | null; // -g
+  readonly htmlTables: boolean; // -w
+  readonly jsonFile: string | null; // --json: "-" for stdout
+  readonly htmlFile: string | null; // --html
+  readonly uncorrected: boolean;
+  readonly profileDir: string | null;
+}
+
+export type CliCommand =
+  | { readonly kind: 'run'; readonly options: CliOptions }
+  | { readonly kind: 'help' }
+  | { readonly kind: 'version' };
+
+type OptionId =
+  | 'requests' | 'concurrency' | 'timeLimit' | 'timeout' | 'keepAlive' | 'postFile' | 'putFile' | 'contentType'
+  | 'header' | 'cookie' | 'auth' | 'head' | 'method' | 'variableLength' | 'continueOnError' | 'quiet' | 'verbosity'
+  | 'help' | 'version' | 'gzip' | 'workers' | 'noPercentiles' | 'noSd' | 'bind' | 'csv' | 'gnuplot' | 'htmlTables'
+  | 'json' | 'html' | 'rate' | 'warmup' | 'pipeline' | 'verify' | 'uncorrected' | 'profile';
+
+/** switch: no value; value: one value, the last one given wins (as with getopt); list: repeatable; optional: --json [FILE]. */
+type Arity = 'switch' | 'value' | 'list' | 'optional';
+
+export interface OptionSpec {
+  readonly id: OptionId;
+  readonly short?: string;
+  readonly long?: string;
+  readonly arity: Arity;
+  /** Placeholder for the value in the usage text. */
+  readonly valueName?: string;
+  readonly help: string;
+}
+
+/** Every option, in the order the usage text lists them. */
+export const OPTIONS: readonly OptionSpec[] = [
+  { id: 'requests', short: 'n', long: 'requests', arity: 'value', valueName: 'N', help: 'Number of requests to perform (default 1; no limit when only -t is given)' },
+  { id: 'concurrency', short: 'c', long: 'concurrency', arity: 'value', valueName: 'N', help: 'Number of multiple requests to make at a time (default 1, at most 20000)' },
+  { id: 'timeLimit', short: 't', long: 'timelimit', arity: 'value', valueName: 'SECONDS', help: 'Seconds to max. spend on benchmarking (units allowed, as --duration; no default limit)' },
+  { id: 'timeLimit', long: 'duration', arity: 'value', valueName: 'D', help: 'Same as -t with a unit: 30s, 500ms, 2m, 1h (plain number = seconds)' },
+  { id: 'timeout', short: 's', long: 'timeout', arity: 'value', valueName: 'SECONDS', help: 'Seconds to max. wait for each response (default 30)' },
+  { id: 'keepAlive', short: 'k', long: 'keepalive', arity: 'switch', help: 'Use HTTP KeepAlive feature' },
+  { id: 'postFile', short: 'p', long: 'post-file', arity: 'value', valueName: 'FILE', help: 'File containing data to POST. Remember also to set -T' },
+  { id: 'putFile', short: 'u', long: 'put-file', arity: 'value', valueName: 'FILE', help: 'File containing data to PUT. Remember also to set -T' },
+  { id: 'contentType', short: 'T', long: 'content-type', arity: 'value', valueName: 'TYPE', help: "Content-type header for POST/PUT data (default 'text/plain')" },
+  { id: 'header', short: 'H', long: 'header', arity: 'list', valueName: "'Name: value'", help: "Add an arbitrary header line, e.g. 'Accept-Encoding: gzip' (repeatable)" },
+  { id: 'cookie', short: 'C', long: 'cookie', arity: 'list', valueName: "'name=value'", help: 'Add cookie, eg. \'Apache=1234\' (repeatable)' },
+  { id: 'auth', short: 'A', long: 'auth', arity: 'value', valueName: 'user:pass', help: 'Add Basic WWW Authentication (split at the first colon)' },
+  { id: 'head', short: 'i', long: 'head', arity: 'switch', help: 'Use HEAD instead of GET' },
+  { id: 'method', short: 'm', long: 'method', arity: 'value', valueName: 'METHOD', help: 'Method name (overrides the method of -p, -u and -i)' },
+  { id: 'variableLength', short: 'l', long: 'variable-length', arity: 'switch', help: 'Accept variable document length (use this for dynamic pages)' },
+  { id: 'continueOnError', short: 'r', long: 'continue-on-error', arity: 'switch', help: "Don't exit on socket receive errors" },
+  { id: 'quiet', short: 'q', long: 'quiet', arity: 'switch', help: 'Do not show progress when doing more than 150 requests' },
+  { id: 'verbosity', short: 'v', long: 'verbosity', arity: 'value', valueName: 'N', help: 'How much troubleshooting info to print (default 0)' },
+  { id: 'gzip', short: 'z', long: 'gzip', arity: 'switch', help: "Ask for gzip (Accept-Encoding: gzip); unlike ab's -z" },
+  { id: 'workers', short: 'G', long: 'workers', arity: 'value', valueName: 'N', help: 'Number of CPUs (worker threads) sharing the load (default 1, at most 256)' },
+  { id: 'bind', short: 'B', long: 'bind', arity: 'value', valueName: 'ADDRESS', help: 'Address to bind to when making outgoing connections' },
+  { id: 'noPercentiles', short: 'd', arity: 'switch', help: 'Do not show percentiles served table' },
+  { id: 'noSd', short: 'S', arity: 'switch', help: 'Do not show the sd and median columns (confidence estimators)' },
+  { id: 'csv', short: 'e', long: 'csv', arity: 'value', valueName: 'FILE', help: 'Output CSV file with percentages served' },
+  { id: 'gnuplot', short: 'g', long: 'gnuplot', arity: 'value', valueName: 'FILE', help: 'Output collected data to gnuplot format file' },
+  { id: 'htmlTables', short: 'w', long: 'html-tables', arity: 'switch', help: 'Print out results in HTML tables' },
+  { id: 'json', long: 'json', arity: 'optional', valueName: '[FILE]', help: "Write the report as JSON to FILE (no FILE, or '-': stdout)" },
+  { id: 'html', long: 'html', arity: 'value', valueName: 'FILE', help: 'Write a self-contained HTML report to FILE' },
+  { id: 'rate', long: 'rate', arity: 'value', valueName: 'R', help: 'Send R requests per second in total; latency counts from the intended start' },
+  { id: 'warmup', long: 'warmup', arity: 'value', valueName: 'D', help: 'Run for D first without measuring, e.g. 5s (default 0)' },
+  { id: 'pipeline', long: 'pipeline', arity: 'value', valueName: 'N', help: 'Requests in flight per connection (default 1, at most 1000; needs -k)' },
+  { id: 'verify', long: 'verify', arity: 'switch', help: 'Verify TLS certificates (default off, as in ab)' },
+  { id: 'uncorrected', long: 'uncorrected', arity: 'switch', help: 'With --rate, also print latency measured from the actual send' },
+  { id: 'profile', long: 'profile', arity: 'value', valueName: 'DIR', help: 'Write CPU profiles of the run to DIR' },
+  { id: 'help', short: 'h', long: 'help', arity: 'switch', help: 'Display usage information (this message)' },
+  { id: 'version', short: 'V', long: 'version', arity: 'switch', help: 'Print version number and exit' },
+];
+
+const BY_SHORT = new Map(OPTIONS.flatMap((spec) => (spec.short === undefined ? [] : [[spec.short, spec] as const])));
+const BY_LONG = new Map(OPTIONS.flatMap((spec) => (spec.long === undefined ? [] : [[spec.long, spec] as const])));
+
+interface Tokens {
+  readonly values: Map<OptionId, string[]>;
+  readonly switches: Map<OptionId, boolean>;
+  readonly positionals: string[];
+  readonly problems: string[];
+}
+
+/** An argument that is not an option: getopt treats a lone "-" as an operand too. */
+const isOperand = (arg: string): boolean => arg === '-' || !arg.startsWith('-');
+
+function tokenize(argv: readonly string[]): Tokens {
+  const tokens: Tokens = { values: new Map(), switches: new Map(), positionals: [], problems: [] };
+  // A bare "--json" may be followed by its FILE or by the URL; decided once all operands are known.
+  let jsonCandidate: { readonly positionalIndex: number; readonly text: string } | null = null;
+  let optionsEnded = false;
+
+  const store = (spec: OptionSpec, value: string): void => {
+    const previous = spec.arity === 'list' ? (tokens.values.get(spec.id) ?? []) : [];
+    tokens.values.set(spec.id, [...previous, value]);
+  };
+  const storeSwitch = (spec: OptionSpec, typed: string, inline: string | undefined): void => {
+    // Go's flag package accepts "-k=true"/"-k=false"; gb's users come from there.
+    const on = inline === undefined || inline === 'true' || inline === '1' ? true : inline === 'false' || inline === '0' ? false : null;
+    if (on === null) tokens.problems.push(`option '${typed}' takes no value (got '${inline ?? ''}')`);
+    else tokens.switches.set(spec.id, on);
+  };
+
+  for (let index = 0; index < argv.length; index += 1) {
+    const arg = argv[index] ?? '';
+    const takeNext = (typed: string): string | undefined => {
+      if (index + 1 < argv.length) {
+        index += 1;
+        return argv[index];
+      }
+      tokens.problems.push(`option '${typed}' needs a value`);
+      return undefined;
+    };
+
+    if (optionsEnded || isOperand(arg)) {
+      tokens.positionals.push(arg);
+    } else if (arg === '--') {
+      optionsEnded = true;
+    } else if (arg.startsWith('--')) {
+      const equals = arg.indexOf('=');
+      const name = equals < 0 ? arg.slice(2) : arg.slice(2, equals);
+      const inline = equals < 0 ? undefined : arg.slice(equals + 1);
+      const typed = `--${name}`;
+      const spec = BY_LONG.get(name);
+      if (spec === undefined) {
+        tokens.problems.push(`unknown option '${typed}'`);
+      } else if (spec.arity === 'switch') {
+        storeSwitch(spec, typed, inline);
+      } else if (spec.arity === 'optional') {
+        store(spec, inline ?? '-');
+        const next = argv[index + 1];
+        jsonCandidate = inline === undefined && next !== undefined && isOperand(next) ? { positionalIndex: tokens.positionals.length, text: next } : null;
+      } else {
+        const value = inline ?? takeNext(typed);
+        if (value !== undefined) store(spec, value);
+      }
+    } else {
+      // A group of short options: switches may be bundled ("-kq"); the first option that takes a value
+      // takes the rest of the group ("-n100", Go-style "-n=100") or else the next argument.
+      for (let at = 1; at < arg.length; at += 1) {
+        const letter = arg.charAt(at);
+        const typed = `-${letter}`;
+        const spec = BY_SHORT.get(letter);
+        if (spec === undefined) {
+          tokens.problems.push(`unknown option '${typed}'`);
+          break;
+        }
+        const rest = arg.slice(at + 1);
+        if (spec.arity === 'switch') {
+          if (!rest.startsWith('=')) {
+            storeSwitch(spec, typed, undefined);
+            continue;
+          }
+          storeSwitch(spec, typed, rest.slice(1));
+          break;
+        }
+        const inline = rest.startsWith('=') ? rest.slice(1) : rest;
+        const value = inline !== '' ? inline : rest === '=' ? '' : takeNext(typed);
+        if (value !== undefined) store(spec, value);
+        break;
+      }
+    }
+  }
+
+  if (jsonCandidate !== null) claimJsonFile(tokens, jsonCandidate);
+  return tokens;
+}
+
+/**
+ * "--json out.json URL" and "--json URL" must both work: the operand after a bare --json is its FILE
+ * when it is "-" or ends in .json, or when taking it leaves exactly the one URL.
+ */
+function claimJsonFile(tokens: Tokens, candidate: { readonly positionalIndex: number; readonly text: string }): void {
+  const { positionalIndex, text } = candidate;
+  if (tokens.positionals[positionalIndex] !== text) return;
+  if (text === '-' || /\.json$/i.test(text) || tokens.positionals.length > 1) {
+    tokens.positionals.splice(positionalIndex, 1);
+    tokens.values.set('json', [text]);
+  }
+}
+
+export function parseCommandLine(argv: readonly string[]): Result<CliCommand, readonly string[]> {
+  const tokens = tokenize(argv);
+  const on = (id: OptionId): boolean => tokens.switches.get(id) === true;
+  // Help and version win over every other problem, as in ab: "gb -h" needs no URL.
+  if (on('help')) return ok({ kind: 'help' });
+  if (on('version')) return ok({ kind: 'version' });
+  // A tokenizing error would make the remaining checks guess (was "-x 5" a value?), so report it alone.
+  if (tokens.problems.length > 0) return err(tokens.problems);
+
+  const last = (id: OptionId): string | undefined => tokens.values.get(id)?.at(-1);
+  const raw: RawOptions = {
+    urls: tokens.positionals,
+    requests: last('requests'),
+    concurrency: last('concurrency'),
+    timeLimit: last('timeLimit'),
+    timeout: last('timeout'),
+    keepAlive: on('keepAlive'),
+    postFile: last('postFile'),
+    putFile: last('putFile'),
+    contentType: last('contentType'),
+    headers: tokens.values.get('header') ?? [],
+    cookies: tokens.values.get('cookie') ?? [],
+    auth: last('auth'),
+    head: on('head'),
+    method: last('method'),
+    variableLength: on('variableLength'),
+    continueOnError: on('continueOnError'),
+    verbosity: last('verbosity'),
+    gzip: on('gzip'),
+    workers: last('workers'),
+    bind: last('bind'),
+    rate: last('rate'),
+    warmup: last('warmup'),
+    pipeline: last('pipeline'),
+    verifyTls: on('verify'),
+  };
+
+  const problems: string[] = [];
+  const fileName = (id: OptionId, typed: string): string | null => {
+    const value = last(id);
+    if (value === '') problems.push(`option '${typed}' needs a file name, got an empty one`);
+    return value === undefined || value === '' ? null : value;
+  };
+  const csvFile = fileName('csv', '-e');
+  const gnuplotFile = fileName('gnuplot', '-g');
+  const jsonFile = fileName('json', '--json');
+  const htmlFile = fileName('html', '--html');
+  const profileDir = fileName('profile', '--profile');
+
+  const validated = validate(raw);
+  if (!validated.ok) problems.push(...validated.error);
+  if (!validated.ok || problems.length > 0) return err(problems);
+  return ok({
+    kind: 'run',
+    options: {
+      config: validated.value,
+      quiet: on('quiet'),
+      noPercentiles: on('noPercentiles'),
+      noSd: on('noSd'),
+      csvFile,
+      gnuplotFile,
+      htmlTables: on('htmlTables'),
+      jsonFile,
+      htmlFile,
+      uncorrected: on('uncorrected'),
+      profileDir,
+    },
+  });
+}

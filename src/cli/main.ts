@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+// The only module that touches the process: argv, standard streams, signals and the exit code.
+
+import { runCli } from './commands.js';
+
+const controller = new AbortController();
+let interrupts = 0;
+const onSignal = (): void => {
+  interrupts += 1;
+  // The first Ctrl-C (or SIGTERM) stops the run and still prints its report; a second one leaves at once.
+  if (interrupts > 1) process.exit(130);
+  controller.abort();
+};
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+
+process.exitCode = await runCli(process.argv.slice(2), {
+  out: process.stdout,
+  err: process.stderr,
+  signal: controller.signal,
+  errIsTTY: process.stderr.isTTY === true,
+});
+process.off('SIGINT', onSignal);
+process.off('SIGTERM', onSignal);

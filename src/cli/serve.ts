@@ -1,0 +1,80 @@
+// The `gb serve` subcommand: runs the built-in target server in the foreground until its signal aborts.
+
+import { parseArgs } from 'node:util';
+import { startTargetServer, TARGET_ROUTES } from '../server/target.js';
+
+const DEFAULT_PORT = 8080;
+const DEFAULT_HOST = '127.0.0.1';
+const USAGE = `Usage: gb serve [--port N] [--host H]
+  --port N   TCP port to listen on (default ${DEFAULT_PORT}; 0 picks a free port)
+  --host H   address to bind (default ${DEFAULT_HOST}; other addresses expose the server beyond this machine)
+Routes: ${TARGET_ROUTES}
+`;
+
+/** One line, so a parser's multi-sentence message still fits the "gb: …" convention. */
+function oneLine(message: string): string {
+  return message.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+function parsePort(text: string): number | null {
+  if (!/^\d{1,5}$/.test(text)) return null;
+  const port = Number(text);
+  return port <= 65535 ? port : null;
+}
+
+function waitForAbort(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}
+
+export async function serveCommand(
+  args: string[],
+  out: NodeJS.WritableStream,
+  err: NodeJS.WritableStream,
+  signal: AbortSignal,
+): Promise<number> {
+  let values: { port?: string | undefined; host?: string | undefined; help?: boolean | undefined };
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    err.write(`gb: ${oneLine(error instanceof Error ? error.message : String(error))}\n`);
+    return 2;
+  }
+  if (values.help === true) {
+    out.write(USAGE);
+    return 0;
+  }
+  const port = values.port === undefined ? DEFAULT_PORT : parsePort(values.port);
+  if (port === null) {
+    err.write(`gb: invalid --port ${JSON.stringify(values.port)}: expected an integer from 0 to 65535\n`);
+    return 2;
+  }
+  const host = values.host ?? DEFAULT_HOST;
+  if (host === '') {
+    err.write('gb: invalid --host "": expected an address or host name\n');
+    return 2;
+  }
+
+  let server;
+  try {
+    server = await startTargetServer({ port, host });
+  } catch (error) {
+    err.write(`gb: cannot listen on ${host}:${port}: ${oneLine(error instanceof Error ? error.message : String(error))}\n`);
+    return 1;
+  }
+  out.write(`gb target listening on ${server.url} (routes: ${TARGET_ROUTES})\n`);
+  await waitForAbort(signal);
+  const served = server.stats().requests;
+  await server.close();
+  out.write(`gb target stopped after serving ${served} request${served === 1 ? '' : 's'}\n`);
+  return 0;
+}

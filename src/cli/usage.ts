@@ -1,0 +1,31 @@
+// The ab-style help text, generated from the option table so that it cannot drift from what the parser accepts.
+
+import { OPTIONS } from './flags.js';
+import type { OptionSpec } from './flags.js';
+
+const NAME_COLUMN_WIDTH = 34;
+
+function optionNames(spec: OptionSpec): string {
+  const value = spec.valueName === undefined ? '' : ` ${spec.valueName}`;
+  if (spec.short !== undefined && spec.long !== undefined) return `-${spec.short}, --${spec.long}${value}`;
+  if (spec.short !== undefined) return `-${spec.short}${value}`;
+  // Long-only options are indented past the "-x, " column so the long names line up.
+  return `    --${spec.long ?? ''}${value}`;
+}
+
+export function usageText(): string {
+  const lines = OPTIONS.map((spec) => {
+    const names = `    ${optionNames(spec)}`;
+    const gap = names.length < NAME_COLUMN_WIDTH ? ' '.repeat(NAME_COLUMN_WIDTH - names.length) : '\n' + ' '.repeat(NAME_COLUMN_WIDTH);
+    return `${names}${gap}${spec.help}`;
+  });
+  return [
+    'Usage: gb [options] [http[s]://]hostname[:port]/path',
+    'Options are:',
+    ...lines,
+    '',
+    'Values may be written -n 100, -n100, -n=100, --requests 100 or --requests=100;',
+    'switches may be grouped (-kq). A URL without a scheme gets http://.',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,69 @@
+// The one validated, immutable description of a run. Every unit is in the field's name.
+
+export interface Target {
+  /** The URL as the user typed it (after adding a missing scheme). */
+  readonly url: string;
+  readonly tls: boolean;
+  /** Host as given on the command line, brackets kept for IPv6: ab prints this as "Server Hostname". */
+  readonly host: string;
+  /** Host to connect to (IPv6 without brackets). */
+  readonly connectHost: string;
+  readonly port: number;
+  /** Path plus query, as sent on the request line. */
+  readonly path: string;
+  /** Value of the Host header: host, plus the port when it is not the scheme's default. */
+  readonly hostHeader: string;
+}
+
+export interface Header {
+  readonly name: string;
+  readonly value: string;
+}
+
+export type ScheduleConfig =
+  | { readonly kind: 'closed' }
+  | { readonly kind: 'rate'; readonly requestsPerSecond: number };
+
+export interface Config {
+  readonly target: Target;
+  readonly method: string;
+  /** Request body for -p/-u (null for none). */
+  readonly body: Uint8Array | null;
+  readonly contentType: string;
+  /** User headers from -H, in order; a name given here replaces gb's default of that name. */
+  readonly headers: readonly Header[];
+  /** Cookie pairs from -C, sent as one Cookie header joined by "; ". */
+  readonly cookies: readonly string[];
+  /** "user:password" from -A, sent as Basic authorization. */
+  readonly basicAuth: string | null;
+  readonly acceptGzip: boolean;
+  readonly keepAlive: boolean;
+
+  /** Total requests to send; null when only a time limit bounds the run. */
+  readonly requests: number | null;
+  readonly concurrency: number;
+  /** Time limit of the measured run (-t / --duration); null for none. */
+  readonly durationMs: number | null;
+  /** Run this long first, unmeasured. 0 for no warm-up. */
+  readonly warmupMs: number;
+  readonly schedule: ScheduleConfig;
+  /** Requests in flight per connection (1 = no pipelining). */
+  readonly pipeline: number;
+  /** Worker threads that share the load. */
+  readonly workers: number;
+
+  /** Per-request timeout (-s), ab's default 30 s. */
+  readonly timeoutMs: number;
+  /** Keep going after socket errors (-r); without it the first one stops the run, as in ab. */
+  readonly continueOnError: boolean;
+  /** Accept responses whose length differs from the first one (-l). */
+  readonly variableLength: boolean;
+  readonly verifyTls: boolean;
+  /** Local address to bind (-B), or null. */
+  readonly localAddress: string | null;
+  readonly verbosity: number;
+}
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_CONTENT_TYPE = 'text/plain';
+export const MAX_CONCURRENCY = 20_000;

@@ -1,0 +1,158 @@
+// The sink the engine writes every exchange into: phase histograms, counters by bucket, status codes.
+
+import { Histogram, type HistogramSnapshot } from './histogram.js';
+
+/** Indices into Recorder.counters: one Float64Array so workers merge and transfer it in one piece. */
+export const C = {
+  issued: 0,
+  complete: 1,
+  failConnect: 2,
+  failReceive: 3,
+  failLength: 4,
+  failExceptions: 5,
+  timeouts: 6,
+  cutOff: 7,
+  non2xx: 8,
+  keepAlive: 9,
+  bytesReceived: 10,
+  bytesBody: 11,
+  bytesSent: 12,
+} as const;
+const COUNTER_SLOTS = 13;
+const STATUS_SLOTS = 600;
+
+export type FailureKind = 'connect' | 'receive' | 'exceptions' | 'timeout';
+
+/** What only the first response (or first TLS handshake) tells: ab reports these once. */
+export interface FirstSeen {
+  serverSoftware: string | null;
+  documentLength: number | null;
+  tlsProtocol: string | null;
+  tlsServerName: string | null;
+}
+
+export interface RecorderSnapshot {
+  readonly counters: Float64Array;
+  readonly statusCounts: Float64Array;
+  readonly errors: Readonly<Record<string, number>>;
+  readonly connect: HistogramSnapshot;
+  readonly processing: HistogramSnapshot;
+  readonly waiting: HistogramSnapshot;
+  readonly total: HistogramSnapshot;
+  readonly successTotal: HistogramSnapshot;
+  readonly successWaiting: HistogramSnapshot;
+  readonly first: FirstSeen;
+}
+
+export class Recorder {
+  readonly counters = new Float64Array(COUNTER_SLOTS);
+  readonly statusCounts = new Float64Array(STATUS_SLOTS);
+  /** Error messages by text; only failures reach it, so a Map is fine here. */
+  readonly errors = new Map<string, number>();
+  // ab's Connection Times cover every complete response; the success pair leaves out
+  // non-2xx and wrong-length answers so fast failures cannot flatter the latency.
+  readonly connect: Histogram;
+  readonly processing: Histogram;
+  readonly waiting: Histogram;
+  readonly total: Histogram;
+  readonly successTotal: Histogram;
+  readonly successWaiting: Histogram;
+  readonly first: FirstSeen = { serverSoftware: null, documentLength: null, tlsProtocol: null, tlsServerName: null };
+
+  constructor() {
+    this.connect = new Histogram();
+    this.processing = new Histogram();
+    this.waiting = new Histogram();
+    this.total = new Histogram();
+    this.successTotal = new Histogram();
+    this.successWaiting = new Histogram();
+  }
+
+  /**
+   * One complete response. `truncated`: the server closed before the announced body ended; ab
+   * counts that as a Length failure of a complete response, and so do we.
+   */
+  recordResponse(
+    status: number,
+    connectUs: number,
+    waitUs: number,
+    totalUs: number,
+    bodyBytes: number,
+    keptAlive: boolean,
+    variableLength: boolean,
+    truncated: boolean,
+  ): void {
+    const c = this.counters;
+    c[C.complete]! += 1;
+    c[C.bytesBody]! += bodyBytes;
+    if (keptAlive) c[C.keepAlive]! += 1;
+    if (status >= 0 && status < STATUS_SLOTS) this.statusCounts[status]! += 1;
+    const ok2xx = status >= 200 && status < 300;
+    if (!ok2xx) c[C.non2xx]! += 1;
+    this.connect.record(connectUs);
+    this.processing.record(totalUs - connectUs);
+    this.waiting.record(waitUs);
+    this.total.record(totalUs);
+    // ab takes the document length from the first response and holds every later one to it.
+    const expected = this.first.documentLength;
+    let lengthFailure = truncated;
+    if (truncated) {
+      c[C.failLength]! += 1;
+    } else if (expected === null) {
+      this.first.documentLength = bodyBytes;
+    } else if (bodyBytes !== expected && !variableLength) {
+      c[C.failLength]! += 1;
+      lengthFailure = true;
+    }
+    if (!lengthFailure && status >= 200 && status < 400) {
+      this.successTotal.record(totalUs);
+      this.successWaiting.record(waitUs);
+    }
+  }
+
+  recordFailure(kind: FailureKind, message: string): void {
+    const c = this.counters;
+    if (kind === 'connect') c[C.failConnect]! += 1;
+    else if (kind === 'receive') c[C.failReceive]! += 1;
+    else if (kind === 'exceptions') c[C.failExceptions]! += 1;
+    else {
+      // A read that timed out is a receive failure in ab's classes; the count is also kept apart.
+      c[C.failReceive]! += 1;
+      c[C.timeouts]! += 1;
+    }
+    this.errors.set(message, (this.errors.get(message) ?? 0) + 1);
+  }
+
+  snapshot(): RecorderSnapshot {
+    return {
+      counters: this.counters.slice(),
+      statusCounts: this.statusCounts.slice(),
+      errors: Object.fromEntries(this.errors),
+      connect: this.connect.toSnapshot(),
+      processing: this.processing.toSnapshot(),
+      waiting: this.waiting.toSnapshot(),
+      total: this.total.toSnapshot(),
+      successTotal: this.successTotal.toSnapshot(),
+      successWaiting: this.successWaiting.toSnapshot(),
+      first: { ...this.first },
+    };
+  }
+
+  /** Adds another recorder's snapshot (a worker's) into this one: exact, by addition. */
+  merge(s: RecorderSnapshot): void {
+    for (let i = 0; i < COUNTER_SLOTS; i++) this.counters[i]! += s.counters[i]!;
+    for (let i = 0; i < STATUS_SLOTS; i++) this.statusCounts[i]! += s.statusCounts[i]!;
+    for (const [k, v] of Object.entries(s.errors)) this.errors.set(k, (this.errors.get(k) ?? 0) + v);
+    this.connect.add(Histogram.fromSnapshot(s.connect));
+    this.processing.add(Histogram.fromSnapshot(s.processing));
+    this.waiting.add(Histogram.fromSnapshot(s.waiting));
+    this.total.add(Histogram.fromSnapshot(s.total));
+    this.successTotal.add(Histogram.fromSnapshot(s.successTotal));
+    this.successWaiting.add(Histogram.fromSnapshot(s.successWaiting));
+    const f = this.first;
+    f.serverSoftware ??= s.first.serverSoftware;
+    f.documentLength ??= s.first.documentLength;
+    f.tlsProtocol ??= s.first.tlsProtocol;
+    f.tlsServerName ??= s.first.tlsServerName;
+  }
+}

@@ -1,0 +1,101 @@
+// Freezes a run's recorder into the plain Summary that reporters read.
+
+import type { Config } from '../config/config.js';
+import type { Histogram } from './histogram.js';
+import { C, type Recorder } from './recorder.js';
+import { AB_PERCENTS, type PhaseStats, type StopReason, type Summary } from './summary.js';
+import { VERSION } from '../version.js';
+
+export interface RunFacts {
+  readonly recorder: Recorder;
+  readonly startedAtMs: number;
+  readonly elapsedMs: number;
+  readonly stopReason: StopReason;
+}
+
+/** ab's median: element n/2 (0-based) for an even count; for an odd count the mean of n/2 and n/2 + 1. */
+function abMedian(h: Histogram): number {
+  const n = h.count;
+  const k = Math.floor(n / 2);
+  if (n % 2 === 0) return h.valueAtRank(Math.min(n, k + 1));
+  return Math.floor((h.valueAtRank(k + 1) + h.valueAtRank(Math.min(n, k + 2))) / 2);
+}
+
+export function phaseStats(h: Histogram): PhaseStats | null {
+  const n = h.count;
+  if (n === 0) return null;
+  return {
+    count: n,
+    minUs: h.min,
+    // ab divides integer µs totals, so its mean is truncated before rounding to ms.
+    meanUs: Math.trunc(h.mean()),
+    sdUs: h.stdDev(),
+    medianUs: abMedian(h),
+    maxUs: h.max,
+    abPercentilesUs: AB_PERCENTS.map((p) => h.valueAtRank(Math.min(n, Math.floor((n * p) / 100) + 1))),
+    p50Us: h.valueAtPercentile(50),
+    p90Us: h.valueAtPercentile(90),
+    p99Us: h.valueAtPercentile(99),
+    p999Us: h.valueAtPercentile(99.9),
+    p9999Us: h.valueAtPercentile(99.99),
+    histogram: h.encode(),
+  };
+}
+
+export function summarize(config: Config, facts: RunFacts): Summary {
+  const r = facts.recorder;
+  const c = r.counters;
+  const count = (i: number): number => c[i] ?? 0;
+  const statusCodes: Record<string, number> = {};
+  r.statusCounts.forEach((n, code) => {
+    if (n > 0) statusCodes[String(code)] = n;
+  });
+  const failures = {
+    connect: count(C.failConnect),
+    receive: count(C.failReceive),
+    length: count(C.failLength),
+    exceptions: count(C.failExceptions),
+  };
+  const { target } = config;
+  return {
+    schemaVersion: 1,
+    tool: { name: 'gb', version: VERSION },
+    target: { url: target.url, host: target.host, port: target.port, path: target.path, tls: target.tls },
+    settings: {
+      method: config.method,
+      concurrency: config.concurrency,
+      requests: config.requests,
+      durationMs: config.durationMs,
+      keepAlive: config.keepAlive,
+      variableLength: config.variableLength,
+      hasBody: config.body !== null,
+      pipeline: config.pipeline,
+      workers: config.workers,
+      requestsPerSecond: config.schedule.kind === 'rate' ? config.schedule.requestsPerSecond : null,
+    },
+    serverSoftware: r.first.serverSoftware ?? '',
+    tlsProtocol: r.first.tlsProtocol,
+    tlsServerName: r.first.tlsServerName,
+    documentLength: r.first.documentLength,
+    elapsedSeconds: facts.elapsedMs / 1000,
+    startedAt: new Date(facts.startedAtMs).toISOString(),
+    issued: count(C.issued),
+    complete: count(C.complete),
+    failed: failures.connect + failures.receive + failures.length + failures.exceptions,
+    failures,
+    timeouts: count(C.timeouts),
+    cutOff: count(C.cutOff),
+    non2xx: count(C.non2xx),
+    keepAliveRequests: count(C.keepAlive),
+    statusCodes,
+    errors: Object.fromEntries(r.errors),
+    bytes: { received: count(C.bytesReceived), body: count(C.bytesBody), sent: count(C.bytesSent) },
+    connect: phaseStats(r.connect),
+    processing: phaseStats(r.processing),
+    waiting: phaseStats(r.waiting),
+    total: phaseStats(r.total),
+    successTotal: phaseStats(r.successTotal),
+    successWaiting: phaseStats(r.successWaiting),
+    stopReason: facts.stopReason,
+  };
+}

@@ -1,0 +1,107 @@
+// The plain, JSON-able result of a run: the only thing reporters see.
+
+/** Statistics of one timing phase, all in integer microseconds except the standard deviation. */
+export interface PhaseStats {
+  readonly count: number;
+  readonly minUs: number;
+  readonly meanUs: number;
+  /** Sample standard deviation (n − 1), as ab computes it. */
+  readonly sdUs: number;
+  /** ab's median: with an odd count the mean of elements n/2 and n/2+1 (0-based), else element n/2. */
+  readonly medianUs: number;
+  readonly maxUs: number;
+  /** ab's percentile table: element floor(n·p/100) of the sorted samples, for p in AB_PERCENTS. */
+  readonly abPercentilesUs: readonly number[];
+  /** p50, p90, p99, p99.9, p99.99 (HdrHistogram convention). */
+  readonly p50Us: number;
+  readonly p90Us: number;
+  readonly p99Us: number;
+  readonly p999Us: number;
+  readonly p9999Us: number;
+  /** The phase's histogram in HdrHistogram's compressed base64 form (V2 encoding). */
+  readonly histogram: string;
+}
+
+export const AB_PERCENTS = [50, 66, 75, 80, 90, 95, 98, 99] as const;
+
+export interface FailureCounts {
+  readonly connect: number;
+  readonly receive: number;
+  readonly length: number;
+  readonly exceptions: number;
+}
+
+export interface Summary {
+  readonly schemaVersion: 1;
+  readonly tool: { readonly name: 'gb'; readonly version: string };
+  readonly target: {
+    readonly url: string;
+    readonly host: string;
+    readonly port: number;
+    readonly path: string;
+    readonly tls: boolean;
+  };
+  readonly settings: {
+    readonly method: string;
+    readonly concurrency: number;
+    readonly requests: number | null;
+    readonly durationMs: number | null;
+    readonly keepAlive: boolean;
+    readonly variableLength: boolean;
+    /** True when a request body is sent (-p/-u): ab then prints "Total body sent" and the sent rates. */
+    readonly hasBody: boolean;
+    readonly pipeline: number;
+    readonly workers: number;
+    readonly requestsPerSecond: number | null;
+  };
+  /** Server header of the first response, cut as ab cuts it; "" when absent. */
+  readonly serverSoftware: string;
+  /** e.g. "TLSv1.3,TLS_AES_256_GCM_SHA384,256,256" for https, else null. */
+  readonly tlsProtocol: string | null;
+  readonly tlsServerName: string | null;
+  /** Body length of the first response, null when no response arrived. */
+  readonly documentLength: number | null;
+
+  /** From the first connect to the last response (or to the stop signal), in seconds. */
+  readonly elapsedSeconds: number;
+  readonly startedAt: string;
+
+  /** Requests the run started. Each ends in exactly one bucket: issued = complete + failures.connect + failures.receive + failures.exceptions + cutOff (Length failures are complete responses, as in ab). */
+  readonly issued: number;
+  /** Responses read to the end (includes Length failures and non-2xx, as in ab). */
+  readonly complete: number;
+  readonly failed: number;
+  readonly failures: FailureCounts;
+  /** Requests that timed out (-s); already counted under failures.receive, as ab counts them. */
+  readonly timeouts: number;
+  /** Requests in flight when the run was stopped (time limit, Ctrl-C, first error). */
+  readonly cutOff: number;
+  readonly non2xx: number;
+  readonly keepAliveRequests: number;
+  /** Count of responses per status code, e.g. { "200": 950, "404": 50 }. */
+  readonly statusCodes: Readonly<Record<string, number>>;
+  /** Distinct error messages with their counts (e.g. "ECONNREFUSED": 3). */
+  readonly errors: Readonly<Record<string, number>>;
+
+  readonly bytes: {
+    /** Everything read: status lines, headers and bodies (ab's Total transferred). */
+    readonly received: number;
+    /** Body bytes read (ab's HTML transferred). */
+    readonly body: number;
+    /** Request bytes written (ab's Total body sent, which counts whole requests). */
+    readonly sent: number;
+  };
+
+  /** ab's Connection Times, over every complete response. Null when none completed. */
+  readonly connect: PhaseStats | null;
+  readonly processing: PhaseStats | null;
+  readonly waiting: PhaseStats | null;
+  readonly total: PhaseStats | null;
+  /** Total and Waiting over successful (2xx/3xx, right length) responses only. */
+  readonly successTotal: PhaseStats | null;
+  readonly successWaiting: PhaseStats | null;
+  /** Why the run stopped. */
+  readonly stopReason: StopReason;
+}
+
+export type StopReason = 'requests' | 'duration' | 'interrupted' | 'error';

@@ -1,0 +1,309 @@
+// One client socket: connects, writes the prebuilt request, feeds the parser, times each exchange.
+
+import net from 'node:net';
+import tls from 'node:tls';
+import { performance } from 'node:perf_hooks';
+import { NEED_MORE, PARSE_ERROR, ResponseParser } from './response-parser.js';
+import { C, type FailureKind, type Recorder } from '../metrics/recorder.js';
+
+/** Where and how to connect; resolved once per run so no request pays for a DNS lookup. */
+export interface Endpoint {
+  readonly address: string;
+  readonly port: number;
+  readonly tls: boolean;
+  /** SNI name, or null for an IP literal (TLS forbids IPs there). */
+  readonly servername: string | null;
+  readonly verifyTls: boolean;
+  readonly localAddress: string | null;
+}
+
+/** The engine side of a connection. Calls carry no closures or objects: the hot path stays allocation-free. */
+export interface ConnectionOwner {
+  readonly recorder: Recorder;
+  /** One response completed on `conn`; the owner may call conn.send() from here. */
+  onResponse(conn: Connection): void;
+  /** `count` requests on `conn` failed with `kind`; the connection is closed. */
+  onFailure(conn: Connection, kind: FailureKind, count: number, message: string): void;
+}
+
+export interface ExchangeSettings {
+  readonly request: Buffer;
+  /** Requests in flight per connection. */
+  readonly pipeline: number;
+  readonly isHead: boolean;
+  readonly keepAlive: boolean;
+  readonly variableLength: boolean;
+}
+
+function ignore(): void {}
+
+// A socket the server is about to close (Connection: close) is left to close itself, so the
+// TIME_WAIT state lands on the server as with ab; these are destroyed when a run ends.
+const draining = new Set<net.Socket>();
+function forgetDrained(this: net.Socket): void {
+  draining.delete(this);
+}
+
+/** Ends sockets still waiting for the server's close. Called when a run ends. */
+export function destroyDrainingSockets(): void {
+  for (const s of draining) s.destroy();
+  draining.clear();
+}
+
+export class Connection {
+  readonly #endpoint: Endpoint;
+  readonly #owner: ConnectionOwner;
+  readonly #settings: ExchangeSettings;
+  /** bursts[k] is k back-to-back requests: a pipelined burst is one write with no allocation. */
+  readonly #bursts: Buffer[];
+  readonly #parser = new ResponseParser();
+  #socket: net.Socket | null = null;
+  #connected = false;
+  #connectStartMs = 0;
+  #lastActivityMs = 0;
+  #lastError: string | null = null;
+  // In-flight requests form a ring of `pipeline` slots; #head is the oldest.
+  readonly #startMs: Float64Array;
+  readonly #writtenMs: Float64Array;
+  readonly #firstByteMs: Float64Array;
+  readonly #connectUs: Float64Array;
+  #head = 0;
+  #inflight = 0;
+  #unwritten = 0;
+
+  constructor(endpoint: Endpoint, owner: ConnectionOwner, settings: ExchangeSettings) {
+    this.#endpoint = endpoint;
+    this.#owner = owner;
+    this.#settings = settings;
+    const slots = settings.pipeline;
+    this.#bursts = [Buffer.alloc(0)];
+    const all = Buffer.concat(Array.from({ length: slots }, () => settings.request));
+    for (let k = 1; k <= slots; k++) this.#bursts.push(all.subarray(0, k * settings.request.length));
+    this.#startMs = new Float64Array(slots);
+    this.#writtenMs = new Float64Array(slots);
+    this.#firstByteMs = new Float64Array(slots);
+    this.#connectUs = new Float64Array(slots);
+    this.#parser.reset(settings.isHead);
+    this.#parser.captureServer = owner.recorder.first.serverSoftware === null;
+  }
+
+  get inflight(): number {
+    return this.#inflight;
+  }
+
+  /** Free request slots on this connection. */
+  get capacity(): number {
+    return this.#settings.pipeline - this.#inflight;
+  }
+
+  /** Starts `count` requests (≤ capacity). startMs is when each counts as begun: now, or its intended time in rate mode. */
+  send(startMs: number, count: number): void {
+    const slots = this.#settings.pipeline;
+    for (let j = 0; j < count; j++) {
+      const i = (this.#head + this.#inflight + j) % slots;
+      this.#startMs[i] = startMs;
+      this.#connectUs[i] = 0;
+    }
+    this.#inflight += count;
+    this.#unwritten += count;
+    if (this.#socket === null) this.#open();
+    else if (this.#connected) this.#flush();
+  }
+
+  /** Fails in-flight requests whose socket has been silent longer than timeoutMs (ab's -s). */
+  checkTimeout(nowMs: number, timeoutMs: number): void {
+    if (this.#inflight > 0 && nowMs - this.#lastActivityMs > timeoutMs) {
+      this.#fail('timeout', `timeout: no answer within ${timeoutMs / 1000} s`);
+    }
+  }
+
+  /** Ends the connection; returns how many requests were cut off in flight. */
+  close(): number {
+    const cut = this.#inflight;
+    this.#inflight = 0;
+    this.#unwritten = 0;
+    this.#discardSocket();
+    return cut;
+  }
+
+  #open(): void {
+    const ep = this.#endpoint;
+    const now = performance.now();
+    this.#connectStartMs = now;
+    this.#lastActivityMs = now;
+    this.#lastError = null;
+    this.#connected = false;
+    this.#parser.reset(this.#settings.isHead);
+    const local = ep.localAddress === null ? {} : { localAddress: ep.localAddress };
+    const s = ep.tls
+      ? tls.connect({
+          host: ep.address,
+          port: ep.port,
+          rejectUnauthorized: ep.verifyTls,
+          ...(ep.servername === null ? {} : { servername: ep.servername }),
+          ...local,
+        })
+      : net.connect({ host: ep.address, port: ep.port, noDelay: true, ...local });
+    this.#socket = s;
+    s.on(ep.tls ? 'secureConnect' : 'connect', this.#onConnect);
+    s.on('data', this.#onData);
+    s.on('error', this.#onError);
+    s.on('close', this.#onClose);
+  }
+
+  #onConnect = (): void => {
+    const s = this.#socket;
+    if (s === null) return;
+    const now = performance.now();
+    this.#connected = true;
+    this.#lastActivityMs = now;
+    if (this.#endpoint.tls) {
+      s.setNoDelay(true);
+      this.#noteTls(s as tls.TLSSocket);
+    }
+    // The connect time belongs to the first request that waited for this socket (ab's Connect).
+    if (this.#inflight > 0) this.#connectUs[this.#head] = Math.round((now - this.#connectStartMs) * 1000);
+    this.#flush();
+  };
+
+  #flush(): void {
+    const count = this.#unwritten;
+    if (count === 0 || this.#socket === null) return;
+    const now = performance.now();
+    const slots = this.#settings.pipeline;
+    for (let j = this.#inflight - count; j < this.#inflight; j++) this.#writtenMs[(this.#head + j) % slots] = now;
+    this.#unwritten = 0;
+    this.#lastActivityMs = now;
+    const burst = this.#bursts[count]!; // count ≤ pipeline by the send() contract
+    this.#owner.recorder.counters[C.bytesSent]! += burst.length;
+    this.#socket.write(burst);
+  }
+
+  #onData = (chunk: Buffer): void => {
+    const now = performance.now();
+    this.#lastActivityMs = now;
+    this.#owner.recorder.counters[C.bytesReceived]! += chunk.length;
+    const socket = this.#socket;
+    const parser = this.#parser;
+    const end = chunk.length;
+    let pos = 0;
+    while (pos < end) {
+      if (this.#inflight === 0) {
+        // Bytes nobody asked for: the stream is out of step, so it cannot be trusted further.
+        this.#discardSocket();
+        return;
+      }
+      if (!parser.started) this.#firstByteMs[this.#head] = now;
+      const r = parser.execute(chunk, pos, end);
+      if (r === NEED_MORE) return;
+      if (r === PARSE_ERROR) {
+        this.#fail('exceptions', `bad response: ${parser.error ?? 'unparsable'}`);
+        return;
+      }
+      pos = r;
+      this.#complete(now, false);
+      if (this.#socket !== socket) return; // closed (and perhaps reopened) by the completion
+    }
+  };
+
+  #complete(nowMs: number, truncated: boolean): void {
+    const i = this.#head;
+    const parser = this.#parser;
+    const settings = this.#settings;
+    const rec = this.#owner.recorder;
+    const keep = settings.keepAlive && parser.keepAlive && !truncated;
+    if (rec.first.serverSoftware === null) rec.first.serverSoftware = parser.serverHeader ?? '';
+    parser.captureServer = false;
+    const totalUs = Math.round((nowMs - this.#startMs[i]!) * 1000);
+    const waitUs = Math.round((this.#firstByteMs[i]! - this.#writtenMs[i]!) * 1000);
+    rec.recordResponse(
+      parser.statusCode,
+      this.#connectUs[i]!,
+      waitUs < 0 ? 0 : waitUs,
+      totalUs,
+      parser.bodyBytes,
+      keep,
+      settings.variableLength,
+      truncated,
+    );
+    const serverCloses = !parser.keepAlive;
+    parser.reset(settings.isHead);
+    this.#head = (i + 1) % settings.pipeline;
+    this.#inflight--;
+    if (!keep) {
+      if (serverCloses) this.#releaseSocket();
+      else this.#discardSocket(); // the server would keep it open: close it ourselves
+      // Pipelined requests behind a closing response will never be answered on this socket.
+      if (this.#inflight > 0) this.#fail('receive', 'server closed the connection with pipelined requests unanswered');
+    }
+    this.#owner.onResponse(this);
+  }
+
+  #onError = (e: NodeJS.ErrnoException): void => {
+    this.#lastError ??= e.code ?? e.message;
+  };
+
+  #onClose = (): void => {
+    const connected = this.#connected;
+    this.#socket = null;
+    this.#connected = false;
+    if (this.#inflight === 0) return;
+    const parser = this.#parser;
+    if (this.#lastError === null && parser.started) {
+      if (parser.finishOnClose()) {
+        this.#complete(performance.now(), false);
+      } else if (parser.headersComplete && parser.contentLength >= 0) {
+        // Headers arrived and then fewer body bytes than announced: ab's Length class.
+        this.#complete(performance.now(), true);
+      }
+      if (this.#inflight === 0) return;
+    }
+    const kind: FailureKind = connected ? 'receive' : 'connect';
+    const reason = this.#lastError ?? (connected ? 'connection closed before the response ended' : 'connection closed');
+    this.#fail(kind, reason);
+  };
+
+  #fail(kind: FailureKind, message: string): void {
+    const count = this.#inflight;
+    this.#inflight = 0;
+    this.#unwritten = 0;
+    this.#discardSocket();
+    for (let j = 0; j < count; j++) this.#owner.recorder.recordFailure(kind, message);
+    this.#owner.onFailure(this, kind, count, message);
+  }
+
+  #noteTls(s: tls.TLSSocket): void {
+    const first = this.#owner.recorder.first;
+    if (first.tlsProtocol !== null) return;
+    const cipher = s.getCipher();
+    const keyBits = s.getPeerCertificate().bits ?? 0;
+    const cipherBits = /256/.test(cipher.name) ? 256 : /128/.test(cipher.name) ? 128 : 0;
+    first.tlsProtocol = `${s.getProtocol() ?? 'unknown'},${cipher.standardName || cipher.name},${keyBits},${cipherBits}`;
+    first.tlsServerName = this.#endpoint.servername;
+  }
+
+  /** Response done and the server will close: let it, so TIME_WAIT lands on its side. */
+  #releaseSocket(): void {
+    const s = this.#socket;
+    if (s === null) return;
+    this.#socket = null;
+    this.#connected = false;
+    s.removeAllListeners();
+    s.on('error', ignore);
+    s.on('close', forgetDrained);
+    s.resume();
+    draining.add(s);
+    this.#parser.reset(this.#settings.isHead);
+  }
+
+  #discardSocket(): void {
+    const s = this.#socket;
+    if (s === null) return;
+    this.#socket = null;
+    this.#connected = false;
+    s.removeAllListeners();
+    s.on('error', ignore);
+    s.destroy();
+    this.#parser.reset(this.#settings.isHead);
+  }
+}

@@ -1,0 +1,43 @@
+// Serializes the run's one request — request line, headers, body — into bytes, once per run.
+
+import type { Config } from '../config/config.js';
+
+export const USER_AGENT_PREFIX = 'gb/';
+
+/**
+ * Builds the exact bytes every request of the run writes. HTTP/1.1 throughout; without -k each
+ * request says `Connection: close`, which is what ab's HTTP/1.0 requests mean.
+ * Defaults (Host, User-Agent, Accept) give way to a user header of the same name, as in ab.
+ */
+export function buildRequest(config: Config, version: string): Buffer {
+  const { target, headers } = config;
+  const userNames = new Set(headers.map((h) => h.name.toLowerCase()));
+  const lines: string[] = [`${config.method} ${target.path} HTTP/1.1`];
+  const addDefault = (name: string, value: string): void => {
+    if (!userNames.has(name.toLowerCase())) lines.push(`${name}: ${value}`);
+  };
+  addDefault('Host', target.hostHeader);
+  addDefault('User-Agent', `${USER_AGENT_PREFIX}${version}`);
+  addDefault('Accept', '*/*');
+  if (!config.keepAlive) addDefault('Connection', 'close');
+  if (config.acceptGzip) addDefault('Accept-Encoding', 'gzip');
+  if (config.cookies.length > 0) addDefault('Cookie', config.cookies.join('; '));
+  if (config.basicAuth !== null) {
+    addDefault('Authorization', `Basic ${Buffer.from(config.basicAuth, 'utf8').toString('base64')}`);
+  }
+  if (config.body !== null) {
+    addDefault('Content-Type', config.contentType);
+    addDefault('Content-Length', String(config.body.byteLength));
+  }
+  for (const h of headers) lines.push(`${h.name}: ${h.value}`);
+  const head = Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'utf8');
+  return config.body === null ? head : Buffer.concat([head, config.body]);
+}
+
+/** `copies` requests back to back, so a pipelined burst of k is one write of the first k·length bytes. */
+export function repeatRequest(request: Buffer, copies: number): Buffer {
+  if (copies === 1) return request;
+  const out = Buffer.allocUnsafe(request.length * copies);
+  for (let i = 0; i < copies; i++) request.copy(out, i * request.length);
+  return out;
+}
