@@ -97,5 +97,21 @@ export function summarize(config: Config, facts: RunFacts): Summary {
     successTotal: phaseStats(r.successTotal),
     successWaiting: phaseStats(r.successWaiting),
     stopReason: facts.stopReason,
+    timeline: { startEpochMs: facts.startedAtMs, rows: [] },
+    rate: null,
+    client: {
+      cpuUserSeconds: 0,
+      cpuSystemSeconds: 0,
+      cpuPercent: 0,
+      cores: 1,
+      eventLoopDelayP99Ms: 0,
+      eventLoopDelayMaxMs: 0,
+      gcPauseTotalMs: 0,
+      gcPauseMaxMs: 0,
+      heapUsedMaxBytes: 0,
+      rssMaxBytes: 0,
+      saturated: false,
+      warnings: [],
+    },
   };
 }

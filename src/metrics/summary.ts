@@ -102,6 +102,62 @@ export interface Summary {
   readonly successWaiting: PhaseStats | null;
   /** Why the run stopped. */
   readonly stopReason: StopReason;
+  /** Per-second activity, oldest first (bounded: see metrics/timeline.ts). */
+  readonly timeline: Timeline;
+  /** Constant-rate mode's schedule keeping and uncorrected latency; null in closed-loop mode. */
+  readonly rate: RateStats | null;
+  /** How the load generator itself fared: whether the numbers describe gb rather than the server. */
+  readonly client: ClientHealth;
+}
+
+export interface TimelineRow {
+  /** Seconds since the run started (row 0 covers [0, 1) s). */
+  readonly second: number;
+  readonly complete: number;
+  /** Failed requests (any class) that ended in this second. */
+  readonly errors: number;
+  readonly non2xx: number;
+  readonly bytesReceived: number;
+  /** Total-time percentiles of the responses completed in this second (coarse: ±12 %), 0 when none. */
+  readonly p50Us: number;
+  readonly p90Us: number;
+  readonly p99Us: number;
+  readonly maxUs: number;
+}
+
+export interface Timeline {
+  /** Unix time in ms at which second 0 began: timelines of several runs align on it. */
+  readonly startEpochMs: number;
+  readonly rows: readonly TimelineRow[];
+}
+
+export interface RateStats {
+  readonly targetPerSecond: number;
+  readonly achievedPerSecond: number;
+  /** Requests sent more than 1 ms after their intended time, and by how much at most / on average. */
+  readonly late: number;
+  readonly maxLateUs: number;
+  readonly meanLateUs: number;
+  /** Total time measured from the actual send (what a closed-loop tool reports); the corrected one is `total`. */
+  readonly uncorrectedTotal: PhaseStats | null;
+}
+
+export interface ClientHealth {
+  readonly cpuUserSeconds: number;
+  readonly cpuSystemSeconds: number;
+  /** CPU time over wall time, as a percentage of the cores gb's threads could use (100 = all busy). */
+  readonly cpuPercent: number;
+  readonly cores: number;
+  readonly eventLoopDelayP99Ms: number;
+  readonly eventLoopDelayMaxMs: number;
+  readonly gcPauseTotalMs: number;
+  readonly gcPauseMaxMs: number;
+  readonly heapUsedMaxBytes: number;
+  readonly rssMaxBytes: number;
+  /** True when the client, not the server, may have limited the numbers. */
+  readonly saturated: boolean;
+  /** One sentence per symptom, with the figures and what to do about it. */
+  readonly warnings: readonly string[];
 }
 
 export type StopReason = 'requests' | 'duration' | 'interrupted' | 'error';

@@ -276,9 +276,8 @@ describe('parseTarget', () => {
     it(`parses ${text}`, () => {
       const result = parseTarget(text);
       if (!result.ok) assert.fail(result.error);
-      for (const [key, value] of Object.entries(expected)) {
-        assert.deepEqual((result.value as unknown as Record<string, unknown>)[key], value, key);
-      }
+      const actual: Readonly<Record<string, unknown>> = { ...result.value };
+      for (const [key, value] of Object.entries(expected)) assert.deepEqual(actual[key], value, key);
     });
   }
 

@@ -106,6 +106,22 @@ function keepAliveSummary(): Summary {
     successTotal: total,
     successWaiting: null,
     stopReason: 'requests',
+    timeline: { startEpochMs: 0, rows: [] },
+    rate: null,
+    client: {
+      cpuUserSeconds: 0,
+      cpuSystemSeconds: 0,
+      cpuPercent: 0,
+      cores: 1,
+      eventLoopDelayP99Ms: 0,
+      eventLoopDelayMaxMs: 0,
+      gcPauseTotalMs: 0,
+      gcPauseMaxMs: 0,
+      heapUsedMaxBytes: 0,
+      rssMaxBytes: 0,
+      saturated: false,
+      warnings: [],
+    },
   };
 }
 

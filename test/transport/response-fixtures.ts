@@ -1,0 +1,476 @@
+// Raw HTTP/1.x responses and what ResponseParser must make of them, shared by the parser tests (data only: importing it runs nothing).
+
+import { Buffer } from 'node:buffer';
+
+/** How the bytes end: the message completes inside them, only when the peer closes, is cut short by the close, or fails to parse. */
+export type FixtureEnd = 'message' | 'close' | 'cut' | 'error';
+
+export interface ExpectedResponse {
+  readonly statusCode: number;
+  readonly httpMinor: number;
+  readonly contentLength: number;
+  readonly chunked: boolean;
+  readonly keepAlive: boolean;
+  readonly bodyBytes: number;
+  readonly headerBytes: number;
+  readonly wireBytes: number;
+  readonly serverHeader: string | null;
+}
+
+export interface ResponseFixture {
+  readonly name: string;
+  readonly raw: Buffer;
+  readonly isHead: boolean;
+  readonly captureServer: boolean;
+  readonly end: FixtureEnd;
+  /** For 'message', 'close' and 'cut'. */
+  readonly expected: ExpectedResponse | null;
+  /** For 'error' and 'cut': the parser's `error`. */
+  readonly error: string | null;
+}
+
+interface Options {
+  readonly isHead?: boolean;
+  readonly captureServer?: boolean;
+}
+
+type Facts = Partial<ExpectedResponse> & { readonly headerBytes: number; readonly bodyBytes: number };
+
+const fixtures: ResponseFixture[] = [];
+
+function withDefaults(raw: Buffer, facts: Facts): ExpectedResponse {
+  return {
+    statusCode: 200,
+    httpMinor: 1,
+    contentLength: -1,
+    chunked: false,
+    keepAlive: true,
+    wireBytes: raw.length,
+    serverHeader: null,
+    ...facts,
+  };
+}
+
+/** A response that completes exactly at the end of `text`. */
+function message(name: string, text: string, facts: Facts, options: Options = {}): void {
+  const raw = Buffer.from(text, 'latin1');
+  fixtures.push({
+    name,
+    raw,
+    isHead: options.isHead ?? false,
+    captureServer: options.captureServer ?? false,
+    end: 'message',
+    expected: withDefaults(raw, facts),
+    error: null,
+  });
+}
+
+/** A response whose body ends when the server closes the connection. */
+function closeDelimited(name: string, text: string, facts: Facts): void {
+  const raw = Buffer.from(text, 'latin1');
+  fixtures.push({
+    name,
+    raw,
+    isHead: false,
+    captureServer: false,
+    end: 'close',
+    expected: withDefaults(raw, { keepAlive: false, ...facts }),
+    error: null,
+  });
+}
+
+/** A response cut short by the server closing the connection. */
+function cut(name: string, text: string, error: string, facts: Facts): void {
+  const raw = Buffer.from(text, 'latin1');
+  fixtures.push({
+    name,
+    raw,
+    isHead: false,
+    captureServer: false,
+    end: 'cut',
+    expected: withDefaults(raw, { keepAlive: false, ...facts }),
+    error,
+  });
+}
+
+function invalid(name: string, text: string, error: string): void {
+  fixtures.push({
+    name,
+    raw: Buffer.from(text, 'latin1'),
+    isHead: false,
+    captureServer: false,
+    end: 'error',
+    expected: null,
+    error,
+  });
+}
+
+// --- Content-Length framing ---
+{
+  const head = 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\n';
+  message('Content-Length body', head + 'hello', { contentLength: 5, bodyBytes: 5, headerBytes: head.length });
+}
+{
+  const head = 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n';
+  message('zero Content-Length', head, { contentLength: 0, bodyBytes: 0, headerBytes: head.length });
+}
+{
+  // Body bytes are never interpreted: CRLFs and a fake status line inside the body change nothing.
+  const body = '\r\n\r\nHTTP/1.1 500 Oops\r\n\r\n';
+  const head = `HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n`;
+  message('body that looks like HTTP', head + body, {
+    contentLength: body.length,
+    bodyBytes: body.length,
+    headerBytes: head.length,
+  });
+}
+{
+  const head = 'HTTP/1.1 200 OK\r\nContent-Length: 3, 3\r\ncontent-length:3\r\n\r\n';
+  message('repeated identical Content-Length values', head + 'abc', { contentLength: 3, bodyBytes: 3, headerBytes: head.length });
+}
+{
+  const head = 'HTTP/1.1 200 OK\r\nContent-Length:\t 4 \t\r\n\r\n';
+  message('Content-Length with whitespace around the value', head + 'abcd', {
+    contentLength: 4,
+    bodyBytes: 4,
+    headerBytes: head.length,
+  });
+}
+
+// --- chunked framing ---
+{
+  const head = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n';
+  const trailers = 'X-Checksum: abc\r\nX-Other:\r\n';
+  const text = head + '5;name=value\r\nhello\r\n' + 'B ; a=1;b="x y"\r\n world! :-)\r\n' + '0\r\n' + trailers + '\r\n';
+  message('chunked with extensions and trailers', text, {
+    chunked: true,
+    bodyBytes: 16,
+    headerBytes: head.length + trailers.length,
+  });
+}
+{
+  const head = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n';
+  message('chunked without trailers, upper-case hex, leading zeros', head + '00A\r\n0123456789\r\n000\r\n\r\n', {
+    chunked: true,
+    bodyBytes: 10,
+    headerBytes: head.length,
+  });
+}
+{
+  // RFC 9112 §6.3: Transfer-Encoding overrides Content-Length.
+  const head = 'HTTP/1.1 200 OK\r\nContent-Length: 100\r\nTransfer-Encoding: gzip, chunked\r\n\r\n';
+  message('chunked wins over Content-Length', head + '2\r\nhi\r\n0\r\n\r\n', {
+    chunked: true,
+    contentLength: 100,
+    bodyBytes: 2,
+    headerBytes: head.length,
+  });
+}
+{
+  const head = 'HTTP/1.1 200 OK\nTransfer-Encoding: chunked\n\n';
+  message('chunked with bare LF line ends', head + '3\nabc\n0\nX-T: 1\n\n', {
+    chunked: true,
+    bodyBytes: 3,
+    headerBytes: head.length + 'X-T: 1\n'.length,
+  });
+}
+
+// --- close-delimited framing ---
+{
+  const head = 'HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n';
+  closeDelimited('close-delimited body', head + '<html>until the end</html>', { bodyBytes: 26, headerBytes: head.length });
+}
+{
+  const head = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip\r\nContent-Length: 3\r\n\r\n';
+  closeDelimited('final coding not chunked: read until close', head + 'xyz-more', {
+    contentLength: 3,
+    bodyBytes: 8,
+    headerBytes: head.length,
+  });
+}
+{
+  const head = 'HTTP/1.0 200 OK\r\nConnection: keep-alive\r\n\r\n';
+  closeDelimited('HTTP/1.0 keep-alive without length still ends on close', head + 'abc', {
+    httpMinor: 0,
+    bodyBytes: 3,
+    headerBytes: head.length,
+  });
+}
+
+// --- responses without a body ---
+{
+  const head = 'HTTP/1.1 200 OK\r\nContent-Length: 1234\r\n\r\n';
+  message('HEAD response with Content-Length', head, { contentLength: 1234, bodyBytes: 0, headerBytes: head.length }, { isHead: true });
+}
+{
+  const head = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n';
+  message('HEAD response with chunked', head, { chunked: true, bodyBytes: 0, headerBytes: head.length }, { isHead: true });
+}
+{
+  const head = 'HTTP/1.1 204 No Content\r\nServer: x\r\n\r\n';
+  message('204 No Content', head, { statusCode: 204, bodyBytes: 0, headerBytes: head.length });
+}
+{
+  const head = 'HTTP/1.1 304 Not Modified\r\nContent-Length: 10\r\nETag: "a"\r\n\r\n';
+  message('304 with Content-Length has no body', head, {
+    statusCode: 304,
+    contentLength: 10,
+    bodyBytes: 0,
+    headerBytes: head.length,
+  });
+}
+{
+  const head = 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n';
+  message('101 Switching Protocols ends the message at its headers', head, {
+    statusCode: 101,
+    keepAlive: false,
+    bodyBytes: 0,
+    headerBytes: head.length,
+  });
+}
+
+// --- interim responses ---
+{
+  const interim = 'HTTP/1.1 100 Continue\r\n\r\n';
+  const head = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n';
+  message('100 Continue then 200', interim + head + 'ok', {
+    contentLength: 2,
+    bodyBytes: 2,
+    headerBytes: interim.length + head.length,
+  });
+}
+{
+  const interim = 'HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\nContent-Length: 99\r\nConnection: close\r\n\r\n';
+  const head = 'HTTP/1.1 201 Created\r\nContent-Length: 1\r\n\r\n';
+  message('103 then 201: interim headers do not leak into the final response', interim + head + 'x', {
+    statusCode: 201,
+    contentLength: 1,
+    bodyBytes: 1,
+    headerBytes: interim.length + head.length,
+  });
+}
+{
+  const interims = 'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 102 Processing\r\n\r\n';
+  const head = 'HTTP/1.1 204 No Content\r\n\r\n';
+  message('two interim responses then 204', interims + head, {
+    statusCode: 204,
+    bodyBytes: 0,
+    headerBytes: interims.length + head.length,
+  });
+}
+
+// --- keep-alive ---
+{
+  const head = 'HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\n';
+  message('HTTP/1.0 without keep-alive closes', head + 'hi', {
+    httpMinor: 0,
+    keepAlive: false,
+    contentLength: 2,
+    bodyBytes: 2,
+    headerBytes: head.length,
+  });
+}
+{
+  const head = 'HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 2\r\n\r\n';
+  message('HTTP/1.0 with Connection: Keep-Alive stays open', head + 'hi', {
+    httpMinor: 0,
+    contentLength: 2,
+    bodyBytes: 2,
+    headerBytes: head.length,
+  });
+}
+{
+  const head = 'HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: keep-alive\r\n\r\n';
+  message('HTTP/1.0 with Transfer-Encoding is not reused', head + '1\r\na\r\n0\r\n\r\n', {
+    httpMinor: 0,
+    chunked: true,
+    keepAlive: false,
+    bodyBytes: 1,
+    headerBytes: head.length,
+  });
+}
+{
+  const head = 'HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\n';
+  message('Connection: close on HTTP/1.1', head + 'hi', { keepAlive: false, contentLength: 2, bodyBytes: 2, headerBytes: head.length });
+}
+{
+  const head = 'HTTP/1.1 200 OK\r\nConnection: Upgrade , CLOSE\r\nContent-Length: 0\r\n\r\n';
+  message('close among several Connection tokens', head, { keepAlive: false, contentLength: 0, bodyBytes: 0, headerBytes: head.length });
+}
+{
+  const head = 'HTTP/1.1 200 OK\r\nConnection: closed, close-ish, x close\r\nContent-Length: 0\r\n\r\n';
+  message('tokens that only resemble close keep the connection', head, { contentLength: 0, bodyBytes: 0, headerBytes: head.length });
+}
+{
+  const head = 'HTTP/1.1 200 OK\r\nConnection: keep-alive,\r\n  close\r\nContent-Length: 0\r\n\r\n';
+  message('obs-fold continues the Connection value', head, { keepAlive: false, contentLength: 0, bodyBytes: 0, headerBytes: head.length });
+}
+
+// --- header syntax ---
+{
+  const head = 'HTTP/1.1 200 OK\r\ncOnTeNt-LeNgTh: 3\r\nCONNECTION: CLOSE\r\nsErVeR: Mixed/1.0\r\n\r\n';
+  message(
+    'mixed-case header names',
+    head + 'abc',
+    { contentLength: 3, keepAlive: false, bodyBytes: 3, headerBytes: head.length, serverHeader: 'Mixed/1.0' },
+    { captureServer: true },
+  );
+}
+{
+  const head = 'HTTP/1.1 200 OK\r\nTRANSFER-ENCODING: ChUnKeD\r\n\r\n';
+  message('mixed-case Transfer-Encoding name and value', head + '1\r\nz\r\n0\r\n\r\n', {
+    chunked: true,
+    bodyBytes: 1,
+    headerBytes: head.length,
+  });
+}
+{
+  const head = 'HTTP/1.1 200 \r\nContent-Length: 1\r\n\r\n';
+  message('empty reason phrase', head + '.', { contentLength: 1, bodyBytes: 1, headerBytes: head.length });
+}
+{
+  const head = 'HTTP/1.1 404\r\nContent-Length: 1\r\n\r\n';
+  message('no space and no reason after the status code', head + '.', {
+    statusCode: 404,
+    contentLength: 1,
+    bodyBytes: 1,
+    headerBytes: head.length,
+  });
+}
+{
+  const head = 'HTTP/1.1 503 Service Unavailable\nContent-Length: 2\nX-Empty:\n\n';
+  message('bare LF line ends', head + '..', { statusCode: 503, contentLength: 2, bodyBytes: 2, headerBytes: head.length });
+}
+{
+  const head = 'HTTP/1.1 200 OK\r\nContent-Lengthy: 7\r\nX-Content-Length: 8\r\nContent-Lengt: 9\r\nContent-Length: 1\r\n\r\n';
+  message('names that only start like Content-Length are ignored', head + '.', {
+    contentLength: 1,
+    bodyBytes: 1,
+    headerBytes: head.length,
+  });
+}
+{
+  const head = 'HTTP/1.2 200 OK\r\nContent-Length: 0\r\n\r\n';
+  message('a higher HTTP/1 minor version is read as 1.1', head, { contentLength: 0, bodyBytes: 0, headerBytes: head.length });
+}
+{
+  // 1024 lines of 64 bytes: a 64 KiB header block, with the framing header at its very end.
+  let lines = '';
+  for (let n = 0; n < 1024; n++) lines += `X-Filler-${String(n).padStart(4, '0')}: ${'v'.repeat(47)}\r\n`;
+  const head = `HTTP/1.1 200 OK\r\n${lines}Content-Length: 3\r\n\r\n`;
+  message('64 KiB of headers', head + 'end', { contentLength: 3, bodyBytes: 3, headerBytes: head.length });
+}
+
+// --- Server capture ---
+{
+  const head = 'HTTP/1.1 200 OK\r\nDate: Mon, 01 Jan 2024 00:00:00 GMT\r\nServer:   nginx/1.25.3 (Ubuntu)  \r\nServer: second\r\nContent-Length: 0\r\n\r\n';
+  message(
+    'Server capture trims whitespace and keeps the first',
+    head,
+    { contentLength: 0, bodyBytes: 0, headerBytes: head.length, serverHeader: 'nginx/1.25.3 (Ubuntu)' },
+    { captureServer: true },
+  );
+}
+{
+  const head = 'HTTP/1.1 200 OK\r\nServer: caf\xe9\r\nContent-Length: 0\r\n\r\n';
+  message(
+    'Server capture decodes latin1',
+    head,
+    { contentLength: 0, bodyBytes: 0, headerBytes: head.length, serverHeader: 'caf\xe9' },
+    { captureServer: true },
+  );
+}
+{
+  const long = 'S'.repeat(5000);
+  const head = `HTTP/1.1 200 OK\r\nServer: ${long}\r\nContent-Length: 0\r\n\r\n`;
+  message(
+    'Server capture keeps the first 4096 bytes',
+    head,
+    { contentLength: 0, bodyBytes: 0, headerBytes: head.length, serverHeader: long.slice(0, 4096) },
+    { captureServer: true },
+  );
+}
+{
+  const head = 'HTTP/1.1 200 OK\r\nServer: hidden\r\nContent-Length: 0\r\n\r\n';
+  message('Server is not captured unless asked', head, { contentLength: 0, bodyBytes: 0, headerBytes: head.length });
+}
+{
+  const interim = 'HTTP/1.1 100 Continue\r\nServer: interim\r\n\r\n';
+  const head = 'HTTP/1.1 200 OK\r\nServer: final\r\nContent-Length: 0\r\n\r\n';
+  message(
+    'Server is taken from the final response',
+    interim + head,
+    { contentLength: 0, bodyBytes: 0, headerBytes: interim.length + head.length, serverHeader: 'final' },
+    { captureServer: true },
+  );
+}
+
+// --- cut short by the peer ---
+{
+  const head = 'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n';
+  cut('short body then close', head + '0123456789', 'connection closed after 10 of 100 body bytes', {
+    contentLength: 100,
+    bodyBytes: 10,
+    headerBytes: head.length,
+  });
+}
+{
+  const head = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n';
+  cut('close inside a chunk', head + 'a\r\n01234', 'connection closed inside the chunked body after 5 body bytes', {
+    chunked: true,
+    bodyBytes: 5,
+    headerBytes: head.length,
+  });
+}
+{
+  const text = 'HTTP/1.1 200 OK\r\nContent-Le';
+  cut('close inside the headers', text, 'connection closed inside the response headers', { bodyBytes: 0, headerBytes: text.length });
+}
+
+// --- not HTTP/1.x ---
+invalid('garbage', '\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03', 'not an HTTP/1.x response');
+invalid('lower-case protocol name', 'http/1.1 200 OK\r\n\r\n', 'not an HTTP/1.x response');
+invalid('HTTP/2', 'HTTP/2 200 OK\r\n\r\n', 'unsupported HTTP version');
+invalid('HTTP/1 without minor version', 'HTTP/1 200 OK\r\n\r\n', 'invalid HTTP version');
+invalid('non-digit minor version', 'HTTP/1.x 200 OK\r\n\r\n', 'invalid HTTP version');
+invalid('missing space after the version', 'HTTP/1.1200 OK\r\n\r\n', 'missing space after HTTP version');
+invalid('non-digit status code', 'HTTP/1.1 2x0 OK\r\n\r\n', 'invalid status code');
+invalid('four-digit status code', 'HTTP/1.1 2000 OK\r\n\r\n', 'invalid status code');
+invalid('two-digit status code', 'HTTP/1.1 20 OK\r\n\r\n', 'invalid status code');
+invalid('status code below 100', 'HTTP/1.1 099 Low\r\n\r\n', 'invalid status code');
+invalid('missing space after the status code', 'HTTP/1.1 200OK\r\n\r\n', 'missing space after status code');
+invalid('CR without LF in the status line', 'HTTP/1.1 200 OK\rX', 'expected LF after CR');
+invalid('header line without a colon', 'HTTP/1.1 200 OK\r\nNoColonHere\r\n\r\n', 'header line without a colon');
+invalid('known header name without a colon', 'HTTP/1.1 200 OK\r\nConnection\r\n\r\n', 'header line without a colon');
+invalid('space inside a header name', 'HTTP/1.1 200 OK\r\nContent Length: 5\r\n\r\n', 'invalid header name');
+invalid('space before the colon', 'HTTP/1.1 200 OK\r\nContent-Length : 5\r\n\r\n', 'invalid header name');
+invalid('empty header name', 'HTTP/1.1 200 OK\r\n: 5\r\n\r\n', 'invalid header name');
+invalid('whitespace before the first header', 'HTTP/1.1 200 OK\r\n X: 1\r\n\r\n', 'whitespace before the first header line');
+invalid('bare CR in a header value', 'HTTP/1.1 200 OK\r\nX-A: 1\r2\r\n\r\n', 'expected LF after CR');
+invalid('CR without LF ending the header block', 'HTTP/1.1 200 OK\r\n\rX', 'expected LF after CR');
+
+// --- bad framing ---
+invalid('non-digit Content-Length', 'HTTP/1.1 200 OK\r\nContent-Length: 12a\r\n\r\n', 'invalid Content-Length');
+invalid('negative Content-Length', 'HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n', 'invalid Content-Length');
+invalid('empty Content-Length', 'HTTP/1.1 200 OK\r\nContent-Length: \r\n\r\n', 'invalid Content-Length');
+invalid('Content-Length with inner space', 'HTTP/1.1 200 OK\r\nContent-Length: 1 2\r\n\r\n', 'invalid Content-Length');
+invalid('Content-Length list with an empty element', 'HTTP/1.1 200 OK\r\nContent-Length: 5,\r\n\r\n', 'invalid Content-Length');
+invalid('conflicting Content-Length headers', 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n', 'conflicting Content-Length');
+invalid('conflicting Content-Length list', 'HTTP/1.1 200 OK\r\nContent-Length: 5, 50\r\n\r\n', 'conflicting Content-Length');
+invalid('Content-Length beyond 2^53', 'HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999\r\n\r\n', 'Content-Length too large');
+invalid('non-hex chunk size', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n', 'invalid chunk size');
+invalid('empty chunk size', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n\r\n', 'invalid chunk size');
+invalid('chunk size followed by junk', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5 x\r\n', 'invalid chunk size');
+invalid('chunk size beyond 2^53', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffff\r\n', 'chunk size too large');
+invalid('chunk data longer than its size', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcd\r\n0\r\n\r\n', 'missing CRLF after chunk data');
+invalid('CR without LF after the chunk size', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\rabc', 'expected LF after CR');
+invalid('CR without LF ending the trailers', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\rX', 'expected LF after CR');
+
+export const RESPONSE_FIXTURES: readonly ResponseFixture[] = fixtures;
+
+/** The bytes of a header block of exactly `blockBytes` (status line through the empty line), with Content-Length: 0. */
+export function headerBlockOf(blockBytes: number): Buffer {
+  const prefix = 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\nX-Fill: ';
+  const suffix = '\r\n\r\n';
+  return Buffer.from(prefix + 'f'.repeat(blockBytes - prefix.length - suffix.length) + suffix, 'latin1');
+}
