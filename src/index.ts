@@ -2,7 +2,8 @@
 
 import type { Config } from './config/config.js';
 import { resolveEndpoint } from './engine/endpoint.js';
-import { runEngine, type EngineHooks } from './engine/run.js';
+import { runInThread, type RunHooks } from './engine/run.js';
+import { runWorkers } from './engine/workers.js';
 import { summarize } from './metrics/summarize.js';
 import type { Summary } from './metrics/summary.js';
 import { err, ok, type Result } from './result.js';
@@ -15,16 +16,17 @@ export interface RunOutcome {
 }
 
 /** Runs a validated Config. Fails only when the run cannot start (e.g. the host does not resolve). */
-export async function runConfig(config: Config, hooks: EngineHooks = {}): Promise<Result<RunOutcome, string>> {
+export async function runConfig(config: Config, hooks: RunHooks = {}): Promise<Result<RunOutcome, string>> {
   const endpoint = await resolveEndpoint(config);
   if (!endpoint.ok) return err(endpoint.error);
-  const result = await runEngine(config, endpoint.value, VERSION, hooks);
+  const run = config.workers > 1 ? runWorkers : runInThread;
+  const result = await run(config, endpoint.value, VERSION, hooks);
   return ok({ summary: summarize(config, result), firstError: result.firstError });
 }
 
 export type { Config } from './config/config.js';
 export type { Summary, PhaseStats } from './metrics/summary.js';
-export type { EngineHooks } from './engine/run.js';
+export type { RunHooks } from './engine/run.js';
 export { startTargetServer, type TargetServer, type TargetStats } from './server/target.js';
 export { renderAbReport } from './report/ab-text.js';
 export { VERSION } from './version.js';

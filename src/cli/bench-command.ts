@@ -2,6 +2,7 @@
 
 import { runConfig } from '../index.js';
 import { heartbeatStep, renderAbReport, renderBanner, renderBenchmarking, renderFinished, renderHeartbeat } from '../report/ab-text.js';
+import { renderGbExtras } from '../report/gb-extras.js';
 import { VERSION } from '../version.js';
 import { parseCommandLine } from './flags.js';
 import { EXIT, type CliIo } from './io.js';
@@ -47,6 +48,7 @@ export async function benchCommand(argv: readonly string[], io: CliIo): Promise<
     io.err.write(`gb: stopped at the first error: ${firstError ?? 'unknown'} (use -r to go on after errors)\n`);
   }
   io.out.write(renderAbReport(summary, { noPercentiles: command.options.noPercentiles, noSd: command.options.noSd }));
+  io.out.write(renderGbExtras(summary, { uncorrected: command.options.uncorrected }));
   if (summary.stopReason === 'interrupted') return EXIT.interrupted;
   return summary.stopReason === 'error' ? EXIT.runError : EXIT.ok;
 }

@@ -1,6 +1,7 @@
-// The sink the engine writes every exchange into: phase histograms, counters by bucket, status codes.
+// The sink the engine writes every exchange into: phase histograms, counters by bucket, status codes, timeline.
 
 import { Histogram, type HistogramSnapshot } from './histogram.js';
+import { Timeline, type TimelineSnapshot } from './timeline.js';
 
 /** Indices into Recorder.counters: one Float64Array so workers merge and transfer it in one piece. */
 export const C = {
@@ -17,9 +18,15 @@ export const C = {
   bytesReceived: 10,
   bytesBody: 11,
   bytesSent: 12,
+  /** Rate mode: requests sent more than LATE_THRESHOLD_MS after their intended time, and the lateness. */
+  late: 13,
+  lateSumUs: 14,
+  lateMaxUs: 15,
 } as const;
-const COUNTER_SLOTS = 13;
+const COUNTER_SLOTS = 16;
 const STATUS_SLOTS = 600;
+/** Node's timers fire up to about a millisecond late; lateness beyond this is the schedule slipping. */
+export const LATE_THRESHOLD_MS = 2;
 
 export type FailureKind = 'connect' | 'receive' | 'exceptions' | 'timeout';
 
@@ -41,6 +48,8 @@ export interface RecorderSnapshot {
   readonly total: HistogramSnapshot;
   readonly successTotal: HistogramSnapshot;
   readonly successWaiting: HistogramSnapshot;
+  readonly uncorrectedTotal: HistogramSnapshot;
+  readonly timeline: TimelineSnapshot;
   readonly first: FirstSeen;
 }
 
@@ -51,32 +60,33 @@ export class Recorder {
   readonly errors = new Map<string, number>();
   // ab's Connection Times cover every complete response; the success pair leaves out
   // non-2xx and wrong-length answers so fast failures cannot flatter the latency.
-  readonly connect: Histogram;
-  readonly processing: Histogram;
-  readonly waiting: Histogram;
-  readonly total: Histogram;
-  readonly successTotal: Histogram;
-  readonly successWaiting: Histogram;
+  readonly connect = new Histogram();
+  readonly processing = new Histogram();
+  readonly waiting = new Histogram();
+  readonly total = new Histogram();
+  readonly successTotal = new Histogram();
+  readonly successWaiting = new Histogram();
+  /** Rate mode only: Total measured from the actual send, as a closed-loop tool would. */
+  readonly uncorrectedTotal = new Histogram();
+  readonly timeline: Timeline;
   readonly first: FirstSeen = { serverSoftware: null, documentLength: null, tlsProtocol: null, tlsServerName: null };
 
-  constructor() {
-    this.connect = new Histogram();
-    this.processing = new Histogram();
-    this.waiting = new Histogram();
-    this.total = new Histogram();
-    this.successTotal = new Histogram();
-    this.successWaiting = new Histogram();
+  constructor(timeline: Timeline) {
+    this.timeline = timeline;
   }
 
   /**
    * One complete response. `truncated`: the server closed before the announced body ended; ab
-   * counts that as a Length failure of a complete response, and so do we.
+   * counts that as a Length failure of a complete response, and so do we. `uncorrectedUs` is
+   * negative outside rate mode.
    */
   recordResponse(
+    nowMs: number,
     status: number,
     connectUs: number,
     waitUs: number,
     totalUs: number,
+    uncorrectedUs: number,
     bodyBytes: number,
     keptAlive: boolean,
     variableLength: boolean,
@@ -87,12 +97,14 @@ export class Recorder {
     c[C.bytesBody]! += bodyBytes;
     if (keptAlive) c[C.keepAlive]! += 1;
     if (status >= 0 && status < STATUS_SLOTS) this.statusCounts[status]! += 1;
-    const ok2xx = status >= 200 && status < 300;
-    if (!ok2xx) c[C.non2xx]! += 1;
+    const non2xx = status < 200 || status >= 300;
+    if (non2xx) c[C.non2xx]! += 1;
     this.connect.record(connectUs);
     this.processing.record(totalUs - connectUs);
     this.waiting.record(waitUs);
     this.total.record(totalUs);
+    if (uncorrectedUs >= 0) this.uncorrectedTotal.record(uncorrectedUs);
+    this.timeline.recordResponse(nowMs, totalUs, non2xx);
     // ab takes the document length from the first response and holds every later one to it.
     const expected = this.first.documentLength;
     let lengthFailure = truncated;
@@ -110,7 +122,12 @@ export class Recorder {
     }
   }
 
-  recordFailure(kind: FailureKind, message: string): void {
+  recordBytes(nowMs: number, bytes: number): void {
+    this.counters[C.bytesReceived]! += bytes;
+    this.timeline.recordBytes(nowMs, bytes);
+  }
+
+  recordFailure(nowMs: number, kind: FailureKind, message: string): void {
     const c = this.counters;
     if (kind === 'connect') c[C.failConnect]! += 1;
     else if (kind === 'receive') c[C.failReceive]! += 1;
@@ -120,7 +137,18 @@ export class Recorder {
       c[C.failReceive]! += 1;
       c[C.timeouts]! += 1;
     }
+    this.timeline.recordErrors(nowMs, 1);
     this.errors.set(message, (this.errors.get(message) ?? 0) + 1);
+  }
+
+  /** Rate mode: a request left `lateMs` after its intended time. */
+  recordLateness(lateMs: number): void {
+    if (lateMs <= LATE_THRESHOLD_MS) return;
+    const c = this.counters;
+    const us = Math.round(lateMs * 1000);
+    c[C.late]! += 1;
+    c[C.lateSumUs]! += us;
+    if (us > c[C.lateMaxUs]!) c[C.lateMaxUs] = us;
   }
 
   snapshot(): RecorderSnapshot {
@@ -134,13 +162,18 @@ export class Recorder {
       total: this.total.toSnapshot(),
       successTotal: this.successTotal.toSnapshot(),
       successWaiting: this.successWaiting.toSnapshot(),
+      uncorrectedTotal: this.uncorrectedTotal.toSnapshot(),
+      timeline: this.timeline.snapshot(),
       first: { ...this.first },
     };
   }
 
   /** Adds another recorder's snapshot (a worker's) into this one: exact, by addition. */
   merge(s: RecorderSnapshot): void {
-    for (let i = 0; i < COUNTER_SLOTS; i++) this.counters[i]! += s.counters[i]!;
+    for (let i = 0; i < COUNTER_SLOTS; i++) {
+      if (i === C.lateMaxUs) this.counters[i] = Math.max(this.counters[i]!, s.counters[i]!);
+      else this.counters[i]! += s.counters[i]!;
+    }
     for (let i = 0; i < STATUS_SLOTS; i++) this.statusCounts[i]! += s.statusCounts[i]!;
     for (const [k, v] of Object.entries(s.errors)) this.errors.set(k, (this.errors.get(k) ?? 0) + v);
     this.connect.add(Histogram.fromSnapshot(s.connect));
@@ -149,6 +182,8 @@ export class Recorder {
     this.total.add(Histogram.fromSnapshot(s.total));
     this.successTotal.add(Histogram.fromSnapshot(s.successTotal));
     this.successWaiting.add(Histogram.fromSnapshot(s.successWaiting));
+    this.uncorrectedTotal.add(Histogram.fromSnapshot(s.uncorrectedTotal));
+    this.timeline.merge(s.timeline);
     const f = this.first;
     f.serverSoftware ??= s.first.serverSoftware;
     f.documentLength ??= s.first.documentLength;

@@ -1,16 +1,24 @@
 // Freezes a run's recorder into the plain Summary that reporters read.
 
 import type { Config } from '../config/config.js';
+import { assessClient } from './client-health.js';
+import type { ThreadHealth } from './client-monitor.js';
 import type { Histogram } from './histogram.js';
 import { C, type Recorder } from './recorder.js';
-import { AB_PERCENTS, type PhaseStats, type StopReason, type Summary } from './summary.js';
+import { AB_PERCENTS, type PhaseStats, type RateStats, type StopReason, type Summary } from './summary.js';
 import { VERSION } from '../version.js';
 
+/** What a finished run hands over: its recorder and how the client fared. */
 export interface RunFacts {
   readonly recorder: Recorder;
   readonly startedAtMs: number;
   readonly elapsedMs: number;
   readonly stopReason: StopReason;
+  readonly thread: ThreadHealth;
+  readonly cpuUserUs: number;
+  readonly cpuSystemUs: number;
+  readonly wallMs: number;
+  readonly threads: number;
 }
 
 /** ab's median: element n/2 (0-based) for an even count; for an odd count the mean of n/2 and n/2 + 1. */
@@ -39,6 +47,20 @@ export function phaseStats(h: Histogram): PhaseStats | null {
     p999Us: h.valueAtPercentile(99.9),
     p9999Us: h.valueAtPercentile(99.99),
     histogram: h.encode(),
+  };
+}
+
+function rateStats(config: Config, r: Recorder, elapsedMs: number): RateStats | null {
+  if (config.schedule.kind !== 'rate') return null;
+  const c = r.counters;
+  const late = c[C.late] ?? 0;
+  return {
+    targetPerSecond: config.schedule.requestsPerSecond,
+    achievedPerSecond: elapsedMs > 0 ? ((c[C.issued] ?? 0) * 1000) / elapsedMs : 0,
+    late,
+    maxLateUs: c[C.lateMaxUs] ?? 0,
+    meanLateUs: late > 0 ? (c[C.lateSumUs] ?? 0) / late : 0,
+    uncorrectedTotal: phaseStats(r.uncorrectedTotal),
   };
 }
 
@@ -97,21 +119,18 @@ export function summarize(config: Config, facts: RunFacts): Summary {
     successTotal: phaseStats(r.successTotal),
     successWaiting: phaseStats(r.successWaiting),
     stopReason: facts.stopReason,
-    timeline: { startEpochMs: facts.startedAtMs, rows: [] },
-    rate: null,
-    client: {
-      cpuUserSeconds: 0,
-      cpuSystemSeconds: 0,
-      cpuPercent: 0,
-      cores: 1,
-      eventLoopDelayP99Ms: 0,
-      eventLoopDelayMaxMs: 0,
-      gcPauseTotalMs: 0,
-      gcPauseMaxMs: 0,
-      heapUsedMaxBytes: 0,
-      rssMaxBytes: 0,
-      saturated: false,
-      warnings: [],
-    },
+    timeline: { startEpochMs: r.timeline.startEpochMs, rows: r.timeline.rows() },
+    rate: rateStats(config, r, facts.elapsedMs),
+    client: assessClient({
+      thread: facts.thread,
+      cpuUserUs: facts.cpuUserUs,
+      cpuSystemUs: facts.cpuSystemUs,
+      wallMs: facts.wallMs,
+      threads: facts.threads,
+      late:
+        config.schedule.kind === 'rate'
+          ? { count: count(C.late), of: count(C.issued), maxUs: count(C.lateMaxUs) }
+          : null,
+    }),
   };
 }

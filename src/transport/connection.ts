@@ -33,6 +33,8 @@ export interface ExchangeSettings {
   readonly isHead: boolean;
   readonly keepAlive: boolean;
   readonly variableLength: boolean;
+  /** Rate mode: also time each exchange from its actual send, besides its intended start. */
+  readonly measureUncorrected: boolean;
 }
 
 function ignore(): void {}
@@ -64,11 +66,14 @@ export class Connection {
   #lastError: string | null = null;
   // In-flight requests form a ring of `pipeline` slots; #head is the oldest.
   readonly #startMs: Float64Array;
+  readonly #sentMs: Float64Array;
   readonly #writtenMs: Float64Array;
   readonly #firstByteMs: Float64Array;
   readonly #connectUs: Float64Array;
   #head = 0;
   #inflight = 0;
+  /** The engine's bookkeeping: whether this connection waits in its idle list (rate mode). */
+  parked = false;
   #unwritten = 0;
 
   constructor(endpoint: Endpoint, owner: ConnectionOwner, settings: ExchangeSettings) {
@@ -80,6 +85,7 @@ export class Connection {
     const all = Buffer.concat(Array.from({ length: slots }, () => settings.request));
     for (let k = 1; k <= slots; k++) this.#bursts.push(all.subarray(0, k * settings.request.length));
     this.#startMs = new Float64Array(slots);
+    this.#sentMs = new Float64Array(slots);
     this.#writtenMs = new Float64Array(slots);
     this.#firstByteMs = new Float64Array(slots);
     this.#connectUs = new Float64Array(slots);
@@ -99,9 +105,11 @@ export class Connection {
   /** Starts `count` requests (≤ capacity). startMs is when each counts as begun: now, or its intended time in rate mode. */
   send(startMs: number, count: number): void {
     const slots = this.#settings.pipeline;
+    const sentMs = this.#settings.measureUncorrected ? performance.now() : startMs;
     for (let j = 0; j < count; j++) {
       const i = (this.#head + this.#inflight + j) % slots;
       this.#startMs[i] = startMs;
+      this.#sentMs[i] = sentMs;
       this.#connectUs[i] = 0;
     }
     this.#inflight += count;
@@ -182,7 +190,7 @@ export class Connection {
   #onData = (chunk: Buffer): void => {
     const now = performance.now();
     this.#lastActivityMs = now;
-    this.#owner.recorder.counters[C.bytesReceived]! += chunk.length;
+    this.#owner.recorder.recordBytes(now, chunk.length);
     const socket = this.#socket;
     const parser = this.#parser;
     const end = chunk.length;
@@ -216,11 +224,14 @@ export class Connection {
     parser.captureServer = false;
     const totalUs = Math.round((nowMs - this.#startMs[i]!) * 1000);
     const waitUs = Math.round((this.#firstByteMs[i]! - this.#writtenMs[i]!) * 1000);
+    const uncorrectedUs = settings.measureUncorrected ? Math.round((nowMs - this.#sentMs[i]!) * 1000) : -1;
     rec.recordResponse(
+      nowMs,
       parser.statusCode,
       this.#connectUs[i]!,
       waitUs < 0 ? 0 : waitUs,
       totalUs,
+      uncorrectedUs,
       parser.bodyBytes,
       keep,
       settings.variableLength,
@@ -250,13 +261,17 @@ export class Connection {
     if (this.#inflight === 0) return;
     const parser = this.#parser;
     if (this.#lastError === null && parser.started) {
+      // Either way the response ends here. #complete fails any requests pipelined behind it on
+      // this socket, and may already have started the next request on a new one: leave that alone.
       if (parser.finishOnClose()) {
         this.#complete(performance.now(), false);
-      } else if (parser.headersComplete && parser.contentLength >= 0) {
+        return;
+      }
+      if (parser.headersComplete && parser.contentLength >= 0) {
         // Headers arrived and then fewer body bytes than announced: ab's Length class.
         this.#complete(performance.now(), true);
+        return;
       }
-      if (this.#inflight === 0) return;
     }
     const kind: FailureKind = connected ? 'receive' : 'connect';
     const reason = this.#lastError ?? (connected ? 'connection closed before the response ended' : 'connection closed');
@@ -268,7 +283,8 @@ export class Connection {
     this.#inflight = 0;
     this.#unwritten = 0;
     this.#discardSocket();
-    for (let j = 0; j < count; j++) this.#owner.recorder.recordFailure(kind, message);
+    const now = performance.now();
+    for (let j = 0; j < count; j++) this.#owner.recorder.recordFailure(now, kind, message);
     this.#owner.onFailure(this, kind, count, message);
   }
 

@@ -1,0 +1,72 @@
+// `gb compare A.json B.json [--fail-if RULE]...`: prints how B differs from A and fails on regressions beyond the given limits.
+
+import { parseArgs } from 'node:util';
+import { checkRules, compareSummaries, METRIC_NAMES, parseFailRule, renderComparison, type FailRule } from '../report/compare.js';
+import { EXIT, type CliIo } from './io.js';
+import { oneLine, readResultFile } from './merge-command.js';
+
+/** Exit code when a --fail-if rule is broken (2 stays "bad input", as everywhere in gb). */
+const EXIT_RULE_FAILED = 1;
+
+const USAGE = `Usage: gb compare A.json B.json [--fail-if RULE]...
+  Prints throughput and latency of two gb --json results side by side, the change from A to B, and
+  whether each change is beyond the runs' second-to-second noise (95 % bootstrap interval).
+  --fail-if RULE   exit with status 1 when RULE is broken (repeatable). RULE is METRIC>+N% (fails
+                   when METRIC rose by more than N %) or METRIC<-N% (fails when it fell by more
+                   than N %); METRIC is one of ${METRIC_NAMES.join(', ')}.
+                   e.g. --fail-if 'p99>+10%' --fail-if 'rps<-5%'
+  -h, --help       show this help
+Exit status: 0 no rule broken, 1 a rule broken, 2 bad input.
+`;
+
+export async function compareCommand(args: readonly string[], io: CliIo): Promise<number> {
+  let parsed: { values: { help?: boolean | undefined; 'fail-if'?: string[] | undefined }; positionals: string[] };
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      strict: true,
+      allowPositionals: true,
+      options: { help: { type: 'boolean', short: 'h' }, 'fail-if': { type: 'string', multiple: true } },
+    });
+  } catch (e) {
+    io.err.write(`gb: ${oneLine(e instanceof Error ? e.message : String(e))} (see 'gb compare -h')\n`);
+    return EXIT.usage;
+  }
+  if (parsed.values.help === true) {
+    io.out.write(USAGE);
+    return EXIT.ok;
+  }
+  const rules: FailRule[] = [];
+  for (const text of parsed.values['fail-if'] ?? []) {
+    const rule = parseFailRule(text);
+    if (!rule.ok) {
+      io.err.write(`gb: ${rule.error}\n`);
+      return EXIT.usage;
+    }
+    rules.push(rule.value);
+  }
+  const [pathA, pathB, ...extra] = parsed.positionals;
+  if (pathA === undefined || pathB === undefined || extra.length > 0) {
+    io.err.write(`gb: compare needs exactly two result files, got ${parsed.positionals.length} (see 'gb compare -h')\n`);
+    return EXIT.usage;
+  }
+  const a = await readResultFile(pathA);
+  if (!a.ok) {
+    io.err.write(`gb: ${oneLine(a.error)}\n`);
+    return EXIT.usage;
+  }
+  const b = await readResultFile(pathB);
+  if (!b.ok) {
+    io.err.write(`gb: ${oneLine(b.error)}\n`);
+    return EXIT.usage;
+  }
+  const rows = compareSummaries(a.value, b.value);
+  io.out.write(renderComparison(a.value, b.value, rows, { a: pathA, b: pathB }));
+  if (rules.length === 0) return EXIT.ok;
+  const outcomes = checkRules(rows, rules);
+  io.out.write(`\n${outcomes.map((o) => o.message).join('\n')}\n`);
+  const failed = outcomes.filter((o) => o.violated).length;
+  if (failed === 0) return EXIT.ok;
+  io.err.write(`gb: ${failed} of ${rules.length} --fail-if rule${rules.length === 1 ? '' : 's'} broken\n`);
+  return EXIT_RULE_FAILED;
+}

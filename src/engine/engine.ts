@@ -1,0 +1,306 @@
+// The load loop of one thread: keeps connections busy under a schedule until a stop rule fires.
+
+import { performance } from 'node:perf_hooks';
+import type { Config } from '../config/config.js';
+import { C, Recorder, type FailureKind } from '../metrics/recorder.js';
+import type { StopReason } from '../metrics/summary.js';
+import { Timeline } from '../metrics/timeline.js';
+import { Connection, destroyDrainingSockets, type ConnectionOwner, type Endpoint } from '../transport/connection.js';
+import { buildRequest } from '../transport/request.js';
+import { dueCount, intendedOffsetMs } from './schedule.js';
+import { mayIssue, type StopRule } from './stop.js';
+
+export interface EngineOptions {
+  /** Called each time another `progressEvery` requests have ended (ab's heartbeat). */
+  readonly onProgress?: (settled: number) => void;
+  readonly progressEvery?: number;
+  /** Called once when a failure stops the run (no -r), so sibling workers can stop too. */
+  readonly onErrorStop?: () => void;
+}
+
+export interface EngineResult {
+  readonly recorder: Recorder;
+  /** Epoch ms when the measured run began (after any warm-up). */
+  readonly startedAtMs: number;
+  readonly elapsedMs: number;
+  readonly stopReason: StopReason;
+  /** The first failure's message, which ab prints when it stops on an error. */
+  readonly firstError: string | null;
+}
+
+/** Socket failures stop a run without -r, as in ab; a bad response alone does not. */
+const STOPS_RUN: Readonly<Record<FailureKind, boolean>> = { connect: true, receive: true, timeout: true, exceptions: false };
+
+type Phase = 'idle' | 'warmup' | 'draining' | 'measuring' | 'done';
+
+export class Engine implements ConnectionOwner {
+  recorder: Recorder;
+  readonly #config: Config;
+  readonly #options: EngineOptions;
+  readonly #rule: StopRule;
+  readonly #rate: number | null;
+  readonly #connections: Connection[] = [];
+  /** Rate mode: connections with a free slot, waiting for the schedule. */
+  readonly #idle: Connection[] = [];
+  #phase: Phase = 'idle';
+  #issued = 0;
+  #inflight = 0;
+  #settled = 0;
+  #nextProgress = Number.POSITIVE_INFINITY;
+  #stopping = false;
+  #stopReason: StopReason = 'requests';
+  #firstError: string | null = null;
+  #startMs = 0;
+  #endMs = 0;
+  #pacer: NodeJS.Timeout | null = null;
+  readonly #timers: NodeJS.Timeout[] = [];
+  #resolve: ((r: EngineResult) => void) | null = null;
+
+  constructor(config: Config, endpoint: Endpoint, version: string, options: EngineOptions) {
+    this.#config = config;
+    this.#options = options;
+    this.#rule = { requests: config.requests, durationMs: config.durationMs };
+    this.#rate = config.schedule.kind === 'rate' ? config.schedule.requestsPerSecond : null;
+    this.recorder = this.#newRecorder();
+    const settings = {
+      request: buildRequest(config, version),
+      pipeline: config.pipeline,
+      isHead: config.method === 'HEAD',
+      keepAlive: config.keepAlive,
+      variableLength: config.variableLength,
+      measureUncorrected: this.#rate !== null,
+    };
+    for (let i = 0; i < config.concurrency; i++) this.#connections.push(new Connection(endpoint, this, settings));
+  }
+
+  run(): Promise<EngineResult> {
+    return new Promise((resolve) => {
+      this.#resolve = resolve;
+      // One sweep for every connection's timeout, instead of a timer per request.
+      const sweepMs = Math.max(10, Math.min(1000, this.#config.timeoutMs / 10));
+      this.#timers.push(setInterval(() => this.#sweep(), sweepMs));
+      if (this.#config.warmupMs > 0) {
+        this.#phase = 'warmup';
+        this.#startMs = performance.now();
+        this.#timers.push(setTimeout(() => this.#endWarmup(), this.#config.warmupMs));
+        this.#issueAll();
+      } else {
+        this.#beginMeasuring();
+      }
+    });
+  }
+
+  /** Stops issuing; in-flight requests get graceMs, then whatever is left is cut off and counted. */
+  stop(reason: StopReason, graceMs: number): void {
+    if (this.#phase === 'done' || this.#phase === 'idle') return;
+    if (this.#phase !== 'measuring') {
+      // Stopped before measuring began: nothing was measured, and warm-up requests are not reported.
+      for (const conn of this.#connections) conn.close();
+      this.#inflight = 0;
+      this.recorder = this.#newRecorder();
+      this.#phase = 'measuring';
+      this.#startMs = this.#endMs = performance.now();
+      this.#stopping = true;
+      this.#stopReason = reason;
+      this.#finish();
+      return;
+    }
+    if (!this.#stopping) {
+      this.#stopping = true;
+      this.#stopReason = reason;
+      this.#endMs = performance.now();
+      this.#clearPacer();
+    }
+    if (graceMs > 0 && this.#inflight > 0) {
+      this.#timers.push(setTimeout(() => this.stop(reason, 0), graceMs));
+      return;
+    }
+    for (const conn of this.#connections) {
+      const cut = conn.close();
+      this.recorder.counters[C.cutOff]! += cut;
+      this.#inflight -= cut;
+    }
+    this.#checkDone();
+  }
+
+  onResponse(conn: Connection): void {
+    this.#inflight--;
+    this.#noteSettled(1);
+    this.#onFree(conn);
+    this.#checkDone();
+  }
+
+  onFailure(conn: Connection, kind: FailureKind, count: number, message: string): void {
+    this.#inflight -= count;
+    this.#firstError ??= message;
+    this.#noteSettled(count);
+    if (STOPS_RUN[kind] && !this.#config.continueOnError && this.#phase === 'measuring' && !this.#stopping) {
+      this.stop('error', 0);
+      this.#options.onErrorStop?.();
+    } else {
+      this.#onFree(conn);
+    }
+    this.#checkDone();
+  }
+
+  /** A fresh recorder whose timeline counts seconds from now (workers' timelines align by wall clock). */
+  #newRecorder(): Recorder {
+    const now = performance.now();
+    return new Recorder(new Timeline(performance.timeOrigin + now, now));
+  }
+
+  #beginMeasuring(): void {
+    this.#phase = 'measuring';
+    this.#startMs = performance.now();
+    this.#issued = 0;
+    this.#settled = 0;
+    const every = this.#options.progressEvery ?? 0;
+    this.#nextProgress = every > 0 ? every : Number.POSITIVE_INFINITY;
+    const { durationMs } = this.#config;
+    if (durationMs !== null) this.#timers.push(setTimeout(() => this.stop('duration', 0), durationMs));
+    this.#issueAll();
+    this.#checkDone();
+  }
+
+  /** Warm-up over: let in-flight requests finish unmeasured, then start afresh on warm connections. */
+  #endWarmup(): void {
+    this.#phase = 'draining';
+    this.#clearPacer();
+    if (this.#inflight === 0) this.#afterDrain();
+  }
+
+  #afterDrain(): void {
+    for (const conn of this.#idle) conn.parked = false;
+    this.#idle.length = 0;
+    this.#firstError = null;
+    this.recorder = this.#newRecorder();
+    this.#beginMeasuring();
+  }
+
+  #issueAll(): void {
+    if (this.#rate === null) {
+      for (const conn of this.#connections) this.#fill(conn);
+    } else {
+      for (const conn of this.#connections) this.#park(conn);
+      this.#pace();
+    }
+  }
+
+  #canIssue(): boolean {
+    if (this.#phase === 'warmup') return true;
+    return this.#phase === 'measuring' && !this.#stopping && mayIssue(this.#rule, this.#issued, performance.now() - this.#startMs);
+  }
+
+  #onFree(conn: Connection): void {
+    if (this.#phase === 'draining') {
+      if (this.#inflight === 0) this.#afterDrain();
+      return;
+    }
+    if (this.#rate === null) this.#fill(conn);
+    else if (this.#behindSchedule()) this.#issueScheduled(conn);
+    else {
+      this.#park(conn);
+      if (this.#pacer === null) this.#pace();
+    }
+  }
+
+  #park(conn: Connection): void {
+    if (conn.capacity > 0 && !conn.parked) {
+      conn.parked = true;
+      this.#idle.push(conn);
+    }
+  }
+
+  /** Closed loop: a connection with a free slot starts the next request at once. */
+  #fill(conn: Connection): void {
+    while (conn.capacity > 0 && this.#canIssue()) {
+      const left = this.#rule.requests === null ? conn.capacity : this.#rule.requests - this.#issued;
+      const count = Math.min(conn.capacity, left);
+      this.#issued += count;
+      this.#inflight += count;
+      this.recorder.counters[C.issued]! += count;
+      conn.send(performance.now(), count);
+    }
+  }
+
+  #behindSchedule(): boolean {
+    const rate = this.#rate!; // only called in rate mode
+    return this.#canIssue() && this.#issued < dueCount(performance.now() - this.#startMs, rate);
+  }
+
+  /** Rate mode: sends the next scheduled request on `conn`, timed from its intended start. */
+  #issueScheduled(conn: Connection): void {
+    const now = performance.now();
+    const intendedMs = this.#startMs + intendedOffsetMs(this.#issued, this.#rate!);
+    this.#issued += 1;
+    this.#inflight += 1;
+    this.recorder.counters[C.issued]! += 1;
+    if (this.#phase === 'measuring') this.recorder.recordLateness(now - intendedMs);
+    conn.send(intendedMs, 1);
+  }
+
+  /** Rate mode: sends every request that has come due on idle connections, then sleeps until the next. */
+  #pace(): void {
+    this.#pacer = null;
+    while (this.#behindSchedule()) {
+      const conn = this.#idle.pop();
+      if (conn === undefined) return; // behind: the next free connection catches up (onFree)
+      conn.parked = false;
+      this.#issueScheduled(conn);
+      this.#park(conn);
+    }
+    if (!this.#canIssue()) return;
+    const nextMs = this.#startMs + intendedOffsetMs(this.#issued, this.#rate!);
+    this.#pacer = setTimeout(() => this.#pace(), Math.max(0, nextMs - performance.now()));
+  }
+
+  #clearPacer(): void {
+    if (this.#pacer !== null) clearTimeout(this.#pacer);
+    this.#pacer = null;
+  }
+
+  #noteSettled(count: number): void {
+    if (this.#phase !== 'measuring') return;
+    this.#settled += count;
+    if (this.#settled >= this.#nextProgress) {
+      const every = this.#options.progressEvery ?? 0;
+      while (this.#nextProgress <= this.#settled) this.#nextProgress += every;
+      this.#options.onProgress?.(this.#settled);
+    }
+  }
+
+  #checkDone(): void {
+    if (this.#phase !== 'measuring' || this.#inflight > 0) return;
+    if (!this.#stopping) {
+      if (this.#canIssue()) return;
+      this.#stopping = true;
+      this.#endMs = performance.now();
+      // The count rule ran out, unless only a time limit bounded the run.
+      this.#stopReason = this.#rule.requests === null ? 'duration' : 'requests';
+    }
+    this.#finish();
+  }
+
+  #finish(): void {
+    this.#phase = 'done';
+    this.#clearPacer();
+    for (const t of this.#timers) clearTimeout(t);
+    for (const conn of this.#connections) conn.close();
+    destroyDrainingSockets();
+    const resolve = this.#resolve;
+    this.#resolve = null;
+    resolve?.({
+      recorder: this.recorder,
+      startedAtMs: performance.timeOrigin + this.#startMs,
+      elapsedMs: this.#endMs - this.#startMs,
+      stopReason: this.#stopReason,
+      firstError: this.#firstError,
+    });
+  }
+
+  #sweep(): void {
+    const now = performance.now();
+    const timeoutMs = this.#config.timeoutMs;
+    for (const conn of this.#connections) conn.checkTimeout(now, timeoutMs);
+  }
+}

@@ -1,0 +1,30 @@
+// A worker thread's side of a multi-worker run: one Engine on its share of the load.
+
+import { parentPort, workerData } from 'node:worker_threads';
+import { ClientMonitor } from '../metrics/client-monitor.js';
+import { Engine } from './engine.js';
+import type { FromWorker, ToWorker, WorkerInput } from './worker-protocol.js';
+
+const port = parentPort;
+if (port !== null) {
+  const input = workerData as WorkerInput;
+  const post = (m: FromWorker): void => port.postMessage(m);
+  const monitor = new ClientMonitor();
+  const engine = new Engine(input.config, input.endpoint, input.version, {
+    progressEvery: input.progressEvery,
+    onProgress: (settled) => post({ type: 'progress', settled }),
+    onErrorStop: () => post({ type: 'error-stop' }),
+  });
+  port.on('message', (m: ToWorker) => engine.stop(m.reason, m.graceMs));
+  const result = await engine.run();
+  post({
+    type: 'done',
+    recorder: result.recorder.snapshot(),
+    startedAtMs: result.startedAtMs,
+    elapsedMs: result.elapsedMs,
+    stopReason: result.stopReason,
+    firstError: result.firstError,
+    thread: monitor.stop(),
+  });
+  port.close();
+}

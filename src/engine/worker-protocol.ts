@@ -1,0 +1,30 @@
+// The messages between the main thread and its engine workers.
+
+import type { Config } from '../config/config.js';
+import type { ThreadHealth } from '../metrics/client-monitor.js';
+import type { RecorderSnapshot } from '../metrics/recorder.js';
+import type { StopReason } from '../metrics/summary.js';
+import type { Endpoint } from '../transport/connection.js';
+
+export interface WorkerInput {
+  /** This worker's share: its requests, connections and rate. */
+  readonly config: Config;
+  readonly endpoint: Endpoint;
+  readonly version: string;
+  readonly progressEvery: number;
+}
+
+export type ToWorker = { readonly type: 'stop'; readonly reason: StopReason; readonly graceMs: number };
+
+export type FromWorker =
+  | { readonly type: 'progress'; readonly settled: number }
+  | { readonly type: 'error-stop' }
+  | {
+      readonly type: 'done';
+      readonly recorder: RecorderSnapshot;
+      readonly startedAtMs: number;
+      readonly elapsedMs: number;
+      readonly stopReason: StopReason;
+      readonly firstError: string | null;
+      readonly thread: ThreadHealth;
+    };

@@ -1,0 +1,112 @@
+// Fans a run out over worker threads (-G): exact shares of the load, results merged by addition.
+
+import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import type { Config } from '../config/config.js';
+import { ClientMonitor, combineThreadHealth, type ThreadHealth } from '../metrics/client-monitor.js';
+import { Recorder } from '../metrics/recorder.js';
+import type { StopReason } from '../metrics/summary.js';
+import { Timeline } from '../metrics/timeline.js';
+import type { Endpoint } from '../transport/connection.js';
+import type { RunFacts, RunHooks } from './run.js';
+import { splitEvenly, splitRate } from './split.js';
+import type { FromWorker, ToWorker, WorkerInput } from './worker-protocol.js';
+
+type Done = Extract<FromWorker, { type: 'done' }>;
+
+/** Each worker's Config: its share of requests, connections and rate; shares sum exactly to the whole. */
+export function shareConfig(config: Config): Config[] {
+  const n = config.workers;
+  const connections = splitEvenly(config.concurrency, n);
+  const requests = config.requests === null ? null : splitEvenly(config.requests, n);
+  const rates = config.schedule.kind === 'rate' ? splitRate(config.schedule.requestsPerSecond, n) : null;
+  return connections.map((concurrency, i) => ({
+    ...config,
+    concurrency,
+    requests: requests === null ? null : requests[i]!,
+    schedule: rates === null ? config.schedule : { kind: 'rate', requestsPerSecond: rates[i]! },
+    workers: 1,
+  }));
+}
+
+export async function runWorkers(config: Config, endpoint: Endpoint, version: string, hooks: RunHooks = {}): Promise<RunFacts> {
+  const monitor = new ClientMonitor();
+  const cpuBefore = process.cpuUsage();
+  const wallBefore = performance.now();
+  const shares = shareConfig(config);
+  const step = hooks.progressEvery ?? 0;
+  const settledBy = new Array<number>(shares.length).fill(0);
+  let nextProgress = step > 0 ? step : Number.POSITIVE_INFINITY;
+  const workers: Worker[] = [];
+  const stopAll = (reason: StopReason, graceMs: number, except?: Worker): void => {
+    const m: ToWorker = { type: 'stop', reason, graceMs };
+    for (const w of workers) if (w !== except) w.postMessage(m);
+  };
+  const onAbort = (): void => stopAll('interrupted', hooks.graceMs ?? 0);
+
+  const done = shares.map(
+    (share, i) =>
+      new Promise<Done>((resolve, reject) => {
+        const input: WorkerInput = {
+          config: share,
+          endpoint,
+          version,
+          // Workers report often enough that the merged heartbeat lands close to each multiple.
+          progressEvery: step > 0 ? Math.max(1, Math.floor(step / (4 * shares.length))) : 0,
+        };
+        const w = new Worker(new URL('./worker-entry.js', import.meta.url), { workerData: input });
+        workers.push(w);
+        w.on('message', (m: FromWorker) => {
+          if (m.type === 'progress') {
+            settledBy[i] = m.settled;
+            const total = settledBy.reduce((a, b) => a + b, 0);
+            while (total >= nextProgress) {
+              hooks.onProgress?.(nextProgress);
+              nextProgress += step;
+            }
+          } else if (m.type === 'error-stop') {
+            stopAll('error', 0, w);
+          } else {
+            resolve(m);
+          }
+        });
+        w.on('error', reject);
+        w.on('exit', (code) => reject(new Error(`worker ${i} exited with code ${code} before reporting`)));
+      }),
+  );
+  hooks.signal?.addEventListener('abort', onAbort, { once: true });
+  if (hooks.signal?.aborted === true) onAbort();
+  let results: Done[];
+  try {
+    results = await Promise.all(done);
+  } finally {
+    hooks.signal?.removeEventListener('abort', onAbort);
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  const startedAtMs = Math.min(...results.map((r) => r.startedAtMs));
+  const endedAtMs = Math.max(...results.map((r) => r.startedAtMs + r.elapsedMs));
+  const recorder = new Recorder(new Timeline(startedAtMs, 0));
+  for (const r of results) recorder.merge(r.recorder);
+  const reasons = results.map((r) => r.stopReason);
+  const stopReason: StopReason = reasons.includes('error')
+    ? 'error'
+    : reasons.includes('interrupted')
+      ? 'interrupted'
+      : reasons.includes('duration')
+        ? 'duration'
+        : 'requests';
+  const cpu = process.cpuUsage(cpuBefore);
+  const threads: ThreadHealth[] = [monitor.stop(), ...results.map((r) => r.thread)];
+  return {
+    recorder,
+    startedAtMs,
+    elapsedMs: endedAtMs - startedAtMs,
+    stopReason,
+    firstError: results.find((r) => r.firstError !== null)?.firstError ?? null,
+    thread: combineThreadHealth(threads),
+    cpuUserUs: cpu.user,
+    cpuSystemUs: cpu.system,
+    wallMs: performance.now() - wallBefore,
+    threads: shares.length,
+  };
+}

@@ -1,0 +1,49 @@
+// What gb reports beyond ab, printed after ab's report so ab's fields stay where scripts expect them.
+
+import type { PhaseStats, Summary } from '../metrics/summary.js';
+import { formatFixed, formatFixedWidth, padLabel, padLeft } from './format.js';
+
+export interface GbExtrasOptions {
+  /** Rate mode: also print latency measured from the actual send (what a closed-loop tool shows). */
+  readonly uncorrected?: boolean;
+}
+
+const COLUMNS = ['p50', 'p90', 'p99', 'p99.9', 'p99.99', 'max'] as const;
+
+function latencyRow(label: string, s: PhaseStats): string {
+  const values = [s.p50Us, s.p90Us, s.p99Us, s.p999Us, s.p9999Us, s.maxUs];
+  return `  ${label.padEnd(20)}${values.map((us) => formatFixedWidth(us / 1000, 3, 9)).join('')}\n`;
+}
+
+function countList(counts: Readonly<Record<string, number>>): string {
+  return Object.entries(counts)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, n]) => `${k} ×${n}`)
+    .join(', ');
+}
+
+export function renderGbExtras(s: Summary, options: GbExtrasOptions = {}): string {
+  let out = '\n';
+  const f = s.failures;
+  // Every request in exactly one bucket; Length failures are complete responses, as in ab.
+  out += `${padLabel('Requests issued:')}${s.issued} = ${s.complete} complete + ${f.connect} connect + ${f.receive} receive + ${f.exceptions} exception failures + ${s.cutOff} cut off\n`;
+  if (s.timeouts > 0) out += `${padLabel('Timed out:')}${s.timeouts} (counted as Receive failures)\n`;
+  if (Object.keys(s.statusCodes).length > 0) out += `${padLabel('Status codes:')}${countList(s.statusCodes)}\n`;
+  if (Object.keys(s.errors).length > 0) out += `${padLabel('Errors:')}${countList(s.errors)}\n`;
+  if (s.rate !== null) {
+    const r = s.rate;
+    out += `${padLabel('Rate:')}${formatFixed(r.targetPerSecond, 2)} [#/sec] target, ${formatFixed(r.achievedPerSecond, 2)} sent`;
+    out += r.late > 0 ? `; ${r.late} sent late (max ${formatFixed(r.maxLateUs / 1000, 1)} ms, mean ${formatFixed(r.meanLateUs / 1000, 1)} ms)\n` : '; none sent late\n';
+  }
+  if (s.successTotal !== null || s.successWaiting !== null) {
+    const what = s.rate === null ? 'successful responses' : 'successful responses, from the intended send time';
+    out += `\nLatency of ${what} (ms)\n${' '.repeat(22)}${COLUMNS.map((c) => padLeft(c, 9)).join('')}\n`;
+    if (s.successTotal !== null) out += latencyRow('Total:', s.successTotal);
+    if (s.successWaiting !== null) out += latencyRow('Waiting (TTFB):', s.successWaiting);
+    if (s.rate?.uncorrectedTotal != null && options.uncorrected === true) {
+      out += latencyRow('Total, uncorrected:', s.rate.uncorrectedTotal);
+    }
+  }
+  for (const w of s.client.warnings) out += `\nWARNING: ${w}\n`;
+  return out;
+}

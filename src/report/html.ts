@@ -1,0 +1,509 @@
+// Renders a run's Summary as one self-contained HTML page: tables, uPlot charts (inlined from node_modules) and the data as JSON.
+
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+import { Histogram } from '../metrics/histogram.js';
+import { AB_PERCENTS } from '../metrics/summary.js';
+import type { PhaseStats, Summary } from '../metrics/summary.js';
+import { renderAbReport } from './ab-text.js';
+import { formatFixed, roundUsToMs, usToMs } from './format.js';
+
+/** Points on the percentile curve: x runs over 1/(1−p) from 1 (p0) to 10 000 (p99.99), evenly on a log scale. */
+const CURVE_POINTS = 161;
+const CURVE_MAX_X = 10_000;
+
+/** The one escaping helper: every user-supplied string (URL, host, headers, errors, server software) goes through it. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
+}
+
+const ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** JSON that can sit inside a <script> element: no "<" can end it early or open a comment. */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+interface UplotAssets {
+  readonly js: string;
+  readonly css: string;
+}
+
+let cachedAssets: UplotAssets | null = null;
+
+/** Read once per process from the installed uplot package, so the page needs no network. */
+function uplotAssets(): UplotAssets {
+  if (cachedAssets !== null) return cachedAssets;
+  const require = createRequire(import.meta.url);
+  const js = readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8');
+  const css = readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8');
+  // Inlined text must not close its own element; a future uplot build that did would need escaping here.
+  if (/<\/script/i.test(js) || /<\/style/i.test(css)) throw new Error('uplot assets contain a closing tag and cannot be inlined');
+  cachedAssets = { js, css };
+  return cachedAssets;
+}
+
+/** A curve series for uPlot; null y where that histogram has no value. */
+interface CurveSeries {
+  readonly label: string;
+  readonly color: string;
+  readonly dash: boolean;
+  readonly valuesMs: readonly (number | null)[];
+}
+
+interface ChartData {
+  readonly percentiles: { readonly x: readonly number[]; readonly series: readonly CurveSeries[] } | null;
+  readonly timeline: {
+    readonly seconds: readonly number[];
+    readonly p50Ms: readonly number[];
+    readonly p90Ms: readonly number[];
+    readonly p99Ms: readonly number[];
+    readonly maxMs: readonly number[];
+    readonly complete: readonly number[];
+    readonly non2xx: readonly number[];
+    readonly errors: readonly number[];
+  } | null;
+}
+
+function curveX(): number[] {
+  const x: number[] = [];
+  for (let i = 0; i < CURVE_POINTS; i++) x.push(CURVE_MAX_X ** (i / (CURVE_POINTS - 1)));
+  return x;
+}
+
+/** Decoded histograms only know bucket edges, so the exact min/max of PhaseStats bound every value. */
+function curveValues(stats: PhaseStats | null, x: readonly number[]): (number | null)[] | null {
+  if (stats === null || stats.count === 0) return null;
+  let histogram: Histogram;
+  try {
+    histogram = Histogram.decode(stats.histogram);
+  } catch {
+    return null;
+  }
+  if (histogram.count === 0) return null;
+  return x.map((xi) => {
+    const percent = 100 * (1 - 1 / xi);
+    const us = xi <= 1 ? stats.minUs : histogram.valueAtPercentile(percent);
+    return usToMs(Math.min(Math.max(us, stats.minUs), stats.maxUs));
+  });
+}
+
+function chartData(summary: Summary): ChartData {
+  const x = curveX();
+  const candidates: { label: string; color: string; dash: boolean; stats: PhaseStats | null }[] = [
+    { label: 'all responses', color: '#1f6fb4', dash: false, stats: summary.total },
+    { label: 'successful (2xx/3xx)', color: '#2a9d3a', dash: false, stats: summary.successTotal },
+  ];
+  if (summary.rate !== null) {
+    candidates.push({ label: 'uncorrected (from actual send)', color: '#c0392b', dash: true, stats: summary.rate.uncorrectedTotal });
+  }
+  const series: CurveSeries[] = [];
+  for (const c of candidates) {
+    const valuesMs = curveValues(c.stats, x);
+    if (valuesMs !== null) series.push({ label: c.label, color: c.color, dash: c.dash, valuesMs });
+  }
+  const rows = summary.timeline.rows;
+  return {
+    percentiles: series.length > 0 ? { x, series } : null,
+    timeline:
+      rows.length === 0
+        ? null
+        : {
+            seconds: rows.map((r) => r.second),
+            p50Ms: rows.map((r) => usToMs(r.p50Us)),
+            p90Ms: rows.map((r) => usToMs(r.p90Us)),
+            p99Ms: rows.map((r) => usToMs(r.p99Us)),
+            maxMs: rows.map((r) => usToMs(r.maxUs)),
+            complete: rows.map((r) => r.complete),
+            non2xx: rows.map((r) => r.non2xx),
+            errors: rows.map((r) => r.errors),
+          },
+  };
+}
+
+// ---------------------------------------------------------------- formatting
+
+function ms(us: number): string {
+  const value = usToMs(us);
+  return `${formatFixed(value, value < 10 ? 3 : value < 100 ? 2 : 1)} ms`;
+}
+
+function bytes(count: number): string {
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let scaled = count;
+  let unit = '';
+  for (const u of units) {
+    if (scaled < 1024) break;
+    scaled /= 1024;
+    unit = u;
+  }
+  return unit === '' ? `${count} bytes` : `${count} bytes (${formatFixed(scaled, 1)} ${unit})`;
+}
+
+function durationText(durationMs: number | null): string {
+  return durationMs === null ? 'none' : `${formatFixed(durationMs / 1000, 3)} s`;
+}
+
+type Cell = string | number;
+
+/** Label/value rows; both sides pass through escapeHtml, numbers included, so nothing can slip by unescaped. */
+function keyValueTable(rows: readonly (readonly [string, Cell])[], className = 'kv'): string {
+  const body = rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(String(v))}</td></tr>`).join('\n');
+  return `<table class="${className}">\n${body}\n</table>`;
+}
+
+function gridTable(head: readonly string[], rows: readonly (readonly Cell[])[], className = 'grid'): string {
+  const th = head.map((h) => `<th>${escapeHtml(h)}</th>`).join('');
+  const body = rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(String(c))}</td>`).join('')}</tr>`).join('\n');
+  return `<table class="${className}">\n<thead><tr>${th}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
+}
+
+// ---------------------------------------------------------------- sections
+
+function tiles(summary: Summary): string {
+  const rps = summary.elapsedSeconds > 0 ? summary.complete / summary.elapsedSeconds : 0;
+  const items: [string, string][] = [
+    ['Requests per second', formatFixed(rps, 2)],
+    ['Complete requests', String(summary.complete)],
+    ['Failed requests', String(summary.failed)],
+    ['Non-2xx responses', String(summary.non2xx)],
+    ['Mean latency', summary.total === null ? '–' : ms(summary.total.meanUs)],
+    ['p99 latency', summary.total === null ? '–' : ms(summary.total.p99Us)],
+    ['Time taken', `${formatFixed(summary.elapsedSeconds, 3)} s`],
+  ];
+  const bad = (label: string, value: string): boolean => (label === 'Failed requests' || label === 'Non-2xx responses') && value !== '0';
+  return `<div class="tiles">\n${items
+    .map(([label, value]) => `<div class="tile${bad(label, value) ? ' bad' : ''}"><div class="v">${escapeHtml(value)}</div><div class="k">${escapeHtml(label)}</div></div>`)
+    .join('\n')}\n</div>`;
+}
+
+function abFields(summary: Summary): string {
+  const { bytes: b, failures, settings } = summary;
+  const rows: [string, Cell][] = [
+    ['Server Software', summary.serverSoftware],
+    ['Server Hostname', summary.target.host],
+    ['Server Port', summary.target.port],
+  ];
+  if (summary.tlsProtocol !== null) rows.push(['SSL/TLS Protocol', summary.tlsProtocol]);
+  if (summary.tlsServerName !== null) rows.push(['TLS Server Name', summary.tlsServerName]);
+  rows.push(
+    ['Document Path', summary.target.path],
+    ['Document Length', settings.variableLength ? 'Variable' : `${summary.documentLength ?? 0} bytes`],
+    ['Concurrency Level', settings.concurrency],
+    ['Time taken for tests', `${formatFixed(summary.elapsedSeconds, 3)} seconds`],
+    ['Complete requests', summary.complete],
+    ['Failed requests', summary.failed],
+  );
+  if (summary.failed > 0) {
+    rows.push(['', `(Connect: ${failures.connect}, Receive: ${failures.receive}, Length: ${failures.length}, Exceptions: ${failures.exceptions})`]);
+  }
+  if (summary.timeouts > 0) rows.push(['of which timeouts', summary.timeouts]);
+  if (summary.cutOff > 0) rows.push(['Cut off at stop', summary.cutOff]);
+  if (summary.non2xx > 0) rows.push(['Non-2xx responses', summary.non2xx]);
+  if (settings.keepAlive) rows.push(['Keep-Alive requests', summary.keepAliveRequests]);
+  rows.push(['Total transferred', bytes(b.received)]);
+  if (settings.hasBody) rows.push(['Total body sent', bytes(b.sent)]);
+  rows.push(['HTML transferred', bytes(b.body)]);
+  const elapsed = summary.elapsedSeconds;
+  if (elapsed > 0 && summary.complete > 0) {
+    rows.push(
+      ['Requests per second', `${formatFixed(summary.complete / elapsed, 2)} [#/sec] (mean)`],
+      ['Time per request', `${formatFixed((settings.concurrency * elapsed * 1000) / summary.complete, 3)} [ms] (mean)`],
+      ['Time per request', `${formatFixed((elapsed * 1000) / summary.complete, 3)} [ms] (mean, across all concurrent requests)`],
+      ['Transfer rate', `${formatFixed(b.received / 1024 / elapsed, 2)} [Kbytes/sec] received`],
+    );
+  }
+  return keyValueTable(rows);
+}
+
+function connectionTimes(summary: Summary): string {
+  const phases: [string, PhaseStats | null][] = [
+    ['Connect', summary.connect],
+    ['Processing', summary.processing],
+    ['Waiting', summary.waiting],
+    ['Total', summary.total],
+  ];
+  const rows = phases
+    .filter((p): p is [string, PhaseStats] => p[1] !== null)
+    .map(([name, s]) => [name, roundUsToMs(s.minUs), roundUsToMs(s.meanUs), formatFixed(usToMs(s.sdUs), 1), roundUsToMs(s.medianUs), roundUsToMs(s.maxUs)]);
+  if (rows.length === 0) return '<p class="empty">No response completed, so there are no connection times.</p>';
+  return gridTable(['Connection Times (ms)', 'min', 'mean', '[+/-sd]', 'median', 'max'], rows);
+}
+
+function percentileTable(summary: Summary): string {
+  const columns: [string, PhaseStats | null][] = [
+    ['all responses', summary.total],
+    ['successful', summary.successTotal],
+  ];
+  if (summary.rate !== null) columns.push(['uncorrected', summary.rate.uncorrectedTotal]);
+  const present = columns.filter((c): c is [string, PhaseStats] => c[1] !== null);
+  if (present.length === 0) return '';
+  const picks: [string, (s: PhaseStats) => number][] = [
+    ['min', (s) => s.minUs],
+    ['p50', (s) => s.p50Us],
+    ['p90', (s) => s.p90Us],
+    ['p99', (s) => s.p99Us],
+    ['p99.9', (s) => s.p999Us],
+    ['p99.99', (s) => s.p9999Us],
+    ['max', (s) => s.maxUs],
+  ];
+  const rows = picks.map(([name, pick]) => [name, ...present.map(([, s]) => ms(pick(s)))]);
+  const head = ['Total time', ...present.map(([label]) => label)];
+  const total = summary.total;
+  const abRows =
+    total === null
+      ? ''
+      : gridTable(
+          ['ab: % served within', 'ms'],
+          [...AB_PERCENTS.map((p, i) => [`${p}%`, roundUsToMs(total.abPercentilesUs[i] ?? total.maxUs)]), ['100% (longest request)', roundUsToMs(total.maxUs)]],
+        );
+  return `<div class="side">${gridTable(head, rows)}\n${abRows}</div>`;
+}
+
+function codeTables(summary: Summary): string {
+  const codes = Object.entries(summary.statusCodes).sort(([a], [b]) => Number(a) - Number(b));
+  const errors = Object.entries(summary.errors).sort(([, a], [, b]) => b - a);
+  const total = codes.reduce((sum, [, n]) => sum + n, 0);
+  const share = (n: number, of: number): string => (of > 0 ? `${formatFixed((100 * n) / of, 2)} %` : '–');
+  const codeTable = codes.length === 0 ? '<p class="empty">No responses.</p>' : gridTable(['Status', 'Responses', 'Share'], codes.map(([code, n]) => [code, n, share(n, total)]));
+  const errorTable =
+    errors.length === 0
+      ? '<p class="empty">No errors.</p>'
+      : gridTable(['Error', 'Count', 'Share of issued'], errors.map(([message, n]) => [message, n, share(n, summary.issued)]), 'grid errors');
+  return `<div class="cols"><div><h3>Status codes</h3>\n${codeTable}</div><div><h3>Errors</h3>\n${errorTable}</div></div>`;
+}
+
+function rateSection(summary: Summary): string {
+  const rate = summary.rate;
+  if (rate === null) return '';
+  return `<section><h2>Constant-rate schedule</h2>\n${keyValueTable([
+    ['Target rate', `${formatFixed(rate.targetPerSecond, 2)} req/s`],
+    ['Achieved rate', `${formatFixed(rate.achievedPerSecond, 2)} req/s`],
+    ['Sent late (> 1 ms)', rate.late],
+    ['Mean lateness', ms(rate.meanLateUs)],
+    ['Max lateness', ms(rate.maxLateUs)],
+  ])}\n</section>`;
+}
+
+function warningsBox(summary: Summary): string {
+  const { client } = summary;
+  if (!client.saturated && client.warnings.length === 0) return '';
+  const title = client.saturated ? 'The load generator itself may have limited these numbers' : 'Client warnings';
+  const items = client.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('\n');
+  return `<div class="warning" role="alert"><strong>${escapeHtml(title)}</strong>${items === '' ? '' : `<ul>\n${items}\n</ul>`}</div>`;
+}
+
+function clientSection(summary: Summary): string {
+  const c = summary.client;
+  const table = keyValueTable([
+    ['Saturated', c.saturated ? 'yes' : 'no'],
+    ['CPU', `${formatFixed(c.cpuPercent, 1)} % of ${c.cores} core${c.cores === 1 ? '' : 's'} (user ${formatFixed(c.cpuUserSeconds, 2)} s, system ${formatFixed(c.cpuSystemSeconds, 2)} s)`],
+    ['Event-loop delay', `p99 ${formatFixed(c.eventLoopDelayP99Ms, 2)} ms, max ${formatFixed(c.eventLoopDelayMaxMs, 2)} ms`],
+    ['GC pauses', `total ${formatFixed(c.gcPauseTotalMs, 1)} ms, max ${formatFixed(c.gcPauseMaxMs, 1)} ms`],
+    ['Max heap used', bytes(c.heapUsedMaxBytes)],
+    ['Max RSS', bytes(c.rssMaxBytes)],
+  ]);
+  return `<section><h2>Client health</h2>\n${warningsBox(summary)}\n${table}\n</section>`;
+}
+
+function settingsSection(summary: Summary): string {
+  const s = summary.settings;
+  return `<section><h2>Settings</h2>\n${keyValueTable([
+    ['URL', summary.target.url],
+    ['Method', s.method],
+    ['Concurrency', s.concurrency],
+    ['Requests', s.requests ?? 'no limit'],
+    ['Time limit', durationText(s.durationMs)],
+    ['Constant rate', s.requestsPerSecond === null ? 'no (closed loop)' : `${s.requestsPerSecond} req/s`],
+    ['Keep-alive', s.keepAlive ? 'yes' : 'no'],
+    ['Pipeline depth', s.pipeline],
+    ['Worker threads', s.workers],
+    ['Variable length accepted', s.variableLength ? 'yes' : 'no'],
+    ['Request body', s.hasBody ? 'yes' : 'no'],
+    ['TLS', summary.target.tls ? 'yes' : 'no'],
+    ['Started at', summary.startedAt],
+    ['Stopped because', STOP_REASONS[summary.stopReason]],
+    ['gb version', summary.tool.version],
+  ])}\n</section>`;
+}
+
+const STOP_REASONS: Readonly<Record<Summary['stopReason'], string>> = {
+  requests: 'all requests were done',
+  duration: 'the time limit was reached',
+  interrupted: 'it was interrupted',
+  error: 'of an error (use -r to go on after errors)',
+};
+
+function chartBox(id: string, hasData: boolean, emptyText: string): string {
+  return `<div class="chart" id="${id}">${hasData ? '' : `<p class="empty">${escapeHtml(emptyText)}</p>`}</div>`;
+}
+
+// ---------------------------------------------------------------- page
+
+const PAGE_CSS = `
+:root { color-scheme: light; --fg: #1d232a; --muted: #5b6570; --line: #d9dee3; --bg: #fff; --panel: #f6f8fa; }
+* { box-sizing: border-box; }
+body { margin: 0 auto; max-width: 1200px; padding: 24px; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); background: var(--bg); }
+h1 { font-size: 22px; margin: 0 0 4px; }
+h2 { font-size: 17px; margin: 28px 0 10px; padding-bottom: 4px; border-bottom: 1px solid var(--line); }
+h3 { font-size: 14px; margin: 10px 0 6px; }
+.target { font-family: ui-monospace, Menlo, Consolas, monospace; word-break: break-all; margin: 0; }
+.meta { color: var(--muted); margin: 2px 0 12px; }
+.tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(140px, 1fr)); gap: 10px; margin: 16px 0; }
+.tile { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; }
+.tile .v { font-size: 20px; font-weight: 600; font-variant-numeric: tabular-nums; }
+.tile .k { color: var(--muted); font-size: 12px; }
+.tile.bad { border-color: #e0a0a0; background: #fdf0f0; }
+table { border-collapse: collapse; margin: 6px 0 12px; font-variant-numeric: tabular-nums; }
+th, td { border-bottom: 1px solid var(--line); padding: 4px 10px; text-align: left; vertical-align: top; }
+table.grid td:not(:first-child) { text-align: right; }
+table.errors td:first-child { word-break: break-word; max-width: 520px; }
+table.kv th { font-weight: 500; color: var(--muted); white-space: nowrap; }
+.cols { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 20px; }
+.side { display: flex; gap: 24px; flex-wrap: wrap; align-items: flex-start; }
+.chart { min-height: 60px; width: 100%; margin: 8px 0; }
+.empty { color: var(--muted); font-style: italic; }
+.warning { background: #fff4d6; border: 1px solid #e6b000; border-left: 6px solid #e6b000; border-radius: 6px; padding: 10px 14px; margin: 12px 0; }
+.warning ul { margin: 6px 0 0 18px; padding: 0; }
+details pre { background: var(--panel); border: 1px solid var(--line); padding: 10px; overflow-x: auto; }
+footer { color: var(--muted); margin-top: 32px; font-size: 12px; }
+`;
+
+/** Runs in the browser; reads only numbers from #gb-data, so no user text ever reaches the DOM through script. */
+const PAGE_SCRIPT = `
+(function () {
+  'use strict';
+  var data = JSON.parse(document.getElementById('gb-data').textContent).charts;
+  var charts = [];
+  var HEIGHT = 320;
+  function fmtMs(v) { return v == null ? '-' : (v < 10 ? v.toFixed(3) : v < 100 ? v.toFixed(2) : v.toFixed(1)) + ' ms'; }
+  function fmtPct(x) { var p = 100 * (1 - 1 / x); return (Math.round(p * 1000) / 1000) + '%'; }
+  function widthOf(el) { return Math.max(320, Math.floor(el.clientWidth || 800)); }
+  function draw(id, opts, rows) {
+    var el = document.getElementById(id);
+    if (!el) return;
+    opts.width = widthOf(el);
+    opts.height = HEIGHT;
+    charts.push({ el: el, chart: new uPlot(opts, rows, el) });
+  }
+  if (data.percentiles) {
+    var pc = data.percentiles;
+    var series = [{ label: 'percentile', value: function (u, v) { return v == null ? '-' : fmtPct(v); } }];
+    var rows = [pc.x];
+    pc.series.forEach(function (s) {
+      var opts = { label: s.label, stroke: s.color, width: 2, value: function (u, v) { return fmtMs(v); } };
+      if (s.dash) opts.dash = [6, 4];
+      series.push(opts);
+      rows.push(s.valuesMs);
+    });
+    draw('chart-percentiles', {
+      title: 'Total time by percentile',
+      scales: { x: { time: false, distr: 3, log: 10 }, y: { range: function (u, min, max) { return [0, max > 0 ? max * 1.05 : 1]; } } },
+      axes: [
+        { label: 'percentile', splits: function () { return [1, 2, 10, 100, 1000, 10000]; }, values: function (u, splits) { return splits.map(fmtPct); } },
+        { label: 'ms', size: 60 }
+      ],
+      series: series
+    }, rows);
+  }
+  if (data.timeline) {
+    var t = data.timeline;
+    var showPoints = t.seconds.length < 3;
+    function line(label, color, values) { return { label: label, stroke: color, width: 2, points: { show: showPoints }, value: values }; }
+    var msValue = function (u, v) { return fmtMs(v); };
+    var countValue = function (u, v) { return v == null ? '-' : String(v); };
+    var xSeries = { label: 'second', value: function (u, v) { return v == null ? '-' : v + ' s'; } };
+    draw('chart-latency-time', {
+      title: 'Total time per second of the run',
+      scales: { x: { time: false }, y: { range: function (u, min, max) { return [0, max > 0 ? max * 1.05 : 1]; } } },
+      axes: [{ label: 'seconds since start' }, { label: 'ms', size: 60 }],
+      series: [xSeries, line('p50', '#2a9d3a', msValue), line('p90', '#e08e0b', msValue), line('p99', '#c0392b', msValue), line('max', '#7f8c8d', msValue)]
+    }, [t.seconds, t.p50Ms, t.p90Ms, t.p99Ms, t.maxMs]);
+    draw('chart-throughput-time', {
+      title: 'Responses and errors per second',
+      scales: { x: { time: false }, y: { range: function (u, min, max) { return [0, max > 0 ? max * 1.05 : 1]; } } },
+      axes: [{ label: 'seconds since start' }, { label: 'per second', size: 60 }],
+      series: [xSeries, line('responses/s', '#1f6fb4', countValue), line('non-2xx/s', '#e08e0b', countValue), line('errors/s', '#c0392b', countValue)]
+    }, [t.seconds, t.complete, t.non2xx, t.errors]);
+  }
+  var pending = 0;
+  window.addEventListener('resize', function () {
+    cancelAnimationFrame(pending);
+    pending = requestAnimationFrame(function () {
+      charts.forEach(function (c) { c.chart.setSize({ width: widthOf(c.el), height: HEIGHT }); });
+    });
+  });
+})();
+`;
+
+function sha256(text: string): string {
+  return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+}
+
+export function renderHtml(summary: Summary): string {
+  const assets = uplotAssets();
+  const charts = chartData(summary);
+  const data = jsonForScript({ summary, charts });
+  // Hashes instead of 'unsafe-inline': even text that escaped the escaping could not run, and nothing may be fetched.
+  const csp = [
+    "default-src 'none'",
+    `script-src ${sha256(assets.js)} ${sha256(PAGE_SCRIPT)}`,
+    `style-src 'unsafe-inline'`,
+    'img-src data:',
+  ].join('; ');
+  const { target, settings } = summary;
+  const title = `gb: ${settings.method} ${target.url}`;
+  const timelineNote = 'No per-second timeline was recorded for this run.';
+  const timelineRows = summary.timeline.rows.length;
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>${assets.css}</style>
+<style>${PAGE_CSS}</style>
+</head>
+<body>
+<header>
+<h1>gb benchmark report</h1>
+<p class="target">${escapeHtml(`${settings.method} ${target.url}`)}</p>
+<p class="meta">${escapeHtml(`started ${summary.startedAt} · ${formatFixed(summary.elapsedSeconds, 3)} s · concurrency ${settings.concurrency} · stopped because ${STOP_REASONS[summary.stopReason]} · gb ${summary.tool.version}`)}</p>
+</header>
+${warningsBox(summary)}
+${tiles(summary)}
+<section><h2>Latency percentiles</h2>
+${chartBox('chart-percentiles', charts.percentiles !== null, 'No response completed, so there is no latency distribution.')}
+${percentileTable(summary)}
+</section>
+<section><h2>Latency over time</h2>
+${chartBox('chart-latency-time', timelineRows > 0, timelineNote)}
+</section>
+<section><h2>Throughput and errors over time</h2>
+${chartBox('chart-throughput-time', timelineRows > 0, timelineNote)}
+</section>
+<section><h2>Responses</h2>
+${codeTables(summary)}
+</section>
+<section><h2>Results (ab fields)</h2>
+${abFields(summary)}
+${connectionTimes(summary)}
+<details><summary>ab text report</summary><pre>${escapeHtml(renderAbReport(summary).replace(/^\n+/, ''))}</pre></details>
+</section>
+${rateSection(summary)}
+${clientSection(summary)}
+${settingsSection(summary)}
+<footer>Generated by gb ${escapeHtml(summary.tool.version)}. The run's full Summary is embedded as JSON in the element #gb-data. Charts by uPlot (MIT).</footer>
+<script type="application/json" id="gb-data">${data}</script>
+<script>${assets.js}</script>
+<script>${PAGE_SCRIPT}</script>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,246 @@
+// Combines the Summaries of runs made at the same time by several gb processes or machines into one.
+
+import { Histogram } from '../metrics/histogram.js';
+import { phaseStats } from '../metrics/summarize.js';
+import type {
+  ClientHealth,
+  PhaseStats,
+  RateStats,
+  StopReason,
+  Summary,
+  Timeline,
+  TimelineRow,
+} from '../metrics/summary.js';
+import { err, ok, type Result } from '../result.js';
+import { VERSION } from '../version.js';
+
+type PhaseKey = 'connect' | 'processing' | 'waiting' | 'total' | 'successTotal' | 'successWaiting';
+const PHASES: readonly PhaseKey[] = ['connect', 'processing', 'waiting', 'total', 'successTotal', 'successWaiting'];
+
+/** A stop that says something went wrong outranks a planned one, so the merged run does not look clean. */
+const STOP_RANK: Readonly<Record<StopReason, number>> = { requests: 0, duration: 1, interrupted: 2, error: 3 };
+
+/**
+ * Adds the phase histograms bucket by bucket, so every percentile of the result is exactly what one
+ * process recording all samples would report. The V2 encoding carries only bucket counts, so min and
+ * max come from the runs' exact figures and the sums behind mean and sd are rebuilt from each run's
+ * meanUs and sdUs (ab truncates meanUs, so the pooled mean may be up to 1 µs low).
+ */
+export function mergePhases(phases: readonly (PhaseStats | null)[]): Result<PhaseStats | null, string> {
+  const present = phases.filter((p): p is PhaseStats => p !== null);
+  if (present.length === 0) return ok(null);
+  if (present.length === 1) return ok(present[0] ?? null);
+  let combined: Histogram | null = null;
+  let minUs = Infinity;
+  let maxUs = 0;
+  let sumUs = 0;
+  let sumOfSquares = 0;
+  for (const p of present) {
+    let h: Histogram;
+    try {
+      h = Histogram.decode(p.histogram);
+    } catch (e) {
+      return err(`unreadable histogram: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (h.count !== p.count) return err(`histogram holds ${h.count} samples but count says ${p.count}`);
+    try {
+      if (combined === null) combined = h;
+      else combined.add(h);
+    } catch (e) {
+      return err(e instanceof Error ? e.message : String(e));
+    }
+    minUs = Math.min(minUs, p.minUs);
+    maxUs = Math.max(maxUs, p.maxUs);
+    const runSum = p.meanUs * p.count;
+    sumUs += runSum;
+    // From s² = (Σx² − (Σx)²/n) / (n − 1), solved for Σx².
+    sumOfSquares += p.sdUs * p.sdUs * (p.count - 1) + (runSum * runSum) / p.count;
+  }
+  if (combined === null) return ok(null);
+  const snapshot = combined.toSnapshot();
+  const exact = Histogram.fromSnapshot({ ...snapshot, min: minUs, max: maxUs, sum: sumUs, sumOfSquares });
+  return ok(phaseStats(exact));
+}
+
+function addRecords(records: readonly Readonly<Record<string, number>>[]): Record<string, number> {
+  const sum: Record<string, number> = {};
+  for (const record of records) {
+    for (const [key, n] of Object.entries(record)) sum[key] = (sum[key] ?? 0) + n;
+  }
+  return sum;
+}
+
+const total = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0);
+const largest = (values: readonly number[]): number => values.reduce((a, b) => Math.max(a, b), 0);
+
+/**
+ * Puts every run's rows on the merged clock. A run's second s covers wall time
+ * [startEpochMs + s·1000, +1000); it lands on the merged second nearest to that, so rows of runs
+ * started within half a second of each other share seconds. Counts add; p99 and max take the largest
+ * value (a bound, not the true p99 of the pooled second); p50 and p90 are the means of the runs'
+ * values weighted by their counts, an approximation: rows keep no histogram to add.
+ */
+export function mergeTimelines(timelines: readonly Timeline[]): Timeline {
+  const startEpochMs = Math.min(...timelines.map((t) => t.startEpochMs));
+  const bySecond = new Map<number, TimelineRow[]>();
+  for (const t of timelines) {
+    const shiftSeconds = Math.round((t.startEpochMs - startEpochMs) / 1000);
+    for (const row of t.rows) {
+      const second = row.second + shiftSeconds;
+      const rows = bySecond.get(second);
+      if (rows === undefined) bySecond.set(second, [row]);
+      else rows.push(row);
+    }
+  }
+  const rows = [...bySecond.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([second, group]): TimelineRow => {
+      const complete = total(group.map((r) => r.complete));
+      const weighted = (pick: (r: TimelineRow) => number): number =>
+        complete === 0 ? 0 : Math.round(total(group.map((r) => pick(r) * r.complete)) / complete);
+      return {
+        second,
+        complete,
+        errors: total(group.map((r) => r.errors)),
+        non2xx: total(group.map((r) => r.non2xx)),
+        bytesReceived: total(group.map((r) => r.bytesReceived)),
+        p50Us: weighted((r) => r.p50Us),
+        p90Us: weighted((r) => r.p90Us),
+        p99Us: largest(group.map((r) => r.p99Us)),
+        maxUs: largest(group.map((r) => r.maxUs)),
+      };
+    });
+  return { startEpochMs, rows };
+}
+
+/** Per-process figures: time and cores add up across machines; peaks and delays take the worst process. */
+function mergeClients(clients: readonly ClientHealth[]): ClientHealth {
+  return {
+    cpuUserSeconds: total(clients.map((c) => c.cpuUserSeconds)),
+    cpuSystemSeconds: total(clients.map((c) => c.cpuSystemSeconds)),
+    cpuPercent: largest(clients.map((c) => c.cpuPercent)),
+    cores: total(clients.map((c) => c.cores)),
+    eventLoopDelayP99Ms: largest(clients.map((c) => c.eventLoopDelayP99Ms)),
+    eventLoopDelayMaxMs: largest(clients.map((c) => c.eventLoopDelayMaxMs)),
+    gcPauseTotalMs: total(clients.map((c) => c.gcPauseTotalMs)),
+    gcPauseMaxMs: largest(clients.map((c) => c.gcPauseMaxMs)),
+    heapUsedMaxBytes: largest(clients.map((c) => c.heapUsedMaxBytes)),
+    rssMaxBytes: largest(clients.map((c) => c.rssMaxBytes)),
+    saturated: clients.some((c) => c.saturated),
+    warnings: [...new Set(clients.flatMap((c) => c.warnings))],
+  };
+}
+
+function mergeRates(rates: readonly RateStats[]): Result<RateStats, string> {
+  const uncorrected = mergePhases(rates.map((r) => r.uncorrectedTotal));
+  if (!uncorrected.ok) return err(`rate.uncorrectedTotal: ${uncorrected.error}`);
+  const late = total(rates.map((r) => r.late));
+  return ok({
+    targetPerSecond: total(rates.map((r) => r.targetPerSecond)),
+    achievedPerSecond: total(rates.map((r) => r.achievedPerSecond)),
+    late,
+    maxLateUs: largest(rates.map((r) => r.maxLateUs)),
+    meanLateUs: late === 0 ? 0 : total(rates.map((r) => r.meanLateUs * r.late)) / late,
+    uncorrectedTotal: uncorrected.value,
+  });
+}
+
+/**
+ * Merges runs of one URL made side by side (e.g. one gb per load machine) into the Summary one
+ * bigger run would have produced: counts, bytes, status codes, errors and histograms add; the
+ * elapsed time spans the earliest start to the latest end, so requests per second is the combined
+ * throughput only when the runs overlapped in time.
+ */
+export function mergeSummaries(summaries: readonly Summary[]): Result<Summary, string> {
+  const first = summaries[0];
+  if (first === undefined) return err('nothing to merge: no results given');
+  if (summaries.length === 1) return ok(first);
+  for (const [i, s] of summaries.entries()) {
+    if (s.target.url !== first.target.url) {
+      return err(`cannot merge results for different URLs: result 1 is ${first.target.url}, result ${i + 1} is ${s.target.url}`);
+    }
+    if (s.settings.method !== first.settings.method) {
+      return err(`cannot merge results of different methods: result 1 used ${first.settings.method}, result ${i + 1} used ${s.settings.method}`);
+    }
+    if ((s.rate === null) !== (first.rate === null)) {
+      // Constant-rate latency counts from the intended send, closed-loop latency from the actual one: they do not add.
+      return err(`cannot merge a constant-rate (--rate) result with a closed-loop one (results 1 and ${i + 1})`);
+    }
+  }
+
+  const phases: Partial<Record<PhaseKey, PhaseStats | null>> = {};
+  for (const key of PHASES) {
+    const merged = mergePhases(summaries.map((s) => s[key]));
+    if (!merged.ok) return err(`${key}: ${merged.error}`);
+    phases[key] = merged.value;
+  }
+  let rate: RateStats | null = null;
+  if (first.rate !== null) {
+    const merged = mergeRates(summaries.flatMap((s) => (s.rate === null ? [] : [s.rate])));
+    if (!merged.ok) return err(merged.error);
+    rate = merged.value;
+  }
+
+  const startsMs = summaries.map((s) => Date.parse(s.startedAt));
+  const startMs = Math.min(...startsMs);
+  const endMs = Math.max(...summaries.map((s, i) => (startsMs[i] ?? startMs) + s.elapsedSeconds * 1000));
+  const sum = (pick: (s: Summary) => number): number => total(summaries.map(pick));
+  const firstNonNull = <T>(pick: (s: Summary) => T | null): T | null =>
+    summaries.map(pick).find((v): v is T => v !== null) ?? null;
+  const durationsMs = summaries.flatMap((s) => (s.settings.durationMs === null ? [] : [s.settings.durationMs]));
+  const rates = summaries.flatMap((s) => (s.settings.requestsPerSecond === null ? [] : [s.settings.requestsPerSecond]));
+
+  return ok({
+    schemaVersion: 1,
+    tool: { name: 'gb', version: VERSION },
+    target: first.target,
+    settings: {
+      method: first.settings.method,
+      concurrency: sum((s) => s.settings.concurrency),
+      requests: summaries.every((s) => s.settings.requests !== null) ? sum((s) => s.settings.requests ?? 0) : null,
+      durationMs: durationsMs.length === 0 ? null : Math.max(...durationsMs),
+      keepAlive: summaries.every((s) => s.settings.keepAlive),
+      variableLength: summaries.some((s) => s.settings.variableLength),
+      hasBody: summaries.some((s) => s.settings.hasBody),
+      pipeline: Math.max(...summaries.map((s) => s.settings.pipeline)),
+      workers: sum((s) => s.settings.workers),
+      requestsPerSecond: rates.length === 0 ? null : total(rates),
+    },
+    serverSoftware: summaries.map((s) => s.serverSoftware).find((v) => v !== '') ?? '',
+    tlsProtocol: firstNonNull((s) => s.tlsProtocol),
+    tlsServerName: firstNonNull((s) => s.tlsServerName),
+    documentLength: firstNonNull((s) => s.documentLength),
+    elapsedSeconds: (endMs - startMs) / 1000,
+    startedAt: new Date(startMs).toISOString(),
+    issued: sum((s) => s.issued),
+    complete: sum((s) => s.complete),
+    failed: sum((s) => s.failed),
+    failures: {
+      connect: sum((s) => s.failures.connect),
+      receive: sum((s) => s.failures.receive),
+      length: sum((s) => s.failures.length),
+      exceptions: sum((s) => s.failures.exceptions),
+    },
+    timeouts: sum((s) => s.timeouts),
+    cutOff: sum((s) => s.cutOff),
+    non2xx: sum((s) => s.non2xx),
+    keepAliveRequests: sum((s) => s.keepAliveRequests),
+    statusCodes: addRecords(summaries.map((s) => s.statusCodes)),
+    errors: addRecords(summaries.map((s) => s.errors)),
+    bytes: {
+      received: sum((s) => s.bytes.received),
+      body: sum((s) => s.bytes.body),
+      sent: sum((s) => s.bytes.sent),
+    },
+    connect: phases.connect ?? null,
+    processing: phases.processing ?? null,
+    waiting: phases.waiting ?? null,
+    total: phases.total ?? null,
+    successTotal: phases.successTotal ?? null,
+    successWaiting: phases.successWaiting ?? null,
+    stopReason: summaries.map((s) => s.stopReason).reduce((a, b) => (STOP_RANK[b] > STOP_RANK[a] ? b : a)),
+    timeline: mergeTimelines(summaries.map((s) => s.timeline)),
+    rate,
+    client: mergeClients(summaries.map((s) => s.client)),
+  });
+}
