@@ -6,6 +6,7 @@ import { renderGbExtras } from '../report/gb-extras.js';
 import { VERSION } from '../version.js';
 import { parseCommandLine } from './flags.js';
 import { EXIT, type CliIo } from './io.js';
+import { startProfiler } from './profile.js';
 import { usageText } from './usage.js';
 
 /** In-flight requests get this long to finish after Ctrl-C before they are cut off. */
@@ -26,7 +27,8 @@ export async function benchCommand(argv: readonly string[], io: CliIo): Promise<
     io.out.write(renderBanner(VERSION));
     return EXIT.ok;
   }
-  const { config, quiet } = command.options;
+  const { config, quiet, profileDir } = command.options;
+  const profiler = profileDir === null ? null : await startProfiler(profileDir);
   const step = quiet ? 0 : heartbeatStep(config.requests);
   io.out.write(renderBanner(VERSION));
   io.out.write(renderBenchmarking(config.target.host, step > 0));
@@ -42,6 +44,10 @@ export async function benchCommand(argv: readonly string[], io: CliIo): Promise<
     return EXIT.runError;
   }
   const { summary, firstError } = outcome.value;
+  if (profiler !== null) {
+    const files = await profiler.finish();
+    io.err.write(`gb: profile written: ${files.join(', ')}\n`);
+  }
   if (step === 0) io.out.write('..done\n');
   else if (summary.stopReason === 'requests') io.err.write(renderFinished(summary.complete));
   if (summary.stopReason === 'error') {

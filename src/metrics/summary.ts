@@ -148,6 +148,8 @@ export interface ClientHealth {
   /** CPU time over wall time, as a percentage of the cores gb's threads could use (100 = all busy). */
   readonly cpuPercent: number;
   readonly cores: number;
+  /** Event-loop utilization of gb's busiest engine thread, in percent: near 100 the client is saturated. */
+  readonly loopUtilizationPercent: number;
   readonly eventLoopDelayP99Ms: number;
   readonly eventLoopDelayMaxMs: number;
   readonly gcPauseTotalMs: number;
