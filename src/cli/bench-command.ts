@@ -1,16 +1,28 @@
-// `gb [options] URL`: parse, run, and print ab's report of whatever was done.
+// `gb [options] URL`: parse, run, print ab's report of whatever was done, and write the asked-for files.
 
+import { writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import type { LiveSample } from '../engine/run.js';
 import { runConfig } from '../index.js';
+import type { Summary } from '../metrics/summary.js';
+import { renderPercentileCsv } from '../report/ab-csv.js';
+import { renderAbHtml, renderAbHtmlBanner } from '../report/ab-html.js';
 import { heartbeatStep, renderAbReport, renderBanner, renderBenchmarking, renderFinished, renderHeartbeat } from '../report/ab-text.js';
 import { renderGbExtras } from '../report/gb-extras.js';
+import { GnuplotWriter } from '../report/gnuplot.js';
+import { renderHtml } from '../report/html.js';
+import { renderJson } from '../report/json.js';
+import { LiveView } from '../report/live.js';
 import { VERSION } from '../version.js';
-import { parseCommandLine } from './flags.js';
+import { parseCommandLine, type CliOptions } from './flags.js';
 import { EXIT, type CliIo } from './io.js';
 import { startProfiler } from './profile.js';
 import { usageText } from './usage.js';
 
 /** In-flight requests get this long to finish after Ctrl-C before they are cut off. */
 const INTERRUPT_GRACE_MS = 500;
+
+const errorText = (e: unknown): string => ((e as NodeJS.ErrnoException).code ?? (e as Error).message ?? String(e));
 
 export async function benchCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const parsed = parseCommandLine(argv);
@@ -27,34 +39,107 @@ export async function benchCommand(argv: readonly string[], io: CliIo): Promise<
     io.out.write(renderBanner(VERSION));
     return EXIT.ok;
   }
-  const { config, quiet, profileDir } = command.options;
-  const profiler = profileDir === null ? null : await startProfiler(profileDir);
-  const step = quiet ? 0 : heartbeatStep(config.requests);
-  io.out.write(renderBanner(VERSION));
-  io.out.write(renderBenchmarking(config.target.host, step > 0));
+  const options = command.options;
+  const { config } = options;
+  if (options.gnuplotFile !== null && config.workers > 1) {
+    io.err.write(`gb: -g cannot be combined with -G ${config.workers}: run the gnuplot file with one worker (see 'gb -h')\n`);
+    return EXIT.usage;
+  }
+  let gnuplot: GnuplotWriter | null = null;
+  if (options.gnuplotFile !== null) {
+    try {
+      gnuplot = new GnuplotWriter(options.gnuplotFile);
+    } catch (e) {
+      io.err.write(`gb: cannot write ${options.gnuplotFile}: ${errorText(e)}\n`);
+      return EXIT.runError;
+    }
+  }
+  // With the JSON on stdout, stdout carries nothing else.
+  const text = options.jsonFile === '-' ? io.err : io.out;
+  const live = !options.quiet && LiveView.supports({ isTTY: io.errIsTTY }) ? new LiveView(io.err) : null;
+  const step = options.quiet ? 0 : heartbeatStep(config.requests);
+  text.write(options.htmlTables ? renderAbHtmlBanner(VERSION) : renderBanner(VERSION));
+  if (!options.htmlTables) text.write(renderBenchmarking(config.target.host, step > 0 || live !== null));
+  const profiler = options.profileDir === null ? null : await startProfiler(options.profileDir);
+
   const outcome = await runConfig(config, {
     signal: io.signal,
     graceMs: INTERRUPT_GRACE_MS,
     progressEvery: step,
-    onProgress: (settled) => io.err.write(renderHeartbeat(settled)),
+    onProgress: (settled) => (live === null ? io.err.write(renderHeartbeat(settled)) : live.writeAbove(renderHeartbeat(settled))),
+    ...(live === null ? {} : { onSample: liveUpdater(live, config.requests, config.durationMs) }),
+    ...(gnuplot === null ? {} : { exchangeSink: gnuplot }),
   });
+  live?.clear();
   if (!outcome.ok) {
-    io.out.write('\n');
+    text.write('\n');
     io.err.write(`gb: ${outcome.error}\n`);
+    await gnuplot?.close();
     return EXIT.runError;
   }
   const { summary, firstError } = outcome.value;
-  if (profiler !== null) {
-    const files = await profiler.finish();
-    io.err.write(`gb: profile written: ${files.join(', ')}\n`);
+  if (profiler !== null) io.err.write(`gb: profile written: ${(await profiler.finish()).join(', ')}\n`);
+  if (!options.htmlTables) {
+    if (step === 0 && live === null) text.write('..done\n');
+    else if (summary.stopReason === 'requests' && step > 0) io.err.write(renderFinished(summary.complete));
   }
-  if (step === 0) io.out.write('..done\n');
-  else if (summary.stopReason === 'requests') io.err.write(renderFinished(summary.complete));
   if (summary.stopReason === 'error') {
     io.err.write(`gb: stopped at the first error: ${firstError ?? 'unknown'} (use -r to go on after errors)\n`);
   }
-  io.out.write(renderAbReport(summary, { noPercentiles: command.options.noPercentiles, noSd: command.options.noSd }));
-  io.out.write(renderGbExtras(summary, { uncorrected: command.options.uncorrected }));
+  if (options.htmlTables) text.write(renderAbHtml(summary));
+  else {
+    text.write(renderAbReport(summary, { noPercentiles: options.noPercentiles, noSd: options.noSd }));
+    text.write(renderGbExtras(summary, { uncorrected: options.uncorrected }));
+  }
+  const written = await writeOutputs(summary, options, gnuplot, io);
   if (summary.stopReason === 'interrupted') return EXIT.interrupted;
-  return summary.stopReason === 'error' ? EXIT.runError : EXIT.ok;
+  return summary.stopReason === 'error' || !written ? EXIT.runError : EXIT.ok;
+}
+
+/** Feeds the live view: requests done, the rate over the last second, errors and p99 so far. */
+function liveUpdater(live: LiveView, total: number | null, durationMs: number | null): (s: LiveSample) => void {
+  const startMs = performance.now();
+  const recent: { atMs: number; settled: number }[] = [];
+  return (s) => {
+    const now = performance.now();
+    recent.push({ atMs: now, settled: s.settled });
+    while (recent.length > 2 && now - recent[0]!.atMs > 1000) recent.shift();
+    const first = recent[0]!;
+    const spanMs = now - first.atMs;
+    live.update({
+      done: s.settled,
+      total,
+      elapsedMs: now - startMs,
+      durationMs,
+      requestsPerSecond: spanMs > 0 ? ((s.settled - first.settled) * 1000) / spanMs : 0,
+      errors: s.failed,
+      p99Us: s.p99Us,
+    });
+  };
+}
+
+/** Writes --json, --html, -e and -g; returns false (after saying why) when one could not be written. */
+async function writeOutputs(summary: Summary, options: CliOptions, gnuplot: GnuplotWriter | null, io: CliIo): Promise<boolean> {
+  let ok = true;
+  const write = (file: string, render: () => string): void => {
+    try {
+      writeFileSync(file, render());
+    } catch (e) {
+      io.err.write(`gb: cannot write ${file}: ${errorText(e)}\n`);
+      ok = false;
+    }
+  };
+  if (options.jsonFile === '-') io.out.write(renderJson(summary));
+  else if (options.jsonFile !== null) write(options.jsonFile, () => renderJson(summary));
+  if (options.htmlFile !== null) write(options.htmlFile, () => renderHtml(summary));
+  if (options.csvFile !== null) write(options.csvFile, () => renderPercentileCsv(summary.total));
+  if (gnuplot !== null) {
+    try {
+      await gnuplot.close();
+    } catch (e) {
+      io.err.write(`gb: cannot write ${options.gnuplotFile ?? '-g file'}: ${errorText(e)}\n`);
+      ok = false;
+    }
+  }
+  return ok;
 }

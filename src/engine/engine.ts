@@ -2,7 +2,7 @@
 
 import { performance } from 'node:perf_hooks';
 import type { Config } from '../config/config.js';
-import { C, Recorder, type FailureKind } from '../metrics/recorder.js';
+import { C, Recorder, type ExchangeSink, type FailureKind } from '../metrics/recorder.js';
 import type { StopReason } from '../metrics/summary.js';
 import { Timeline } from '../metrics/timeline.js';
 import { Connection, destroyDrainingSockets, type ConnectionOwner, type Endpoint } from '../transport/connection.js';
@@ -16,6 +16,8 @@ export interface EngineOptions {
   readonly progressEvery?: number;
   /** Called once when a failure stops the run (no -r), so sibling workers can stop too. */
   readonly onErrorStop?: () => void;
+  /** Gets every measured exchange (ab's -g). */
+  readonly exchangeSink?: ExchangeSink;
 }
 
 export interface EngineResult {
@@ -61,7 +63,7 @@ export class Engine implements ConnectionOwner {
     this.#options = options;
     this.#rule = { requests: config.requests, durationMs: config.durationMs };
     this.#rate = config.schedule.kind === 'rate' ? config.schedule.requestsPerSecond : null;
-    this.recorder = this.#newRecorder();
+    this.recorder = this.#newRecorder(config.warmupMs > 0 ? null : (options.exchangeSink ?? null));
     const settings = {
       request: buildRequest(config, version),
       pipeline: config.pipeline,
@@ -97,7 +99,7 @@ export class Engine implements ConnectionOwner {
       // Stopped before measuring began: nothing was measured, and warm-up requests are not reported.
       for (const conn of this.#connections) conn.close();
       this.#inflight = 0;
-      this.recorder = this.#newRecorder();
+      this.recorder = this.#newRecorder(null);
       this.#phase = 'measuring';
       this.#startMs = this.#endMs = performance.now();
       this.#stopping = true;
@@ -144,9 +146,9 @@ export class Engine implements ConnectionOwner {
   }
 
   /** A fresh recorder whose timeline counts seconds from now (workers' timelines align by wall clock). */
-  #newRecorder(): Recorder {
+  #newRecorder(sink: ExchangeSink | null): Recorder {
     const now = performance.now();
-    return new Recorder(new Timeline(performance.timeOrigin + now, now));
+    return new Recorder(new Timeline(performance.timeOrigin + now, now), sink);
   }
 
   #beginMeasuring(): void {
@@ -173,7 +175,7 @@ export class Engine implements ConnectionOwner {
     for (const conn of this.#idle) conn.parked = false;
     this.#idle.length = 0;
     this.#firstError = null;
-    this.recorder = this.#newRecorder();
+    this.recorder = this.#newRecorder(this.#options.exchangeSink ?? null);
     this.#beginMeasuring();
   }
 

@@ -3,7 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Config } from '../config/config.js';
 import { ClientMonitor, type ThreadHealth } from '../metrics/client-monitor.js';
-import type { Recorder } from '../metrics/recorder.js';
+import type { ExchangeSink, Recorder } from '../metrics/recorder.js';
 import type { StopReason } from '../metrics/summary.js';
 import type { Endpoint } from '../transport/connection.js';
 import { Engine } from './engine.js';
@@ -15,6 +15,28 @@ export interface RunHooks {
   /** Called each time another `progressEvery` requests have ended (ab's heartbeat). */
   readonly onProgress?: (settled: number) => void;
   readonly progressEvery?: number;
+  /** Called every SAMPLE_EVERY_MS with the run so far, for a live view. */
+  readonly onSample?: (sample: LiveSample) => void;
+  /** Gets every measured exchange (ab's -g); in-thread runs only. */
+  readonly exchangeSink?: ExchangeSink;
+}
+
+export interface LiveSample {
+  readonly settled: number;
+  readonly failed: number;
+  /** p99 of Total so far, null before the first response. */
+  readonly p99Us: number | null;
+}
+
+export const SAMPLE_EVERY_MS = 100;
+
+/** Samples a recorder for a live view until the returned function is called. */
+export function startSampling(current: () => Recorder, onSample: (s: LiveSample) => void): () => void {
+  const timer = setInterval(() => {
+    const r = current();
+    onSample({ settled: r.settled, failed: r.failed, p99Us: r.total.count > 0 ? r.total.valueAtPercentile(99) : null });
+  }, SAMPLE_EVERY_MS);
+  return () => clearInterval(timer);
 }
 
 /** Everything a run leaves for the summary. */
@@ -38,13 +60,16 @@ export async function runInThread(config: Config, endpoint: Endpoint, version: s
   const engine = new Engine(config, endpoint, version, {
     ...(hooks.onProgress === undefined ? {} : { onProgress: hooks.onProgress }),
     progressEvery: hooks.progressEvery ?? 0,
+    ...(hooks.exchangeSink === undefined ? {} : { exchangeSink: hooks.exchangeSink }),
   });
+  const stopSampling = hooks.onSample === undefined ? null : startSampling(() => engine.recorder, hooks.onSample);
   const { signal } = hooks;
   const onAbort = (): void => engine.stop('interrupted', hooks.graceMs ?? 0);
   signal?.addEventListener('abort', onAbort, { once: true });
   const running = engine.run();
   if (signal?.aborted === true) onAbort();
   const result = await running;
+  stopSampling?.();
   signal?.removeEventListener('abort', onAbort);
   const cpu = process.cpuUsage(cpuBefore);
   return {

@@ -3,6 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ClientMonitor } from '../metrics/client-monitor.js';
 import { Engine } from './engine.js';
+import { startSampling } from './run.js';
 import type { FromWorker, ToWorker, WorkerInput } from './worker-protocol.js';
 
 const port = parentPort;
@@ -16,7 +17,9 @@ if (port !== null) {
     onErrorStop: () => post({ type: 'error-stop' }),
   });
   port.on('message', (m: ToWorker) => engine.stop(m.reason, m.graceMs));
+  const stopSampling = input.sample ? startSampling(() => engine.recorder, (sample) => post({ type: 'sample', sample })) : null;
   const result = await engine.run();
+  stopSampling?.();
   post({
     type: 'done',
     recorder: result.recorder.snapshot(),

@@ -5,6 +5,7 @@ import type { ThreadHealth } from '../metrics/client-monitor.js';
 import type { RecorderSnapshot } from '../metrics/recorder.js';
 import type { StopReason } from '../metrics/summary.js';
 import type { Endpoint } from '../transport/connection.js';
+import type { LiveSample } from './run.js';
 
 export interface WorkerInput {
   /** This worker's share: its requests, connections and rate. */
@@ -12,6 +13,8 @@ export interface WorkerInput {
   readonly endpoint: Endpoint;
   readonly version: string;
   readonly progressEvery: number;
+  /** Post live samples (the main thread has a live view). */
+  readonly sample: boolean;
 }
 
 export type ToWorker = { readonly type: 'stop'; readonly reason: StopReason; readonly graceMs: number };
@@ -19,6 +22,7 @@ export type ToWorker = { readonly type: 'stop'; readonly reason: StopReason; rea
 export type FromWorker =
   | { readonly type: 'progress'; readonly settled: number }
   | { readonly type: 'error-stop' }
+  | { readonly type: 'sample'; readonly sample: LiveSample }
   | {
       readonly type: 'done';
       readonly recorder: RecorderSnapshot;

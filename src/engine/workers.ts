@@ -8,7 +8,7 @@ import { Recorder } from '../metrics/recorder.js';
 import type { StopReason } from '../metrics/summary.js';
 import { Timeline } from '../metrics/timeline.js';
 import type { Endpoint } from '../transport/connection.js';
-import type { RunFacts, RunHooks } from './run.js';
+import type { LiveSample, RunFacts, RunHooks } from './run.js';
 import { splitEvenly, splitRate } from './split.js';
 import type { FromWorker, ToWorker, WorkerInput } from './worker-protocol.js';
 
@@ -36,6 +36,8 @@ export async function runWorkers(config: Config, endpoint: Endpoint, version: st
   const shares = shareConfig(config);
   const step = hooks.progressEvery ?? 0;
   const settledBy = new Array<number>(shares.length).fill(0);
+  const samples = new Array<LiveSample>(shares.length).fill({ settled: 0, failed: 0, p99Us: null });
+  const onSample = hooks.onSample;
   let nextProgress = step > 0 ? step : Number.POSITIVE_INFINITY;
   const workers: Worker[] = [];
   const stopAll = (reason: StopReason, graceMs: number, except?: Worker): void => {
@@ -53,6 +55,7 @@ export async function runWorkers(config: Config, endpoint: Endpoint, version: st
           version,
           // Workers report often enough that the merged heartbeat lands close to each multiple.
           progressEvery: step > 0 ? Math.max(1, Math.floor(step / (4 * shares.length))) : 0,
+          sample: onSample !== undefined,
         };
         const w = new Worker(new URL('./worker-entry.js', import.meta.url), { workerData: input });
         workers.push(w);
@@ -64,6 +67,14 @@ export async function runWorkers(config: Config, endpoint: Endpoint, version: st
               hooks.onProgress?.(nextProgress);
               nextProgress += step;
             }
+          } else if (m.type === 'sample') {
+            samples[i] = m.sample;
+            // The live view shows the slowest worker's p99: an upper bound of the merged one.
+            onSample?.({
+              settled: samples.reduce((a, s) => a + s.settled, 0),
+              failed: samples.reduce((a, s) => a + s.failed, 0),
+              p99Us: samples.reduce<number | null>((a, s) => (s.p99Us === null ? a : Math.max(a ?? 0, s.p99Us)), null),
+            });
           } else if (m.type === 'error-stop') {
             stopAll('error', 0, w);
           } else {

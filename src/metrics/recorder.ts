@@ -1,5 +1,6 @@
 // The sink the engine writes every exchange into: phase histograms, counters by bucket, status codes, timeline.
 
+import { performance } from 'node:perf_hooks';
 import { Histogram, type HistogramSnapshot } from './histogram.js';
 import { Timeline, type TimelineSnapshot } from './timeline.js';
 
@@ -29,6 +30,11 @@ const STATUS_SLOTS = 600;
 export const LATE_THRESHOLD_MS = 2;
 
 export type FailureKind = 'connect' | 'receive' | 'exceptions' | 'timeout';
+
+/** Receives every complete exchange (ab's -g file); only set when asked for. */
+export interface ExchangeSink {
+  record(startEpochMs: number, connectUs: number, processingUs: number, totalUs: number, waitUs: number): void;
+}
 
 /** What only the first response (or first TLS handshake) tells: ab reports these once. */
 export interface FirstSeen {
@@ -69,10 +75,12 @@ export class Recorder {
   /** Rate mode only: Total measured from the actual send, as a closed-loop tool would. */
   readonly uncorrectedTotal = new Histogram();
   readonly timeline: Timeline;
+  readonly #sink: ExchangeSink | null;
   readonly first: FirstSeen = { serverSoftware: null, documentLength: null, tlsProtocol: null, tlsServerName: null };
 
-  constructor(timeline: Timeline) {
+  constructor(timeline: Timeline, sink: ExchangeSink | null = null) {
     this.timeline = timeline;
+    this.#sink = sink;
   }
 
   /**
@@ -105,6 +113,7 @@ export class Recorder {
     this.total.record(totalUs);
     if (uncorrectedUs >= 0) this.uncorrectedTotal.record(uncorrectedUs);
     this.timeline.recordResponse(nowMs, totalUs, non2xx);
+    this.#sink?.record(performance.timeOrigin + nowMs - totalUs / 1000, connectUs, totalUs - connectUs, totalUs, waitUs);
     // ab takes the document length from the first response and holds every later one to it.
     const expected = this.first.documentLength;
     let lengthFailure = truncated;
@@ -142,6 +151,17 @@ export class Recorder {
   }
 
   /** Rate mode: a request left `lateMs` after its intended time. */
+  /** Requests that have ended, in any bucket but cut off (the heartbeat's count). */
+  get settled(): number {
+    const c = this.counters;
+    return c[C.complete]! + c[C.failConnect]! + c[C.failReceive]! + c[C.failExceptions]!;
+  }
+
+  get failed(): number {
+    const c = this.counters;
+    return c[C.failConnect]! + c[C.failReceive]! + c[C.failLength]! + c[C.failExceptions]!;
+  }
+
   recordLateness(lateMs: number): void {
     if (lateMs <= LATE_THRESHOLD_MS) return;
     const c = this.counters;

@@ -38,6 +38,8 @@ const TEXT_FLUSH_CHARS = 65536;
 export interface GnuplotOptions {
   /** Rows sorted in memory per pass over the spill file (24 bytes each); smaller values only make close() slower. */
   readonly passRows?: number;
+  /** Folder in which the spill folder is made (default: the OS temp folder); 24 bytes per row land there until close(). */
+  readonly spillParent?: string;
 }
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -78,7 +80,7 @@ export class GnuplotWriter {
     this.#path = path;
     this.#passRows = Math.max(1, Math.floor(options.passRows ?? DEFAULT_PASS_ROWS));
     writeFileSync(path, GNUPLOT_HEADER);
-    this.#spillDir = mkdtempSync(join(tmpdir(), 'gb-gnuplot-'));
+    this.#spillDir = mkdtempSync(join(options.spillParent ?? tmpdir(), 'gb-gnuplot-'));
     this.#spillPath = join(this.#spillDir, 'rows.bin');
     this.#spillFd = openSync(this.#spillPath, 'w');
   }

@@ -21,12 +21,9 @@ export function escapeHtml(text: string): string {
 
 const ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
-/** JSON that can sit inside a <script> element: no "<" can end it early or open a comment. */
+/** JSON that can sit inside a <script> element: with no "<" left, nothing in it can close the element or open a comment. */
 export function jsonForScript(value: unknown): string {
-  return JSON.stringify(value)
-    .replace(/</g, '\\u003c')
-    .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value).replace(/</g, '\\u003c');
 }
 
 interface UplotAssets {
@@ -52,7 +49,8 @@ function uplotAssets(): UplotAssets {
 interface CurveSeries {
   readonly label: string;
   readonly color: string;
-  readonly dash: boolean;
+  /** Canvas line dash; equal curves (all responses = successful) stay visible when one is dashed. */
+  readonly dash: readonly number[] | null;
   readonly valuesMs: readonly (number | null)[];
 }
 
@@ -95,12 +93,12 @@ function curveValues(stats: PhaseStats | null, x: readonly number[]): (number | 
 
 function chartData(summary: Summary): ChartData {
   const x = curveX();
-  const candidates: { label: string; color: string; dash: boolean; stats: PhaseStats | null }[] = [
-    { label: 'all responses', color: '#1f6fb4', dash: false, stats: summary.total },
-    { label: 'successful (2xx/3xx)', color: '#2a9d3a', dash: false, stats: summary.successTotal },
+  const candidates: { label: string; color: string; dash: readonly number[] | null; stats: PhaseStats | null }[] = [
+    { label: 'all responses', color: '#1f6fb4', dash: null, stats: summary.total },
+    { label: 'successful (2xx/3xx)', color: '#2a9d3a', dash: [6, 4], stats: summary.successTotal },
   ];
   if (summary.rate !== null) {
-    candidates.push({ label: 'uncorrected (from actual send)', color: '#c0392b', dash: true, stats: summary.rate.uncorrectedTotal });
+    candidates.push({ label: 'uncorrected (from actual send)', color: '#c0392b', dash: [12, 5], stats: summary.rate.uncorrectedTotal });
   }
   const series: CurveSeries[] = [];
   for (const c of candidates) {
@@ -303,6 +301,7 @@ function clientSection(summary: Summary): string {
   const table = keyValueTable([
     ['Saturated', c.saturated ? 'yes' : 'no'],
     ['CPU', `${formatFixed(c.cpuPercent, 1)} % of ${c.cores} core${c.cores === 1 ? '' : 's'} (user ${formatFixed(c.cpuUserSeconds, 2)} s, system ${formatFixed(c.cpuSystemSeconds, 2)} s)`],
+    ['Event-loop utilization', `${formatFixed(c.loopUtilizationPercent, 1)} % (busiest engine thread)`],
     ['Event-loop delay', `p99 ${formatFixed(c.eventLoopDelayP99Ms, 2)} ms, max ${formatFixed(c.eventLoopDelayMaxMs, 2)} ms`],
     ['GC pauses', `total ${formatFixed(c.gcPauseTotalMs, 1)} ms, max ${formatFixed(c.gcPauseMaxMs, 1)} ms`],
     ['Max heap used', bytes(c.heapUsedMaxBytes)],
@@ -382,6 +381,7 @@ const PAGE_SCRIPT = `
   var charts = [];
   var HEIGHT = 320;
   function fmtMs(v) { return v == null ? '-' : (v < 10 ? v.toFixed(3) : v < 100 ? v.toFixed(2) : v.toFixed(1)) + ' ms'; }
+  var SECOND_INCRS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 28800, 86400];
   function fmtPct(x) { var p = 100 * (1 - 1 / x); return (Math.round(p * 1000) / 1000) + '%'; }
   function widthOf(el) { return Math.max(320, Math.floor(el.clientWidth || 800)); }
   function draw(id, opts, rows) {
@@ -397,7 +397,7 @@ const PAGE_SCRIPT = `
     var rows = [pc.x];
     pc.series.forEach(function (s) {
       var opts = { label: s.label, stroke: s.color, width: 2, value: function (u, v) { return fmtMs(v); } };
-      if (s.dash) opts.dash = [6, 4];
+      if (s.dash) opts.dash = s.dash;
       series.push(opts);
       rows.push(s.valuesMs);
     });
@@ -405,7 +405,12 @@ const PAGE_SCRIPT = `
       title: 'Total time by percentile',
       scales: { x: { time: false, distr: 3, log: 10 }, y: { range: function (u, min, max) { return [0, max > 0 ? max * 1.05 : 1]; } } },
       axes: [
-        { label: 'percentile', splits: function () { return [1, 2, 10, 100, 1000, 10000]; }, values: function (u, splits) { return splits.map(fmtPct); } },
+        {
+          label: 'percentile',
+          splits: function () { return [1, 2, 10, 100, 1000, 10000]; },
+          filter: function (u, splits) { return splits; },
+          values: function (u, splits) { return splits.map(function (v) { return v == null ? '' : fmtPct(v); }); }
+        },
         { label: 'ms', size: 60 }
       ],
       series: series
@@ -421,13 +426,13 @@ const PAGE_SCRIPT = `
     draw('chart-latency-time', {
       title: 'Total time per second of the run',
       scales: { x: { time: false }, y: { range: function (u, min, max) { return [0, max > 0 ? max * 1.05 : 1]; } } },
-      axes: [{ label: 'seconds since start' }, { label: 'ms', size: 60 }],
+      axes: [{ label: 'seconds since start', incrs: SECOND_INCRS }, { label: 'ms', size: 60 }],
       series: [xSeries, line('p50', '#2a9d3a', msValue), line('p90', '#e08e0b', msValue), line('p99', '#c0392b', msValue), line('max', '#7f8c8d', msValue)]
     }, [t.seconds, t.p50Ms, t.p90Ms, t.p99Ms, t.maxMs]);
     draw('chart-throughput-time', {
       title: 'Responses and errors per second',
       scales: { x: { time: false }, y: { range: function (u, min, max) { return [0, max > 0 ? max * 1.05 : 1]; } } },
-      axes: [{ label: 'seconds since start' }, { label: 'per second', size: 60 }],
+      axes: [{ label: 'seconds since start', incrs: SECOND_INCRS }, { label: 'per second', size: 60 }],
       series: [xSeries, line('responses/s', '#1f6fb4', countValue), line('non-2xx/s', '#e08e0b', countValue), line('errors/s', '#c0392b', countValue)]
     }, [t.seconds, t.complete, t.non2xx, t.errors]);
   }

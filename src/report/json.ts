@@ -1,6 +1,14 @@
 // gb's JSON result format: the Summary written as one versioned object, and read back with a structural check.
 
-import type { Summary } from '../metrics/summary.js';
+import type {
+  ClientHealth,
+  FailureCounts,
+  PhaseStats,
+  RateStats,
+  Summary,
+  Timeline,
+  TimelineRow,
+} from '../metrics/summary.js';
 import { err, ok, type Result } from '../result.js';
 
 /**
@@ -14,8 +22,11 @@ export function renderJson(summary: Summary): string {
 /*
  * Reading a result back (gb merge, gb compare) must not trust the file: it may be hand-edited, cut
  * short or written by another gb version. ajv is a dev-only dependency, so the runtime check is this
- * small shape table; a test holds it and the JSON Schema to the same verdicts.
+ * small shape table; a test holds it and the JSON Schema to the same verdicts, and `satisfies`
+ * makes the compiler flag any Summary field the table misses.
  */
+type Fields<T> = { readonly [K in keyof T]-?: Shape };
+
 type Shape =
   | 'number' // finite
   | 'count' // non-negative safe integer
@@ -43,15 +54,17 @@ const phaseShape: Shape = {
       p999Us: 'count',
       p9999Us: 'count',
       histogram: 'string',
-    },
+    } satisfies Fields<PhaseStats>,
   },
 };
 
 const summaryShape: Shape = {
   object: {
     schemaVersion: { oneOf: [1] },
-    tool: { object: { name: { oneOf: ['gb'] }, version: 'string' } },
-    target: { object: { url: 'string', host: 'string', port: 'count', path: 'string', tls: 'boolean' } },
+    tool: { object: { name: { oneOf: ['gb'] }, version: 'string' } satisfies Fields<Summary['tool']> },
+    target: {
+      object: { url: 'string', host: 'string', port: 'count', path: 'string', tls: 'boolean' } satisfies Fields<Summary['target']>,
+    },
     settings: {
       object: {
         method: 'string',
@@ -64,7 +77,7 @@ const summaryShape: Shape = {
         pipeline: 'count',
         workers: 'count',
         requestsPerSecond: { nullable: 'number' },
-      },
+      } satisfies Fields<Summary['settings']>,
     },
     serverSoftware: 'string',
     tlsProtocol: { nullable: 'string' },
@@ -75,14 +88,16 @@ const summaryShape: Shape = {
     issued: 'count',
     complete: 'count',
     failed: 'count',
-    failures: { object: { connect: 'count', receive: 'count', length: 'count', exceptions: 'count' } },
+    failures: {
+      object: { connect: 'count', receive: 'count', length: 'count', exceptions: 'count' } satisfies Fields<FailureCounts>,
+    },
     timeouts: 'count',
     cutOff: 'count',
     non2xx: 'count',
     keepAliveRequests: 'count',
     statusCodes: { record: 'count' },
     errors: { record: 'count' },
-    bytes: { object: { received: 'count', body: 'count', sent: 'count' } },
+    bytes: { object: { received: 'count', body: 'count', sent: 'count' } satisfies Fields<Summary['bytes']> },
     connect: phaseShape,
     processing: phaseShape,
     waiting: phaseShape,
@@ -105,10 +120,10 @@ const summaryShape: Shape = {
               p90Us: 'number',
               p99Us: 'number',
               maxUs: 'number',
-            },
+            } satisfies Fields<TimelineRow>,
           },
         },
-      },
+      } satisfies Fields<Timeline>,
     },
     rate: {
       nullable: {
@@ -119,7 +134,7 @@ const summaryShape: Shape = {
           maxLateUs: 'number',
           meanLateUs: 'number',
           uncorrectedTotal: phaseShape,
-        },
+        } satisfies Fields<RateStats>,
       },
     },
     client: {
@@ -128,6 +143,7 @@ const summaryShape: Shape = {
         cpuSystemSeconds: 'number',
         cpuPercent: 'number',
         cores: 'count',
+        loopUtilizationPercent: 'number',
         eventLoopDelayP99Ms: 'number',
         eventLoopDelayMaxMs: 'number',
         gcPauseTotalMs: 'number',
@@ -136,9 +152,9 @@ const summaryShape: Shape = {
         rssMaxBytes: 'count',
         saturated: 'boolean',
         warnings: { array: 'string' },
-      },
+      } satisfies Fields<ClientHealth>,
     },
-  },
+  } satisfies Fields<Summary>,
 };
 
 function isPlainObject(value: unknown): value is Readonly<Record<string, unknown>> {

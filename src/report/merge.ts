@@ -120,6 +120,7 @@ function mergeClients(clients: readonly ClientHealth[]): ClientHealth {
     cpuSystemSeconds: total(clients.map((c) => c.cpuSystemSeconds)),
     cpuPercent: largest(clients.map((c) => c.cpuPercent)),
     cores: total(clients.map((c) => c.cores)),
+    loopUtilizationPercent: largest(clients.map((c) => c.loopUtilizationPercent)),
     eventLoopDelayP99Ms: largest(clients.map((c) => c.eventLoopDelayP99Ms)),
     eventLoopDelayMaxMs: largest(clients.map((c) => c.eventLoopDelayMaxMs)),
     gcPauseTotalMs: total(clients.map((c) => c.gcPauseTotalMs)),

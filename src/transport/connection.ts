@@ -46,6 +46,15 @@ function forgetDrained(this: net.Socket): void {
   draining.delete(this);
 }
 
+/**
+ * How long a server that announced its close may take to make it. One that never does would
+ * otherwise hold a socket per response until the run ends, and a long run would run out of them.
+ */
+export const DRAIN_TIMEOUT_MS = 1000;
+function destroyDrained(this: net.Socket): void {
+  this.destroy();
+}
+
 /** Ends sockets still waiting for the server's close. Called when a run ends. */
 export function destroyDrainingSockets(): void {
   for (const s of draining) s.destroy();
@@ -64,6 +73,8 @@ export class Connection {
   #connectStartMs = 0;
   #lastActivityMs = 0;
   #lastError: string | null = null;
+  /** This socket already carried a kept-alive exchange, so a silent close may be the server's idle close. */
+  #reused = false;
   // In-flight requests form a ring of `pipeline` slots; #head is the oldest.
   readonly #startMs: Float64Array;
   readonly #sentMs: Float64Array;
@@ -141,6 +152,7 @@ export class Connection {
     this.#lastActivityMs = now;
     this.#lastError = null;
     this.#connected = false;
+    this.#reused = false;
     this.#parser.reset(this.#settings.isHead);
     const local = ep.localAddress === null ? {} : { localAddress: ep.localAddress };
     const s = ep.tls
@@ -209,17 +221,20 @@ export class Connection {
         return;
       }
       pos = r;
-      this.#complete(now, false);
+      // Bytes after the last awaited response (a body longer than announced) belong to no request:
+      // the stream is out of step, so this answer is the socket's last.
+      this.#complete(now, false, pos < end && this.#inflight === 1);
       if (this.#socket !== socket) return; // closed (and perhaps reopened) by the completion
     }
   };
 
-  #complete(nowMs: number, truncated: boolean): void {
+  /** truncated: a close cut the body short (a Length failure); outOfStep: more bytes followed than the response framed. */
+  #complete(nowMs: number, truncated: boolean, outOfStep: boolean): void {
     const i = this.#head;
     const parser = this.#parser;
     const settings = this.#settings;
     const rec = this.#owner.recorder;
-    const keep = settings.keepAlive && parser.keepAlive && !truncated;
+    const keep = settings.keepAlive && parser.keepAlive && !truncated && !outOfStep;
     if (rec.first.serverSoftware === null) rec.first.serverSoftware = parser.serverHeader ?? '';
     parser.captureServer = false;
     const totalUs = Math.round((nowMs - this.#startMs[i]!) * 1000);
@@ -241,7 +256,9 @@ export class Connection {
     parser.reset(settings.isHead);
     this.#head = (i + 1) % settings.pipeline;
     this.#inflight--;
-    if (!keep) {
+    if (keep) {
+      this.#reused = true;
+    } else {
       if (serverCloses) this.#releaseSocket();
       else this.#discardSocket(); // the server would keep it open: close it ourselves
       // Pipelined requests behind a closing response will never be answered on this socket.
@@ -264,17 +281,26 @@ export class Connection {
       // Either way the response ends here. #complete fails any requests pipelined behind it on
       // this socket, and may already have started the next request on a new one: leave that alone.
       if (parser.finishOnClose()) {
-        this.#complete(performance.now(), false);
+        this.#complete(performance.now(), false, false);
         return;
       }
-      if (parser.headersComplete && parser.contentLength >= 0) {
-        // Headers arrived and then fewer body bytes than announced: ab's Length class.
-        this.#complete(performance.now(), true);
+      if (parser.headersComplete) {
+        // Headers arrived, then a close cut the body short (sized or chunked): ab's Length class.
+        this.#complete(performance.now(), true, false);
         return;
       }
     }
+    if (connected && this.#reused && this.#lastError === null && !parser.started) {
+      // A clean close before any byte of the answer, on a kept-alive socket, is the server ending an
+      // idle connection as our request crossed it: ab sends again on a new connection, and so do we.
+      // The new socket is fresh, so this happens at most once per request.
+      this.#unwritten = this.#inflight;
+      this.#open();
+      return;
+    }
     const kind: FailureKind = connected ? 'receive' : 'connect';
-    const reason = this.#lastError ?? (connected ? 'connection closed before the response ended' : 'connection closed');
+    const closed = parser.error ?? 'connection closed before the response ended';
+    const reason = this.#lastError ?? (connected ? closed : 'connection closed');
     this.#fail(kind, reason);
   };
 
@@ -307,6 +333,8 @@ export class Connection {
     s.removeAllListeners();
     s.on('error', ignore);
     s.on('close', forgetDrained);
+    s.setTimeout(DRAIN_TIMEOUT_MS);
+    s.on('timeout', destroyDrained);
     s.resume();
     draining.add(s);
     this.#parser.reset(this.#settings.isHead);

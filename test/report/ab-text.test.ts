@@ -113,6 +113,7 @@ function keepAliveSummary(): Summary {
       cpuSystemSeconds: 0,
       cpuPercent: 0,
       cores: 1,
+      loopUtilizationPercent: 0,
       eventLoopDelayP99Ms: 0,
       eventLoopDelayMaxMs: 0,
       gcPauseTotalMs: 0,

@@ -1,0 +1,178 @@
+// Tests `gb merge` and `gb compare` on files written from real runs: output, exit codes and error lines.
+
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+
+import { runCli } from '../../src/cli/commands.js';
+import { compareCommand } from '../../src/cli/compare-command.js';
+import { parseCommandLine } from '../../src/cli/flags.js';
+import type { CliIo } from '../../src/cli/io.js';
+import { mergeCommand } from '../../src/cli/merge-command.js';
+import { runConfig } from '../../src/index.js';
+import type { Summary } from '../../src/metrics/summary.js';
+import { renderJson } from '../../src/report/json.js';
+import { startTargetServer } from '../../src/server/target.js';
+import { spawnGb } from '../helpers/gb-process.js';
+
+class Sink extends Writable {
+  text = '';
+  override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
+    this.text += chunk.toString();
+    done();
+  }
+}
+
+interface Ran {
+  readonly code: number;
+  readonly out: string;
+  readonly err: string;
+}
+
+async function ran(command: (args: readonly string[], io: CliIo) => Promise<number>, args: readonly string[]): Promise<Ran> {
+  const out = new Sink();
+  const errSink = new Sink();
+  const code = await command(args, { out, err: errSink, signal: new AbortController().signal, errIsTTY: false });
+  return { code, out: out.text, err: errSink.text };
+}
+
+const schema: unknown = JSON.parse(readFileSync(new URL('../../../schema/gb-result.schema.json', import.meta.url), 'utf8'));
+const validate = new Ajv2020({ allErrors: true }).compile(schema as object);
+
+let dir = '';
+let runA: Summary;
+let runB: Summary;
+const file = (name: string): string => join(dir, name);
+const writeResult = (name: string, summary: Summary): string => {
+  writeFileSync(file(name), renderJson(summary));
+  return file(name);
+};
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'gb-compare-merge-'));
+  const server = await startTargetServer();
+  try {
+    const once = async (): Promise<Summary> => {
+      const parsed = parseCommandLine(['-k', '-n', '200', '-c', '4', `${server.url}/`]);
+      assert.ok(parsed.ok && parsed.value.kind === 'run');
+      const outcome = await runConfig(parsed.value.options.config);
+      assert.ok(outcome.ok);
+      return outcome.value.summary;
+    };
+    runA = await once();
+    runB = await once();
+  } finally {
+    await server.close();
+  }
+  writeResult('a.json', runA);
+  writeResult('b.json', runB);
+  const total = runA.total ?? assert.fail('run A completed nothing');
+  // Only the figures gb compare reads are edited: a p99 5 % and 50 % worse than A's.
+  writeResult('a-p99-plus5.json', { ...runA, total: { ...total, p99Us: Math.round(total.p99Us * 1.05) } });
+  writeResult('a-p99-plus50.json', { ...runA, total: { ...total, p99Us: Math.round(total.p99Us * 1.5) } });
+  writeResult('other-url.json', { ...runB, target: { ...runB.target, url: `${runB.target.url}other` } });
+  writeFileSync(file('v2.json'), renderJson(runA).replace('"schemaVersion": 1', '"schemaVersion": 2'));
+  writeFileSync(file('cut.json'), renderJson(runA).slice(0, 200));
+});
+
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function assertOneErrorLine(result: Ran, pattern: RegExp): void {
+  assert.equal(result.code, 2);
+  assert.equal(result.out, '');
+  assert.match(result.err, /^gb: [^\n]+\n$/);
+  assert.match(result.err, pattern);
+}
+
+describe('gb merge', () => {
+  it('writes one result that validates and adds the runs up', async () => {
+    const result = await ran(mergeCommand, [file('a.json'), file('b.json')]);
+    assert.equal(result.code, 0, result.err);
+    assert.equal(result.err, '');
+    const merged: unknown = JSON.parse(result.out);
+    assert.equal(validate(merged), true, JSON.stringify(validate.errors));
+    const m = merged as Summary;
+    assert.equal(m.complete, 400);
+    assert.equal(m.total?.count, 400);
+    assert.equal(m.settings.concurrency, 8);
+    assert.deepEqual(m.statusCodes, { '200': 400 });
+    assert.equal(m.total?.maxUs, Math.max(runA.total?.maxUs ?? 0, runB.total?.maxUs ?? 0));
+  });
+
+  it('refuses results for different URLs in one error line', async () => {
+    assertOneErrorLine(await ran(mergeCommand, [file('a.json'), file('other-url.json')]), /cannot merge results for different URLs/);
+  });
+
+  it('refuses a missing file, a cut file, another schemaVersion and no files at all', async () => {
+    assertOneErrorLine(await ran(mergeCommand, [file('a.json'), file('missing.json')]), /^gb: cannot read .*missing\.json: ENOENT$/m);
+    assertOneErrorLine(await ran(mergeCommand, [file('cut.json')]), /cut\.json: not JSON/);
+    assertOneErrorLine(await ran(mergeCommand, [file('v2.json'), file('a.json')]), /v2\.json: unsupported schemaVersion 2/);
+    assertOneErrorLine(await ran(mergeCommand, []), /at least one result file/);
+    assertOneErrorLine(await ran(mergeCommand, ['--frobnicate', file('a.json')]), /frobnicate/);
+  });
+});
+
+describe('gb compare', () => {
+  it('prints the table and exits 0 when no rule is given', async () => {
+    const result = await ran(compareCommand, [file('a.json'), file('b.json')]);
+    assert.equal(result.code, 0, result.err);
+    const lines = result.out.split('\n');
+    assert.match(lines[0] ?? '', /^A: .*a\.json {2}http:\/\/127\.0\.0\.1:\d+\/ /);
+    assert.match(lines[3] ?? '', /^ +A +B +Change +95 % interval +Verdict$/);
+    assert.deepEqual(
+      lines.slice(4, 12).map((l) => l.split(/ {2,}/)[0]),
+      ['Requests/s', 'p50 [ms]', 'p90 [ms]', 'p99 [ms]', 'p99.9 [ms]', 'max [ms]', 'TTFB p50 [ms]', 'TTFB p99 [ms]'],
+    );
+    // A run of a fraction of a second has too few seconds to judge noise.
+    assert.match(lines[4] ?? '', /n\/a \(too few seconds\)$/);
+  });
+
+  it('exits 1 when p99 got worse by more than the rule allows, and says which rule broke', async () => {
+    const result = await ran(compareCommand, [file('a.json'), file('a-p99-plus50.json'), '--fail-if', 'p99>+10%', '--fail-if=rps<-5%']);
+    assert.equal(result.code, 1);
+    assert.match(result.out, /^p99>\+10%: FAILED \(p99 \+50\.0 %, noise n\/a: too few seconds\)$/m);
+    assert.match(result.out, /^rps<-5%: ok \(rps \+0\.0 %/m);
+    assert.equal(result.err, 'gb: 1 of 2 --fail-if rules broken\n');
+  });
+
+  it('exits 0 when the change stays within the rule', async () => {
+    const result = await ran(compareCommand, [file('a.json'), file('a-p99-plus5.json'), '--fail-if', 'p99>+10%']);
+    assert.equal(result.code, 0, result.err);
+    assert.match(result.out, /^p99>\+10%: ok \(p99 \+5\.0 %/m);
+  });
+
+  it('exits 2 on a malformed rule before reading any file', async () => {
+    assertOneErrorLine(await ran(compareCommand, [file('a.json'), file('b.json'), '--fail-if', 'p99>>10']), /bad --fail-if rule 'p99>>10'/);
+    assertOneErrorLine(await ran(compareCommand, ['nope.json', 'nope.json', '--fail-if', 'p42>1%']), /unknown metric 'p42'/);
+  });
+
+  it('exits 2 on a wrong number of files or an unreadable one', async () => {
+    assertOneErrorLine(await ran(compareCommand, [file('a.json')]), /exactly two result files, got 1/);
+    assertOneErrorLine(await ran(compareCommand, [file('a.json'), file('b.json'), file('b.json')]), /exactly two result files, got 3/);
+    assertOneErrorLine(await ran(compareCommand, [file('a.json'), file('cut.json')]), /cut\.json: not JSON/);
+    assertOneErrorLine(await ran(compareCommand, [file('a.json'), file('v2.json')]), /unsupported schemaVersion 2/);
+  });
+});
+
+describe('the gb command line', () => {
+  it('dispatches compare and merge', async () => {
+    const help = await ran(runCli, ['compare', '--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.out, /^Usage: gb compare A\.json B\.json/);
+    const merged = await ran(runCli, ['merge', file('a.json'), file('b.json')]);
+    assert.equal(merged.code, 0, merged.err);
+    assert.equal((JSON.parse(merged.out) as Summary).complete, 400);
+  });
+
+  it('runs gb compare as a process with the same exit codes', async () => {
+    const failing = await spawnGb(['compare', file('a.json'), file('a-p99-plus50.json'), '--fail-if', 'p99>+10%']).done;
+    assert.equal(failing.code, 1, failing.stderr);
+    const bad = await spawnGb(['compare', file('a.json'), file('b.json'), '--fail-if', 'p99']).done;
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /^gb: bad --fail-if rule 'p99'/);
+  });
+});

@@ -1,0 +1,160 @@
+// The built command line against faults and bad input: one clear line on stderr, the right exit code, a full report, no crash, and signals that work.
+
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { assertNoStackTrace, closedPort, reportField, spawnGb, startFaultServer, type CliRun } from './fault-server.js';
+
+const T = { timeout: 15_000 };
+/** gb's grace for in-flight requests after the first Ctrl-C (src/cli/bench-command.ts). */
+const INTERRUPT_GRACE_MS = 500;
+const SLACK_MS = 1000;
+
+function nonEmptyLines(text: string): string[] {
+  return text.split('\n').filter((line) => line.trim() !== '');
+}
+
+function linesMentioning(run: CliRun, text: string): string[] {
+  return nonEmptyLines(run.stdout + '\n' + run.stderr).filter((line) => line.includes(text));
+}
+
+describe('bad input', { concurrency: true }, () => {
+  const here = fileURLToPath(new URL('.', import.meta.url));
+  const cases: ReadonlyArray<{ readonly what: string; readonly args: readonly string[]; readonly says: RegExp }> = [
+    { what: 'an unknown scheme', args: ['htp://x'], says: /unsupported scheme 'htp:'/ },
+    { what: 'a URL without a host', args: ['http://'], says: /no host name/ },
+    { what: 'a port out of range', args: ['http://127.0.0.1:99999/'], says: /invalid port 99999/ },
+    // .invalid never resolves (RFC 6761), so no request leaves the machine.
+    { what: 'a host that does not resolve', args: ['-n', '1', 'http://nonexistent.invalid/'], says: /cannot resolve nonexistent\.invalid/ },
+    { what: 'an IPv6 literal without brackets', args: ['http://::1:8080/'], says: /needs brackets/ },
+    { what: 'a header without a colon', args: ['-H', 'NoColonHere', 'http://127.0.0.1:9/'], says: /header without a colon/ },
+    { what: 'a -p file that is a directory', args: ['-p', here, 'http://127.0.0.1:9/'], says: /is a directory/ },
+  ];
+  for (const { what, args, says } of cases) {
+    test(`${what}: one line on stderr naming it, non-zero exit`, T, async () => {
+      const run = await spawnGb(args, 5000).done;
+      assert.notEqual(run.code, 0);
+      assert.notEqual(run.code, null, 'gb was killed: it hung');
+      const errLines = nonEmptyLines(run.stderr);
+      assert.equal(errLines.length, 1, `stderr:\n${run.stderr}`);
+      assert.match(errLines[0] ?? '', /^gb: /);
+      assert.match(errLines[0] ?? '', says);
+      assertNoStackTrace(run.stdout + run.stderr);
+    });
+  }
+});
+
+describe('refused connections', { concurrency: true }, () => {
+  test('without -r: ECONNREFUSED once on stderr, a full report, exit 1', T, async () => {
+    const url = `http://127.0.0.1:${await closedPort()}/`;
+    const run = await spawnGb(['-n', '5', url], 5000).done;
+    assert.equal(run.code, 1);
+    const errLines = nonEmptyLines(run.stderr).filter((line) => line.includes('ECONNREFUSED'));
+    assert.equal(errLines.length, 1, run.stderr);
+    assert.equal(reportField(run.stdout, 'Failed requests:'), '1');
+    assert.equal(reportField(run.stdout, '   (Connect:'), '1, Receive: 0, Length: 0, Exceptions: 0)');
+    assertNoStackTrace(run.stdout + run.stderr);
+  });
+
+  test('with -r and -n 50: fifty Connect failures, reported once with their count, not fifty times', T, async () => {
+    const url = `http://127.0.0.1:${await closedPort()}/`;
+    const run = await spawnGb(['-r', '-n', '50', '-c', '5', url], 5000).done;
+    assert.equal(run.code, 0);
+    assert.equal(reportField(run.stdout, 'Failed requests:'), '50');
+    assert.equal(reportField(run.stdout, '   (Connect:'), '50, Receive: 0, Length: 0, Exceptions: 0)');
+    const mentions = linesMentioning(run, 'ECONNREFUSED');
+    assert.equal(mentions.length, 1, `ECONNREFUSED lines:\n${mentions.join('\n')}`);
+    assert.match(mentions[0] ?? '', /ECONNREFUSED\D*50/);
+    assertNoStackTrace(run.stdout + run.stderr);
+  });
+});
+
+test('stop at the first error: the full report still prints, the others are cut off, exit 1', T, async () => {
+  const server = await startFaultServer();
+  try {
+    const run = await spawnGb(['-n', '20', '-c', '4', server.url('/rst-on-arrival')], 5000).done;
+    await server.idle();
+    assert.equal(run.code, 1);
+    const errLines = nonEmptyLines(run.stderr);
+    assert.equal(errLines.length, 1, run.stderr);
+    assert.match(errLines[0] ?? '', /stopped at the first error: ECONNRESET/);
+    for (const label of ['Server Hostname:', 'Document Path:', 'Time taken for tests:', 'Total transferred:']) {
+      assert.ok(reportField(run.stdout, label) !== undefined, `no ${label} in\n${run.stdout}`);
+    }
+    assert.equal(reportField(run.stdout, 'Complete requests:'), '0');
+    assert.equal(reportField(run.stdout, 'Failed requests:'), '1');
+    assert.equal(reportField(run.stdout, '   (Connect:'), '0, Receive: 1, Length: 0, Exceptions: 0)');
+    assert.equal(reportField(run.stdout, 'Requests issued:'), '4 = 0 complete + 0 connect + 1 receive + 0 exception failures + 3 cut off');
+    const seen = server.stats('/rst-on-arrival').requests;
+    assert.ok(seen >= 1 && seen <= 4, `server saw ${seen}`);
+    assertNoStackTrace(run.stdout + run.stderr);
+  } finally {
+    await server.close();
+  }
+});
+
+test('a mixed run with -r: the report matches what the server counted, exit 0', T, async () => {
+  const server = await startFaultServer();
+  try {
+    const run = await spawnGb(['-r', '-k', '-n', '200', '-c', '4', server.url('/reset-every?n=10')], 5000).done;
+    await server.idle();
+    const seen = server.stats('/reset-every');
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(seen.requests, 200);
+    assert.equal(reportField(run.stdout, 'Complete requests:'), String(200 - seen.resets));
+    assert.equal(reportField(run.stdout, 'Failed requests:'), String(seen.resets));
+    assert.equal(reportField(run.stdout, '   (Connect:'), `0, Receive: ${seen.resets}, Length: 0, Exceptions: 0)`);
+    assertNoStackTrace(run.stdout + run.stderr);
+  } finally {
+    await server.close();
+  }
+});
+
+describe('signals', { concurrency: true }, () => {
+  /** Starts gb on a path that never answers and resolves once both its requests reached the server. */
+  async function stalledGb(): Promise<{ gb: ReturnType<typeof spawnGb>; close: () => Promise<void> }> {
+    const server = await startFaultServer();
+    const gb = spawnGb(['-n', '10', '-c', '2', server.url('/never')], 10_000);
+    await server.waitForRequests('/never', 2, 5000);
+    return { gb, close: () => server.close() };
+  }
+
+  for (const name of ['SIGINT', 'SIGTERM'] as const) {
+    test(`the first ${name} prints the report and exits 130 within the grace`, T, async () => {
+      const { gb, close } = await stalledGb();
+      try {
+        const signalledAt = performance.now();
+        gb.signal(name);
+        const run = await gb.done;
+        const afterSignalMs = performance.now() - signalledAt;
+        assert.equal(run.code, 130);
+        assert.ok(afterSignalMs >= INTERRUPT_GRACE_MS - 50, `exited ${afterSignalMs} ms after ${name}: no grace`);
+        assert.ok(afterSignalMs < INTERRUPT_GRACE_MS + SLACK_MS, `exited ${afterSignalMs} ms after ${name}`);
+        assert.equal(reportField(run.stdout, 'Complete requests:'), '0');
+        assert.equal(reportField(run.stdout, 'Requests issued:'), '2 = 0 complete + 0 connect + 0 receive + 0 exception failures + 2 cut off');
+        assertNoStackTrace(run.stdout + run.stderr);
+      } finally {
+        await close();
+      }
+    });
+  }
+
+  test('a second SIGINT exits at once, even with requests stalled in their grace', T, async () => {
+    const { gb, close } = await stalledGb();
+    try {
+      const firstAt = performance.now();
+      gb.signal('SIGINT');
+      // Two signals sent together merge into one; give gb time to take the first.
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      gb.signal('SIGINT');
+      const run = await gb.done;
+      const afterFirstMs = performance.now() - firstAt;
+      assert.equal(run.code, 130);
+      assert.ok(afterFirstMs < INTERRUPT_GRACE_MS, `exited ${afterFirstMs} ms after the first SIGINT: it waited out the grace`);
+      assertNoStackTrace(run.stdout + run.stderr);
+    } finally {
+      await close();
+    }
+  });
+});

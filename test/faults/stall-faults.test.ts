@@ -1,0 +1,125 @@
+// Servers that stall, stop accepting or are not there: gb ends within its timeouts and still accounts for every request.
+
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DRAIN_TIMEOUT_MS } from '../../src/transport/connection.js';
+import { closedPort, runGb, startFaultServer, type FaultServer } from './fault-server.js';
+
+async function withServer(body: (server: FaultServer) => Promise<void>, acceptLimit?: number): Promise<void> {
+  const server = await startFaultServer(acceptLimit === undefined ? {} : { acceptLimit });
+  try {
+    await body(server);
+  } finally {
+    await server.close();
+  }
+}
+
+const T = { timeout: 10_000 };
+/** Timer and scheduling slack on a busy test machine. */
+const SLACK_MS = 400;
+
+// The stalls mostly wait on timers, so they run side by side to keep the file fast.
+describe('stalls', { concurrency: true }, () => {
+  test('a server that never answers: -s times the request out as a Receive failure; without -r the run stops there', T, () =>
+    withServer(async (server) => {
+      const { summary, wallMs, firstError } = await runGb(['-n', '4', '-c', '2', '-s', '0.5', server.url('/never')]);
+      await server.idle();
+      assert.ok(wallMs >= 450 && wallMs < 500 + SLACK_MS, `took ${wallMs} ms`);
+      assert.equal(summary.stopReason, 'error');
+      assert.equal(summary.issued, 2);
+      assert.equal(summary.failures.receive, 1);
+      assert.equal(summary.timeouts, 1);
+      assert.equal(summary.cutOff, 1);
+      assert.equal(firstError, 'timeout: no answer within 0.5 s');
+      assert.equal(server.stats('/never').requests, 2);
+    }));
+
+  test('a server that never answers, with -r: every request times out, two rounds of -s in all', T, () =>
+    withServer(async (server) => {
+      const { summary, wallMs } = await runGb(['-r', '-n', '4', '-c', '2', '-s', '0.5', server.url('/never')]);
+      await server.idle();
+      assert.ok(wallMs >= 950 && wallMs < 1000 + SLACK_MS, `took ${wallMs} ms`);
+      assert.equal(summary.failures.receive, 4);
+      assert.equal(summary.timeouts, 4);
+      assert.equal(summary.complete, 0);
+      assert.equal(server.stats('/never').requests, 4);
+    }));
+
+  test('an answer after a delay: complete within -s; a timeout, not a wait, beyond it', T, () =>
+    withServer(async (server) => {
+      const inTime = await runGb(['-n', '3', '-s', '1', server.url('/delay?ms=150')]);
+      assert.equal(inTime.summary.complete, 3);
+      assert.ok(inTime.summary.total !== null && inTime.summary.total.minUs >= 140_000);
+
+      const late = await runGb(['-r', '-n', '2', '-s', '0.2', server.url('/delay?ms=1500')]);
+      assert.ok(late.wallMs < 2 * 200 + SLACK_MS, `took ${late.wallMs} ms: gb waited for the late answers`);
+      assert.equal(late.summary.timeouts, 2);
+      assert.equal(late.summary.failures.receive, 2);
+      assert.equal(server.stats('/delay').requests, 5);
+    }));
+
+  test('a body that drips a byte at a time: -s bounds silence, not the whole exchange, as in ab', T, () =>
+    withServer(async (server) => {
+      // Each answer takes ~300 ms in all, but no gap reaches the 150 ms timeout.
+      const { summary } = await runGb(['-k', '-n', '2', '-s', '0.15', server.url('/drip?bytes=6&ms=50')]);
+      assert.equal(summary.complete, 2);
+      assert.equal(summary.failed, 0, JSON.stringify(summary.errors));
+      assert.equal(summary.bytes.body, 12);
+      assert.ok(summary.total !== null && summary.total.minUs >= 250_000);
+    }));
+
+  test('a server that stops accepting after N connections: the N complete, the next connect is refused', T, async () => {
+    await withServer(async (server) => {
+      const { summary, firstError } = await runGb(['-n', '20', server.url('/ok')]);
+      await server.idle();
+      assert.equal(server.connections, 5);
+      assert.equal(summary.complete, server.stats('/ok').requests);
+      assert.equal(summary.complete, 5);
+      assert.equal(summary.failures.connect, 1);
+      assert.equal(summary.stopReason, 'error');
+      assert.equal(firstError, 'ECONNREFUSED');
+    }, 5);
+    await withServer(async (server) => {
+      const { summary } = await runGb(['-r', '-n', '20', '-c', '2', server.url('/ok')]);
+      await server.idle();
+      assert.equal(summary.complete, 5);
+      assert.equal(summary.failures.connect, 15);
+      assert.deepEqual(summary.errors, { ECONNREFUSED: 15 });
+    }, 5);
+  });
+
+  test('a port with nothing listening: Connect failures, ECONNREFUSED, at once', T, async () => {
+    const port = await closedPort();
+    const url = `http://127.0.0.1:${port}/`;
+    const stopped = await runGb(['-n', '5', url], { maxMs: 2000 });
+    assert.equal(stopped.summary.stopReason, 'error');
+    assert.equal(stopped.summary.issued, 1);
+    assert.equal(stopped.summary.failures.connect, 1);
+    assert.equal(stopped.firstError, 'ECONNREFUSED');
+
+    const kept = await runGb(['-r', '-n', '50', '-c', '5', url], { maxMs: 2000 });
+    assert.equal(kept.summary.failures.connect, 50);
+    assert.deepEqual(kept.summary.errors, { ECONNREFUSED: 50 });
+  });
+});
+
+// Alone, because any run that ends closes every socket still draining, which would hide the fault.
+test('a server that says Connection: close but never closes: gb closes the socket itself after a while', T, () =>
+  withServer(async (server) => {
+    let closedDuringRun = -1;
+    const sampleMs = DRAIN_TIMEOUT_MS + 300;
+    const sampler = setTimeout(() => {
+      closedDuringRun = server.closedConnections;
+    }, sampleMs);
+    try {
+      // Rate mode keeps the run going past the drain timeout with few sockets.
+      const { summary } = await runGb(['--rate', '20', '-t', `${(sampleMs + 300) / 1000}`, server.url('/close-lie')], { maxMs: 5000 });
+      assert.equal(summary.failed, 0, JSON.stringify(summary.errors));
+      assert.ok(summary.complete >= 20, `complete ${summary.complete}`);
+    } finally {
+      clearTimeout(sampler);
+    }
+    // Sockets from the first ~300 ms were past the drain timeout by the sample; without it none closes before the run ends.
+    assert.ok(closedDuringRun >= 3, `server saw ${closedDuringRun} closes of ${server.connections} connections before the run ended`);
+    await server.idle();
+  }));

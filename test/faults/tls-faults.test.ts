@@ -1,0 +1,153 @@
+// TLS faults: a self-signed server works by default as in ab, --verify turns it into a Connect failure, and plain HTTP behind https:// fails cleanly.
+
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { assertNoStackTrace, reportField, runGb, spawnGb, startFaultServer } from './fault-server.js';
+
+const T = { timeout: 15_000 };
+
+/** A throwaway self-signed certificate, or why there is none (no openssl here). */
+function makeCertificate(): { key: Buffer; cert: Buffer } | string {
+  const dir = mkdtempSync(join(tmpdir(), 'gb-tls-'));
+  try {
+    const made = spawnSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-days', '1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')],
+      { stdio: ['ignore', 'ignore', 'pipe'], timeout: 20_000 },
+    );
+    if (made.error !== undefined) return `openssl is not available: ${made.error.message}`;
+    if (made.status !== 0) return `openssl failed: ${made.stderr.toString().trim()}`;
+    return { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const certificate = makeCertificate();
+const skip = typeof certificate === 'string' ? certificate : false;
+
+async function listen(server: http.Server): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return (server.address() as AddressInfo).port;
+}
+
+interface SecureServer {
+  readonly port: number;
+  /** Requests answered, and the distinct client ports they came from. */
+  readonly served: { requests: number; readonly clientPorts: Set<number> };
+  close(): void;
+}
+
+/** An https server with the self-signed certificate; each test has its own, so counts are its run's alone. */
+async function startSecureServer(): Promise<SecureServer> {
+  if (typeof certificate === 'string') throw new Error(certificate);
+  const served = { requests: 0, clientPorts: new Set<number>() };
+  const server = https.createServer({ key: certificate.key, cert: certificate.cert }, (req, res) => {
+    served.requests += 1;
+    served.clientPorts.add(req.socket.remotePort ?? 0);
+    res.end('hello over tls');
+  });
+  const port = await listen(server);
+  return {
+    port,
+    served,
+    close: () => {
+      server.closeAllConnections();
+      server.close();
+    },
+  };
+}
+
+describe('TLS', { concurrency: true, skip }, () => {
+  const servers: SecureServer[] = [];
+  const securePort = async (): Promise<number> => {
+    const server = await startSecureServer();
+    servers.push(server);
+    return server.port;
+  };
+  after(() => {
+    for (const server of servers) server.close();
+  });
+
+  test('a self-signed server works by default (not verified, as ab) and the report names the protocol', T, async () => {
+    const url = `https://127.0.0.1:${await securePort()}/`;
+    const run = await spawnGb(['-n', '5', url], 8000).done;
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(reportField(run.stdout, 'SSL/TLS Protocol:') ?? '', /^TLSv1\.[23],\S+,\d+,\d+$/);
+    assert.equal(reportField(run.stdout, 'Complete requests:'), '5');
+    assert.equal(reportField(run.stdout, 'Failed requests:'), '0');
+    assertNoStackTrace(run.stdout + run.stderr);
+  });
+
+  test('TLS with keep-alive: gb counts what the server served, on c connections', T, async () => {
+    const server = await startSecureServer();
+    servers.push(server);
+    const { summary } = await runGb(['-k', '-n', '20', '-c', '2', `https://127.0.0.1:${server.port}/`]);
+    assert.equal(summary.complete, 20);
+    assert.equal(summary.failed, 0);
+    assert.equal(summary.keepAliveRequests, 20);
+    assert.ok(summary.tlsProtocol !== null);
+    assert.equal(server.served.requests, 20);
+    assert.equal(server.served.clientPorts.size, 2);
+  });
+
+  test('--verify: a Connect failure whose reason appears once on stderr', T, async () => {
+    const url = `https://127.0.0.1:${await securePort()}/`;
+    const run = await spawnGb(['--verify', '-n', '5', url], 8000).done;
+    assert.equal(run.code, 1);
+    assert.equal(reportField(run.stdout, '   (Connect:'), '1, Receive: 0, Length: 0, Exceptions: 0)');
+    const reasons = run.stderr.split('\n').filter((line) => /SELF_SIGNED|self[- ]signed/i.test(line));
+    assert.equal(reasons.length, 1, `stderr:\n${run.stderr}`);
+    assertNoStackTrace(run.stdout + run.stderr);
+
+    const kept = await runGb(['--verify', '-r', '-n', '5', url]);
+    assert.equal(kept.summary.failures.connect, 5);
+    assert.equal(kept.summary.complete, 0);
+    assert.deepEqual(Object.keys(kept.summary.errors).length, 1);
+  });
+
+  test('plain HTTP behind https://: a clean Connect failure, no hang, no crash', T, async () => {
+    const plain = http.createServer((_req, res) => res.end('plain'));
+    const port = await listen(plain);
+    try {
+      const url = `https://127.0.0.1:${port}/`;
+      const stopped = await runGb(['-n', '5', '-s', '2', url], { maxMs: 3000 });
+      assert.equal(stopped.summary.stopReason, 'error');
+      assert.equal(stopped.summary.failures.connect, 1);
+      assert.ok(stopped.firstError !== null && /SSL|TLS|WRONG_VERSION|PACKET/i.test(stopped.firstError), String(stopped.firstError));
+
+      const kept = await runGb(['-r', '-n', '5', '-s', '2', url], { maxMs: 3000 });
+      assert.equal(kept.summary.failures.connect + kept.summary.failures.receive, 5);
+      assert.equal(kept.summary.complete, 0);
+
+      const run = await spawnGb(['-n', '3', url], 8000).done;
+      assert.equal(run.code, 1);
+      assertNoStackTrace(run.stdout + run.stderr);
+    } finally {
+      plain.closeAllConnections();
+      plain.close();
+    }
+  });
+
+  test('a plain server that never answers the handshake: a timeout within -s', T, async () => {
+    const server = await startFaultServer();
+    try {
+      const url = `https://127.0.0.1:${server.port}/`;
+      const { summary, wallMs } = await runGb(['-r', '-n', '2', '-c', '2', '-s', '0.5', url], { maxMs: 3000 });
+      assert.ok(wallMs < 1500, `took ${wallMs} ms`);
+      assert.equal(summary.timeouts, 2);
+      assert.equal(summary.failures.receive, 2);
+      // The handshake never finished, so no HTTP request reached the server.
+      assert.equal(server.totalRequests, 0);
+    } finally {
+      await server.close();
+    }
+  });
+});

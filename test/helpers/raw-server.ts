@@ -1,0 +1,90 @@
+// A bare TCP server on 127.0.0.1 that answers each HTTP request head with exact bytes, for responses node:http will not produce.
+
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+
+/** The bytes to answer request number `index` (0-based, counted across all connections in arrival order). */
+export type RawReply = (index: number) => Buffer | string;
+
+export interface RawServerOptions {
+  readonly reply: RawReply;
+  /** End the connection after writing this reply (close-delimited bodies, `Connection: close`). */
+  readonly closeAfterReply?: boolean;
+}
+
+export interface RawServer {
+  readonly url: string;
+  readonly port: number;
+  /** Request heads received so far (a head ends at CRLF CRLF; any Content-Length body is skipped, not counted). */
+  requests(): number;
+  /** TCP connections accepted so far. */
+  connections(): number;
+  /** Destroys every open connection and resolves once the listener is closed. */
+  close(): Promise<void>;
+}
+
+const HEAD_END = Buffer.from('\r\n\r\n');
+
+function contentLengthOf(head: string): number {
+  const match = /\r\ncontent-length:[ \t]*(\d+)/i.exec(head);
+  return match === null ? 0 : Number(match[1]);
+}
+
+export function startRawServer(options: RawServerOptions): Promise<RawServer> {
+  let requestCount = 0;
+  let connectionCount = 0;
+  const sockets = new Set<net.Socket>();
+
+  const server = net.createServer((socket) => {
+    connectionCount++;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    // A client may reset the connection at the end of a run; that is not this server's problem.
+    socket.on('error', () => {});
+    let pending: Buffer = Buffer.alloc(0);
+    let bodyBytesLeft = 0;
+    let ended = false;
+    socket.on('data', (chunk: Buffer) => {
+      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+      // Several requests may arrive in one chunk (pipelining), so loop until no complete head is left.
+      while (!ended) {
+        if (bodyBytesLeft > 0) {
+          const skipped = Math.min(bodyBytesLeft, pending.length);
+          bodyBytesLeft -= skipped;
+          pending = pending.subarray(skipped);
+          if (bodyBytesLeft > 0) return;
+        }
+        const end = pending.indexOf(HEAD_END);
+        if (end < 0) return;
+        const head = pending.subarray(0, end).toString('latin1');
+        pending = pending.subarray(end + HEAD_END.length);
+        bodyBytesLeft = contentLengthOf(head);
+        const index = requestCount++;
+        socket.write(options.reply(index));
+        if (options.closeAfterReply === true) {
+          ended = true;
+          socket.end();
+        }
+      }
+    });
+  });
+
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      const { port } = server.address() as AddressInfo;
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        port,
+        requests: () => requestCount,
+        connections: () => connectionCount,
+        close: () =>
+          new Promise<void>((done) => {
+            for (const socket of sockets) socket.destroy();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}

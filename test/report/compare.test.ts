@@ -1,0 +1,275 @@
+// Tests gb compare's statistics (bootstrap noise verdicts and their calibration), --fail-if rules, and the table.
+
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+
+import type { PhaseStats, Summary, TimelineRow } from '../../src/metrics/summary.js';
+import {
+  blockLength,
+  bootstrapChange,
+  checkRules,
+  compareSummaries,
+  parseFailRule,
+  renderComparison,
+  seededRandom,
+  type FailRule,
+  type MetricComparison,
+} from '../../src/report/compare.js';
+
+const T0_MS = Date.UTC(2025, 0, 31, 12, 0, 0);
+
+function phase(p50Us: number, p99Us: number, count: number): PhaseStats {
+  return {
+    count,
+    minUs: Math.round(p50Us / 2),
+    meanUs: p50Us,
+    sdUs: p50Us / 4,
+    medianUs: p50Us,
+    maxUs: p99Us * 2,
+    abPercentilesUs: [p50Us, p50Us, p50Us, p50Us, p99Us, p99Us, p99Us, p99Us],
+    p50Us,
+    p90Us: Math.round((p50Us + p99Us) / 2),
+    p99Us,
+    p999Us: Math.round(p99Us * 1.5),
+    p9999Us: p99Us * 2,
+    histogram: '',
+  };
+}
+
+interface RunShape {
+  readonly seconds: number;
+  readonly perSecond: number;
+  readonly p50Us: number;
+  readonly p99Us: number;
+  /** Relative spread of each second's figures around the run's level (uniform ±noise). */
+  readonly noise: number;
+  readonly seed: number;
+}
+
+/** A closed-loop run of `seconds` whole seconds whose per-second figures scatter around fixed levels. */
+function run(shape: RunShape): Summary {
+  const random = seededRandom(shape.seed);
+  const jitter = (level: number): number => Math.round(level * (1 + shape.noise * (2 * random() - 1)));
+  const rows: TimelineRow[] = Array.from({ length: shape.seconds }, (_, second) => {
+    const p50Us = jitter(shape.p50Us);
+    const p99Us = jitter(shape.p99Us);
+    return { second, complete: jitter(shape.perSecond), errors: 0, non2xx: 0, bytesReceived: 0, p50Us, p90Us: Math.round((p50Us + p99Us) / 2), p99Us, maxUs: p99Us * 2 };
+  });
+  const complete = rows.reduce((sum, r) => sum + r.complete, 0);
+  return {
+    schemaVersion: 1,
+    tool: { name: 'gb', version: '0.1.0' },
+    target: { url: 'http://127.0.0.1:8080/', host: '127.0.0.1', port: 8080, path: '/', tls: false },
+    settings: { method: 'GET', concurrency: 10, requests: null, durationMs: shape.seconds * 1000, keepAlive: true, variableLength: false, hasBody: false, pipeline: 1, workers: 1, requestsPerSecond: null },
+    serverSoftware: '',
+    tlsProtocol: null,
+    tlsServerName: null,
+    documentLength: 12,
+    elapsedSeconds: shape.seconds,
+    startedAt: new Date(T0_MS).toISOString(),
+    issued: complete,
+    complete,
+    failed: 0,
+    failures: { connect: 0, receive: 0, length: 0, exceptions: 0 },
+    timeouts: 0,
+    cutOff: 0,
+    non2xx: 0,
+    keepAliveRequests: complete,
+    statusCodes: { '200': complete },
+    errors: {},
+    bytes: { received: 0, body: 0, sent: 0 },
+    connect: phase(50, 100, complete),
+    processing: phase(shape.p50Us, shape.p99Us, complete),
+    waiting: phase(Math.round(shape.p50Us * 0.9), Math.round(shape.p99Us * 0.9), complete),
+    total: phase(shape.p50Us, shape.p99Us, complete),
+    successTotal: phase(shape.p50Us, shape.p99Us, complete),
+    successWaiting: phase(shape.p50Us, shape.p99Us, complete),
+    stopReason: 'duration',
+    timeline: { startEpochMs: T0_MS, rows },
+    rate: null,
+    client: { cpuUserSeconds: 1, cpuSystemSeconds: 1, cpuPercent: 10, cores: 4, loopUtilizationPercent: 10, eventLoopDelayP99Ms: 1, eventLoopDelayMaxMs: 2, gcPauseTotalMs: 1, gcPauseMaxMs: 1, heapUsedMaxBytes: 1, rssMaxBytes: 1, saturated: false, warnings: [] },
+  };
+}
+
+const BASE: RunShape = { seconds: 30, perSecond: 1000, p50Us: 2000, p99Us: 9000, noise: 0.1, seed: 1 };
+
+function row(rows: readonly MetricComparison[], metric: string): MetricComparison {
+  return rows.find((r) => r.metric === metric) ?? assert.fail(`no ${metric} row`);
+}
+
+describe('compareSummaries noise verdicts', () => {
+  it('finds nothing beyond noise between a run and the same seconds in another order', () => {
+    const a = run(BASE);
+    const b: Summary = { ...a, timeline: { ...a.timeline, rows: [...a.timeline.rows].reverse().map((r, i) => ({ ...r, second: i })) } };
+    for (const r of compareSummaries(a, b)) {
+      if (r.metric.startsWith('ttfb')) continue;
+      assert.equal(r.noise.kind, 'within-noise', r.metric);
+    }
+  });
+
+  it('calls a 50 % shift with 10 % noise beyond noise, in the right direction', () => {
+    const a = run(BASE);
+    const b = run({ ...BASE, perSecond: 1500, p50Us: 3000, p99Us: 13_500, seed: 2 });
+    const rows = compareSummaries(a, b);
+    for (const metric of ['rps', 'p50', 'p90', 'p99', 'p999', 'max']) {
+      const noise = row(rows, metric).noise;
+      assert.equal(noise.kind, 'beyond-noise', metric);
+      assert.ok(noise.lowPercent > 35 && noise.highPercent < 65, `${metric} interval ${JSON.stringify(noise)}`);
+    }
+    // Over whole seconds the run's throughput is the mean per-second count, so its change sits inside the interval.
+    const rps = row(rows, 'rps');
+    assert.ok(rps.noise.kind !== 'n/a' && rps.changePercent !== null);
+    assert.ok(rps.noise.lowPercent < rps.changePercent && rps.changePercent < rps.noise.highPercent);
+    assert.equal(row(rows, 'p99').changePercent, 50);
+  });
+
+  it('is wrong about identical distributions about as rarely as its 95 % level promises', () => {
+    let falseAlarms = 0;
+    const pairs = 200;
+    for (let i = 0; i < pairs; i++) {
+      const a = run({ ...BASE, seed: 1000 + 2 * i });
+      const b = run({ ...BASE, seed: 1001 + 2 * i });
+      if (row(compareSummaries(a, b, { resamples: 1000 }), 'rps').noise.kind === 'beyond-noise') falseAlarms++;
+    }
+    // 5 % expected; a bootstrap on 30 points runs a little hot, but not like an interval that ignores noise.
+    assert.ok(falseAlarms / pairs <= 0.12, `false alarm rate ${falseAlarms / pairs}`);
+  });
+
+  it('catches a 5 % throughput drop under 2 % noise in most runs', () => {
+    let caught = 0;
+    for (let i = 0; i < 50; i++) {
+      const a = run({ ...BASE, noise: 0.02, seed: 5000 + 2 * i });
+      const b = run({ ...BASE, noise: 0.02, perSecond: 950, seed: 5001 + 2 * i });
+      if (row(compareSummaries(a, b, { resamples: 500 }), 'rps').noise.kind === 'beyond-noise') caught++;
+    }
+    assert.ok(caught >= 45, `caught ${caught} of 50`);
+  });
+
+  it('says "too few seconds" below five seconds and gives TTFB no verdict but still its change', () => {
+    const rows = compareSummaries(run({ ...BASE, seconds: 4 }), run({ ...BASE, seconds: 30 }));
+    assert.deepEqual(row(rows, 'rps').noise, { kind: 'n/a', reason: 'too few seconds' });
+    assert.deepEqual(row(rows, 'p99').noise, { kind: 'n/a', reason: 'too few seconds' });
+    const ttfb = row(compareSummaries(run(BASE), run({ ...BASE, p50Us: 2200 })), 'ttfb-p50');
+    assert.deepEqual(ttfb.noise, { kind: 'n/a', reason: 'no per-second TTFB' });
+    assert.equal(ttfb.a, 1800);
+    assert.equal(ttfb.b, 1980);
+    assert.ok(Math.abs((ttfb.changePercent ?? 0) - 10) < 1e-9);
+  });
+
+  it('leaves the last, partial second out of the throughput samples', () => {
+    const full = run({ ...BASE, noise: 0 });
+    const rows = [...full.timeline.rows, { ...(full.timeline.rows[0] ?? assert.fail()), second: 30, complete: 100 }];
+    const withTail: Summary = { ...full, elapsedSeconds: 30.1, timeline: { ...full.timeline, rows } };
+    // Counted, the 100-request tail would make B's constant 1000/s look significantly faster.
+    assert.equal(row(compareSummaries(withTail, full), 'rps').noise.kind, 'within-noise');
+  });
+
+  it('is reproducible: the same inputs give the same intervals', () => {
+    const a = run(BASE);
+    const b = run({ ...BASE, seed: 9 });
+    assert.deepEqual(compareSummaries(a, b), compareSummaries(a, b));
+  });
+});
+
+describe('bootstrapChange', () => {
+  it('brackets 0 for two samples of the same values and +100 % for doubled values', () => {
+    const values = Array.from({ length: 20 }, (_, i) => 100 + (i % 7));
+    const same = bootstrapChange(values, values) ?? assert.fail();
+    assert.ok(same.lowPercent < 0 && same.highPercent > 0);
+    const doubled = bootstrapChange(values, values.map((v) => 2 * v)) ?? assert.fail();
+    assert.ok(doubled.lowPercent > 90 && doubled.highPercent < 110, JSON.stringify(doubled));
+  });
+
+  it('resamples independent seconds one by one and correlated ones in long blocks', () => {
+    const random = seededRandom(3);
+    const independent = Array.from({ length: 300 }, () => random());
+    let level = 0;
+    const drifting = Array.from({ length: 300 }, () => (level = 0.9 * level + random() - 0.5));
+    assert.ok(blockLength(independent) <= 2, `independent: ${blockLength(independent)}`);
+    assert.ok(blockLength(drifting) >= 8, `correlated: ${blockLength(drifting)}`);
+    assert.equal(blockLength([5, 5, 5, 5, 5, 5]), 1);
+  });
+
+  it('has no answer when A is all zero', () => {
+    assert.equal(bootstrapChange([0, 0, 0, 0, 0], [1, 2, 3, 4, 5]), null);
+  });
+});
+
+describe('parseFailRule', () => {
+  const good: readonly [string, Omit<FailRule, 'text'>][] = [
+    ['p99>+10%', { metric: 'p99', op: '>', percent: 10 }],
+    ['rps<-5%', { metric: 'rps', op: '<', percent: -5 }],
+    ['rps<5%', { metric: 'rps', op: '<', percent: -5 }],
+    ['p50>2.5%', { metric: 'p50', op: '>', percent: 2.5 }],
+    [' ttfb-p99 > +20 % ', { metric: 'ttfb-p99', op: '>', percent: 20 }],
+    ['p99.9>+1%', { metric: 'p999', op: '>', percent: 1 }],
+    ['MAX>+0%', { metric: 'max', op: '>', percent: 0 }],
+    ['rps<+3%', { metric: 'rps', op: '<', percent: 3 }],
+  ];
+  for (const [text, rule] of good) {
+    it(`reads '${text}'`, () => assert.deepEqual(parseFailRule(text), { ok: true, value: { text, ...rule } }));
+  }
+  for (const text of ['p99>10', 'p99>>10%', 'p99=10%', 'p98>10%', '>10%', 'p99>%', 'p99>ten%', '']) {
+    it(`refuses '${text}' and lists the metrics`, () => {
+      const parsed = parseFailRule(text);
+      assert.equal(parsed.ok, false);
+      assert.match(parsed.ok ? '' : parsed.error, /rps, p50, p90, p99, p999, max, ttfb-p50, ttfb-p99/);
+    });
+  }
+});
+
+describe('checkRules', () => {
+  const a = run({ ...BASE, noise: 0 });
+  const b = run({ ...BASE, noise: 0, perSecond: 900, p99Us: 10_800 }); // rps −10 %, p99 +20 %
+  const rows = compareSummaries(a, b);
+  const rule = (text: string): FailRule => {
+    const parsed = parseFailRule(text);
+    return parsed.ok ? parsed.value : assert.fail(parsed.error);
+  };
+
+  it('breaks a rule only when the change goes past its limit', () => {
+    const outcomes = checkRules(rows, ['p99>+10%', 'p99>+30%', 'rps<-5%', 'rps<-15%', 'p50>+0%'].map(rule));
+    assert.deepEqual(outcomes.map((o) => o.violated), [true, false, true, false, false]);
+    assert.equal(outcomes[0]?.message, 'p99>+10%: FAILED (p99 +20.0 %, beyond noise)');
+    assert.equal(outcomes[3]?.message, 'rps<-15%: ok (rps -10.0 %, beyond noise)');
+  });
+
+  it('breaks a rule whose metric one run lacks', () => {
+    const empty: Summary = { ...b, total: null };
+    const [outcome] = checkRules(compareSummaries(a, empty), [rule('p99>+10%')]);
+    assert.equal(outcome?.violated, true);
+    assert.match(outcome?.message ?? '', /cannot check/);
+  });
+});
+
+describe('renderComparison', () => {
+  it('prints both runs, a header and one aligned row per metric, then how noise was judged', () => {
+    const a = run(BASE);
+    const b = run({ ...BASE, p99Us: 13_500, seed: 2, noise: 0.05 });
+    const text = renderComparison(a, b, compareSummaries(a, b), { a: 'a.json', b: 'b.json' });
+    const lines = text.split('\n');
+    assert.match(lines[0] ?? '', /^A: a\.json {2}http:\/\/127\.0\.0\.1:8080\/ {2}2025-01-31T12:00:00\.000Z {2}30\.00 s {2}\d+ responses {2}-c 10$/);
+    assert.match(lines[1] ?? '', /^B: b\.json /);
+    assert.equal(lines[2], '');
+    assert.match(lines[3] ?? '', /^ +A +B +Change +95 % interval +Verdict$/);
+    const labels = ['Requests/s', 'p50 [ms]', 'p90 [ms]', 'p99 [ms]', 'p99.9 [ms]', 'max [ms]', 'TTFB p50 [ms]', 'TTFB p99 [ms]'];
+    const body = lines.slice(4, 12);
+    assert.deepEqual(body.map((l) => l.split(/ {2,}/)[0]), labels);
+    assert.match(body[3] ?? '', /^p99 \[ms\] +9\.000 +13\.500 +\+50\.0 % +\[\+\d+\.\d, \+\d+\.\d %\] +beyond noise$/);
+    assert.match(body[6] ?? '', /[+-]\d+\.\d % +n\/a \(no per-second TTFB\)$/);
+    // The A column ends at the same place on every line: numbers are right-aligned.
+    const header = lines[3] ?? '';
+    const aEnd = header.indexOf('A') + 1;
+    for (const line of body) assert.match(line.slice(aEnd - 1, aEnd), /\d/, line);
+    assert.equal(lines[12], '');
+    assert.match(lines[13] ?? '', /^Change: \(B - A\) \/ A .*block bootstrap/);
+  });
+
+  it('notes different settings and a saturated client', () => {
+    const a = run(BASE);
+    const b: Summary = { ...run(BASE), settings: { ...a.settings, concurrency: 50 }, client: { ...a.client, saturated: true } };
+    const text = renderComparison(a, b, compareSummaries(a, b), { a: 'a', b: 'b' });
+    assert.match(text, /^note: concurrency differs: A 10, B 50$/m);
+    assert.match(text, /^note: B's load generator was saturated/m);
+  });
+});

@@ -1,0 +1,199 @@
+// Tests the self-contained HTML report: escaping of hostile text, no external assets, chart containers and embedded data.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+
+import { runConfig } from '../../src/index.js';
+import { parseCommandLine } from '../../src/cli/flags.js';
+import { startTargetServer } from '../../src/server/target.js';
+import { Histogram } from '../../src/metrics/histogram.js';
+import { phaseStats } from '../../src/metrics/summarize.js';
+import type { PhaseStats, Summary, TimelineRow } from '../../src/metrics/summary.js';
+import { escapeHtml, jsonForScript, renderHtml } from '../../src/report/html.js';
+
+const HOSTILE_PATH = '/<script>alert(1)</script>';
+const HOSTILE_ERROR = 'read failed </script><img src=x onerror=alert(3)>';
+const HOSTILE_SERVER = '"><script>alert(2)</script>';
+
+function stats(samplesUs: readonly number[]): PhaseStats {
+  const h = new Histogram();
+  for (const us of samplesUs) h.record(us);
+  const s = phaseStats(h);
+  assert.ok(s !== null);
+  return s;
+}
+
+/** A hand-built run with every optional part present: hostile strings, a timeline, rate mode and client warnings. */
+function syntheticSummary(timeline: readonly TimelineRow[]): Summary {
+  const totals = Array.from({ length: 2000 }, (_, i) => 800 + ((i * 7919) % 9000) + (i % 500 === 0 ? 250_000 : 0));
+  const total = stats(totals);
+  return {
+    schemaVersion: 1,
+    tool: { name: 'gb', version: '0.0.0-test' },
+    target: { url: `http://evil.test:8080${HOSTILE_PATH}`, host: 'evil.test<b>', port: 8080, path: HOSTILE_PATH, tls: false },
+    settings: {
+      method: 'GET', concurrency: 8, requests: 2000, durationMs: null, keepAlive: true, variableLength: false,
+      hasBody: false, pipeline: 1, workers: 1, requestsPerSecond: 500,
+    },
+    serverSoftware: HOSTILE_SERVER,
+    tlsProtocol: null,
+    tlsServerName: null,
+    documentLength: 13,
+    elapsedSeconds: 4.2,
+    startedAt: '2026-01-02T03:04:05.000Z',
+    issued: 2003,
+    complete: 2000,
+    failed: 3,
+    failures: { connect: 1, receive: 2, length: 0, exceptions: 0 },
+    timeouts: 1,
+    cutOff: 0,
+    non2xx: 40,
+    keepAliveRequests: 2000,
+    statusCodes: { '200': 1960, '503': 40 },
+    errors: { [HOSTILE_ERROR]: 2, ECONNREFUSED: 1 },
+    bytes: { received: 250_000, body: 26_000, sent: 90_000 },
+    connect: stats(totals.map(() => 100)),
+    processing: stats(totals.map((t) => t - 100)),
+    waiting: stats(totals.map((t) => t - 200)),
+    total,
+    successTotal: stats(totals.slice(40)),
+    successWaiting: stats(totals.slice(40).map((t) => t - 200)),
+    stopReason: 'requests',
+    timeline: { startEpochMs: Date.parse('2026-01-02T03:04:05.000Z'), rows: timeline },
+    rate: {
+      targetPerSecond: 500, achievedPerSecond: 476.19, late: 12, maxLateUs: 40_000, meanLateUs: 2500,
+      uncorrectedTotal: stats(totals.map((t) => Math.max(1, t - 300))),
+    },
+    client: {
+      cpuUserSeconds: 3.1, cpuSystemSeconds: 0.9, cpuPercent: 95.2, cores: 1, loopUtilizationPercent: 97.5, eventLoopDelayP99Ms: 48.5,
+      eventLoopDelayMaxMs: 120, gcPauseTotalMs: 30, gcPauseMaxMs: 8, heapUsedMaxBytes: 40_000_000, rssMaxBytes: 90_000_000,
+      saturated: true,
+      warnings: ['gb used 95% of its CPU <core>: add workers (-G) or lower -c.'],
+    },
+  };
+}
+
+function syntheticTimeline(seconds: number): TimelineRow[] {
+  return Array.from({ length: seconds }, (_, s) => ({
+    second: s, complete: 450 + 10 * s, errors: s === 2 ? 3 : 0, non2xx: 10, bytesReceived: 50_000,
+    p50Us: 4000 + 100 * s, p90Us: 8000 + 200 * s, p99Us: 12_000 + 500 * s, maxUs: 250_000,
+  }));
+}
+
+async function realRun(args: readonly string[], path: string): Promise<Summary> {
+  const server = await startTargetServer();
+  try {
+    const parsed = parseCommandLine([...args, `${server.url}${path}`]);
+    assert.ok(parsed.ok && parsed.value.kind === 'run', 'command line parses');
+    const outcome = await runConfig(parsed.value.options.config);
+    assert.ok(outcome.ok, 'run starts');
+    return outcome.value.summary;
+  } finally {
+    await server.close();
+  }
+}
+
+function embeddedData(html: string): { summary: Summary; charts: { percentiles: { x: number[]; series: { label: string; valuesMs: (number | null)[] }[] } | null; timeline: unknown } } {
+  const match = /<script type="application\/json" id="gb-data">([^<]*)<\/script>/.exec(html);
+  assert.ok(match?.[1] !== undefined, 'the data block is present and contains no raw "<"');
+  return JSON.parse(match[1]) as ReturnType<typeof embeddedData>;
+}
+
+function assertNoExternalAssets(html: string): void {
+  assert.doesNotMatch(html, /\b(?:src|href|action|poster|data)\s*=\s*["']?\s*(?:https?:)?\/\//i, 'no src/href to another origin');
+  assert.doesNotMatch(html, /url\(\s*["']?\s*(?:https?:)?\/\//i, 'no CSS url() to another origin');
+  assert.doesNotMatch(html, /@import/i, 'no CSS imports');
+  assert.doesNotMatch(html, /<link\b/i, 'no <link> elements');
+}
+
+/** Only gb's own three script elements may exist: the JSON block, uPlot and the page script. */
+function assertOnlyOwnScripts(html: string): void {
+  assert.equal(html.match(/<script\b/gi)?.length, 3);
+  assert.equal(html.match(/<\/script/gi)?.length, 3);
+}
+
+test('escapeHtml turns every markup character into an entity', () => {
+  assert.equal(escapeHtml(`<a href="x" title='y'>&</a>`), '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
+  assert.equal(escapeHtml('plain /path?q=1'), 'plain /path?q=1');
+});
+
+test('jsonForScript leaves no "<" that could close the script element, and parses back to the same value', () => {
+  const value = { s: '</script><!-- \u2028', n: [1, 2.5] };
+  const json = jsonForScript(value);
+  assert.ok(!json.includes('<'));
+  assert.deepEqual(JSON.parse(json), value);
+});
+
+test('a real run against a hostile URL renders a page where that URL appears only escaped', async () => {
+  const summary = await realRun(['-n', '200', '-c', '4'], HOSTILE_PATH);
+  assert.equal(summary.complete, 200);
+  const html = renderHtml(summary);
+  assert.ok(!html.includes('<script>alert(1)'), 'no raw hostile markup');
+  assert.ok(html.includes('&lt;script&gt;alert(1)&lt;/script&gt;'), 'the URL is shown escaped');
+  assertOnlyOwnScripts(html);
+  assertNoExternalAssets(html);
+  for (const id of ['chart-percentiles', 'chart-latency-time', 'chart-throughput-time']) {
+    assert.ok(html.includes(`id="${id}"`), `chart container ${id}`);
+  }
+  const data = embeddedData(html);
+  assert.deepEqual(data.summary, JSON.parse(JSON.stringify(summary)), 'the whole Summary is embedded');
+  assert.ok(html.includes('404'), 'the status code table lists the 404s');
+});
+
+test('hostile server software, host and error messages appear only escaped', () => {
+  const html = renderHtml(syntheticSummary(syntheticTimeline(5)));
+  assertOnlyOwnScripts(html);
+  assertNoExternalAssets(html);
+  assert.ok(!html.includes('<img'), 'the error message did not become an element');
+  assert.ok(!html.includes('evil.test<b>'));
+  assert.ok(html.includes(escapeHtml(HOSTILE_ERROR)));
+  assert.ok(html.includes(escapeHtml(HOSTILE_SERVER)));
+  assert.ok(html.includes('&lt;core&gt;'), 'client warnings are escaped too');
+  assert.match(html, /class="warning"/, 'a saturated client is highlighted');
+  assert.match(html, /Constant-rate schedule/);
+  // The embedded JSON carries the same strings, with "<" written as \u003c.
+  const data = embeddedData(html);
+  assert.equal(data.summary.errors[HOSTILE_ERROR], 2);
+});
+
+test('every inline script is allowed by the page CSP hash, and nothing may be fetched', () => {
+  const html = renderHtml(syntheticSummary(syntheticTimeline(3)));
+  const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(html)?.[1]?.replace(/&#39;/g, "'");
+  assert.ok(csp !== undefined);
+  assert.match(csp, /default-src 'none'/);
+  const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1] ?? '');
+  assert.equal(scripts.length, 2);
+  for (const body of scripts) {
+    const hash = createHash('sha256').update(body, 'utf8').digest('base64');
+    assert.ok(csp.includes(`'sha256-${hash}'`), 'script hash listed');
+  }
+});
+
+test('the percentile curve runs from the minimum to at most the maximum, never decreasing', () => {
+  const summary = syntheticSummary([]);
+  const curve = embeddedData(renderHtml(summary)).charts.percentiles;
+  assert.ok(curve !== null);
+  assert.equal(curve.x[0], 1);
+  assert.equal(curve.x.at(-1), 10_000);
+  assert.deepEqual(curve.series.map((s) => s.label), ['all responses', 'successful (2xx/3xx)', 'uncorrected (from actual send)']);
+  const all = curve.series[0]?.valuesMs ?? [];
+  assert.equal(all[0], (summary.total?.minUs ?? 0) / 1000);
+  for (let i = 1; i < all.length; i++) assert.ok((all[i] ?? 0) >= (all[i - 1] ?? 0), `non-decreasing at ${i}`);
+  assert.ok((all.at(-1) ?? 0) <= (summary.total?.maxUs ?? 0) / 1000);
+  // p99.99 of 2000 samples with 4 at 250 ms is in the slow tail.
+  assert.ok((all.at(-1) ?? 0) > 200);
+});
+
+test('an empty timeline and a run with no responses render explanations instead of charts', () => {
+  const base = syntheticSummary([]);
+  const empty: Summary = {
+    ...base, complete: 0, connect: null, processing: null, waiting: null, total: null, successTotal: null,
+    successWaiting: null, rate: null, statusCodes: {},
+  };
+  const html = renderHtml(empty);
+  assert.match(html, /No per-second timeline was recorded/);
+  assert.match(html, /no latency distribution/);
+  assert.equal(embeddedData(html).charts.percentiles, null);
+  assert.equal(embeddedData(html).charts.timeline, null);
+});

@@ -1,0 +1,287 @@
+// Tests merging Summaries: exact histogram addition, counters, wall-clock alignment of timelines, and refusals.
+
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+
+import { Histogram } from '../../src/metrics/histogram.js';
+import { phaseStats } from '../../src/metrics/summarize.js';
+import type { ClientHealth, PhaseStats, Summary, TimelineRow } from '../../src/metrics/summary.js';
+import { mergeSummaries, mergeTimelines } from '../../src/report/merge.js';
+
+const T0_MS = Date.UTC(2025, 0, 31, 12, 0, 0);
+const URL_A = 'http://127.0.0.1:8080/';
+
+function histogramOf(values: readonly number[]): Histogram {
+  const h = new Histogram();
+  for (const v of values) h.record(v);
+  return h;
+}
+
+function statsOf(values: readonly number[]): PhaseStats | null {
+  return phaseStats(histogramOf(values));
+}
+
+const idleClient: ClientHealth = {
+  cpuUserSeconds: 1,
+  cpuSystemSeconds: 0.5,
+  cpuPercent: 20,
+  cores: 4,
+  loopUtilizationPercent: 15,
+  eventLoopDelayP99Ms: 2,
+  eventLoopDelayMaxMs: 5,
+  gcPauseTotalMs: 10,
+  gcPauseMaxMs: 3,
+  heapUsedMaxBytes: 50_000_000,
+  rssMaxBytes: 90_000_000,
+  saturated: false,
+  warnings: [],
+};
+
+/** A run whose every response took `totalUs[i]`, with connect and waiting derived from it. */
+function summaryOf(totalUs: readonly number[], overrides: Partial<Summary> = {}): Summary {
+  const n = totalUs.length;
+  const connectUs = totalUs.map((t) => Math.floor(t / 10));
+  return {
+    schemaVersion: 1,
+    tool: { name: 'gb', version: '0.1.0' },
+    target: { url: URL_A, host: '127.0.0.1', port: 8080, path: '/', tls: false },
+    settings: {
+      method: 'GET',
+      concurrency: 10,
+      requests: n,
+      durationMs: null,
+      keepAlive: true,
+      variableLength: false,
+      hasBody: false,
+      pipeline: 1,
+      workers: 1,
+      requestsPerSecond: null,
+    },
+    serverSoftware: 'test',
+    tlsProtocol: null,
+    tlsServerName: null,
+    documentLength: 12,
+    elapsedSeconds: 10,
+    startedAt: new Date(T0_MS).toISOString(),
+    issued: n,
+    complete: n,
+    failed: 0,
+    failures: { connect: 0, receive: 0, length: 0, exceptions: 0 },
+    timeouts: 0,
+    cutOff: 0,
+    non2xx: 0,
+    keepAliveRequests: n,
+    statusCodes: n > 0 ? { '200': n } : {},
+    errors: {},
+    bytes: { received: 100 * n, body: 12 * n, sent: 80 * n },
+    connect: statsOf(connectUs),
+    processing: statsOf(totalUs.map((t, i) => t - (connectUs[i] ?? 0))),
+    waiting: statsOf(totalUs.map((t) => Math.floor(t * 0.8))),
+    total: statsOf(totalUs),
+    successTotal: statsOf(totalUs),
+    successWaiting: statsOf(totalUs.map((t) => Math.floor(t * 0.8))),
+    stopReason: 'requests',
+    timeline: { startEpochMs: T0_MS, rows: [] },
+    rate: null,
+    client: idleClient,
+    ...overrides,
+  };
+}
+
+/** Deterministic latencies from ~100 µs to a few seconds: many HDR buckets, wide ones at the top. */
+function latencies(count: number, seed: number): number[] {
+  let state = seed >>> 0;
+  const next = (): number => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return (state + 0.5) / 4294967296;
+  };
+  return Array.from({ length: count }, () => Math.round(100 * Math.exp(next() * 10)));
+}
+
+function assertSamePercentiles(merged: PhaseStats | null, whole: PhaseStats | null, name: string): void {
+  assert.ok(merged !== null && whole !== null, `${name} present`);
+  assert.equal(merged.count, whole.count, `${name} count`);
+  assert.equal(merged.minUs, whole.minUs, `${name} min`);
+  assert.equal(merged.maxUs, whole.maxUs, `${name} max`);
+  assert.equal(merged.medianUs, whole.medianUs, `${name} median`);
+  assert.deepEqual(merged.abPercentilesUs, whole.abPercentilesUs, `${name} ab percentiles`);
+  assert.deepEqual(
+    [merged.p50Us, merged.p90Us, merged.p99Us, merged.p999Us, merged.p9999Us],
+    [whole.p50Us, whole.p90Us, whole.p99Us, whole.p999Us, whole.p9999Us],
+    `${name} HDR percentiles`,
+  );
+  assert.equal(merged.histogram, whole.histogram, `${name} histogram encoding`);
+  // The encoding has no sums: mean and sd are pooled from the runs' truncated means.
+  assert.ok(Math.abs(merged.meanUs - whole.meanUs) <= 1, `${name} mean ${merged.meanUs} vs ${whole.meanUs}`);
+  assert.ok(Math.abs(merged.sdUs - whole.sdUs) <= whole.sdUs * 1e-3 + 1, `${name} sd ${merged.sdUs} vs ${whole.sdUs}`);
+}
+
+describe('mergeSummaries', () => {
+  it('gives exactly the percentiles of one run that recorded every sample', () => {
+    const all = latencies(20_000, 7);
+    const first = all.filter((_, i) => i % 3 === 0);
+    const second = all.filter((_, i) => i % 3 !== 0);
+    const merged = mergeSummaries([summaryOf(first), summaryOf(second)]);
+    assert.ok(merged.ok, merged.ok ? '' : merged.error);
+    const whole = summaryOf(all);
+    for (const key of ['connect', 'processing', 'waiting', 'total', 'successTotal', 'successWaiting'] as const) {
+      assertSamePercentiles(merged.value[key], whole[key], key);
+    }
+    assert.equal(merged.value.complete, 20_000);
+    assert.equal(merged.value.issued, 20_000);
+  });
+
+  it('gives the same percentiles for any split of any samples into any number of runs', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 50_000_000 }), fc.integer({ min: 0, max: 3 })), { minLength: 1, maxLength: 300 }),
+        (samples) => {
+          const parts = [0, 1, 2, 3]
+            .map((part) => samples.filter(([, p]) => p === part).map(([v]) => v))
+            .filter((values) => values.length > 0);
+          const merged = mergeSummaries(parts.map((values) => summaryOf(values)));
+          assert.ok(merged.ok);
+          assertSamePercentiles(merged.value.total, summaryOf(samples.map(([v]) => v)).total, 'total');
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('adds counts, failures, status codes, errors and bytes', () => {
+    const a = summaryOf(latencies(8, 1), {
+      issued: 10,
+      failed: 2,
+      failures: { connect: 1, receive: 1, length: 0, exceptions: 0 },
+      timeouts: 1,
+      non2xx: 1,
+      statusCodes: { '200': 7, '404': 1 },
+      errors: { ECONNRESET: 2 },
+    });
+    const b = summaryOf(latencies(3, 2), {
+      issued: 5,
+      failed: 4,
+      failures: { connect: 0, receive: 0, length: 1, exceptions: 3 },
+      cutOff: 2,
+      statusCodes: { '200': 3 },
+      errors: { ECONNRESET: 1, ETIMEDOUT: 4 },
+    });
+    const merged = mergeSummaries([a, b]);
+    assert.ok(merged.ok);
+    const m = merged.value;
+    assert.equal(m.issued, 15);
+    assert.equal(m.complete, 11);
+    assert.equal(m.failed, 6);
+    assert.deepEqual(m.failures, { connect: 1, receive: 1, length: 1, exceptions: 3 });
+    assert.equal(m.timeouts, 1);
+    assert.equal(m.cutOff, 2);
+    assert.equal(m.non2xx, 1);
+    assert.deepEqual(m.statusCodes, { '200': 10, '404': 1 });
+    assert.deepEqual(m.errors, { ECONNRESET: 3, ETIMEDOUT: 4 });
+    assert.deepEqual(m.bytes, { received: 1100, body: 132, sent: 880 });
+  });
+
+  it('spans the elapsed time from the earliest start to the latest end and adds the settings that add', () => {
+    const a = summaryOf(latencies(10, 3), { elapsedSeconds: 10 });
+    const b = summaryOf(latencies(10, 4), {
+      startedAt: new Date(T0_MS + 2500).toISOString(),
+      elapsedSeconds: 10,
+      timeline: { startEpochMs: T0_MS + 2500, rows: [] },
+    });
+    const merged = mergeSummaries([b, a]);
+    assert.ok(merged.ok);
+    assert.equal(merged.value.startedAt, new Date(T0_MS).toISOString());
+    assert.equal(merged.value.elapsedSeconds, 12.5);
+    assert.equal(merged.value.settings.concurrency, 20);
+    assert.equal(merged.value.settings.requests, 20);
+    assert.equal(merged.value.settings.workers, 2);
+    const timed = mergeSummaries([a, summaryOf([5], { settings: { ...a.settings, requests: null, durationMs: 30_000 } })]);
+    assert.ok(timed.ok);
+    assert.equal(timed.value.settings.requests, null);
+    assert.equal(timed.value.settings.durationMs, 30_000);
+  });
+
+  it('sums CPU time and cores, keeps the worst delays and peaks, and any saturation', () => {
+    const busy: ClientHealth = { ...idleClient, cpuPercent: 97, loopUtilizationPercent: 99, eventLoopDelayMaxMs: 80, saturated: true, warnings: ['gb used 97 % CPU.'] };
+    const merged = mergeSummaries([summaryOf([100]), summaryOf([200], { client: busy })]);
+    assert.ok(merged.ok);
+    const c = merged.value.client;
+    assert.equal(c.cpuUserSeconds, 2);
+    assert.equal(c.cores, 8);
+    assert.equal(c.gcPauseTotalMs, 20);
+    assert.equal(c.cpuPercent, 97);
+    assert.equal(c.loopUtilizationPercent, 99);
+    assert.equal(c.eventLoopDelayMaxMs, 80);
+    assert.equal(c.saturated, true);
+    assert.deepEqual(c.warnings, ['gb used 97 % CPU.']);
+  });
+
+  it('refuses results of different URLs, naming both', () => {
+    const other = summaryOf([100], { target: { url: 'http://127.0.0.1:9090/x', host: '127.0.0.1', port: 9090, path: '/x', tls: false } });
+    const merged = mergeSummaries([summaryOf([100]), other]);
+    assert.deepEqual(merged, {
+      ok: false,
+      error: 'cannot merge results for different URLs: result 1 is http://127.0.0.1:8080/, result 2 is http://127.0.0.1:9090/x',
+    });
+  });
+
+  it('refuses an empty list, a closed-loop result next to a constant-rate one, and a corrupt histogram', () => {
+    assert.equal(mergeSummaries([]).ok, false);
+    const rated = summaryOf([100], {
+      rate: { targetPerSecond: 100, achievedPerSecond: 99, late: 0, maxLateUs: 0, meanLateUs: 0, uncorrectedTotal: statsOf([90]) },
+    });
+    const mixed = mergeSummaries([summaryOf([100]), rated]);
+    assert.match(mixed.ok ? '' : mixed.error, /constant-rate/);
+    const good = summaryOf([100, 200]);
+    const corrupt = summaryOf([300], { total: { ...(good.total ?? assert.fail()), count: 1, histogram: 'bm90IGEgaGlzdG9ncmFt' } });
+    const bad = mergeSummaries([good, corrupt]);
+    assert.match(bad.ok ? '' : bad.error, /^total: unreadable histogram/);
+  });
+
+  it('merges constant-rate results, weighting lateness by the late counts', () => {
+    const rate = (late: number, meanLateUs: number, values: number[]) => ({
+      targetPerSecond: 100, achievedPerSecond: 98, late, maxLateUs: meanLateUs * 2, meanLateUs, uncorrectedTotal: statsOf(values),
+    });
+    const merged = mergeSummaries([summaryOf([100], { rate: rate(1, 1000, [90]) }), summaryOf([200], { rate: rate(3, 2000, [190, 10]) })]);
+    assert.ok(merged.ok && merged.value.rate !== null);
+    assert.equal(merged.value.rate.targetPerSecond, 200);
+    assert.equal(merged.value.rate.late, 4);
+    assert.equal(merged.value.rate.meanLateUs, 1750);
+    assert.equal(merged.value.rate.uncorrectedTotal?.count, 3);
+  });
+
+  it('returns a single result as it is', () => {
+    const one = summaryOf([1, 2, 3]);
+    assert.deepEqual(mergeSummaries([one]), { ok: true, value: one });
+  });
+});
+
+describe('mergeTimelines', () => {
+  const row = (second: number, complete: number, p50Us: number, p99Us: number): TimelineRow => ({
+    second, complete, errors: 1, non2xx: 0, bytesReceived: complete * 10, p50Us, p90Us: p50Us * 2, p99Us, maxUs: p99Us + 1,
+  });
+
+  it('aligns rows by wall clock, adds counts, takes the largest p99 and a count-weighted p50', () => {
+    const merged = mergeTimelines([
+      { startEpochMs: T0_MS + 2000, rows: [row(0, 300, 1000, 5000), row(1, 100, 1000, 5000)] },
+      { startEpochMs: T0_MS, rows: [row(0, 50, 200, 900), row(1, 50, 200, 900), row(2, 100, 4000, 9000)] },
+    ]);
+    assert.equal(merged.startEpochMs, T0_MS);
+    assert.deepEqual(
+      merged.rows.map((r) => [r.second, r.complete, r.errors, r.bytesReceived, r.p50Us, r.p90Us, r.p99Us, r.maxUs]),
+      [
+        [0, 50, 1, 500, 200, 400, 900, 901],
+        [1, 50, 1, 500, 200, 400, 900, 901],
+        [2, 400, 2, 4000, 1750, 3500, 9000, 9001],
+        [3, 100, 1, 1000, 1000, 2000, 5000, 5001],
+      ],
+    );
+  });
+
+  it('puts a run that started 0.4 s later on the same seconds and one 0.6 s later one second on', () => {
+    const early = { startEpochMs: T0_MS, rows: [row(0, 10, 100, 100)] };
+    assert.deepEqual(mergeTimelines([early, { startEpochMs: T0_MS + 400, rows: [row(0, 10, 100, 100)] }]).rows.map((r) => r.second), [0]);
+    assert.deepEqual(mergeTimelines([early, { startEpochMs: T0_MS + 600, rows: [row(0, 10, 100, 100)] }]).rows.map((r) => r.second), [0, 1]);
+  });
+});
