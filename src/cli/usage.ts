@@ -27,5 +27,12 @@ export function usageText(): string {
     'Values may be written -n 100, -n100, -n=100, --requests 100 or --requests=100;',
     'switches may be grouped (-kq). A URL without a scheme gets http://.',
     '',
+    'Other commands:',
+    '    gb serve [--port N] [--host H]       Run the built-in target server (default 127.0.0.1:8080)',
+    '    gb demo [options]                    Benchmark the built-in target in-process (npm start)',
+    "    gb compare A.json B.json [--fail-if 'p99>+10%']",
+    '                                         Compare two --json results; exit 1 on a regression',
+    '    gb merge A.json B.json ...           Combine --json results of several processes or machines',
+    '',
   ].join('\n');
 }
