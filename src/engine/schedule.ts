@@ -9,6 +9,7 @@ export function intendedOffsetMs(index: number, requestsPerSecond: number): numb
 /** How many requests are due once `elapsedMs` have passed: request i is due at intendedOffsetMs(i). */
 export function dueCount(elapsedMs: number, requestsPerSecond: number): number {
   if (elapsedMs < 0) return 0;
-  // A hair of tolerance so request i is due exactly at its own intended time despite rounding.
-  return Math.floor((elapsedMs * requestsPerSecond) / 1000 + 1e-9) + 1;
+  // Relative tolerance, so request i is due exactly at its own intended time despite float rounding.
+  const exact = (elapsedMs * requestsPerSecond) / 1000;
+  return Math.floor(exact * (1 + 1e-12) + 1e-9) + 1;
 }

@@ -118,7 +118,7 @@ export interface TimelineRow {
   readonly errors: number;
   readonly non2xx: number;
   readonly bytesReceived: number;
-  /** Total-time percentiles of the responses completed in this second (coarse: ±12 %), 0 when none. */
+  /** Total-time percentiles of the responses completed in this second (coarse: ±12.5 %), 0 when none. */
   readonly p50Us: number;
   readonly p90Us: number;
   readonly p99Us: number;

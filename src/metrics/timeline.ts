@@ -3,7 +3,7 @@
 import type { TimelineRow } from './summary.js';
 
 /**
- * Latency per second is kept in log buckets, 4 per power of two (±12 %): enough to plot
+ * Latency per second is kept in log buckets, 4 per power of two (±12.5 %): enough to plot
  * percentiles over time at 496 bytes a second, where a full histogram would take ~190 KB.
  */
 const SUB_BUCKETS = 4;
@@ -35,12 +35,13 @@ function bucketOf(us: number): number {
   return octave * SUB_BUCKETS + sub;
 }
 
-/** The largest value a bucket holds: a percentile reported from it never understates. */
-function bucketTopUs(index: number): number {
+/** The middle of a bucket's range: within ±12.5 % of any value the bucket holds. */
+function bucketMidUs(index: number): number {
   const octave = Math.floor(index / SUB_BUCKETS);
   const sub = index % SUB_BUCKETS;
-  return Math.max(1, Math.ceil(((SUB_BUCKETS + sub + 1) * 2 ** octave) / SUB_BUCKETS) - 1);
+  return Math.max(1, Math.round(((SUB_BUCKETS + sub + 0.5) * 2 ** octave) / SUB_BUCKETS));
 }
+const LAST_BUCKET = bucketOf(MAX_BUCKETED_US);
 
 export class Timeline {
   /** Wall-clock start shared by every worker of a run, so their rows line up when merged. */
@@ -59,7 +60,11 @@ export class Timeline {
   }
 
   #row(nowMs: number): number {
-    let r = Math.floor((nowMs - this.#originMs) / 1000);
+    return this.#useRow(Math.floor((nowMs - this.#originMs) / 1000));
+  }
+
+  #useRow(row: number): number {
+    let r = row;
     if (r < 0) r = 0;
     else if (r >= MAX_TIMELINE_ROWS) r = MAX_TIMELINE_ROWS - 1;
     if (r >= this.#capacity) this.#grow(r + 1);
@@ -90,12 +95,16 @@ export class Timeline {
     if (totalUs > this.#maxUs[r]!) this.#maxUs[r] = totalUs;
   }
 
+  // The row first, on its own: #row may replace #fields, and `this.#fields[#row()] +=` would
+  // read the old array before growing it and add into the discarded copy.
   recordErrors(nowMs: number, count: number): void {
-    this.#fields[this.#row(nowMs) * FIELDS + F_ERRORS]! += count;
+    const r = this.#row(nowMs);
+    this.#fields[r * FIELDS + F_ERRORS]! += count;
   }
 
   recordBytes(nowMs: number, bytes: number): void {
-    this.#fields[this.#row(nowMs) * FIELDS + F_BYTES]! += bytes;
+    const r = this.#row(nowMs);
+    this.#fields[r * FIELDS + F_BYTES]! += bytes;
   }
 
   snapshot(): TimelineSnapshot {
@@ -112,7 +121,7 @@ export class Timeline {
   merge(s: TimelineSnapshot): void {
     const shift = Math.round((s.startEpochMs - this.startEpochMs) / 1000);
     for (let i = 0; i < s.rows; i++) {
-      const r = this.#row(this.#originMs + (i + shift) * 1000);
+      const r = this.#useRow(i + shift);
       for (let k = 0; k < FIELDS; k++) this.#fields[r * FIELDS + k]! += s.fields[i * FIELDS + k]!;
       for (let b = 0; b < LATENCY_BUCKETS; b++) this.#latency[r * LATENCY_BUCKETS + b]! += s.latency[i * LATENCY_BUCKETS + b]!;
       if (s.maxUs[i]! > this.#maxUs[r]!) this.#maxUs[r] = s.maxUs[i]!;
@@ -146,7 +155,8 @@ export class Timeline {
     const base = row * LATENCY_BUCKETS;
     for (let b = 0; b < LATENCY_BUCKETS; b++) {
       seen += this.#latency[base + b]!;
-      if (seen >= rank) return Math.min(bucketTopUs(b), this.#maxUs[row]!);
+      // The last bucket also holds every clamped value: only the row's max is honest there.
+      if (seen >= rank) return b === LAST_BUCKET ? this.#maxUs[row]! : Math.min(bucketMidUs(b), this.#maxUs[row]!);
     }
     return this.#maxUs[row]!;
   }
