@@ -30,3 +30,8 @@ export type { RunHooks } from './engine/run.js';
 export { startTargetServer, type TargetServer, type TargetStats } from './server/target.js';
 export { renderAbReport } from './report/ab-text.js';
 export { VERSION } from './version.js';
+export { parseCommandLine, type CliOptions, type CliCommand } from './cli/flags.js';
+export { renderJson, parseSummaryJson } from './report/json.js';
+export { renderHtml } from './report/html.js';
+export { mergeSummaries } from './report/merge.js';
+export { compareSummaries } from './report/compare.js';

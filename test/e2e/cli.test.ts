@@ -1,6 +1,6 @@
 // End-to-end tests of the built `gb` command: exit codes, what goes to stdout and stderr, Ctrl-C, and that the process ends by itself.
 
-import { after, before, beforeEach, test } from 'node:test';
+import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -81,21 +81,24 @@ const BAD_INPUTS: readonly (readonly [string, readonly string[], RegExp])[] = [
   ['no arguments at all', [], /missing URL/],
 ];
 
-for (const [what, args, names] of BAD_INPUTS) {
-  test(`bad input (${what}): exit 2, one "gb: " line on stderr, nothing on stdout`, TEST_TIMEOUT, async () => {
-    const run = await runGb(args.map((arg) => (arg === '<tmp>' ? tmpDir : arg)));
-    assert.equal(run.code, 2, describeExit(run));
-    assert.equal(run.stdout, '', 'nothing on stdout');
-    const lines = run.stderr.split('\n');
-    assert.equal(lines.at(-1), '', 'stderr ends with a newline');
-    assert.equal(lines.length, 2, `exactly one line on stderr:\n${run.stderr}`);
-    const line = lines[0] ?? '';
-    assert.ok(line.startsWith('gb: '), line);
-    assert.match(line, names);
-    assert.doesNotMatch(run.stderr, /^\s+at /m, 'no stack trace');
-    assert.doesNotMatch(run.stderr, /Error:|TypeError|node:internal/, 'no raw exception');
-  });
-}
+// Each case is a separate short-lived process that touches no shared state, so they may run side by side.
+describe('bad input', { concurrency: 4 }, () => {
+  for (const [what, args, names] of BAD_INPUTS) {
+    test(`${what}: exit 2, one "gb: " line on stderr naming it, nothing on stdout`, TEST_TIMEOUT, async () => {
+      const run = await runGb(args.map((arg) => (arg === '<tmp>' ? tmpDir : arg)));
+      assert.equal(run.code, 2, describeExit(run));
+      assert.equal(run.stdout, '', 'nothing on stdout');
+      const lines = run.stderr.split('\n');
+      assert.equal(lines.at(-1), '', 'stderr ends with a newline');
+      assert.equal(lines.length, 2, `exactly one line on stderr:\n${run.stderr}`);
+      const line = lines[0] ?? '';
+      assert.ok(line.startsWith('gb: '), line);
+      assert.match(line, names);
+      assert.doesNotMatch(run.stderr, /^\s+at /m, 'no stack trace');
+      assert.doesNotMatch(run.stderr, /Error:|TypeError|node:internal/, 'no raw exception');
+    });
+  }
+});
 
 test('a refused connection: exit 1, ECONNREFUSED named once on stderr, the report still on stdout', TEST_TIMEOUT, async () => {
   const port = await closedPort();
@@ -144,28 +147,30 @@ test('gb -t 1 ends after about one second with exit 0 and a report', TEST_TIMEOU
   assert.ok(target.stats().requests >= complete);
 });
 
-test('Ctrl-C stops a long run within 2 s, exits 130 and still prints the whole report', TEST_TIMEOUT, async () => {
-  const gb = spawnGb(['-n', '1000000', '-c', '4', '-k', `${target.url}/delay/20`], { killAfterMs: 10_000 });
-  try {
-    // Interrupt only once requests are flowing, so there is something to report.
-    const waitStartMs = performance.now();
-    while (target.stats().requests === 0 && performance.now() - waitStartMs < 5000) await sleep(20);
-    await sleep(500);
-    const signalledMs = performance.now();
-    assert.ok(gb.child.kill('SIGINT'), 'SIGINT delivered');
-    const run = await gb.done;
-    const afterSignalMs = performance.now() - signalledMs;
-    assert.equal(run.killed, false, `gb did not stop on SIGINT:\n${describeExit(run)}`);
-    assert.ok(afterSignalMs < 2000, `exited ${afterSignalMs.toFixed(0)} ms after SIGINT`);
-    assert.equal(run.code, 130, describeExit(run));
-    const complete = reportNumber(run.stdout, 'Complete requests');
-    assert.ok(complete !== null && complete > 1, describeExit(run));
-    assert.ok(complete <= target.stats().requests, 'no more completions than the server answered');
-    assert.equal(reportNumber(run.stdout, 'Failed requests'), 0, 'in-flight requests finished in the grace period');
-    assert.match(run.stdout, /Percentage of the requests served within a certain time/);
-    assert.match(run.stdout, /100% +\d+ \(longest request\)/);
-    assert.doesNotMatch(run.stderr, /^\s+at /m);
-  } finally {
-    gb.kill();
-  }
-});
+for (const workers of [1, 2]) {
+  test(`Ctrl-C (-G ${workers}) stops a long run within 2 s, exits 130 and still prints the whole report`, TEST_TIMEOUT, async () => {
+    const gb = spawnGb(['-G', String(workers), '-n', '1000000', '-c', '4', '-k', `${target.url}/delay/20`], { killAfterMs: 10_000 });
+    try {
+      // Interrupt only once requests are flowing, so there is something to report.
+      const waitStartMs = performance.now();
+      while (target.stats().requests === 0 && performance.now() - waitStartMs < 5000) await sleep(20);
+      await sleep(500);
+      const signalledMs = performance.now();
+      assert.ok(gb.child.kill('SIGINT'), 'SIGINT delivered');
+      const run = await gb.done;
+      const afterSignalMs = performance.now() - signalledMs;
+      assert.equal(run.killed, false, `gb did not stop on SIGINT:\n${describeExit(run)}`);
+      assert.ok(afterSignalMs < 2000, `exited ${afterSignalMs.toFixed(0)} ms after SIGINT`);
+      assert.equal(run.code, 130, describeExit(run));
+      const complete = reportNumber(run.stdout, 'Complete requests');
+      assert.ok(complete !== null && complete > 1, describeExit(run));
+      assert.ok(complete <= target.stats().requests, 'no more completions than the server answered');
+      assert.equal(reportNumber(run.stdout, 'Failed requests'), 0, 'in-flight requests finished in the grace period');
+      assert.match(run.stdout, /Percentage of the requests served within a certain time/);
+      assert.match(run.stdout, /100% +\d+ \(longest request\)/);
+      assert.doesNotMatch(run.stderr, /^\s+at /m);
+    } finally {
+      gb.kill();
+    }
+  });
+}

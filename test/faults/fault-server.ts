@@ -100,7 +100,7 @@ interface ClientState {
 
 type Handler = (client: ClientState, req: Request, stats: PathStats) => void | Promise<void>;
 
-function head(status: string, headers: readonly string[], close: boolean): string {
+function responseHead(status: string, headers: readonly string[], close: boolean): string {
   const lines = [`HTTP/1.1 ${status}`, 'Server: gb-fault-server', ...headers];
   if (close) lines.push('Connection: close');
   return `${lines.join('\r\n')}\r\n\r\n`;
@@ -146,7 +146,7 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
     }
   };
   const reply = (client: ClientState, req: Request, stats: PathStats, status: string, body: Buffer, extra: readonly string[] = []): void => {
-    const bytes = Buffer.concat([Buffer.from(head(status, [`Content-Length: ${body.length}`, ...extra], req.wantsClose), 'latin1'), body]);
+    const bytes = Buffer.concat([Buffer.from(responseHead(status, [`Content-Length: ${body.length}`, ...extra], req.wantsClose), 'latin1'), body]);
     writeAndMaybeClose(client, bytes, req.wantsClose, stats);
   };
   const reset = (client: ClientState, stats: PathStats): void => {
@@ -158,16 +158,16 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
   const handlers: Readonly<Record<string, Handler>> = {
     '/ok': (c, r, s) => reply(c, r, s, '200 OK', OK_BODY),
     '/short-body': (c, _r, s) => {
-      writeAndMaybeClose(c, head('200 OK', ['Content-Length: 100'], false) + 's'.repeat(40), true, s);
+      writeAndMaybeClose(c, responseHead('200 OK', ['Content-Length: 100'], false) + 's'.repeat(40), true, s);
     },
     '/short-chunked': (c, _r, s) => {
-      writeAndMaybeClose(c, head('200 OK', ['Transfer-Encoding: chunked'], false) + 'a\r\n0123456789\r\n', true, s);
+      writeAndMaybeClose(c, responseHead('200 OK', ['Transfer-Encoding: chunked'], false) + 'a\r\n0123456789\r\n', true, s);
     },
     '/long-body': (c, r, s) => {
-      writeAndMaybeClose(c, head('200 OK', ['Content-Length: 10'], r.wantsClose) + 'L'.repeat(25), r.wantsClose, s);
+      writeAndMaybeClose(c, responseHead('200 OK', ['Content-Length: 10'], r.wantsClose) + 'L'.repeat(25), r.wantsClose, s);
     },
     '/rst-mid-body': async (c, _r, s) => {
-      c.socket.write(head('200 OK', ['Content-Length: 1000'], false) + 'm'.repeat(100));
+      c.socket.write(responseHead('200 OK', ['Content-Length: 1000'], false) + 'm'.repeat(100));
       c.finished = true;
       // Let the partial body reach the client first, so it is a reset in the middle of a body.
       await sleep(20);
@@ -184,7 +184,7 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
     '/drip': async (c, r, s) => {
       const bodyBytes = Number(r.query.get('bytes') ?? '20');
       const everyMs = Number(r.query.get('ms') ?? '20');
-      c.socket.write(head('200 OK', [`Content-Length: ${bodyBytes}`], r.wantsClose));
+      c.socket.write(responseHead('200 OK', [`Content-Length: ${bodyBytes}`], r.wantsClose));
       for (let i = 0; i < bodyBytes && !c.socket.destroyed; i++) {
         await sleep(everyMs);
         c.socket.write('d');
@@ -202,7 +202,7 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
       reply(c, r, s, '200 OK', Buffer.from('hello'), filler);
     },
     '/bad-chunk': (c, _r, s) =>
-      writeAndMaybeClose(c, head('200 OK', ['Transfer-Encoding: chunked'], false) + 'zz\r\nhello\r\n0\r\n\r\n', true, s),
+      writeAndMaybeClose(c, responseHead('200 OK', ['Transfer-Encoding: chunked'], false) + 'zz\r\nhello\r\n0\r\n\r\n', true, s),
     '/status/500': (c, r, s) => reply(c, r, s, '500 Internal Server Error', Buffer.from('server error')),
     '/status/404': (c, r, s) => reply(c, r, s, '404 Not Found', Buffer.from('not found!!!')),
     '/redirect': (c, r, s) => reply(c, r, s, '302 Found', Buffer.from('moved'), ['Location: /ok']),
@@ -213,13 +213,13 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
     },
     '/close-every-3rd': (c, r, s) => {
       const close = r.wantsClose || r.index % 3 === 0;
-      writeAndMaybeClose(c, head('200 OK', ['Content-Length: 64'], close) + OK_BODY.toString('latin1'), close, s);
+      writeAndMaybeClose(c, responseHead('200 OK', ['Content-Length: 64'], close) + OK_BODY.toString('latin1'), close, s);
     },
     '/close-quietly': (c, _r, s) => {
-      writeAndMaybeClose(c, head('200 OK', ['Content-Length: 64'], false) + OK_BODY.toString('latin1'), true, s);
+      writeAndMaybeClose(c, responseHead('200 OK', ['Content-Length: 64'], false) + OK_BODY.toString('latin1'), true, s);
     },
     '/close-lie': (c, _r, s) => {
-      c.socket.write(head('200 OK', ['Content-Length: 64'], true) + OK_BODY.toString('latin1'));
+      c.socket.write(responseHead('200 OK', ['Content-Length: 64'], true) + OK_BODY.toString('latin1'));
       s.closes += 1;
       c.finished = true;
     },
@@ -229,7 +229,7 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
       reply(c, r, s, '200 OK', OK_BODY);
     },
     '/head': (c, r, s) => {
-      const announced = head('200 OK', ['Content-Length: 1000'], r.wantsClose);
+      const announced = responseHead('200 OK', ['Content-Length: 1000'], r.wantsClose);
       writeAndMaybeClose(c, r.method === 'HEAD' ? announced : announced + 'h'.repeat(1000), r.wantsClose, s);
     },
     '/reset-every': (c, r, s) => {
@@ -257,7 +257,12 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
     const total = end + HEAD_END.length + bodyBytes;
     if (buf.length < total) return null;
     client.pending = buf.subarray(total);
-    const url = new URL(target, 'http://fault.test');
+    let url: URL;
+    try {
+      url = new URL(target, 'http://fault.test');
+    } catch {
+      url = new URL('/unparsable-target', 'http://fault.test');
+    }
     return { method, path: url.pathname, query: url.searchParams, wantsClose };
   };
 

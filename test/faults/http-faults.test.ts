@@ -2,7 +2,8 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runGb, startFaultServer, type FaultServer } from './fault-server.js';
+import { readFileSync } from 'node:fs';
+import { FAULT_PATHS, runGb, startFaultServer, type FaultServer } from './fault-server.js';
 
 /** A fresh server per test, so its per-path counts belong to that test's run alone. */
 async function withServer(body: (server: FaultServer) => Promise<void>): Promise<void> {
@@ -241,3 +242,9 @@ test('HEAD with a Content-Length: no body is awaited, the connection is reused',
     assert.equal(get.summary.documentLength, 1000);
     assert.equal(get.summary.bytes.body, 3000);
   }));
+
+test('docs/faults.md lists every fault path the server has', () => {
+  const docs = readFileSync(new URL('../../../docs/faults.md', import.meta.url), 'utf8');
+  const missing = Object.keys(FAULT_PATHS).filter((path) => !docs.includes('`' + path));
+  assert.deepEqual(missing, []);
+});

@@ -10,12 +10,17 @@ export interface RawServerOptions {
   readonly reply: RawReply;
   /** End the connection after writing this reply (close-delimited bodies, `Connection: close`). */
   readonly closeAfterReply?: boolean;
+  /**
+   * With closeAfterReply: wait this long before ending, ignoring whatever arrives meanwhile, as a server
+   * whose keep-alive idle timeout races the client's next request would. Default 0: end at once.
+   */
+  readonly closeDelayMs?: number;
 }
 
 export interface RawServer {
   readonly url: string;
   readonly port: number;
-  /** Request heads received so far (a head ends at CRLF CRLF; any Content-Length body is skipped, not counted). */
+  /** Requests answered so far: request heads (ending at CRLF CRLF; a Content-Length body is skipped) not ignored by closeDelayMs. */
   requests(): number;
   /** TCP connections accepted so far. */
   connections(): number;
@@ -34,6 +39,7 @@ export function startRawServer(options: RawServerOptions): Promise<RawServer> {
   let requestCount = 0;
   let connectionCount = 0;
   const sockets = new Set<net.Socket>();
+  const closeTimers = new Set<NodeJS.Timeout>();
 
   const server = net.createServer((socket) => {
     connectionCount++;
@@ -63,7 +69,15 @@ export function startRawServer(options: RawServerOptions): Promise<RawServer> {
         socket.write(options.reply(index));
         if (options.closeAfterReply === true) {
           ended = true;
-          socket.end();
+          const delayMs = options.closeDelayMs ?? 0;
+          if (delayMs <= 0) socket.end();
+          else {
+            const timer = setTimeout(() => {
+              closeTimers.delete(timer);
+              socket.end();
+            }, delayMs);
+            closeTimers.add(timer);
+          }
         }
       }
     });
@@ -81,6 +95,8 @@ export function startRawServer(options: RawServerOptions): Promise<RawServer> {
         connections: () => connectionCount,
         close: () =>
           new Promise<void>((done) => {
+            for (const timer of closeTimers) clearTimeout(timer);
+            closeTimers.clear();
             for (const socket of sockets) socket.destroy();
             server.close(() => done());
           }),
