@@ -3,20 +3,15 @@
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { LiveSample } from '../engine/run.js';
-import { runConfig } from '../index.js';
+import { runConfig } from '../run-config.js';
 import type { Summary } from '../metrics/summary.js';
-import { renderPercentileCsv } from '../report/ab-csv.js';
-import { renderAbHtml, renderAbHtmlBanner } from '../report/ab-html.js';
 import { heartbeatStep, renderAbReport, renderBanner, renderBenchmarking, renderFinished, renderHeartbeat } from '../report/ab-text.js';
 import { renderGbExtras } from '../report/gb-extras.js';
-import { GnuplotWriter } from '../report/gnuplot.js';
-import { renderHtml } from '../report/html.js';
-import { renderJson } from '../report/json.js';
+import type { GnuplotWriter } from '../report/gnuplot.js';
 import { LiveView } from '../report/live.js';
 import { VERSION } from '../version.js';
 import { parseCommandLine, type CliOptions } from './flags.js';
 import { EXIT, type CliIo } from './io.js';
-import { startProfiler } from './profile.js';
 import { usageText } from './usage.js';
 
 /** In-flight requests get this long to finish after Ctrl-C before they are cut off. */
@@ -48,6 +43,7 @@ export async function benchCommand(argv: readonly string[], io: CliIo): Promise<
   let gnuplot: GnuplotWriter | null = null;
   if (options.gnuplotFile !== null) {
     try {
+      const { GnuplotWriter } = await import('../report/gnuplot.js');
       gnuplot = new GnuplotWriter(options.gnuplotFile);
     } catch (e) {
       io.err.write(`gb: cannot write ${options.gnuplotFile}: ${errorText(e)}\n`);
@@ -58,9 +54,11 @@ export async function benchCommand(argv: readonly string[], io: CliIo): Promise<
   const text = options.jsonFile === '-' ? io.err : io.out;
   const live = !options.quiet && LiveView.supports({ isTTY: io.errIsTTY }) ? new LiveView(io.err) : null;
   const step = options.quiet ? 0 : heartbeatStep(config.requests);
-  text.write(options.htmlTables ? renderAbHtmlBanner(VERSION) : renderBanner(VERSION));
+  // Reporters a run did not ask for are never loaded: start-up time and memory stay small.
+  const abHtml = options.htmlTables ? await import('../report/ab-html.js') : null;
+  text.write(abHtml !== null ? abHtml.renderAbHtmlBanner(VERSION) : renderBanner(VERSION));
   if (!options.htmlTables) text.write(renderBenchmarking(config.target.host, step > 0 || live !== null));
-  const profiler = options.profileDir === null ? null : await startProfiler(options.profileDir);
+  const profiler = options.profileDir === null ? null : await (await import('./profile.js')).startProfiler(options.profileDir);
 
   const outcome = await runConfig(config, {
     signal: io.signal,
@@ -86,7 +84,7 @@ export async function benchCommand(argv: readonly string[], io: CliIo): Promise<
   if (summary.stopReason === 'error') {
     io.err.write(`gb: stopped at the first error: ${firstError ?? 'unknown'} (use -r to go on after errors)\n`);
   }
-  if (options.htmlTables) text.write(renderAbHtml(summary));
+  if (abHtml !== null) text.write(abHtml.renderAbHtml(summary));
   else {
     text.write(renderAbReport(summary, { noPercentiles: options.noPercentiles, noSd: options.noSd }));
     text.write(renderGbExtras(summary, { uncorrected: options.uncorrected }));
@@ -121,18 +119,21 @@ function liveUpdater(live: LiveView, total: number | null, durationMs: number | 
 /** Writes --json, --html, -e and -g; returns false (after saying why) when one could not be written. */
 async function writeOutputs(summary: Summary, options: CliOptions, gnuplot: GnuplotWriter | null, io: CliIo): Promise<boolean> {
   let ok = true;
-  const write = (file: string, render: () => string): void => {
+  const write = async (file: string, render: () => Promise<string>): Promise<void> => {
     try {
-      writeFileSync(file, render());
+      writeFileSync(file, await render());
     } catch (e) {
       io.err.write(`gb: cannot write ${file}: ${errorText(e)}\n`);
       ok = false;
     }
   };
-  if (options.jsonFile === '-') io.out.write(renderJson(summary));
-  else if (options.jsonFile !== null) write(options.jsonFile, () => renderJson(summary));
-  if (options.htmlFile !== null) write(options.htmlFile, () => renderHtml(summary));
-  if (options.csvFile !== null) write(options.csvFile, () => renderPercentileCsv(summary.total));
+  const json = async (): Promise<string> => (await import('../report/json.js')).renderJson(summary);
+  if (options.jsonFile === '-') io.out.write(await json());
+  else if (options.jsonFile !== null) await write(options.jsonFile, json);
+  if (options.htmlFile !== null) await write(options.htmlFile, async () => (await import('../report/html.js')).renderHtml(summary));
+  if (options.csvFile !== null) {
+    await write(options.csvFile, async () => (await import('../report/ab-csv.js')).renderPercentileCsv(summary.total));
+  }
   if (gnuplot !== null) {
     try {
       await gnuplot.close();

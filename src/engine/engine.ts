@@ -125,10 +125,10 @@ export class Engine implements ConnectionOwner {
     this.#checkDone();
   }
 
-  onResponse(conn: Connection): void {
+  onResponse(conn: Connection, nowMs: number): void {
     this.#inflight--;
     this.#noteSettled(1);
-    this.#onFree(conn);
+    this.#onFree(conn, nowMs);
     this.#checkDone();
   }
 
@@ -140,7 +140,7 @@ export class Engine implements ConnectionOwner {
       this.stop('error', 0);
       this.#options.onErrorStop?.();
     } else {
-      this.#onFree(conn);
+      this.#onFree(conn, performance.now());
     }
     this.#checkDone();
   }
@@ -181,25 +181,26 @@ export class Engine implements ConnectionOwner {
 
   #issueAll(): void {
     if (this.#rate === null) {
-      for (const conn of this.#connections) this.#fill(conn);
+      const now = performance.now();
+      for (const conn of this.#connections) this.#fill(conn, now);
     } else {
       for (const conn of this.#connections) this.#park(conn);
       this.#pace();
     }
   }
 
-  #canIssue(): boolean {
+  #canIssue(nowMs: number): boolean {
     if (this.#phase === 'warmup') return true;
-    return this.#phase === 'measuring' && !this.#stopping && mayIssue(this.#rule, this.#issued, performance.now() - this.#startMs);
+    return this.#phase === 'measuring' && !this.#stopping && mayIssue(this.#rule, this.#issued, nowMs - this.#startMs);
   }
 
-  #onFree(conn: Connection): void {
+  #onFree(conn: Connection, nowMs: number): void {
     if (this.#phase === 'draining') {
       if (this.#inflight === 0) this.#afterDrain();
       return;
     }
-    if (this.#rate === null) this.#fill(conn);
-    else if (this.#behindSchedule()) this.#issueScheduled(conn);
+    if (this.#rate === null) this.#fill(conn, nowMs);
+    else if (this.#behindSchedule(nowMs)) this.#issueScheduled(conn, nowMs);
     else {
       this.#park(conn);
       if (this.#pacer === null) this.#pace();
@@ -214,25 +215,26 @@ export class Engine implements ConnectionOwner {
   }
 
   /** Closed loop: a connection with a free slot starts the next request at once. */
-  #fill(conn: Connection): void {
-    while (conn.capacity > 0 && this.#canIssue()) {
-      const left = this.#rule.requests === null ? conn.capacity : this.#rule.requests - this.#issued;
+  #fill(conn: Connection, nowMs: number): void {
+    while (conn.capacity > 0 && this.#canIssue(nowMs)) {
+      // Warm-up requests do not count against -n: the measured run starts its count afresh.
+      const left = this.#rule.requests === null || this.#phase === 'warmup' ? conn.capacity : this.#rule.requests - this.#issued;
       const count = Math.min(conn.capacity, left);
+      if (count <= 0) return;
       this.#issued += count;
       this.#inflight += count;
       this.recorder.counters[C.issued]! += count;
-      conn.send(performance.now(), count);
+      conn.send(nowMs, count);
     }
   }
 
-  #behindSchedule(): boolean {
+  #behindSchedule(nowMs: number): boolean {
     const rate = this.#rate!; // only called in rate mode
-    return this.#canIssue() && this.#issued < dueCount(performance.now() - this.#startMs, rate);
+    return this.#canIssue(nowMs) && this.#issued < dueCount(nowMs - this.#startMs, rate);
   }
 
   /** Rate mode: sends the next scheduled request on `conn`, timed from its intended start. */
-  #issueScheduled(conn: Connection): void {
-    const now = performance.now();
+  #issueScheduled(conn: Connection, now: number): void {
     const intendedMs = this.#startMs + intendedOffsetMs(this.#issued, this.#rate!);
     this.#issued += 1;
     this.#inflight += 1;
@@ -244,14 +246,15 @@ export class Engine implements ConnectionOwner {
   /** Rate mode: sends every request that has come due on idle connections, then sleeps until the next. */
   #pace(): void {
     this.#pacer = null;
-    while (this.#behindSchedule()) {
+    const now = performance.now();
+    while (this.#behindSchedule(now)) {
       const conn = this.#idle.pop();
       if (conn === undefined) return; // behind: the next free connection catches up (onFree)
       conn.parked = false;
-      this.#issueScheduled(conn);
+      this.#issueScheduled(conn, now);
       this.#park(conn);
     }
-    if (!this.#canIssue()) return;
+    if (!this.#canIssue(now)) return;
     const nextMs = this.#startMs + intendedOffsetMs(this.#issued, this.#rate!);
     this.#pacer = setTimeout(() => this.#pace(), Math.max(0, nextMs - performance.now()));
   }
@@ -274,7 +277,7 @@ export class Engine implements ConnectionOwner {
   #checkDone(): void {
     if (this.#phase !== 'measuring' || this.#inflight > 0) return;
     if (!this.#stopping) {
-      if (this.#canIssue()) return;
+      if (this.#canIssue(performance.now())) return;
       this.#stopping = true;
       this.#endMs = performance.now();
       // The count rule ran out, unless only a time limit bounded the run.

@@ -16,7 +16,14 @@ if (port !== null) {
     onProgress: (settled) => post({ type: 'progress', settled }),
     onErrorStop: () => post({ type: 'error-stop' }),
   });
-  port.on('message', (m: ToWorker) => engine.stop(m.reason, m.graceMs));
+  const go = new Promise<void>((start) => {
+    port.on('message', (m: ToWorker) => {
+      if (m.type === 'go') start();
+      else engine.stop(m.reason, m.graceMs);
+    });
+  });
+  post({ type: 'ready' });
+  await go;
   const stopSampling = input.sample ? startSampling(() => engine.recorder, (sample) => post({ type: 'sample', sample })) : null;
   const result = await engine.run();
   stopSampling?.();

@@ -17,9 +17,11 @@ export interface WorkerInput {
   readonly sample: boolean;
 }
 
-export type ToWorker = { readonly type: 'stop'; readonly reason: StopReason; readonly graceMs: number };
+/** 'go' starts every worker at once, after all have loaded, so their schedules line up. */
+export type ToWorker = { readonly type: 'go' } | { readonly type: 'stop'; readonly reason: StopReason; readonly graceMs: number };
 
 export type FromWorker =
+  | { readonly type: 'ready' }
   | { readonly type: 'progress'; readonly settled: number }
   | { readonly type: 'error-stop' }
   | { readonly type: 'sample'; readonly sample: LiveSample }

@@ -40,11 +40,16 @@ export async function runWorkers(config: Config, endpoint: Endpoint, version: st
   const onSample = hooks.onSample;
   let nextProgress = step > 0 ? step : Number.POSITIVE_INFINITY;
   const workers: Worker[] = [];
+  let started = false;
+  let pendingStop: ToWorker | null = null;
   const stopAll = (reason: StopReason, graceMs: number, except?: Worker): void => {
     const m: ToWorker = { type: 'stop', reason, graceMs };
-    for (const w of workers) if (w !== except) w.postMessage(m);
+    // A stop before 'go' would find no run to stop: it follows the 'go' instead.
+    if (!started) pendingStop = m;
+    else for (const w of workers) if (w !== except) w.postMessage(m);
   };
   const onAbort = (): void => stopAll('interrupted', hooks.graceMs ?? 0);
+  let ready = 0;
 
   const done = shares.map(
     (share, i) =>
@@ -60,7 +65,16 @@ export async function runWorkers(config: Config, endpoint: Endpoint, version: st
         const w = new Worker(new URL('./worker-entry.js', import.meta.url), { workerData: input });
         workers.push(w);
         w.on('message', (m: FromWorker) => {
-          if (m.type === 'progress') {
+          if (m.type === 'ready') {
+            ready += 1;
+            if (ready === shares.length) {
+              started = true;
+              for (const each of workers) {
+                each.postMessage({ type: 'go' } satisfies ToWorker);
+                if (pendingStop !== null) each.postMessage(pendingStop);
+              }
+            }
+          } else if (m.type === 'progress') {
             settledBy[i] = m.settled;
             const total = settledBy.reduce((a, b) => a + b, 0);
             while (total >= nextProgress) {

@@ -134,7 +134,7 @@ export interface Timeline {
 export interface RateStats {
   readonly targetPerSecond: number;
   readonly achievedPerSecond: number;
-  /** Requests sent more than 2 ms (LATE_THRESHOLD_MS) after their intended time, and by how much at most / on average. */
+  /** Requests sent more than 10 ms (LATE_THRESHOLD_MS) after their intended time, and by how much at most / on average. */
   readonly late: number;
   readonly maxLateUs: number;
   readonly meanLateUs: number;

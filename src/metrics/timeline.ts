@@ -120,6 +120,8 @@ export class Timeline {
   /** Adds a worker's rows, aligned by wall clock. */
   merge(s: TimelineSnapshot): void {
     const shift = Math.round((s.startEpochMs - this.startEpochMs) / 1000);
+    const lastRow = Math.min(MAX_TIMELINE_ROWS, shift + s.rows);
+    if (lastRow > this.#capacity) this.#grow(lastRow); // once, not a block at a time
     for (let i = 0; i < s.rows; i++) {
       const r = this.#useRow(i + shift);
       for (let k = 0; k < FIELDS; k++) this.#fields[r * FIELDS + k]! += s.fields[i * FIELDS + k]!;

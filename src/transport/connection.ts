@@ -20,8 +20,8 @@ export interface Endpoint {
 /** The engine side of a connection. Calls carry no closures or objects: the hot path stays allocation-free. */
 export interface ConnectionOwner {
   readonly recorder: Recorder;
-  /** One response completed on `conn`; the owner may call conn.send() from here. */
-  onResponse(conn: Connection): void;
+  /** One response completed on `conn` at nowMs; the owner may call conn.send() from here. */
+  onResponse(conn: Connection, nowMs: number): void;
   /** `count` requests on `conn` failed with `kind`; the connection is closed. */
   onFailure(conn: Connection, kind: FailureKind, count: number, message: string): void;
 }
@@ -38,6 +38,18 @@ export interface ExchangeSettings {
 }
 
 function ignore(): void {}
+
+/**
+ * Plain TCP sockets read into this one buffer through net's `onread` option, skipping the stream
+ * layer's per-read Buffer and 'data' event. One buffer serves every socket of the thread: each read
+ * is parsed to the end before the next one lands.
+ */
+const RECEIVE_BUFFER = Buffer.allocUnsafe(64 * 1024);
+const owners = new WeakMap<net.Socket, Connection>();
+function onRead(this: net.Socket, bytes: number, buffer: Uint8Array): boolean {
+  owners.get(this)?.receive(buffer, bytes);
+  return true; // false would pause the socket
+}
 
 // A socket the server is about to close (Connection: close) is left to close itself, so the
 // TIME_WAIT state lands on the server as with ab; these are destroyed when a run ends.
@@ -126,7 +138,7 @@ export class Connection {
     this.#inflight += count;
     this.#unwritten += count;
     if (this.#socket === null) this.#open();
-    else if (this.#connected) this.#flush();
+    else if (this.#connected) this.#flush(sentMs);
   }
 
   /** Fails in-flight requests whose socket has been silent longer than timeoutMs (ab's -s). */
@@ -163,10 +175,17 @@ export class Connection {
           ...(ep.servername === null ? {} : { servername: ep.servername }),
           ...local,
         })
-      : net.connect({ host: ep.address, port: ep.port, noDelay: true, ...local });
+      : net.connect({
+          host: ep.address,
+          port: ep.port,
+          noDelay: true,
+          onread: { buffer: RECEIVE_BUFFER, callback: onRead },
+          ...local,
+        });
     this.#socket = s;
     s.on(ep.tls ? 'secureConnect' : 'connect', this.#onConnect);
-    s.on('data', this.#onData);
+    if (ep.tls) s.on('data', this.#onData);
+    else owners.set(s, this);
     s.on('error', this.#onError);
     s.on('close', this.#onClose);
   }
@@ -183,13 +202,13 @@ export class Connection {
     }
     // The connect time belongs to the first request that waited for this socket (ab's Connect).
     if (this.#inflight > 0) this.#connectUs[this.#head] = Math.round((now - this.#connectStartMs) * 1000);
-    this.#flush();
+    this.#flush(now);
   };
 
-  #flush(): void {
+  /** Writes the requests not yet written; nowMs is the caller's clock reading (one read per request suffices). */
+  #flush(now: number): void {
     const count = this.#unwritten;
     if (count === 0 || this.#socket === null) return;
-    const now = performance.now();
     const slots = this.#settings.pipeline;
     for (let j = this.#inflight - count; j < this.#inflight; j++) this.#writtenMs[(this.#head + j) % slots] = now;
     this.#unwritten = 0;
@@ -200,12 +219,16 @@ export class Connection {
   }
 
   #onData = (chunk: Buffer): void => {
+    this.receive(chunk, chunk.length);
+  };
+
+  /** Bytes chunk[0, end) arrived on the current socket. Public only for the shared onread callback. */
+  receive(chunk: Uint8Array, end: number): void {
     const now = performance.now();
     this.#lastActivityMs = now;
-    this.#owner.recorder.recordBytes(now, chunk.length);
+    this.#owner.recorder.recordBytes(now, end);
     const socket = this.#socket;
     const parser = this.#parser;
-    const end = chunk.length;
     let pos = 0;
     while (pos < end) {
       if (this.#inflight === 0) {
@@ -226,7 +249,7 @@ export class Connection {
       this.#complete(now, false, pos < end && this.#inflight === 1);
       if (this.#socket !== socket) return; // closed (and perhaps reopened) by the completion
     }
-  };
+  }
 
   /** truncated: a close cut the body short (a Length failure); outOfStep: more bytes followed than the response framed. */
   #complete(nowMs: number, truncated: boolean, outOfStep: boolean): void {
@@ -264,7 +287,7 @@ export class Connection {
       // Pipelined requests behind a closing response will never be answered on this socket.
       if (this.#inflight > 0) this.#fail('receive', 'server closed the connection with pipelined requests unanswered');
     }
-    this.#owner.onResponse(this);
+    this.#owner.onResponse(this, nowMs);
   }
 
   #onError = (e: NodeJS.ErrnoException): void => {
@@ -330,6 +353,7 @@ export class Connection {
     if (s === null) return;
     this.#socket = null;
     this.#connected = false;
+    owners.delete(s);
     s.removeAllListeners();
     s.on('error', ignore);
     s.on('close', forgetDrained);
@@ -345,6 +369,7 @@ export class Connection {
     if (s === null) return;
     this.#socket = null;
     this.#connected = false;
+    owners.delete(s);
     s.removeAllListeners();
     s.on('error', ignore);
     s.destroy();

@@ -109,19 +109,42 @@ beforeEach(() => target.resetStats());
 const DELAY_MS = 20;
 /** Loopback, parsing and a busy 2-core CI box: what gb may add on top of the server's delay at the median. */
 const SLACK_MS = 2;
+/**
+ * Tests run two files at a time on two cores, so a neighbour can take this thread's core for milliseconds. Overhead
+ * gb adds by itself is there in every attempt; the best of three filters out a neighbour's burst. Understating is
+ * checked on every attempt: no amount of contention can make a response arrive before the server sent it.
+ */
+const ATTEMPTS = 3;
+
+async function bestMedian(
+  t: { diagnostic(message: string): void },
+  label: string,
+  attempt: () => Promise<{ readonly p50Us: number; readonly line: string }>,
+): Promise<number> {
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 1; i <= ATTEMPTS && best > (DELAY_MS + SLACK_MS) * 1000; i++) {
+    const { p50Us, line } = await attempt();
+    t.diagnostic(`${label}, attempt ${i}: ${line}`);
+    assert.ok(p50Us >= DELAY_MS * 1000 - 100, `${label}: p50 ${ms(p50Us)} ms is under the server's ${DELAY_MS} ms`);
+    best = Math.min(best, p50Us);
+  }
+  return best;
+}
 
 test(`a server that answers after exactly ${DELAY_MS} ms: p50 lands at ${DELAY_MS} ms, at most ${SLACK_MS} ms above`, async (t) => {
   const server = await startDelayServer(DELAY_MS);
   try {
-    const summary = await run(['-k', '-n', '40', '-c', '2', server.url]);
-    const total = stats(summary.successTotal, 'successTotal');
-    t.diagnostic(`closed loop: min ${ms(total.minUs)} ms, p50 ${ms(total.p50Us)} ms, p99 ${ms(total.p99Us)} ms`);
-    assert.equal(summary.complete, 40);
-    assert.equal(server.requests(), 40);
-    // The server holds each answer ≥ D after it read the request, which gb sent earlier still: below D is impossible.
-    assert.ok(total.minUs >= DELAY_MS * 1000 - 100, `min ${ms(total.minUs)} ms is under the server's ${DELAY_MS} ms`);
-    assert.ok(total.p50Us >= DELAY_MS * 1000 - 100, `p50 ${ms(total.p50Us)} ms`);
-    assert.ok(total.p50Us <= (DELAY_MS + SLACK_MS) * 1000, `p50 ${ms(total.p50Us)} ms is over ${DELAY_MS} + ${SLACK_MS} ms`);
+    const best = await bestMedian(t, 'closed loop -k -n 40 -c 2', async () => {
+      const before = server.requests();
+      const summary = await run(['-k', '-n', '40', '-c', '2', server.url]);
+      const total = stats(summary.successTotal, 'successTotal');
+      assert.equal(summary.complete, 40);
+      assert.equal(server.requests() - before, 40);
+      // The server holds each answer ≥ D after it read the request, which gb sent earlier still: below D is impossible.
+      assert.ok(total.minUs >= DELAY_MS * 1000 - 100, `min ${ms(total.minUs)} ms is under the server's ${DELAY_MS} ms`);
+      return { p50Us: total.p50Us, line: `min ${ms(total.minUs)} ms, p50 ${ms(total.p50Us)} ms, p99 ${ms(total.p99Us)} ms` };
+    });
+    assert.ok(best <= (DELAY_MS + SLACK_MS) * 1000, `p50 ${ms(best)} ms (best of ${ATTEMPTS}) is over ${DELAY_MS} + ${SLACK_MS} ms`);
   } finally {
     await server.close();
   }
@@ -130,14 +153,16 @@ test(`a server that answers after exactly ${DELAY_MS} ms: p50 lands at ${DELAY_M
 test(`rate mode on the same server: latency from the intended send is still ${DELAY_MS} ms plus timer slack`, async (t) => {
   const server = await startDelayServer(DELAY_MS);
   try {
-    const summary = await run(['-k', '--rate', '50', '-t', '1', '-c', '5', server.url]);
-    const corrected = stats(summary.successTotal, 'successTotal');
-    const uncorrected = stats(summary.rate?.uncorrectedTotal, 'uncorrectedTotal');
-    t.diagnostic(`rate 50/s: corrected p50 ${ms(corrected.p50Us)} ms, uncorrected p50 ${ms(uncorrected.p50Us)} ms`);
-    assert.ok(uncorrected.p50Us >= DELAY_MS * 1000 - 100, `uncorrected p50 ${ms(uncorrected.p50Us)} ms`);
-    // Corrected adds how late the pacer's timer fired; on time, that is under LATE_THRESHOLD_MS (2 ms).
-    assert.ok(corrected.p50Us >= uncorrected.p50Us, 'corrected latency includes the uncorrected one');
-    assert.ok(corrected.p50Us <= (DELAY_MS + SLACK_MS) * 1000, `corrected p50 ${ms(corrected.p50Us)} ms`);
+    const best = await bestMedian(t, 'rate 50/s -c 5', async () => {
+      const summary = await run(['-k', '--rate', '50', '-t', '1', '-c', '5', server.url]);
+      const corrected = stats(summary.successTotal, 'successTotal');
+      const uncorrected = stats(summary.rate?.uncorrectedTotal, 'uncorrectedTotal');
+      assert.ok(uncorrected.p50Us >= DELAY_MS * 1000 - 100, `uncorrected p50 ${ms(uncorrected.p50Us)} ms`);
+      // Corrected adds how late the pacer's timer fired (on time: under LATE_THRESHOLD_MS, 2 ms).
+      assert.ok(corrected.p50Us >= uncorrected.p50Us, 'corrected latency includes the uncorrected one');
+      return { p50Us: corrected.p50Us, line: `corrected p50 ${ms(corrected.p50Us)} ms, uncorrected p50 ${ms(uncorrected.p50Us)} ms` };
+    });
+    assert.ok(best <= (DELAY_MS + SLACK_MS) * 1000, `corrected p50 ${ms(best)} ms (best of ${ATTEMPTS})`);
   } finally {
     await server.close();
   }

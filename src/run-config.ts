@@ -1,0 +1,25 @@
+// Runs a validated Config in this thread or in worker threads and summarizes it.
+
+import type { Config } from './config/config.js';
+import { resolveEndpoint } from './engine/endpoint.js';
+import { runInThread, type RunHooks } from './engine/run.js';
+import { summarize } from './metrics/summarize.js';
+import type { Summary } from './metrics/summary.js';
+import { err, ok, type Result } from './result.js';
+import { VERSION } from './version.js';
+
+export interface RunOutcome {
+  readonly summary: Summary;
+  /** The first failure's message (ab prints it when a run stops on an error), or null. */
+  readonly firstError: string | null;
+}
+
+/** Runs a validated Config. Fails only when the run cannot start (e.g. the host does not resolve). */
+export async function runConfig(config: Config, hooks: RunHooks = {}): Promise<Result<RunOutcome, string>> {
+  const endpoint = await resolveEndpoint(config);
+  if (!endpoint.ok) return err(endpoint.error);
+  // Worker threads cost start-up time and memory: load them only when asked for.
+  const run = config.workers > 1 ? (await import('./engine/workers.js')).runWorkers : runInThread;
+  const result = await run(config, endpoint.value, VERSION, hooks);
+  return ok({ summary: summarize(config, result), firstError: result.firstError });
+}
