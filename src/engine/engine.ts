@@ -79,7 +79,7 @@ export class Engine implements ConnectionOwner {
     return new Promise((resolve) => {
       this.#resolve = resolve;
       // One sweep for every connection's timeout, instead of a timer per request.
-      const sweepMs = Math.max(10, Math.min(1000, this.#config.timeoutMs / 10));
+      const sweepMs = Math.max(10, Math.min(250, this.#config.timeoutMs / 10));
       this.#timers.push(setInterval(() => this.#sweep(), sweepMs));
       if (this.#config.warmupMs > 0) {
         this.#phase = 'warmup';
@@ -307,5 +307,6 @@ export class Engine implements ConnectionOwner {
     const now = performance.now();
     const timeoutMs = this.#config.timeoutMs;
     for (const conn of this.#connections) conn.checkTimeout(now, timeoutMs);
+    destroyDrainingSockets(now);
   }
 }

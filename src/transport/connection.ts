@@ -1,21 +1,11 @@
-// One client socket: connects, writes the prebuilt request, feeds the parser, times each exchange.
+// One client connection: opens sockets, writes the prebuilt request, feeds the parser, times each exchange.
 
-import net from 'node:net';
-import tls from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import { NEED_MORE, PARSE_ERROR, ResponseParser } from './response-parser.js';
+import { openSocket, type ClientSocket, type Endpoint, type SocketHandler } from './client-socket.js';
 import { C, type FailureKind, type Recorder } from '../metrics/recorder.js';
 
-/** Where and how to connect; resolved once per run so no request pays for a DNS lookup. */
-export interface Endpoint {
-  readonly address: string;
-  readonly port: number;
-  readonly tls: boolean;
-  /** SNI name, or null for an IP literal (TLS forbids IPs there). */
-  readonly servername: string | null;
-  readonly verifyTls: boolean;
-  readonly localAddress: string | null;
-}
+export type { Endpoint } from './client-socket.js';
 
 /** The engine side of a connection. Calls carry no closures or objects: the hot path stays allocation-free. */
 export interface ConnectionOwner {
@@ -39,48 +29,47 @@ export interface ExchangeSettings {
 
 function ignore(): void {}
 
-/**
- * Plain TCP sockets read into this one buffer through net's `onread` option, skipping the stream
- * layer's per-read Buffer and 'data' event. One buffer serves every socket of the thread: each read
- * is parsed to the end before the next one lands.
- */
-const RECEIVE_BUFFER = Buffer.allocUnsafe(64 * 1024);
-const owners = new WeakMap<net.Socket, Connection>();
-function onRead(this: net.Socket, bytes: number, buffer: Uint8Array): boolean {
-  owners.get(this)?.receive(buffer, bytes);
-  return true; // false would pause the socket
-}
+/** Gets the events of a socket its connection gave up on: there is nothing left to hear. */
+const DISCARDED: SocketHandler = { onConnect: ignore, onData: ignore, onError: ignore, onClose: ignore };
 
 // A socket the server is about to close (Connection: close) is left to close itself, so the
-// TIME_WAIT state lands on the server as with ab; these are destroyed when a run ends.
-const draining = new Set<net.Socket>();
-function forgetDrained(this: net.Socket): void {
-  draining.delete(this);
-}
+// TIME_WAIT state lands on the server as with ab. Each is kept with the time it was released.
+const draining = new Map<ClientSocket, number>();
+const DRAINING: SocketHandler = {
+  onConnect: ignore,
+  onData: ignore,
+  onError: ignore,
+  onClose: (socket) => draining.delete(socket),
+};
 
 /**
  * How long a server that announced its close may take to make it. One that never does would
  * otherwise hold a socket per response until the run ends, and a long run would run out of them.
  */
 export const DRAIN_TIMEOUT_MS = 1000;
-function destroyDrained(this: net.Socket): void {
-  this.destroy();
+
+/**
+ * Destroys sockets released before `nowMs − DRAIN_TIMEOUT_MS` (all of them with Infinity, when a
+ * run ends). The engine's timeout sweep calls it: a timer per socket would cost more than the socket.
+ */
+export function destroyDrainingSockets(nowMs = Number.POSITIVE_INFINITY): void {
+  for (const [socket, releasedMs] of draining) {
+    // The Map keeps insertion order, so the first socket still young ends the sweep.
+    if (nowMs - releasedMs < DRAIN_TIMEOUT_MS) break;
+    socket.handler = DISCARDED;
+    socket.destroy();
+    draining.delete(socket);
+  }
 }
 
-/** Ends sockets still waiting for the server's close. Called when a run ends. */
-export function destroyDrainingSockets(): void {
-  for (const s of draining) s.destroy();
-  draining.clear();
-}
-
-export class Connection {
+export class Connection implements SocketHandler {
   readonly #endpoint: Endpoint;
   readonly #owner: ConnectionOwner;
   readonly #settings: ExchangeSettings;
   /** bursts[k] is k back-to-back requests: a pipelined burst is one write with no allocation. */
   readonly #bursts: Buffer[];
   readonly #parser = new ResponseParser();
-  #socket: net.Socket | null = null;
+  #socket: ClientSocket | null = null;
   #connected = false;
   #connectStartMs = 0;
   #lastActivityMs = 0;
@@ -158,7 +147,6 @@ export class Connection {
   }
 
   #open(): void {
-    const ep = this.#endpoint;
     const now = performance.now();
     this.#connectStartMs = now;
     this.#lastActivityMs = now;
@@ -166,44 +154,26 @@ export class Connection {
     this.#connected = false;
     this.#reused = false;
     this.#parser.reset(this.#settings.isHead);
-    const local = ep.localAddress === null ? {} : { localAddress: ep.localAddress };
-    const s = ep.tls
-      ? tls.connect({
-          host: ep.address,
-          port: ep.port,
-          rejectUnauthorized: ep.verifyTls,
-          ...(ep.servername === null ? {} : { servername: ep.servername }),
-          ...local,
-        })
-      : net.connect({
-          host: ep.address,
-          port: ep.port,
-          noDelay: true,
-          onread: { buffer: RECEIVE_BUFFER, callback: onRead },
-          ...local,
-        });
-    this.#socket = s;
-    s.on(ep.tls ? 'secureConnect' : 'connect', this.#onConnect);
-    if (ep.tls) s.on('data', this.#onData);
-    else owners.set(s, this);
-    s.on('error', this.#onError);
-    s.on('close', this.#onClose);
+    this.#socket = openSocket(this.#endpoint, this);
   }
 
-  #onConnect = (): void => {
-    const s = this.#socket;
-    if (s === null) return;
+  onConnect(socket: ClientSocket): void {
+    if (socket !== this.#socket) return;
     const now = performance.now();
     this.#connected = true;
     this.#lastActivityMs = now;
-    if (this.#endpoint.tls) {
-      s.setNoDelay(true);
-      this.#noteTls(s as tls.TLSSocket);
+    const first = this.#owner.recorder.first;
+    if (first.tlsProtocol === null) {
+      const info = socket.tlsInfo();
+      if (info !== null) {
+        first.tlsProtocol = info.protocol;
+        first.tlsServerName = this.#endpoint.servername;
+      }
     }
     // The connect time belongs to the first request that waited for this socket (ab's Connect).
     if (this.#inflight > 0) this.#connectUs[this.#head] = Math.round((now - this.#connectStartMs) * 1000);
     this.#flush(now);
-  };
+  }
 
   /** Writes the requests not yet written; nowMs is the caller's clock reading (one read per request suffices). */
   #flush(now: number): void {
@@ -218,16 +188,11 @@ export class Connection {
     this.#socket.write(burst);
   }
 
-  #onData = (chunk: Buffer): void => {
-    this.receive(chunk, chunk.length);
-  };
-
-  /** Bytes chunk[0, end) arrived on the current socket. Public only for the shared onread callback. */
-  receive(chunk: Uint8Array, end: number): void {
+  onData(socket: ClientSocket, chunk: Uint8Array, end: number): void {
+    if (socket !== this.#socket) return;
     const now = performance.now();
     this.#lastActivityMs = now;
     this.#owner.recorder.recordBytes(now, end);
-    const socket = this.#socket;
     const parser = this.#parser;
     let pos = 0;
     while (pos < end) {
@@ -290,11 +255,12 @@ export class Connection {
     this.#owner.onResponse(this, nowMs);
   }
 
-  #onError = (e: NodeJS.ErrnoException): void => {
-    this.#lastError ??= e.code ?? e.message;
-  };
+  onError(socket: ClientSocket, code: string): void {
+    if (socket === this.#socket) this.#lastError ??= code;
+  }
 
-  #onClose = (): void => {
+  onClose(socket: ClientSocket): void {
+    if (socket !== this.#socket) return;
     const connected = this.#connected;
     this.#socket = null;
     this.#connected = false;
@@ -325,7 +291,7 @@ export class Connection {
     const closed = parser.error ?? 'connection closed before the response ended';
     const reason = this.#lastError ?? (connected ? closed : 'connection closed');
     this.#fail(kind, reason);
-  };
+  }
 
   #fail(kind: FailureKind, message: string): void {
     const count = this.#inflight;
@@ -337,30 +303,14 @@ export class Connection {
     this.#owner.onFailure(this, kind, count, message);
   }
 
-  #noteTls(s: tls.TLSSocket): void {
-    const first = this.#owner.recorder.first;
-    if (first.tlsProtocol !== null) return;
-    const cipher = s.getCipher();
-    const keyBits = s.getPeerCertificate().bits ?? 0;
-    const cipherBits = /256/.test(cipher.name) ? 256 : /128/.test(cipher.name) ? 128 : 0;
-    first.tlsProtocol = `${s.getProtocol() ?? 'unknown'},${cipher.standardName || cipher.name},${keyBits},${cipherBits}`;
-    first.tlsServerName = this.#endpoint.servername;
-  }
-
   /** Response done and the server will close: let it, so TIME_WAIT lands on its side. */
   #releaseSocket(): void {
     const s = this.#socket;
     if (s === null) return;
     this.#socket = null;
     this.#connected = false;
-    owners.delete(s);
-    s.removeAllListeners();
-    s.on('error', ignore);
-    s.on('close', forgetDrained);
-    s.setTimeout(DRAIN_TIMEOUT_MS);
-    s.on('timeout', destroyDrained);
-    s.resume();
-    draining.add(s);
+    s.handler = DRAINING;
+    draining.set(s, performance.now());
     this.#parser.reset(this.#settings.isHead);
   }
 
@@ -369,9 +319,7 @@ export class Connection {
     if (s === null) return;
     this.#socket = null;
     this.#connected = false;
-    owners.delete(s);
-    s.removeAllListeners();
-    s.on('error', ignore);
+    s.handler = DISCARDED;
     s.destroy();
     this.#parser.reset(this.#settings.isHead);
   }

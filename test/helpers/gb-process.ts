@@ -31,6 +31,8 @@ export interface GbProcess {
 export interface SpawnOptions {
   /** The child gets SIGKILL after this long, so a hung gb cannot hang the test run. Default 10 s. */
   readonly killAfterMs?: number;
+  /** Extra environment variables for the child. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 const DEFAULT_KILL_AFTER_MS = 10_000;
@@ -40,7 +42,8 @@ export function spawnGb(args: readonly string[], options: SpawnOptions = {}): Gb
     throw new Error(`${GB_MAIN} is missing: build it first with 'npx tsc -p tsconfig.build.json'`);
   }
   const startMs = performance.now();
-  const child = spawn(process.execPath, [GB_MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const env = options.env === undefined ? process.env : { ...process.env, ...options.env };
+  const child = spawn(process.execPath, [GB_MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
   let exited = false;
   let killed = false;
   const kill = (): void => {

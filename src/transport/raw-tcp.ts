@@ -1,0 +1,182 @@
+// Plain TCP on libuv's handle directly, skipping net.Socket's streams: a third of the CPU per
+// request with keep-alive and half of it with a connection per request (see docs/bench.md).
+//
+// This uses Node's internal tcp_wrap binding, the layer under net.Socket. It is not a public API,
+// so it is probed once at load time; where it is missing or differs, gb uses net.Socket instead.
+
+import { getSystemErrorName } from 'node:util';
+import type { ClientSocket, SocketHandler, TlsInfo } from './client-socket.js';
+
+interface TcpHandle {
+  onread: (this: TcpHandle, buffer: ArrayBuffer | undefined) => void;
+  connect(req: object, address: string, port: number): number;
+  connect6(req: object, address: string, port: number): number;
+  bind(address: string, port: number): number;
+  bind6(address: string, port: number, flags: number): number;
+  setNoDelay(on: boolean): number;
+  readStart(): number;
+  useUserBuffer(buffer: Uint8Array): void;
+  writeBuffer(req: object, data: Uint8Array): number;
+  close(callback: () => void): void;
+  owner: RawTcpSocket | null;
+}
+interface WriteReq {
+  handle: TcpHandle;
+  oncomplete: (status: number) => void;
+  async: boolean;
+}
+interface ConnectReq {
+  oncomplete: (status: number, handle: TcpHandle) => void;
+}
+interface Bindings {
+  readonly TCP: new (type: number) => TcpHandle;
+  readonly TCPConnectWrap: new () => ConnectReq;
+  readonly WriteWrap: new () => WriteReq;
+  readonly socketType: number;
+  readonly state: Int32Array;
+  readonly kReadBytesOrError: number;
+}
+
+const UV_EOF = -4095;
+
+function loadBindings(): Bindings | null {
+  try {
+    const binding = (process as unknown as { binding(name: string): Record<string, unknown> }).binding;
+    const tcp = binding('tcp_wrap') as { TCP?: unknown; TCPConnectWrap?: unknown; constants?: { SOCKET?: number } };
+    const stream = binding('stream_wrap') as { WriteWrap?: unknown; streamBaseState?: unknown; kReadBytesOrError?: number };
+    if (
+      typeof tcp.TCP !== 'function' ||
+      typeof tcp.TCPConnectWrap !== 'function' ||
+      typeof stream.WriteWrap !== 'function' ||
+      !(stream.streamBaseState instanceof Int32Array) ||
+      typeof stream.kReadBytesOrError !== 'number' ||
+      typeof tcp.constants?.SOCKET !== 'number'
+    ) {
+      return null;
+    }
+    const proto = (tcp.TCP as { prototype: Record<string, unknown> }).prototype;
+    for (const m of ['connect', 'connect6', 'readStart', 'useUserBuffer', 'writeBuffer', 'close', 'setNoDelay']) {
+      if (typeof proto[m] !== 'function') return null;
+    }
+    return {
+      TCP: tcp.TCP as Bindings['TCP'],
+      TCPConnectWrap: tcp.TCPConnectWrap as Bindings['TCPConnectWrap'],
+      WriteWrap: stream.WriteWrap as Bindings['WriteWrap'],
+      socketType: tcp.constants.SOCKET,
+      state: stream.streamBaseState,
+      kReadBytesOrError: stream.kReadBytesOrError,
+    };
+  } catch {
+    return null;
+  }
+}
+
+const B = process.env['GB_NO_RAW_TCP'] === '1' ? null : loadBindings();
+
+/** Whether this Node offers the raw handle gb can use. */
+export const rawTcpAvailable = B !== null;
+
+/** Every raw socket of the thread reads into this buffer: each read is handled before the next. */
+const RECEIVE_BUFFER = new Uint8Array(64 * 1024);
+
+function onRead(this: TcpHandle): void {
+  const socket = this.owner;
+  if (socket === null || B === null) return;
+  const n = B.state[B.kReadBytesOrError]!;
+  if (n > 0) socket.handler.onData(socket, RECEIVE_BUFFER, n);
+  else if (n < 0) socket.ended(n);
+}
+
+function ignoreRead(): void {}
+
+function onConnected(this: ConnectReq & { socket: RawTcpSocket }, status: number): void {
+  this.socket.connected(status);
+}
+
+function onWritten(this: WriteReq, status: number): void {
+  if (status < 0) this.handle.owner?.failed(status);
+}
+
+export class RawTcpSocket implements ClientSocket {
+  handler: SocketHandler;
+  readonly #handle: TcpHandle;
+  #closed = false;
+
+  /** Opens a connection; the handler hears of it (or of its failure) asynchronously. */
+  constructor(address: string, port: number, ipv6: boolean, localAddress: string | null, handler: SocketHandler) {
+    if (B === null) throw new Error('raw TCP is not available');
+    this.handler = handler;
+    const h = new B.TCP(B.socketType);
+    this.#handle = h;
+    h.owner = this;
+    h.onread = onRead;
+    const req = new B.TCPConnectWrap() as ConnectReq & { socket: RawTcpSocket };
+    req.socket = this;
+    req.oncomplete = onConnected;
+    let err = 0;
+    if (localAddress !== null) err = ipv6 ? h.bind6(localAddress, 0, 0) : h.bind(localAddress, 0);
+    if (err === 0) err = ipv6 ? h.connect6(req, address, port) : h.connect(req, address, port);
+    // A synchronous failure is still reported asynchronously, as net.Socket does.
+    if (err !== 0) queueMicrotask(() => this.failed(err));
+  }
+
+  /** Part of the binding's callbacks; not for callers. */
+  connected(status: number): void {
+    if (this.#closed) return;
+    if (status < 0) {
+      this.failed(status);
+      return;
+    }
+    const h = this.#handle;
+    h.setNoDelay(true);
+    h.useUserBuffer(RECEIVE_BUFFER);
+    const err = h.readStart();
+    if (err < 0) {
+      this.failed(err);
+      return;
+    }
+    this.handler.onConnect(this);
+  }
+
+  /** Part of the binding's callbacks: a negative read result, EOF or an error. */
+  ended(status: number): void {
+    if (this.#closed) return;
+    // After the peer's FIN there is nothing left to read: close, and onClose tells the handler.
+    if (status === UV_EOF) {
+      this.destroy();
+    } else {
+      this.failed(status);
+    }
+  }
+
+  failed(status: number): void {
+    if (this.#closed) return;
+    this.handler.onError(this, getSystemErrorName(status));
+    this.destroy();
+  }
+
+  write(bytes: Buffer): void {
+    if (this.#closed || B === null) return;
+    const req = new B.WriteWrap();
+    req.handle = this.#handle;
+    req.oncomplete = onWritten;
+    req.async = false;
+    const err = this.#handle.writeBuffer(req, bytes);
+    if (err < 0) queueMicrotask(() => this.failed(err));
+  }
+
+  destroy(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    const h = this.#handle;
+    h.onread = ignoreRead; // the binding insists on a function here
+    h.close(() => {
+      h.owner = null;
+      this.handler.onClose(this);
+    });
+  }
+
+  tlsInfo(): TlsInfo | null {
+    return null;
+  }
+}

@@ -1,0 +1,77 @@
+// A ClientSocket on net.Socket or tls.TLSSocket: for TLS, and where the raw TCP handle is not there.
+
+import net from 'node:net';
+import tls from 'node:tls';
+import type { ClientSocket, SocketHandler, TlsInfo } from './client-socket.js';
+
+/** Plain sockets read into one shared buffer through `onread`, skipping a Buffer per read. */
+const RECEIVE_BUFFER = Buffer.allocUnsafe(64 * 1024);
+const owners = new WeakMap<net.Socket, StreamSocket>();
+function onRead(this: net.Socket, length: number, bytes: Uint8Array): boolean {
+  const socket = owners.get(this);
+  socket?.handler.onData(socket, bytes, length);
+  return true; // false would pause the socket
+}
+
+export interface StreamSocketOptions {
+  readonly address: string;
+  readonly port: number;
+  readonly localAddress: string | null;
+  /** null for plain TCP. */
+  readonly tls: { readonly servername: string | null; readonly verify: boolean } | null;
+}
+
+export class StreamSocket implements ClientSocket {
+  handler: SocketHandler;
+  readonly #socket: net.Socket;
+  readonly #tls: boolean;
+
+  constructor(options: StreamSocketOptions, handler: SocketHandler) {
+    this.handler = handler;
+    const local = options.localAddress === null ? {} : { localAddress: options.localAddress };
+    const t = options.tls;
+    this.#tls = t !== null;
+    const s =
+      t !== null
+        ? tls.connect({
+            host: options.address,
+            port: options.port,
+            rejectUnauthorized: t.verify,
+            ...(t.servername === null ? {} : { servername: t.servername }),
+            ...local,
+          })
+        : net.connect({
+            host: options.address,
+            port: options.port,
+            noDelay: true,
+            onread: { buffer: RECEIVE_BUFFER, callback: onRead },
+            ...local,
+          });
+    this.#socket = s;
+    if (t !== null) s.on('data', (chunk: Buffer) => this.handler.onData(this, chunk, chunk.length));
+    else owners.set(s, this);
+    s.on(t !== null ? 'secureConnect' : 'connect', () => {
+      s.setNoDelay(true);
+      this.handler.onConnect(this);
+    });
+    s.on('error', (e: NodeJS.ErrnoException) => this.handler.onError(this, e.code ?? e.message));
+    s.on('close', () => this.handler.onClose(this));
+  }
+
+  write(bytes: Buffer): void {
+    this.#socket.write(bytes);
+  }
+
+  destroy(): void {
+    this.#socket.destroy();
+  }
+
+  tlsInfo(): TlsInfo | null {
+    if (!this.#tls) return null;
+    const s = this.#socket as tls.TLSSocket;
+    const cipher = s.getCipher();
+    const keyBits = s.getPeerCertificate().bits ?? 0;
+    const cipherBits = /256/.test(cipher.name) ? 256 : /128/.test(cipher.name) ? 128 : 0;
+    return { protocol: `${s.getProtocol() ?? 'unknown'},${cipher.standardName || cipher.name},${keyBits},${cipherBits}` };
+  }
+}
