@@ -87,6 +87,8 @@ export class Connection implements SocketHandler {
   /** The engine's bookkeeping: whether this connection waits in its idle list (rate mode). */
   parked = false;
   #unwritten = 0;
+  /** Inside onData: requests started meanwhile are written together when the chunk is done. */
+  #receiving = false;
 
   constructor(endpoint: Endpoint, owner: ConnectionOwner, settings: ExchangeSettings) {
     this.#endpoint = endpoint;
@@ -127,7 +129,7 @@ export class Connection implements SocketHandler {
     this.#inflight += count;
     this.#unwritten += count;
     if (this.#socket === null) this.#open();
-    else if (this.#connected) this.#flush(sentMs);
+    else if (this.#connected && !this.#receiving) this.#flush(sentMs);
   }
 
   /** Fails in-flight requests whose socket has been silent longer than timeoutMs (ab's -s). */
@@ -193,10 +195,20 @@ export class Connection implements SocketHandler {
     const now = performance.now();
     this.#lastActivityMs = now;
     this.#owner.recorder.recordBytes(now, end);
+    // With pipelining one chunk often completes several responses: their successors go out in one write.
+    this.#receiving = true;
+    this.#parseChunk(socket, chunk, end, now);
+    this.#receiving = false;
+    if (this.#unwritten > 0 && this.#socket === socket && this.#connected) this.#flush(now);
+  }
+
+  #parseChunk(socket: ClientSocket, chunk: Uint8Array, end: number, now: number): void {
     const parser = this.#parser;
     let pos = 0;
     while (pos < end) {
-      if (this.#inflight === 0) {
+      // Requests started during this chunk are not written yet: no byte here can answer them.
+      const awaited = this.#inflight - this.#unwritten;
+      if (awaited === 0) {
         // Bytes nobody asked for: the stream is out of step, so it cannot be trusted further.
         this.#discardSocket();
         return;
@@ -211,7 +223,7 @@ export class Connection implements SocketHandler {
       pos = r;
       // Bytes after the last awaited response (a body longer than announced) belong to no request:
       // the stream is out of step, so this answer is the socket's last.
-      this.#complete(now, false, pos < end && this.#inflight === 1);
+      this.#complete(now, false, pos < end && awaited === 1);
       if (this.#socket !== socket) return; // closed (and perhaps reopened) by the completion
     }
   }
