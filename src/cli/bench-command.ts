@@ -3,7 +3,6 @@
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { LiveSample } from '../engine/run.js';
-import { runConfig } from '../run-config.js';
 import type { Summary } from '../metrics/summary.js';
 import { heartbeatStep, renderAbReport, renderBanner, renderBenchmarking, renderFinished, renderHeartbeat } from '../report/ab-text.js';
 import { renderGbExtras } from '../report/gb-extras.js';
@@ -60,6 +59,7 @@ export async function benchCommand(argv: readonly string[], io: CliIo): Promise<
   if (!options.htmlTables) text.write(renderBenchmarking(config.target.host, step > 0 || live !== null));
   const profiler = options.profileDir === null ? null : await (await import('./profile.js')).startProfiler(options.profileDir);
 
+  const { runConfig } = await import('../run-config.js');
   const outcome = await runConfig(config, {
     signal: io.signal,
     graceMs: INTERRUPT_GRACE_MS,

@@ -1,7 +1,7 @@
 // Resolves the target's host once per run, so no request pays for a name lookup.
 
 import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
+import { isIP, isIPv6 } from 'node:net';
 import type { Config } from '../config/config.js';
 import type { Endpoint } from '../transport/connection.js';
 import { err, ok, type Result } from '../result.js';
@@ -19,6 +19,7 @@ export async function resolveEndpoint(config: Config): Promise<Result<Endpoint, 
   }
   return ok({
     address,
+    ipv6: isIPv6(address),
     port: target.port,
     tls: target.tls,
     servername: isIP(target.connectHost) === 0 ? target.connectHost : null,

@@ -1,6 +1,5 @@
 // The few things a connection needs from a socket, whichever implementation carries it.
 
-import { isIPv6 } from 'node:net';
 import { RawTcpSocket, rawTcpAvailable } from './raw-tcp.js';
 import { StreamSocket } from './stream-socket.js';
 
@@ -33,6 +32,8 @@ export interface ClientSocket {
 /** Where and how to connect; resolved once per run so no request pays for a DNS lookup. */
 export interface Endpoint {
   readonly address: string;
+  /** Whether `address` is an IPv6 address (decided once, not per connection). */
+  readonly ipv6: boolean;
   readonly port: number;
   readonly tls: boolean;
   /** SNI name, or null for an IP literal (TLS forbids IPs there). */
@@ -43,7 +44,7 @@ export interface Endpoint {
 
 /** Opens a socket to the endpoint: the raw TCP handle for plain HTTP where Node has it, else net/tls. */
 export function openSocket(ep: Endpoint, handler: SocketHandler): ClientSocket {
-  if (!ep.tls && rawTcpAvailable) return new RawTcpSocket(ep.address, ep.port, isIPv6(ep.address), ep.localAddress, handler);
+  if (!ep.tls && rawTcpAvailable) return new RawTcpSocket(ep.address, ep.port, ep.ipv6, ep.localAddress, handler);
   return new StreamSocket(
     {
       address: ep.address,
