@@ -7,6 +7,9 @@ import type { Config, Header, ScheduleConfig, Target } from './config.js';
 import { err, ok } from '../result.js';
 import type { Result } from '../result.js';
 import { parseCount, parseDurationMs } from './units.js';
+import { parseTarget, shown } from './target.js';
+
+export { parseTarget } from './target.js';
 
 /**
  * Parsed but unvalidated options, as typed by the user (absent = not given).
@@ -48,11 +51,6 @@ export const MAX_PIPELINE = 1000;
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // CR/LF/NUL would let a value end the header line early and inject headers of its own.
 const LINE_BREAK = /[\r\n\0]/;
-
-/** Quotes a value in a message when it would otherwise be invisible or ambiguous. */
-function shown(text: string): string {
-  return /^[^\s'"]+$/.test(text) ? text : JSON.stringify(text);
-}
 
 export function validate(raw: RawOptions): Result<Config, readonly string[]> {
   const problems: string[] = [];
@@ -306,70 +304,4 @@ function targetFrom(urls: readonly string[], problems: string[]): Target | null 
     return null;
   }
   return target.value;
-}
-
-const DEFAULT_PORT: Readonly<Record<string, number>> = { http: 80, https: 443 };
-
-/**
- * WHATWG URL does the final parse (IDN, IPv6 normalisation, percent-encoding), but it is lenient
- * in ways that hide mistakes (it drops an empty port, mis-reads "::1:8080", reports only "Invalid URL"),
- * so the authority is checked on the raw text first to give a message that names the problem.
- */
-export function parseTarget(text: string): Result<Target, string> {
-  const quoted = shown(text);
-  if (text === '') return err("invalid URL '' (empty)");
-  if (/[\s\0-\x1f\x7f]/.test(text)) return err(`invalid URL ${quoted} (contains whitespace or control characters)`);
-  const schemeMatch = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(text);
-  if (schemeMatch === null && /^https?:/i.test(text)) return err(`invalid URL ${quoted} (expected http://host/path)`);
-  const typedScheme = schemeMatch?.[1] ?? 'http';
-  const scheme = typedScheme.toLowerCase();
-  const defaultPort = DEFAULT_PORT[scheme];
-  if (defaultPort === undefined) return err(`unsupported scheme '${typedScheme}:' in URL ${quoted} (use http:// or https://)`);
-  const url = schemeMatch === null ? `http://${text}` : text;
-
-  const afterScheme = url.slice(scheme.length + 3);
-  const authority = afterScheme.slice(0, afterScheme.search(/[/?#\\]|$/));
-  if (authority.includes('@')) return err(`credentials in URL ${quoted} are not supported; use -A user:password`);
-  let hostText: string;
-  let portText: string | undefined;
-  if (authority.startsWith('[')) {
-    const close = authority.indexOf(']');
-    const rest = authority.slice(close + 1);
-    if (close < 0 || (rest !== '' && !rest.startsWith(':'))) return err(`invalid IPv6 address in URL ${quoted} (expected [address] or [address]:port)`);
-    hostText = authority.slice(0, close + 1);
-    portText = rest === '' ? undefined : rest.slice(1);
-  } else {
-    const colons = authority.split(':').length - 1;
-    if (colons > 1) return err(`IPv6 address in URL ${quoted} needs brackets, e.g. http://[::1]:8080/`);
-    const colon = authority.indexOf(':');
-    hostText = colon < 0 ? authority : authority.slice(0, colon);
-    portText = colon < 0 ? undefined : authority.slice(colon + 1);
-  }
-  if (hostText === '' || hostText === '[]') return err(`invalid URL ${quoted} (no host name)`);
-
-  let port = defaultPort;
-  if (portText !== undefined && portText !== '') {
-    if (!/^\d+$/.test(portText)) return err(`invalid port ${shown(portText)} in URL ${quoted} (must be a number 1..65535)`);
-    port = Number(portText);
-    if (port < 1 || port > 65_535) return err(`invalid port ${portText} in URL ${quoted} (must be 1..65535)`);
-  }
-
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return err(`invalid URL ${quoted} (bad host name ${shown(hostText)})`);
-  }
-  // URL.hostname keeps IPv6 brackets, which the Host header needs and a socket does not.
-  const hostname = parsed.hostname;
-  const connectHost = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
-  return ok({
-    url,
-    tls: scheme === 'https',
-    host: hostText,
-    connectHost,
-    port,
-    path: parsed.pathname + parsed.search,
-    hostHeader: port === defaultPort ? hostname : `${hostname}:${port}`,
-  });
 }
