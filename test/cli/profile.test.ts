@@ -1,0 +1,29 @@
+// --profile DIR: gb writes its own CPU profile and heap snapshot of the run (profiling the load generator itself).
+
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { startTargetServer } from '../../src/server/target.js';
+import { runGb } from '../helpers/gb-process.js';
+
+test('--profile DIR writes a CPU profile with samples and a heap snapshot, and the run still reports', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gb-profile-'));
+  const target = await startTargetServer();
+  try {
+    const r = await runGb(['-q', '-k', '-n', '2000', '-c', '4', '--profile', dir, `${target.url}/`], { killAfterMs: 20_000 });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Complete requests:\s+2000/);
+    const files = readdirSync(dir);
+    const cpu = files.find((f) => f.endsWith('.cpuprofile'));
+    const heap = files.find((f) => f.endsWith('.heapsnapshot'));
+    assert.ok(cpu !== undefined && heap !== undefined, `files: ${files.join(', ')}`);
+    const profile = JSON.parse(readFileSync(join(dir, cpu), 'utf8')) as { nodes: unknown[]; samples: unknown[] };
+    assert.ok(profile.nodes.length > 10 && profile.samples.length > 0);
+    assert.match(r.stderr, /profile written/);
+  } finally {
+    await target.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
