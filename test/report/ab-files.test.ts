@@ -12,24 +12,16 @@ import { promisify } from 'node:util';
 
 import { runConfig } from '../../src/index.js';
 import { parseCommandLine } from '../../src/cli/flags.js';
-import { Histogram } from '../../src/metrics/histogram.js';
-import { phaseStats } from '../../src/metrics/summarize.js';
-import type { PhaseStats, Summary } from '../../src/metrics/summary.js';
+import type { Summary } from '../../src/metrics/summary.js';
 import { PERCENTILE_CSV_HEADER, renderPercentileCsv } from '../../src/report/ab-csv.js';
 import { renderAbHtml, renderAbHtmlBanner } from '../../src/report/ab-html.js';
 import { GNUPLOT_HEADER, GnuplotWriter, aprCtime, planPasses } from '../../src/report/gnuplot.js';
+import { phaseOf } from '../helpers/summaries.js';
 
 const run = promisify(execFile);
 const AB = spawnSync('which', ['ab'], { encoding: 'utf8' }).stdout.trim();
 const noAb = AB === '' ? 'ab is not installed' : false;
 
-function stats(samplesUs: readonly number[]): PhaseStats {
-  const h = new Histogram();
-  for (const us of samplesUs) h.record(us);
-  const s = phaseStats(h);
-  assert.ok(s !== null);
-  return s;
-}
 
 function scratchDir(): string {
   return mkdtempSync(join(tmpdir(), 'gb-ab-files-test-'));
@@ -61,7 +53,7 @@ test('-e: 102 lines, ab header, row i from element floor(0.5 + n·i/100), 0 = mi
   // 200 distinct samples under 2048 µs, where the histogram is exact, shuffled.
   const sortedUs = Array.from({ length: 200 }, (_, i) => 10 * (i + 1) + (i % 3));
   const shuffled = [...sortedUs].sort((a, b) => ((a * 7919) % 211) - ((b * 7919) % 211));
-  const csv = renderPercentileCsv(stats(shuffled));
+  const csv = renderPercentileCsv(phaseOf(shuffled));
   const lines = csv.split('\n');
   assert.equal(lines.pop(), '', 'ends with a newline');
   assert.equal(lines.length, 102);
@@ -75,7 +67,7 @@ test('-e: 102 lines, ab header, row i from element floor(0.5 + n·i/100), 0 = mi
 });
 
 test('-e: with three samples the index past the end is clamped to the last one', () => {
-  const lines = renderPercentileCsv(stats([1000, 3000, 2000])).trimEnd().split('\n');
+  const lines = renderPercentileCsv(phaseOf([1000, 3000, 2000])).trimEnd().split('\n');
   assert.equal(lines[1], '0,1.000');
   assert.equal(lines[17], '16,1.000'); // floor(0.5 + 0.48) = 0
   assert.equal(lines[18], '17,2.000'); // floor(0.5 + 0.51) = 1
@@ -190,7 +182,7 @@ test('-g: an unwritable path fails at construction, before any request is sent',
 // ---------------------------------------------------------------- -w
 
 function htmlSummary(): Summary {
-  const total = stats([1400, 2600, 9900]);
+  const total = phaseOf([1400, 2600, 9900]);
   return {
     schemaVersion: 1,
     tool: { name: 'gb', version: '0.0.0-test' },
@@ -201,8 +193,8 @@ function htmlSummary(): Summary {
     issued: 4, complete: 3, failed: 2, failures: { connect: 1, receive: 0, length: 1, exceptions: 0 }, timeouts: 0, cutOff: 0,
     non2xx: 1, keepAliveRequests: 3, statusCodes: { '200': 2, '500': 1 }, errors: {},
     bytes: { received: 2048, body: 33, sent: 1024 },
-    connect: stats([400, 600, 1600]), processing: stats([1000, 2000, 8300]), waiting: stats([900, 1900, 8000]), total,
-    successTotal: total, successWaiting: stats([900, 1900]), stopReason: 'requests', timeline: { startEpochMs: 0, rows: [] }, rate: null,
+    connect: phaseOf([400, 600, 1600]), processing: phaseOf([1000, 2000, 8300]), waiting: phaseOf([900, 1900, 8000]), total,
+    successTotal: total, successWaiting: phaseOf([900, 1900]), stopReason: 'requests', timeline: { startEpochMs: 0, rows: [] }, rate: null,
     client: { cpuUserSeconds: 0, cpuSystemSeconds: 0, cpuPercent: 0, cores: 1, loopUtilizationPercent: 0, eventLoopDelayP99Ms: 0, eventLoopDelayMaxMs: 0, gcPauseTotalMs: 0, gcPauseMaxMs: 0, heapUsedMaxBytes: 0, rssMaxBytes: 0, saturated: false, warnings: [] },
   };
 }

@@ -10,10 +10,9 @@ import { chromium, type Browser } from 'playwright-core';
 import { runConfig } from '../../src/index.js';
 import { parseCommandLine } from '../../src/cli/flags.js';
 import { startTargetServer } from '../../src/server/target.js';
-import { Histogram } from '../../src/metrics/histogram.js';
-import { phaseStats } from '../../src/metrics/summarize.js';
-import type { PhaseStats, Summary, TimelineRow } from '../../src/metrics/summary.js';
+import type { Summary, TimelineRow } from '../../src/metrics/summary.js';
 import { renderHtml } from '../../src/report/html.js';
+import { phaseOf } from '../helpers/summaries.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const OUTPUT_DIR = resolve('test-output');
@@ -34,13 +33,6 @@ after(async () => {
   await browser?.close();
 });
 
-function stats(samplesUs: readonly number[]): PhaseStats {
-  const h = new Histogram();
-  for (const us of samplesUs) h.record(us);
-  const s = phaseStats(h);
-  assert.ok(s !== null);
-  return s;
-}
 
 /** A hand-built run with a 20-second timeline, rate mode, failures and a saturated client. */
 function syntheticSummary(): Summary {
@@ -74,17 +66,17 @@ function syntheticSummary(): Summary {
     statusCodes: { '200': 4940, '503': 60 },
     errors: { 'timeout after 30000 ms </script>': 4 },
     bytes: { received: 1_200_000, body: 640_000, sent: 450_000 },
-    connect: stats(totals.map(() => 50)),
-    processing: stats(totals.map((t) => t - 50)),
-    waiting: stats(totals.map((t) => t - 120)),
-    total: stats(totals),
-    successTotal: stats(totals.slice(60)),
-    successWaiting: stats(totals.slice(60).map((t) => t - 120)),
+    connect: phaseOf(totals.map(() => 50)),
+    processing: phaseOf(totals.map((t) => t - 50)),
+    waiting: phaseOf(totals.map((t) => t - 120)),
+    total: phaseOf(totals),
+    successTotal: phaseOf(totals.slice(60)),
+    successWaiting: phaseOf(totals.slice(60).map((t) => t - 120)),
     stopReason: 'duration',
     timeline: { startEpochMs: Date.parse('2026-01-02T03:04:05.000Z'), rows },
     rate: {
       targetPerSecond: 250, achievedPerSecond: 249.8, late: 31, maxLateUs: 60_000, meanLateUs: 3000,
-      uncorrectedTotal: stats(totals.map((t) => Math.max(1, Math.round(t * 0.6)))),
+      uncorrectedTotal: phaseOf(totals.map((t) => Math.max(1, Math.round(t * 0.6)))),
     },
     client: {
       cpuUserSeconds: 17, cpuSystemSeconds: 2, cpuPercent: 96, cores: 1, loopUtilizationPercent: 98, eventLoopDelayP99Ms: 45, eventLoopDelayMaxMs: 110,

@@ -4,30 +4,19 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 
-import { runConfig } from '../../src/index.js';
-import { parseCommandLine } from '../../src/cli/flags.js';
-import { startTargetServer } from '../../src/server/target.js';
-import { Histogram } from '../../src/metrics/histogram.js';
-import { phaseStats } from '../../src/metrics/summarize.js';
-import type { PhaseStats, Summary, TimelineRow } from '../../src/metrics/summary.js';
+import type { Summary, TimelineRow } from '../../src/metrics/summary.js';
 import { escapeHtml, jsonForScript, renderHtml } from '../../src/report/html.js';
+import { phaseOf, runSummary } from '../helpers/summaries.js';
 
 const HOSTILE_PATH = '/<script>alert(1)</script>';
 const HOSTILE_ERROR = 'read failed </script><img src=x onerror=alert(3)>';
 const HOSTILE_SERVER = '"><script>alert(2)</script>';
 
-function stats(samplesUs: readonly number[]): PhaseStats {
-  const h = new Histogram();
-  for (const us of samplesUs) h.record(us);
-  const s = phaseStats(h);
-  assert.ok(s !== null);
-  return s;
-}
 
 /** A hand-built run with every optional part present: hostile strings, a timeline, rate mode and client warnings. */
 function syntheticSummary(timeline: readonly TimelineRow[]): Summary {
   const totals = Array.from({ length: 2000 }, (_, i) => 800 + ((i * 7919) % 9000) + (i % 500 === 0 ? 250_000 : 0));
-  const total = stats(totals);
+  const total = phaseOf(totals);
   return {
     schemaVersion: 1,
     tool: { name: 'gb', version: '0.0.0-test' },
@@ -53,17 +42,17 @@ function syntheticSummary(timeline: readonly TimelineRow[]): Summary {
     statusCodes: { '200': 1960, '503': 40 },
     errors: { [HOSTILE_ERROR]: 2, ECONNREFUSED: 1 },
     bytes: { received: 250_000, body: 26_000, sent: 90_000 },
-    connect: stats(totals.map(() => 100)),
-    processing: stats(totals.map((t) => t - 100)),
-    waiting: stats(totals.map((t) => t - 200)),
+    connect: phaseOf(totals.map(() => 100)),
+    processing: phaseOf(totals.map((t) => t - 100)),
+    waiting: phaseOf(totals.map((t) => t - 200)),
     total,
-    successTotal: stats(totals.slice(40)),
-    successWaiting: stats(totals.slice(40).map((t) => t - 200)),
+    successTotal: phaseOf(totals.slice(40)),
+    successWaiting: phaseOf(totals.slice(40).map((t) => t - 200)),
     stopReason: 'requests',
     timeline: { startEpochMs: Date.parse('2026-01-02T03:04:05.000Z'), rows: timeline },
     rate: {
       targetPerSecond: 500, achievedPerSecond: 476.19, late: 12, maxLateUs: 40_000, meanLateUs: 2500,
-      uncorrectedTotal: stats(totals.map((t) => Math.max(1, t - 300))),
+      uncorrectedTotal: phaseOf(totals.map((t) => Math.max(1, t - 300))),
     },
     client: {
       cpuUserSeconds: 3.1, cpuSystemSeconds: 0.9, cpuPercent: 95.2, cores: 1, loopUtilizationPercent: 97.5, eventLoopDelayP99Ms: 48.5,
@@ -81,18 +70,6 @@ function syntheticTimeline(seconds: number): TimelineRow[] {
   }));
 }
 
-async function realRun(args: readonly string[], path: string): Promise<Summary> {
-  const server = await startTargetServer();
-  try {
-    const parsed = parseCommandLine([...args, `${server.url}${path}`]);
-    assert.ok(parsed.ok && parsed.value.kind === 'run', 'command line parses');
-    const outcome = await runConfig(parsed.value.options.config);
-    assert.ok(outcome.ok, 'run starts');
-    return outcome.value.summary;
-  } finally {
-    await server.close();
-  }
-}
 
 function embeddedData(html: string): { summary: Summary; charts: { percentiles: { x: number[]; series: { label: string; valuesMs: (number | null)[] }[] } | null; timeline: unknown } } {
   const match = /<script type="application\/json" id="gb-data">([^<]*)<\/script>/.exec(html);
@@ -126,7 +103,7 @@ test('jsonForScript leaves no "<" that could close the script element, and parse
 });
 
 test('a real run against a hostile URL renders a page where that URL appears only escaped', async () => {
-  const summary = await realRun(['-n', '200', '-c', '4'], HOSTILE_PATH);
+  const summary = await runSummary(['-n', '200', '-c', '4'], HOSTILE_PATH);
   assert.equal(summary.complete, 200);
   const html = renderHtml(summary);
   assert.ok(!html.includes('<script>alert(1)'), 'no raw hostile markup');

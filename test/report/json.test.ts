@@ -6,11 +6,9 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import * as hdr from 'hdr-histogram-js';
 
-import { parseCommandLine } from '../../src/cli/flags.js';
-import { runConfig } from '../../src/index.js';
 import type { Summary } from '../../src/metrics/summary.js';
 import { parseSummaryJson, renderJson, toSummary } from '../../src/report/json.js';
-import { startTargetServer } from '../../src/server/target.js';
+import { runSummary } from '../helpers/summaries.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -18,18 +16,6 @@ const schemaText = readFileSync(new URL('../../../schema/gb-result.schema.json',
 const schema: unknown = JSON.parse(schemaText);
 const validate = new Ajv2020({ allErrors: true }).compile(schema as object);
 
-async function realRun(args: readonly string[], path: string): Promise<Summary> {
-  const server = await startTargetServer();
-  try {
-    const parsed = parseCommandLine([...args, `${server.url}${path}`]);
-    assert.ok(parsed.ok && parsed.value.kind === 'run', 'command line parses');
-    const outcome = await runConfig(parsed.value.options.config);
-    assert.ok(outcome.ok, 'run starts');
-    return outcome.value.summary;
-  } finally {
-    await server.close();
-  }
-}
 
 /** A deep copy as plain JSON, which the tests may break at will. */
 function jsonOf(summary: Summary): { [key: string]: Json } {
@@ -47,7 +33,7 @@ function objectAt(root: { [key: string]: Json }, key: string): { [key: string]: 
 describe('renderJson', () => {
   let summary: Summary;
   before(async () => {
-    summary = await realRun(['-k', '-n', '300', '-c', '4'], '/10k.dat');
+    summary = await runSummary(['-k', '-n', '300', '-c', '4'], '/10k.dat');
   });
 
   it("writes a real run's Summary so that it validates against schema/gb-result.schema.json", () => {
@@ -77,7 +63,7 @@ describe('renderJson', () => {
   });
 
   it('writes a run with failures, non-2xx and no complete responses that still validates', async () => {
-    const failing = await realRun(['-n', '20', '-c', '2'], '/status/503');
+    const failing = await runSummary(['-n', '20', '-c', '2'], '/status/503');
     assert.equal(failing.non2xx, 20);
     assert.equal(validate(JSON.parse(renderJson(failing))), true, JSON.stringify(validate.errors));
   });
@@ -86,7 +72,7 @@ describe('renderJson', () => {
 describe('the schema and the runtime reader', () => {
   let good: Summary;
   before(async () => {
-    good = await realRun(['-n', '50', '-c', '2'], '/');
+    good = await runSummary(['-n', '50', '-c', '2'], '/');
   });
 
   const breakages: readonly { readonly name: string; readonly breakIt: (j: { [key: string]: Json }) => void }[] = [
