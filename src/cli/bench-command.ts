@@ -57,6 +57,14 @@ export async function benchCommand(argv: readonly string[], io: CliIo): Promise<
   const abHtml = options.htmlTables ? await import('../report/ab-html.js') : null;
   text.write(abHtml !== null ? abHtml.renderAbHtmlBanner(VERSION) : renderBanner(VERSION));
   if (!options.htmlTables) text.write(renderBenchmarking(config.target.host, step > 0 || live !== null));
+  if (config.verbosity >= 2) {
+    // ab -v 2 and up: show what will be sent (the head; the body only by size).
+    const { buildRequest } = await import('../transport/request.js');
+    const request = buildRequest(config, VERSION).toString('latin1');
+    const head = request.slice(0, request.indexOf('\r\n\r\n'));
+    const body = config.body === null ? '' : `\n[${config.body.byteLength} bytes of body]`;
+    io.err.write(`gb: request:\n${head.replaceAll('\r\n', '\n')}${body}\n`);
+  }
   const profiler = options.profileDir === null ? null : await (await import('./profile.js')).startProfiler(options.profileDir);
 
   const { runConfig } = await import('../run-config.js');
