@@ -1,14 +1,15 @@
-// `gb demo` (npm start): benchmarks gb's built-in target in-process, so gb can be tried with no setup.
+// `gb demo` (npm start): benchmarks gb's built-in target, so gb can be tried with no setup.
 
-import { startTargetServer } from '../server/target.js';
+import { startTargetThread } from '../server/target-thread.js';
 import { benchCommand } from './bench-command.js';
 import type { CliIo } from './io.js';
 
 export async function demoCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  const server = await startTargetServer();
+  // The target gets its own thread: sharing gb's event loop, it would make gb look saturated.
+  const server = await startTargetThread();
   const args = argv.length > 0 ? argv : ['-k', '-n', '20000', '-c', '50'];
   const url = `${server.url}/10k.dat`;
-  io.err.write(`gb demo: built-in target on ${server.url}; running gb ${args.join(' ')} ${url}\n\n`);
+  io.err.write(`gb demo: built-in target on ${server.url} (in a worker thread); running gb ${args.join(' ')} ${url}\n\n`);
   try {
     return await benchCommand([...args, url], io);
   } finally {
