@@ -33,11 +33,3 @@ export function buildRequest(config: Config, version: string): Buffer {
   const head = Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'utf8');
   return config.body === null ? head : Buffer.concat([head, config.body]);
 }
-
-/** `copies` requests back to back, so a pipelined burst of k is one write of the first k·length bytes. */
-export function repeatRequest(request: Buffer, copies: number): Buffer {
-  if (copies === 1) return request;
-  const out = Buffer.allocUnsafe(request.length * copies);
-  for (let i = 0; i < copies; i++) request.copy(out, i * request.length);
-  return out;
-}
