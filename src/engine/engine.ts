@@ -31,7 +31,13 @@ export interface EngineResult {
 }
 
 /** Socket failures stop a run without -r, as in ab; a bad response alone does not. */
-const STOPS_RUN: Readonly<Record<FailureKind, boolean>> = { connect: true, receive: true, timeout: true, exceptions: false };
+const STOPS_RUN: Readonly<Record<FailureKind, boolean>> = {
+  connect: true,
+  receive: true,
+  timeout: true,
+  connectTimeout: true,
+  exceptions: false,
+};
 
 type Phase = 'idle' | 'warmup' | 'draining' | 'measuring' | 'done';
 

@@ -32,7 +32,8 @@ const STATUS_SLOTS = 600;
  */
 export const LATE_THRESHOLD_MS = 10;
 
-export type FailureKind = 'connect' | 'receive' | 'exceptions' | 'timeout';
+/** 'timeout': no answer within -s; 'connectTimeout': the connection (or TLS handshake) never opened within -s. */
+export type FailureKind = 'connect' | 'receive' | 'exceptions' | 'timeout' | 'connectTimeout';
 
 /** Receives every complete exchange (ab's -g file); only set when asked for. */
 export interface ExchangeSink {
@@ -145,8 +146,9 @@ export class Recorder {
     else if (kind === 'receive') c[C.failReceive]! += 1;
     else if (kind === 'exceptions') c[C.failExceptions]! += 1;
     else {
-      // A read that timed out is a receive failure in ab's classes; the count is also kept apart.
-      c[C.failReceive]! += 1;
+      // A read that timed out is a receive failure in ab's classes, a connect that timed out a
+      // connect failure; the count of timeouts is also kept apart.
+      c[kind === 'timeout' ? C.failReceive : C.failConnect]! += 1;
       c[C.timeouts]! += 1;
     }
     this.timeline.recordErrors(nowMs, 1);

@@ -72,7 +72,7 @@ export interface Summary {
   readonly complete: number;
   readonly failed: number;
   readonly failures: FailureCounts;
-  /** Requests that timed out (-s); already counted under failures.receive, as ab counts them. */
+  /** Requests that timed out (-s); already counted under failures.receive (as ab counts them), or under failures.connect when the connection never opened. */
   readonly timeouts: number;
   /** Requests in flight when the run was stopped (time limit, Ctrl-C, first error). */
   readonly cutOff: number;

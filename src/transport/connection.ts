@@ -135,7 +135,8 @@ export class Connection implements SocketHandler {
   /** Fails in-flight requests whose socket has been silent longer than timeoutMs (ab's -s). */
   checkTimeout(nowMs: number, timeoutMs: number): void {
     if (this.#inflight > 0 && nowMs - this.#lastActivityMs > timeoutMs) {
-      this.#fail('timeout', `timeout: no answer within ${timeoutMs / 1000} s`);
+      if (this.#connected) this.#fail('timeout', `timeout: no answer within ${timeoutMs / 1000} s`);
+      else this.#fail('connectTimeout', `timeout: no connection within ${timeoutMs / 1000} s`);
     }
   }
 

@@ -415,7 +415,7 @@ export function assertAccounted(s: Summary): void {
   assert.equal(s.complete + f.connect + f.receive + f.exceptions + s.cutOff, s.issued, `buckets: ${bucketText(s)}`);
   assert.equal(s.failed, f.connect + f.receive + f.length + f.exceptions, `failed: ${bucketText(s)}`);
   assert.ok(f.length <= s.complete, `Length failures are complete responses: ${bucketText(s)}`);
-  assert.ok(s.timeouts <= f.receive, `timeouts are Receive failures: ${bucketText(s)}`);
+  assert.ok(s.timeouts <= f.receive + f.connect, `timeouts are Receive or Connect failures: ${bucketText(s)}`);
   const messages = Object.values(s.errors).reduce((sum, n) => sum + n, 0);
   assert.equal(messages, f.connect + f.receive + f.exceptions, `one error message per failed request: ${JSON.stringify(s.errors)}`);
   const statuses = Object.values(s.statusCodes).reduce((sum, n) => sum + n, 0);

@@ -136,14 +136,16 @@ describe('TLS', { concurrency: true, skip }, () => {
     }
   });
 
-  test('a plain server that never answers the handshake: a timeout within -s', T, async () => {
+  test('a plain server that never answers the handshake: a Connect timeout within -s', T, async () => {
     const server = await startFaultServer();
     try {
       const url = `https://127.0.0.1:${server.port}/`;
       const { summary, wallMs } = await runGb(['-r', '-n', '2', '-c', '2', '-s', '0.5', url], { maxMs: 3000 });
       assert.ok(wallMs < 1500, `took ${wallMs} ms`);
       assert.equal(summary.timeouts, 2);
-      assert.equal(summary.failures.receive, 2);
+      assert.equal(summary.failures.connect, 2);
+      assert.equal(summary.failures.receive, 0);
+      assert.deepEqual(summary.errors, { 'timeout: no connection within 0.5 s': 2 });
       // The handshake never finished, so no HTTP request reached the server.
       assert.equal(server.totalRequests, 0);
     } finally {
