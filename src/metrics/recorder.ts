@@ -45,6 +45,7 @@ export interface FirstSeen {
   serverSoftware: string | null;
   documentLength: number | null;
   tlsProtocol: string | null;
+  tlsTempKey: string | null;
   tlsServerName: string | null;
 }
 
@@ -80,7 +81,13 @@ export class Recorder {
   readonly uncorrectedTotal = new Histogram();
   readonly timeline: Timeline;
   readonly #sink: ExchangeSink | null;
-  readonly first: FirstSeen = { serverSoftware: null, documentLength: null, tlsProtocol: null, tlsServerName: null };
+  readonly first: FirstSeen = {
+    serverSoftware: null,
+    documentLength: null,
+    tlsProtocol: null,
+    tlsTempKey: null,
+    tlsServerName: null,
+  };
 
   constructor(timeline: Timeline, sink: ExchangeSink | null = null) {
     this.timeline = timeline;
@@ -213,6 +220,7 @@ export class Recorder {
     f.serverSoftware ??= s.first.serverSoftware;
     f.documentLength ??= s.first.documentLength;
     f.tlsProtocol ??= s.first.tlsProtocol;
+    f.tlsTempKey ??= s.first.tlsTempKey;
     f.tlsServerName ??= s.first.tlsServerName;
   }
 }

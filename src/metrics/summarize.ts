@@ -97,6 +97,7 @@ export function summarize(config: Config, facts: RunFacts): Summary {
     },
     serverSoftware: r.first.serverSoftware ?? '',
     tlsProtocol: r.first.tlsProtocol,
+    tlsTempKey: r.first.tlsTempKey,
     tlsServerName: r.first.tlsServerName,
     documentLength: r.first.documentLength,
     elapsedSeconds: facts.elapsedMs / 1000,

@@ -58,6 +58,8 @@ export interface Summary {
   readonly serverSoftware: string;
   /** e.g. "TLSv1.3,TLS_AES_256_GCM_SHA384,256,256" for https, else null. */
   readonly tlsProtocol: string | null;
+  /** The server's ephemeral key for https, e.g. "X25519 253 bits" (ab's Server Temp Key), else null. */
+  readonly tlsTempKey: string | null;
   readonly tlsServerName: string | null;
   /** Body length of the first response, null when no response arrived. */
   readonly documentLength: number | null;

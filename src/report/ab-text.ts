@@ -78,6 +78,7 @@ function headerLines(summary: Summary): string[] {
     field('Server Port:', summary.target.port),
   ];
   if (summary.tlsProtocol !== null) lines.push(field('SSL/TLS Protocol:', summary.tlsProtocol));
+  if (summary.tlsTempKey !== null) lines.push(field('Server Temp Key:', summary.tlsTempKey));
   if (summary.tlsServerName !== null) lines.push(field('TLS Server Name:', summary.tlsServerName));
   // ab prints its zero-initialised doclen when no response ever arrived.
   const documentLength = summary.settings.variableLength

@@ -168,6 +168,7 @@ function abFields(summary: Summary): string {
     ['Server Port', summary.target.port],
   ];
   if (summary.tlsProtocol !== null) rows.push(['SSL/TLS Protocol', summary.tlsProtocol]);
+  if (summary.tlsTempKey !== null) rows.push(['Server Temp Key', summary.tlsTempKey]);
   if (summary.tlsServerName !== null) rows.push(['TLS Server Name', summary.tlsServerName]);
   rows.push(
     ['Document Path', summary.target.path],

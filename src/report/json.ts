@@ -81,6 +81,7 @@ const summaryShape: Shape = {
     },
     serverSoftware: 'string',
     tlsProtocol: { nullable: 'string' },
+    tlsTempKey: { nullable: 'string' },
     tlsServerName: { nullable: 'string' },
     documentLength: { nullable: 'count' },
     elapsedSeconds: 'number',

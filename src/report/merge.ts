@@ -209,6 +209,7 @@ export function mergeSummaries(summaries: readonly Summary[]): Result<Summary, s
     },
     serverSoftware: summaries.map((s) => s.serverSoftware).find((v) => v !== '') ?? '',
     tlsProtocol: firstNonNull((s) => s.tlsProtocol),
+    tlsTempKey: firstNonNull((s) => s.tlsTempKey),
     tlsServerName: firstNonNull((s) => s.tlsServerName),
     documentLength: firstNonNull((s) => s.documentLength),
     elapsedSeconds: (endMs - startMs) / 1000,

@@ -17,6 +17,8 @@ export interface SocketHandler {
 export interface TlsInfo {
   /** e.g. "TLSv1.3,TLS_AES_256_GCM_SHA384,2048,256", as ab prints it. */
   readonly protocol: string;
+  /** The key exchange's ephemeral key, e.g. "X25519 253 bits" (ab's Server Temp Key), or null. */
+  readonly tempKey: string | null;
 }
 
 export interface ClientSocket {

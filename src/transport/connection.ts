@@ -170,6 +170,7 @@ export class Connection implements SocketHandler {
       const info = socket.tlsInfo();
       if (info !== null) {
         first.tlsProtocol = info.protocol;
+        first.tlsTempKey = info.tempKey;
         first.tlsServerName = this.#endpoint.servername;
       }
     }

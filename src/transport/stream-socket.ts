@@ -72,6 +72,8 @@ export class StreamSocket implements ClientSocket {
     const cipher = s.getCipher();
     const keyBits = s.getPeerCertificate().bits ?? 0;
     const cipherBits = /256/.test(cipher.name) ? 256 : /128/.test(cipher.name) ? 128 : 0;
-    return { protocol: `${s.getProtocol() ?? 'unknown'},${cipher.standardName || cipher.name},${keyBits},${cipherBits}` };
+    const key = s.getEphemeralKeyInfo();
+    const tempKey = key !== null && 'size' in key && key.size !== undefined ? `${key.name ?? key.type ?? 'unknown'} ${key.size} bits` : null;
+    return { protocol: `${s.getProtocol() ?? 'unknown'},${cipher.standardName || cipher.name},${keyBits},${cipherBits}`, tempKey };
   }
 }

@@ -81,6 +81,8 @@ describe('TLS', { concurrency: true, skip }, () => {
     const run = await spawnGb(['-n', '5', url], 8000).done;
     assert.equal(run.code, 0, run.stderr);
     assert.match(reportField(run.stdout, 'SSL/TLS Protocol:') ?? '', /^TLSv1\.[23],\S+,\d+,\d+$/);
+    // ab's next line: the ephemeral key of the key exchange, e.g. "X25519 253 bits".
+    assert.match(reportField(run.stdout, 'Server Temp Key:') ?? '', /^\S+ \d+ bits$/);
     assert.equal(reportField(run.stdout, 'Complete requests:'), '5');
     assert.equal(reportField(run.stdout, 'Failed requests:'), '0');
     assertNoStackTrace(run.stdout + run.stderr);

@@ -63,6 +63,7 @@ function run(shape: RunShape): Summary {
     settings: { method: 'GET', concurrency: 10, requests: null, durationMs: shape.seconds * 1000, keepAlive: true, variableLength: false, hasBody: false, pipeline: 1, workers: 1, requestsPerSecond: null },
     serverSoftware: '',
     tlsProtocol: null,
+    tlsTempKey: null,
     tlsServerName: null,
     documentLength: 12,
     elapsedSeconds: shape.seconds,

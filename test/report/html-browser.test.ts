@@ -51,6 +51,7 @@ function syntheticSummary(): Summary {
     },
     serverSoftware: 'synthetic/1.0',
     tlsProtocol: null,
+    tlsTempKey: null,
     tlsServerName: null,
     documentLength: 128,
     elapsedSeconds: 20,

@@ -27,6 +27,7 @@ function syntheticSummary(timeline: readonly TimelineRow[]): Summary {
     },
     serverSoftware: HOSTILE_SERVER,
     tlsProtocol: null,
+    tlsTempKey: null,
     tlsServerName: null,
     documentLength: 13,
     elapsedSeconds: 4.2,

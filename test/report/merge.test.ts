@@ -60,6 +60,7 @@ function summaryOf(totalUs: readonly number[], overrides: Partial<Summary> = {})
     },
     serverSoftware: 'test',
     tlsProtocol: null,
+    tlsTempKey: null,
     tlsServerName: null,
     documentLength: 12,
     elapsedSeconds: 10,
