@@ -11,6 +11,7 @@ import { LiveView } from '../report/live.js';
 import { VERSION } from '../version.js';
 import { parseCommandLine, type CliOptions } from './flags.js';
 import { EXIT, type CliIo } from './io.js';
+import type { Profiler } from './profile.js';
 import { usageText } from './usage.js';
 
 /** In-flight requests get this long to finish after Ctrl-C before they are cut off. */
@@ -39,6 +40,26 @@ export async function benchCommand(argv: readonly string[], io: CliIo): Promise<
     io.err.write(`gb: -g cannot be combined with -G ${config.workers}: run the gnuplot file with one worker (see 'gb -h')\n`);
     return EXIT.usage;
   }
+  // Files that cannot be written fail here, before any request is sent.
+  let profiler: Profiler | null = null;
+  if (options.profileDir !== null) {
+    try {
+      profiler = await (await import('./profile.js')).startProfiler(options.profileDir);
+    } catch (e) {
+      io.err.write(`gb: cannot write a profile to ${options.profileDir}: ${errorText(e)}\n`);
+      return EXIT.runError;
+    }
+  }
+  const finishProfile = async (): Promise<boolean> => {
+    if (profiler === null) return true;
+    try {
+      io.err.write(`gb: profile written: ${(await profiler.finish()).join(', ')}\n`);
+      return true;
+    } catch (e) {
+      io.err.write(`gb: cannot write a profile to ${options.profileDir ?? ''}: ${errorText(e)}\n`);
+      return false;
+    }
+  };
   let gnuplot: GnuplotWriter | null = null;
   if (options.gnuplotFile !== null) {
     try {
@@ -46,6 +67,7 @@ export async function benchCommand(argv: readonly string[], io: CliIo): Promise<
       gnuplot = new GnuplotWriter(options.gnuplotFile);
     } catch (e) {
       io.err.write(`gb: cannot write ${options.gnuplotFile}: ${errorText(e)}\n`);
+      await finishProfile();
       return EXIT.runError;
     }
   }
@@ -65,7 +87,6 @@ export async function benchCommand(argv: readonly string[], io: CliIo): Promise<
     const body = config.body === null ? '' : `\n[${config.body.byteLength} bytes of body]`;
     io.err.write(`gb: request:\n${head.replaceAll('\r\n', '\n')}${body}\n`);
   }
-  const profiler = options.profileDir === null ? null : await (await import('./profile.js')).startProfiler(options.profileDir);
 
   const { runConfig } = await import('../run-config.js');
   const outcome = await runConfig(config, {
@@ -81,10 +102,11 @@ export async function benchCommand(argv: readonly string[], io: CliIo): Promise<
     text.write('\n');
     io.err.write(`gb: ${outcome.error}\n`);
     await gnuplot?.close();
+    await finishProfile();
     return EXIT.runError;
   }
   const { summary, firstError } = outcome.value;
-  if (profiler !== null) io.err.write(`gb: profile written: ${(await profiler.finish()).join(', ')}\n`);
+  const profiled = await finishProfile();
   if (!options.htmlTables) {
     if (step === 0 && live === null) text.write('..done\n');
     else if (summary.stopReason === 'requests' && step > 0) io.err.write(renderFinished(summary.complete));
@@ -99,7 +121,7 @@ export async function benchCommand(argv: readonly string[], io: CliIo): Promise<
   }
   const written = await writeOutputs(summary, options, gnuplot, io);
   if (summary.stopReason === 'interrupted') return EXIT.interrupted;
-  return summary.stopReason === 'error' || !written ? EXIT.runError : EXIT.ok;
+  return summary.stopReason === 'error' || !written || !profiled ? EXIT.runError : EXIT.ok;
 }
 
 /** Feeds the live view: requests done, the rate over the last second, errors and p99 so far. */

@@ -8,8 +8,8 @@
  * need argv rewritten for Go-style "-n=100". Wrapping it would cost more code than the ~80 lines below.
  */
 
-import type { Config } from '../config/config.js';
-import { validate } from '../config/validate.js';
+import { MAX_CONCURRENCY, type Config } from '../config/config.js';
+import { MAX_PIPELINE, MAX_WORKERS, validate } from '../config/validate.js';
 import type { RawOptions } from '../config/validate.js';
 import { err, ok } from '../result.js';
 import type { Result } from '../result.js';
@@ -55,7 +55,7 @@ export interface OptionSpec {
 /** Every option, in the order the usage text lists them. */
 export const OPTIONS: readonly OptionSpec[] = [
   { id: 'requests', short: 'n', long: 'requests', arity: 'value', valueName: 'N', help: 'Number of requests to perform (default 1; no limit when only -t is given)' },
-  { id: 'concurrency', short: 'c', long: 'concurrency', arity: 'value', valueName: 'N', help: 'Number of multiple requests to make at a time (default 1, at most 20000)' },
+  { id: 'concurrency', short: 'c', long: 'concurrency', arity: 'value', valueName: 'N', help: `Number of multiple requests to make at a time (default 1, at most ${MAX_CONCURRENCY})` },
   { id: 'timeLimit', short: 't', long: 'timelimit', arity: 'value', valueName: 'SECONDS', help: 'Seconds to max. spend on benchmarking (units allowed, as --duration; no default limit)' },
   { id: 'timeLimit', long: 'duration', arity: 'value', valueName: 'D', help: 'Same as -t with a unit: 30s, 500ms, 2m, 1h (plain number = seconds)' },
   { id: 'timeout', short: 's', long: 'timeout', arity: 'value', valueName: 'SECONDS', help: 'Seconds to max. wait for each response (default 30)' },
@@ -73,7 +73,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { id: 'quiet', short: 'q', long: 'quiet', arity: 'switch', help: 'Do not show progress when doing more than 150 requests' },
   { id: 'verbosity', short: 'v', long: 'verbosity', arity: 'value', valueName: 'N', help: 'How much troubleshooting info to print (default 0)' },
   { id: 'gzip', short: 'z', long: 'gzip', arity: 'switch', help: "Ask for gzip (Accept-Encoding: gzip); unlike ab's -z" },
-  { id: 'workers', short: 'G', long: 'workers', arity: 'value', valueName: 'N', help: 'Number of CPUs (worker threads) sharing the load (default 1, at most 256)' },
+  { id: 'workers', short: 'G', long: 'workers', arity: 'value', valueName: 'N', help: `Number of CPUs (worker threads) sharing the load (default 1, at most ${MAX_WORKERS})` },
   { id: 'bind', short: 'B', long: 'bind', arity: 'value', valueName: 'ADDRESS', help: 'Address to bind to when making outgoing connections' },
   { id: 'noPercentiles', short: 'd', arity: 'switch', help: 'Do not show percentiles served table' },
   { id: 'noSd', short: 'S', arity: 'switch', help: 'Do not show the sd and median columns (confidence estimators)' },
@@ -84,7 +84,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { id: 'html', long: 'html', arity: 'value', valueName: 'FILE', help: 'Write a self-contained HTML report to FILE' },
   { id: 'rate', long: 'rate', arity: 'value', valueName: 'R', help: 'Send R requests per second in total; latency counts from the intended start' },
   { id: 'warmup', long: 'warmup', arity: 'value', valueName: 'D', help: 'Run for D first without measuring, e.g. 5s (default 0)' },
-  { id: 'pipeline', long: 'pipeline', arity: 'value', valueName: 'N', help: 'Requests in flight per connection (default 1, at most 1000; needs -k)' },
+  { id: 'pipeline', long: 'pipeline', arity: 'value', valueName: 'N', help: `Requests in flight per connection (default 1, at most ${MAX_PIPELINE}; needs -k)` },
   { id: 'verify', long: 'verify', arity: 'switch', help: 'Verify TLS certificates (default off, as in ab)' },
   { id: 'uncorrected', long: 'uncorrected', arity: 'switch', help: 'With --rate, also print latency measured from the actual send' },
   { id: 'profile', long: 'profile', arity: 'value', valueName: 'DIR', help: 'Write CPU profiles of the run to DIR' },

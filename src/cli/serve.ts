@@ -2,6 +2,7 @@
 
 import { parseArgs } from 'node:util';
 import { startTargetServer, TARGET_ROUTES } from '../server/target.js';
+import { EXIT } from './io.js';
 
 const DEFAULT_PORT = 8080;
 const DEFAULT_HOST = '127.0.0.1';
@@ -47,21 +48,21 @@ export async function serveCommand(
     }));
   } catch (error) {
     err.write(`gb: ${oneLine(error instanceof Error ? error.message : String(error))}\n`);
-    return 2;
+    return EXIT.usage;
   }
   if (values.help === true) {
     out.write(USAGE);
-    return 0;
+    return EXIT.ok;
   }
   const port = values.port === undefined ? DEFAULT_PORT : parsePort(values.port);
   if (port === null) {
     err.write(`gb: invalid --port ${JSON.stringify(values.port)}: expected an integer from 0 to 65535\n`);
-    return 2;
+    return EXIT.usage;
   }
   const host = values.host ?? DEFAULT_HOST;
   if (host === '') {
     err.write('gb: invalid --host "": expected an address or host name\n');
-    return 2;
+    return EXIT.usage;
   }
 
   let server;
@@ -69,12 +70,12 @@ export async function serveCommand(
     server = await startTargetServer({ port, host });
   } catch (error) {
     err.write(`gb: cannot listen on ${host}:${port}: ${oneLine(error instanceof Error ? error.message : String(error))}\n`);
-    return 1;
+    return EXIT.runError;
   }
   out.write(`gb target listening on ${server.url} (routes: ${TARGET_ROUTES})\n`);
   await waitForAbort(signal);
   const served = server.stats().requests;
   await server.close();
   out.write(`gb target stopped after serving ${served} request${served === 1 ? '' : 's'}\n`);
-  return 0;
+  return EXIT.ok;
 }

@@ -6,7 +6,7 @@ import { C, Recorder, type ExchangeSink, type FailureKind } from '../metrics/rec
 import type { StopReason } from '../metrics/summary.js';
 import { Timeline } from '../metrics/timeline.js';
 import { Connection, destroyDrainingSockets, type ConnectionOwner, type Endpoint } from '../transport/connection.js';
-import { buildRequest } from '../transport/request.js';
+import { buildBursts, buildRequest } from '../transport/request.js';
 import { dueCount, intendedOffsetMs } from './schedule.js';
 import { mayIssue, type StopRule } from './stop.js';
 
@@ -26,7 +26,7 @@ export interface EngineResult {
   readonly startedAtMs: number;
   readonly elapsedMs: number;
   readonly stopReason: StopReason;
-  /** The first failure's message, which ab prints when it stops on an error. */
+  /** The message of the failure that stopped the run (no -r), which ab prints; null otherwise. */
   readonly firstError: string | null;
 }
 
@@ -69,9 +69,10 @@ export class Engine implements ConnectionOwner {
     this.#options = options;
     this.#rule = { requests: config.requests, durationMs: config.durationMs };
     this.#rate = config.schedule.kind === 'rate' ? config.schedule.requestsPerSecond : null;
-    this.recorder = this.#newRecorder(config.warmupMs > 0 ? null : (options.exchangeSink ?? null));
+    // Records the warm-up, if any; measuring starts on a fresh recorder (#beginMeasuring).
+    this.recorder = this.#newRecorder(null);
     const settings = {
-      request: buildRequest(config, version),
+      bursts: buildBursts(buildRequest(config, version), config.pipeline),
       pipeline: config.pipeline,
       isHead: config.method === 'HEAD',
       keepAlive: config.keepAlive,
@@ -140,9 +141,9 @@ export class Engine implements ConnectionOwner {
 
   onFailure(conn: Connection, kind: FailureKind, count: number, message: string): void {
     this.#inflight -= count;
-    this.#firstError ??= message;
     this.#noteSettled(count);
     if (STOPS_RUN[kind] && !this.#config.continueOnError && this.#phase === 'measuring' && !this.#stopping) {
+      this.#firstError = message;
       this.stop('error', 0);
       this.#options.onErrorStop?.();
     } else {
@@ -158,6 +159,15 @@ export class Engine implements ConnectionOwner {
   }
 
   #beginMeasuring(): void {
+    const warm = this.recorder.first;
+    this.recorder = this.#newRecorder(this.#options.exchangeSink ?? null);
+    // The server's name and TLS details were learnt in the warm-up, perhaps on connections that
+    // will not reconnect; the document length is learnt afresh from measured responses.
+    const first = this.recorder.first;
+    first.serverSoftware = warm.serverSoftware;
+    first.tlsProtocol = warm.tlsProtocol;
+    first.tlsTempKey = warm.tlsTempKey;
+    first.tlsServerName = warm.tlsServerName;
     this.#phase = 'measuring';
     this.#startMs = performance.now();
     this.#issued = 0;
@@ -180,8 +190,6 @@ export class Engine implements ConnectionOwner {
   #afterDrain(): void {
     for (const conn of this.#idle) conn.parked = false;
     this.#idle.length = 0;
-    this.#firstError = null;
-    this.recorder = this.#newRecorder(this.#options.exchangeSink ?? null);
     this.#beginMeasuring();
   }
 
@@ -205,9 +213,13 @@ export class Engine implements ConnectionOwner {
       if (this.#inflight === 0) this.#afterDrain();
       return;
     }
-    if (this.#rate === null) this.#fill(conn, nowMs);
-    else if (this.#behindSchedule(nowMs)) this.#issueScheduled(conn, nowMs);
-    else {
+    if (this.#rate === null) {
+      this.#fill(conn, nowMs);
+      return;
+    }
+    // Catch up on every free slot (a failure frees all of a pipelined connection's), then wait.
+    while (conn.capacity > 0 && this.#behindSchedule(nowMs)) this.#issueScheduled(conn, nowMs);
+    if (conn.capacity > 0) {
       this.#park(conn);
       if (this.#pacer === null) this.#pace();
     }

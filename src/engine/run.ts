@@ -1,10 +1,10 @@
-// Runs the engine in this thread or across worker threads, watching the client while it works.
+// Runs the engine in this thread, watching the client while it works (workers.ts fans out to threads).
 
 import { performance } from 'node:perf_hooks';
 import type { Config } from '../config/config.js';
-import { ClientMonitor, type ThreadHealth } from '../metrics/client-monitor.js';
+import { ClientMonitor } from '../metrics/client-monitor.js';
+import type { SummaryFacts } from '../metrics/summarize.js';
 import type { ExchangeSink, Recorder } from '../metrics/recorder.js';
-import type { StopReason } from '../metrics/summary.js';
 import type { Endpoint } from '../transport/connection.js';
 import { Engine } from './engine.js';
 
@@ -40,17 +40,9 @@ export function startSampling(current: () => Recorder, onSample: (s: LiveSample)
 }
 
 /** Everything a run leaves for the summary. */
-export interface RunFacts {
-  readonly recorder: Recorder;
-  readonly startedAtMs: number;
-  readonly elapsedMs: number;
-  readonly stopReason: StopReason;
+export interface RunFacts extends SummaryFacts {
+  /** The failure that stopped the run (no -r), or null. */
   readonly firstError: string | null;
-  readonly thread: ThreadHealth;
-  readonly cpuUserUs: number;
-  readonly cpuSystemUs: number;
-  readonly wallMs: number;
-  readonly threads: number;
 }
 
 export async function runInThread(config: Config, endpoint: Endpoint, version: string, hooks: RunHooks = {}): Promise<RunFacts> {

@@ -25,7 +25,8 @@ export const C = {
   lateMaxUs: 15,
 } as const;
 const COUNTER_SLOTS = 16;
-const STATUS_SLOTS = 600;
+/** Status codes are three digits (RFC 9110 §15), and the parser accepts 100–999. */
+const STATUS_SLOTS = 1000;
 /**
  * Node's timers fire a millisecond or so late, more on a busy machine; a request this much behind
  * its intended time means the schedule itself slipped (too few connections, a saturated client).
@@ -69,8 +70,8 @@ export class Recorder {
   readonly statusCounts = new Float64Array(STATUS_SLOTS);
   /** Error messages by text; only failures reach it, so a Map is fine here. */
   readonly errors = new Map<string, number>();
-  // ab's Connection Times cover every complete response; the success pair leaves out
-  // non-2xx and wrong-length answers so fast failures cannot flatter the latency.
+  // ab's Connection Times cover every complete response; the success pair keeps only 2xx/3xx
+  // answers of the right length, so fast failures cannot flatter the latency.
   readonly connect = new Histogram();
   readonly processing = new Histogram();
   readonly waiting = new Histogram();
@@ -162,7 +163,6 @@ export class Recorder {
     this.errors.set(message, (this.errors.get(message) ?? 0) + 1);
   }
 
-  /** Rate mode: a request left `lateMs` after its intended time. */
   /** Requests that have ended, in any bucket but cut off (the heartbeat's count). */
   get settled(): number {
     const c = this.counters;
@@ -174,6 +174,7 @@ export class Recorder {
     return c[C.failConnect]! + c[C.failReceive]! + c[C.failLength]! + c[C.failExceptions]!;
   }
 
+  /** Rate mode: a request left `lateMs` after its intended time. */
   recordLateness(lateMs: number): void {
     if (lateMs <= LATE_THRESHOLD_MS) return;
     const c = this.counters;

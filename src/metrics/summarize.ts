@@ -9,7 +9,7 @@ import { AB_PERCENTS, type PhaseStats, type RateStats, type StopReason, type Sum
 import { VERSION } from '../version.js';
 
 /** What a finished run hands over: its recorder and how the client fared. */
-export interface RunFacts {
+export interface SummaryFacts {
   readonly recorder: Recorder;
   readonly startedAtMs: number;
   readonly elapsedMs: number;
@@ -64,7 +64,7 @@ function rateStats(config: Config, r: Recorder, elapsedMs: number): RateStats | 
   };
 }
 
-export function summarize(config: Config, facts: RunFacts): Summary {
+export function summarize(config: Config, facts: SummaryFacts): Summary {
   const r = facts.recorder;
   const c = r.counters;
   const count = (i: number): number => c[i] ?? 0;

@@ -263,7 +263,7 @@ function rateSection(summary: Summary): string {
   return `<section><h2>Constant-rate schedule</h2>\n${keyValueTable([
     ['Target rate', `${formatFixed(rate.targetPerSecond, 2)} req/s`],
     ['Achieved rate', `${formatFixed(rate.achievedPerSecond, 2)} req/s`],
-    ['Sent late (> 1 ms)', rate.late],
+    ['Sent late (> 10 ms)', rate.late],
     ['Mean lateness', ms(rate.meanLateUs)],
     ['Max lateness', ms(rate.maxLateUs)],
   ])}\n</section>`;

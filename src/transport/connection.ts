@@ -17,7 +17,8 @@ export interface ConnectionOwner {
 }
 
 export interface ExchangeSettings {
-  readonly request: Buffer;
+  /** bursts[k] is k requests back to back (k ≤ pipeline): a pipelined burst is one write, no allocation. Shared by every connection. */
+  readonly bursts: readonly Buffer[];
   /** Requests in flight per connection. */
   readonly pipeline: number;
   readonly isHead: boolean;
@@ -66,8 +67,6 @@ export class Connection implements SocketHandler {
   readonly #endpoint: Endpoint;
   readonly #owner: ConnectionOwner;
   readonly #settings: ExchangeSettings;
-  /** bursts[k] is k back-to-back requests: a pipelined burst is one write with no allocation. */
-  readonly #bursts: Buffer[];
   readonly #parser = new ResponseParser();
   #socket: ClientSocket | null = null;
   #connected = false;
@@ -95,20 +94,13 @@ export class Connection implements SocketHandler {
     this.#owner = owner;
     this.#settings = settings;
     const slots = settings.pipeline;
-    this.#bursts = [Buffer.alloc(0)];
-    const all = Buffer.concat(Array.from({ length: slots }, () => settings.request));
-    for (let k = 1; k <= slots; k++) this.#bursts.push(all.subarray(0, k * settings.request.length));
     this.#startMs = new Float64Array(slots);
     this.#sentMs = new Float64Array(slots);
     this.#writtenMs = new Float64Array(slots);
     this.#firstByteMs = new Float64Array(slots);
     this.#connectUs = new Float64Array(slots);
     this.#parser.reset(settings.isHead);
-    this.#parser.captureServer = owner.recorder.first.serverSoftware === null;
-  }
-
-  get inflight(): number {
-    return this.#inflight;
+    this.#parser.captureServer = true; // until the run's first response has been read
   }
 
   /** Free request slots on this connection. */
@@ -187,7 +179,7 @@ export class Connection implements SocketHandler {
     for (let j = this.#inflight - count; j < this.#inflight; j++) this.#writtenMs[(this.#head + j) % slots] = now;
     this.#unwritten = 0;
     this.#lastActivityMs = now;
-    const burst = this.#bursts[count]!; // count ≤ pipeline by the send() contract
+    const burst = this.#settings.bursts[count]!; // count ≤ pipeline by the send() contract
     this.#owner.recorder.counters[C.bytesSent]! += burst.length;
     this.#socket.write(burst);
   }

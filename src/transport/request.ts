@@ -33,3 +33,9 @@ export function buildRequest(config: Config, version: string): Buffer {
   const head = Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'utf8');
   return config.body === null ? head : Buffer.concat([head, config.body]);
 }
+
+/** bursts[k] for k = 0…pipeline: k requests back to back, views into one buffer built once per run. */
+export function buildBursts(request: Buffer, pipeline: number): Buffer[] {
+  const all = Buffer.concat(Array.from({ length: pipeline }, () => request));
+  return Array.from({ length: pipeline + 1 }, (_, k) => all.subarray(0, k * request.length));
+}

@@ -1,7 +1,7 @@
 // --profile DIR: gb writes its own CPU profile and heap snapshot of the run (profiling the load generator itself).
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -22,6 +22,22 @@ test('--profile DIR writes a CPU profile with samples and a heap snapshot, and t
     const profile = JSON.parse(readFileSync(join(dir, cpu), 'utf8')) as { nodes: unknown[]; samples: unknown[] };
     assert.ok(profile.nodes.length > 10 && profile.samples.length > 0);
     assert.match(r.stderr, /profile written/);
+  } finally {
+    await target.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('--profile into a path that cannot be a folder: one line naming it, exit 1, no request sent', async () => {
+  const target = await startTargetServer();
+  const dir = mkdtempSync(join(tmpdir(), 'gb-profile-'));
+  try {
+    const file = join(dir, 'a-file');
+    writeFileSync(file, '');
+    const r = await runGb(['-n', '5', '--profile', join(file, 'sub'), `${target.url}/`]);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, `gb: cannot write a profile to ${join(file, 'sub')}: ENOTDIR\n`);
+    assert.equal(target.stats().requests, 0);
   } finally {
     await target.close();
     rmSync(dir, { recursive: true, force: true });

@@ -3,7 +3,7 @@
 import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { parseCommandLine, type CliOptions } from '../../src/cli/flags.js';
 import { runConfig, startTargetServer } from '../../src/index.js';
@@ -236,5 +236,49 @@ test('a 1 s server stall: latency from the intended send shows it; latency from 
     assert.ok(Math.abs(manyCorrected - singleCorrected) <= 0.25 * singleCorrected, `corrected p99 -c 50 ${ms(manyCorrected)} ms vs -c 1 ${ms(singleCorrected)} ms`);
   } finally {
     await Promise.all([oneConnection.close(), manyConnections.close()]);
+  }
+});
+
+test('--rate with --pipeline keeps every slot in use after a server close (a close frees them all at once)', { timeout: 15_000 }, async (t) => {
+  // Each response leaves 5 ms after its request (in order), and every 25th says Connection: close,
+  // as nginx does after keepalive_requests. Two connections at depth 5 can carry ~2000/s; at depth 1,
+  // what a connection kept after its first close used to be, only ~400/s.
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    let served = 0;
+    let closing = false;
+    let pending = '';
+    socket.on('data', (chunk: Buffer) => {
+      pending += chunk.toString('latin1');
+      let end = pending.indexOf('\r\n\r\n');
+      while (end >= 0) {
+        pending = pending.slice(end + 4);
+        end = pending.indexOf('\r\n\r\n');
+        if (closing) continue;
+        served += 1;
+        const last = served % 25 === 0;
+        closing ||= last;
+        setTimeout(() => {
+          if (socket.destroyed) return;
+          socket.write(`HTTP/1.1 200 OK\r\nContent-Length: 2\r\n${last ? 'Connection: close\r\n' : ''}\r\nok`);
+          if (last) socket.end();
+        }, 5);
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  try {
+    const s = await run(['-k', '-r', '--pipeline', '5', '-c', '2', '--rate', '1500', '-t', '1.5', `http://127.0.0.1:${port}/`]);
+    t.diagnostic(`achieved ${s.rate?.achievedPerSecond.toFixed(1)}/s, ${s.complete} complete, ${s.failures.receive} receive failures, ${s.rate?.late} late, corrected p99 ${s.successTotal?.p99Us} us`);
+    assert.ok(s.rate !== null && s.rate.achievedPerSecond > 1500 * 0.9, `achieved ${s.rate?.achievedPerSecond}/s of 1500`);
+    assert.ok(s.complete > s.issued * 0.8, `${s.complete} of ${s.issued} complete`);
+    // With slots left idle the schedule slips: requests leave late and wait in line.
+    assert.ok(s.rate.late < s.issued * 0.1, `${s.rate.late} of ${s.issued} sent late`);
+  } finally {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => server.close(resolve));
   }
 });

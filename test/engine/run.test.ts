@@ -410,3 +410,12 @@ for (const keepAlive of [true, false]) {
     assert.deepEqual(excess, [], `handles left after closing the server: ${process.getActiveResourcesInfo().join(', ')}`);
   });
 }
+
+test('any three-digit status is counted under its code, 600–999 included', TEST_TIMEOUT, () =>
+  withRawServer({ reply: () => 'HTTP/1.1 799 Odd\r\nContent-Length: 2\r\n\r\nok' }, async (url) => {
+    const summary = await run(['-k', '-n', '3', url]);
+    assert.equal(summary.complete, 3);
+    assert.equal(summary.non2xx, 3);
+    assert.deepEqual(summary.statusCodes, { '799': 3 });
+  }),
+);

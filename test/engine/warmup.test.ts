@@ -46,6 +46,8 @@ test('--warmup 300ms -n 200 -c 5 -k: 200 measured, the warm-up\'s extra requests
   t.diagnostic(`server saw ${target.stats().requests} = 200 + ${warm} warm-up; elapsed ${summary.elapsedSeconds.toFixed(3)} s of ${(wallMs / 1000).toFixed(3)} s wall`);
   assert.equal(summary.complete, 200);
   assert.equal(summary.issued, 200);
+  // Learnt during the warm-up, on connections that never reconnect: still reported.
+  assert.equal(summary.serverSoftware, 'gb-target');
   assert.equal(summary.stopReason, 'requests');
   assert.ok(warm > 0, 'the warm-up sent requests');
   assert.ok(warm <= 5 * (300 / 20 + 1), `${warm} warm-up requests: more than 5 connections can do in 300 ms`);
