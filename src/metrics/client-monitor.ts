@@ -1,18 +1,17 @@
 // Watches gb's own thread while it runs: event-loop delay, GC pauses, heap and RSS.
 
 import { getHeapStatistics } from 'node:v8';
+import type { ClientHealth } from './summary.js';
 import { monitorEventLoopDelay, performance, PerformanceObserver, type EventLoopUtilization, type IntervalHistogram } from 'node:perf_hooks';
 
 /** What one thread saw of itself; threads combine by max (delays, memory) and sum (GC). */
-export interface ThreadHealth {
+export interface ThreadHealth
+  extends Pick<
+    ClientHealth,
+    'eventLoopDelayP99Ms' | 'eventLoopDelayMaxMs' | 'gcPauseTotalMs' | 'gcPauseMaxMs' | 'heapUsedMaxBytes' | 'rssMaxBytes'
+  > {
   /** Share of wall time the event loop was busy (0–1): per thread, unlike process CPU time. */
   readonly loopUtilization: number;
-  readonly eventLoopDelayP99Ms: number;
-  readonly eventLoopDelayMaxMs: number;
-  readonly gcPauseTotalMs: number;
-  readonly gcPauseMaxMs: number;
-  readonly heapUsedMaxBytes: number;
-  readonly rssMaxBytes: number;
 }
 
 const SAMPLE_MS = 1000;

@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { parseCommandLine, type CliOptions } from '../../src/cli/flags.js';
-import { runConfig, startTargetServer } from '../../src/index.js';
+import { startTargetServer } from '../../src/index.js';
 import type { PhaseStats, Summary, TargetServer } from '../../src/index.js';
 import { renderGbExtras } from '../../src/report/gb-extras.js';
+import { optionsOf, runArgs } from '../helpers/summaries.js';
 
 interface TimedServer {
   readonly url: string;
@@ -77,18 +77,7 @@ function startStallServer(stallFromMs: number, stallMs: number): Promise<TimedSe
   });
 }
 
-function optionsOf(args: readonly string[]): CliOptions {
-  const parsed = parseCommandLine(args);
-  if (!parsed.ok) assert.fail(`command line rejected: ${parsed.error.join('; ')}`);
-  if (parsed.value.kind !== 'run') assert.fail(`expected a run, got ${parsed.value.kind}`);
-  return parsed.value.options;
-}
-
-async function run(args: readonly string[]): Promise<Summary> {
-  const outcome = await runConfig(optionsOf(args).config);
-  if (!outcome.ok) assert.fail(`run did not start: ${outcome.error}`);
-  return outcome.value.summary;
-}
+const run = runArgs;
 
 function stats(s: PhaseStats | null | undefined, what: string): PhaseStats {
   assert.ok(s !== null && s !== undefined, `${what}: no samples`);

@@ -4,9 +4,9 @@ import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parseCommandLine } from '../../src/cli/flags.js';
-import { runConfig, startTargetServer } from '../../src/index.js';
-import type { Summary, TargetServer } from '../../src/index.js';
+import { startTargetServer } from '../../src/index.js';
+import type { TargetServer } from '../../src/index.js';
+import { runArgs } from '../helpers/summaries.js';
 
 let target: TargetServer;
 before(async () => {
@@ -17,14 +17,7 @@ after(async () => {
 });
 beforeEach(() => target.resetStats());
 
-async function run(args: readonly string[]): Promise<Summary> {
-  const parsed = parseCommandLine(args);
-  if (!parsed.ok) assert.fail(`command line rejected: ${parsed.error.join('; ')}`);
-  if (parsed.value.kind !== 'run') assert.fail(`expected a run, got ${parsed.value.kind}`);
-  const outcome = await runConfig(parsed.value.options.config);
-  if (!outcome.ok) assert.fail(`run did not start: ${outcome.error}`);
-  return outcome.value.summary;
-}
+const run = runArgs;
 
 const sumOf = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
 

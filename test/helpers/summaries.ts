@@ -1,7 +1,7 @@
 // Summaries for reporter tests: phase statistics from given samples, and a real run's Summary.
 
 import assert from 'node:assert/strict';
-import { parseCommandLine } from '../../src/cli/flags.js';
+import { parseCommandLine, type CliOptions } from '../../src/cli/flags.js';
 import { Histogram } from '../../src/metrics/histogram.js';
 import { phaseStats } from '../../src/metrics/summarize.js';
 import type { PhaseStats, Summary } from '../../src/metrics/summary.js';
@@ -17,15 +17,26 @@ export function phaseOf(samplesUs: readonly number[]): PhaseStats {
   return s;
 }
 
+/** The options of a `gb` command line that must parse as a run. */
+export function optionsOf(args: readonly string[]): CliOptions {
+  const parsed = parseCommandLine(args);
+  if (!parsed.ok) assert.fail(`command line rejected: ${parsed.error.join('; ')}`);
+  if (parsed.value.kind !== 'run') assert.fail(`expected a run, got ${parsed.value.kind}`);
+  return parsed.value.options;
+}
+
+/** Runs a `gb` command line (URL included) through the API and returns its Summary. */
+export async function runArgs(args: readonly string[]): Promise<Summary> {
+  const outcome = await runConfig(optionsOf(args).config);
+  if (!outcome.ok) assert.fail(`run did not start: ${outcome.error}`);
+  return outcome.value.summary;
+}
+
 /** Runs gb with `args` against `path` on a built-in target of its own, and returns the Summary. */
 export async function runSummary(args: readonly string[], path: string): Promise<Summary> {
   const server = await startTargetServer();
   try {
-    const parsed = parseCommandLine([...args, `${server.url}${path}`]);
-    assert.ok(parsed.ok && parsed.value.kind === 'run', 'command line parses');
-    const outcome = await runConfig(parsed.value.options.config);
-    assert.ok(outcome.ok, 'run starts');
-    return outcome.value.summary;
+    return await runArgs([...args, `${server.url}${path}`]);
   } finally {
     await server.close();
   }

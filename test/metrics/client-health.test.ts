@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { assessClient, type ClientFacts } from '../../src/metrics/client-health.js';
 import type { ThreadHealth } from '../../src/metrics/client-monitor.js';
-import { parseCommandLine } from '../../src/cli/flags.js';
-import { runConfig, startTargetServer } from '../../src/index.js';
+import { startTargetServer } from '../../src/index.js';
 import type { Summary, TargetServer } from '../../src/index.js';
 import { renderGbExtras } from '../../src/report/gb-extras.js';
+import { runArgs } from '../helpers/summaries.js';
 
 const CALM_THREAD: ThreadHealth = {
   loopUtilization: 0.2,
@@ -109,14 +109,7 @@ after(async () => {
   await target.close();
 });
 
-async function run(args: readonly string[]): Promise<Summary> {
-  const parsed = parseCommandLine(args);
-  if (!parsed.ok) assert.fail(`command line rejected: ${parsed.error.join('; ')}`);
-  if (parsed.value.kind !== 'run') assert.fail(`expected a run, got ${parsed.value.kind}`);
-  const outcome = await runConfig(parsed.value.options.config);
-  if (!outcome.ok) assert.fail(`run did not start: ${outcome.error}`);
-  return outcome.value.summary;
-}
+const run = runArgs;
 
 function figures(s: Summary): string {
   const c = s.client;
