@@ -2,10 +2,11 @@
 
 import { performance } from 'node:perf_hooks';
 import type { Config } from '../config/config.js';
+import type { SharedLength } from '../metrics/shared-length.js';
 import { C, Recorder, type ExchangeSink, type FailureKind } from '../metrics/recorder.js';
 import type { StopReason } from '../metrics/summary.js';
 import { Timeline } from '../metrics/timeline.js';
-import { Connection, destroyDrainingSockets, type ConnectionOwner, type Endpoint } from '../transport/connection.js';
+import { Connection, destroyDrainingSockets, REAL_IO, type ConnectionIo, type ConnectionOwner, type Endpoint } from '../transport/connection.js';
 import { buildBursts, buildRequest } from '../transport/request.js';
 import { dueCount, intendedOffsetMs } from './schedule.js';
 import { mayIssue, type StopRule } from './stop.js';
@@ -18,6 +19,10 @@ export interface EngineOptions {
   readonly onErrorStop?: () => void;
   /** Gets every measured exchange (ab's -g). */
   readonly exchangeSink?: ExchangeSink;
+  /** The run's document length, shared with sibling workers so the run's first response decides it. */
+  readonly runLength?: SharedLength;
+  /** The clock and sockets (tests pass fakes). */
+  readonly io?: ConnectionIo;
 }
 
 export interface EngineResult {
@@ -47,8 +52,12 @@ export class Engine implements ConnectionOwner {
   readonly #options: EngineOptions;
   readonly #rule: StopRule;
   readonly #rate: number | null;
+  readonly #io: ConnectionIo;
   readonly #connections: Connection[] = [];
-  /** Rate mode: connections with a free slot, waiting for the schedule. */
+  /**
+   * Rate mode: connections waiting for the schedule. A connection may fill up while listed (a
+   * response frees it, and it catches up at once), so #pace checks capacity when it takes one.
+   */
   readonly #idle: Connection[] = [];
   #phase: Phase = 'idle';
   #issued = 0;
@@ -69,8 +78,9 @@ export class Engine implements ConnectionOwner {
     this.#options = options;
     this.#rule = { requests: config.requests, durationMs: config.durationMs };
     this.#rate = config.schedule.kind === 'rate' ? config.schedule.requestsPerSecond : null;
+    this.#io = options.io ?? REAL_IO;
     // Records the warm-up, if any; measuring starts on a fresh recorder (#beginMeasuring).
-    this.recorder = this.#newRecorder(null);
+    this.recorder = this.#newRecorder(null, null);
     const settings = {
       bursts: buildBursts(buildRequest(config, version), config.pipeline),
       pipeline: config.pipeline,
@@ -79,7 +89,7 @@ export class Engine implements ConnectionOwner {
       variableLength: config.variableLength,
       measureUncorrected: this.#rate !== null,
     };
-    for (let i = 0; i < config.concurrency; i++) this.#connections.push(new Connection(endpoint, this, settings));
+    for (let i = 0; i < config.concurrency; i++) this.#connections.push(new Connection(endpoint, this, settings, this.#io));
   }
 
   run(): Promise<EngineResult> {
@@ -90,7 +100,7 @@ export class Engine implements ConnectionOwner {
       this.#timers.push(setInterval(() => this.#sweep(), sweepMs));
       if (this.#config.warmupMs > 0) {
         this.#phase = 'warmup';
-        this.#startMs = performance.now();
+        this.#startMs = this.#io.now();
         this.#timers.push(setTimeout(() => this.#endWarmup(), this.#config.warmupMs));
         this.#issueAll();
       } else {
@@ -106,9 +116,9 @@ export class Engine implements ConnectionOwner {
       // Stopped before measuring began: nothing was measured, and warm-up requests are not reported.
       for (const conn of this.#connections) conn.close();
       this.#inflight = 0;
-      this.recorder = this.#newRecorder(null);
+      this.recorder = this.#newRecorder(null, null);
       this.#phase = 'measuring';
-      this.#startMs = this.#endMs = performance.now();
+      this.#startMs = this.#io.now();
       this.#stopping = true;
       this.#stopReason = reason;
       this.#finish();
@@ -117,7 +127,6 @@ export class Engine implements ConnectionOwner {
     if (!this.#stopping) {
       this.#stopping = true;
       this.#stopReason = reason;
-      this.#endMs = performance.now();
       this.#clearPacer();
     }
     if (graceMs > 0 && this.#inflight > 0) {
@@ -147,20 +156,20 @@ export class Engine implements ConnectionOwner {
       this.stop('error', 0);
       this.#options.onErrorStop?.();
     } else {
-      this.#onFree(conn, performance.now());
+      this.#onFree(conn, this.#io.now());
     }
     this.#checkDone();
   }
 
   /** A fresh recorder whose timeline counts seconds from now (workers' timelines align by wall clock). */
-  #newRecorder(sink: ExchangeSink | null): Recorder {
-    const now = performance.now();
-    return new Recorder(new Timeline(performance.timeOrigin + now, now), sink);
+  #newRecorder(sink: ExchangeSink | null, runLength: SharedLength | null): Recorder {
+    const now = this.#io.now();
+    return new Recorder(new Timeline(performance.timeOrigin + now, now), sink, runLength);
   }
 
   #beginMeasuring(): void {
     const warm = this.recorder.first;
-    this.recorder = this.#newRecorder(this.#options.exchangeSink ?? null);
+    this.recorder = this.#newRecorder(this.#options.exchangeSink ?? null, this.#options.runLength ?? null);
     // The server's name and TLS details were learnt in the warm-up, perhaps on connections that
     // will not reconnect; the document length is learnt afresh from measured responses.
     const first = this.recorder.first;
@@ -169,7 +178,7 @@ export class Engine implements ConnectionOwner {
     first.tlsTempKey = warm.tlsTempKey;
     first.tlsServerName = warm.tlsServerName;
     this.#phase = 'measuring';
-    this.#startMs = performance.now();
+    this.#startMs = this.#io.now();
     this.#issued = 0;
     this.#settled = 0;
     const every = this.#options.progressEvery ?? 0;
@@ -195,7 +204,7 @@ export class Engine implements ConnectionOwner {
 
   #issueAll(): void {
     if (this.#rate === null) {
-      const now = performance.now();
+      const now = this.#io.now();
       for (const conn of this.#connections) this.#fill(conn, now);
     } else {
       for (const conn of this.#connections) this.#park(conn);
@@ -264,17 +273,18 @@ export class Engine implements ConnectionOwner {
   /** Rate mode: sends every request that has come due on idle connections, then sleeps until the next. */
   #pace(): void {
     this.#pacer = null;
-    const now = performance.now();
+    const now = this.#io.now();
     while (this.#behindSchedule(now)) {
       const conn = this.#idle.pop();
       if (conn === undefined) return; // behind: the next free connection catches up (onFree)
       conn.parked = false;
+      if (conn.capacity === 0) continue; // filled while listed; a response will list it again
       this.#issueScheduled(conn, now);
       this.#park(conn);
     }
     if (!this.#canIssue(now)) return;
     const nextMs = this.#startMs + intendedOffsetMs(this.#issued, this.#rate!);
-    this.#pacer = setTimeout(() => this.#pace(), Math.max(0, nextMs - performance.now()));
+    this.#pacer = setTimeout(() => this.#pace(), Math.max(0, nextMs - this.#io.now()));
   }
 
   #clearPacer(): void {
@@ -295,9 +305,8 @@ export class Engine implements ConnectionOwner {
   #checkDone(): void {
     if (this.#phase !== 'measuring' || this.#inflight > 0) return;
     if (!this.#stopping) {
-      if (this.#canIssue(performance.now())) return;
+      if (this.#canIssue(this.#io.now())) return;
       this.#stopping = true;
-      this.#endMs = performance.now();
       // The count rule ran out, unless only a time limit bounded the run.
       this.#stopReason = this.#rule.requests === null ? 'duration' : 'requests';
     }
@@ -305,6 +314,8 @@ export class Engine implements ConnectionOwner {
   }
 
   #finish(): void {
+    // Responses that finish in a stop's grace period are counted, so the elapsed time covers them too.
+    if (this.#phase === 'measuring') this.#endMs = this.#io.now();
     this.#phase = 'done';
     this.#clearPacer();
     for (const t of this.#timers) clearTimeout(t);
@@ -322,7 +333,7 @@ export class Engine implements ConnectionOwner {
   }
 
   #sweep(): void {
-    const now = performance.now();
+    const now = this.#io.now();
     const timeoutMs = this.#config.timeoutMs;
     for (const conn of this.#connections) conn.checkTimeout(now, timeoutMs);
     destroyDrainingSockets(now);

@@ -5,6 +5,7 @@ import type { Config } from '../config/config.js';
 import { ClientMonitor } from '../metrics/client-monitor.js';
 import type { SummaryFacts } from '../metrics/summarize.js';
 import type { ExchangeSink, Recorder } from '../metrics/recorder.js';
+import { SharedLength } from '../metrics/shared-length.js';
 import type { Endpoint } from '../transport/connection.js';
 import { Engine } from './engine.js';
 
@@ -53,6 +54,7 @@ export async function runInThread(config: Config, endpoint: Endpoint, version: s
     ...(hooks.onProgress === undefined ? {} : { onProgress: hooks.onProgress }),
     progressEvery: hooks.progressEvery ?? 0,
     ...(hooks.exchangeSink === undefined ? {} : { exchangeSink: hooks.exchangeSink }),
+    runLength: new SharedLength(),
   });
   const stopSampling = hooks.onSample === undefined ? null : startSampling(() => engine.recorder, hooks.onSample);
   const { signal } = hooks;

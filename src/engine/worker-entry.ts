@@ -2,6 +2,7 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { ClientMonitor } from '../metrics/client-monitor.js';
+import { SharedLength } from '../metrics/shared-length.js';
 import { Engine } from './engine.js';
 import { startSampling } from './run.js';
 import type { FromWorker, ToWorker, WorkerInput } from './worker-protocol.js';
@@ -15,6 +16,7 @@ if (port !== null) {
     progressEvery: input.progressEvery,
     onProgress: (settled) => post({ type: 'progress', settled }),
     onErrorStop: () => post({ type: 'error-stop' }),
+    runLength: new SharedLength(input.runLength),
   });
   const go = new Promise<void>((start) => {
     port.on('message', (m: ToWorker) => {

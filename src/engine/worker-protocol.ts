@@ -15,6 +15,8 @@ export interface WorkerInput {
   readonly progressEvery: number;
   /** Post live samples (the main thread has a live view). */
   readonly sample: boolean;
+  /** The run's document length cell, shared by every worker (see SharedLength). */
+  readonly runLength: SharedArrayBuffer;
 }
 
 /** 'go' starts every worker at once, after all have loaded, so their schedules line up. */

@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type { Config } from '../config/config.js';
 import { ClientMonitor, combineThreadHealth, type ThreadHealth } from '../metrics/client-monitor.js';
 import { Recorder } from '../metrics/recorder.js';
+import { SharedLength } from '../metrics/shared-length.js';
 import type { StopReason } from '../metrics/summary.js';
 import { Timeline } from '../metrics/timeline.js';
 import type { Endpoint } from '../transport/connection.js';
@@ -38,6 +39,7 @@ export async function runWorkers(config: Config, endpoint: Endpoint, version: st
   const settledBy = new Array<number>(shares.length).fill(0);
   const samples = new Array<LiveSample>(shares.length).fill({ settled: 0, failed: 0, p99Us: null });
   const onSample = hooks.onSample;
+  const runLength = new SharedLength();
   let nextProgress = step > 0 ? step : Number.POSITIVE_INFINITY;
   const workers: Worker[] = [];
   let started = false;
@@ -61,6 +63,7 @@ export async function runWorkers(config: Config, endpoint: Endpoint, version: st
           // Workers report often enough that the merged heartbeat lands close to each multiple.
           progressEvery: step > 0 ? Math.max(1, Math.floor(step / (4 * shares.length))) : 0,
           sample: onSample !== undefined,
+          runLength: runLength.buffer,
         };
         const w = new Worker(new URL('./worker-entry.js', import.meta.url), { workerData: input });
         workers.push(w);

@@ -2,6 +2,7 @@
 
 import { performance } from 'node:perf_hooks';
 import { Histogram, type HistogramSnapshot } from './histogram.js';
+import type { SharedLength } from './shared-length.js';
 import { Timeline, type TimelineSnapshot } from './timeline.js';
 
 /** Indices into Recorder.counters: one Float64Array so workers merge and transfer it in one piece. */
@@ -23,8 +24,10 @@ export const C = {
   late: 13,
   lateSumUs: 14,
   lateMaxUs: 15,
+  /** Requests sent again on a new connection because a server closed with them unanswered (not issued twice). */
+  resent: 16,
 } as const;
-const COUNTER_SLOTS = 16;
+const COUNTER_SLOTS = 17;
 /** Status codes are three digits (RFC 9110 §15), and the parser accepts 100–999. */
 const STATUS_SLOTS = 1000;
 /**
@@ -82,6 +85,7 @@ export class Recorder {
   readonly uncorrectedTotal = new Histogram();
   readonly timeline: Timeline;
   readonly #sink: ExchangeSink | null;
+  readonly #runLength: SharedLength | null;
   readonly first: FirstSeen = {
     serverSoftware: null,
     documentLength: null,
@@ -90,9 +94,11 @@ export class Recorder {
     tlsServerName: null,
   };
 
-  constructor(timeline: Timeline, sink: ExchangeSink | null = null) {
+  /** runLength: the run's document length, when other threads' recorders share it (see SharedLength). */
+  constructor(timeline: Timeline, sink: ExchangeSink | null = null, runLength: SharedLength | null = null) {
     this.timeline = timeline;
     this.#sink = sink;
+    this.#runLength = runLength;
   }
 
   /**
@@ -127,16 +133,10 @@ export class Recorder {
     this.timeline.recordResponse(nowMs, totalUs, non2xx);
     this.#sink?.record(performance.timeOrigin + nowMs - totalUs / 1000, connectUs, totalUs - connectUs, totalUs, waitUs);
     // ab takes the document length from the first response and holds every later one to it.
-    const expected = this.first.documentLength;
-    let lengthFailure = truncated;
-    if (truncated) {
-      c[C.failLength]! += 1;
-    } else if (expected === null) {
-      this.first.documentLength = bodyBytes;
-    } else if (bodyBytes !== expected && !variableLength) {
-      c[C.failLength]! += 1;
-      lengthFailure = true;
-    }
+    const first = this.first;
+    if (first.documentLength === null && !truncated) first.documentLength = this.#runLength?.settle(bodyBytes) ?? bodyBytes;
+    const lengthFailure = truncated || (!variableLength && bodyBytes !== first.documentLength);
+    if (lengthFailure) c[C.failLength]! += 1;
     if (!lengthFailure && status >= 200 && status < 400) {
       this.successTotal.record(totalUs);
       this.successWaiting.record(waitUs);

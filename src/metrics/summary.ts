@@ -63,6 +63,8 @@ export interface Summary {
   readonly tlsServerName: string | null;
   /** Body length of the first response, null when no response arrived. */
   readonly documentLength: number | null;
+  /** Only in a merge of runs that saw different document lengths: those lengths, in run order; else null. */
+  readonly documentLengthConflict: readonly number[] | null;
 
   /** From the first connect to the last response (or to the stop signal), in seconds. */
   readonly elapsedSeconds: number;
@@ -78,6 +80,8 @@ export interface Summary {
   readonly timeouts: number;
   /** Requests in flight when the run was stopped (time limit, Ctrl-C, first error). */
   readonly cutOff: number;
+  /** Requests sent again on a new connection because the server closed with them unanswered; each is still one request in one bucket. */
+  readonly resent: number;
   readonly non2xx: number;
   readonly keepAliveRequests: number;
   /** Count of responses per status code, e.g. { "200": 950, "404": 50 }. */

@@ -27,6 +27,10 @@ export function renderGbExtras(s: Summary, options: GbExtrasOptions = {}): strin
   const f = s.failures;
   // Every request in exactly one bucket; Length failures are complete responses, as in ab.
   out += `${padLabel('Requests issued:')}${s.issued} = ${s.complete} complete + ${f.connect} connect + ${f.receive} receive + ${f.exceptions} exception failures + ${s.cutOff} cut off\n`;
+  if (s.resent > 0) out += `${padLabel('Re-sent:')}${s.resent} (the server closed with them unanswered; sent again on a new connection, counted once)\n`;
+  if (s.documentLengthConflict !== null) {
+    out += `${padLabel('Document lengths:')}${s.documentLengthConflict.join(', ')} bytes in the merged runs; each judged its Length failures by its own\n`;
+  }
   if (s.timeouts > 0) out += `${padLabel('Timed out:')}${s.timeouts} (within the Receive failures, or Connect when no connection opened)\n`;
   if (Object.keys(s.statusCodes).length > 0) out += `${padLabel('Status codes:')}${countList(s.statusCodes)}\n`;
   if (Object.keys(s.errors).length > 0) out += `${padLabel('Errors:')}${countList(s.errors)}\n`;

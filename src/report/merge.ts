@@ -147,6 +147,15 @@ function mergeRates(rates: readonly RateStats[]): Result<RateStats, string> {
 }
 
 /**
+ * Each run judged its Length failures against its own first response, and the merged result keeps
+ * no per-length counts to judge them again: when the runs' lengths differ, the result says so.
+ */
+function documentLengthConflict(summaries: readonly Summary[]): number[] | null {
+  const lengths = summaries.flatMap((s) => s.documentLengthConflict ?? (s.documentLength === null ? [] : [s.documentLength]));
+  return new Set(lengths).size > 1 ? lengths : null;
+}
+
+/**
  * Merges runs of one URL made side by side (e.g. one gb per load machine) into the Summary one
  * bigger run would have produced: counts, bytes, status codes, errors and histograms add; the
  * elapsed time spans the earliest start to the latest end, so requests per second is the combined
@@ -212,6 +221,7 @@ export function mergeSummaries(summaries: readonly Summary[]): Result<Summary, s
     tlsTempKey: firstNonNull((s) => s.tlsTempKey),
     tlsServerName: firstNonNull((s) => s.tlsServerName),
     documentLength: firstNonNull((s) => s.documentLength),
+    documentLengthConflict: documentLengthConflict(summaries),
     elapsedSeconds: (endMs - startMs) / 1000,
     startedAt: new Date(startMs).toISOString(),
     issued: sum((s) => s.issued),
@@ -225,6 +235,7 @@ export function mergeSummaries(summaries: readonly Summary[]): Result<Summary, s
     },
     timeouts: sum((s) => s.timeouts),
     cutOff: sum((s) => s.cutOff),
+    resent: sum((s) => s.resent),
     non2xx: sum((s) => s.non2xx),
     keepAliveRequests: sum((s) => s.keepAliveRequests),
     statusCodes: addRecords(summaries.map((s) => s.statusCodes)),

@@ -7,12 +7,21 @@ import { C, type FailureKind, type Recorder } from '../metrics/recorder.js';
 
 export type { Endpoint } from './client-socket.js';
 
+/** What a connection takes from the outside world: a clock and sockets. Tests pass fakes of both. */
+export interface ConnectionIo {
+  /** Milliseconds on a monotonic clock (performance.now()). */
+  now(): number;
+  open(endpoint: Endpoint, handler: SocketHandler): ClientSocket;
+}
+
+export const REAL_IO: ConnectionIo = { now: () => performance.now(), open: openSocket };
+
 /** The engine side of a connection. Calls carry no closures or objects: the hot path stays allocation-free. */
 export interface ConnectionOwner {
   readonly recorder: Recorder;
   /** One response completed on `conn` at nowMs; the owner may call conn.send() from here. */
   onResponse(conn: Connection, nowMs: number): void;
-  /** `count` requests on `conn` failed with `kind`; the connection is closed. */
+  /** The oldest `count` requests on `conn` failed with `kind`; the owner may call conn.send() from here. */
   onFailure(conn: Connection, kind: FailureKind, count: number, message: string): void;
 }
 
@@ -67,6 +76,7 @@ export class Connection implements SocketHandler {
   readonly #endpoint: Endpoint;
   readonly #owner: ConnectionOwner;
   readonly #settings: ExchangeSettings;
+  readonly #io: ConnectionIo;
   readonly #parser = new ResponseParser();
   #socket: ClientSocket | null = null;
   #connected = false;
@@ -81,6 +91,8 @@ export class Connection implements SocketHandler {
   readonly #writtenMs: Float64Array;
   readonly #firstByteMs: Float64Array;
   readonly #connectUs: Float64Array;
+  /** 1 for a request already sent again after a server left it unanswered: it gets no third try. */
+  readonly #resent: Uint8Array;
   #head = 0;
   #inflight = 0;
   /** The engine's bookkeeping: whether this connection waits in its idle list (rate mode). */
@@ -89,16 +101,18 @@ export class Connection implements SocketHandler {
   /** Inside onData: requests started meanwhile are written together when the chunk is done. */
   #receiving = false;
 
-  constructor(endpoint: Endpoint, owner: ConnectionOwner, settings: ExchangeSettings) {
+  constructor(endpoint: Endpoint, owner: ConnectionOwner, settings: ExchangeSettings, io: ConnectionIo = REAL_IO) {
     this.#endpoint = endpoint;
     this.#owner = owner;
     this.#settings = settings;
+    this.#io = io;
     const slots = settings.pipeline;
     this.#startMs = new Float64Array(slots);
     this.#sentMs = new Float64Array(slots);
     this.#writtenMs = new Float64Array(slots);
     this.#firstByteMs = new Float64Array(slots);
     this.#connectUs = new Float64Array(slots);
+    this.#resent = new Uint8Array(slots);
     this.#parser.reset(settings.isHead);
     this.#parser.captureServer = true; // until the run's first response has been read
   }
@@ -110,13 +124,16 @@ export class Connection implements SocketHandler {
 
   /** Starts `count` requests (≤ capacity). startMs is when each counts as begun: now, or its intended time in rate mode. */
   send(startMs: number, count: number): void {
+    // More would wrap the ring onto requests still in flight and overwrite their start times.
+    if (count > this.capacity) throw new RangeError(`${count} requests sent on a connection with ${this.capacity} free slots`);
     const slots = this.#settings.pipeline;
-    const sentMs = this.#settings.measureUncorrected ? performance.now() : startMs;
+    const sentMs = this.#settings.measureUncorrected ? this.#io.now() : startMs;
     for (let j = 0; j < count; j++) {
       const i = (this.#head + this.#inflight + j) % slots;
       this.#startMs[i] = startMs;
       this.#sentMs[i] = sentMs;
       this.#connectUs[i] = 0;
+      this.#resent[i] = 0;
     }
     this.#inflight += count;
     this.#unwritten += count;
@@ -142,19 +159,19 @@ export class Connection implements SocketHandler {
   }
 
   #open(): void {
-    const now = performance.now();
+    const now = this.#io.now();
     this.#connectStartMs = now;
     this.#lastActivityMs = now;
     this.#lastError = null;
     this.#connected = false;
     this.#reused = false;
     this.#parser.reset(this.#settings.isHead);
-    this.#socket = openSocket(this.#endpoint, this);
+    this.#socket = this.#io.open(this.#endpoint, this);
   }
 
   onConnect(socket: ClientSocket): void {
     if (socket !== this.#socket) return;
-    const now = performance.now();
+    const now = this.#io.now();
     this.#connected = true;
     this.#lastActivityMs = now;
     const first = this.#owner.recorder.first;
@@ -186,7 +203,7 @@ export class Connection implements SocketHandler {
 
   onData(socket: ClientSocket, chunk: Uint8Array, end: number): void {
     if (socket !== this.#socket) return;
-    const now = performance.now();
+    const now = this.#io.now();
     this.#lastActivityMs = now;
     this.#owner.recorder.recordBytes(now, end);
     // With pipelining one chunk often completes several responses: their successors go out in one write.
@@ -204,14 +221,18 @@ export class Connection implements SocketHandler {
       const awaited = this.#inflight - this.#unwritten;
       if (awaited === 0) {
         // Bytes nobody asked for: the stream is out of step, so it cannot be trusted further.
+        // Requests started meanwhile go out on a new socket.
         this.#discardSocket();
+        this.#retryRest(0, 'receive', 'bytes arrived that answer no request');
         return;
       }
       if (!parser.started) this.#firstByteMs[this.#head] = now;
       const r = parser.execute(chunk, pos, end);
       if (r === NEED_MORE) return;
       if (r === PARSE_ERROR) {
-        this.#fail('exceptions', `bad response: ${parser.error ?? 'unparsable'}`);
+        const message = `bad response: ${parser.error ?? 'unparsable'}`;
+        this.#discardSocket();
+        this.#retryRest(1, 'exceptions', message);
         return;
       }
       pos = r;
@@ -256,7 +277,7 @@ export class Connection implements SocketHandler {
       if (serverCloses) this.#releaseSocket();
       else this.#discardSocket(); // the server would keep it open: close it ourselves
       // Pipelined requests behind a closing response will never be answered on this socket.
-      if (this.#inflight > 0) this.#fail('receive', 'server closed the connection with pipelined requests unanswered');
+      this.#retryRest(0, 'receive', 'server closed the connection twice with the request unanswered');
     }
     this.#owner.onResponse(this, nowMs);
   }
@@ -273,38 +294,69 @@ export class Connection implements SocketHandler {
     if (this.#inflight === 0) return;
     const parser = this.#parser;
     if (this.#lastError === null && parser.started) {
-      // Either way the response ends here. #complete fails any requests pipelined behind it on
-      // this socket, and may already have started the next request on a new one: leave that alone.
+      // Either way the response ends here. #complete sends any requests pipelined behind it again
+      // on a new socket, and may already have started the next request there: leave that alone.
       if (parser.finishOnClose()) {
-        this.#complete(performance.now(), false, false);
+        this.#complete(this.#io.now(), false, false);
         return;
       }
       if (parser.headersComplete) {
         // Headers arrived, then a close cut the body short (sized or chunked): ab's Length class.
-        this.#complete(performance.now(), true, false);
+        this.#complete(this.#io.now(), true, false);
         return;
       }
     }
-    if (connected && this.#reused && this.#lastError === null && !parser.started) {
-      // A clean close before any byte of the answer, on a kept-alive socket, is the server ending an
-      // idle connection as our request crossed it: ab sends again on a new connection, and so do we.
-      // The new socket is fresh, so this happens at most once per request.
-      this.#unwritten = this.#inflight;
-      this.#open();
+    if (!connected) {
+      this.#fail('connect', this.#lastError ?? 'connection closed');
       return;
     }
-    const kind: FailureKind = connected ? 'receive' : 'connect';
+    if (this.#reused && this.#lastError === null && !parser.started) {
+      // A clean close before any byte of the answer, on a kept-alive socket, is the server ending an
+      // idle connection as our request crossed it: ab sends again on a new connection, and so do we.
+      this.#retryRest(0, 'receive', 'server closed the connection twice with the request unanswered');
+      return;
+    }
+    // The request being read fails; any pipelined behind it were not answered and go out again.
     const closed = parser.error ?? 'connection closed before the response ended';
-    const reason = this.#lastError ?? (connected ? closed : 'connection closed');
-    this.#fail(kind, reason);
+    this.#retryRest(1, 'receive', this.#lastError ?? closed);
   }
 
+  /**
+   * The socket is gone with requests on it. The oldest `failing` fail with `kind`; the others were
+   * not answered, so each is sent again on a new socket (RFC 9112 §9.3.2), but only once: a request
+   * left unanswered a second time fails too. Call with the socket already released or discarded.
+   */
+  #retryRest(failing: number, kind: FailureKind, message: string): void {
+    const slots = this.#settings.pipeline;
+    const written = this.#inflight - this.#unwritten;
+    // Requests sent again are the oldest on their new socket, so those still unanswered lead the ring.
+    let lost = Math.min(failing, this.#inflight);
+    while (lost < written && this.#resent[(this.#head + lost) % slots] === 1) lost++;
+    for (let j = lost; j < written; j++) {
+      const i = (this.#head + j) % slots;
+      this.#resent[i] = 1;
+      this.#connectUs[i] = 0;
+    }
+    if (written > lost) this.#owner.recorder.counters[C.resent]! += written - lost;
+    this.#head = (this.#head + lost) % slots;
+    this.#inflight -= lost;
+    this.#unwritten = this.#inflight;
+    if (lost > 0) this.#report(kind, lost, message);
+    // The owner may have opened a socket already, by starting a request on the freed slots.
+    if (this.#inflight > 0 && this.#socket === null) this.#open();
+  }
+
+  /** Every request on this connection fails with `kind` (a timeout, a connect that failed). */
   #fail(kind: FailureKind, message: string): void {
     const count = this.#inflight;
     this.#inflight = 0;
     this.#unwritten = 0;
     this.#discardSocket();
-    const now = performance.now();
+    this.#report(kind, count, message);
+  }
+
+  #report(kind: FailureKind, count: number, message: string): void {
+    const now = this.#io.now();
     for (let j = 0; j < count; j++) this.#owner.recorder.recordFailure(now, kind, message);
     this.#owner.onFailure(this, kind, count, message);
   }
@@ -316,7 +368,7 @@ export class Connection implements SocketHandler {
     this.#socket = null;
     this.#connected = false;
     s.handler = DRAINING;
-    draining.set(s, performance.now());
+    draining.set(s, this.#io.now());
     this.#parser.reset(this.#settings.isHead);
   }
 
