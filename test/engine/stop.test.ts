@@ -3,6 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mayIssue, requestBudget, type StopRule } from '../../src/engine/stop.js';
+import { runConfig } from '../../src/run-config.js';
+import { startTargetServer } from '../../src/server/target.js';
+import { optionsOf } from '../helpers/summaries.js';
 
 interface BudgetRow {
   readonly rule: StopRule;
@@ -68,5 +71,24 @@ test('-n N allows exactly N starts when requests are counted one by one', () => 
     let issued = 0;
     while (mayIssue(rule, issued, 0)) issued++;
     assert.equal(issued, n);
+  }
+});
+
+test('Ctrl-C: the elapsed time runs to the last response counted in the grace period, not to the signal', async () => {
+  const target = await startTargetServer();
+  try {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const outcome = await runConfig(optionsOf(['-c', '4', '-n', '8', `${target.url}/delay/400`]).config, { signal: controller.signal, graceMs: 2000 });
+    assert.ok(outcome.ok);
+    const s = outcome.value.summary;
+    assert.equal(s.stopReason, 'interrupted');
+    // The four in flight at the signal finish about 400 ms in, inside the grace, and are counted.
+    assert.equal(s.complete, 4);
+    assert.equal(s.cutOff, 0);
+    assert.ok(s.elapsedSeconds >= 0.39, `elapsed ${s.elapsedSeconds} s, responses ended about 0.4 s in`);
+    assert.ok(s.elapsedSeconds < 1.5, `elapsed ${s.elapsedSeconds} s`);
+  } finally {
+    await target.close();
   }
 });

@@ -3,6 +3,7 @@
 import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import net, { type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { startTargetServer } from '../../src/index.js';
 import type { TargetServer } from '../../src/index.js';
@@ -76,4 +77,42 @@ test('--rate 200 -t 2 -G 2: the combined rate is within 2 % of 200 and the merge
   assert.ok(Math.abs(perRow[0]! - RATE) <= RATE * 0.1, `second 0: ${perRow[0]}`);
   assert.ok(perRow.length <= SECONDS + 1, `${perRow.length} rows`);
   assert.ok(sumOf(perRow.slice(0, SECONDS)) >= RATE * SECONDS * 0.95, 'the full seconds hold nearly everything');
+});
+
+test('Length failures do not depend on -G: the run\'s first response decides the document length for every worker', async (t) => {
+  // The first connection gets 5-byte bodies, the second 6-byte ones: about half the responses have the
+  // other length, whichever worker read the run's first response.
+  let connections = 0;
+  const server = net.createServer((socket) => {
+    const body = connections++ % 2 === 0 ? 'hello' : 'hello!';
+    socket.on('error', () => {});
+    let pending = '';
+    socket.on('data', (chunk: Buffer) => {
+      pending += chunk.toString('latin1');
+      for (let end = pending.indexOf('\r\n\r\n'); end >= 0; end = pending.indexOf('\r\n\r\n')) {
+        pending = pending.slice(end + 4);
+        socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  try {
+    const one = await run(['-k', '-c', '2', '-n', '1000', url]);
+    connections = 0;
+    const two = await run(['-G', '2', '-k', '-c', '2', '-n', '1000', url]);
+    t.diagnostic(`Length failures: -G 1 ${one.failures.length}, -G 2 ${two.failures.length}`);
+    for (const s of [one, two]) {
+      assert.ok(s.documentLength === 5 || s.documentLength === 6);
+      assert.equal(s.complete, 1000);
+      // Exactly the responses of the other length failed: 5 + 6 = 11.
+      const doc = s.documentLength!;
+      assert.equal(s.bytes.body, (1000 - s.failures.length) * doc + s.failures.length * (11 - doc));
+      assert.ok(s.failures.length > 300 && s.failures.length < 700, `${s.failures.length} Length failures`);
+    }
+    // With -G 2 each worker's connection carries exactly 500: one of them is the other length.
+    assert.equal(two.failures.length, 500);
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
 });

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { Histogram } from '../../src/metrics/histogram.js';
 import { phaseStats } from '../../src/metrics/summarize.js';
 import type { ClientHealth, PhaseStats, Summary, TimelineRow } from '../../src/metrics/summary.js';
+import { renderGbExtras } from '../../src/report/gb-extras.js';
 import { mergeSummaries, mergeTimelines } from '../../src/report/merge.js';
 
 const T0_MS = Date.UTC(2025, 0, 31, 12, 0, 0);
@@ -148,6 +149,24 @@ describe('mergeSummaries', () => {
       ),
       { numRuns: 60 },
     );
+  });
+
+  it('says so when the runs saw different document lengths, each having judged Length failures by its own', () => {
+    const a = summaryOf(latencies(4, 1), { documentLength: 5, resent: 2 });
+    const b = summaryOf(latencies(4, 2), { documentLength: 6, resent: 1 });
+    const merged = mergeSummaries([a, b]);
+    assert.ok(merged.ok);
+    assert.deepEqual(merged.value.documentLengthConflict, [5, 6]);
+    assert.equal(merged.value.resent, 3);
+    assert.match(renderGbExtras(merged.value), /Document lengths:\s+5, 6 bytes in the merged runs/);
+    // A merge of that merge keeps every length it saw; runs that agree have no conflict.
+    const again = mergeSummaries([merged.value, summaryOf(latencies(2, 3), { documentLength: 5 })]);
+    assert.ok(again.ok);
+    assert.deepEqual(again.value.documentLengthConflict, [5, 6, 5]);
+    const agree = mergeSummaries([a, summaryOf(latencies(2, 3), { documentLength: 5 })]);
+    assert.ok(agree.ok);
+    assert.equal(agree.value.documentLengthConflict, null);
+    assert.doesNotMatch(renderGbExtras(agree.value), /Document lengths/);
   });
 
   it('adds counts, failures, status codes, errors and bytes', () => {

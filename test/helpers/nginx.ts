@@ -1,0 +1,118 @@
+// A real nginx for tests: a config of the test's own on a free loopback port, and its access log to count what it served.
+
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, chmodSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export interface TestNginx {
+  readonly port: number;
+  readonly url: string;
+  readonly dir: string;
+  /** Access-log lines, once the count has held still for 200 ms (nginx logs a request just after answering it). */
+  loggedRequests(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+const CANDIDATES = ['/usr/sbin/nginx', '/usr/bin/nginx', '/usr/local/sbin/nginx'];
+
+/** nginx's path, or null when it is not installed. */
+export function findNginx(): string | null {
+  return CANDIDATES.find((p) => existsSync(p)) ?? null;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (address === null || typeof address === 'string') throw new Error('no free port');
+  return address.port;
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/**
+ * Starts nginx with one worker and `serverBlock` as the body of its one `server { }` (the listen line
+ * is added). Everything else is nginx's default, keepalive_requests included, unless `httpBlock` says otherwise.
+ */
+export async function startNginx(nginxPath: string, serverBlock: string, httpBlock = ''): Promise<TestNginx> {
+  const dir = mkdtempSync(join(tmpdir(), 'gb-nginx-'));
+  // Workers drop to 'nobody' when started as root: what they touch must be theirs to use.
+  chmodSync(dir, 0o777);
+  const port = await freePort();
+  const accessLog = join(dir, 'access.log');
+  const config = `worker_processes 1;
+daemon off;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log ${accessLog};
+  client_body_temp_path ${dir}/body;
+  proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi;
+  scgi_temp_path ${dir}/scgi;
+  ${httpBlock}
+  server {
+    listen 127.0.0.1:${port};
+    ${serverBlock}
+  }
+}
+`;
+  const configPath = join(dir, 'nginx.conf');
+  writeFileSync(configPath, config);
+  const child = spawn(nginxPath, ['-p', `${dir}/`, '-c', configPath, '-e', join(dir, 'error.log')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGQUIT');
+      if (!(await Promise.race([exited.then(() => true), sleep(5000).then(() => false)]))) child.kill('SIGKILL');
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + 10_000;
+  while (!(await canConnect(port))) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      await stop();
+      throw new Error(`nginx did not start: ${stderr}`);
+    }
+    await sleep(20);
+  }
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    dir,
+    loggedRequests: async () => {
+      const count = (): number => {
+        const text = existsSync(accessLog) ? readFileSync(accessLog, 'latin1') : '';
+        let lines = 0;
+        for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
+        return lines;
+      };
+      let last = count();
+      for (;;) {
+        await sleep(200);
+        const now = count();
+        if (now === last) return now;
+        last = now;
+      }
+    },
+    stop,
+  };
+}
