@@ -98,6 +98,8 @@ export class Connection implements SocketHandler {
   /** The engine's bookkeeping: whether this connection waits in its idle list (rate mode). */
   parked = false;
   #unwritten = 0;
+  #lastStartMs = Number.NEGATIVE_INFINITY;
+  #lastEndMs = Number.NEGATIVE_INFINITY;
   /** Inside onData: requests started meanwhile are written together when the chunk is done. */
   #receiving = false;
 
@@ -120,6 +122,31 @@ export class Connection implements SocketHandler {
   /** Free request slots on this connection. */
   get capacity(): number {
     return this.#settings.pipeline - this.#inflight;
+  }
+
+  /** How long the request last answered on this connection took; NaN before the first. */
+  get lastExchangeMs(): number {
+    return this.#lastEndMs - this.#lastStartMs;
+  }
+
+  /** When this connection's requests began waiting for its socket to connect; +Infinity when none wait for one. */
+  get waitingSinceMs(): number {
+    return this.#socket !== null && !this.#connected && this.#unwritten > 0 ? this.#connectStartMs : Number.POSITIVE_INFINITY;
+  }
+
+  /**
+   * Hands back up to `max` requests that still wait for a connect, so that another connection can
+   * send them; returns how many. None of their bytes has left, so to the server they never existed.
+   */
+  withdraw(max: number): number {
+    if (this.#socket === null || this.#connected) return 0;
+    const count = Math.min(max, this.#unwritten);
+    // Unwritten requests are the newest in the ring: taking them from its tail leaves the rest in order.
+    this.#inflight -= count;
+    this.#unwritten -= count;
+    // A connect left with nothing to send is abandoned: closing a socket still in SYN_SENT sends no packet.
+    if (this.#inflight === 0) this.#discardSocket();
+    return count;
   }
 
   /** Starts `count` requests (≤ capacity). startMs is when each counts as begun: now, or its intended time in rate mode. */
@@ -252,7 +279,9 @@ export class Connection implements SocketHandler {
     const keep = settings.keepAlive && parser.keepAlive && !truncated && !outOfStep;
     if (rec.first.serverSoftware === null) rec.first.serverSoftware = parser.serverHeader ?? '';
     parser.captureServer = false;
-    const totalUs = Math.round((nowMs - this.#startMs[i]!) * 1000);
+    this.#lastStartMs = this.#startMs[i]!;
+    this.#lastEndMs = nowMs;
+    const totalUs = Math.round((nowMs - this.#lastStartMs) * 1000);
     const waitUs = Math.round((this.#firstByteMs[i]! - this.#writtenMs[i]!) * 1000);
     const uncorrectedUs = settings.measureUncorrected ? Math.round((nowMs - this.#sentMs[i]!) * 1000) : -1;
     rec.recordResponse(
