@@ -5,6 +5,7 @@ import { resolveEndpoint } from './engine/endpoint.js';
 import { runInThread, type RunHooks } from './engine/run.js';
 import { summarize } from './metrics/summarize.js';
 import type { Summary } from './metrics/summary.js';
+import type { FineTimelineRow } from './metrics/timeline.js';
 import { err, ok, type Result } from './result.js';
 import { VERSION } from './version.js';
 
@@ -12,6 +13,11 @@ export interface RunOutcome {
   readonly summary: Summary;
   /** The first failure's message (ab prints it when a run stops on an error), or null. */
   readonly firstError: string | null;
+  /**
+   * The run's first seconds in 100 ms rows, for the HTML report's charts of short runs. Kept out of
+   * the Summary, whose JSON schema is versioned and has no use for them.
+   */
+  readonly fineTimeline: readonly FineTimelineRow[];
 }
 
 /** Runs a validated Config. Fails only when the run cannot start (e.g. the host does not resolve). */
@@ -21,5 +27,5 @@ export async function runConfig(config: Config, hooks: RunHooks = {}): Promise<R
   // Worker threads cost start-up time and memory: load them only when asked for.
   const run = config.workers > 1 ? (await import('./engine/workers.js')).runWorkers : runInThread;
   const result = await run(config, endpoint.value, VERSION, hooks);
-  return ok({ summary: summarize(config, result), firstError: result.firstError });
+  return ok({ summary: summarize(config, result), firstError: result.firstError, fineTimeline: result.recorder.timeline.fineRows() });
 }

@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { LiveSample } from '../engine/run.js';
 import type { Summary } from '../metrics/summary.js';
+import type { FineTimelineRow } from '../metrics/timeline.js';
 import { heartbeatStep, renderAbReport, renderBanner, renderBenchmarking, renderFinished, renderHeartbeat } from '../report/ab-text.js';
 import { renderGbExtras } from '../report/gb-extras.js';
 import type { GnuplotWriter } from '../report/gnuplot.js';
@@ -105,7 +106,7 @@ export async function benchCommand(argv: readonly string[], io: CliIo): Promise<
     await finishProfile();
     return EXIT.runError;
   }
-  const { summary, firstError } = outcome.value;
+  const { summary, firstError, fineTimeline } = outcome.value;
   const profiled = await finishProfile();
   if (!options.htmlTables) {
     if (step === 0 && live === null) text.write('..done\n');
@@ -119,7 +120,7 @@ export async function benchCommand(argv: readonly string[], io: CliIo): Promise<
     text.write(renderAbReport(summary, { noPercentiles: options.noPercentiles, noSd: options.noSd }));
     text.write(renderGbExtras(summary, { uncorrected: options.uncorrected }));
   }
-  const written = await writeOutputs(summary, options, gnuplot, io);
+  const written = await writeOutputs(summary, fineTimeline, options, gnuplot, io);
   if (summary.stopReason === 'interrupted') return EXIT.interrupted;
   return summary.stopReason === 'error' || !written || !profiled ? EXIT.runError : EXIT.ok;
 }
@@ -147,7 +148,13 @@ function liveUpdater(live: LiveView, total: number | null, durationMs: number | 
 }
 
 /** Writes --json, --html, -e and -g; returns false (after saying why) when one could not be written. */
-async function writeOutputs(summary: Summary, options: CliOptions, gnuplot: GnuplotWriter | null, io: CliIo): Promise<boolean> {
+async function writeOutputs(
+  summary: Summary,
+  fineTimeline: readonly FineTimelineRow[],
+  options: CliOptions,
+  gnuplot: GnuplotWriter | null,
+  io: CliIo,
+): Promise<boolean> {
   let ok = true;
   const write = async (file: string, render: () => Promise<string>): Promise<void> => {
     try {
@@ -160,7 +167,7 @@ async function writeOutputs(summary: Summary, options: CliOptions, gnuplot: Gnup
   const json = async (): Promise<string> => (await import('../report/json.js')).renderJson(summary);
   if (options.jsonFile === '-') io.out.write(await json());
   else if (options.jsonFile !== null) await write(options.jsonFile, json);
-  if (options.htmlFile !== null) await write(options.htmlFile, async () => (await import('../report/html.js')).renderHtml(summary));
+  if (options.htmlFile !== null) await write(options.htmlFile, async () => (await import('../report/html.js')).renderHtml(summary, { fineTimeline }));
   if (options.csvFile !== null) {
     await write(options.csvFile, async () => (await import('../report/ab-csv.js')).renderPercentileCsv(summary.total));
   }

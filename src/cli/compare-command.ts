@@ -8,25 +8,28 @@ import { oneLine, readResultFile } from './merge-command.js';
 /** Exit code when a --fail-if rule is broken (2 stays "bad input", as everywhere in gb). */
 const EXIT_RULE_FAILED = 1;
 
-const USAGE = `Usage: gb compare A.json B.json [--fail-if RULE]...
+const USAGE = `Usage: gb compare A.json B.json [--fail-if RULE]... [--strict]
   Prints throughput and latency of two gb --json results side by side, the change from A to B, and
   whether each change is beyond the runs' second-to-second noise (95 % bootstrap interval).
-  --fail-if RULE   exit with status 1 when RULE is broken (repeatable). RULE is METRIC>+N% (fails
-                   when METRIC rose by more than N %) or METRIC<-N% (fails when it fell by more
-                   than N %); METRIC is one of ${METRIC_NAMES.join(', ')}.
+  --fail-if RULE   exit with status 1 when RULE is broken (repeatable). RULE is METRIC>+N% (broken
+                   when METRIC rose by more than N % and the rise is beyond noise) or METRIC<-N%
+                   (fell by more than N %, beyond noise); METRIC is one of ${METRIC_NAMES.join(', ')}.
                    e.g. --fail-if 'p99>+10%' --fail-if 'rps<-5%'
+                   When noise cannot be judged (runs under 5 whole seconds, TTFB, A's figure 0) a
+                   change past the limit passes with a "noise not judged" note.
+  --strict         break such rules instead: only a change within the limit passes unjudged
   -h, --help       show this help
 Exit status: 0 no rule broken, 1 a rule broken, 2 bad input.
 `;
 
 export async function compareCommand(args: readonly string[], io: CliIo): Promise<number> {
-  let parsed: { values: { help?: boolean | undefined; 'fail-if'?: string[] | undefined }; positionals: string[] };
+  let parsed: { values: { help?: boolean | undefined; strict?: boolean | undefined; 'fail-if'?: string[] | undefined }; positionals: string[] };
   try {
     parsed = parseArgs({
       args: [...args],
       strict: true,
       allowPositionals: true,
-      options: { help: { type: 'boolean', short: 'h' }, 'fail-if': { type: 'string', multiple: true } },
+      options: { help: { type: 'boolean', short: 'h' }, strict: { type: 'boolean' }, 'fail-if': { type: 'string', multiple: true } },
     });
   } catch (e) {
     io.err.write(`gb: ${oneLine(e instanceof Error ? e.message : String(e))} (see 'gb compare -h')\n`);
@@ -63,7 +66,7 @@ export async function compareCommand(args: readonly string[], io: CliIo): Promis
   const rows = compareSummaries(a.value, b.value);
   io.out.write(renderComparison(a.value, b.value, rows, { a: pathA, b: pathB }));
   if (rules.length === 0) return EXIT.ok;
-  const outcomes = checkRules(rows, rules);
+  const outcomes = checkRules(rows, rules, { strict: parsed.values.strict === true });
   io.out.write(`\n${outcomes.map((o) => o.message).join('\n')}\n`);
   const failed = outcomes.filter((o) => o.violated).length;
   if (failed === 0) return EXIT.ok;

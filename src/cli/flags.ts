@@ -82,7 +82,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { id: 'htmlTables', short: 'w', long: 'html-tables', arity: 'switch', help: 'Print out results in HTML tables' },
   { id: 'json', long: 'json', arity: 'optional', valueName: '[FILE]', help: "Write the report as JSON to FILE (no FILE, or '-': stdout)" },
   { id: 'html', long: 'html', arity: 'value', valueName: 'FILE', help: 'Write a self-contained HTML report to FILE' },
-  { id: 'rate', long: 'rate', arity: 'value', valueName: 'R', help: 'Send R requests per second in total; latency counts from the intended start' },
+  { id: 'rate', long: 'rate', arity: 'value', valueName: 'R', help: 'Send R requests per second in total (needs -n or -t); latency counts from the intended start' },
   { id: 'warmup', long: 'warmup', arity: 'value', valueName: 'D', help: 'Run for D first without measuring, e.g. 5s (default 0)' },
   { id: 'pipeline', long: 'pipeline', arity: 'value', valueName: 'N', help: `Requests in flight per connection (default 1, at most ${MAX_PIPELINE}; needs -k)` },
   { id: 'verify', long: 'verify', arity: 'switch', help: 'Verify TLS certificates (default off, as in ab)' },

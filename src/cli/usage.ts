@@ -30,8 +30,9 @@ export function usageText(): string {
     'Other commands:',
     '    gb serve [--port N] [--host H]       Run the built-in target server (default 127.0.0.1:8080)',
     '    gb demo [options]                    Benchmark the built-in target in-process (npm start)',
-    "    gb compare A.json B.json [--fail-if 'p99>+10%']",
+    "    gb compare A.json B.json [--fail-if 'p99>+10%'] [--strict]",
     '                                         Compare two --json results; exit 1 on a regression',
+    '                                         beyond noise (see gb compare -h for unjudged noise)',
     '    gb merge A.json B.json ...           Combine --json results of several processes or machines',
     '',
   ].join('\n');

@@ -70,7 +70,12 @@ export function validate(raw: RawOptions): Result<Config, readonly string[]> {
 
   // ab's -t alone means "as many as fit in the time"; gb's old hidden 50 000 cap is gone on purpose.
   const requests = countGiven ? requestsParsed : raw.timeLimit !== undefined ? null : 1;
-  if (requests !== null && concurrency !== null && concurrency > requests) {
+  // ab's default of one request would turn a rate into a single request, surely not what was meant;
+  // the -c check below would then only blame -c for a default -n the user never typed.
+  const rateUnbounded = schedule?.kind === 'rate' && !countGiven && raw.timeLimit === undefined;
+  if (rateUnbounded) {
+    problems.push('--rate needs -n or -t (how many requests, or for how long)');
+  } else if (requests !== null && concurrency !== null && concurrency > requests) {
     problems.push(`Cannot use concurrency level greater than total number of requests (-c ${concurrency} > -n ${requests})`);
   }
   if (workers !== null && concurrency !== null && workers > concurrency) {

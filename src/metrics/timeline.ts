@@ -20,12 +20,26 @@ const F_NON2XX = 2;
 const F_BYTES = 3;
 const FIELDS = 4;
 
-export interface TimelineSnapshot {
-  readonly startEpochMs: number;
+/** The first seconds of a run are also kept in 100 ms rows, so a run of a second or two still plots as a curve. */
+export const FINE_ROW_MS = 100;
+/** 5 s of fine rows (27 KB, allocated once): past that the per-second rows already make a useful plot. */
+export const FINE_ROWS = 50;
+
+interface GridSnapshot {
   readonly rows: number;
   readonly fields: Float64Array;
   readonly latency: Uint32Array;
   readonly maxUs: Float64Array;
+}
+
+export interface TimelineSnapshot extends GridSnapshot {
+  readonly startEpochMs: number;
+  readonly fine: GridSnapshot;
+}
+
+/** A timeline row of FINE_ROW_MS: the same figures, from `startMs` after the run's start. */
+export interface FineTimelineRow extends Omit<TimelineRow, 'second'> {
+  readonly startMs: number;
 }
 
 function bucketOf(us: number): number {
@@ -43,37 +57,42 @@ function bucketMidUs(index: number): number {
 }
 const LAST_BUCKET = bucketOf(MAX_BUCKETED_US);
 
-export class Timeline {
-  /** Wall-clock start shared by every worker of a run, so their rows line up when merged. */
-  readonly startEpochMs: number;
-  /** performance.now() at startEpochMs in this thread. */
-  readonly #originMs: number;
+/** Rows of `rowMs` each; records past `maxRows` fold into the last row or, for `dropPastEnd`, are left out. */
+class Grid {
+  readonly #rowMs: number;
+  readonly #maxRows: number;
+  readonly #dropPastEnd: boolean;
   #capacity = 0;
   #rows = 0;
   #fields = new Float64Array(0);
   #latency = new Uint32Array(0);
   #maxUs = new Float64Array(0);
 
-  constructor(startEpochMs: number, originMs: number) {
-    this.startEpochMs = startEpochMs;
-    this.#originMs = originMs;
+  constructor(rowMs: number, maxRows: number, dropPastEnd: boolean) {
+    this.#rowMs = rowMs;
+    this.#maxRows = maxRows;
+    this.#dropPastEnd = dropPastEnd;
   }
 
-  #row(nowMs: number): number {
-    return this.#useRow(Math.floor((nowMs - this.#originMs) / 1000));
+  /** The row for a time since the origin, or -1 when it is past the end of a grid that drops. */
+  rowAt(elapsedMs: number): number {
+    return this.#useRow(Math.floor(elapsedMs / this.#rowMs));
   }
 
   #useRow(row: number): number {
     let r = row;
     if (r < 0) r = 0;
-    else if (r >= MAX_TIMELINE_ROWS) r = MAX_TIMELINE_ROWS - 1;
+    else if (r >= this.#maxRows) {
+      if (this.#dropPastEnd) return -1;
+      r = this.#maxRows - 1;
+    }
     if (r >= this.#capacity) this.#grow(r + 1);
     if (r >= this.#rows) this.#rows = r + 1;
     return r;
   }
 
   #grow(rows: number): void {
-    const capacity = Math.min(MAX_TIMELINE_ROWS, Math.ceil(rows / ROW_BLOCK) * ROW_BLOCK);
+    const capacity = Math.min(this.#maxRows, Math.ceil(rows / ROW_BLOCK) * ROW_BLOCK);
     const fields = new Float64Array(capacity * FIELDS);
     fields.set(this.#fields);
     const latency = new Uint32Array(capacity * LATENCY_BUCKETS);
@@ -86,8 +105,9 @@ export class Timeline {
     this.#capacity = capacity;
   }
 
-  recordResponse(nowMs: number, totalUs: number, non2xx: boolean): void {
-    const r = this.#row(nowMs);
+  // The row first, on its own: rowAt may replace #fields, and `this.#fields[rowAt()] +=` would
+  // read the old array before growing it and add into the discarded copy.
+  recordResponse(r: number, totalUs: number, non2xx: boolean): void {
     const f = r * FIELDS;
     this.#fields[f + F_COMPLETE]! += 1;
     if (non2xx) this.#fields[f + F_NON2XX]! += 1;
@@ -95,21 +115,12 @@ export class Timeline {
     if (totalUs > this.#maxUs[r]!) this.#maxUs[r] = totalUs;
   }
 
-  // The row first, on its own: #row may replace #fields, and `this.#fields[#row()] +=` would
-  // read the old array before growing it and add into the discarded copy.
-  recordErrors(nowMs: number, count: number): void {
-    const r = this.#row(nowMs);
-    this.#fields[r * FIELDS + F_ERRORS]! += count;
+  add(r: number, field: number, amount: number): void {
+    this.#fields[r * FIELDS + field]! += amount;
   }
 
-  recordBytes(nowMs: number, bytes: number): void {
-    const r = this.#row(nowMs);
-    this.#fields[r * FIELDS + F_BYTES]! += bytes;
-  }
-
-  snapshot(): TimelineSnapshot {
+  snapshot(): GridSnapshot {
     return {
-      startEpochMs: this.startEpochMs,
       rows: this.#rows,
       fields: this.#fields.slice(0, this.#rows * FIELDS),
       latency: this.#latency.slice(0, this.#rows * LATENCY_BUCKETS),
@@ -117,26 +128,24 @@ export class Timeline {
     };
   }
 
-  /** Adds a worker's rows, aligned by wall clock. */
-  merge(s: TimelineSnapshot): void {
-    const shift = Math.round((s.startEpochMs - this.startEpochMs) / 1000);
-    const lastRow = Math.min(MAX_TIMELINE_ROWS, shift + s.rows);
+  merge(s: GridSnapshot, shift: number): void {
+    const lastRow = Math.min(this.#maxRows, shift + s.rows);
     if (lastRow > this.#capacity) this.#grow(lastRow); // once, not a block at a time
     for (let i = 0; i < s.rows; i++) {
       const r = this.#useRow(i + shift);
+      if (r < 0) break;
       for (let k = 0; k < FIELDS; k++) this.#fields[r * FIELDS + k]! += s.fields[i * FIELDS + k]!;
       for (let b = 0; b < LATENCY_BUCKETS; b++) this.#latency[r * LATENCY_BUCKETS + b]! += s.latency[i * LATENCY_BUCKETS + b]!;
       if (s.maxUs[i]! > this.#maxUs[r]!) this.#maxUs[r] = s.maxUs[i]!;
     }
   }
 
-  rows(): TimelineRow[] {
-    const out: TimelineRow[] = [];
+  rows(): Omit<TimelineRow, 'second'>[] {
+    const out: Omit<TimelineRow, 'second'>[] = [];
     for (let r = 0; r < this.#rows; r++) {
       const f = r * FIELDS;
       const complete = this.#fields[f + F_COMPLETE]!;
       out.push({
-        second: r,
         complete,
         errors: this.#fields[f + F_ERRORS]!,
         non2xx: this.#fields[f + F_NON2XX]!,
@@ -161,5 +170,61 @@ export class Timeline {
       if (seen >= rank) return b === LAST_BUCKET ? this.#maxUs[row]! : Math.min(bucketMidUs(b), this.#maxUs[row]!);
     }
     return this.#maxUs[row]!;
+  }
+}
+
+/** Per-second rows for the whole run, and FINE_ROW_MS rows for its first seconds; recording is O(1) and allocates only when a 64-row block is first reached. */
+export class Timeline {
+  /** Wall-clock start shared by every worker of a run, so their rows line up when merged. */
+  readonly startEpochMs: number;
+  /** performance.now() at startEpochMs in this thread. */
+  readonly #originMs: number;
+  readonly #seconds = new Grid(1000, MAX_TIMELINE_ROWS, false);
+  readonly #fine = new Grid(FINE_ROW_MS, FINE_ROWS, true);
+
+  constructor(startEpochMs: number, originMs: number) {
+    this.startEpochMs = startEpochMs;
+    this.#originMs = originMs;
+  }
+
+  recordResponse(nowMs: number, totalUs: number, non2xx: boolean): void {
+    const elapsedMs = nowMs - this.#originMs;
+    this.#seconds.recordResponse(this.#seconds.rowAt(elapsedMs), totalUs, non2xx);
+    const fine = this.#fine.rowAt(elapsedMs);
+    if (fine >= 0) this.#fine.recordResponse(fine, totalUs, non2xx);
+  }
+
+  recordErrors(nowMs: number, count: number): void {
+    this.#add(nowMs, F_ERRORS, count);
+  }
+
+  recordBytes(nowMs: number, bytes: number): void {
+    this.#add(nowMs, F_BYTES, bytes);
+  }
+
+  #add(nowMs: number, field: number, amount: number): void {
+    const elapsedMs = nowMs - this.#originMs;
+    this.#seconds.add(this.#seconds.rowAt(elapsedMs), field, amount);
+    const fine = this.#fine.rowAt(elapsedMs);
+    if (fine >= 0) this.#fine.add(fine, field, amount);
+  }
+
+  snapshot(): TimelineSnapshot {
+    return { startEpochMs: this.startEpochMs, ...this.#seconds.snapshot(), fine: this.#fine.snapshot() };
+  }
+
+  /** Adds a worker's rows, aligned by wall clock. */
+  merge(s: TimelineSnapshot): void {
+    this.#seconds.merge(s, Math.round((s.startEpochMs - this.startEpochMs) / 1000));
+    this.#fine.merge(s.fine, Math.round((s.startEpochMs - this.startEpochMs) / FINE_ROW_MS));
+  }
+
+  rows(): TimelineRow[] {
+    return this.#seconds.rows().map((row, second) => ({ second, ...row }));
+  }
+
+  /** The first FINE_ROWS rows of FINE_ROW_MS (fewer in a shorter run). */
+  fineRows(): FineTimelineRow[] {
+    return this.#fine.rows().map((row, i) => ({ startMs: i * FINE_ROW_MS, ...row }));
   }
 }

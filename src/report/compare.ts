@@ -59,7 +59,7 @@ export interface MetricComparison {
   /** Requests per second for rps, microseconds for the others; null when the run has no such figure. */
   readonly a: number | null;
   readonly b: number | null;
-  /** (b − a) / a in percent; null when either is missing or a is 0. */
+  /** (b − a) / a in percent; 0 when both are 0; null when either is missing or only a is 0. */
   readonly changePercent: number | null;
   readonly noise: NoiseVerdict;
 }
@@ -87,7 +87,7 @@ export function compareSummaries(a: Summary, b: Summary, options: NoiseOptions =
   return METRICS.map((spec, index): MetricComparison => {
     const valueA = spec.value(a);
     const valueB = spec.value(b);
-    const changePercent = valueA === null || valueB === null || valueA === 0 ? null : 100 * (valueB / valueA - 1);
+    const changePercent = valueA === null || valueB === null ? null : valueA === 0 ? (valueB === 0 ? 0 : null) : 100 * (valueB / valueA - 1);
     let noise: NoiseVerdict;
     if (spec.perSecond === null) {
       noise = { kind: 'n/a', reason: spec.noPerSecond ?? 'no per-second data' };
@@ -137,24 +137,57 @@ export function parseFailRule(text: string): Result<FailRule, string> {
 export interface RuleOutcome {
   readonly rule: FailRule;
   readonly violated: boolean;
+  /** The change is past the rule's limit but whether it is beyond noise could not be judged (decided by `strict`). */
+  readonly unjudged: boolean;
   readonly message: string;
 }
 
-/** A rule whose metric cannot be computed (no responses in one run) counts as violated: a CI gate should not pass on missing data. */
-export function checkRules(rows: readonly MetricComparison[], rules: readonly FailRule[]): readonly RuleOutcome[] {
+export interface RuleOptions {
+  /** Break a rule whose change is past its limit when noise cannot be judged; by default such a rule passes with a note. */
+  readonly strict?: boolean;
+}
+
+/**
+ * A rule breaks only when the change is past its limit and beyond noise in the same direction: two runs of
+ * the same server differ by more than 10 % at p99 often enough that a bare threshold fails CI on noise.
+ * Where noise cannot be judged (too few seconds, no per-second TTFB, A at 0) the rule passes with a note,
+ * or breaks under `strict`. A metric missing from a result (no responses) always breaks: a CI gate
+ * should not pass on missing data.
+ */
+export function checkRules(rows: readonly MetricComparison[], rules: readonly FailRule[], options: RuleOptions = {}): readonly RuleOutcome[] {
+  const strict = options.strict === true;
+  const unjudgedOutcome = (rule: FailRule, what: string): RuleOutcome => ({
+    rule,
+    violated: strict,
+    unjudged: true,
+    message: `${rule.text}: ${strict ? 'FAILED' : 'ok'} (${what}; ${strict ? 'failed by --strict' : 'passes without --strict'})`,
+  });
   return rules.map((rule): RuleOutcome => {
     const row = rows.find((r) => r.metric === rule.metric);
-    if (row === undefined || row.changePercent === null) {
-      return { rule, violated: true, message: `${rule.text}: cannot check, ${rule.metric} is missing in one of the results` };
+    if (row === undefined || row.a === null || row.b === null) {
+      return { rule, violated: true, unjudged: false, message: `${rule.text}: FAILED (cannot check, ${rule.metric} is missing in one of the results)` };
     }
     const change = row.changePercent;
-    const violated = rule.op === '>' ? change > rule.percent : change < rule.percent;
-    const verdict = row.noise.kind === 'n/a' ? `noise n/a: ${row.noise.reason}` : row.noise.kind.replace('-', ' ');
-    return {
-      rule,
-      violated,
-      message: `${rule.text}: ${violated ? 'FAILED' : 'ok'} (${rule.metric} ${formatPercent(change)}, ${verdict})`,
-    };
+    if (change === null) return unjudgedOutcome(rule, `A's ${rule.metric} is 0, so a relative change cannot be judged`);
+    const pastLimit = rule.op === '>' ? change > rule.percent : change < rule.percent;
+    const changeText = `${rule.metric} ${formatPercent(change)}`;
+    const noise = row.noise;
+    if (noise.kind === 'n/a') {
+      const note = `noise not judged: ${noise.reason}`;
+      if (pastLimit) return unjudgedOutcome(rule, `${changeText}, past the limit, ${note}`);
+      return { rule, violated: false, unjudged: false, message: `${rule.text}: ok (${changeText}, ${note})` };
+    }
+    // The interval is of per-second means, so in a lopsided run it can exclude 0 on the other side of the whole-run change.
+    const real = noise.kind === 'beyond-noise' && ((change > 0 && noise.lowPercent > 0) || (change < 0 && noise.highPercent < 0));
+    const violated = pastLimit && real;
+    const verdict = real
+      ? 'beyond noise'
+      : noise.kind === 'beyond-noise'
+        ? 'per-second figures moved the other way'
+        : pastLimit
+          ? 'past the limit but within noise'
+          : 'within noise';
+    return { rule, violated, unjudged: false, message: `${rule.text}: ${violated ? 'FAILED' : 'ok'} (${changeText}, ${verdict})` };
   });
 }
 

@@ -59,7 +59,7 @@ export const PAGE_SCRIPT = `
   var charts = [];
   var HEIGHT = 320;
   function fmtMs(v) { return v == null ? '-' : (v < 10 ? v.toFixed(3) : v < 100 ? v.toFixed(2) : v.toFixed(1)) + ' ms'; }
-  var SECOND_INCRS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 28800, 86400];
+  var SECOND_INCRS = [0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 28800, 86400];
   function fmtPct(x) { var p = 100 * (1 - 1 / x); return (Math.round(p * 1000) / 1000) + '%'; }
   function widthOf(el) { return Math.max(320, Math.floor(el.clientWidth || 800)); }
   function draw(id, opts, rows) {
@@ -97,20 +97,27 @@ export const PAGE_SCRIPT = `
   if (data.timeline) {
     var t = data.timeline;
     var showPoints = t.seconds.length < 3;
+    var fine = t.rowSeconds < 1;
     function line(label, color, values) { return { label: label, stroke: color, width: 2, points: { show: showPoints }, value: values }; }
     var msValue = function (u, v) { return fmtMs(v); };
-    var countValue = function (u, v) { return v == null ? '-' : String(v); };
-    var xSeries = { label: 'second', value: function (u, v) { return v == null ? '-' : v + ' s'; } };
-    draw('chart-latency-time', {
-      title: 'Total time per second of the run',
-      scales: { x: { time: false }, y: { range: function (u, min, max) { return [0, max > 0 ? max * 1.05 : 1]; } } },
-      axes: [{ label: 'seconds since start', incrs: SECOND_INCRS }, { label: 'ms', size: 60 }],
-      series: [xSeries, line('p50', '#2a9d3a', msValue), line('p90', '#e08e0b', msValue), line('p99', '#c0392b', msValue), line('max', '#7f8c8d', msValue)]
-    }, [t.seconds, t.p50Ms, t.p90Ms, t.p99Ms, t.maxMs]);
+    var countValue = function (u, v) { return v == null ? '-' : String(Math.round(v)); };
+    var xSeries = { label: fine ? 'from' : 'second', value: function (u, v) { return v == null ? '-' : (fine ? v.toFixed(1) : v) + ' s'; } };
+    // The run's own length, so a short run fills the chart instead of sitting in a corner of a default range.
+    var xScale = { time: false, range: function () { return [0, t.endSeconds]; } };
+    var yScale = { range: function (u, min, max) { return [0, max > 0 ? max * 1.05 : 1]; } };
+    var xAxis = { label: 'seconds since start', incrs: SECOND_INCRS };
+    if (t.p50Ms.some(function (v) { return v != null; })) {
+      draw('chart-latency-time', {
+        title: fine ? 'Total time per 100 ms of the run' : 'Total time per second of the run',
+        scales: { x: xScale, y: yScale },
+        axes: [xAxis, { label: 'ms', size: 60 }],
+        series: [xSeries, line('p50', '#2a9d3a', msValue), line('p90', '#e08e0b', msValue), line('p99', '#c0392b', msValue), line('max', '#7f8c8d', msValue)]
+      }, [t.seconds, t.p50Ms, t.p90Ms, t.p99Ms, t.maxMs]);
+    }
     draw('chart-throughput-time', {
-      title: 'Responses and errors per second',
-      scales: { x: { time: false }, y: { range: function (u, min, max) { return [0, max > 0 ? max * 1.05 : 1]; } } },
-      axes: [{ label: 'seconds since start', incrs: SECOND_INCRS }, { label: 'per second', size: 60 }],
+      title: fine ? 'Responses and errors per second, in 100 ms steps' : 'Responses and errors per second',
+      scales: { x: xScale, y: yScale },
+      axes: [xAxis, { label: 'per second', size: 60 }],
       series: [xSeries, line('responses/s', '#1f6fb4', countValue), line('non-2xx/s', '#e08e0b', countValue), line('errors/s', '#c0392b', countValue)]
     }, [t.seconds, t.complete, t.non2xx, t.errors]);
   }

@@ -4,7 +4,8 @@ import { createHash } from 'node:crypto';
 
 import { Histogram } from '../metrics/histogram.js';
 import { AB_PERCENTS } from '../metrics/summary.js';
-import type { PhaseStats, Summary } from '../metrics/summary.js';
+import type { PhaseStats, Summary, TimelineRow } from '../metrics/summary.js';
+import { FINE_ROW_MS, FINE_ROWS, type FineTimelineRow } from '../metrics/timeline.js';
 import { renderAbReport } from './ab-text.js';
 import { formatFixed, roundUsToMs, usToMs } from './format.js';
 import { PAGE_CSS, PAGE_SCRIPT, uplotAssets } from './html-assets.js';
@@ -34,19 +35,36 @@ interface CurveSeries {
   readonly valuesMs: readonly (number | null)[];
 }
 
+interface TimelineChart {
+  /** Start of each row in seconds since the run began. */
+  readonly seconds: readonly number[];
+  /** Row width: 1, or FINE_ROW_MS / 1000 for a short run. */
+  readonly rowSeconds: number;
+  /** The x axis runs from 0 to here: the run's length, not whatever the plot library would pick. */
+  readonly endSeconds: number;
+  /** null for rows without a response: their latency is unknown, not 0. */
+  readonly p50Ms: readonly (number | null)[];
+  readonly p90Ms: readonly (number | null)[];
+  readonly p99Ms: readonly (number | null)[];
+  readonly maxMs: readonly (number | null)[];
+  /** Per second, whatever the row width. */
+  readonly complete: readonly number[];
+  readonly non2xx: readonly number[];
+  readonly errors: readonly number[];
+}
+
 interface ChartData {
   readonly percentiles: { readonly x: readonly number[]; readonly series: readonly CurveSeries[] } | null;
-  readonly timeline: {
-    readonly seconds: readonly number[];
-    readonly p50Ms: readonly number[];
-    readonly p90Ms: readonly number[];
-    readonly p99Ms: readonly number[];
-    readonly maxMs: readonly number[];
-    readonly complete: readonly number[];
-    readonly non2xx: readonly number[];
-    readonly errors: readonly number[];
-  } | null;
+  readonly timeline: TimelineChart | null;
 }
+
+export interface HtmlOptions {
+  /** The run's first seconds in 100 ms rows (RunOutcome.fineTimeline): short runs plot from these. */
+  readonly fineTimeline?: readonly FineTimelineRow[];
+}
+
+/** Below this many seconds the per-second rows give fewer than five points, so fine rows are used. */
+const FINE_PLOT_BELOW_SECONDS = (FINE_ROWS * FINE_ROW_MS) / 1000;
 
 function curveX(): number[] {
   const x: number[] = [];
@@ -71,7 +89,7 @@ function curveValues(stats: PhaseStats | null, x: readonly number[]): (number | 
   });
 }
 
-function chartData(summary: Summary): ChartData {
+function chartData(summary: Summary, options: HtmlOptions): ChartData {
   const x = curveX();
   const candidates: { label: string; color: string; dash: readonly number[] | null; stats: PhaseStats | null }[] = [
     { label: 'all responses', color: '#1f6fb4', dash: null, stats: summary.total },
@@ -85,22 +103,34 @@ function chartData(summary: Summary): ChartData {
     const valuesMs = curveValues(c.stats, x);
     if (valuesMs !== null) series.push({ label: c.label, color: c.color, dash: c.dash, valuesMs });
   }
-  const rows = summary.timeline.rows;
+  return { percentiles: series.length > 0 ? { x, series } : null, timeline: timelineChart(summary, options.fineTimeline ?? []) };
+}
+
+function timelineChart(summary: Summary, fineRows: readonly FineTimelineRow[]): TimelineChart | null {
+  const elapsed = summary.elapsedSeconds;
+  const fine = elapsed < FINE_PLOT_BELOW_SECONDS && fineRows.length > 0;
+  const rowSeconds = fine ? FINE_ROW_MS / 1000 : 1;
+  const rows: readonly (Omit<TimelineRow, 'second'> & { readonly start: number })[] = fine
+    ? fineRows.map((r) => ({ ...r, start: r.startMs / 1000 }))
+    : summary.timeline.rows.map((r) => ({ ...r, start: r.second }));
+  if (rows.length === 0) return null;
+  // A 100 ms row's count over 0.1 s is a rate per second, on the same axis as a long run's. The last,
+  // partial row dips, as the last second of a long run does: scaling it up would turn a few requests
+  // in a 1 ms run into thousands a second.
+  const perSecond = (count: number): number => count / rowSeconds;
+  const latency = (pick: (r: Omit<TimelineRow, 'second'>) => number) => rows.map((r) => (r.complete > 0 ? usToMs(pick(r)) : null));
+  const lastStart = rows[rows.length - 1]?.start ?? 0;
   return {
-    percentiles: series.length > 0 ? { x, series } : null,
-    timeline:
-      rows.length === 0
-        ? null
-        : {
-            seconds: rows.map((r) => r.second),
-            p50Ms: rows.map((r) => usToMs(r.p50Us)),
-            p90Ms: rows.map((r) => usToMs(r.p90Us)),
-            p99Ms: rows.map((r) => usToMs(r.p99Us)),
-            maxMs: rows.map((r) => usToMs(r.maxUs)),
-            complete: rows.map((r) => r.complete),
-            non2xx: rows.map((r) => r.non2xx),
-            errors: rows.map((r) => r.errors),
-          },
+    seconds: rows.map((r) => r.start),
+    rowSeconds,
+    endSeconds: Math.max(elapsed, lastStart),
+    p50Ms: latency((r) => r.p50Us),
+    p90Ms: latency((r) => r.p90Us),
+    p99Ms: latency((r) => r.p99Us),
+    maxMs: latency((r) => r.maxUs),
+    complete: rows.map((r) => perSecond(r.complete)),
+    non2xx: rows.map((r) => perSecond(r.non2xx)),
+    errors: rows.map((r) => perSecond(r.errors)),
   };
 }
 
@@ -329,9 +359,9 @@ function sha256(text: string): string {
   return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 }
 
-export function renderHtml(summary: Summary): string {
+export function renderHtml(summary: Summary, options: HtmlOptions = {}): string {
   const assets = uplotAssets();
-  const charts = chartData(summary);
+  const charts = chartData(summary, options);
   const data = jsonForScript({ summary, charts });
   // Hashes instead of 'unsafe-inline': even text that escaped the escaping could not run, and nothing may be fetched.
   const csp = [
@@ -343,7 +373,10 @@ export function renderHtml(summary: Summary): string {
   const { target, settings } = summary;
   const title = `gb: ${settings.method} ${target.url}`;
   const timelineNote = 'No per-second timeline was recorded for this run.';
-  const timelineRows = summary.timeline.rows.length;
+  const timeline = charts.timeline;
+  const latencyNote =
+    timeline === null ? timelineNote : 'No response was received (every request failed), so there is no latency to plot.';
+  const hasLatency = timeline !== null && timeline.p50Ms.some((v) => v !== null);
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -367,10 +400,10 @@ ${chartBox('chart-percentiles', charts.percentiles !== null, 'No response comple
 ${percentileTable(summary)}
 </section>
 <section><h2>Latency over time</h2>
-${chartBox('chart-latency-time', timelineRows > 0, timelineNote)}
+${chartBox('chart-latency-time', hasLatency, latencyNote)}
 </section>
 <section><h2>Throughput and errors over time</h2>
-${chartBox('chart-throughput-time', timelineRows > 0, timelineNote)}
+${chartBox('chart-throughput-time', timeline !== null, timelineNote)}
 </section>
 <section><h2>Responses</h2>
 ${codeTables(summary)}

@@ -102,6 +102,14 @@ export interface LiveStream {
 
 const DEFAULT_WIDTH = 80;
 
+/**
+ * Some terminals (serial consoles, a pty whose size was never set, some CI runners) report 0 columns;
+ * taken at its word that width leaves no room at all and the line would be empty for the whole run.
+ */
+function usableWidth(columns: number | undefined): number {
+  return columns !== undefined && Number.isFinite(columns) && columns >= 1 ? columns : DEFAULT_WIDTH;
+}
+
 export class LiveView {
   readonly #stream: LiveStream;
   readonly #minIntervalMs: number;
@@ -121,12 +129,12 @@ export class LiveView {
     return stream.isTTY === true && env['TERM'] !== 'dumb';
   }
 
-  /** Redraws the line unless the last redraw was under minIntervalMs ago; width defaults to the stream's columns. */
+  /** Redraws the line unless the last redraw was under minIntervalMs ago; width defaults to the stream's columns (80 when it reports none). */
   update(state: Omit<LiveState, 'width'> & { readonly width?: number }, force = false): void {
     const now = this.#now();
     if (!force && now - this.#lastDrawMs < this.#minIntervalMs) return;
     this.#lastDrawMs = now;
-    const width = state.width ?? this.#stream.columns ?? DEFAULT_WIDTH;
+    const width = usableWidth(state.width ?? this.#stream.columns);
     const line = renderLiveLine({ ...state, width });
     if (line === this.#shown) return;
     this.#shown = line;

@@ -131,12 +131,47 @@ describe('gb compare', () => {
     assert.match(lines[4] ?? '', /n\/a \(too few seconds\)$/);
   });
 
-  it('exits 1 when p99 got worse by more than the rule allows, and says which rule broke', async () => {
-    const result = await ran(compareCommand, [file('a.json'), file('a-p99-plus50.json'), '--fail-if', 'p99>+10%', '--fail-if=rps<-5%']);
+  it('passes two identical short runs by default, noting that noise was not judged', async () => {
+    const result = await ran(compareCommand, [file('a.json'), file('b.json'), '--fail-if', 'p99>+10%', '--fail-if', 'rps<-5%']);
+    assert.equal(result.code, 0, result.out + result.err);
+    assert.equal(result.err, '');
+    assert.match(result.out, /^p99>\+10%: ok \(p99 [+-]\d+\.\d %, .*noise not judged: too few seconds/m);
+    assert.match(result.out, /^rps<-5%: ok \(rps [+-]\d+\.\d %, .*noise not judged: too few seconds/m);
+  });
+
+  it('with --strict, breaks exactly the rules past their limit on runs too short to judge noise', async () => {
+    const result = await ran(compareCommand, [file('a.json'), file('a-p99-plus50.json'), '--fail-if', 'p99>+10%', '--fail-if=rps<-5%', '--strict']);
     assert.equal(result.code, 1);
-    assert.match(result.out, /^p99>\+10%: FAILED \(p99 \+50\.0 %, noise n\/a: too few seconds\)$/m);
+    assert.match(result.out, /^p99>\+10%: FAILED \(p99 \+50\.0 %, past the limit, noise not judged: too few seconds; failed by --strict\)$/m);
     assert.match(result.out, /^rps<-5%: ok \(rps \+0\.0 %/m);
     assert.equal(result.err, 'gb: 1 of 2 --fail-if rules broken\n');
+    const lenient = await ran(compareCommand, [file('a.json'), file('a-p99-plus50.json'), '--fail-if', 'p99>+10%']);
+    assert.equal(lenient.code, 0, 'the same change passes without --strict');
+    assert.match(lenient.out, /^p99>\+10%: ok \(p99 \+50\.0 %, past the limit, noise not judged: too few seconds; passes without --strict\)$/m);
+  });
+
+  it('fails a genuine regression (/delay/20 after /) on runs long enough to judge noise, without --strict', { timeout: 30_000 }, async () => {
+    const server = await startTargetServer();
+    let fast: Summary;
+    let slow: Summary;
+    try {
+      // Five whole seconds each, the least that gets a noise verdict; run side by side to halve the wait.
+      const runOf = async (args: readonly string[]): Promise<Summary> => {
+        const parsed = parseCommandLine(['-k', '-t', '5.5', ...args]);
+        assert.ok(parsed.ok && parsed.value.kind === 'run');
+        const outcome = await runConfig(parsed.value.options.config);
+        assert.ok(outcome.ok);
+        return outcome.value.summary;
+      };
+      [fast, slow] = await Promise.all([runOf(['-c', '2', '--rate', '400', `${server.url}/`]), runOf(['-c', '2', `${server.url}/delay/20`])]);
+    } finally {
+      await server.close();
+    }
+    const result = await ran(compareCommand, [writeResult('fast.json', fast), writeResult('slow.json', slow), '--fail-if', 'p99>+10%', '--fail-if', 'rps<-5%']);
+    assert.equal(result.code, 1, result.out);
+    assert.match(result.out, /^p99>\+10%: FAILED \(p99 \+\d+\.\d %, beyond noise\)$/m);
+    assert.match(result.out, /^rps<-5%: FAILED \(rps -\d+\.\d %, beyond noise\)$/m);
+    assert.equal(result.err, 'gb: 2 of 2 --fail-if rules broken\n');
   });
 
   it('exits 0 when the change stays within the rule', async () => {
@@ -169,7 +204,7 @@ describe('the gb command line', () => {
   });
 
   it('runs gb compare as a process with the same exit codes', async () => {
-    const failing = await spawnGb(['compare', file('a.json'), file('a-p99-plus50.json'), '--fail-if', 'p99>+10%']).done;
+    const failing = await spawnGb(['compare', file('a.json'), file('a-p99-plus50.json'), '--fail-if', 'p99>+10%', '--strict']).done;
     assert.equal(failing.code, 1, failing.stderr);
     const bad = await spawnGb(['compare', file('a.json'), file('b.json'), '--fail-if', 'p99']).done;
     assert.equal(bad.code, 2);

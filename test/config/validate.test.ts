@@ -67,8 +67,8 @@ describe('validate: defaults', () => {
   });
 
   it('turns --rate into a rate schedule', () => {
-    assert.deepEqual(configOf({ rate: '250.5' }).schedule, { kind: 'rate', requestsPerSecond: 250.5 });
-    assert.deepEqual(configOf({ rate: '2k' }).schedule, { kind: 'rate', requestsPerSecond: 2000 });
+    assert.deepEqual(configOf({ rate: '250.5', timeLimit: '10' }).schedule, { kind: 'rate', requestsPerSecond: 250.5 });
+    assert.deepEqual(configOf({ rate: '2k', requests: '100' }).schedule, { kind: 'rate', requestsPerSecond: 2000 });
   });
 
   it('reads warm-up, timeout, workers, pipeline, verbosity and bind', () => {
@@ -123,6 +123,12 @@ describe('validate: cross-flag rules', () => {
 
   it('rejects more workers than connections', () => {
     assertProblem({ workers: '4', concurrency: '2', requests: '10' }, /-G 4 .*-c is 2/);
+  });
+
+  it('rejects --rate without -n or -t instead of sending the one request of the default -n', () => {
+    assertProblem({ rate: '100' }, /^--rate needs -n or -t \(how many requests, or for how long\)$/);
+    assertProblem({ rate: '100', concurrency: '5' }, /^--rate needs -n or -t/);
+    assert.equal(configOf({ rate: '100', requests: '1' }).requests, 1, 'an explicit -n 1 is what the user asked for');
   });
 
   it('rejects pipelining without keep-alive', () => {

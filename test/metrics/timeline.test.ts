@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MAX_TIMELINE_ROWS, Timeline } from '../../src/metrics/timeline.js';
+import { FINE_ROW_MS, FINE_ROWS, MAX_TIMELINE_ROWS, Timeline } from '../../src/metrics/timeline.js';
 
 /** An origin like performance.now() gives: fractional, and not near zero. */
 const ORIGIN_MS = 123_456.789;
@@ -204,4 +204,34 @@ test('a worker timeline merged past the cap folds into the last row', () => {
   assert.equal(rows[MAX_TIMELINE_ROWS - 2]!.complete, 1);
   assert.equal(rows[MAX_TIMELINE_ROWS - 1]!.complete, 4, 'the worker\'s last four seconds');
   assert.equal(rows[MAX_TIMELINE_ROWS - 1]!.maxUs, 5000);
+});
+
+test('the first seconds are also kept in 100 ms rows, which stop after FINE_ROWS without growing', () => {
+  assert.equal(FINE_ROW_MS, 100);
+  const t = new Timeline(EPOCH_MS, ORIGIN_MS);
+  t.recordResponse(ORIGIN_MS + 5, 1000, false);
+  t.recordResponse(ORIGIN_MS + 99.5, 3000, true);
+  t.recordResponse(ORIGIN_MS + 250, 2000, false);
+  t.recordErrors(ORIGIN_MS + 120, 2);
+  t.recordBytes(ORIGIN_MS + 260, 40);
+  assert.equal(t.snapshot().fine.rows, 3);
+  t.recordResponse(ORIGIN_MS + FINE_ROWS * FINE_ROW_MS - 1, 500, false); // the last fine row
+  t.recordResponse(ORIGIN_MS + FINE_ROWS * FINE_ROW_MS, 9000, false); // past it: per-second rows only
+  t.recordErrors(ORIGIN_MS + 60_000, 1);
+  const rows = t.fineRows();
+  assert.equal(rows.length, FINE_ROWS);
+  assert.deepEqual(rows.slice(0, 3).map((r) => [r.startMs, r.complete, r.non2xx, r.errors, r.bytesReceived, r.maxUs]), [
+    [0, 2, 1, 0, 0, 3000],
+    [100, 0, 0, 2, 0, 0],
+    [200, 1, 0, 0, 40, 2000],
+  ]);
+  assert.equal(rows.at(-1)?.maxUs, 500);
+  assert.equal(rows.reduce((sum, r) => sum + r.complete, 0), 4);
+  assert.equal(t.snapshot().fine.rows, FINE_ROWS, 'records past the fine rows add none');
+  assert.equal(t.rows().reduce((sum, r) => sum + r.complete, 0), 5, 'the per-second rows still count everything');
+  // Workers share the run's start, so their fine rows add row by row.
+  const merged = new Timeline(EPOCH_MS, 0);
+  merged.merge(t.snapshot());
+  merged.merge(t.snapshot());
+  assert.deepEqual(merged.fineRows().slice(0, 3).map((r) => r.complete), [4, 0, 2]);
 });

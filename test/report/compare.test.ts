@@ -235,11 +235,59 @@ describe('checkRules', () => {
     assert.equal(outcomes[3]?.message, 'rps<-15%: ok (rps -10.0 %, beyond noise)');
   });
 
-  it('breaks a rule whose metric one run lacks', () => {
+  it('breaks a rule whose metric one run lacks, even without --strict', () => {
     const empty: Summary = { ...b, total: null };
     const [outcome] = checkRules(compareSummaries(a, empty), [rule('p99>+10%')]);
     assert.equal(outcome?.violated, true);
-    assert.match(outcome?.message ?? '', /cannot check/);
+    assert.match(outcome?.message ?? '', /FAILED \(cannot check, p99 is missing/);
+  });
+
+  it('passes a change past the limit that is within noise, and says so', () => {
+    // The same seconds in another order: no per-second evidence of a change, yet the whole-run p99 is 20 % up.
+    const noisy = run({ ...BASE, noise: 0.2 });
+    const total = noisy.total ?? assert.fail();
+    const later: Summary = {
+      ...noisy,
+      total: { ...total, p99Us: total.p99Us * 1.2 },
+      timeline: { ...noisy.timeline, rows: [...noisy.timeline.rows].reverse().map((r, i) => ({ ...r, second: i })) },
+    };
+    const rows = compareSummaries(noisy, later);
+    assert.equal(row(rows, 'p99').noise.kind, 'within-noise');
+    for (const strict of [false, true]) {
+      const [outcome] = checkRules(rows, [rule('p99>+10%')], { strict });
+      assert.equal(outcome?.violated, false, `strict ${strict}`);
+      assert.equal(outcome?.message, 'p99>+10%: ok (p99 +20.0 %, past the limit but within noise)');
+    }
+  });
+
+  it('passes a change past the limit whose noise cannot be judged, unless strict', () => {
+    const short = run({ ...BASE, seconds: 4, noise: 0 });
+    const worse = run({ ...BASE, seconds: 4, noise: 0, p99Us: 13_500, perSecond: 1010 }); // p99 +50 %, rps +1 %
+    const rows = compareSummaries(short, worse);
+    const rules = ['p99>+10%', 'rps<-5%'].map(rule);
+    const lenient = checkRules(rows, rules);
+    assert.deepEqual(lenient.map((o) => [o.violated, o.unjudged]), [[false, true], [false, false]]);
+    assert.equal(lenient[0]?.message, 'p99>+10%: ok (p99 +50.0 %, past the limit, noise not judged: too few seconds; passes without --strict)');
+    assert.equal(lenient[1]?.message, 'rps<-5%: ok (rps +1.0 %, noise not judged: too few seconds)');
+    const strict = checkRules(rows, rules, { strict: true });
+    assert.deepEqual(strict.map((o) => o.violated), [true, false], 'strict breaks only the rule past its limit');
+    assert.equal(strict[0]?.message, 'p99>+10%: FAILED (p99 +50.0 %, past the limit, noise not judged: too few seconds; failed by --strict)');
+  });
+
+  it("says A's figure is 0 rather than missing, and decides by the same policy", () => {
+    const zero: Summary = { ...a, total: { ...(a.total ?? assert.fail()), p99Us: 0 } };
+    const rows = compareSummaries(zero, b);
+    assert.equal(row(rows, 'p99').changePercent, null);
+    const [lenient] = checkRules(rows, [rule('p99>+10%')]);
+    assert.equal(lenient?.violated, false);
+    assert.equal(lenient?.message, "p99>+10%: ok (A's p99 is 0, so a relative change cannot be judged; passes without --strict)");
+    const [strict] = checkRules(rows, [rule('p99>+10%')], { strict: true });
+    assert.equal(strict?.violated, true);
+    assert.match(strict?.message ?? '', /^p99>\+10%: FAILED \(A's p99 is 0, .*failed by --strict\)$/);
+    // Both at 0 is no change at all.
+    const both = compareSummaries(zero, { ...b, total: { ...(b.total ?? assert.fail()), p99Us: 0 } });
+    assert.equal(row(both, 'p99').changePercent, 0);
+    assert.equal(checkRules(both, [rule('p99>+10%')], { strict: true })[0]?.violated, false);
   });
 });
 

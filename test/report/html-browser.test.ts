@@ -11,7 +11,7 @@ import { runConfig } from '../../src/index.js';
 import { parseCommandLine } from '../../src/cli/flags.js';
 import { startTargetServer } from '../../src/server/target.js';
 import type { Summary, TimelineRow } from '../../src/metrics/summary.js';
-import { renderHtml } from '../../src/report/html.js';
+import { renderHtml, type HtmlOptions } from '../../src/report/html.js';
 import { phaseOf } from '../helpers/summaries.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -106,10 +106,10 @@ interface PageCheck {
   readonly canvases: { width: number; height: number }[];
 }
 
-async function openReport(name: string, summary: Summary): Promise<PageCheck> {
+async function openReport(name: string, summary: Summary, options: HtmlOptions = {}): Promise<PageCheck> {
   assert.ok(browser !== null);
   const file = join(OUTPUT_DIR, `${name}.html`);
-  writeFileSync(file, renderHtml(summary));
+  writeFileSync(file, renderHtml(summary, options));
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const problems: string[] = [];
   page.on('console', (message) => {
@@ -144,4 +144,28 @@ test('a synthetic run with rate mode, failures and a 20-second timeline draws al
   assert.deepEqual(problems, []);
   assert.equal(canvases.length, 3);
   for (const c of canvases) assert.ok(c.width > 300 && c.height > 100, `canvas drawn at ${c.width}x${c.height}`);
+});
+
+test('a half-second run (100 ms rows) and a run where every request failed render without errors', { skip, timeout: 20_000 }, async () => {
+  const server = await startTargetServer();
+  const url = `${server.url}/`;
+  try {
+    const parsed = parseCommandLine(['-k', '-c', '4', '--rate', '1000', '-n', '500', url]);
+    assert.ok(parsed.ok && parsed.value.kind === 'run');
+    const outcome = await runConfig(parsed.value.options.config);
+    assert.ok(outcome.ok);
+    const short = await openReport('html-report-short', outcome.value.summary, { fineTimeline: outcome.value.fineTimeline });
+    assert.deepEqual(short.problems, []);
+    assert.equal(short.canvases.length, 3);
+  } finally {
+    await server.close();
+  }
+  const parsed = parseCommandLine(['-r', '-n', '10', url]);
+  assert.ok(parsed.ok && parsed.value.kind === 'run');
+  const failed = await runConfig(parsed.value.options.config);
+  assert.ok(failed.ok && failed.value.summary.complete === 0);
+  const page = await openReport('html-report-all-failed', failed.value.summary, { fineTimeline: failed.value.fineTimeline });
+  assert.deepEqual(page.problems, []);
+  // Only the throughput-and-errors chart: no latency distribution, no latency over time.
+  assert.equal(page.canvases.length, 1);
 });

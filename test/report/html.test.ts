@@ -6,7 +6,9 @@ import { createHash } from 'node:crypto';
 
 import type { Summary, TimelineRow } from '../../src/metrics/summary.js';
 import { escapeHtml, jsonForScript, renderHtml } from '../../src/report/html.js';
-import { phaseOf, runSummary } from '../helpers/summaries.js';
+import { runConfig } from '../../src/run-config.js';
+import { startTargetServer } from '../../src/server/target.js';
+import { optionsOf, phaseOf, runSummary } from '../helpers/summaries.js';
 
 const HOSTILE_PATH = '/<script>alert(1)</script>';
 const HOSTILE_ERROR = 'read failed </script><img src=x onerror=alert(3)>';
@@ -72,7 +74,18 @@ function syntheticTimeline(seconds: number): TimelineRow[] {
 }
 
 
-function embeddedData(html: string): { summary: Summary; charts: { percentiles: { x: number[]; series: { label: string; valuesMs: (number | null)[] }[] } | null; timeline: unknown } } {
+interface TimelineChart {
+  seconds: number[];
+  rowSeconds: number;
+  endSeconds: number;
+  p50Ms: (number | null)[];
+  p99Ms: (number | null)[];
+  maxMs: (number | null)[];
+  complete: number[];
+  errors: number[];
+}
+
+function embeddedData(html: string): { summary: Summary; charts: { percentiles: { x: number[]; series: { label: string; valuesMs: (number | null)[] }[] } | null; timeline: TimelineChart | null } } {
   const match = /<script type="application\/json" id="gb-data">([^<]*)<\/script>/.exec(html);
   assert.ok(match?.[1] !== undefined, 'the data block is present and contains no raw "<"');
   return JSON.parse(match[1]) as ReturnType<typeof embeddedData>;
@@ -174,4 +187,56 @@ test('an empty timeline and a run with no responses render explanations instead 
   assert.match(html, /no latency distribution/);
   assert.equal(embeddedData(html).charts.percentiles, null);
   assert.equal(embeddedData(html).charts.timeline, null);
+});
+
+test('a half-second run plots 100 ms rows on an axis from 0 to the run\'s length', async () => {
+  const server = await startTargetServer();
+  let html: string;
+  let perSecondOnly: string;
+  let elapsed: number;
+  try {
+    // A rate keeps the run at about half a second whatever the machine's speed.
+    const outcome = await runConfig(optionsOf(['-k', '-c', '4', '--rate', '1000', '-n', '500', `${server.url}/`]).config);
+    assert.ok(outcome.ok);
+    const { summary, fineTimeline } = outcome.value;
+    elapsed = summary.elapsedSeconds;
+    assert.ok(elapsed > 0.4 && elapsed < 1, `elapsed ${elapsed}`);
+    assert.equal(summary.timeline.rows.length, 1, 'the per-second timeline alone has one point');
+    html = renderHtml(summary, { fineTimeline });
+    perSecondOnly = renderHtml(summary);
+  } finally {
+    await server.close();
+  }
+  const t = embeddedData(html).charts.timeline ?? assert.fail('no timeline chart');
+  assert.equal(t.rowSeconds, 0.1);
+  assert.ok(t.seconds.length >= 4, `${t.seconds.length} points`);
+  t.seconds.forEach((x, i) => assert.ok(Math.abs(x - i / 10) < 1e-9 && x <= t.endSeconds, `point ${i} at ${x}`));
+  // The x range ends where the run did (or at its last row, which a response just at the end can start).
+  assert.equal(t.endSeconds, Math.max(elapsed, t.seconds.at(-1) ?? 0));
+  assert.ok(t.endSeconds < 1);
+  // Rates per second: the rows of the steady middle of the run show the 1000/s schedule.
+  for (const rate of t.complete.slice(1, -1)) assert.ok(rate > 500 && rate < 1500, `middle rows: ${t.complete.join(', ')}`);
+  assert.ok(t.p99Ms.every((v) => v !== null && v > 0), 'every row had responses, so every row has a latency');
+  // Without the fine rows the one per-second point still sits on the run's own axis, not a default 0–100.
+  const coarse = embeddedData(perSecondOnly).charts.timeline ?? assert.fail();
+  assert.deepEqual([coarse.seconds, coarse.rowSeconds, coarse.endSeconds], [[0], 1, elapsed]);
+});
+
+test('a run in which every request failed plots no latency and says why', async () => {
+  // A port that was just free: every connect is refused.
+  const server = await startTargetServer();
+  const url = `${server.url}/`;
+  await server.close();
+  const outcome = await runConfig(optionsOf(['-r', '-n', '20', url]).config);
+  assert.ok(outcome.ok);
+  const { summary, fineTimeline } = outcome.value;
+  assert.equal(summary.complete, 0);
+  assert.equal(summary.failed, 20);
+  const html = renderHtml(summary, { fineTimeline });
+  const t = embeddedData(html).charts.timeline ?? assert.fail('the errors still have a timeline');
+  assert.ok(t.p50Ms.length > 0 && t.p50Ms.every((v) => v === null), `latency ${JSON.stringify(t.p50Ms)}`);
+  assert.ok(t.maxMs.every((v) => v === null));
+  assert.ok(t.errors.some((v) => v > 0), 'the failures are plotted');
+  assert.match(html, /<div class="chart" id="chart-latency-time"><p class="empty">No response was received \(every request failed\), so there is no latency to plot\.<\/p><\/div>/);
+  assert.match(html, /<div class="chart" id="chart-throughput-time"><\/div>/);
 });

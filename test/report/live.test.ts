@@ -111,6 +111,20 @@ test('LiveView rewrites the line in place with \\r and clear-line, at most once 
   assert.deepEqual(out.chunks.slice(count), ['after\n'], 'nothing to erase once cleared');
 });
 
+test('LiveView draws a full line on a terminal that reports 0 columns, or none, as if it were 80 wide', () => {
+  for (const columns of [0, undefined]) {
+    const out = new Collector();
+    if (columns === undefined) Reflect.deleteProperty(out, 'columns');
+    else out.columns = columns;
+    const view = new LiveView(out, { now: () => 0 });
+    view.update({ ...progress, done: 3 });
+    const line = (out.chunks[0] ?? assert.fail(`columns ${String(columns)}: nothing drawn`)).slice(CLEAR_LINE.length);
+    assert.ok(line.includes('3/10000') && line.includes('req/s'), `columns ${String(columns)}: ${JSON.stringify(line)}`);
+    assert.ok(line.length <= 79, `columns ${String(columns)}: ${line.length} long`);
+    assert.equal(line, renderLiveLine({ ...progress, done: 3, width: 80 }));
+  }
+});
+
 test('LiveView.supports only interactive terminals', () => {
   assert.equal(LiveView.supports({ isTTY: true }, { TERM: 'xterm-256color' }), true);
   assert.equal(LiveView.supports({ isTTY: true }, { TERM: 'dumb' }), false);
