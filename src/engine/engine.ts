@@ -6,6 +6,7 @@ import { C, Recorder, type ExchangeSink, type FailureKind } from '../metrics/rec
 import type { StopReason } from '../metrics/summary.js';
 import { Timeline } from '../metrics/timeline.js';
 import { Connection, destroyDrainingSockets, type ConnectionOwner, type Endpoint } from '../transport/connection.js';
+import { transportFor } from '../transport/client-socket.js';
 import { buildBursts, buildRequest } from '../transport/request.js';
 import { dueCount, intendedOffsetMs } from './schedule.js';
 import { mayIssue, type StopRule } from './stop.js';
@@ -155,7 +156,9 @@ export class Engine implements ConnectionOwner {
   /** A fresh recorder whose timeline counts seconds from now (workers' timelines align by wall clock). */
   #newRecorder(sink: ExchangeSink | null): Recorder {
     const now = performance.now();
-    return new Recorder(new Timeline(performance.timeOrigin + now, now), sink);
+    const recorder = new Recorder(new Timeline(performance.timeOrigin + now, now), sink);
+    recorder.first.transport = transportFor(this.#config.target.tls);
+    return recorder;
   }
 
   #beginMeasuring(): void {

@@ -3,6 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import { Histogram, type HistogramSnapshot } from './histogram.js';
 import { Timeline, type TimelineSnapshot } from './timeline.js';
+import type { Transport } from './summary.js';
 
 /** Indices into Recorder.counters: one Float64Array so workers merge and transfer it in one piece. */
 export const C = {
@@ -48,6 +49,8 @@ export interface FirstSeen {
   tlsProtocol: string | null;
   tlsTempKey: string | null;
   tlsServerName: string | null;
+  /** Set by the engine that owns the recorder; 'mixed' when workers differed. */
+  transport: Transport | 'mixed' | null;
 }
 
 export interface RecorderSnapshot {
@@ -88,6 +91,7 @@ export class Recorder {
     tlsProtocol: null,
     tlsTempKey: null,
     tlsServerName: null,
+    transport: null,
   };
 
   constructor(timeline: Timeline, sink: ExchangeSink | null = null) {
@@ -223,5 +227,7 @@ export class Recorder {
     f.tlsProtocol ??= s.first.tlsProtocol;
     f.tlsTempKey ??= s.first.tlsTempKey;
     f.tlsServerName ??= s.first.tlsServerName;
+    if (f.transport === null) f.transport = s.first.transport;
+    else if (s.first.transport !== null && s.first.transport !== f.transport) f.transport = 'mixed';
   }
 }

@@ -96,6 +96,7 @@ describe('TLS', { concurrency: true, skip }, () => {
     assert.equal(summary.failed, 0);
     assert.equal(summary.keepAliveRequests, 20);
     assert.ok(summary.tlsProtocol !== null);
+    assert.equal(summary.transport, 'tls');
     assert.equal(server.served.requests, 20);
     assert.equal(server.served.clientPorts.size, 2);
   });

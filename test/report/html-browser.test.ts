@@ -53,6 +53,7 @@ function syntheticSummary(): Summary {
     tlsProtocol: null,
     tlsTempKey: null,
     tlsServerName: null,
+    transport: 'raw-tcp',
     documentLength: 128,
     elapsedSeconds: 20,
     startedAt: '2026-01-02T03:04:05.000Z',

@@ -29,6 +29,7 @@ function syntheticSummary(timeline: readonly TimelineRow[]): Summary {
     tlsProtocol: null,
     tlsTempKey: null,
     tlsServerName: null,
+    transport: 'raw-tcp',
     documentLength: 13,
     elapsedSeconds: 4.2,
     startedAt: '2026-01-02T03:04:05.000Z',
