@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,10 +17,11 @@ import { PERCENTILE_CSV_HEADER, renderPercentileCsv } from '../../src/report/ab-
 import { renderAbHtml, renderAbHtmlBanner } from '../../src/report/ab-html.js';
 import { GNUPLOT_HEADER, GnuplotWriter, aprCtime, planPasses } from '../../src/report/gnuplot.js';
 import { phaseOf } from '../helpers/summaries.js';
+import { findTool, requireTool } from '../helpers/tools.js';
 
 const run = promisify(execFile);
-const AB = spawnSync('which', ['ab'], { encoding: 'utf8' }).stdout.trim();
-const noAb = AB === '' ? 'ab is not installed' : false;
+const AB = findTool('ab') ?? 'ab';
+const noAb = requireTool('ab');
 
 
 function scratchDir(): string {

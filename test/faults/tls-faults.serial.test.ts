@@ -9,6 +9,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { requireTool } from '../helpers/tools.js';
 import { assertNoStackTrace, reportField, runGb, spawnGb, startFaultServer } from './fault-server.js';
 
 const T = { timeout: 15_000 };
@@ -31,7 +32,7 @@ function makeCertificate(): { key: Buffer; cert: Buffer } | string {
 }
 
 const certificate = makeCertificate();
-const skip = typeof certificate === 'string' ? certificate : false;
+const skip = requireTool('openssl', typeof certificate === 'string' ? certificate : null);
 
 async function listen(server: http.Server): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
