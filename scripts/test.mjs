@@ -73,6 +73,8 @@ const serial = all.filter((file) => file.endsWith('.serial.test.js'));
 const parallel = all.filter((file) => !file.endsWith('.serial.test.js'));
 const extraArgs = process.argv.slice(2);
 
+// Which Node ran is the first thing to check when a matrix run looks wrong.
+console.log(`# gb: node ${process.version} (${process.execPath})`);
 const lanes = [];
 for (const [name, files, concurrency] of [['parallel', parallel, 2], ['serial', serial, 1]]) {
   if (files.length === 0) continue;
