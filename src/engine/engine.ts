@@ -7,6 +7,7 @@ import { C, Recorder, type ExchangeSink, type FailureKind } from '../metrics/rec
 import type { StopReason } from '../metrics/summary.js';
 import { Timeline } from '../metrics/timeline.js';
 import { Connection, destroyDrainingSockets, REAL_IO, type ConnectionIo, type ConnectionOwner, type Endpoint } from '../transport/connection.js';
+import { transportFor } from '../transport/client-socket.js';
 import { buildBursts, buildRequest } from '../transport/request.js';
 import { dueCount, intendedOffsetMs } from './schedule.js';
 import { mayIssue, type StopRule } from './stop.js';
@@ -167,7 +168,9 @@ export class Engine implements ConnectionOwner {
   /** A fresh recorder whose timeline counts seconds from now (workers' timelines align by wall clock). */
   #newRecorder(sink: ExchangeSink | null, runLength: SharedLength | null): Recorder {
     const now = this.#io.now();
-    return new Recorder(new Timeline(performance.timeOrigin + now, now), sink, runLength);
+    const recorder = new Recorder(new Timeline(performance.timeOrigin + now, now), sink, runLength);
+    recorder.first.transport = transportFor(this.#config.target.tls);
+    return recorder;
   }
 
   #beginMeasuring(): void {

@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { Histogram, type HistogramSnapshot } from './histogram.js';
 import type { SharedLength } from './shared-length.js';
 import { Timeline, type TimelineSnapshot } from './timeline.js';
+import type { Transport } from './summary.js';
 
 /** Indices into Recorder.counters: one Float64Array so workers merge and transfer it in one piece. */
 export const C = {
@@ -51,6 +52,8 @@ export interface FirstSeen {
   tlsProtocol: string | null;
   tlsTempKey: string | null;
   tlsServerName: string | null;
+  /** Set by the engine that owns the recorder; 'mixed' when workers differed. */
+  transport: Transport | 'mixed' | null;
 }
 
 export interface RecorderSnapshot {
@@ -92,6 +95,7 @@ export class Recorder {
     tlsProtocol: null,
     tlsTempKey: null,
     tlsServerName: null,
+    transport: null,
   };
 
   /** runLength: the run's document length, when other threads' recorders share it (see SharedLength). */
@@ -223,5 +227,7 @@ export class Recorder {
     f.tlsProtocol ??= s.first.tlsProtocol;
     f.tlsTempKey ??= s.first.tlsTempKey;
     f.tlsServerName ??= s.first.tlsServerName;
+    if (f.transport === null) f.transport = s.first.transport;
+    else if (s.first.transport !== null && s.first.transport !== f.transport) f.transport = 'mixed';
   }
 }

@@ -7,6 +7,7 @@ import type { Histogram } from './histogram.js';
 import { C, type Recorder } from './recorder.js';
 import { AB_PERCENTS, type PhaseStats, type RateStats, type StopReason, type Summary } from './summary.js';
 import { VERSION } from '../version.js';
+import { transportFor } from '../transport/client-socket.js';
 
 /** What a finished run hands over: its recorder and how the client fared. */
 export interface SummaryFacts {
@@ -99,6 +100,8 @@ export function summarize(config: Config, facts: SummaryFacts): Summary {
     tlsProtocol: r.first.tlsProtocol,
     tlsTempKey: r.first.tlsTempKey,
     tlsServerName: r.first.tlsServerName,
+    // Every engine's recorder names its transport; the fallback is what this thread would have used.
+    transport: r.first.transport ?? transportFor(target.tls),
     documentLength: r.first.documentLength,
     documentLengthConflict: null,
     elapsedSeconds: facts.elapsedMs / 1000,

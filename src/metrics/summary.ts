@@ -31,6 +31,9 @@ export interface FailureCounts {
   readonly exceptions: number;
 }
 
+/** The socket layer that carried the requests: gb's raw libuv TCP handle, net.Socket, or node:tls. */
+export type Transport = 'raw-tcp' | 'net' | 'tls';
+
 export interface Summary {
   readonly schemaVersion: 1;
   readonly tool: { readonly name: 'gb'; readonly version: string };
@@ -61,6 +64,12 @@ export interface Summary {
   /** The server's ephemeral key for https, e.g. "X25519 253 bits" (ab's Server Temp Key), else null. */
   readonly tlsTempKey: string | null;
   readonly tlsServerName: string | null;
+  /**
+   * The socket layer gb used, so numbers from different machines or Node versions can be told
+   * apart (net.Socket costs more CPU per request than raw-tcp). 'mixed' only in a merge of results
+   * that used different ones.
+   */
+  readonly transport: Transport | 'mixed';
   /** Body length of the first response, null when no response arrived. */
   readonly documentLength: number | null;
   /** Only in a merge of runs that saw different document lengths: those lengths, in run order; else null. */

@@ -83,6 +83,7 @@ const summaryShape: Shape = {
     tlsProtocol: { nullable: 'string' },
     tlsTempKey: { nullable: 'string' },
     tlsServerName: { nullable: 'string' },
+    transport: { oneOf: ['raw-tcp', 'net', 'tls', 'mixed'] },
     documentLength: { nullable: 'count' },
     documentLengthConflict: { nullable: { array: 'count' } },
     elapsedSeconds: 'number',

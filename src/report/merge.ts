@@ -220,6 +220,7 @@ export function mergeSummaries(summaries: readonly Summary[]): Result<Summary, s
     tlsProtocol: firstNonNull((s) => s.tlsProtocol),
     tlsTempKey: firstNonNull((s) => s.tlsTempKey),
     tlsServerName: firstNonNull((s) => s.tlsServerName),
+    transport: summaries.every((s) => s.transport === first.transport) ? first.transport : 'mixed',
     documentLength: firstNonNull((s) => s.documentLength),
     documentLengthConflict: documentLengthConflict(summaries),
     elapsedSeconds: (endMs - startMs) / 1000,

@@ -2,6 +2,7 @@
 
 import { RawTcpSocket, rawTcpAvailable } from './raw-tcp.js';
 import { StreamSocket } from './stream-socket.js';
+import type { Transport } from '../metrics/summary.js';
 
 /** Events of one socket, delivered to whoever owns it now; every call names the socket it is about. */
 export interface SocketHandler {
@@ -44,9 +45,14 @@ export interface Endpoint {
   readonly localAddress: string | null;
 }
 
-/** Opens a socket to the endpoint: the raw TCP handle for plain HTTP where Node has it, else net/tls. */
+/** The socket layer openSocket picks in this thread: the raw TCP handle for plain HTTP where Node has it, else net/tls. */
+export function transportFor(tls: boolean): Transport {
+  if (tls) return 'tls';
+  return rawTcpAvailable ? 'raw-tcp' : 'net';
+}
+
 export function openSocket(ep: Endpoint, handler: SocketHandler): ClientSocket {
-  if (!ep.tls && rawTcpAvailable) return new RawTcpSocket(ep.address, ep.port, ep.ipv6, ep.localAddress, handler);
+  if (transportFor(ep.tls) === 'raw-tcp') return new RawTcpSocket(ep.address, ep.port, ep.ipv6, ep.localAddress, handler);
   return new StreamSocket(
     {
       address: ep.address,

@@ -3,6 +3,8 @@
 //
 // This uses Node's internal tcp_wrap binding, the layer under net.Socket. It is not a public API,
 // so it is probed once at load time; where it is missing or differs, gb uses net.Socket instead.
+// process.binding() is DEP0111: calling it under --pending-deprecation prints a warning, which a
+// benchmark must never add to someone's output, so in that case gb uses net.Socket as well.
 
 import { getSystemErrorName } from 'node:util';
 import type { ClientSocket, SocketHandler, TlsInfo } from './client-socket.js';
@@ -39,9 +41,27 @@ interface Bindings {
 
 const UV_EOF = -4095;
 
+/**
+ * Whether calling process.binding() would print DEP0111. Node turns it into a wrapper named
+ * 'deprecated' when the deprecation is active, so only the plain function (named 'binding', as in
+ * Node 20 to 26) is trusted; the flags are checked too in case a later Node wraps it differently.
+ */
+export function bindingWouldWarn(
+  binding: unknown,
+  execArgv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): boolean {
+  if (typeof binding !== 'function' || binding.name !== 'binding') return true;
+  if (env['NODE_PENDING_DEPRECATION'] === '1') return true;
+  // NODE_OPTIONS is split on whitespace, as Node does; a quoted value holding this exact word would be a false alarm, which only costs speed.
+  const nodeOptions = (env['NODE_OPTIONS'] ?? '').split(/\s+/);
+  return [...execArgv, ...nodeOptions].some((arg) => arg === '--pending-deprecation' || arg === '--pending_deprecation');
+}
+
 function loadBindings(): Bindings | null {
   try {
     const binding = (process as unknown as { binding(name: string): Record<string, unknown> }).binding;
+    if (bindingWouldWarn(binding, process.execArgv, process.env)) return null;
     const tcp = binding('tcp_wrap') as { TCP?: unknown; TCPConnectWrap?: unknown; constants?: { SOCKET?: number } };
     const stream = binding('stream_wrap') as { WriteWrap?: unknown; streamBaseState?: unknown; kReadBytesOrError?: number };
     if (

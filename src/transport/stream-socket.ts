@@ -72,8 +72,20 @@ export class StreamSocket implements ClientSocket {
     const cipher = s.getCipher();
     const keyBits = s.getPeerCertificate().bits ?? 0;
     const cipherBits = /256/.test(cipher.name) ? 256 : /128/.test(cipher.name) ? 128 : 0;
-    const key = s.getEphemeralKeyInfo();
-    const tempKey = key !== null && 'size' in key && key.size !== undefined ? `${key.name ?? key.type ?? 'unknown'} ${key.size} bits` : null;
+    const tempKey = describeTempKey(s.getEphemeralKeyInfo());
     return { protocol: `${s.getProtocol() ?? 'unknown'},${cipher.standardName || cipher.name},${keyBits},${cipherBits}`, tempKey };
   }
+}
+
+/**
+ * ab's Server Temp Key text, e.g. "X25519 253 bits". Node 24 on (OpenSSL 3.5) names a hybrid
+ * post-quantum group such as X25519MLKEM768 without a size, so the name alone is printed; Node 22
+ * on the same OpenSSL tells nothing about such a group (an empty object), so there is no line.
+ */
+export function describeTempKey(key: object | null): string | null {
+  if (key === null) return null;
+  const { name, type, size } = key as { name?: unknown; type?: unknown; size?: unknown };
+  const label = typeof name === 'string' ? name : typeof type === 'string' ? type : null;
+  if (typeof size === 'number') return `${label ?? 'unknown'} ${size} bits`;
+  return label;
 }

@@ -7,6 +7,7 @@ import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { findTool } from './tools.js';
 
 export interface TestNginx {
   readonly port: number;
@@ -15,13 +16,6 @@ export interface TestNginx {
   /** Access-log lines, once the count has held still for 200 ms (nginx logs a request just after answering it). */
   loggedRequests(): Promise<number>;
   stop(): Promise<void>;
-}
-
-const CANDIDATES = ['/usr/sbin/nginx', '/usr/bin/nginx', '/usr/local/sbin/nginx'];
-
-/** nginx's path, or null when it is not installed. */
-export function findNginx(): string | null {
-  return CANDIDATES.find((p) => existsSync(p)) ?? null;
 }
 
 async function freePort(): Promise<number> {
@@ -45,10 +39,12 @@ function canConnect(port: number): Promise<boolean> {
 }
 
 /**
- * Starts nginx with one worker and `serverBlock` as the body of its one `server { }` (the listen line
+ * Starts nginx (tests that call this take their `skip` from requireTool('nginx')) with one worker and `serverBlock` as the body of its one `server { }` (the listen line
  * is added). Everything else is nginx's default, keepalive_requests included, unless `httpBlock` says otherwise.
  */
-export async function startNginx(nginxPath: string, serverBlock: string, httpBlock = ''): Promise<TestNginx> {
+export async function startNginx(serverBlock: string, httpBlock = ''): Promise<TestNginx> {
+  const nginxPath = findTool('nginx');
+  if (nginxPath === null) throw new Error('nginx is not installed');
   const dir = mkdtempSync(join(tmpdir(), 'gb-nginx-'));
   // Workers drop to 'nobody' when started as root: what they touch must be theirs to use.
   chmodSync(dir, 0o777);

@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,10 +17,11 @@ import { PERCENTILE_CSV_HEADER, renderPercentileCsv } from '../../src/report/ab-
 import { renderAbHtml, renderAbHtmlBanner } from '../../src/report/ab-html.js';
 import { GNUPLOT_HEADER, GnuplotWriter, aprCtime, planPasses } from '../../src/report/gnuplot.js';
 import { phaseOf } from '../helpers/summaries.js';
+import { findTool, requireTool } from '../helpers/tools.js';
 
 const run = promisify(execFile);
-const AB = spawnSync('which', ['ab'], { encoding: 'utf8' }).stdout.trim();
-const noAb = AB === '' ? 'ab is not installed' : false;
+const AB = findTool('ab') ?? 'ab';
+const noAb = requireTool('ab');
 
 
 function scratchDir(): string {
@@ -189,7 +190,7 @@ function htmlSummary(): Summary {
     target: { url: 'http://h/a<b>?x=1&y=2', host: 'h', port: 8080, path: '/a<b>?x=1&y=2', tls: false },
     settings: { method: 'POST', concurrency: 2, requests: 3, durationMs: null, keepAlive: true, variableLength: false, hasBody: true, pipeline: 1, workers: 1, requestsPerSecond: null },
     serverSoftware: 'srv<1>',
-    tlsProtocol: null, tlsTempKey: null, tlsServerName: null, documentLength: 11, documentLengthConflict: null, elapsedSeconds: 0.5, startedAt: '2026-01-01T00:00:00.000Z',
+    tlsProtocol: null, tlsTempKey: null, tlsServerName: null, transport: 'raw-tcp', documentLength: 11, documentLengthConflict: null, elapsedSeconds: 0.5, startedAt: '2026-01-01T00:00:00.000Z',
     issued: 4, complete: 3, failed: 2, failures: { connect: 1, receive: 0, length: 1, exceptions: 0 }, timeouts: 0, cutOff: 0, resent: 0,
     non2xx: 1, keepAliveRequests: 3, statusCodes: { '200': 2, '500': 1 }, errors: {},
     bytes: { received: 2048, body: 33, sent: 1024 },

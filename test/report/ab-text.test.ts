@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, rmSync, mkdtempSync } from 'node:fs';
-import { spawnSync, execFile } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -26,6 +26,7 @@ import {
   roundUsToMs,
   usToMs,
 } from '../../src/report/format.js';
+import { findTool, requireTool } from '../helpers/tools.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -86,6 +87,7 @@ function keepAliveSummary(): Summary {
     tlsProtocol: null,
     tlsTempKey: null,
     tlsServerName: null,
+    transport: 'raw-tcp',
     documentLength: 612, documentLengthConflict: null,
     elapsedSeconds: 1.234567,
     startedAt: '2026-01-01T00:00:00.000Z',
@@ -152,6 +154,7 @@ function failingPostSummary(): Summary {
     tlsProtocol: 'TLSv1.3,TLS_AES_256_GCM_SHA384,256,256',
     tlsTempKey: 'X25519 253 bits',
     tlsServerName: 'example.test',
+    transport: 'tls',
     documentLength: 1532,
     elapsedSeconds: 2.5,
     issued: 202,
@@ -432,11 +435,12 @@ test('column helpers: right-aligned ints, %N.Nf and the 24-column label', () => 
 // ---------------------------------------------------------------------------------------------
 // Real ab, when installed: our report for ab's own numbers must have ab's lines in ab's order.
 
-const abMissing = spawnSync('ab', ['-V'], { stdio: 'ignore' }).error !== undefined;
+const AB = findTool('ab') ?? 'ab';
+const noAb = requireTool('ab');
 
 function runAb(args: readonly string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('ab', args, { timeout: 8000 }, (error, stdout, stderr) => {
+    execFile(AB, args, { timeout: 8000 }, (error, stdout, stderr) => {
       if (error !== null) reject(new Error(`ab failed: ${error.message}\n${stderr}`));
       else resolve(stdout);
     });
@@ -521,7 +525,7 @@ function withoutWarnings(report: string): string[] {
 
 const RATE_LABEL = /^(Requests per second:|Time per request:|Transfer rate:| {24}\d)/;
 
-test('real ab: same lines in the same order for the same numbers', { skip: abMissing && 'ab is not installed' }, async () => {
+test('real ab: same lines in the same order for the same numbers', { skip: noAb }, async () => {
   const bodyDir = mkdtempSync(join(tmpdir(), 'gb-ab-text-'));
   const bodyFile = join(bodyDir, 'body.txt');
   writeFileSync(bodyFile, 'x'.repeat(100));

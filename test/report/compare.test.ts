@@ -65,6 +65,7 @@ function run(shape: RunShape): Summary {
     tlsProtocol: null,
     tlsTempKey: null,
     tlsServerName: null,
+    transport: 'raw-tcp',
     documentLength: 12, documentLengthConflict: null,
     elapsedSeconds: shape.seconds,
     startedAt: new Date(T0_MS).toISOString(),

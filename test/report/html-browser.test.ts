@@ -2,7 +2,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
@@ -13,10 +13,12 @@ import { startTargetServer } from '../../src/server/target.js';
 import type { Summary, TimelineRow } from '../../src/metrics/summary.js';
 import { renderHtml, type HtmlOptions } from '../../src/report/html.js';
 import { phaseOf } from '../helpers/summaries.js';
+import { findTool, requireTool } from '../helpers/tools.js';
 
-const CHROMIUM = '/usr/bin/chromium';
+// Debian's package; playwright's own browser download is not used.
+const CHROMIUM = findTool('chromium') ?? '/usr/bin/chromium';
 const OUTPUT_DIR = resolve('test-output');
-const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed`;
+const skip = requireTool('chromium');
 
 let browser: Browser | null = null;
 
@@ -53,6 +55,7 @@ function syntheticSummary(): Summary {
     tlsProtocol: null,
     tlsTempKey: null,
     tlsServerName: null,
+    transport: 'raw-tcp',
     documentLength: 128, documentLengthConflict: null,
     elapsedSeconds: 20,
     startedAt: '2026-01-02T03:04:05.000Z',

@@ -31,6 +31,7 @@ function syntheticSummary(timeline: readonly TimelineRow[]): Summary {
     tlsProtocol: null,
     tlsTempKey: null,
     tlsServerName: null,
+    transport: 'raw-tcp',
     documentLength: 13, documentLengthConflict: null,
     elapsedSeconds: 4.2,
     startedAt: '2026-01-02T03:04:05.000Z',

@@ -63,6 +63,7 @@ function summaryOf(totalUs: readonly number[], overrides: Partial<Summary> = {})
     tlsProtocol: null,
     tlsTempKey: null,
     tlsServerName: null,
+    transport: 'raw-tcp',
     documentLength: 12, documentLengthConflict: null,
     elapsedSeconds: 10,
     startedAt: new Date(T0_MS).toISOString(),
@@ -269,6 +270,15 @@ describe('mergeSummaries', () => {
     assert.equal(merged.value.rate.late, 4);
     assert.equal(merged.value.rate.meanLateUs, 1750);
     assert.equal(merged.value.rate.uncorrectedTotal?.count, 3);
+  });
+
+  it('keeps the transport the results share, and says mixed when they differ', () => {
+    const same = mergeSummaries([summaryOf([1]), summaryOf([2])]);
+    assert.ok(same.ok);
+    assert.equal(same.value.transport, 'raw-tcp');
+    const mixed = mergeSummaries([summaryOf([1]), summaryOf([2], { transport: 'net' }), summaryOf([3])]);
+    assert.ok(mixed.ok);
+    assert.equal(mixed.value.transport, 'mixed');
   });
 
   it('returns a single result as it is', () => {

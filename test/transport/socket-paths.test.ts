@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { startTargetServer, type TargetServer } from '../../src/server/target.js';
-import { rawTcpAvailable } from '../../src/transport/raw-tcp.js';
+import type { Summary } from '../../src/metrics/summary.js';
+import { bindingWouldWarn, rawTcpAvailable } from '../../src/transport/raw-tcp.js';
 import { runGb } from '../helpers/gb-process.js';
 import { startRawServer } from '../helpers/raw-server.js';
 
@@ -17,6 +18,68 @@ const field = (stdout: string, label: string): string => {
 
 test('this Node offers the raw TCP handle (else every run silently takes the slower path)', () => {
   assert.equal(rawTcpAvailable, true);
+});
+
+describe('which transport ran, in the JSON result', () => {
+  let target: TargetServer;
+  before(async () => {
+    target = await startTargetServer();
+  });
+  after(() => target.close());
+
+  const runs: ReadonlyArray<{ what: string; args: readonly string[]; env: Record<string, string>; transport: Summary['transport'] }> = [
+    { what: 'by default', args: [], env: {}, transport: 'raw-tcp' },
+    { what: 'in worker threads', args: ['-G', '2'], env: {}, transport: 'raw-tcp' },
+    { what: 'with GB_NO_RAW_TCP=1', args: [], env: { GB_NO_RAW_TCP: '1' }, transport: 'net' },
+    { what: 'with GB_NO_RAW_TCP=1 in worker threads', args: ['-G', '2'], env: { GB_NO_RAW_TCP: '1' }, transport: 'net' },
+  ];
+  for (const { what, args, env, transport } of runs) {
+    test(`${what}: ${transport}`, async () => {
+      const r = await runGb(['-q', '-n', '20', '-c', '2', ...args, '--json', '-', `${target.url}/`], { env });
+      assert.equal(r.code, 0, r.stderr);
+      const summary = JSON.parse(r.stdout) as Summary;
+      assert.equal(summary.complete, 20);
+      assert.equal(summary.transport, transport);
+    });
+  }
+});
+
+// process.binding() is DEP0111; a benchmark must not add a warning to anyone's output.
+describe('--pending-deprecation', () => {
+  let target: TargetServer;
+  before(async () => {
+    target = await startTargetServer();
+  });
+  after(() => target.close());
+
+  for (const [how, env] of [
+    ['NODE_OPTIONS', { NODE_OPTIONS: '--pending-deprecation' }],
+    ['NODE_PENDING_DEPRECATION=1', { NODE_PENDING_DEPRECATION: '1' }],
+  ] as const) {
+    test(`through ${how}: no deprecation warning, and net.Socket carries the run`, async () => {
+      const r = await runGb(['-n', '10', '-c', '2', '-G', '2', '--json', '-', `${target.url}/`], { env });
+      assert.equal(r.code, 0, r.stderr);
+      assert.doesNotMatch(r.stderr, /DeprecationWarning|DEP0111/);
+      // With --json - the ab report goes to stderr; a Node warning would be a "(node:PID)" line there.
+      assert.doesNotMatch(r.stderr, /^\(node:\d+\)|Warning/m);
+      assert.match(r.stderr, /^Complete requests: +10$/m);
+      const summary = JSON.parse(r.stdout) as Summary;
+      assert.equal(summary.complete, 10);
+      assert.equal(summary.transport, 'net');
+    });
+  }
+
+  test('the binding is trusted only when it is the plain function and no flag asks for the warning', () => {
+    function binding(): void {}
+    function deprecated(): void {}
+    assert.equal(bindingWouldWarn(binding, [], {}), false);
+    assert.equal(bindingWouldWarn(deprecated, [], {}), true);
+    assert.equal(bindingWouldWarn(undefined, [], {}), true);
+    assert.equal(bindingWouldWarn(binding, ['--pending-deprecation'], {}), true);
+    assert.equal(bindingWouldWarn(binding, [], { NODE_OPTIONS: '--max-old-space-size=512  --pending-deprecation' }), true);
+    assert.equal(bindingWouldWarn(binding, [], { NODE_OPTIONS: '--no-pending-deprecation-x' }), false);
+    assert.equal(bindingWouldWarn(binding, [], { NODE_PENDING_DEPRECATION: '1' }), true);
+  });
 });
 
 for (const mode of ['raw', 'stream'] as const) {

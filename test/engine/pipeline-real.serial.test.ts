@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net, { type AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { findNginx, startNginx } from '../helpers/nginx.js';
+import { startNginx } from '../helpers/nginx.js';
+import { requireTool } from '../helpers/tools.js';
 import { runArgs } from '../helpers/summaries.js';
 
 interface PipelineServer {
@@ -149,15 +150,11 @@ test('an unannounced reset mid-pipeline fails the request being read; those behi
   }
 });
 
-test('against nginx with its default keepalive_requests, --pipeline 10 runs to the end with every request logged once', { timeout: 60_000 }, async (t) => {
-  const nginxPath = findNginx();
-  if (nginxPath === null) {
-    if (process.env.CI === 'true') assert.fail('nginx is required under CI=true (apt-get install nginx)');
-    t.skip('nginx is not installed');
-    return;
-  }
+const skipNginx = requireTool('nginx');
+
+test('against nginx with its default keepalive_requests, --pipeline 10 runs to the end with every request logged once', { timeout: 60_000, skip: skipNginx }, async (t) => {
   // nginx closes a kept-alive connection after 1000 requests (keepalive_requests, left at its default).
-  const nginx = await startNginx(nginxPath, 'location = /hello.txt { return 200 "hello"; }');
+  const nginx = await startNginx('location = /hello.txt { return 200 "hello"; }');
   try {
     const s = await runArgs(['-q', '-k', '--pipeline', '10', '-c', '10', '-n', '50000', `${nginx.url}/hello.txt`]);
     t.diagnostic(`${s.complete} complete, ${s.resent} re-sent, ${Math.round(s.complete / s.elapsedSeconds)} req/s`);

@@ -1,7 +1,11 @@
 // The built command line against faults and bad input: one clear line on stderr, the right exit code, a full report, no crash, and signals that work.
 
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { assertNoStackTrace, closedPort, reportField, spawnGb, startFaultServer, type CliRun } from './fault-server.js';
@@ -21,7 +25,13 @@ function linesMentioning(run: CliRun, text: string): string[] {
 
 describe('bad input', { concurrency: true }, () => {
   const here = fileURLToPath(new URL('.', import.meta.url));
-  const cases: ReadonlyArray<{ readonly what: string; readonly args: readonly string[]; readonly says: RegExp }> = [
+  const scratch = mkdtempSync(join(tmpdir(), 'gb-cli-faults-'));
+  after(() => rmSync(scratch, { recursive: true, force: true }));
+  // Opening a FIFO blocks until a writer comes: gb must see what it is without opening it.
+  const fifo = join(scratch, 'body.fifo');
+  const made = spawnSync('mkfifo', [fifo]);
+  assert.equal(made.status, 0, `mkfifo: ${made.error?.message ?? made.stderr.toString()}`);
+  const cases: ReadonlyArray<{ readonly what: string; readonly args: readonly string[]; readonly says: RegExp; readonly code?: number }> = [
     { what: 'an unknown scheme', args: ['htp://x'], says: /unsupported scheme 'htp:'/ },
     { what: 'a URL without a host', args: ['http://'], says: /no host name/ },
     { what: 'a port out of range', args: ['http://127.0.0.1:99999/'], says: /invalid port 99999/ },
@@ -29,13 +39,15 @@ describe('bad input', { concurrency: true }, () => {
     { what: 'a host that does not resolve', args: ['-n', '1', 'http://nonexistent.invalid/'], says: /cannot resolve nonexistent\.invalid/ },
     { what: 'an IPv6 literal without brackets', args: ['http://::1:8080/'], says: /needs brackets/ },
     { what: 'a header without a colon', args: ['-H', 'NoColonHere', 'http://127.0.0.1:9/'], says: /header without a colon/ },
-    { what: 'a -p file that is a directory', args: ['-p', here, 'http://127.0.0.1:9/'], says: /is a directory/ },
+    { what: 'a -p file that is a directory', args: ['-p', here, 'http://127.0.0.1:9/'], says: /is a directory/, code: 2 },
+    { what: 'a -p file that is a FIFO', args: ['-p', fifo, 'http://127.0.0.1:9/'], says: /body\.fifo is not a regular file/, code: 2 },
   ];
-  for (const { what, args, says } of cases) {
+  for (const { what, args, says, code } of cases) {
     test(`${what}: one line on stderr naming it, non-zero exit`, T, async () => {
       const run = await spawnGb(args, 5000).done;
-      assert.notEqual(run.code, 0);
       assert.notEqual(run.code, null, 'gb was killed: it hung');
+      assert.notEqual(run.code, 0);
+      if (code !== undefined) assert.equal(run.code, code);
       const errLines = nonEmptyLines(run.stderr);
       assert.equal(errLines.length, 1, `stderr:\n${run.stderr}`);
       assert.match(errLines[0] ?? '', /^gb: /);
