@@ -3,11 +3,14 @@
 import { performance } from 'node:perf_hooks';
 import type { Config } from '../config/config.js';
 import type { SharedLength } from '../metrics/shared-length.js';
-import { C, Recorder, type ExchangeSink, type FailureKind } from '../metrics/recorder.js';
+import type { FailureKind } from '../failures.js';
+import { C, Recorder, type ExchangeSink } from '../metrics/recorder.js';
 import type { StopReason } from '../metrics/summary.js';
 import { Timeline } from '../metrics/timeline.js';
-import { Connection, destroyDrainingSockets, REAL_IO, type ConnectionIo, type ConnectionOwner, type Endpoint } from '../transport/connection.js';
-import { transportFor } from '../transport/client-socket.js';
+import { transportFor, type TlsInfo } from '../transport/client-socket.js';
+import { Connection, REAL_IO, type ConnectionIo, type Endpoint } from '../transport/connection.js';
+import type { ConnectionOwner, Exchange } from '../transport/exchange.js';
+import { destroyDrainingSockets } from '../transport/socket-drain.js';
 import { buildBursts, buildRequest } from '../transport/request.js';
 import { dueCount, intendedOffsetMs } from './schedule.js';
 import { mayIssue, type StopRule } from './stop.js';
@@ -47,7 +50,7 @@ const STOPS_RUN: Readonly<Record<FailureKind, boolean>> = {
 
 type Phase = 'idle' | 'warmup' | 'draining' | 'measuring' | 'done';
 
-export class Engine implements ConnectionOwner {
+export class Engine implements ConnectionOwner<Connection> {
   recorder: Recorder;
   readonly #config: Config;
   readonly #options: EngineOptions;
@@ -90,7 +93,6 @@ export class Engine implements ConnectionOwner {
       pipeline: config.pipeline,
       isHead: config.method === 'HEAD',
       keepAlive: config.keepAlive,
-      variableLength: config.variableLength,
       measureUncorrected: this.#rate !== null,
     };
     for (let i = 0; i < config.concurrency; i++) this.#connections.push(new Connection(endpoint, this, settings, this.#io));
@@ -145,14 +147,19 @@ export class Engine implements ConnectionOwner {
     this.#checkDone();
   }
 
-  onResponse(conn: Connection, nowMs: number): void {
+  onResponse(conn: Connection, nowMs: number, exchange: Exchange): void {
+    const rec = this.recorder;
+    // ab reports the Server header of the first response.
+    if (rec.first.serverSoftware === null && exchange.server !== null) rec.first.serverSoftware = exchange.server;
+    rec.recordResponse(nowMs, exchange);
     this.#inflight--;
     this.#noteSettled(1);
     this.#onFree(conn, nowMs);
     this.#checkDone();
   }
 
-  onFailure(conn: Connection, kind: FailureKind, count: number, message: string): void {
+  onFailure(conn: Connection, nowMs: number, kind: FailureKind, count: number, code: string, message: string): void {
+    this.recorder.recordFailure(nowMs, kind, count, code, message);
     this.#inflight -= count;
     this.#noteSettled(count);
     if (STOPS_RUN[kind] && !this.#config.continueOnError && this.#phase === 'measuring' && !this.#stopping) {
@@ -160,15 +167,38 @@ export class Engine implements ConnectionOwner {
       this.stop('error', 0);
       this.#options.onErrorStop?.();
     } else {
-      this.#onFree(conn, this.#io.now());
+      this.#onFree(conn, nowMs);
     }
     this.#checkDone();
+  }
+
+  onBytesRead(nowMs: number, bytes: number): void {
+    this.recorder.recordBytes(nowMs, bytes);
+  }
+
+  onBytesWritten(bytes: number): void {
+    this.recorder.counters[C.bytesSent]! += bytes;
+  }
+
+  onResent(count: number): void {
+    this.recorder.counters[C.resent]! += count;
+  }
+
+  get wantsTlsInfo(): boolean {
+    return this.recorder.first.tlsProtocol === null;
+  }
+
+  onTlsInfo(info: TlsInfo, serverName: string | null): void {
+    const first = this.recorder.first;
+    first.tlsProtocol = info.protocol;
+    first.tlsTempKey = info.tempKey;
+    first.tlsServerName = serverName;
   }
 
   /** A fresh recorder whose timeline counts seconds from now (workers' timelines align by wall clock). */
   #newRecorder(sink: ExchangeSink | null, runLength: SharedLength | null): Recorder {
     const now = this.#io.now();
-    const recorder = new Recorder(new Timeline(performance.timeOrigin + now, now), sink, runLength);
+    const recorder = new Recorder(new Timeline(performance.timeOrigin + now, now), { sink, runLength, variableLength: this.#config.variableLength });
     recorder.first.transport = transportFor(this.#config.target.tls);
     return recorder;
   }

@@ -2,6 +2,7 @@
 
 import { performance } from 'node:perf_hooks';
 import { Histogram, type HistogramSnapshot } from './histogram.js';
+import type { FailureKind } from '../failures.js';
 import type { SharedLength } from './shared-length.js';
 import { Timeline, type TimelineSnapshot } from './timeline.js';
 import type { Transport } from './summary.js';
@@ -37,8 +38,7 @@ const STATUS_SLOTS = 1000;
  */
 export const LATE_THRESHOLD_MS = 10;
 
-/** 'timeout': no answer within -s; 'connectTimeout': the connection (or TLS handshake) never opened within -s. */
-export type FailureKind = 'connect' | 'receive' | 'exceptions' | 'timeout' | 'connectTimeout';
+export type { FailureKind } from '../failures.js';
 
 /** Receives every complete exchange (ab's -g file); only set when asked for. */
 export interface ExchangeSink {
@@ -56,10 +56,34 @@ export interface FirstSeen {
   transport: Transport | 'mixed' | null;
 }
 
+/** One finished exchange as numbers (transport's Exchange has this shape). */
+export interface ResponseFacts {
+  readonly status: number;
+  readonly connectUs: number;
+  readonly waitUs: number;
+  readonly totalUs: number;
+  /** Rate mode: Total from the actual send; negative otherwise. */
+  readonly uncorrectedUs: number;
+  readonly bodyBytes: number;
+  readonly keptAlive: boolean;
+  /** The server closed before the announced body ended: ab counts a Length failure of a complete response. */
+  readonly truncated: boolean;
+}
+
+export interface RecorderOptions {
+  /** Gets every exchange (ab's -g). */
+  readonly sink?: ExchangeSink | null;
+  /** The run's document length, when other threads' recorders share it (see SharedLength). */
+  readonly runLength?: SharedLength | null;
+  /** ab's -l: a response of another length is no failure. */
+  readonly variableLength?: boolean;
+}
+
 export interface RecorderSnapshot {
   readonly counters: Float64Array;
   readonly statusCounts: Float64Array;
   readonly errors: Readonly<Record<string, number>>;
+  readonly errorCodes: Readonly<Record<string, number>>;
   readonly connect: HistogramSnapshot;
   readonly processing: HistogramSnapshot;
   readonly waiting: HistogramSnapshot;
@@ -76,6 +100,8 @@ export class Recorder {
   readonly statusCounts = new Float64Array(STATUS_SLOTS);
   /** Error messages by text; only failures reach it, so a Map is fine here. */
   readonly errors = new Map<string, number>();
+  /** The same failures by stable code (ECONNRESET, TIMEOUT, BAD_STATUS_LINE, ...). */
+  readonly errorCodes = new Map<string, number>();
   // ab's Connection Times cover every complete response; the success pair keeps only 2xx/3xx
   // answers of the right length, so fast failures cannot flatter the latency.
   readonly connect = new Histogram();
@@ -89,6 +115,7 @@ export class Recorder {
   readonly timeline: Timeline;
   readonly #sink: ExchangeSink | null;
   readonly #runLength: SharedLength | null;
+  readonly #variableLength: boolean;
   readonly first: FirstSeen = {
     serverSoftware: null,
     documentLength: null,
@@ -98,34 +125,20 @@ export class Recorder {
     transport: null,
   };
 
-  /** runLength: the run's document length, when other threads' recorders share it (see SharedLength). */
-  constructor(timeline: Timeline, sink: ExchangeSink | null = null, runLength: SharedLength | null = null) {
+  constructor(timeline: Timeline, options: RecorderOptions = {}) {
     this.timeline = timeline;
-    this.#sink = sink;
-    this.#runLength = runLength;
+    this.#sink = options.sink ?? null;
+    this.#runLength = options.runLength ?? null;
+    this.#variableLength = options.variableLength ?? false;
   }
 
-  /**
-   * One complete response. `truncated`: the server closed before the announced body ended; ab
-   * counts that as a Length failure of a complete response, and so do we. `uncorrectedUs` is
-   * negative outside rate mode.
-   */
-  recordResponse(
-    nowMs: number,
-    status: number,
-    connectUs: number,
-    waitUs: number,
-    totalUs: number,
-    uncorrectedUs: number,
-    bodyBytes: number,
-    keptAlive: boolean,
-    variableLength: boolean,
-    truncated: boolean,
-  ): void {
+  /** One complete response, ended at nowMs. */
+  recordResponse(nowMs: number, r: ResponseFacts): void {
+    const { status, connectUs, waitUs, totalUs, uncorrectedUs, bodyBytes, truncated } = r;
     const c = this.counters;
     c[C.complete]! += 1;
     c[C.bytesBody]! += bodyBytes;
-    if (keptAlive) c[C.keepAlive]! += 1;
+    if (r.keptAlive) c[C.keepAlive]! += 1;
     if (status >= 0 && status < STATUS_SLOTS) this.statusCounts[status]! += 1;
     const non2xx = status < 200 || status >= 300;
     if (non2xx) c[C.non2xx]! += 1;
@@ -139,7 +152,7 @@ export class Recorder {
     // ab takes the document length from the first response and holds every later one to it.
     const first = this.first;
     if (first.documentLength === null && !truncated) first.documentLength = this.#runLength?.settle(bodyBytes) ?? bodyBytes;
-    const lengthFailure = truncated || (!variableLength && bodyBytes !== first.documentLength);
+    const lengthFailure = truncated || (!this.#variableLength && bodyBytes !== first.documentLength);
     if (lengthFailure) c[C.failLength]! += 1;
     if (!lengthFailure && status >= 200 && status < 400) {
       this.successTotal.record(totalUs);
@@ -152,19 +165,21 @@ export class Recorder {
     this.timeline.recordBytes(nowMs, bytes);
   }
 
-  recordFailure(nowMs: number, kind: FailureKind, message: string): void {
+  /** `count` requests failed alike: `code` is stable (ECONNRESET, TIMEOUT, ...), `message` for people. */
+  recordFailure(nowMs: number, kind: FailureKind, count: number, code: string, message: string): void {
     const c = this.counters;
-    if (kind === 'connect') c[C.failConnect]! += 1;
-    else if (kind === 'receive') c[C.failReceive]! += 1;
-    else if (kind === 'exceptions') c[C.failExceptions]! += 1;
+    if (kind === 'connect') c[C.failConnect]! += count;
+    else if (kind === 'receive') c[C.failReceive]! += count;
+    else if (kind === 'exceptions') c[C.failExceptions]! += count;
     else {
       // A read that timed out is a receive failure in ab's classes, a connect that timed out a
       // connect failure; the count of timeouts is also kept apart.
-      c[kind === 'timeout' ? C.failReceive : C.failConnect]! += 1;
-      c[C.timeouts]! += 1;
+      c[kind === 'timeout' ? C.failReceive : C.failConnect]! += count;
+      c[C.timeouts]! += count;
     }
-    this.timeline.recordErrors(nowMs, 1);
-    this.errors.set(message, (this.errors.get(message) ?? 0) + 1);
+    this.timeline.recordErrors(nowMs, count);
+    this.errors.set(message, (this.errors.get(message) ?? 0) + count);
+    this.errorCodes.set(code, (this.errorCodes.get(code) ?? 0) + count);
   }
 
   /** Requests that have ended, in any bucket but cut off (the heartbeat's count). */
@@ -193,6 +208,7 @@ export class Recorder {
       counters: this.counters.slice(),
       statusCounts: this.statusCounts.slice(),
       errors: Object.fromEntries(this.errors),
+      errorCodes: Object.fromEntries(this.errorCodes),
       connect: this.connect.toSnapshot(),
       processing: this.processing.toSnapshot(),
       waiting: this.waiting.toSnapshot(),
@@ -213,6 +229,7 @@ export class Recorder {
     }
     for (let i = 0; i < STATUS_SLOTS; i++) this.statusCounts[i]! += s.statusCounts[i]!;
     for (const [k, v] of Object.entries(s.errors)) this.errors.set(k, (this.errors.get(k) ?? 0) + v);
+    for (const [k, v] of Object.entries(s.errorCodes)) this.errorCodes.set(k, (this.errorCodes.get(k) ?? 0) + v);
     this.connect.add(Histogram.fromSnapshot(s.connect));
     this.processing.add(Histogram.fromSnapshot(s.processing));
     this.waiting.add(Histogram.fromSnapshot(s.waiting));

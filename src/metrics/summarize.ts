@@ -117,6 +117,7 @@ export function summarize(config: Config, facts: SummaryFacts): Summary {
     keepAliveRequests: count(C.keepAlive),
     statusCodes,
     errors: Object.fromEntries(r.errors),
+    errorCodes: Object.fromEntries(r.errorCodes),
     bytes: { received: count(C.bytesReceived), body: count(C.bytesBody), sent: count(C.bytesSent) },
     connect: phaseStats(r.connect),
     processing: phaseStats(r.processing),

@@ -97,6 +97,8 @@ export interface Summary {
   readonly statusCodes: Readonly<Record<string, number>>;
   /** Distinct error messages with their counts (e.g. "ECONNREFUSED": 3). */
   readonly errors: Readonly<Record<string, number>>;
+  /** The same failures counted by stable code: a socket layer's (ECONNRESET, ...) or gb's own (GB_FAILURE_CODES in failures.ts). */
+  readonly errorCodes: Readonly<Record<string, number>>;
 
   readonly bytes: {
     /** Everything read: status lines, headers and bodies (ab's Total transferred). */

@@ -101,6 +101,7 @@ const summaryShape: Shape = {
     keepAliveRequests: 'count',
     statusCodes: { record: 'count' },
     errors: { record: 'count' },
+    errorCodes: { record: 'count' },
     bytes: { object: { received: 'count', body: 'count', sent: 'count' } satisfies Fields<Summary['bytes']> },
     connect: phaseShape,
     processing: phaseShape,

@@ -241,6 +241,7 @@ export function mergeSummaries(summaries: readonly Summary[]): Result<Summary, s
     keepAliveRequests: sum((s) => s.keepAliveRequests),
     statusCodes: addRecords(summaries.map((s) => s.statusCodes)),
     errors: addRecords(summaries.map((s) => s.errors)),
+    errorCodes: addRecords(summaries.map((s) => s.errorCodes)),
     bytes: {
       received: sum((s) => s.bytes.received),
       body: sum((s) => s.bytes.body),

@@ -2,8 +2,10 @@
 
 import { performance } from 'node:perf_hooks';
 import { NEED_MORE, PARSE_ERROR, ResponseParser } from './response-parser.js';
+import type { FailureKind } from '../failures.js';
 import { openSocket, type ClientSocket, type Endpoint, type SocketHandler } from './client-socket.js';
-import { C, type FailureKind, type Recorder } from '../metrics/recorder.js';
+import { Exchange, type ConnectionOwner } from './exchange.js';
+import { discardSocket, releaseSocket } from './socket-drain.js';
 
 export type { Endpoint } from './client-socket.js';
 
@@ -16,15 +18,6 @@ export interface ConnectionIo {
 
 export const REAL_IO: ConnectionIo = { now: () => performance.now(), open: openSocket };
 
-/** The engine side of a connection. Calls carry no closures or objects: the hot path stays allocation-free. */
-export interface ConnectionOwner {
-  readonly recorder: Recorder;
-  /** One response completed on `conn` at nowMs; the owner may call conn.send() from here. */
-  onResponse(conn: Connection, nowMs: number): void;
-  /** The oldest `count` requests on `conn` failed with `kind`; the owner may call conn.send() from here. */
-  onFailure(conn: Connection, kind: FailureKind, count: number, message: string): void;
-}
-
 export interface ExchangeSettings {
   /** bursts[k] is k requests back to back (k ≤ pipeline): a pipelined burst is one write, no allocation. Shared by every connection. */
   readonly bursts: readonly Buffer[];
@@ -32,56 +25,24 @@ export interface ExchangeSettings {
   readonly pipeline: number;
   readonly isHead: boolean;
   readonly keepAlive: boolean;
-  readonly variableLength: boolean;
   /** Rate mode: also time each exchange from its actual send, besides its intended start. */
   readonly measureUncorrected: boolean;
 }
 
-function ignore(): void {}
-
-/** Gets the events of a socket its connection gave up on: there is nothing left to hear. */
-const DISCARDED: SocketHandler = { onConnect: ignore, onData: ignore, onError: ignore, onClose: ignore };
-
-// A socket the server is about to close (Connection: close) is left to close itself, so the
-// TIME_WAIT state lands on the server as with ab. Each is kept with the time it was released.
-const draining = new Map<ClientSocket, number>();
-const DRAINING: SocketHandler = {
-  onConnect: ignore,
-  onData: ignore,
-  onError: ignore,
-  onClose: (socket) => draining.delete(socket),
-};
-
-/**
- * How long a server that announced its close may take to make it. One that never does would
- * otherwise hold a socket per response until the run ends, and a long run would run out of them.
- */
-export const DRAIN_TIMEOUT_MS = 1000;
-
-/**
- * Destroys sockets released before `nowMs − DRAIN_TIMEOUT_MS` (all of them with Infinity, when a
- * run ends). The engine's timeout sweep calls it: a timer per socket would cost more than the socket.
- */
-export function destroyDrainingSockets(nowMs = Number.POSITIVE_INFINITY): void {
-  for (const [socket, releasedMs] of draining) {
-    // The Map keeps insertion order, so the first socket still young ends the sweep.
-    if (nowMs - releasedMs < DRAIN_TIMEOUT_MS) break;
-    socket.handler = DISCARDED;
-    socket.destroy();
-    draining.delete(socket);
-  }
-}
+const UNANSWERED = 'server closed the connection twice with the request unanswered';
 
 export class Connection implements SocketHandler {
   readonly #endpoint: Endpoint;
-  readonly #owner: ConnectionOwner;
+  readonly #owner: ConnectionOwner<Connection>;
   readonly #settings: ExchangeSettings;
   readonly #io: ConnectionIo;
   readonly #parser = new ResponseParser();
+  readonly #exchange = new Exchange();
   #socket: ClientSocket | null = null;
   #connected = false;
   #connectStartMs = 0;
   #lastActivityMs = 0;
+  /** The socket layer's code for the error that ends this socket (ECONNRESET, ...), once there is one. */
   #lastError: string | null = null;
   /** This socket already carried a kept-alive exchange, so a silent close may be the server's idle close. */
   #reused = false;
@@ -103,7 +64,7 @@ export class Connection implements SocketHandler {
   /** Inside onData: requests started meanwhile are written together when the chunk is done. */
   #receiving = false;
 
-  constructor(endpoint: Endpoint, owner: ConnectionOwner, settings: ExchangeSettings, io: ConnectionIo = REAL_IO) {
+  constructor(endpoint: Endpoint, owner: ConnectionOwner<Connection>, settings: ExchangeSettings, io: ConnectionIo = REAL_IO) {
     this.#endpoint = endpoint;
     this.#owner = owner;
     this.#settings = settings;
@@ -116,7 +77,7 @@ export class Connection implements SocketHandler {
     this.#connectUs = new Float64Array(slots);
     this.#resent = new Uint8Array(slots);
     this.#parser.reset(settings.isHead);
-    this.#parser.captureServer = true; // until the run's first response has been read
+    this.#parser.captureServer = true; // until this connection's first response has been read
   }
 
   /** Free request slots on this connection. */
@@ -171,8 +132,8 @@ export class Connection implements SocketHandler {
   /** Fails in-flight requests whose socket has been silent longer than timeoutMs (ab's -s). */
   checkTimeout(nowMs: number, timeoutMs: number): void {
     if (this.#inflight > 0 && nowMs - this.#lastActivityMs > timeoutMs) {
-      if (this.#connected) this.#fail('timeout', `timeout: no answer within ${timeoutMs / 1000} s`);
-      else this.#fail('connectTimeout', `timeout: no connection within ${timeoutMs / 1000} s`);
+      if (this.#connected) this.#fail('timeout', 'TIMEOUT', `timeout: no answer within ${timeoutMs / 1000} s`);
+      else this.#fail('connectTimeout', 'CONNECT_TIMEOUT', `timeout: no connection within ${timeoutMs / 1000} s`);
     }
   }
 
@@ -201,14 +162,9 @@ export class Connection implements SocketHandler {
     const now = this.#io.now();
     this.#connected = true;
     this.#lastActivityMs = now;
-    const first = this.#owner.recorder.first;
-    if (first.tlsProtocol === null) {
+    if (this.#owner.wantsTlsInfo) {
       const info = socket.tlsInfo();
-      if (info !== null) {
-        first.tlsProtocol = info.protocol;
-        first.tlsTempKey = info.tempKey;
-        first.tlsServerName = this.#endpoint.servername;
-      }
+      if (info !== null) this.#owner.onTlsInfo(info, this.#endpoint.servername);
     }
     // The connect time belongs to the first request that waited for this socket (ab's Connect).
     if (this.#inflight > 0) this.#connectUs[this.#head] = Math.round((now - this.#connectStartMs) * 1000);
@@ -224,7 +180,7 @@ export class Connection implements SocketHandler {
     this.#unwritten = 0;
     this.#lastActivityMs = now;
     const burst = this.#settings.bursts[count]!; // count ≤ pipeline by the send() contract
-    this.#owner.recorder.counters[C.bytesSent]! += burst.length;
+    this.#owner.onBytesWritten(burst.length);
     this.#socket.write(burst);
   }
 
@@ -232,7 +188,7 @@ export class Connection implements SocketHandler {
     if (socket !== this.#socket) return;
     const now = this.#io.now();
     this.#lastActivityMs = now;
-    this.#owner.recorder.recordBytes(now, end);
+    this.#owner.onBytesRead(now, end);
     // With pipelining one chunk often completes several responses: their successors go out in one write.
     this.#receiving = true;
     this.#parseChunk(socket, chunk, end, now);
@@ -250,7 +206,7 @@ export class Connection implements SocketHandler {
         // Bytes nobody asked for: the stream is out of step, so it cannot be trusted further.
         // Requests started meanwhile go out on a new socket.
         this.#discardSocket();
-        this.#retryRest(0, 'receive', 'bytes arrived that answer no request');
+        this.#retryRest(0, 'receive', 'UNEXPECTED_BYTES', 'bytes arrived that answer no request');
         return;
       }
       if (!parser.started) this.#firstByteMs[this.#head] = now;
@@ -258,8 +214,9 @@ export class Connection implements SocketHandler {
       if (r === NEED_MORE) return;
       if (r === PARSE_ERROR) {
         const message = `bad response: ${parser.error ?? 'unparsable'}`;
+        const code = parser.errorCode ?? 'INTERNAL';
         this.#discardSocket();
-        this.#retryRest(1, 'exceptions', message);
+        this.#retryRest(1, 'exceptions', code, message);
         return;
       }
       pos = r;
@@ -275,27 +232,21 @@ export class Connection implements SocketHandler {
     const i = this.#head;
     const parser = this.#parser;
     const settings = this.#settings;
-    const rec = this.#owner.recorder;
     const keep = settings.keepAlive && parser.keepAlive && !truncated && !outOfStep;
-    if (rec.first.serverSoftware === null) rec.first.serverSoftware = parser.serverHeader ?? '';
-    parser.captureServer = false;
     this.#lastStartMs = this.#startMs[i]!;
     this.#lastEndMs = nowMs;
-    const totalUs = Math.round((nowMs - this.#lastStartMs) * 1000);
     const waitUs = Math.round((this.#firstByteMs[i]! - this.#writtenMs[i]!) * 1000);
-    const uncorrectedUs = settings.measureUncorrected ? Math.round((nowMs - this.#sentMs[i]!) * 1000) : -1;
-    rec.recordResponse(
-      nowMs,
-      parser.statusCode,
-      this.#connectUs[i]!,
-      waitUs < 0 ? 0 : waitUs,
-      totalUs,
-      uncorrectedUs,
-      parser.bodyBytes,
-      keep,
-      settings.variableLength,
-      truncated,
-    );
+    const e = this.#exchange;
+    e.status = parser.statusCode;
+    e.connectUs = this.#connectUs[i]!;
+    e.waitUs = waitUs < 0 ? 0 : waitUs;
+    e.totalUs = Math.round((nowMs - this.#lastStartMs) * 1000);
+    e.uncorrectedUs = settings.measureUncorrected ? Math.round((nowMs - this.#sentMs[i]!) * 1000) : -1;
+    e.bodyBytes = parser.bodyBytes;
+    e.keptAlive = keep;
+    e.truncated = truncated;
+    e.server = parser.captureServer ? (parser.serverHeader ?? '') : null;
+    parser.captureServer = false;
     const serverCloses = !parser.keepAlive;
     parser.reset(settings.isHead);
     this.#head = (i + 1) % settings.pipeline;
@@ -306,9 +257,9 @@ export class Connection implements SocketHandler {
       if (serverCloses) this.#releaseSocket();
       else this.#discardSocket(); // the server would keep it open: close it ourselves
       // Pipelined requests behind a closing response will never be answered on this socket.
-      this.#retryRest(0, 'receive', 'server closed the connection twice with the request unanswered');
+      this.#retryRest(0, 'receive', 'UNANSWERED', UNANSWERED);
     }
-    this.#owner.onResponse(this, nowMs);
+    this.#owner.onResponse(this, nowMs, e);
   }
 
   onError(socket: ClientSocket, code: string): void {
@@ -336,18 +287,18 @@ export class Connection implements SocketHandler {
       }
     }
     if (!connected) {
-      this.#fail('connect', this.#lastError ?? 'connection closed');
+      this.#fail('connect', this.#lastError ?? 'CLOSED', this.#lastError ?? 'connection closed');
       return;
     }
     if (this.#reused && this.#lastError === null && !parser.started) {
       // A clean close before any byte of the answer, on a kept-alive socket, is the server ending an
       // idle connection as our request crossed it: ab sends again on a new connection, and so do we.
-      this.#retryRest(0, 'receive', 'server closed the connection twice with the request unanswered');
+      this.#retryRest(0, 'receive', 'UNANSWERED', UNANSWERED);
       return;
     }
     // The request being read fails; any pipelined behind it were not answered and go out again.
-    const closed = parser.error ?? 'connection closed before the response ended';
-    this.#retryRest(1, 'receive', this.#lastError ?? closed);
+    if (this.#lastError !== null) this.#retryRest(1, 'receive', this.#lastError, this.#lastError);
+    else this.#retryRest(1, 'receive', 'CLOSED', parser.error ?? 'connection closed before the response ended');
   }
 
   /**
@@ -355,7 +306,7 @@ export class Connection implements SocketHandler {
    * not answered, so each is sent again on a new socket (RFC 9112 §9.3.2), but only once: a request
    * left unanswered a second time fails too. Call with the socket already released or discarded.
    */
-  #retryRest(failing: number, kind: FailureKind, message: string): void {
+  #retryRest(failing: number, kind: FailureKind, code: string, message: string): void {
     const slots = this.#settings.pipeline;
     const written = this.#inflight - this.#unwritten;
     // Requests sent again are the oldest on their new socket, so those still unanswered lead the ring.
@@ -366,28 +317,22 @@ export class Connection implements SocketHandler {
       this.#resent[i] = 1;
       this.#connectUs[i] = 0;
     }
-    if (written > lost) this.#owner.recorder.counters[C.resent]! += written - lost;
+    if (written > lost) this.#owner.onResent(written - lost);
     this.#head = (this.#head + lost) % slots;
     this.#inflight -= lost;
     this.#unwritten = this.#inflight;
-    if (lost > 0) this.#report(kind, lost, message);
+    if (lost > 0) this.#owner.onFailure(this, this.#io.now(), kind, lost, code, message);
     // The owner may have opened a socket already, by starting a request on the freed slots.
     if (this.#inflight > 0 && this.#socket === null) this.#open();
   }
 
   /** Every request on this connection fails with `kind` (a timeout, a connect that failed). */
-  #fail(kind: FailureKind, message: string): void {
+  #fail(kind: FailureKind, code: string, message: string): void {
     const count = this.#inflight;
     this.#inflight = 0;
     this.#unwritten = 0;
     this.#discardSocket();
-    this.#report(kind, count, message);
-  }
-
-  #report(kind: FailureKind, count: number, message: string): void {
-    const now = this.#io.now();
-    for (let j = 0; j < count; j++) this.#owner.recorder.recordFailure(now, kind, message);
-    this.#owner.onFailure(this, kind, count, message);
+    this.#owner.onFailure(this, this.#io.now(), kind, count, code, message);
   }
 
   /** Response done and the server will close: let it, so TIME_WAIT lands on its side. */
@@ -396,8 +341,7 @@ export class Connection implements SocketHandler {
     if (s === null) return;
     this.#socket = null;
     this.#connected = false;
-    s.handler = DRAINING;
-    draining.set(s, this.#io.now());
+    releaseSocket(s, this.#io.now());
     this.#parser.reset(this.#settings.isHead);
   }
 
@@ -406,8 +350,7 @@ export class Connection implements SocketHandler {
     if (s === null) return;
     this.#socket = null;
     this.#connected = false;
-    s.handler = DISCARDED;
-    s.destroy();
+    discardSocket(s);
     this.#parser.reset(this.#settings.isHead);
   }
 }

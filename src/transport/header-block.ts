@@ -54,8 +54,9 @@ export class HeaderBlockScanner {
   statusCode = 0;
   /** The status line said HTTP/1.1 or a higher minor version (RFC 9110 §2.5: read as the highest we implement). */
   http11 = true;
-  /** Why the block is invalid, once it is. */
+  /** Why the block is invalid, once it is, and the stable code for it (BAD_STATUS_LINE, BAD_HEADER, HEADERS_TOO_LARGE). */
   error: string | null = null;
+  errorCode: string | null = null;
 
   #state = VERSION;
   #trailers = false;
@@ -97,6 +98,7 @@ export class HeaderBlockScanner {
     this.#status = 0;
     this.#field = NO_FIELD_YET;
     this.error = null;
+    this.errorCode = null;
   }
 
   /**
@@ -115,7 +117,7 @@ export class HeaderBlockScanner {
         case VERSION: {
           const p = this.#pos;
           if (c !== HTTP_PREFIX[p]) {
-            state = this.#fail(p < 5 ? 'not an HTTP/1.x response' : p === 5 ? 'unsupported HTTP version' : 'invalid HTTP version');
+            state = this.#fail('BAD_STATUS_LINE', p < 5 ? 'not an HTTP/1.x response' : p === 5 ? 'unsupported HTTP version' : 'invalid HTTP version');
             break scan;
           }
           this.#pos = p + 1;
@@ -125,7 +127,7 @@ export class HeaderBlockScanner {
         }
         case MINOR:
           if (c < 0x30 || c > 0x39) {
-            state = this.#fail('invalid HTTP version');
+            state = this.#fail('BAD_STATUS_LINE', 'invalid HTTP version');
             break scan;
           }
           this.http11 = c !== 0x30;
@@ -134,7 +136,7 @@ export class HeaderBlockScanner {
           break;
         case SPACE_BEFORE_STATUS:
           if (c !== SP) {
-            state = this.#fail('missing space after HTTP version');
+            state = this.#fail('BAD_STATUS_LINE', 'missing space after HTTP version');
             break scan;
           }
           this.#pos = 0;
@@ -143,7 +145,7 @@ export class HeaderBlockScanner {
           break;
         case STATUS:
           if (c < 0x30 || c > 0x39) {
-            state = this.#fail('invalid status code');
+            state = this.#fail('BAD_STATUS_LINE', 'invalid status code');
             break scan;
           }
           this.#status = this.#status * 10 + (c - 0x30);
@@ -159,7 +161,7 @@ export class HeaderBlockScanner {
             i += this.#lineEnds(c, STATUS_LINE);
             state = LINE_FEED;
           } else {
-            state = this.#fail(c >= 0x30 && c <= 0x39 ? 'invalid status code' : 'missing space after status code');
+            state = this.#fail('BAD_STATUS_LINE', c >= 0x30 && c <= 0x39 ? 'invalid status code' : 'missing space after status code');
             break scan;
           }
           break;
@@ -180,7 +182,7 @@ export class HeaderBlockScanner {
           if (c === SP || c === HTAB) {
             // RFC 9112 §5.2: obs-fold continues the previous value; the value reader takes this byte as whitespace.
             if (this.#field === NO_FIELD_YET) {
-              state = this.#fail('whitespace before the first header line');
+              state = this.#fail('BAD_HEADER', 'whitespace before the first header line');
               break scan;
             }
             state = VALUE;
@@ -192,7 +194,7 @@ export class HeaderBlockScanner {
             this.#field = OTHER_FIELD;
             const problem = this.values.finishValue(field);
             if (problem !== null) {
-              state = this.#fail(problem);
+              state = this.#fail('BAD_HEADER', problem);
               break scan;
             }
           }
@@ -202,7 +204,7 @@ export class HeaderBlockScanner {
             break;
           }
           if (TCHAR[c] === 0) {
-            state = this.#fail('invalid header name');
+            state = this.#fail('BAD_HEADER', 'invalid header name');
             break scan;
           }
           this.#nameCandidates = this.values.namesToMatch(captureServer);
@@ -219,7 +221,7 @@ export class HeaderBlockScanner {
             break;
           }
           if (TCHAR[c] === 0) {
-            state = this.#fail(c === CR || c === LF ? 'header line without a colon' : 'invalid header name');
+            state = this.#fail('BAD_HEADER', c === CR || c === LF ? 'header line without a colon' : 'invalid header name');
             break scan;
           }
           if (candidates === 0) {
@@ -246,7 +248,7 @@ export class HeaderBlockScanner {
           }
           const problem = this.values.valueByte(field, c);
           if (problem !== null) {
-            state = this.#fail(problem);
+            state = this.#fail('BAD_HEADER', problem);
             break scan;
           }
           i++;
@@ -263,7 +265,7 @@ export class HeaderBlockScanner {
         default: {
           // LINE_FEED: the one place a line ends.
           if (c !== LF) {
-            state = this.#fail('expected LF after CR');
+            state = this.#fail('BAD_HEADER', 'expected LF after CR');
             break scan;
           }
           i++;
@@ -274,7 +276,7 @@ export class HeaderBlockScanner {
           }
           if (line === STATUS_LINE) {
             if (this.#status < 100) {
-              state = this.#fail('invalid status code');
+              state = this.#fail('BAD_STATUS_LINE', 'invalid status code');
               break scan;
             }
             this.statusCode = this.#status;
@@ -285,13 +287,14 @@ export class HeaderBlockScanner {
     }
     this.#blockBytes += i - start;
     if (state < ENDED && i === stop && stop < end) {
-      state = this.#fail(this.#trailers ? 'trailers too large' : 'headers too large');
+      state = this.#fail('HEADERS_TOO_LARGE', this.#trailers ? 'trailers too large' : 'headers too large');
     }
     this.#state = state;
     return i;
   }
 
-  #fail(reason: string): number {
+  #fail(code: string, reason: string): number {
+    this.errorCode = code;
     this.error = reason;
     return FAILED;
   }

@@ -25,6 +25,8 @@ export class ResponseParser {
   headersComplete = false;
   started = false;
   error: string | null = null;
+  /** The stable code for `error`: BAD_STATUS_LINE, BAD_HEADER, HEADERS_TOO_LARGE, BAD_CHUNK or CLOSED. */
+  errorCode: string | null = null;
 
   // Field initializers run in the constructor, so every instance has the same shape from birth.
   readonly #head = new HeaderBlockScanner();
@@ -63,7 +65,7 @@ export class ResponseParser {
   execute(buf: Uint8Array, start: number, end: number): number {
     if (this.#state === FAILED) return PARSE_ERROR;
     if (this.#state === DONE) {
-      this.#fail('execute() after the message ended; call reset() first');
+      this.#fail('INTERNAL', 'execute() after the message ended; call reset() first');
       return PARSE_ERROR;
     }
     if (end > buf.length) end = buf.length;
@@ -115,16 +117,17 @@ export class ResponseParser {
       return true;
     }
     if (state === HEAD) {
-      this.#fail(this.started ? 'connection closed inside the response headers' : 'connection closed before any response byte');
+      this.#fail('CLOSED', this.started ? 'connection closed inside the response headers' : 'connection closed before any response byte');
     } else if (state === BODY_LENGTH) {
-      this.#fail(`connection closed after ${this.bodyBytes} of ${this.#head.values.contentLength} body bytes`);
+      this.#fail('CLOSED', `connection closed after ${this.bodyBytes} of ${this.#head.values.contentLength} body bytes`);
     } else {
-      this.#fail(`connection closed inside the chunked body after ${this.bodyBytes} body bytes`);
+      this.#fail('CLOSED', `connection closed inside the chunked body after ${this.bodyBytes} body bytes`);
     }
     return false;
   }
 
-  #fail(reason: string): void {
+  #fail(code: string, reason: string): void {
+    this.errorCode = code;
     this.error = reason;
     this.#state = FAILED;
   }
@@ -133,7 +136,7 @@ export class ResponseParser {
     const head = this.#head;
     const i = head.scan(buf, start, end, this.captureServer);
     if (head.error !== null) {
-      this.#fail(head.error);
+      this.#fail(head.errorCode ?? 'BAD_HEADER', head.error);
     } else if (head.ended) {
       if (this.#state === TRAILERS) this.#state = DONE;
       else this.#endHead();
@@ -146,7 +149,7 @@ export class ResponseParser {
     const i = chunks.scan(buf, start, end);
     this.bodyBytes = chunks.dataBytes;
     if (chunks.error !== null) {
-      this.#fail(chunks.error);
+      this.#fail('BAD_CHUNK', chunks.error);
     } else if (chunks.ended) {
       this.#head.startTrailers();
       this.#state = TRAILERS;

@@ -418,6 +418,8 @@ export function assertAccounted(s: Summary): void {
   assert.ok(s.timeouts <= f.receive + f.connect, `timeouts are Receive or Connect failures: ${bucketText(s)}`);
   const messages = Object.values(s.errors).reduce((sum, n) => sum + n, 0);
   assert.equal(messages, f.connect + f.receive + f.exceptions, `one error message per failed request: ${JSON.stringify(s.errors)}`);
+  const coded = Object.values(s.errorCodes).reduce((sum, n) => sum + n, 0);
+  assert.equal(coded, messages, `one stable code per failed request: ${JSON.stringify(s.errorCodes)}`);
   const statuses = Object.values(s.statusCodes).reduce((sum, n) => sum + n, 0);
   assert.equal(statuses, s.complete, `one status per complete response: ${JSON.stringify(s.statusCodes)}`);
   if (s.stopReason === 'requests' && s.settings.requests !== null) assert.equal(s.issued, s.settings.requests, bucketText(s));

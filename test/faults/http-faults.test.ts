@@ -93,6 +93,7 @@ test('RST as soon as the request arrives: with -r every request fails, one per r
     assert.equal(seen.requests, 20);
     assert.equal(seen.resets, summary.failures.receive);
     assert.deepEqual(summary.errors, { ECONNRESET: 20 });
+    assert.deepEqual(summary.errorCodes, { ECONNRESET: 20 });
   }));
 
 test('RST on arrival without -r: the first failure stops the run and cuts off the requests in flight', T, () =>
@@ -131,17 +132,18 @@ test('a reset on every tenth request: failures equal the resets, the rest comple
 test('bytes that are not HTTP, a malformed status line, a malformed chunk size: Exceptions, and the run goes on', T, () =>
   withServer(async (server) => {
     const cases = [
-      { path: '/garbage', message: 'bad response: not an HTTP/1.x response' },
-      { path: '/bad-status', message: 'bad response: invalid status code' },
-      { path: '/bad-chunk', message: 'bad response: invalid chunk size' },
+      { path: '/garbage', message: 'bad response: not an HTTP/1.x response', code: 'BAD_STATUS_LINE' },
+      { path: '/bad-status', message: 'bad response: invalid status code', code: 'BAD_STATUS_LINE' },
+      { path: '/bad-chunk', message: 'bad response: invalid chunk size', code: 'BAD_CHUNK' },
     ];
-    for (const { path, message } of cases) {
+    for (const { path, message, code } of cases) {
       const { summary } = await runGb(['-k', '-n', '5', server.url(path)]);
       await server.idle();
       assert.equal(summary.stopReason, 'requests', path);
       assert.equal(summary.failures.exceptions, 5, path);
       assert.equal(summary.complete, 0, path);
       assert.deepEqual(summary.errors, { [message]: 5 }, path);
+      assert.deepEqual(summary.errorCodes, { [code]: 5 }, path);
       assert.equal(server.stats(path).requests, 5, path);
     }
   }));
@@ -157,6 +159,7 @@ test('64 KiB of headers are read; 1.5 MiB of headers are refused as an Exception
     const giant = await runGb(['-n', '2', server.url('/giant-headers')]);
     assert.equal(giant.summary.failures.exceptions, 2);
     assert.deepEqual(giant.summary.errors, { 'bad response: headers too large': 2 });
+    assert.deepEqual(giant.summary.errorCodes, { HEADERS_TOO_LARGE: 2 });
   }));
 
 test('500, 404 and 302 are complete responses counted as Non-2xx, not failures', T, () =>

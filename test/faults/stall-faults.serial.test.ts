@@ -2,7 +2,7 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DRAIN_TIMEOUT_MS } from '../../src/transport/connection.js';
+import { DRAIN_TIMEOUT_MS } from '../../src/transport/socket-drain.js';
 import { closedPort, runGb, startFaultServer, type FaultServer } from './fault-server.js';
 
 async function withServer(body: (server: FaultServer) => Promise<void>, acceptLimit?: number): Promise<void> {
@@ -31,6 +31,7 @@ describe('stalls', { concurrency: true }, () => {
       assert.equal(summary.timeouts, 1);
       assert.equal(summary.cutOff, 1);
       assert.equal(firstError, 'timeout: no answer within 0.5 s');
+      assert.deepEqual(summary.errorCodes, { TIMEOUT: 1 });
       assert.equal(server.stats('/never').requests, 2);
     }));
 

@@ -161,6 +161,7 @@ describe('TLS', { concurrency: true, skip }, () => {
       assert.equal(summary.failures.connect, 2);
       assert.equal(summary.failures.receive, 0);
       assert.deepEqual(summary.errors, { 'timeout: no connection within 0.5 s': 2 });
+      assert.deepEqual(summary.errorCodes, { CONNECT_TIMEOUT: 2 });
       // The handshake never finished, so no HTTP request reached the server.
       assert.equal(server.totalRequests, 0);
     } finally {

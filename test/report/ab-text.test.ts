@@ -100,7 +100,7 @@ function keepAliveSummary(): Summary {
     non2xx: 0,
     keepAliveRequests: 990,
     statusCodes: { '200': 1000 },
-    errors: {},
+    errors: {}, errorCodes: {},
     bytes: { received: 853000, body: 612000, sent: 61000 },
     connect: phase({ minUs: 0, meanUs: 120, sdUs: 45.3, medianUs: 100, maxUs: 2600 }),
     processing: phase({ minUs: 1400, meanUs: 11800, sdUs: 3560, medianUs: 11500, maxUs: 1234000 }),

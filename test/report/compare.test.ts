@@ -78,7 +78,7 @@ function run(shape: RunShape): Summary {
     non2xx: 0,
     keepAliveRequests: complete,
     statusCodes: { '200': complete },
-    errors: {},
+    errors: {}, errorCodes: {},
     bytes: { received: 0, body: 0, sent: 0 },
     connect: phase(50, 100, complete),
     processing: phase(shape.p50Us, shape.p99Us, complete),

@@ -68,7 +68,7 @@ function syntheticSummary(): Summary {
     non2xx: 60,
     keepAliveRequests: 5000,
     statusCodes: { '200': 4940, '503': 60 },
-    errors: { 'timeout after 30000 ms </script>': 4 },
+    errors: { 'timeout after 30000 ms </script>': 4 }, errorCodes: {},
     bytes: { received: 1_200_000, body: 640_000, sent: 450_000 },
     connect: phaseOf(totals.map(() => 50)),
     processing: phaseOf(totals.map((t) => t - 50)),

@@ -44,7 +44,7 @@ function syntheticSummary(timeline: readonly TimelineRow[]): Summary {
     non2xx: 40,
     keepAliveRequests: 2000,
     statusCodes: { '200': 1960, '503': 40 },
-    errors: { [HOSTILE_ERROR]: 2, ECONNREFUSED: 1 },
+    errors: { [HOSTILE_ERROR]: 2, ECONNREFUSED: 1 }, errorCodes: {},
     bytes: { received: 250_000, body: 26_000, sent: 90_000 },
     connect: phaseOf(totals.map(() => 100)),
     processing: phaseOf(totals.map((t) => t - 100)),

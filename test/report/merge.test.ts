@@ -76,7 +76,7 @@ function summaryOf(totalUs: readonly number[], overrides: Partial<Summary> = {})
     non2xx: 0,
     keepAliveRequests: n,
     statusCodes: n > 0 ? { '200': n } : {},
-    errors: {},
+    errors: {}, errorCodes: {},
     bytes: { received: 100 * n, body: 12 * n, sent: 80 * n },
     connect: statsOf(connectUs),
     processing: statsOf(totalUs.map((t, i) => t - (connectUs[i] ?? 0))),

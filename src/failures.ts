@@ -1,0 +1,23 @@
+// The words for failures that transport (which sees them), metrics (which counts them) and reports share.
+
+/** ab's failure classes, plus the two timeouts that ab folds into Receive and Connect. */
+export type FailureKind = 'connect' | 'receive' | 'exceptions' | 'timeout' | 'connectTimeout';
+
+/**
+ * gb's own stable failure codes, written to JSON next to each human message. A socket error keeps
+ * the code its layer gives it instead: ECONNRESET, ECONNREFUSED, DEPTH_ZERO_SELF_SIGNED_CERT, ...
+ */
+export const GB_FAILURE_CODES = {
+  TIMEOUT: 'no answer within -s',
+  CONNECT_TIMEOUT: 'no connection (or TLS handshake) within -s',
+  CLOSED: 'the server closed the connection before the response ended',
+  UNANSWERED: 'the server closed the connection twice before answering the request',
+  UNEXPECTED_BYTES: 'bytes arrived that answer no request',
+  BAD_STATUS_LINE: 'the status line is not HTTP/1.x',
+  BAD_HEADER: 'a malformed header line or value',
+  HEADERS_TOO_LARGE: 'the header block passed 1 MiB',
+  BAD_CHUNK: 'malformed chunked framing',
+  INTERNAL: 'a fault in gb itself',
+} as const;
+
+export type GbFailureCode = keyof typeof GB_FAILURE_CODES;
