@@ -10,5 +10,5 @@ export { VERSION } from './version.js';
 export { parseCommandLine, type CliOptions, type CliCommand } from './cli/flags.js';
 export { renderJson, parseSummaryJson } from './report/json.js';
 export { renderHtml } from './report/html.js';
-export { mergeSummaries } from './report/merge.js';
-export { compareSummaries } from './report/compare.js';
+export { mergeSummaries } from './metrics/merge.js';
+export { compareSummaries, checkRules, parseFailRule } from './metrics/compare.js';

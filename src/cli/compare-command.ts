@@ -1,7 +1,8 @@
 // `gb compare A.json B.json [--fail-if RULE]...`: prints how B differs from A and fails on regressions beyond the given limits.
 
 import { parseArgs } from 'node:util';
-import { checkRules, compareSummaries, METRIC_NAMES, parseFailRule, renderComparison, type FailRule } from '../report/compare.js';
+import { checkRules, compareSummaries, METRIC_NAMES, parseFailRule, type FailRule } from '../metrics/compare.js';
+import { renderComparison, ruleMessage } from '../report/compare-text.js';
 import { EXIT, type CliIo } from './io.js';
 import { oneLine, readResultFile } from './merge-command.js';
 
@@ -67,7 +68,7 @@ export async function compareCommand(args: readonly string[], io: CliIo): Promis
   io.out.write(renderComparison(a.value, b.value, rows, { a: pathA, b: pathB }));
   if (rules.length === 0) return EXIT.ok;
   const outcomes = checkRules(rows, rules, { strict: parsed.values.strict === true });
-  io.out.write(`\n${outcomes.map((o) => o.message).join('\n')}\n`);
+  io.out.write(`\n${outcomes.map(ruleMessage).join('\n')}\n`);
   const failed = outcomes.filter((o) => o.violated).length;
   if (failed === 0) return EXIT.ok;
   io.err.write(`gb: ${failed} of ${rules.length} --fail-if rule${rules.length === 1 ? '' : 's'} broken\n`);

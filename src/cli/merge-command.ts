@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { Summary } from '../metrics/summary.js';
 import { parseSummaryJson, renderJson } from '../report/json.js';
-import { mergeSummaries } from '../report/merge.js';
+import { mergeSummaries } from '../metrics/merge.js';
 import { err, ok, type Result } from '../result.js';
 import { EXIT, type CliIo } from './io.js';
 

@@ -8,7 +8,7 @@ import { Histogram } from '../../src/metrics/histogram.js';
 import { phaseStats } from '../../src/metrics/summarize.js';
 import type { ClientHealth, PhaseStats, Summary, TimelineRow } from '../../src/metrics/summary.js';
 import { renderGbExtras } from '../../src/report/gb-extras.js';
-import { mergeSummaries, mergeTimelines } from '../../src/report/merge.js';
+import { mergeSummaries, mergeTimelines } from '../../src/metrics/merge.js';
 
 const T0_MS = Date.UTC(2025, 0, 31, 12, 0, 0);
 const URL_A = 'http://127.0.0.1:8080/';

@@ -1,12 +1,8 @@
 // Compares two gb results metric by metric, judges each change against the runs' own second-to-second noise, and checks --fail-if rules.
 
-import type { PhaseStats, Summary, TimelineRow } from '../metrics/summary.js';
+import type { PhaseStats, Summary, TimelineRow } from './summary.js';
 import { err, ok, type Result } from '../result.js';
-import { formatFixed, padLeft } from './format.js';
-import { bootstrapChange, BOOTSTRAP_DEFAULTS, type BootstrapOptions } from '../metrics/bootstrap.js';
-
-// Tests and callers have always imported the statistics from here.
-export { blockLength, bootstrapChange, seededRandom } from '../metrics/bootstrap.js';
+import { bootstrapChange, BOOTSTRAP_DEFAULTS, type BootstrapOptions } from './bootstrap.js';
 
 export type MetricName = 'rps' | 'p50' | 'p90' | 'p99' | 'p999' | 'max' | 'ttfb-p50' | 'ttfb-p99';
 
@@ -69,8 +65,9 @@ export interface NoiseOptions extends BootstrapOptions {
   readonly minSeconds?: number;
 }
 
-const DEFAULTS = { ...BOOTSTRAP_DEFAULTS, minSeconds: 5 } as const;
-const CONFIDENCE_PERCENT = 95;
+export const COMPARE_DEFAULTS = { ...BOOTSTRAP_DEFAULTS, minSeconds: 5 } as const;
+/** The bootstrap interval's confidence. */
+export const CONFIDENCE_PERCENT = 95;
 
 /**
  * Only whole seconds count: the last, cut-short second has fewer responses (a throughput dip that
@@ -83,7 +80,7 @@ function perSecondSamples(s: Summary, spec: MetricSpec, pick: (row: TimelineRow)
 }
 
 export function compareSummaries(a: Summary, b: Summary, options: NoiseOptions = {}): readonly MetricComparison[] {
-  const minSeconds = options.minSeconds ?? DEFAULTS.minSeconds;
+  const minSeconds = options.minSeconds ?? COMPARE_DEFAULTS.minSeconds;
   return METRICS.map((spec, index): MetricComparison => {
     const valueA = spec.value(a);
     const valueB = spec.value(b);
@@ -95,7 +92,7 @@ export function compareSummaries(a: Summary, b: Summary, options: NoiseOptions =
       const samplesA = perSecondSamples(a, spec, spec.perSecond);
       const samplesB = perSecondSamples(b, spec, spec.perSecond);
       // One seed per metric, so a metric's interval does not depend on which metrics came before it.
-      const seed = (options.seed ?? DEFAULTS.seed) + index;
+      const seed = (options.seed ?? COMPARE_DEFAULTS.seed) + index;
       const tooFew = samplesA.length < minSeconds || samplesB.length < minSeconds;
       const interval = tooFew ? null : bootstrapChange(samplesA, samplesB, { ...options, seed });
       if (tooFew) noise = { kind: 'n/a', reason: 'too few seconds' };
@@ -134,12 +131,22 @@ export function parseFailRule(text: string): Result<FailRule, string> {
   return ok({ text, metric, op, percent: negative ? -magnitude : magnitude });
 }
 
+/** Why a rule held or broke, for the report to word. */
+export type RuleVerdict =
+  /** The metric is missing in one of the results (no responses): a CI gate does not pass on missing data. */
+  | { readonly kind: 'missing' }
+  /** The change is past the limit but noise could not be judged (decided by `strict`), or A's figure is 0. */
+  | { readonly kind: 'unjudged'; readonly reason: string; readonly pastLimit: boolean }
+  | { readonly kind: 'judged'; readonly pastLimit: boolean; readonly noise: 'beyond' | 'within' | 'other-way' };
+
 export interface RuleOutcome {
   readonly rule: FailRule;
   readonly violated: boolean;
-  /** The change is past the rule's limit but whether it is beyond noise could not be judged (decided by `strict`). */
-  readonly unjudged: boolean;
-  readonly message: string;
+  /** (B − A) / A in percent; null when it cannot be computed. */
+  readonly changePercent: number | null;
+  readonly verdict: RuleVerdict;
+  /** The rule was decided under --strict. */
+  readonly strict: boolean;
 }
 
 export interface RuleOptions {
@@ -156,121 +163,23 @@ export interface RuleOptions {
  */
 export function checkRules(rows: readonly MetricComparison[], rules: readonly FailRule[], options: RuleOptions = {}): readonly RuleOutcome[] {
   const strict = options.strict === true;
-  const unjudgedOutcome = (rule: FailRule, what: string): RuleOutcome => ({
-    rule,
-    violated: strict,
-    unjudged: true,
-    message: `${rule.text}: ${strict ? 'FAILED' : 'ok'} (${what}; ${strict ? 'failed by --strict' : 'passes without --strict'})`,
-  });
   return rules.map((rule): RuleOutcome => {
     const row = rows.find((r) => r.metric === rule.metric);
     if (row === undefined || row.a === null || row.b === null) {
-      return { rule, violated: true, unjudged: false, message: `${rule.text}: FAILED (cannot check, ${rule.metric} is missing in one of the results)` };
+      return { rule, violated: true, changePercent: null, verdict: { kind: 'missing' }, strict };
     }
     const change = row.changePercent;
-    if (change === null) return unjudgedOutcome(rule, `A's ${rule.metric} is 0, so a relative change cannot be judged`);
+    if (change === null) {
+      return { rule, violated: strict, changePercent: null, verdict: { kind: 'unjudged', reason: `A's ${rule.metric} is 0`, pastLimit: true }, strict };
+    }
     const pastLimit = rule.op === '>' ? change > rule.percent : change < rule.percent;
-    const changeText = `${rule.metric} ${formatPercent(change)}`;
     const noise = row.noise;
     if (noise.kind === 'n/a') {
-      const note = `noise not judged: ${noise.reason}`;
-      if (pastLimit) return unjudgedOutcome(rule, `${changeText}, past the limit, ${note}`);
-      return { rule, violated: false, unjudged: false, message: `${rule.text}: ok (${changeText}, ${note})` };
+      return { rule, violated: pastLimit && strict, changePercent: change, verdict: { kind: 'unjudged', reason: noise.reason, pastLimit }, strict };
     }
     // The interval is of per-second means, so in a lopsided run it can exclude 0 on the other side of the whole-run change.
     const real = noise.kind === 'beyond-noise' && ((change > 0 && noise.lowPercent > 0) || (change < 0 && noise.highPercent < 0));
-    const violated = pastLimit && real;
-    const verdict = real
-      ? 'beyond noise'
-      : noise.kind === 'beyond-noise'
-        ? 'per-second figures moved the other way'
-        : pastLimit
-          ? 'past the limit but within noise'
-          : 'within noise';
-    return { rule, violated, unjudged: false, message: `${rule.text}: ${violated ? 'FAILED' : 'ok'} (${changeText}, ${verdict})` };
+    const verdict = real ? 'beyond' : noise.kind === 'beyond-noise' ? 'other-way' : 'within';
+    return { rule, violated: pastLimit && real, changePercent: change, verdict: { kind: 'judged', pastLimit, noise: verdict }, strict };
   });
-}
-
-function formatPercent(percent: number): string {
-  if (!Number.isFinite(percent)) return percent > 0 ? '+inf %' : '-inf %';
-  const text = formatFixed(percent, 1);
-  return `${percent >= 0 && !text.startsWith('-') ? '+' : ''}${text} %`;
-}
-
-function formatValue(metric: MetricName, value: number | null): string {
-  if (value === null) return '-';
-  return metric === 'rps' ? formatFixed(value, 2) : formatFixed(value / 1000, 3);
-}
-
-function verdictText(noise: NoiseVerdict): string {
-  return noise.kind === 'n/a' ? `n/a (${noise.reason})` : noise.kind === 'beyond-noise' ? 'beyond noise' : 'within noise';
-}
-
-function intervalText(noise: NoiseVerdict): string {
-  if (noise.kind === 'n/a') return '';
-  return `[${formatPercent(noise.lowPercent).replace(' %', '')}, ${formatPercent(noise.highPercent)}]`;
-}
-
-function describeRun(name: string, source: string, s: Summary): string {
-  return `${name}: ${source}  ${s.target.url}  ${s.startedAt}  ${formatFixed(s.elapsedSeconds, 2)} s  ${s.complete} responses  -c ${s.settings.concurrency}`;
-}
-
-/** Settings whose difference changes what the numbers mean, and client trouble that makes them suspect. */
-function notes(a: Summary, b: Summary): string[] {
-  const lines: string[] = [];
-  const differs = (what: string, va: unknown, vb: unknown): void => {
-    if (va !== vb) lines.push(`note: ${what} differs: A ${String(va)}, B ${String(vb)}`);
-  };
-  differs('URL', a.target.url, b.target.url);
-  differs('method', a.settings.method, b.settings.method);
-  differs('concurrency', a.settings.concurrency, b.settings.concurrency);
-  differs('keep-alive', a.settings.keepAlive, b.settings.keepAlive);
-  differs('rate', a.settings.requestsPerSecond ?? 'closed loop', b.settings.requestsPerSecond ?? 'closed loop');
-  for (const [name, s] of [['A', a], ['B', b]] as const) {
-    if (s.client.saturated) lines.push(`note: ${name}'s load generator was saturated, so its numbers may describe gb rather than the server`);
-  }
-  return lines;
-}
-
-/** The comparison table, then notes; sources name the two results (file names). */
-export function renderComparison(
-  a: Summary,
-  b: Summary,
-  rows: readonly MetricComparison[],
-  sources: { readonly a: string; readonly b: string },
-  options: NoiseOptions = {},
-): string {
-  const header = ['', 'A', 'B', 'Change', `${CONFIDENCE_PERCENT} % interval`, 'Verdict'];
-  const cells = rows.map((r) => [
-    r.label,
-    formatValue(r.metric, r.a),
-    formatValue(r.metric, r.b),
-    r.changePercent === null ? '-' : formatPercent(r.changePercent),
-    intervalText(r.noise),
-    verdictText(r.noise),
-  ]);
-  const widths = header.map((h, col) => Math.max(h.length, ...cells.map((c) => (c[col] ?? '').length)));
-  const line = (c: readonly string[]): string =>
-    c
-      .map((text, col) => {
-        const width = widths[col] ?? 0;
-        // Labels and verdicts read left to right; numbers line up on the right.
-        return col === 0 || col === 5 ? text.padEnd(width) : padLeft(text, width);
-      })
-      .join('  ')
-      .trimEnd();
-  const resamples = options.resamples ?? DEFAULTS.resamples;
-  return [
-    describeRun('A', sources.a, a),
-    describeRun('B', sources.b, b),
-    '',
-    line(header),
-    ...cells.map(line),
-    '',
-    `Change: (B - A) / A of the whole-run figures. Interval: block bootstrap (${resamples} resamples) of the change`,
-    'in the mean per-second figure; p99.9 and max use per-second maxima, and per-second latencies are coarse',
-    '(about 12 %). Beyond noise: the interval excludes 0.',
-    ...notes(a, b),
-    '',
-  ].join('\n');
 }

@@ -1,7 +1,7 @@
 // Combines the Summaries of runs made at the same time by several gb processes or machines into one.
 
-import { Histogram } from '../metrics/histogram.js';
-import { phaseStats } from '../metrics/summarize.js';
+import { Histogram } from './histogram.js';
+import { phaseStats } from './summarize.js';
 import type {
   ClientHealth,
   PhaseStats,
@@ -10,7 +10,7 @@ import type {
   Summary,
   Timeline,
   TimelineRow,
-} from '../metrics/summary.js';
+} from './summary.js';
 import { err, ok, type Result } from '../result.js';
 import { VERSION } from '../version.js';
 

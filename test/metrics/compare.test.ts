@@ -4,19 +4,13 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
 import type { PhaseStats, Summary, TimelineRow } from '../../src/metrics/summary.js';
-import {
-  blockLength,
-  bootstrapChange,
-  checkRules,
-  compareSummaries,
-  parseFailRule,
-  renderComparison,
-  seededRandom,
-  type FailRule,
-  type MetricComparison,
-} from '../../src/report/compare.js';
+import { blockLength, bootstrapChange, seededRandom } from '../../src/metrics/bootstrap.js';
+import { checkRules, compareSummaries, parseFailRule, type FailRule, type MetricComparison, type RuleOutcome } from '../../src/metrics/compare.js';
+import { renderComparison, ruleMessage } from '../../src/report/compare-text.js';
 
 const T0_MS = Date.UTC(2025, 0, 31, 12, 0, 0);
+
+const messageOf = (o: RuleOutcome | undefined): string => (o === undefined ? '' : ruleMessage(o));
 
 function phase(p50Us: number, p99Us: number, count: number): PhaseStats {
   return {
@@ -232,15 +226,15 @@ describe('checkRules', () => {
   it('breaks a rule only when the change goes past its limit', () => {
     const outcomes = checkRules(rows, ['p99>+10%', 'p99>+30%', 'rps<-5%', 'rps<-15%', 'p50>+0%'].map(rule));
     assert.deepEqual(outcomes.map((o) => o.violated), [true, false, true, false, false]);
-    assert.equal(outcomes[0]?.message, 'p99>+10%: FAILED (p99 +20.0 %, beyond noise)');
-    assert.equal(outcomes[3]?.message, 'rps<-15%: ok (rps -10.0 %, beyond noise)');
+    assert.equal(messageOf(outcomes[0]), 'p99>+10%: FAILED (p99 +20.0 %, beyond noise)');
+    assert.equal(messageOf(outcomes[3]), 'rps<-15%: ok (rps -10.0 %, beyond noise)');
   });
 
   it('breaks a rule whose metric one run lacks, even without --strict', () => {
     const empty: Summary = { ...b, total: null };
     const [outcome] = checkRules(compareSummaries(a, empty), [rule('p99>+10%')]);
     assert.equal(outcome?.violated, true);
-    assert.match(outcome?.message ?? '', /FAILED \(cannot check, p99 is missing/);
+    assert.match(messageOf(outcome), /FAILED \(cannot check, p99 is missing/);
   });
 
   it('passes a change past the limit that is within noise, and says so', () => {
@@ -257,7 +251,7 @@ describe('checkRules', () => {
     for (const strict of [false, true]) {
       const [outcome] = checkRules(rows, [rule('p99>+10%')], { strict });
       assert.equal(outcome?.violated, false, `strict ${strict}`);
-      assert.equal(outcome?.message, 'p99>+10%: ok (p99 +20.0 %, past the limit but within noise)');
+      assert.equal(messageOf(outcome), 'p99>+10%: ok (p99 +20.0 %, past the limit but within noise)');
     }
   });
 
@@ -267,12 +261,12 @@ describe('checkRules', () => {
     const rows = compareSummaries(short, worse);
     const rules = ['p99>+10%', 'rps<-5%'].map(rule);
     const lenient = checkRules(rows, rules);
-    assert.deepEqual(lenient.map((o) => [o.violated, o.unjudged]), [[false, true], [false, false]]);
-    assert.equal(lenient[0]?.message, 'p99>+10%: ok (p99 +50.0 %, past the limit, noise not judged: too few seconds; passes without --strict)');
-    assert.equal(lenient[1]?.message, 'rps<-5%: ok (rps +1.0 %, noise not judged: too few seconds)');
+    assert.deepEqual(lenient.map((o) => [o.violated, o.verdict.kind === 'unjudged' && o.verdict.pastLimit]), [[false, true], [false, false]]);
+    assert.equal(messageOf(lenient[0]), 'p99>+10%: ok (p99 +50.0 %, past the limit, noise not judged: too few seconds; passes without --strict)');
+    assert.equal(messageOf(lenient[1]), 'rps<-5%: ok (rps +1.0 %, noise not judged: too few seconds)');
     const strict = checkRules(rows, rules, { strict: true });
     assert.deepEqual(strict.map((o) => o.violated), [true, false], 'strict breaks only the rule past its limit');
-    assert.equal(strict[0]?.message, 'p99>+10%: FAILED (p99 +50.0 %, past the limit, noise not judged: too few seconds; failed by --strict)');
+    assert.equal(messageOf(strict[0]), 'p99>+10%: FAILED (p99 +50.0 %, past the limit, noise not judged: too few seconds; failed by --strict)');
   });
 
   it("says A's figure is 0 rather than missing, and decides by the same policy", () => {
@@ -281,10 +275,10 @@ describe('checkRules', () => {
     assert.equal(row(rows, 'p99').changePercent, null);
     const [lenient] = checkRules(rows, [rule('p99>+10%')]);
     assert.equal(lenient?.violated, false);
-    assert.equal(lenient?.message, "p99>+10%: ok (A's p99 is 0, so a relative change cannot be judged; passes without --strict)");
+    assert.equal(messageOf(lenient), "p99>+10%: ok (A's p99 is 0, so a relative change cannot be judged; passes without --strict)");
     const [strict] = checkRules(rows, [rule('p99>+10%')], { strict: true });
     assert.equal(strict?.violated, true);
-    assert.match(strict?.message ?? '', /^p99>\+10%: FAILED \(A's p99 is 0, .*failed by --strict\)$/);
+    assert.match(messageOf(strict), /^p99>\+10%: FAILED \(A's p99 is 0, .*failed by --strict\)$/);
     // Both at 0 is no change at all.
     const both = compareSummaries(zero, { ...b, total: { ...(b.total ?? assert.fail()), p99Us: 0 } });
     assert.equal(row(both, 'p99').changePercent, 0);

@@ -1,0 +1,112 @@
+// gb compare's words: the comparison table, its notes, and each --fail-if rule's verdict.
+
+import { COMPARE_DEFAULTS, CONFIDENCE_PERCENT, type MetricComparison, type MetricName, type NoiseOptions, type NoiseVerdict, type RuleOutcome } from '../metrics/compare.js';
+import type { Summary } from '../metrics/summary.js';
+import { formatFixed, padLeft } from './format.js';
+
+/** One line per rule: 'p99>+10%: FAILED (p99 +20.0 %, beyond noise)'. */
+export function ruleMessage(o: RuleOutcome): string {
+  const { rule, verdict } = o;
+  const head = `${rule.text}: ${o.violated ? 'FAILED' : 'ok'}`;
+  if (verdict.kind === 'missing') return `${head} (cannot check, ${rule.metric} is missing in one of the results)`;
+  const strictNote = o.strict ? 'failed by --strict' : 'passes without --strict';
+  if (o.changePercent === null) return `${head} (${verdict.kind === 'unjudged' ? verdict.reason : ''}, so a relative change cannot be judged; ${strictNote})`;
+  const changeText = `${rule.metric} ${formatPercent(o.changePercent)}`;
+  if (verdict.kind === 'unjudged') {
+    const note = `noise not judged: ${verdict.reason}`;
+    return verdict.pastLimit ? `${head} (${changeText}, past the limit, ${note}; ${strictNote})` : `${head} (${changeText}, ${note})`;
+  }
+  const why =
+    verdict.noise === 'beyond'
+      ? 'beyond noise'
+      : verdict.noise === 'other-way'
+        ? 'per-second figures moved the other way'
+        : verdict.pastLimit
+          ? 'past the limit but within noise'
+          : 'within noise';
+  return `${head} (${changeText}, ${why})`;
+}
+
+function formatPercent(percent: number): string {
+  if (!Number.isFinite(percent)) return percent > 0 ? '+inf %' : '-inf %';
+  const text = formatFixed(percent, 1);
+  return `${percent >= 0 && !text.startsWith('-') ? '+' : ''}${text} %`;
+}
+
+function formatValue(metric: MetricName, value: number | null): string {
+  if (value === null) return '-';
+  return metric === 'rps' ? formatFixed(value, 2) : formatFixed(value / 1000, 3);
+}
+
+function verdictText(noise: NoiseVerdict): string {
+  return noise.kind === 'n/a' ? `n/a (${noise.reason})` : noise.kind === 'beyond-noise' ? 'beyond noise' : 'within noise';
+}
+
+function intervalText(noise: NoiseVerdict): string {
+  if (noise.kind === 'n/a') return '';
+  return `[${formatPercent(noise.lowPercent).replace(' %', '')}, ${formatPercent(noise.highPercent)}]`;
+}
+
+function describeRun(name: string, source: string, s: Summary): string {
+  return `${name}: ${source}  ${s.target.url}  ${s.startedAt}  ${formatFixed(s.elapsedSeconds, 2)} s  ${s.complete} responses  -c ${s.settings.concurrency}`;
+}
+
+/** Settings whose difference changes what the numbers mean, and client trouble that makes them suspect. */
+function notes(a: Summary, b: Summary): string[] {
+  const lines: string[] = [];
+  const differs = (what: string, va: unknown, vb: unknown): void => {
+    if (va !== vb) lines.push(`note: ${what} differs: A ${String(va)}, B ${String(vb)}`);
+  };
+  differs('URL', a.target.url, b.target.url);
+  differs('method', a.settings.method, b.settings.method);
+  differs('concurrency', a.settings.concurrency, b.settings.concurrency);
+  differs('keep-alive', a.settings.keepAlive, b.settings.keepAlive);
+  differs('rate', a.settings.requestsPerSecond ?? 'closed loop', b.settings.requestsPerSecond ?? 'closed loop');
+  for (const [name, s] of [['A', a], ['B', b]] as const) {
+    if (s.client.saturated) lines.push(`note: ${name}'s load generator was saturated, so its numbers may describe gb rather than the server`);
+  }
+  return lines;
+}
+
+/** The comparison table, then notes; sources name the two results (file names). */
+export function renderComparison(
+  a: Summary,
+  b: Summary,
+  rows: readonly MetricComparison[],
+  sources: { readonly a: string; readonly b: string },
+  options: NoiseOptions = {},
+): string {
+  const header = ['', 'A', 'B', 'Change', `${CONFIDENCE_PERCENT} % interval`, 'Verdict'];
+  const cells = rows.map((r) => [
+    r.label,
+    formatValue(r.metric, r.a),
+    formatValue(r.metric, r.b),
+    r.changePercent === null ? '-' : formatPercent(r.changePercent),
+    intervalText(r.noise),
+    verdictText(r.noise),
+  ]);
+  const widths = header.map((h, col) => Math.max(h.length, ...cells.map((c) => (c[col] ?? '').length)));
+  const line = (c: readonly string[]): string =>
+    c
+      .map((text, col) => {
+        const width = widths[col] ?? 0;
+        // Labels and verdicts read left to right; numbers line up on the right.
+        return col === 0 || col === 5 ? text.padEnd(width) : padLeft(text, width);
+      })
+      .join('  ')
+      .trimEnd();
+  const resamples = options.resamples ?? COMPARE_DEFAULTS.resamples;
+  return [
+    describeRun('A', sources.a, a),
+    describeRun('B', sources.b, b),
+    '',
+    line(header),
+    ...cells.map(line),
+    '',
+    `Change: (B - A) / A of the whole-run figures. Interval: block bootstrap (${resamples} resamples) of the change`,
+    'in the mean per-second figure; p99.9 and max use per-second maxima, and per-second latencies are coarse',
+    '(about 12 %). Beyond noise: the interval excludes 0.',
+    ...notes(a, b),
+    '',
+  ].join('\n');
+}
