@@ -8,7 +8,8 @@ export { startTargetServer, type TargetServer, type TargetStats } from './server
 export { renderAbReport } from './report/ab-text.js';
 export { VERSION } from './version.js';
 export { parseCommandLine, type CliOptions, type CliCommand } from './cli/flags.js';
-export { renderJson, parseSummaryJson } from './report/json.js';
+export { renderJson } from './report/json.js';
+export { parseSummaryJson } from './metrics/result-json.js';
 export { renderHtml } from './report/html.js';
 export { mergeSummaries } from './metrics/merge.js';
 export { compareSummaries, checkRules, parseFailRule } from './metrics/compare.js';

@@ -3,7 +3,8 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { Summary } from '../metrics/summary.js';
-import { parseSummaryJson, renderJson } from '../report/json.js';
+import { parseSummaryJson } from '../metrics/result-json.js';
+import { renderJson } from '../report/json.js';
 import { mergeSummaries } from '../metrics/merge.js';
 import { err, ok, type Result } from '../result.js';
 import { EXIT, type CliIo } from './io.js';

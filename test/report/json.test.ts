@@ -7,7 +7,8 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import * as hdr from 'hdr-histogram-js';
 
 import type { Summary } from '../../src/metrics/summary.js';
-import { parseSummaryJson, renderJson, toSummary } from '../../src/report/json.js';
+import { parseSummaryJson, toSummary } from '../../src/metrics/result-json.js';
+import { renderJson } from '../../src/report/json.js';
 import { runSummary } from '../helpers/summaries.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -144,6 +145,6 @@ describe('the schema and the runtime reader', () => {
     const notJson = parseSummaryJson('{"schemaVersion": 1,');
     assert.match(notJson.ok ? '' : notJson.error, /^not JSON: /);
     const notGb = parseSummaryJson('[1, 2]');
-    assert.match(notGb.ok ? '' : notGb.error, /result should be an object/);
+    assert.match(notGb.ok ? '' : notGb.error, /^not a valid gb result: result must be object/);
   });
 });
