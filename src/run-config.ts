@@ -3,7 +3,7 @@
 import type { Config } from './config/config.js';
 import { resolveEndpoint } from './engine/endpoint.js';
 import { runInThread, type RunHooks } from './engine/run.js';
-import { summarize } from './metrics/summarize.js';
+import { summarize } from './engine/summarize.js';
 import type { Summary } from './metrics/summary.js';
 import type { FineTimelineRow } from './metrics/timeline.js';
 import { err, ok, type Result } from './result.js';

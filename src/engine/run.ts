@@ -3,7 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Config } from '../config/config.js';
 import { ClientMonitor } from '../metrics/client-monitor.js';
-import type { SummaryFacts } from '../metrics/summarize.js';
+import type { SummaryFacts } from './summarize.js';
 import type { ExchangeSink, Recorder } from '../metrics/recorder.js';
 import { SharedLength } from '../metrics/shared-length.js';
 import type { Endpoint } from '../transport/connection.js';

@@ -1,7 +1,7 @@
 // Combines the Summaries of runs made at the same time by several gb processes or machines into one.
 
 import { Histogram } from './histogram.js';
-import { phaseStats } from './summarize.js';
+import { phaseStats } from './phase-stats.js';
 import type {
   ClientHealth,
   PhaseStats,

@@ -4,7 +4,8 @@ import { performance } from 'node:perf_hooks';
 import { Histogram, type HistogramSnapshot } from './histogram.js';
 import type { FailureKind } from '../failures.js';
 import type { SharedLength } from './shared-length.js';
-import { Timeline, type TimelineSnapshot } from './timeline.js';
+import type { Timeline} from './timeline.js';
+import { type TimelineSnapshot } from './timeline.js';
 import type { Transport } from './summary.js';
 
 /** Indices into Recorder.counters: one Float64Array so workers merge and transfer it in one piece. */

@@ -2,7 +2,6 @@
 
 import { RawTcpSocket, rawTcpAvailable } from './raw-tcp.js';
 import { StreamSocket } from './stream-socket.js';
-import type { Transport } from '../metrics/summary.js';
 
 /** Events of one socket, delivered to whoever owns it now; every call names the socket it is about. */
 export interface SocketHandler {
@@ -45,8 +44,11 @@ export interface Endpoint {
   readonly localAddress: string | null;
 }
 
+/** The socket layers gb drives: libuv's TCP handle directly, net.Socket, or tls.TLSSocket. */
+export type SocketLayer = 'raw-tcp' | 'net' | 'tls';
+
 /** The socket layer openSocket picks in this thread: the raw TCP handle for plain HTTP where Node has it, else net/tls. */
-export function transportFor(tls: boolean): Transport {
+export function transportFor(tls: boolean): SocketLayer {
   if (tls) return 'tls';
   return rawTcpAvailable ? 'raw-tcp' : 'net';
 }

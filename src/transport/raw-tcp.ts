@@ -60,6 +60,8 @@ export function bindingWouldWarn(
 
 function loadBindings(): Bindings | null {
   try {
+    // Taken off `process` on purpose: its identity says whether calling it would warn.
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- process.binding does not use `this`
     const binding = (process as unknown as { binding(name: string): Record<string, unknown> }).binding;
     if (bindingWouldWarn(binding, process.execArgv, process.env)) return null;
     const tcp = binding('tcp_wrap') as { TCP?: unknown; TCPConnectWrap?: unknown; constants?: { SOCKET?: number } };

@@ -51,26 +51,25 @@ class FakeNetwork {
 
   constructor(requestBytes: number, options: FakeServerOptions) {
     this.#options = options;
-    const network = this;
     this.io = {
-      now: () => network.nowMs,
-      open(_endpoint: Endpoint, handler: SocketHandler): ClientSocket {
-        network.connections++;
+      now: () => this.nowMs,
+      open: (_endpoint: Endpoint, handler: SocketHandler): ClientSocket => {
+        this.connections++;
         let outstanding = 0;
         let served = 0;
         let closed = false;
         const socket: ClientSocket = {
           handler,
-          write(bytes: Buffer): void {
+          write: (bytes: Buffer): void => {
             assert.equal(bytes.length % requestBytes, 0, 'whole requests only');
             for (let k = 0; k < bytes.length / requestBytes; k++) {
               outstanding++;
-              network.maxOutstanding = Math.max(network.maxOutstanding, outstanding);
-              network.#at(network.nowMs + options.answerAfterMs, () => {
+              this.maxOutstanding = Math.max(this.maxOutstanding, outstanding);
+              this.#at(this.nowMs + options.answerAfterMs, () => {
                 if (closed) return;
                 outstanding--;
                 served++;
-                network.answered++;
+                this.answered++;
                 const last = (options.closeEvery ?? 0) > 0 && served % options.closeEvery! === 0;
                 const response = Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: 2\r\n${last ? 'Connection: close\r\n' : ''}\r\nok`);
                 socket.handler.onData(socket, response, response.length);
@@ -81,12 +80,12 @@ class FakeNetwork {
               });
             }
           },
-          destroy(): void {
+          destroy: (): void => {
             closed = true;
           },
           tlsInfo: () => null,
         };
-        network.#at(network.nowMs + 1, () => {
+        this.#at(this.nowMs + 1, () => {
           if (!closed) socket.handler.onConnect(socket);
         });
         return socket;

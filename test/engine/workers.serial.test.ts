@@ -106,7 +106,7 @@ test('Length failures do not depend on -G: the run\'s first response decides the
       assert.ok(s.documentLength === 5 || s.documentLength === 6);
       assert.equal(s.complete, 1000);
       // Exactly the responses of the other length failed: 5 + 6 = 11.
-      const doc = s.documentLength!;
+      const doc = s.documentLength as number;
       assert.equal(s.bytes.body, (1000 - s.failures.length) * doc + s.failures.length * (11 - doc));
       assert.ok(s.failures.length > 300 && s.failures.length < 700, `${s.failures.length} Length failures`);
     }

@@ -21,9 +21,9 @@ export interface RawServer {
   readonly url: string;
   readonly port: number;
   /** Requests answered so far: request heads (ending at CRLF CRLF; a Content-Length body is skipped) not ignored by closeDelayMs. */
-  requests(): number;
+  readonly requests: () => number;
   /** TCP connections accepted so far. */
-  connections(): number;
+  readonly connections: () => number;
   /** Destroys every open connection and resolves once the listener is closed. */
   close(): Promise<void>;
 }

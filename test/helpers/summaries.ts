@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { parseCommandLine, type CliOptions } from '../../src/cli/flags.js';
 import { Histogram } from '../../src/metrics/histogram.js';
-import { phaseStats } from '../../src/metrics/summarize.js';
+import { phaseStats } from '../../src/metrics/phase-stats.js';
 import type { PhaseStats, Summary } from '../../src/metrics/summary.js';
 import { runConfig } from '../../src/run-config.js';
 import { startTargetServer } from '../../src/server/target.js';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 
 import { Histogram } from '../../src/metrics/histogram.js';
-import { phaseStats } from '../../src/metrics/summarize.js';
+import { phaseStats } from '../../src/metrics/phase-stats.js';
 import type { ClientHealth, PhaseStats, Summary, TimelineRow } from '../../src/metrics/summary.js';
 import { renderGbExtras } from '../../src/report/gb-extras.js';
 import { mergeSummaries, mergeTimelines } from '../../src/metrics/merge.js';

@@ -123,7 +123,8 @@ async function openReport(name: string, summary: Summary, options: HtmlOptions =
     if (!request.url().startsWith('file:')) problems.push(`network request: ${request.url()}`);
   });
   await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
-  const canvases = await page.$$eval('.uplot canvas', (elements) =>
+  // The callback runs in the page; its elements are DOM nodes, which this project's types (no DOM lib) only describe.
+  const canvases = await page.$$eval('.uplot canvas', (elements: readonly { getBoundingClientRect(): { width: number; height: number } }[]) =>
     elements.map((e) => ({ width: e.getBoundingClientRect().width, height: e.getBoundingClientRect().height })),
   );
   await page.screenshot({ path: join(OUTPUT_DIR, `${name}.png`), fullPage: true });

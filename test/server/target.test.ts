@@ -117,7 +117,7 @@ async function until(condition: () => boolean, maxTurns = 20_000): Promise<void>
   assert.ok(condition(), 'condition reached');
 }
 
-async function withServer(body: (server: TargetServer) => Promise<void>): Promise<void> {
+async function withServer(body: (server: TargetServer) => Promise<void> | void): Promise<void> {
   const server = await startTargetServer();
   try {
     await body(server);
@@ -127,7 +127,7 @@ async function withServer(body: (server: TargetServer) => Promise<void>): Promis
 }
 
 test('listens on 127.0.0.1 with a free port and reports its url', async () => {
-  await withServer(async (server) => {
+  await withServer((server) => {
     assert.equal(server.host, '127.0.0.1');
     assert.ok(server.port > 0);
     assert.equal(server.url, `http://127.0.0.1:${server.port}`);

@@ -1,13 +1,13 @@
 // Freezes a run's recorder into the plain Summary that reporters read.
 
 import type { Config } from '../config/config.js';
-import { assessClient } from './client-health.js';
-import type { ThreadHealth } from './client-monitor.js';
-import type { Histogram } from './histogram.js';
-import { C, type Recorder } from './recorder.js';
-import { AB_PERCENTS, type PhaseStats, type RateStats, type StopReason, type Summary } from './summary.js';
-import { VERSION } from '../version.js';
+import { assessClient } from '../metrics/client-health.js';
+import type { ThreadHealth } from '../metrics/client-monitor.js';
+import { phaseStats } from '../metrics/phase-stats.js';
+import { C, type Recorder } from '../metrics/recorder.js';
+import type { RateStats, StopReason, Summary } from '../metrics/summary.js';
 import { transportFor } from '../transport/client-socket.js';
+import { VERSION } from '../version.js';
 
 /** What a finished run hands over: its recorder and how the client fared. */
 export interface SummaryFacts {
@@ -20,35 +20,6 @@ export interface SummaryFacts {
   readonly cpuSystemUs: number;
   readonly wallMs: number;
   readonly threads: number;
-}
-
-/** ab's median: element n/2 (0-based) for an even count; for an odd count the mean of n/2 and n/2 + 1. */
-function abMedian(h: Histogram): number {
-  const n = h.count;
-  const k = Math.floor(n / 2);
-  if (n % 2 === 0) return h.valueAtRank(Math.min(n, k + 1));
-  return Math.floor((h.valueAtRank(k + 1) + h.valueAtRank(Math.min(n, k + 2))) / 2);
-}
-
-export function phaseStats(h: Histogram): PhaseStats | null {
-  const n = h.count;
-  if (n === 0) return null;
-  return {
-    count: n,
-    minUs: h.min,
-    // ab divides integer µs totals, so its mean is truncated before rounding to ms.
-    meanUs: Math.trunc(h.mean()),
-    sdUs: h.stdDev(),
-    medianUs: abMedian(h),
-    maxUs: h.max,
-    abPercentilesUs: AB_PERCENTS.map((p) => h.valueAtRank(Math.min(n, Math.floor((n * p) / 100) + 1))),
-    p50Us: h.valueAtPercentile(50),
-    p90Us: h.valueAtPercentile(90),
-    p99Us: h.valueAtPercentile(99),
-    p999Us: h.valueAtPercentile(99.9),
-    p9999Us: h.valueAtPercentile(99.99),
-    histogram: h.encode(),
-  };
 }
 
 function rateStats(config: Config, r: Recorder, elapsedMs: number): RateStats | null {

@@ -1,0 +1,59 @@
+// Lint: typescript-eslint's type-aware rules, and the import direction of the layers (see README "Layout").
+import tseslint from 'typescript-eslint';
+import importX from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+
+/** What each layer of src/ may import from the others; the layers not listed here may import nothing from src/. */
+const layers = {
+  cli: null, // the composition root: may use every layer
+  engine: ['config', 'transport', 'metrics'],
+  transport: ['config'],
+  metrics: [],
+  report: ['metrics'],
+  config: [],
+  server: [],
+};
+const ALL = Object.keys(layers);
+
+function boundaries(layer, allowed) {
+  const forbidden = ALL.filter((other) => other !== layer && !allowed.includes(other));
+  return {
+    files: [`src/${layer}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: forbidden.map((other) => ({
+            group: [`../${other}/*`, `../../${other}/*`],
+            message: `src/${layer} may not import src/${other}: see the layout in README.md`,
+          })),
+        },
+      ],
+    },
+  };
+}
+
+export default tseslint.config(
+  { ignores: ['build/**', 'dist/**', 'node_modules/**', 'scripts/**', 'eslint.config.js'] },
+  ...tseslint.configs.recommendedTypeChecked,
+  // Teaches import-x to read .ts files, so no-cycle follows imports through them.
+  importX.flatConfigs.typescript,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    // Resolves './x.js' to x.ts, as tsc does, so that no-cycle sees the real graph.
+    settings: { 'import-x/resolver-next': [createTypeScriptImportResolver()] },
+    rules: {
+      'import-x/no-cycle': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      // node:test's test() and describe() return promises the runner itself awaits.
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'it', 'describe', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }] },
+      ],
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+    },
+  },
+  ...Object.entries(layers)
+    .filter(([, allowed]) => allowed !== null)
+    .map(([layer, allowed]) => boundaries(layer, allowed)),
+);
