@@ -1,10 +1,9 @@
 // `gb compare A.json B.json [--fail-if RULE]...`: prints how B differs from A and fails on regressions beyond the given limits.
 
-import { parseArgs } from 'node:util';
 import { checkRules, compareSummaries, METRIC_NAMES, parseFailRule, type FailRule } from '../metrics/compare.js';
 import { renderComparison, ruleMessage } from '../report/compare-text.js';
 import { EXIT, type CliIo } from './io.js';
-import { oneLine, readResultFile } from './merge-command.js';
+import { oneLine, parseSubcommand, readResultFile } from './subcommand.js';
 
 /** Exit code when a --fail-if rule is broken (2 stays "bad input", as everywhere in gb). */
 const EXIT_RULE_FAILED = 1;
@@ -24,22 +23,8 @@ Exit status: 0 no rule broken, 1 a rule broken, 2 bad input.
 `;
 
 export async function compareCommand(args: readonly string[], io: CliIo): Promise<number> {
-  let parsed: { values: { help?: boolean | undefined; strict?: boolean | undefined; 'fail-if'?: string[] | undefined }; positionals: string[] };
-  try {
-    parsed = parseArgs({
-      args: [...args],
-      strict: true,
-      allowPositionals: true,
-      options: { help: { type: 'boolean', short: 'h' }, strict: { type: 'boolean' }, 'fail-if': { type: 'string', multiple: true } },
-    });
-  } catch (e) {
-    io.err.write(`gb: ${oneLine(e instanceof Error ? e.message : String(e))} (see 'gb compare -h')\n`);
-    return EXIT.usage;
-  }
-  if (parsed.values.help === true) {
-    io.out.write(USAGE);
-    return EXIT.ok;
-  }
+  const parsed = parseSubcommand('compare', args, { strict: { type: 'boolean' }, 'fail-if': { type: 'string', multiple: true } }, USAGE, io);
+  if (typeof parsed === 'number') return parsed;
   const rules: FailRule[] = [];
   for (const text of parsed.values['fail-if'] ?? []) {
     const rule = parseFailRule(text);

@@ -13,6 +13,7 @@ import type { ConnectionOwner, Exchange } from '../transport/exchange.js';
 import { destroyDrainingSockets } from '../transport/socket-drain.js';
 import { buildBursts, buildRequest } from '../transport/request.js';
 import { dueCount, intendedOffsetMs } from './schedule.js';
+import { StuckConnects } from './stuck-connects.js';
 import { mayIssue, type StopRule } from './stop.js';
 
 export interface EngineOptions {
@@ -74,9 +75,7 @@ export class Engine implements ConnectionOwner<Connection> {
   #startMs = 0;
   #endMs = 0;
   #pacer: NodeJS.Timeout | null = null;
-  /** Once -n is spent: connections whose requests wait for a connect, oldest first (#takeOver). */
-  #waiting: Connection[] | null = null;
-  #waitingHead = 0;
+  readonly #stuck: StuckConnects;
   readonly #timers: NodeJS.Timeout[] = [];
   #resolve: ((r: EngineResult) => void) | null = null;
 
@@ -96,6 +95,7 @@ export class Engine implements ConnectionOwner<Connection> {
       measureUncorrected: this.#rate !== null,
     };
     for (let i = 0; i < config.concurrency; i++) this.#connections.push(new Connection(endpoint, this, settings, this.#io));
+    this.#stuck = new StuckConnects(this.#connections);
   }
 
   run(): Promise<EngineResult> {
@@ -290,36 +290,8 @@ export class Engine implements ConnectionOwner<Connection> {
       conn.send(nowMs, count);
     }
     if (conn.capacity > 0 && this.#phase === 'measuring' && !this.#stopping && this.#rule.requests !== null && this.#issued >= this.#rule.requests) {
-      this.#takeOver(conn, nowMs);
+      this.#stuck.takeOver(conn, nowMs);
     }
-  }
-
-  /**
-   * -n is spent: `conn` takes over requests that have waited for another connection's connect
-   * longer than `conn`'s last whole exchange took. ab counts a request only once it is written, so
-   * whichever connection connects first serves it; a connect whose SYN the server dropped (a full
-   * accept queue) then serves nothing, instead of holding the run's end until its 1 s, 3 s, 7 s
-   * retries. Connections left without work try again at each sweep, for connects stuck later.
-   */
-  #takeOver(conn: Connection, nowMs: number): void {
-    // Built once, oldest connect first; later takers append themselves, so the order holds.
-    const waiting = (this.#waiting ??= this.#connections
-      .filter((c) => c.waitingSinceMs !== Number.POSITIVE_INFINITY)
-      .sort((a, b) => a.waitingSinceMs - b.waitingSinceMs));
-    while (conn.capacity > 0 && this.#waitingHead < waiting.length) {
-      const other = waiting[this.#waitingHead]!;
-      const since = other.waitingSinceMs;
-      if (since === Number.POSITIVE_INFINITY) {
-        this.#waitingHead++; // connected (its requests are out) or already taken over
-        continue;
-      }
-      // A connect younger than a whole exchange may simply be on its way (NaN: `conn` has had no answer).
-      if (!(nowMs - since > conn.lastExchangeMs)) break;
-      const count = other.withdraw(conn.capacity);
-      if (other.waitingSinceMs === Number.POSITIVE_INFINITY) this.#waitingHead++;
-      conn.send(nowMs, count);
-    }
-    if (conn.waitingSinceMs !== Number.POSITIVE_INFINITY) waiting.push(conn);
   }
 
   #behindSchedule(nowMs: number): boolean {
@@ -404,10 +376,6 @@ export class Engine implements ConnectionOwner<Connection> {
     const timeoutMs = this.#config.timeoutMs;
     for (const conn of this.#connections) conn.checkTimeout(now, timeoutMs);
     destroyDrainingSockets(now);
-    if (this.#waiting !== null && this.#waitingHead < this.#waiting.length && this.#phase === 'measuring' && !this.#stopping) {
-      for (const conn of this.#connections) {
-        if (conn.capacity > 0 && conn.waitingSinceMs === Number.POSITIVE_INFINITY) this.#takeOver(conn, now);
-      }
-    }
+    if (this.#phase === 'measuring' && !this.#stopping) this.#stuck.retry(now);
   }
 }
