@@ -224,14 +224,12 @@ async function main(): Promise<number> {
     process.stderr.write(`[bench] ${line}\n`);
   };
   const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-  const gbMain = join(repoRoot, 'dist', 'cli', 'main.js');
+  // The command the package installs (the bundled CLI), as users run it.
+  const gbMain = join(repoRoot, 'dist', 'gb.cjs');
   if (!existsSync(gbMain)) {
-    log('dist/cli/main.js is missing: building it with tsc -p tsconfig.build.json');
-    spawnSync(process.execPath, [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], {
-      cwd: repoRoot,
-      stdio: 'inherit',
-    });
-    if (!existsSync(gbMain)) throw new Error('dist/cli/main.js is still missing; run npx tsc -p tsconfig.build.json');
+    log('dist/gb.cjs is missing: building it with npm run build');
+    spawnSync('npm', ['run', 'build'], { cwd: repoRoot, stdio: 'inherit' });
+    if (!existsSync(gbMain)) throw new Error('dist/gb.cjs is still missing; run npm run build');
   }
 
   const installProblems = installSystemTools(log);

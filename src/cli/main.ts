@@ -14,11 +14,23 @@ const onSignal = (): void => {
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 
-process.exitCode = await runCli(process.argv.slice(2), {
+// A reader that goes away (`gb ... | head`) ends gb quietly, as SIGPIPE ends ab, with the shell's status for it.
+const SIGPIPE_STATUS = 141;
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(SIGPIPE_STATUS);
+    throw e;
+  });
+}
+
+// No top-level await: the published command is this file bundled as CommonJS (see scripts/bundle.mjs).
+void runCli(process.argv.slice(2), {
   out: process.stdout,
   err: process.stderr,
   signal: controller.signal,
   errIsTTY: process.stderr.isTTY === true,
+}).then((code) => {
+  process.exitCode = code;
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
 });
-process.off('SIGINT', onSignal);
-process.off('SIGTERM', onSignal);

@@ -1,7 +1,6 @@
 // Resolves the target's host once per run, so no request pays for a name lookup.
 
-import { lookup } from 'node:dns/promises';
-import { isIP, isIPv6 } from 'node:net';
+import { isIP } from 'node:net';
 import type { Config } from '../config/config.js';
 import type { Endpoint } from '../transport/connection.js';
 import { err, ok, type Result } from '../result.js';
@@ -11,6 +10,8 @@ export async function resolveEndpoint(config: Config): Promise<Result<Endpoint, 
   let address = target.connectHost;
   if (isIP(address) === 0) {
     try {
+      // Loaded only for a name: an IP literal needs no resolver (and no start-up time for one).
+      const { lookup } = await import('node:dns/promises');
       address = (await lookup(address)).address;
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code ?? 'lookup failed';
@@ -19,7 +20,8 @@ export async function resolveEndpoint(config: Config): Promise<Result<Endpoint, 
   }
   return ok({
     address,
-    ipv6: isIPv6(address),
+    // isIP tries IPv4 first, so an IPv4 address never compiles the long IPv6 pattern.
+    ipv6: isIP(address) === 6,
     port: target.port,
     tls: target.tls,
     servername: isIP(target.connectHost) === 0 ? target.connectHost : null,

@@ -1,5 +1,7 @@
 // A bounded-memory latency histogram in integer microseconds with HdrHistogram's bucket layout and V2 encoding.
-import { deflateSync, inflateSync } from 'node:zlib';
+
+/** zlib only for the encoding: a run that writes no JSON never loads it (loading costs start-up time). */
+const zlib = (): typeof import('node:zlib') => process.getBuiltinModule('node:zlib');
 
 export interface HistogramOptions {
   /** Values above this are clamped to it; default one hour in µs. */
@@ -197,7 +199,7 @@ export class Histogram {
       offset = writeZigZag(payload, offset, zeros > 1 ? -zeros : 0);
     }
     payload.writeInt32BE(offset - V2_HEADER_BYTES, 4);
-    const compressed = deflateSync(payload.subarray(0, offset));
+    const compressed = zlib().deflateSync(payload.subarray(0, offset));
     const framed = Buffer.alloc(8 + compressed.length);
     framed.writeInt32BE(V2_COMPRESSED_COOKIE_BASE | WORD_SIZE_BITS, 0);
     framed.writeInt32BE(compressed.length, 4);
@@ -220,7 +222,7 @@ export class Histogram {
       if (compressedBytes < 0 || 8 + compressedBytes > framed.length) {
         throw new Error('truncated HdrHistogram encoding');
       }
-      payload = inflateSync(framed.subarray(8, 8 + compressedBytes));
+      payload = zlib().inflateSync(framed.subarray(8, 8 + compressedBytes));
     } else if (cookieBase === V2_COOKIE_BASE) {
       payload = framed;
     } else {

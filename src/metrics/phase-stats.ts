@@ -14,7 +14,7 @@ function abMedian(h: Histogram): number {
 export function phaseStats(h: Histogram): PhaseStats | null {
   const n = h.count;
   if (n === 0) return null;
-  return {
+  const stats: PhaseStats = {
     count: n,
     minUs: h.min,
     // ab divides integer µs totals, so its mean is truncated before rounding to ms.
@@ -28,6 +28,11 @@ export function phaseStats(h: Histogram): PhaseStats | null {
     p99Us: h.valueAtPercentile(99),
     p999Us: h.valueAtPercentile(99.9),
     p9999Us: h.valueAtPercentile(99.99),
-    histogram: h.encode(),
+    histogram: '',
   };
+  // The encoding costs zlib (loaded for it) and a few ms a phase; only JSON, HTML and merge read it,
+  // so it is made on first read, and JSON.stringify reads it like any field.
+  let encoded: string | null = null;
+  Object.defineProperty(stats, 'histogram', { enumerable: true, get: () => (encoded ??= h.encode()) });
+  return stats;
 }

@@ -21,7 +21,8 @@ import(workerData.targetModule).then(async ({ startTargetServer }) => {
 `;
 
 export function startTargetThread(): Promise<TargetThread> {
-  const targetModule = new URL('./target.js', import.meta.url).href;
+  // '../server/' rather than './': the same path from the bundled command (see scripts/bundle.mjs).
+  const targetModule = new URL('../server/target.js', import.meta.url).href;
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { targetModule } });
   return new Promise((resolve, reject) => {
     worker.once('error', reject);

@@ -1,7 +1,7 @@
 // A ClientSocket on net.Socket or tls.TLSSocket: for TLS, and where the raw TCP handle is not there.
 
 import net from 'node:net';
-import tls from 'node:tls';
+import type tls from 'node:tls';
 import type { ClientSocket, SocketHandler, TlsInfo } from './client-socket.js';
 
 /** Plain sockets read into one shared buffer through `onread`, skipping a Buffer per read. */
@@ -33,7 +33,7 @@ export class StreamSocket implements ClientSocket {
     this.#tls = t !== null;
     const s =
       t !== null
-        ? tls.connect({
+        ? process.getBuiltinModule('node:tls').connect({
             host: options.address,
             port: options.port,
             rejectUnauthorized: t.verify,

@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { parseCommandLine } from '../../src/cli/flags.js';
 import { runConfig, type RunHooks, type Summary } from '../../src/index.js';
+import { GB_MAIN } from '../helpers/gb-process.js';
 
 /** What the server saw and did on one path. */
 export interface PathStats {
@@ -452,8 +452,7 @@ export async function runGb(args: readonly string[], options: RunGbOptions = {})
   }
 }
 
-/** build/test/faults/ → the repository root → the built command line. */
-export const GB_MAIN = fileURLToPath(new URL('../../../dist/cli/main.js', import.meta.url));
+export { GB_MAIN };
 
 export interface CliRun {
   readonly stdout: string;

@@ -1,4 +1,4 @@
-// Runs the built command line (dist/cli/main.js) as a child process and collects what it printed, its exit and its wall time.
+// Runs the built command line (dist/gb.cjs, what the package installs as gb) as a child process and collects what it printed, its exit and its wall time.
 
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -6,8 +6,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 
-/** build/test/helpers/ → the repository root → dist/cli/main.js. */
-export const GB_MAIN = fileURLToPath(new URL('../../../dist/cli/main.js', import.meta.url));
+/** build/test/helpers/ → the repository root → dist/gb.cjs. */
+export const GB_MAIN = fileURLToPath(new URL('../../../dist/gb.cjs', import.meta.url));
 
 export interface GbExit {
   readonly stdout: string;
