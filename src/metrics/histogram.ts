@@ -1,7 +1,9 @@
 // A bounded-memory latency histogram in integer microseconds with HdrHistogram's bucket layout and V2 encoding.
 
+import type * as Zlib from 'node:zlib';
+
 /** zlib only for the encoding: a run that writes no JSON never loads it (loading costs start-up time). */
-const zlib = (): typeof import('node:zlib') => process.getBuiltinModule('node:zlib');
+const zlib = (): typeof Zlib => process.getBuiltinModule('node:zlib');
 
 export interface HistogramOptions {
   /** Values above this are clamped to it; default one hour in µs. */
