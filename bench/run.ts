@@ -29,9 +29,10 @@ interface Options {
 function scenarios(quick: boolean): Scenario[] {
   const scale = quick ? 0.25 : 1;
   const wrkSeconds = quick ? 1 : 3;
-  const make = (s: Omit<Scenario, 'connections' | 'wrkSeconds'>): Scenario => ({
-    ...s,
+  const make = (s: Omit<Scenario, 'connections' | 'wrkSeconds' | 'tls'> & Partial<Pick<Scenario, 'connections' | 'tls'>>): Scenario => ({
     connections: CONNECTIONS,
+    tls: false,
+    ...s,
     wrkSeconds,
     requests: Math.round(s.requests * scale),
     autocannonRequests: Math.round(s.autocannonRequests * scale),
@@ -41,6 +42,8 @@ function scenarios(quick: boolean): Scenario[] {
     make({ id: 'ka-10k', title: 'keep-alive 10 KiB', path: '/10k.dat', keepAlive: true, pipeline: 1, requests: 150_000, autocannonRequests: 60_000 }),
     make({ id: 'close', title: 'new conn/request', path: '/small', keepAlive: false, pipeline: 1, requests: 50_000, autocannonRequests: 20_000 }),
     make({ id: 'pipeline', title: 'pipelined x10', path: '/small', keepAlive: true, pipeline: 10, requests: 500_000, autocannonRequests: 300_000 }),
+    // A TLS handshake per request costs the server far more than the client, so few connections keep nginx from being the limit.
+    make({ id: 'https-close', title: 'HTTPS new conn, c=4', path: '/small', keepAlive: false, tls: true, connections: 4, pipeline: 1, requests: 8_000, autocannonRequests: 0 }),
   ];
 }
 
@@ -280,6 +283,7 @@ async function main(): Promise<number> {
     server = await startNginx(nginxPath, join(scratchDir, 'nginx'), SERVER_CPUS);
     const activeServer = server;
     const baseUrl = `http://127.0.0.1:${activeServer.port}`;
+    const tlsBaseUrl = `https://127.0.0.1:${activeServer.tlsPort}`;
     log(`nginx on ${baseUrl} pinned to CPU ${SERVER_CPUS}; clients on CPU ${CLIENT_CPUS}; scratch ${scratchDir}`);
 
     // One untimed pass so nginx's first measured run does not pay for cold caches.
@@ -294,7 +298,7 @@ async function main(): Promise<number> {
     for (let round = 1; round <= options.rounds; round++) {
       for (const scenario of allScenarios) {
         for (const tool of TOOLS) {
-          const argv = commandFor(tool, scenario, `${baseUrl}${scenario.path}`, paths);
+          const argv = commandFor(tool, scenario, `${scenario.tls ? tlsBaseUrl : baseUrl}${scenario.path}`, paths);
           if (argv !== null) records.push(await measureRecord(context, { round, scenario: scenario.id, tool }, argv, CLIENT_CPUS));
         }
       }
@@ -420,7 +424,7 @@ async function runExtras(
   const url = `${baseUrl}/small`;
   const records: RunRecord[] = [];
   const lines: string[] = [];
-  const gbArgv = (extra: readonly string[]): string[] => [paths.node, paths.gbMain, '-q', ...extra, url];
+  const gbArgv = (extra: readonly string[]): string[] => [paths.gbMain, '-q', ...extra, url];
   const record = async (label: string, tool: ToolName, argv: readonly string[], pinCpus: string | null, timeoutMs?: number): Promise<RunRecord> => {
     const result = await measureRecord(context, { round: 0, scenario: label, tool }, argv, pinCpus, timeoutMs);
     records.push(result);

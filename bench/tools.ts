@@ -16,6 +16,8 @@ export interface Scenario {
   readonly title: string;
   readonly path: '/small' | '/10k.dat';
   readonly keepAlive: boolean;
+  /** Over HTTPS (nginx's TLS port). */
+  readonly tls: boolean;
   readonly pipeline: number;
   readonly connections: number;
   /** -n for gb and ab. */
@@ -28,6 +30,7 @@ export interface Scenario {
 
 export interface ToolPaths {
   readonly node: string;
+  /** dist/gb.cjs, run as an executable. */
   readonly gbMain: string;
   readonly wrk: string | null;
   readonly ab: string | null;
@@ -112,7 +115,7 @@ export function toolVersions(paths: ToolPaths, nginxPath: string): Record<string
     return line?.trim() ?? 'unknown';
   };
   return {
-    gb: firstLine(paths.node, [paths.gbMain, '-V']),
+    gb: firstLine(paths.gbMain, ['-V']),
     wrk: paths.wrk === null ? 'missing' : firstLine(paths.wrk, ['-v']),
     ab: paths.ab === null ? 'missing' : firstLine(paths.ab, ['-V']),
     autocannon: paths.autocannonMain === null ? 'missing' : firstLine(paths.node, [paths.autocannonMain, '--version']),
@@ -145,7 +148,8 @@ export function commandFor(tool: ToolName, scenario: Scenario, url: string, path
   switch (tool) {
     case 'gb':
       return [
-        paths.node, paths.gbMain, '-q',
+        // The installed command itself, so its #! line (and the node flags on it) apply as for users.
+        paths.gbMain, '-q',
         ...(scenario.keepAlive ? ['-k'] : []),
         ...(scenario.pipeline > 1 ? ['--pipeline', String(scenario.pipeline)] : []),
         '-c', c, '-n', String(scenario.requests), url,
@@ -163,7 +167,8 @@ export function commandFor(tool: ToolName, scenario: Scenario, url: string, path
         url,
       ];
     case 'autocannon':
-      if (paths.autocannonMain === null) return null;
+      // autocannon refuses the self-signed certificate, and has no switch to accept it.
+      if (paths.autocannonMain === null || scenario.tls) return null;
       return [
         paths.node, paths.autocannonMain, '-j', '-c', c, '-a', String(scenario.autocannonRequests),
         ...(scenario.pipeline > 1 ? ['-p', String(scenario.pipeline)] : []),

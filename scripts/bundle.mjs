@@ -11,6 +11,7 @@
 // engine, ../server/target.js, the schema and node_modules further up, all as from its own folder.
 
 import { build } from 'esbuild';
+import { chmodSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -29,3 +30,4 @@ await build({
   banner: { js: "const __gbModuleUrl = require('node:url').pathToFileURL(require('node:path').join(__dirname, 'engine', 'bundle.js')).href;" },
   logLevel: 'warning',
 });
+chmodSync(new URL('../dist/gb.cjs', import.meta.url), 0o755);

@@ -13,6 +13,13 @@ function onRead(this: net.Socket, length: number, bytes: Uint8Array): boolean {
   return true; // false would pause the socket
 }
 
+/**
+ * One TLS context for every connection: tls.connect() would otherwise build a fresh one per
+ * connection (a new OpenSSL SSL_CTX and its certificate store), which roughly doubled the cost of a
+ * connection per request over HTTPS.
+ */
+let sharedContext: tls.SecureContext | null = null;
+
 export interface StreamSocketOptions {
   readonly address: string;
   readonly port: number;
@@ -34,6 +41,7 @@ export class StreamSocket implements ClientSocket {
     const s =
       t !== null
         ? process.getBuiltinModule('node:tls').connect({
+            secureContext: (sharedContext ??= process.getBuiltinModule('node:tls').createSecureContext()),
             host: options.address,
             port: options.port,
             rejectUnauthorized: t.verify,
