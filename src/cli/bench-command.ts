@@ -110,10 +110,13 @@ export async function benchCommand(argv: readonly string[], io: CliIo): Promise<
   const profiled = await finishProfile();
   if (!options.htmlTables) {
     if (step === 0 && live === null) text.write('..done\n');
-    else if (summary.stopReason === 'requests' && step > 0) io.err.write(renderFinished(summary.complete));
+    else if (summary.stopReason === 'requests' && step > 0) io.err.write(renderFinished(summary.completed));
   }
   if (summary.stopReason === 'error') {
     io.err.write(`gb: stopped at the first error: ${firstError ?? 'unknown'} (use -r to go on after errors)\n`);
+  } else if (summary.succeeded === 0 && summary.stopReason !== 'interrupted') {
+    // A CI step must not pass on a run that measured nothing.
+    io.err.write(`gb: no request succeeded (${noSuccessReason(summary)})\n`);
   }
   if (abHtml !== null) text.write(abHtml.renderAbHtml(summary));
   else {
@@ -122,7 +125,26 @@ export async function benchCommand(argv: readonly string[], io: CliIo): Promise<
   }
   const written = await writeOutputs(summary, fineTimeline, options, gnuplot, io);
   if (summary.stopReason === 'interrupted') return EXIT.interrupted;
-  return summary.stopReason === 'error' || !written || !profiled ? EXIT.runError : EXIT.ok;
+  return summary.stopReason === 'error' || summary.succeeded === 0 || !written || !profiled ? EXIT.runError : EXIT.ok;
+}
+
+/** Why nothing succeeded, in a few words: the failure classes and the most frequent error. */
+function noSuccessReason(s: Summary): string {
+  if (s.issued === 0) return 'no request was sent';
+  const f = s.failures;
+  const parts = (
+    [
+      [f.connect, 'connect failures'],
+      [f.receive, 'receive failures'],
+      [f.exceptions, 'bad responses'],
+      [f.length, 'Length failures'],
+      [s.cutOff, 'cut off'],
+    ] as const
+  )
+    .filter(([n]) => n > 0)
+    .map(([n, what]) => `${n} ${what}`);
+  const top = Object.entries(s.errors).sort((a, b) => b[1] - a[1])[0];
+  return `${parts.join(', ')}${top === undefined ? '' : `; most often: ${top[0]}`}`;
 }
 
 /** Feeds the live view: requests done, the rate over the last second, errors and p99 so far. */

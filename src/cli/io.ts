@@ -8,5 +8,5 @@ export interface CliIo {
   readonly errIsTTY: boolean;
 }
 
-/** Exit codes: 0 success, 1 the run stopped on an error, 2 bad input, 130 interrupted. */
+/** Exit codes (gb -h lists them): 0 success, 1 the run stopped on an error or nothing succeeded, 2 bad input, 130 interrupted. */
 export const EXIT = { ok: 0, runError: 1, usage: 2, interrupted: 130 } as const;

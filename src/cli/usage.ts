@@ -35,5 +35,12 @@ export function usageText(): string {
     '                                         beyond noise (see gb compare -h for unjudged noise)',
     '    gb merge A.json B.json ...           Combine --json results of several processes or machines',
     '',
+    'Exit status (the report is printed for every status but 2):',
+    '    0    the run finished and at least one request succeeded',
+    '    1    the run stopped at an error (no -r), no request succeeded (with -r too),',
+    '         or an output file could not be written',
+    '    2    bad usage: nothing was sent',
+    '    130  interrupted (Ctrl-C, SIGTERM); the report covers what was done',
+    '',
   ].join('\n');
 }

@@ -158,10 +158,15 @@ export class Engine implements ConnectionOwner<Connection> {
     this.#checkDone();
   }
 
+  onFailedRead(nowMs: number, exchange: Exchange): void {
+    this.recorder.recordFailedRead(nowMs, exchange);
+  }
+
   onFailure(conn: Connection, nowMs: number, kind: FailureKind, count: number, code: string, message: string): void {
     this.recorder.recordFailure(nowMs, kind, count, code, message);
     this.#inflight -= count;
-    this.#noteSettled(count);
+    // ab's heartbeat counts complete requests (its done): a connect that failed is not one.
+    if (kind !== 'connect' && kind !== 'connectTimeout') this.#noteSettled(count);
     if (STOPS_RUN[kind] && !this.#config.continueOnError && this.#phase === 'measuring' && !this.#stopping) {
       this.#firstError = message;
       this.stop('error', 0);

@@ -52,7 +52,7 @@ export function summarize(config: Config, facts: SummaryFacts): Summary {
   };
   const { target } = config;
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     tool: { name: 'gb', version: VERSION },
     target: { url: target.url, host: target.host, port: target.port, path: target.path, tls: target.tls },
     settings: {
@@ -78,7 +78,9 @@ export function summarize(config: Config, facts: SummaryFacts): Summary {
     elapsedSeconds: facts.elapsedMs / 1000,
     startedAt: new Date(facts.startedAtMs).toISOString(),
     issued: count(C.issued),
-    complete: count(C.complete),
+    responses: count(C.complete),
+    completed: count(C.complete) + failures.receive + failures.exceptions,
+    succeeded: count(C.complete) - failures.length,
     failed: failures.connect + failures.receive + failures.length + failures.exceptions,
     failures,
     timeouts: count(C.timeouts),

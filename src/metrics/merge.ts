@@ -201,7 +201,7 @@ export function mergeSummaries(summaries: readonly Summary[]): Result<Summary, s
   const rates = summaries.flatMap((s) => (s.settings.requestsPerSecond === null ? [] : [s.settings.requestsPerSecond]));
 
   return ok({
-    schemaVersion: 1,
+    schemaVersion: 2,
     tool: { name: 'gb', version: VERSION },
     target: first.target,
     settings: {
@@ -226,7 +226,9 @@ export function mergeSummaries(summaries: readonly Summary[]): Result<Summary, s
     elapsedSeconds: (endMs - startMs) / 1000,
     startedAt: new Date(startMs).toISOString(),
     issued: sum((s) => s.issued),
-    complete: sum((s) => s.complete),
+    responses: sum((s) => s.responses),
+    completed: sum((s) => s.completed),
+    succeeded: sum((s) => s.succeeded),
     failed: sum((s) => s.failed),
     failures: {
       connect: sum((s) => s.failures.connect),

@@ -161,6 +161,19 @@ export class Recorder {
     }
   }
 
+  /**
+   * A request whose read failed on an open connection: ab counts it complete, so its times join
+   * the Connection Times (and -g); it has no status, body or success to count.
+   */
+  recordFailedRead(nowMs: number, r: Pick<ResponseFacts, 'connectUs' | 'waitUs' | 'totalUs'>): void {
+    const { connectUs, waitUs, totalUs } = r;
+    this.connect.record(connectUs);
+    this.processing.record(totalUs - connectUs);
+    this.waiting.record(waitUs);
+    this.total.record(totalUs);
+    this.#sink?.record(performance.timeOrigin + nowMs - totalUs / 1000, connectUs, totalUs - connectUs, totalUs, waitUs);
+  }
+
   recordBytes(nowMs: number, bytes: number): void {
     this.counters[C.bytesReceived]! += bytes;
     this.timeline.recordBytes(nowMs, bytes);

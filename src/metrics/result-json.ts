@@ -7,7 +7,7 @@ import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { err, ok, type Result } from '../result.js';
 import type { Summary } from './summary.js';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 const SCHEMA_FILE = join('schema', 'gb-result.schema.json');
 
 /** The schema ships beside the compiled code (dist/ in the package, build/src/ in tests): look upward for it. */

@@ -35,7 +35,7 @@ export interface FailureCounts {
 export type Transport = 'raw-tcp' | 'net' | 'tls';
 
 export interface Summary {
-  readonly schemaVersion: 1;
+  readonly schemaVersion: 2;
   readonly tool: { readonly name: 'gb'; readonly version: string };
   readonly target: {
     readonly url: string;
@@ -79,10 +79,18 @@ export interface Summary {
   readonly elapsedSeconds: number;
   readonly startedAt: string;
 
-  /** Requests the run started. Each ends in exactly one bucket: issued = complete + failures.connect + failures.receive + failures.exceptions + cutOff (Length failures are complete responses, as in ab). */
+  /** Requests the run started. Each ends in exactly one bucket: issued = responses + failures.connect + failures.receive + failures.exceptions + cutOff. */
   readonly issued: number;
-  /** Responses read to the end (includes Length failures and non-2xx, as in ab). */
-  readonly complete: number;
+  /** Responses read to the end, Length failures and non-2xx included. */
+  readonly responses: number;
+  /**
+   * ab's "Complete requests" (its `done`): every request that ended on a connection that was open,
+   * whether its response was read or the read failed: responses + failures.receive + failures.exceptions.
+   * Requests per second and Time per request count these, as ab does.
+   */
+  readonly completed: number;
+  /** Responses that did not fail: responses − failures.length (non-2xx included, as ab does not count them as failures). */
+  readonly succeeded: number;
   readonly failed: number;
   readonly failures: FailureCounts;
   /** Requests that timed out (-s); already counted under failures.receive (as ab counts them), or under failures.connect when the connection never opened. */
@@ -109,7 +117,7 @@ export interface Summary {
     readonly sent: number;
   };
 
-  /** ab's Connection Times, over every complete response. Null when none completed. */
+  /** ab's Connection Times, over every completed request (failed reads too, timed to their end). Null when none completed. */
   readonly connect: PhaseStats | null;
   readonly processing: PhaseStats | null;
   readonly waiting: PhaseStats | null;

@@ -62,7 +62,7 @@ export function renderAbHtml(summary: Summary): string {
     field('Document Length:', settings.variableLength ? 'Variable' : `${summary.documentLength ?? 0} bytes`),
     field('Concurrency Level:', String(settings.concurrency)),
     field('Time taken for tests:', `${formatFixed(summary.elapsedSeconds, 3)} seconds`),
-    field('Complete requests:', String(summary.complete)),
+    field('Complete requests:', String(summary.completed)),
     field('Failed requests:', String(summary.failed)),
   ];
   if (summary.failed > 0) {
@@ -78,7 +78,7 @@ export function renderAbHtml(summary: Summary): string {
   const elapsed = summary.elapsedSeconds;
   if (elapsed > 0) {
     lines.push(
-      field('Requests per second:', formatFixed(summary.complete / elapsed, 2)),
+      field('Requests per second:', formatFixed(summary.completed / elapsed, 2)),
       field('Transfer rate:', `${formatFixed(bytes.received / 1024 / elapsed, 2)} kb/s received`),
     );
     if (settings.hasBody) {
@@ -89,7 +89,7 @@ export function renderAbHtml(summary: Summary): string {
     }
   }
   const { connect, total } = summary;
-  if (connect !== null && total !== null && summary.complete > 0) {
+  if (connect !== null && total !== null && summary.completed > 0) {
     const n = total.count;
     const connectSumMs = sumMs(connect);
     const totalSumMs = sumMs(total);

@@ -60,7 +60,7 @@ export function renderAbReport(summary: Summary, options: AbTextOptions = {}): s
     ];
     lines.push('', 'Connection Times (ms)');
     lines.push(...(options.noSd === true ? shortTable(rows) : fullTable(rows)));
-    if (options.noPercentiles !== true && summary.complete > 1) {
+    if (options.noPercentiles !== true && summary.completed > 1) {
       lines.push('', ...percentileLines(total));
     }
   }
@@ -98,7 +98,7 @@ function countLines(summary: Summary): string[] {
   const lines = [
     field('Concurrency Level:', summary.settings.concurrency),
     field('Time taken for tests:', `${formatFixed(summary.elapsedSeconds, 3)} seconds`),
-    field('Complete requests:', summary.complete),
+    field('Complete requests:', summary.completed),
     field('Failed requests:', summary.failed),
   ];
   if (summary.failed > 0) {
@@ -119,7 +119,7 @@ function countLines(summary: Summary): string[] {
 /** The arithmetic follows ab's expression order so the doubles, and hence the digits, agree. */
 function rateLines(summary: Summary): string[] {
   const elapsedSeconds = summary.elapsedSeconds;
-  const done = summary.complete;
+  const done = summary.completed;
   if (!(elapsedSeconds > 0) || done <= 0) return [];
   const { received, sent } = summary.bytes;
   const concurrency = summary.settings.concurrency;

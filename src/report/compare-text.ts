@@ -48,7 +48,7 @@ function intervalText(noise: NoiseVerdict): string {
 }
 
 function describeRun(name: string, source: string, s: Summary): string {
-  return `${name}: ${source}  ${s.target.url}  ${s.startedAt}  ${formatFixed(s.elapsedSeconds, 2)} s  ${s.complete} responses  -c ${s.settings.concurrency}`;
+  return `${name}: ${source}  ${s.target.url}  ${s.startedAt}  ${formatFixed(s.elapsedSeconds, 2)} s  ${s.completed} complete  -c ${s.settings.concurrency}`;
 }
 
 /** Settings whose difference changes what the numbers mean, and client trouble that makes them suspect. */

@@ -25,8 +25,10 @@ function countList(counts: Readonly<Record<string, number>>): string {
 export function renderGbExtras(s: Summary, options: GbExtrasOptions = {}): string {
   let out = '\n';
   const f = s.failures;
-  // Every request in exactly one bucket; Length failures are complete responses, as in ab.
-  out += `${padLabel('Requests issued:')}${s.issued} = ${s.complete} complete + ${f.connect} connect + ${f.receive} receive + ${f.exceptions} exception failures + ${s.cutOff} cut off\n`;
+  // Every request in exactly one bucket, added up from ab's Complete requests: those are the
+  // responses read to the end plus the reads that failed (receive, exceptions).
+  out += `${padLabel('Requests issued:')}${s.issued} = ${s.completed} complete + ${f.connect} connect failures + ${s.cutOff} cut off\n`;
+  out += `${padLabel('Of the complete:')}${s.responses} responses read to the end (${s.succeeded} succeeded), ${f.receive + f.exceptions} reads failed\n`;
   if (s.resent > 0) out += `${padLabel('Re-sent:')}${s.resent} (the server closed with them unanswered; sent again on a new connection, counted once)\n`;
   if (s.documentLengthConflict !== null) {
     out += `${padLabel('Document lengths:')}${s.documentLengthConflict.join(', ')} bytes in the merged runs; each judged its Length failures by its own\n`;

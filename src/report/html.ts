@@ -63,10 +63,10 @@ function gridTable(head: readonly string[], rows: readonly (readonly Cell[])[], 
 // ---------------------------------------------------------------- sections
 
 function tiles(summary: Summary): string {
-  const rps = summary.elapsedSeconds > 0 ? summary.complete / summary.elapsedSeconds : 0;
+  const rps = summary.elapsedSeconds > 0 ? summary.completed / summary.elapsedSeconds : 0;
   const items: [string, string][] = [
     ['Requests per second', formatFixed(rps, 2)],
-    ['Complete requests', String(summary.complete)],
+    ['Complete requests', String(summary.completed)],
     ['Failed requests', String(summary.failed)],
     ['Non-2xx responses', String(summary.non2xx)],
     ['Mean latency', summary.total === null ? '–' : ms(summary.total.meanUs)],
@@ -94,7 +94,7 @@ function abFields(summary: Summary): string {
     ['Document Length', settings.variableLength ? 'Variable' : `${summary.documentLength ?? 0} bytes`],
     ['Concurrency Level', settings.concurrency],
     ['Time taken for tests', `${formatFixed(summary.elapsedSeconds, 3)} seconds`],
-    ['Complete requests', summary.complete],
+    ['Complete requests', summary.completed],
     ['Failed requests', summary.failed],
   );
   if (summary.failed > 0) {
@@ -108,11 +108,11 @@ function abFields(summary: Summary): string {
   if (settings.hasBody) rows.push(['Total body sent', bytes(b.sent)]);
   rows.push(['HTML transferred', bytes(b.body)]);
   const elapsed = summary.elapsedSeconds;
-  if (elapsed > 0 && summary.complete > 0) {
+  if (elapsed > 0 && summary.completed > 0) {
     rows.push(
-      ['Requests per second', `${formatFixed(summary.complete / elapsed, 2)} [#/sec] (mean)`],
-      ['Time per request', `${formatFixed((settings.concurrency * elapsed * 1000) / summary.complete, 3)} [ms] (mean)`],
-      ['Time per request', `${formatFixed((elapsed * 1000) / summary.complete, 3)} [ms] (mean, across all concurrent requests)`],
+      ['Requests per second', `${formatFixed(summary.completed / elapsed, 2)} [#/sec] (mean)`],
+      ['Time per request', `${formatFixed((settings.concurrency * elapsed * 1000) / summary.completed, 3)} [ms] (mean)`],
+      ['Time per request', `${formatFixed((elapsed * 1000) / summary.completed, 3)} [ms] (mean, across all concurrent requests)`],
       ['Transfer rate', `${formatFixed(b.received / 1024 / elapsed, 2)} [Kbytes/sec] received`],
     );
   }

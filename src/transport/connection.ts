@@ -318,10 +318,12 @@ export class Connection implements SocketHandler {
       this.#connectUs[i] = 0;
     }
     if (written > lost) this.#owner.onResent(written - lost);
+    const now = this.#io.now();
+    this.#timeFailedReads(lost, now);
     this.#head = (this.#head + lost) % slots;
     this.#inflight -= lost;
     this.#unwritten = this.#inflight;
-    if (lost > 0) this.#owner.onFailure(this, this.#io.now(), kind, lost, code, message);
+    if (lost > 0) this.#owner.onFailure(this, now, kind, lost, code, message);
     // The owner may have opened a socket already, by starting a request on the freed slots.
     if (this.#inflight > 0 && this.#socket === null) this.#open();
   }
@@ -329,10 +331,27 @@ export class Connection implements SocketHandler {
   /** Every request on this connection fails with `kind` (a timeout, a connect that failed). */
   #fail(kind: FailureKind, code: string, message: string): void {
     const count = this.#inflight;
+    const now = this.#io.now();
+    if (kind === 'timeout') this.#timeFailedReads(count, now);
     this.#inflight = 0;
     this.#unwritten = 0;
     this.#discardSocket();
-    this.#owner.onFailure(this, this.#io.now(), kind, count, code, message);
+    this.#owner.onFailure(this, now, kind, count, code, message);
+  }
+
+  /** The oldest `count` requests, sent on an open connection, failed in their read: each is timed to now (ab's done). */
+  #timeFailedReads(count: number, nowMs: number): void {
+    const slots = this.#settings.pipeline;
+    const e = this.#exchange;
+    for (let j = 0; j < count; j++) {
+      const i = (this.#head + j) % slots;
+      e.connectUs = this.#connectUs[i]!;
+      // Only the request being read can have had a byte of its answer.
+      const waitUs = j === 0 && this.#parser.started ? Math.round((this.#firstByteMs[i]! - this.#writtenMs[i]!) * 1000) : 0;
+      e.waitUs = waitUs < 0 ? 0 : waitUs;
+      e.totalUs = Math.round((nowMs - this.#startMs[i]!) * 1000);
+      this.#owner.onFailedRead(nowMs, e);
+    }
   }
 
   /** Response done and the server will close: let it, so TIME_WAIT lands on its side. */
@@ -351,6 +370,6 @@ export class Connection implements SocketHandler {
     this.#socket = null;
     this.#connected = false;
     discardSocket(s);
-    this.#parser.reset(this.#settings.isHead);
+    // The parser keeps its state until the next socket opens: a failed read is timed from it.
   }
 }

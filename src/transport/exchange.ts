@@ -29,6 +29,11 @@ export class Exchange {
 export interface ConnectionOwner<Conn> {
   /** A response ended on `conn`; the owner may call conn.send() from here. */
   onResponse(conn: Conn, nowMs: number, exchange: Exchange): void;
+  /**
+   * A request whose read failed after its connection opened (a reset, a timeout, a bad response):
+   * ab counts it complete and times it to its end. Only the timing fields are set. onFailure follows.
+   */
+  onFailedRead(nowMs: number, exchange: Exchange): void;
   /** The oldest `count` requests on `conn` failed; the owner may call conn.send() from here. */
   onFailure(conn: Conn, nowMs: number, kind: FailureKind, count: number, code: string, message: string): void;
   onBytesRead(nowMs: number, bytes: number): void;

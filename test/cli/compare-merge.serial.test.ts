@@ -75,7 +75,7 @@ before(async () => {
   writeResult('a-p99-plus5.json', { ...runA, total: { ...total, p99Us: Math.round(total.p99Us * 1.05) } });
   writeResult('a-p99-plus50.json', { ...runA, total: { ...total, p99Us: Math.round(total.p99Us * 1.5) } });
   writeResult('other-url.json', { ...runB, target: { ...runB.target, url: `${runB.target.url}other` } });
-  writeFileSync(file('v2.json'), renderJson(runA).replace('"schemaVersion": 1', '"schemaVersion": 2'));
+  writeFileSync(file('v1.json'), renderJson(runA).replace('"schemaVersion": 2', '"schemaVersion": 1'));
   writeFileSync(file('cut.json'), renderJson(runA).slice(0, 200));
 });
 
@@ -96,7 +96,7 @@ describe('gb merge', () => {
     const merged: unknown = JSON.parse(result.out);
     assert.equal(validate(merged), true, JSON.stringify(validate.errors));
     const m = merged as Summary;
-    assert.equal(m.complete, 400);
+    assert.equal(m.responses, 400);
     assert.equal(m.total?.count, 400);
     assert.equal(m.settings.concurrency, 8);
     assert.deepEqual(m.statusCodes, { '200': 400 });
@@ -110,7 +110,7 @@ describe('gb merge', () => {
   it('refuses a missing file, a cut file, another schemaVersion and no files at all', async () => {
     assertOneErrorLine(await ran(mergeCommand, [file('a.json'), file('missing.json')]), /^gb: cannot read .*missing\.json: ENOENT$/m);
     assertOneErrorLine(await ran(mergeCommand, [file('cut.json')]), /cut\.json: not JSON/);
-    assertOneErrorLine(await ran(mergeCommand, [file('v2.json'), file('a.json')]), /v2\.json: unsupported schemaVersion 2/);
+    assertOneErrorLine(await ran(mergeCommand, [file('v1.json'), file('a.json')]), /v1\.json: unsupported schemaVersion 1/);
     assertOneErrorLine(await ran(mergeCommand, []), /at least one result file/);
     assertOneErrorLine(await ran(mergeCommand, ['--frobnicate', file('a.json')]), /frobnicate/);
   });
@@ -189,7 +189,7 @@ describe('gb compare', () => {
     assertOneErrorLine(await ran(compareCommand, [file('a.json')]), /exactly two result files, got 1/);
     assertOneErrorLine(await ran(compareCommand, [file('a.json'), file('b.json'), file('b.json')]), /exactly two result files, got 3/);
     assertOneErrorLine(await ran(compareCommand, [file('a.json'), file('cut.json')]), /cut\.json: not JSON/);
-    assertOneErrorLine(await ran(compareCommand, [file('a.json'), file('v2.json')]), /unsupported schemaVersion 2/);
+    assertOneErrorLine(await ran(compareCommand, [file('a.json'), file('v1.json')]), /unsupported schemaVersion 1/);
   });
 });
 
@@ -200,7 +200,7 @@ describe('the gb command line', () => {
     assert.match(help.out, /^Usage: gb compare A\.json B\.json/);
     const merged = await ran(runCli, ['merge', file('a.json'), file('b.json')]);
     assert.equal(merged.code, 0, merged.err);
-    assert.equal((JSON.parse(merged.out) as Summary).complete, 400);
+    assert.equal((JSON.parse(merged.out) as Summary).responses, 400);
   });
 
   it('runs gb compare as a process with the same exit codes', async () => {

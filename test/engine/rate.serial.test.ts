@@ -127,7 +127,7 @@ test(`a server that answers after exactly ${DELAY_MS} ms: p50 lands at ${DELAY_M
       const before = server.requests();
       const summary = await run(['-k', '-n', '40', '-c', '2', server.url]);
       const total = stats(summary.successTotal, 'successTotal');
-      assert.equal(summary.complete, 40);
+      assert.equal(summary.responses, 40);
       assert.equal(server.requests() - before, 40);
       // The server holds each answer ≥ D after it read the request, which gb sent earlier still: below D is impossible.
       assert.ok(total.minUs >= DELAY_MS * 1000 - 100, `min ${ms(total.minUs)} ms is under the server's ${DELAY_MS} ms`);
@@ -178,7 +178,7 @@ test('--rate 200 -t 3 -c 20 holds its rate within 2 %, on gb\'s count, the serve
     // Row 0 starts with request 0 at t = 0 and row edges fall between sends, so each full second holds ~RATE completions.
     assert.ok(Math.abs(perRow[s]! - RATE) <= RATE * 0.05, `second ${s}: ${perRow[s]} completions`);
   }
-  assert.equal(perRow.reduce((a, b) => a + b, 0), summary.complete, 'the timeline accounts for every completion');
+  assert.equal(perRow.reduce((a, b) => a + b, 0), summary.responses, 'the timeline accounts for every completion');
 });
 
 test('a 1 s server stall: latency from the intended send shows it; latency from the actual send hides it when gb holds back', async (t) => {
@@ -261,9 +261,9 @@ test('--rate with --pipeline keeps every slot in use after a server close (a clo
   const { port } = server.address() as net.AddressInfo;
   try {
     const s = await run(['-k', '-r', '--pipeline', '5', '-c', '2', '--rate', '1500', '-t', '1.5', `http://127.0.0.1:${port}/`]);
-    t.diagnostic(`achieved ${s.rate?.achievedPerSecond.toFixed(1)}/s, ${s.complete} complete, ${s.failures.receive} receive failures, ${s.rate?.late} late, corrected p99 ${s.successTotal?.p99Us} us`);
+    t.diagnostic(`achieved ${s.rate?.achievedPerSecond.toFixed(1)}/s, ${s.responses} complete, ${s.failures.receive} receive failures, ${s.rate?.late} late, corrected p99 ${s.successTotal?.p99Us} us`);
     assert.ok(s.rate !== null && s.rate.achievedPerSecond > 1500 * 0.9, `achieved ${s.rate?.achievedPerSecond}/s of 1500`);
-    assert.ok(s.complete > s.issued * 0.8, `${s.complete} of ${s.issued} complete`);
+    assert.ok(s.responses > s.issued * 0.8, `${s.responses} of ${s.issued} complete`);
     // With slots left idle the schedule slips: requests leave late and wait in line.
     assert.ok(s.rate.late < s.issued * 0.1, `${s.rate.late} of ${s.issued} sent late`);
   } finally {

@@ -38,12 +38,15 @@ function configOf(args: readonly string[]): Config {
 
 /** Every issued request lands in exactly one bucket; Length failures are complete responses. */
 function assertArithmetic(summary: Summary): void {
-  const { issued, complete, failures, cutOff, failed } = summary;
+  const { issued, responses, completed, succeeded, failures, cutOff, failed } = summary;
   assert.equal(
     issued,
-    complete + failures.connect + failures.receive + failures.exceptions + cutOff,
-    `issued ${issued} != complete ${complete} + connect ${failures.connect} + receive ${failures.receive} + exceptions ${failures.exceptions} + cutOff ${cutOff}`,
+    responses + failures.connect + failures.receive + failures.exceptions + cutOff,
+    `issued ${issued} != responses ${responses} + connect ${failures.connect} + receive ${failures.receive} + exceptions ${failures.exceptions} + cutOff ${cutOff}`,
   );
+  // ab's Complete requests: every request that ended on an open connection.
+  assert.equal(completed, responses + failures.receive + failures.exceptions);
+  assert.equal(succeeded, responses - failures.length);
   assert.equal(failed, failures.connect + failures.receive + failures.length + failures.exceptions);
   assert.ok(summary.timeouts <= failures.receive + failures.connect, 'timeouts are counted under receive (or connect, before a connection opened)');
 }
@@ -78,7 +81,7 @@ for (const [requests, concurrency] of [[1, 1], [10, 10], [100, 3], [1003, 7]] as
       const stats = target.stats();
       assert.equal(stats.requests, requests, 'server-side request count (no probe, no extra)');
       assert.equal(summary.issued, requests);
-      assert.equal(summary.complete, requests);
+      assert.equal(summary.responses, requests);
       assert.equal(summary.failed, 0);
       assert.equal(summary.stopReason, 'requests');
       if (keepAlive) {
@@ -97,7 +100,7 @@ test('-G 2 worker threads share -n 1003 -c 7 -k exactly', TEST_TIMEOUT, async ()
   assert.equal(stats.requests, 1003);
   assert.ok(stats.connections <= 7, `${stats.connections} connections`);
   assert.equal(summary.issued, 1003);
-  assert.equal(summary.complete, 1003);
+  assert.equal(summary.responses, 1003);
   assert.equal(summary.failed, 0);
 });
 
@@ -122,7 +125,7 @@ for (const [flag, method] of [['-p', 'POST'], ['-u', 'PUT']] as const) {
     assert.ok(stats.lastRequest.body.equals(body), 'body arrived byte for byte');
     assert.deepEqual(headerValues('Content-Type'), ['application/x-gb-test']);
     assert.deepEqual(headerValues('Content-Length'), [String(body.length)]);
-    assert.equal(summary.complete, requests);
+    assert.equal(summary.responses, requests);
     assert.equal(summary.failed, 0);
     assert.ok(summary.bytes.sent >= requests * body.length, `sent ${summary.bytes.sent} bytes`);
     assert.match(renderAbReport(summary), new RegExp(`^Total body sent: +${summary.bytes.sent}$`, 'm'));
@@ -166,7 +169,7 @@ test('-i sends HEAD: every response complete, no Length failures, no body bytes'
   const summary = await run(['-i', '-k', '-n', String(requests), '-c', '3', `${target.url}/10k.dat`]);
   assert.equal(target.stats().requests, requests);
   assert.equal(target.stats().lastRequest?.method, 'HEAD');
-  assert.equal(summary.complete, requests);
+  assert.equal(summary.responses, requests);
   assert.equal(summary.failed, 0);
   assert.equal(summary.failures.length, 0);
   assert.equal(summary.bytes.body, 0);
@@ -179,7 +182,7 @@ for (const keepAlive of [true, false]) {
     const sizeBytes = 9000; // more than one 4 KiB chunk, and not a multiple of it
     const summary = await run([...(keepAlive ? ['-k'] : []), '-n', String(requests), '-c', '4', `${target.url}/chunked/${sizeBytes}`]);
     assert.equal(target.stats().requests, requests);
-    assert.equal(summary.complete, requests);
+    assert.equal(summary.responses, requests);
     assert.equal(summary.failed, 0);
     assert.equal(summary.documentLength, sizeBytes);
     assert.equal(summary.bytes.body, requests * sizeBytes);
@@ -195,7 +198,7 @@ for (const keepAlive of [true, false]) {
       const count = 30;
       const summary = await run([...(keepAlive ? ['-k'] : []), '-n', String(count), '-c', '3', `${url}/`]);
       assert.equal(requests(), count);
-      assert.equal(summary.complete, count);
+      assert.equal(summary.responses, count);
       assert.equal(summary.failed, 0, JSON.stringify(summary.failures));
       assert.equal(summary.documentLength, bodyBytes);
       assert.equal(summary.bytes.body, count * bodyBytes);
@@ -211,7 +214,7 @@ test('a 100 Continue before the 200 is skipped, not counted as the response', TE
     const summary = await run(['-k', '-n', String(count), '-c', '3', `${url}/`]);
     assert.equal(requests(), count);
     assert.ok(connections() <= 3);
-    assert.equal(summary.complete, count);
+    assert.equal(summary.responses, count);
     assert.equal(summary.failed, 0, JSON.stringify(summary.failures));
     assert.deepEqual(summary.statusCodes, { '200': count });
     assert.equal(summary.documentLength, 5);
@@ -226,7 +229,7 @@ test('-k against a server that closes every connection: gb reconnects and finish
     const summary = await run(['-k', '-n', String(count), '-c', '4', `${url}/`]);
     assert.equal(requests(), count);
     assert.equal(connections(), count);
-    assert.equal(summary.complete, count);
+    assert.equal(summary.responses, count);
     assert.equal(summary.failed, 0, JSON.stringify(summary.failures));
     assert.equal(summary.keepAliveRequests, 0);
   });
@@ -240,7 +243,7 @@ test('-k: a kept-alive connection the server closes before answering is reopened
     const summary = await run(['-k', '-n', String(count), '-c', '2', `${url}/`]);
     assert.equal(requests(), count, 'answered requests');
     assert.equal(connections(), count);
-    assert.equal(summary.complete, count);
+    assert.equal(summary.responses, count);
     assert.equal(summary.failed, 0, JSON.stringify(summary.errors));
     assert.equal(summary.stopReason, 'requests');
   });
@@ -252,7 +255,7 @@ test('a body cut short by the server closing is a Length failure of a complete r
     const count = 10;
     const summary = await run(['-k', '-n', String(count), '-c', '2', `${url}/`]);
     assert.equal(requests(), count);
-    assert.equal(summary.complete, count);
+    assert.equal(summary.responses, count);
     assert.equal(summary.failures.length, count);
     assert.equal(summary.failures.receive, 0);
     assert.equal(summary.stopReason, 'requests', 'a Length failure does not stop the run');
@@ -264,7 +267,7 @@ test('a response that is not HTTP is an exception failure and does not stop the 
     const count = 10;
     const summary = await run(['-n', String(count), '-c', '2', `${url}/`]);
     assert.equal(requests(), count);
-    assert.equal(summary.complete, 0);
+    assert.equal(summary.responses, 0);
     assert.equal(summary.failures.exceptions, count);
     assert.equal(summary.stopReason, 'requests');
   });
@@ -272,7 +275,7 @@ test('a response that is not HTTP is an exception failure and does not stop the 
 
 test('-s: requests with no answer in time are receive failures and counted as timeouts', TEST_TIMEOUT, async () => {
   const summary = await run(['-r', '-s', '0.2', '-n', '4', '-c', '2', `${target.url}/delay/5000`]);
-  assert.equal(summary.complete, 0);
+  assert.equal(summary.responses, 0);
   assert.equal(summary.failures.receive, 4);
   assert.equal(summary.timeouts, 4);
   assert.equal(summary.stopReason, 'requests');
@@ -312,7 +315,7 @@ test('bodies whose length differs from the first are Length failures', TEST_TIME
     // One connection, so the first response (5 bytes) is known and exactly the odd ones differ.
     const summary = await run(['-k', '-n', String(count), '-c', '1', `${url}/`]);
     assert.equal(requests(), count);
-    assert.equal(summary.complete, count, 'Length failures are complete responses');
+    assert.equal(summary.responses, count, 'Length failures are complete responses');
     assert.equal(summary.failures.length, count / 2);
     assert.equal(summary.failed, count / 2);
     assert.equal(summary.documentLength, 5);
@@ -327,7 +330,7 @@ test('-l accepts variable lengths: no failures, Document Length: Variable', TEST
     const count = 20;
     const summary = await run(['-l', '-k', '-n', String(count), '-c', '1', `${url}/`]);
     assert.equal(requests(), count);
-    assert.equal(summary.complete, count);
+    assert.equal(summary.responses, count);
     assert.equal(summary.failed, 0);
     assert.equal(summary.bytes.body, (count / 2) * 5 + (count / 2) * 6);
     assert.match(renderAbReport(summary), /^Document Length: +Variable$/m);
@@ -348,9 +351,9 @@ test('-t 1 without -n runs about one second, uncapped, and stops on the duration
   assert.equal(summary.stopReason, 'duration');
   assert.equal(summary.settings.requests, null);
   assert.ok(summary.issued > 0);
-  assert.ok(summary.complete > 0, 'some requests completed');
+  assert.ok(summary.responses > 0, 'some requests completed');
   // Two connections on a 50 ms route make about 40 requests a second; allow wide slack for slow machines.
-  assert.ok(summary.complete <= 2 * 25, `complete ${summary.complete}`);
+  assert.ok(summary.responses <= 2 * 25, `complete ${summary.responses}`);
   assert.equal(target.stats().requests, summary.issued, 'every issued request reached the server');
   assert.match(renderAbReport(summary), /^Complete requests: +[1-9]\d*$/m);
 });
@@ -414,7 +417,7 @@ for (const keepAlive of [true, false]) {
 test('any three-digit status is counted under its code, 600–999 included', TEST_TIMEOUT, () =>
   withRawServer({ reply: () => 'HTTP/1.1 799 Odd\r\nContent-Length: 2\r\n\r\nok' }, async (url) => {
     const summary = await run(['-k', '-n', '3', url]);
-    assert.equal(summary.complete, 3);
+    assert.equal(summary.responses, 3);
     assert.equal(summary.non2xx, 3);
     assert.deepEqual(summary.statusCodes, { '799': 3 });
   }),

@@ -84,7 +84,7 @@ test('Ctrl-C: the elapsed time runs to the last response counted in the grace pe
     const s = outcome.value.summary;
     assert.equal(s.stopReason, 'interrupted');
     // The four in flight at the signal finish about 400 ms in, inside the grace, and are counted.
-    assert.equal(s.complete, 4);
+    assert.equal(s.responses, 4);
     assert.equal(s.cutOff, 0);
     assert.ok(s.elapsedSeconds >= 0.39, `elapsed ${s.elapsedSeconds} s, responses ended about 0.4 s in`);
     assert.ok(s.elapsedSeconds < 1.5, `elapsed ${s.elapsedSeconds} s`);

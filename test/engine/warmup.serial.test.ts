@@ -43,7 +43,7 @@ test('--warmup 300ms -n 200 -c 5 -k: 200 measured, the warm-up\'s extra requests
   const { summary, wallMs } = await run(['--warmup', '300ms', '-n', '200', '-c', '5', '-k', `${target.url}/delay/20`]);
   const warm = warmupRequests(summary);
   t.diagnostic(`server saw ${target.stats().requests} = 200 + ${warm} warm-up; elapsed ${summary.elapsedSeconds.toFixed(3)} s of ${(wallMs / 1000).toFixed(3)} s wall`);
-  assert.equal(summary.complete, 200);
+  assert.equal(summary.responses, 200);
   assert.equal(summary.issued, 200);
   // Learnt during the warm-up, on connections that never reconnect: still reported.
   assert.equal(summary.serverSoftware, 'gb-target');
@@ -70,7 +70,7 @@ test('--warmup 300ms -n 200 -c 5 -k against a fast path (the command line, kille
   assert.equal(result.killed, false, 'gb hung and was killed');
   assert.equal(result.code, 0, result.stderr);
   const summary = JSON.parse(result.stdout) as Summary;
-  assert.equal(summary.complete, 200);
+  assert.equal(summary.responses, 200);
   assert.ok(target.stats().requests > 200, 'the warm-up reached the server');
   assert.ok(summary.elapsedSeconds < result.wallMs / 1000 - 0.25, 'elapsed excludes the 300 ms warm-up');
 });
@@ -85,7 +85,7 @@ test('--warmup 300ms -t 1: the measured run lasts the time limit, not the warm-u
   assert.ok(warm > 0, 'the warm-up sent requests');
   const rows = summary.timeline.rows;
   assert.ok(rows.length <= 2, `${rows.length} timeline rows for a 1 s measured run`);
-  assert.equal(rows.reduce((a, r) => a + r.complete, 0), summary.complete);
+  assert.equal(rows.reduce((a, r) => a + r.complete, 0), summary.responses);
 });
 
 test('--warmup 300ms --rate 100 -t 1: the schedule restarts after the warm-up, so nothing counts as late and the rate holds', async (t) => {
@@ -108,7 +108,7 @@ test('--warmup with -G 2: each worker warms up, and only the measured 200 are re
   const { summary } = await run(['--warmup', '300ms', '-G', '2', '-n', '200', '-c', '4', '-k', `${target.url}/delay/20`]);
   const warm = warmupRequests(summary);
   t.diagnostic(`server saw 200 + ${warm} warm-up requests`);
-  assert.equal(summary.complete, 200);
+  assert.equal(summary.responses, 200);
   assert.equal(summary.total?.count, 200);
   assert.ok(warm > 0);
   assert.equal(target.stats().connections, 4, 'measured on the connections the warm-up opened');

@@ -33,7 +33,7 @@ test('-G 2 -n 1001 -c 7 -k: the server sees exactly 1001 requests and the report
   const served = target.stats();
   assert.equal(served.requests, 1001, 'no request lost or doubled between the two workers');
   assert.equal(summary.issued, 1001);
-  assert.equal(summary.complete, 1001);
+  assert.equal(summary.responses, 1001);
   assert.equal(summary.failed, 0);
   assert.equal(summary.cutOff, 0);
   assert.equal(summary.stopReason, 'requests');
@@ -53,7 +53,7 @@ test('-G 2 without -k: one connection per request, all 100 counted', async () =>
   const summary = await run(['-G', '2', '-n', '100', '-c', '4', `${target.url}/`]);
   assert.equal(target.stats().requests, 100);
   assert.equal(target.stats().connections, 100);
-  assert.equal(summary.complete, 100);
+  assert.equal(summary.responses, 100);
   assert.equal(summary.keepAliveRequests, 0);
 });
 
@@ -72,7 +72,7 @@ test('--rate 200 -t 2 -G 2: the combined rate is within 2 % of 200 and the merge
   assert.ok(Math.abs(rate.achievedPerSecond - RATE) <= RATE * 0.02, `achieved ${rate.achievedPerSecond}/s`);
   assert.ok(Math.abs(served - RATE * SECONDS) <= RATE * SECONDS * 0.02, `server saw ${served}`);
   assert.equal(summary.stopReason, 'duration');
-  assert.equal(sumOf(perRow), summary.complete, 'merged rows account for every completion of both workers');
+  assert.equal(sumOf(perRow), summary.responses, 'merged rows account for every completion of both workers');
   // One worker alone would give ~100 a second: a full row near 200 holds both workers' completions.
   assert.ok(Math.abs(perRow[0]! - RATE) <= RATE * 0.1, `second 0: ${perRow[0]}`);
   assert.ok(perRow.length <= SECONDS + 1, `${perRow.length} rows`);
@@ -104,7 +104,7 @@ test('Length failures do not depend on -G: the run\'s first response decides the
     t.diagnostic(`Length failures: -G 1 ${one.failures.length}, -G 2 ${two.failures.length}`);
     for (const s of [one, two]) {
       assert.ok(s.documentLength === 5 || s.documentLength === 6);
-      assert.equal(s.complete, 1000);
+      assert.equal(s.responses, 1000);
       // Exactly the responses of the other length failed: 5 + 6 = 11.
       const doc = s.documentLength as number;
       assert.equal(s.bytes.body, (1000 - s.failures.length) * doc + s.failures.length * (11 - doc));

@@ -406,22 +406,22 @@ function watchProcessErrors(): unknown[] {
 /** The bucket equation as text, for assertion messages. */
 export function bucketText(s: Summary): string {
   const f = s.failures;
-  return `issued ${s.issued} = ${s.complete} complete + ${f.connect} connect + ${f.receive} receive + ${f.exceptions} exceptions + ${s.cutOff} cut off (length ${f.length}, timeouts ${s.timeouts}, stop ${s.stopReason})`;
+  return `issued ${s.issued} = ${s.responses} responses + ${f.connect} connect + ${f.receive} receive + ${f.exceptions} exceptions + ${s.cutOff} cut off (length ${f.length}, timeouts ${s.timeouts}, stop ${s.stopReason})`;
 }
 
 /** Every request ends in exactly one bucket, and the side counts agree with the buckets. */
 export function assertAccounted(s: Summary): void {
   const f = s.failures;
-  assert.equal(s.complete + f.connect + f.receive + f.exceptions + s.cutOff, s.issued, `buckets: ${bucketText(s)}`);
+  assert.equal(s.responses + f.connect + f.receive + f.exceptions + s.cutOff, s.issued, `buckets: ${bucketText(s)}`);
   assert.equal(s.failed, f.connect + f.receive + f.length + f.exceptions, `failed: ${bucketText(s)}`);
-  assert.ok(f.length <= s.complete, `Length failures are complete responses: ${bucketText(s)}`);
+  assert.ok(f.length <= s.responses, `Length failures are complete responses: ${bucketText(s)}`);
   assert.ok(s.timeouts <= f.receive + f.connect, `timeouts are Receive or Connect failures: ${bucketText(s)}`);
   const messages = Object.values(s.errors).reduce((sum, n) => sum + n, 0);
   assert.equal(messages, f.connect + f.receive + f.exceptions, `one error message per failed request: ${JSON.stringify(s.errors)}`);
   const coded = Object.values(s.errorCodes).reduce((sum, n) => sum + n, 0);
   assert.equal(coded, messages, `one stable code per failed request: ${JSON.stringify(s.errorCodes)}`);
   const statuses = Object.values(s.statusCodes).reduce((sum, n) => sum + n, 0);
-  assert.equal(statuses, s.complete, `one status per complete response: ${JSON.stringify(s.statusCodes)}`);
+  assert.equal(statuses, s.responses, `one status per complete response: ${JSON.stringify(s.statusCodes)}`);
   if (s.stopReason === 'requests' && s.settings.requests !== null) assert.equal(s.issued, s.settings.requests, bucketText(s));
 }
 

@@ -21,7 +21,7 @@ test('baseline: a well-behaved path completes every request, kept alive on c con
   withServer(async (server) => {
     const { summary } = await runGb(['-k', '-n', '50', '-c', '5', server.url('/ok')]);
     await server.idle();
-    assert.equal(summary.complete, 50);
+    assert.equal(summary.responses, 50);
     assert.equal(summary.failed, 0);
     assert.equal(summary.keepAliveRequests, 50);
     assert.equal(server.stats('/ok').requests, 50);
@@ -35,7 +35,7 @@ test('body shorter than Content-Length, then close: a Length failure of a comple
       const { summary } = await runGb([...keepAlive, '-n', '6', '-c', '2', server.url('/short-body')]);
       await server.idle();
       assert.equal(summary.stopReason, 'requests');
-      assert.equal(summary.complete, 6);
+      assert.equal(summary.responses, 6);
       assert.equal(summary.failures.length, 6);
       assert.equal(summary.failures.receive, 0);
       assert.equal(summary.bytes.body, 6 * 40);
@@ -46,7 +46,7 @@ test('body shorter than Content-Length, then close: a Length failure of a comple
 test('chunked body cut short by a close: a Length failure too', T, () =>
   withServer(async (server) => {
     const { summary } = await runGb(['-n', '4', server.url('/short-chunked')]);
-    assert.equal(summary.complete, 4);
+    assert.equal(summary.responses, 4);
     assert.equal(summary.failures.length, 4);
     assert.equal(summary.failures.receive, 0);
     assert.equal(summary.bytes.body, 4 * 10);
@@ -56,7 +56,7 @@ test('body longer than announced: the response is complete at Content-Length and
   withServer(async (server) => {
     const { summary } = await runGb(['-k', '-n', '10', '-c', '2', server.url('/long-body')]);
     await server.idle();
-    assert.equal(summary.complete, 10);
+    assert.equal(summary.responses, 10);
     assert.equal(summary.failed, 0, JSON.stringify(summary.errors));
     assert.equal(summary.bytes.body, 10 * 10);
     assert.equal(summary.documentLength, 10);
@@ -71,7 +71,7 @@ test('RST in the middle of a body: a Receive failure; without -r it stops the ru
     const kept = await runGb(['-r', '-n', '6', '-c', '2', server.url('/rst-mid-body')]);
     await server.idle();
     assert.equal(kept.summary.failures.receive, 6);
-    assert.equal(kept.summary.complete, 0);
+    assert.equal(kept.summary.responses, 0);
     assert.deepEqual(kept.summary.errors, { ECONNRESET: 6 });
     assert.equal(server.stats('/rst-mid-body').resets, 6);
 
@@ -118,13 +118,13 @@ test('a reset on every tenth request: failures equal the resets, the rest comple
     assert.equal(seen.requests, 100);
     assert.equal(seen.resets, 10);
     assert.equal(summary.failures.receive, seen.resets);
-    assert.equal(summary.complete, 100 - seen.resets);
+    assert.equal(summary.responses, 100 - seen.resets);
     assert.equal(summary.failures.length, 0);
 
     const stopped = await runGb(['-n', '30', server.url('/reset-every?n=10')]);
     await server.idle();
     assert.equal(stopped.summary.stopReason, 'error');
-    assert.equal(stopped.summary.complete, 9);
+    assert.equal(stopped.summary.responses, 9);
     assert.equal(stopped.summary.failures.receive, 1);
     assert.equal(server.stats('/reset-every').requests, 110);
   }));
@@ -141,7 +141,7 @@ test('bytes that are not HTTP, a malformed status line, a malformed chunk size: 
       await server.idle();
       assert.equal(summary.stopReason, 'requests', path);
       assert.equal(summary.failures.exceptions, 5, path);
-      assert.equal(summary.complete, 0, path);
+      assert.equal(summary.responses, 0, path);
       assert.deepEqual(summary.errors, { [message]: 5 }, path);
       assert.deepEqual(summary.errorCodes, { [code]: 5 }, path);
       assert.equal(server.stats(path).requests, 5, path);
@@ -151,7 +151,7 @@ test('bytes that are not HTTP, a malformed status line, a malformed chunk size: 
 test('64 KiB of headers are read; 1.5 MiB of headers are refused as an Exception', T, () =>
   withServer(async (server) => {
     const huge = await runGb(['-k', '-n', '10', '-c', '2', server.url('/huge-headers')]);
-    assert.equal(huge.summary.complete, 10);
+    assert.equal(huge.summary.responses, 10);
     assert.equal(huge.summary.failed, 0);
     assert.ok(huge.summary.bytes.received >= 10 * 64 * 1024, `received ${huge.summary.bytes.received}`);
     assert.equal(huge.summary.bytes.body, 10 * 5);
@@ -166,7 +166,7 @@ test('500, 404 and 302 are complete responses counted as Non-2xx, not failures',
   withServer(async (server) => {
     for (const [path, status] of [['/status/500', '500'], ['/status/404', '404'], ['/redirect', '302']] as const) {
       const { summary } = await runGb(['-k', '-n', '10', '-c', '2', server.url(path)]);
-      assert.equal(summary.complete, 10, path);
+      assert.equal(summary.responses, 10, path);
       assert.equal(summary.failed, 0, path);
       assert.equal(summary.non2xx, 10, path);
       assert.deepEqual(summary.statusCodes, { [status]: 10 }, path);
@@ -181,12 +181,12 @@ test('a body length that changes per request: Length failures for every answer u
     assert.equal(sent.length, 20);
     assert.ok(summary.documentLength !== null && sent.includes(summary.documentLength));
     assert.equal(summary.failures.length, sent.filter((n) => n !== summary.documentLength).length);
-    assert.equal(summary.complete, 20);
+    assert.equal(summary.responses, 20);
     assert.equal(summary.bytes.body, sent.reduce((a, b) => a + b, 0));
 
     const variable = await runGb(['-l', '-k', '-n', '20', '-c', '3', server.url('/varlen')]);
     assert.equal(variable.summary.failed, 0);
-    assert.equal(variable.summary.complete, 20);
+    assert.equal(variable.summary.responses, 20);
   }));
 
 test('Connection: close on every third response: all complete, and only the announced closes cost a reconnect', T, () =>
@@ -194,7 +194,7 @@ test('Connection: close on every third response: all complete, and only the anno
     const { summary } = await runGb(['-k', '-n', '30', server.url('/close-every-3rd')]);
     await server.idle();
     const seen = server.stats('/close-every-3rd');
-    assert.equal(summary.complete, 30);
+    assert.equal(summary.responses, 30);
     assert.equal(summary.failed, 0);
     assert.equal(seen.closes, 10);
     assert.equal(summary.keepAliveRequests, 30 - seen.closes);
@@ -206,7 +206,7 @@ test('a server that closes kept-alive connections without saying so: the request
   withServer(async (server) => {
     const { summary } = await runGb(['-k', '-n', '20', server.url('/close-quietly')]);
     await server.idle();
-    assert.equal(summary.complete, 20);
+    assert.equal(summary.responses, 20);
     assert.equal(summary.failed, 0, JSON.stringify(summary.errors));
     assert.equal(server.stats('/close-quietly').requests, 20);
     assert.equal(server.connections, 20);
@@ -216,7 +216,7 @@ test('an HTTP/1.0 answer: complete, and the connection is not kept even with -k'
   withServer(async (server) => {
     const { summary } = await runGb(['-k', '-n', '5', server.url('/http10')]);
     await server.idle();
-    assert.equal(summary.complete, 5);
+    assert.equal(summary.responses, 5);
     assert.equal(summary.failed, 0);
     assert.equal(summary.keepAliveRequests, 0);
     assert.equal(server.connections, 5);
@@ -225,7 +225,7 @@ test('an HTTP/1.0 answer: complete, and the connection is not kept even with -k'
 test('100 Continue before the answer: one complete 200 per request', T, () =>
   withServer(async (server) => {
     const { summary } = await runGb(['-k', '-n', '10', server.url('/continue')]);
-    assert.equal(summary.complete, 10);
+    assert.equal(summary.responses, 10);
     assert.deepEqual(summary.statusCodes, { '200': 10 });
     assert.equal(summary.keepAliveRequests, 10);
     assert.equal(server.connections, 1);
@@ -235,7 +235,7 @@ test('HEAD with a Content-Length: no body is awaited, the connection is reused',
   withServer(async (server) => {
     const head = await runGb(['-i', '-k', '-n', '10', server.url('/head')], { maxMs: 2000 });
     await server.idle();
-    assert.equal(head.summary.complete, 10);
+    assert.equal(head.summary.responses, 10);
     assert.equal(head.summary.failed, 0);
     assert.equal(head.summary.documentLength, 0);
     assert.equal(head.summary.bytes.body, 0);

@@ -25,7 +25,7 @@ test(`${SOAK_REQUESTS} requests with resets mixed in (-r -k -c 20): all accounte
     assert.equal(seen.resets, SOAK_REQUESTS / 50);
     assert.equal(summary.failures.receive, seen.resets);
     assert.deepEqual(summary.errors, { ECONNRESET: seen.resets });
-    assert.equal(summary.complete, SOAK_REQUESTS - seen.resets);
+    assert.equal(summary.responses, SOAK_REQUESTS - seen.resets);
     assert.equal(summary.failures.length, 0);
     // Connections: the first c, plus one reopened after each reset but those that ended a connection's last request.
     assert.ok(server.connections <= 20 + seen.resets && server.connections >= seen.resets, `${server.connections} connections`);

@@ -42,14 +42,14 @@ describe('stalls', { concurrency: true }, () => {
       assert.ok(wallMs >= 950 && wallMs < 1000 + SLACK_MS, `took ${wallMs} ms`);
       assert.equal(summary.failures.receive, 4);
       assert.equal(summary.timeouts, 4);
-      assert.equal(summary.complete, 0);
+      assert.equal(summary.responses, 0);
       assert.equal(server.stats('/never').requests, 4);
     }));
 
   test('an answer after a delay: complete within -s; a timeout, not a wait, beyond it', T, () =>
     withServer(async (server) => {
       const inTime = await runGb(['-n', '3', '-s', '1', server.url('/delay?ms=150')]);
-      assert.equal(inTime.summary.complete, 3);
+      assert.equal(inTime.summary.responses, 3);
       assert.ok(inTime.summary.total !== null && inTime.summary.total.minUs >= 140_000);
 
       const late = await runGb(['-r', '-n', '2', '-s', '0.2', server.url('/delay?ms=1500')]);
@@ -63,7 +63,7 @@ describe('stalls', { concurrency: true }, () => {
     withServer(async (server) => {
       // Each answer takes ~300 ms in all, but no gap reaches the 150 ms timeout.
       const { summary } = await runGb(['-k', '-n', '2', '-s', '0.15', server.url('/drip?bytes=6&ms=50')]);
-      assert.equal(summary.complete, 2);
+      assert.equal(summary.responses, 2);
       assert.equal(summary.failed, 0, JSON.stringify(summary.errors));
       assert.equal(summary.bytes.body, 12);
       assert.ok(summary.total !== null && summary.total.minUs >= 250_000);
@@ -74,8 +74,8 @@ describe('stalls', { concurrency: true }, () => {
       const { summary, firstError } = await runGb(['-n', '20', server.url('/ok')]);
       await server.idle();
       assert.equal(server.connections, 5);
-      assert.equal(summary.complete, server.stats('/ok').requests);
-      assert.equal(summary.complete, 5);
+      assert.equal(summary.responses, server.stats('/ok').requests);
+      assert.equal(summary.responses, 5);
       assert.equal(summary.failures.connect, 1);
       assert.equal(summary.stopReason, 'error');
       assert.equal(firstError, 'ECONNREFUSED');
@@ -83,7 +83,7 @@ describe('stalls', { concurrency: true }, () => {
     await withServer(async (server) => {
       const { summary } = await runGb(['-r', '-n', '20', '-c', '2', server.url('/ok')]);
       await server.idle();
-      assert.equal(summary.complete, 5);
+      assert.equal(summary.responses, 5);
       assert.equal(summary.failures.connect, 15);
       assert.deepEqual(summary.errors, { ECONNREFUSED: 15 });
     }, 5);
@@ -117,7 +117,7 @@ test('a server that says Connection: close but never closes: gb closes the socke
       // Rate mode keeps the run going past the drain timeout with few sockets.
       const { summary } = await runGb(['--rate', '20', '-t', `${(sampleMs + 300) / 1000}`, server.url('/close-lie')], { maxMs: 5000 });
       assert.equal(summary.failed, 0, JSON.stringify(summary.errors));
-      assert.ok(summary.complete >= 20, `complete ${summary.complete}`);
+      assert.ok(summary.responses >= 20, `complete ${summary.responses}`);
     } finally {
       clearTimeout(sampler);
     }

@@ -104,7 +104,7 @@ describe('TLS', { concurrency: true, skip }, () => {
     const server = await startSecureServer();
     servers.push(server);
     const { summary } = await runGb(['-k', '-n', '20', '-c', '2', `https://127.0.0.1:${server.port}/`]);
-    assert.equal(summary.complete, 20);
+    assert.equal(summary.responses, 20);
     assert.equal(summary.failed, 0);
     assert.equal(summary.keepAliveRequests, 20);
     assert.ok(summary.tlsProtocol !== null);
@@ -124,7 +124,7 @@ describe('TLS', { concurrency: true, skip }, () => {
 
     const kept = await runGb(['--verify', '-r', '-n', '5', url]);
     assert.equal(kept.summary.failures.connect, 5);
-    assert.equal(kept.summary.complete, 0);
+    assert.equal(kept.summary.responses, 0);
     assert.deepEqual(Object.keys(kept.summary.errors).length, 1);
   });
 
@@ -140,7 +140,7 @@ describe('TLS', { concurrency: true, skip }, () => {
 
       const kept = await runGb(['-r', '-n', '5', '-s', '2', url], { maxMs: 3000 });
       assert.equal(kept.summary.failures.connect + kept.summary.failures.receive, 5);
-      assert.equal(kept.summary.complete, 0);
+      assert.equal(kept.summary.responses, 0);
 
       const run = await spawnGb(['-n', '3', url], 8000).done;
       assert.equal(run.code, 1);

@@ -51,7 +51,7 @@ function run(shape: RunShape): Summary {
   });
   const complete = rows.reduce((sum, r) => sum + r.complete, 0);
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     tool: { name: 'gb', version: '0.1.0' },
     target: { url: 'http://127.0.0.1:8080/', host: '127.0.0.1', port: 8080, path: '/', tls: false },
     settings: { method: 'GET', concurrency: 10, requests: null, durationMs: shape.seconds * 1000, keepAlive: true, variableLength: false, hasBody: false, pipeline: 1, workers: 1, requestsPerSecond: null },
@@ -64,7 +64,9 @@ function run(shape: RunShape): Summary {
     elapsedSeconds: shape.seconds,
     startedAt: new Date(T0_MS).toISOString(),
     issued: complete,
-    complete,
+    responses: complete,
+    completed: complete,
+    succeeded: complete,
     failed: 0,
     failures: { connect: 0, receive: 0, length: 0, exceptions: 0 },
     timeouts: 0,
@@ -292,7 +294,7 @@ describe('renderComparison', () => {
     const b = run({ ...BASE, p99Us: 13_500, seed: 2, noise: 0.05 });
     const text = renderComparison(a, b, compareSummaries(a, b), { a: 'a.json', b: 'b.json' });
     const lines = text.split('\n');
-    assert.match(lines[0] ?? '', /^A: a\.json {2}http:\/\/127\.0\.0\.1:8080\/ {2}2025-01-31T12:00:00\.000Z {2}30\.00 s {2}\d+ responses {2}-c 10$/);
+    assert.match(lines[0] ?? '', /^A: a\.json {2}http:\/\/127\.0\.0\.1:8080\/ {2}2025-01-31T12:00:00\.000Z {2}30\.00 s {2}\d+ complete {2}-c 10$/);
     assert.match(lines[1] ?? '', /^B: b\.json /);
     assert.equal(lines[2], '');
     assert.match(lines[3] ?? '', /^ +A +B +Change +95 % interval +Verdict$/);

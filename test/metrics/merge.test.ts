@@ -44,7 +44,7 @@ function summaryOf(totalUs: readonly number[], overrides: Partial<Summary> = {})
   const n = totalUs.length;
   const connectUs = totalUs.map((t) => Math.floor(t / 10));
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     tool: { name: 'gb', version: '0.1.0' },
     target: { url: URL_A, host: '127.0.0.1', port: 8080, path: '/', tls: false },
     settings: {
@@ -68,7 +68,9 @@ function summaryOf(totalUs: readonly number[], overrides: Partial<Summary> = {})
     elapsedSeconds: 10,
     startedAt: new Date(T0_MS).toISOString(),
     issued: n,
-    complete: n,
+    responses: n,
+    completed: n,
+    succeeded: n,
     failed: 0,
     failures: { connect: 0, receive: 0, length: 0, exceptions: 0 },
     timeouts: 0,
@@ -131,7 +133,7 @@ describe('mergeSummaries', () => {
     for (const key of ['connect', 'processing', 'waiting', 'total', 'successTotal', 'successWaiting'] as const) {
       assertSamePercentiles(merged.value[key], whole[key], key);
     }
-    assert.equal(merged.value.complete, 20_000);
+    assert.equal(merged.value.responses, 20_000);
     assert.equal(merged.value.issued, 20_000);
   });
 
@@ -192,7 +194,7 @@ describe('mergeSummaries', () => {
     assert.ok(merged.ok);
     const m = merged.value;
     assert.equal(m.issued, 15);
-    assert.equal(m.complete, 11);
+    assert.equal(m.responses, 11);
     assert.equal(m.failed, 6);
     assert.deepEqual(m.failures, { connect: 1, receive: 1, length: 1, exceptions: 3 });
     assert.equal(m.timeouts, 1);

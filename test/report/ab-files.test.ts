@@ -185,13 +185,13 @@ test('-g: an unwritable path fails at construction, before any request is sent',
 function htmlSummary(): Summary {
   const total = phaseOf([1400, 2600, 9900]);
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     tool: { name: 'gb', version: '0.0.0-test' },
     target: { url: 'http://h/a<b>?x=1&y=2', host: 'h', port: 8080, path: '/a<b>?x=1&y=2', tls: false },
     settings: { method: 'POST', concurrency: 2, requests: 3, durationMs: null, keepAlive: true, variableLength: false, hasBody: true, pipeline: 1, workers: 1, requestsPerSecond: null },
     serverSoftware: 'srv<1>',
     tlsProtocol: null, tlsTempKey: null, tlsServerName: null, transport: 'raw-tcp', documentLength: 11, documentLengthConflict: null, elapsedSeconds: 0.5, startedAt: '2026-01-01T00:00:00.000Z',
-    issued: 4, complete: 3, failed: 2, failures: { connect: 1, receive: 0, length: 1, exceptions: 0 }, timeouts: 0, cutOff: 0, resent: 0,
+    issued: 4, responses: 3, completed: 3, succeeded: 2, failed: 2, failures: { connect: 1, receive: 0, length: 1, exceptions: 0 }, timeouts: 0, cutOff: 0, resent: 0,
     non2xx: 1, keepAliveRequests: 3, statusCodes: { '200': 2, '500': 1 }, errors: {}, errorCodes: {},
     bytes: { received: 2048, body: 33, sent: 1024 },
     connect: phaseOf([400, 600, 1600]), processing: phaseOf([1000, 2000, 8300]), waiting: phaseOf([900, 1900, 8000]), total,
@@ -247,7 +247,7 @@ test('ab -e, -g and -w files have the same shape as gb\'s', { skip: noAb, timeou
     await run(AB, ['-q', '-n', '200', '-c', '2', '-e', csvPath, '-g', tsvPath, url]);
     const abHtml = (await run(AB, ['-q', '-w', '-n', '200', '-c', '2', url])).stdout;
     const summary = await gbRun(['-n', '200', '-c', '2'], url);
-    assert.equal(summary.complete, 200);
+    assert.equal(summary.responses, 200);
 
     // -e: same header, same line count, same "i,ms.mmm" shape on every line.
     const abCsv = readFileSync(csvPath, 'utf8');

@@ -44,7 +44,7 @@ function syntheticSummary(): Summary {
     p50Us: 5000 + 150 * s, p90Us: 9000 + 300 * s, p99Us: 14_000 + 900 * s, maxUs: s === 11 ? 180_000 : 30_000,
   }));
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     tool: { name: 'gb', version: '0.0.0-test' },
     target: { url: 'http://127.0.0.1:8080/api/<items>?q=1', host: '127.0.0.1', port: 8080, path: '/api/<items>?q=1', tls: false },
     settings: {
@@ -60,7 +60,9 @@ function syntheticSummary(): Summary {
     elapsedSeconds: 20,
     startedAt: '2026-01-02T03:04:05.000Z',
     issued: 5004,
-    complete: 5000,
+    responses: 5000,
+    completed: 5004,
+    succeeded: 5000,
     failed: 4,
     failures: { connect: 0, receive: 4, length: 0, exceptions: 0 },
     timeouts: 4,
@@ -134,7 +136,7 @@ async function openReport(name: string, summary: Summary, options: HtmlOptions =
 
 test('a real 3-second run renders in Chromium without errors, with every chart drawn', { skip, timeout: 20_000 }, async () => {
   const summary = await realRunSummary();
-  assert.ok(summary.complete > 0);
+  assert.ok(summary.responses > 0);
   const { problems, canvases } = await openReport('html-report', summary);
   assert.deepEqual(problems, []);
   // The percentile chart always; both timeline charts once the run recorded per-second rows.
@@ -167,7 +169,7 @@ test('a half-second run (100 ms rows) and a run where every request failed rende
   const parsed = parseCommandLine(['-r', '-n', '10', url]);
   assert.ok(parsed.ok && parsed.value.kind === 'run');
   const failed = await runConfig(parsed.value.options.config);
-  assert.ok(failed.ok && failed.value.summary.complete === 0);
+  assert.ok(failed.ok && failed.value.summary.responses === 0);
   const page = await openReport('html-report-all-failed', failed.value.summary, { fineTimeline: failed.value.fineTimeline });
   assert.deepEqual(page.problems, []);
   // Only the throughput-and-errors chart: no latency distribution, no latency over time.

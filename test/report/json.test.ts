@@ -42,9 +42,9 @@ describe('renderJson', () => {
     assert.equal(valid, true, JSON.stringify(validate.errors, null, 2));
   });
 
-  it('writes schemaVersion 1 and loses nothing: parsing it back gives the same Summary', () => {
+  it('writes schemaVersion 2 and loses nothing: parsing it back gives the same Summary', () => {
     const text = renderJson(summary);
-    assert.match(text, /^\{\n {2}"schemaVersion": 1,\n/);
+    assert.match(text, /^\{\n {2}"schemaVersion": 2,\n/);
     assert.deepEqual(JSON.parse(text), summary);
     const read = parseSummaryJson(text);
     assert.ok(read.ok, read.ok ? '' : read.error);
@@ -77,12 +77,12 @@ describe('the schema and the runtime reader', () => {
   });
 
   const breakages: readonly { readonly name: string; readonly breakIt: (j: { [key: string]: Json }) => void }[] = [
-    { name: 'a missing top-level field', breakIt: (j) => delete j['complete'] },
+    { name: 'a missing top-level field', breakIt: (j) => delete j['completed'] },
     { name: 'an unknown top-level field', breakIt: (j) => void (j['extra'] = 1) },
     { name: 'a count given as a string', breakIt: (j) => void (j['issued'] = '50') },
     { name: 'a negative count', breakIt: (j) => void (j['failed'] = -1) },
     { name: 'a fractional count', breakIt: (j) => void (objectAt(j, 'bytes')['sent'] = 1.5) },
-    { name: 'another schemaVersion', breakIt: (j) => void (j['schemaVersion'] = 2) },
+    { name: 'another schemaVersion', breakIt: (j) => void (j['schemaVersion'] = 1) },
     { name: 'an unknown stopReason', breakIt: (j) => void (j['stopReason'] = 'bored') },
     { name: 'a phase without its histogram', breakIt: (j) => delete objectAt(j, 'total')['histogram'] },
     { name: 'an unknown field in a phase', breakIt: (j) => void (objectAt(j, 'total')['p75Us'] = 3) },
@@ -139,10 +139,10 @@ describe('the schema and the runtime reader', () => {
     delete objectAt(broken, 'bytes')['body'];
     const read = toSummary(broken);
     assert.deepEqual(read, { ok: false, error: 'not a valid gb result: result.bytes.body is missing' });
-    const future = parseSummaryJson(JSON.stringify({ ...jsonOf(good), schemaVersion: 2 }));
+    const future = parseSummaryJson(JSON.stringify({ ...jsonOf(good), schemaVersion: 3 }));
     assert.equal(future.ok, false);
-    assert.match(future.ok ? '' : future.error, /unsupported schemaVersion 2/);
-    const notJson = parseSummaryJson('{"schemaVersion": 1,');
+    assert.match(future.ok ? '' : future.error, /unsupported schemaVersion 3/);
+    const notJson = parseSummaryJson('{"schemaVersion": 2,');
     assert.match(notJson.ok ? '' : notJson.error, /^not JSON: /);
     const notGb = parseSummaryJson('[1, 2]');
     assert.match(notGb.ok ? '' : notGb.error, /^not a valid gb result: result must be object/);

@@ -38,7 +38,7 @@ describe('which transport ran, in the JSON result', () => {
       const r = await runGb(['-q', '-n', '20', '-c', '2', ...args, '--json', '-', `${target.url}/`], { env });
       assert.equal(r.code, 0, r.stderr);
       const summary = JSON.parse(r.stdout) as Summary;
-      assert.equal(summary.complete, 20);
+      assert.equal(summary.responses, 20);
       assert.equal(summary.transport, transport);
     });
   }
@@ -64,7 +64,7 @@ describe('--pending-deprecation', () => {
       assert.doesNotMatch(r.stderr, /^\(node:\d+\)|Warning/m);
       assert.match(r.stderr, /^Complete requests: +10$/m);
       const summary = JSON.parse(r.stdout) as Summary;
-      assert.equal(summary.complete, 10);
+      assert.equal(summary.responses, 10);
       assert.equal(summary.transport, 'net');
     });
   }

@@ -20,7 +20,7 @@ function syntheticSummary(timeline: readonly TimelineRow[]): Summary {
   const totals = Array.from({ length: 2000 }, (_, i) => 800 + ((i * 7919) % 9000) + (i % 500 === 0 ? 250_000 : 0));
   const total = phaseOf(totals);
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     tool: { name: 'gb', version: '0.0.0-test' },
     target: { url: `http://evil.test:8080${HOSTILE_PATH}`, host: 'evil.test<b>', port: 8080, path: HOSTILE_PATH, tls: false },
     settings: {
@@ -36,7 +36,9 @@ function syntheticSummary(timeline: readonly TimelineRow[]): Summary {
     elapsedSeconds: 4.2,
     startedAt: '2026-01-02T03:04:05.000Z',
     issued: 2003,
-    complete: 2000,
+    responses: 2000,
+    completed: 2002,
+    succeeded: 2000,
     failed: 3,
     failures: { connect: 1, receive: 2, length: 0, exceptions: 0 },
     timeouts: 1,
@@ -119,7 +121,7 @@ test('jsonForScript leaves no "<" that could close the script element, and parse
 
 test('a real run against a hostile URL renders a page where that URL appears only escaped', async () => {
   const summary = await runSummary(['-n', '200', '-c', '4'], HOSTILE_PATH);
-  assert.equal(summary.complete, 200);
+  assert.equal(summary.responses, 200);
   const html = renderHtml(summary);
   assert.ok(!html.includes('<script>alert(1)'), 'no raw hostile markup');
   assert.ok(html.includes('&lt;script&gt;alert(1)&lt;/script&gt;'), 'the URL is shown escaped');
@@ -180,7 +182,7 @@ test('the percentile curve runs from the minimum to at most the maximum, never d
 test('an empty timeline and a run with no responses render explanations instead of charts', () => {
   const base = syntheticSummary([]);
   const empty: Summary = {
-    ...base, complete: 0, connect: null, processing: null, waiting: null, total: null, successTotal: null,
+    ...base, responses: 0, completed: 0, succeeded: 0, connect: null, processing: null, waiting: null, total: null, successTotal: null,
     successWaiting: null, rate: null, statusCodes: {},
   };
   const html = renderHtml(empty);
@@ -231,7 +233,7 @@ test('a run in which every request failed plots no latency and says why', async 
   const outcome = await runConfig(optionsOf(['-r', '-n', '20', url]).config);
   assert.ok(outcome.ok);
   const { summary, fineTimeline } = outcome.value;
-  assert.equal(summary.complete, 0);
+  assert.equal(summary.responses, 0);
   assert.equal(summary.failed, 20);
   const html = renderHtml(summary, { fineTimeline });
   const t = embeddedData(html).charts.timeline ?? assert.fail('the errors still have a timeline');
