@@ -17,6 +17,9 @@ export const GB_FAILURE_CODES = {
   BAD_HEADER: 'a malformed header line or value',
   HEADERS_TOO_LARGE: 'the header block passed 1 MiB',
   BAD_CHUNK: 'malformed chunked framing',
+  PROXY_REFUSED: 'the proxy (-X) answered CONNECT with a status other than 2xx',
+  PROXY_CLOSED: 'the proxy (-X) closed the connection before answering CONNECT',
+  PROXY_BAD_ANSWER: 'the proxy (-X) answered CONNECT with something that is not HTTP/1.x',
   INTERNAL: 'a fault in gb itself',
 } as const;
 

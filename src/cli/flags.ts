@@ -37,7 +37,7 @@ type OptionId =
   | 'requests' | 'concurrency' | 'timeLimit' | 'timeout' | 'keepAlive' | 'postFile' | 'putFile' | 'contentType'
   | 'header' | 'cookie' | 'auth' | 'head' | 'method' | 'variableLength' | 'continueOnError' | 'quiet' | 'verbosity'
   | 'help' | 'version' | 'gzip' | 'workers' | 'noPercentiles' | 'noSd' | 'bind' | 'csv' | 'gnuplot' | 'htmlTables'
-  | 'json' | 'html' | 'rate' | 'warmup' | 'pipeline' | 'verify' | 'uncorrected' | 'profile';
+  | 'json' | 'html' | 'rate' | 'warmup' | 'pipeline' | 'verify' | 'uncorrected' | 'profile' | 'proxy' | 'proxyAuth';
 
 /** switch: no value; value: one value, the last one given wins (as with getopt); list: repeatable; optional: --json [FILE]. */
 type Arity = 'switch' | 'value' | 'list' | 'optional';
@@ -66,6 +66,8 @@ export const OPTIONS: readonly OptionSpec[] = [
   { id: 'header', short: 'H', long: 'header', arity: 'list', valueName: "'Name: value'", help: "Add an arbitrary header line, e.g. 'Accept-Encoding: gzip' (repeatable)" },
   { id: 'cookie', short: 'C', long: 'cookie', arity: 'list', valueName: "'name=value'", help: 'Add cookie, eg. \'Apache=1234\' (repeatable)' },
   { id: 'auth', short: 'A', long: 'auth', arity: 'value', valueName: 'user:pass', help: 'Add Basic WWW Authentication (split at the first colon)' },
+  { id: 'proxy', short: 'X', long: 'proxy', arity: 'value', valueName: 'proxy:port', help: 'Proxy server for the requests (port 80 when not given); https:// goes through CONNECT' },
+  { id: 'proxyAuth', short: 'P', long: 'proxy-auth', arity: 'value', valueName: 'user:pass', help: 'Add Basic Proxy Authentication (needs -X)' },
   { id: 'head', short: 'i', long: 'head', arity: 'switch', help: 'Use HEAD instead of GET' },
   { id: 'method', short: 'm', long: 'method', arity: 'value', valueName: 'METHOD', help: 'Method name (overrides the method of -p, -u and -i)' },
   { id: 'variableLength', short: 'l', long: 'variable-length', arity: 'switch', help: 'Accept variable document length (use this for dynamic pages)' },
@@ -235,6 +237,8 @@ export function parseCommandLine(argv: readonly string[]): Result<CliCommand, re
     warmup: last('warmup'),
     pipeline: last('pipeline'),
     verifyTls: on('verify'),
+    proxy: last('proxy'),
+    proxyAuth: last('proxyAuth'),
   };
 
   const problems: string[] = [];

@@ -20,6 +20,17 @@ export interface Header {
   readonly value: string;
 }
 
+/** An HTTP proxy every connection goes through (-X); the target stays what the report names. */
+export interface Proxy {
+  /** As typed, brackets kept for IPv6, for messages. */
+  readonly host: string;
+  /** Host to connect to (IPv6 without brackets). */
+  readonly connectHost: string;
+  readonly port: number;
+  /** "user:password" from -P, sent as Proxy-Authorization: Basic. */
+  readonly auth: string | null;
+}
+
 export type ScheduleConfig =
   | { readonly kind: 'closed' }
   | { readonly kind: 'rate'; readonly requestsPerSecond: number };
@@ -38,6 +49,8 @@ export interface Config {
   readonly basicAuth: string | null;
   readonly acceptGzip: boolean;
   readonly keepAlive: boolean;
+  /** -X: plain HTTP goes to it in absolute form, HTTPS through a CONNECT tunnel; null for none. */
+  readonly proxy: Proxy | null;
 
   /** Total requests to send; null when only a time limit bounds the run. */
   readonly requests: number | null;
@@ -67,3 +80,5 @@ export interface Config {
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_CONTENT_TYPE = 'text/plain';
 export const MAX_CONCURRENCY = 20_000;
+/** -X without a port: HTTP's own port, as for a URL without one (ab's man page documents no default). */
+export const DEFAULT_PROXY_PORT = 80;

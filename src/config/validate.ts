@@ -3,11 +3,12 @@
 import { readFileSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { DEFAULT_CONTENT_TYPE, DEFAULT_TIMEOUT_MS, MAX_CONCURRENCY } from './config.js';
-import type { Config, Header, ScheduleConfig, Target } from './config.js';
+import type { Config, Header, Proxy, ScheduleConfig, Target } from './config.js';
 import { err, ok } from '../result.js';
 import type { Result } from '../result.js';
 import { parseCount, parseDurationMs } from './units.js';
 import { parseTarget, shown } from './target.js';
+import { parseProxy, proxyAuthFrom } from './proxy.js';
 
 export { parseTarget } from './target.js';
 
@@ -42,6 +43,10 @@ export interface RawOptions {
   readonly warmup?: string | undefined;
   readonly pipeline?: string | undefined;
   readonly verifyTls?: boolean | undefined;
+  /** -X / --proxy: host[:port]. */
+  readonly proxy?: string | undefined;
+  /** -P / --proxy-auth: user:password for the proxy. */
+  readonly proxyAuth?: string | undefined;
 }
 
 export const MAX_WORKERS = 256;
@@ -91,7 +96,9 @@ export function validate(raw: RawOptions): Result<Config, readonly string[]> {
   const cookies = (raw.cookies ?? []).filter((text) => cookieIsValid(text, problems));
   const basicAuth = authFrom(raw.auth, problems);
   const contentType = contentTypeFrom(raw.contentType, problems);
-  const localAddress = localAddressFrom(raw.bind, target, problems);
+  const proxy = proxyFrom(raw, problems);
+  const peer = proxy !== null ? { what: 'the proxy', ...proxy } : target !== null ? { what: 'the target', ...target } : null;
+  const localAddress = localAddressFrom(raw.bind, peer, problems);
 
   if (
     problems.length > 0 || target === null || concurrency === null || workers === null || pipeline === null ||
@@ -109,6 +116,7 @@ export function validate(raw: RawOptions): Result<Config, readonly string[]> {
     basicAuth,
     acceptGzip: raw.gzip === true,
     keepAlive: raw.keepAlive === true,
+    proxy,
     requests,
     concurrency,
     durationMs,
@@ -276,7 +284,21 @@ function contentTypeFrom(text: string | undefined, problems: string[]): string {
   return text;
 }
 
-function localAddressFrom(text: string | undefined, target: Target | null, problems: string[]): string | null {
+function proxyFrom(raw: RawOptions, problems: string[]): Proxy | null {
+  const auth = proxyAuthFrom(raw.proxyAuth, raw.proxy !== undefined, problems);
+  if (raw.proxy === undefined) return null;
+  const proxy = parseProxy(raw.proxy, auth);
+  if (proxy.ok) return proxy.value;
+  problems.push(proxy.error);
+  return null;
+}
+
+/** `peer` is where sockets go: the proxy when there is one, else the target. */
+function localAddressFrom(
+  text: string | undefined,
+  peer: { readonly what: string; readonly host: string; readonly connectHost: string } | null,
+  problems: string[],
+): string | null {
   if (text === undefined) return null;
   // Brackets are how IPv6 is written in URLs, so accept "[::1]" here too.
   const address = text.startsWith('[') && text.endsWith(']') ? text.slice(1, -1) : text;
@@ -285,9 +307,9 @@ function localAddressFrom(text: string | undefined, target: Target | null, probl
     problems.push(`invalid local address: -B ${shown(text)} (must be an IPv4 or IPv6 address)`);
     return null;
   }
-  const targetFamily = target === null ? 0 : isIP(target.connectHost);
-  if (targetFamily !== 0 && targetFamily !== family) {
-    problems.push(`-B ${shown(text)} is IPv${family} but the target ${target?.host ?? ''} is IPv${targetFamily}`);
+  const peerFamily = peer === null ? 0 : isIP(peer.connectHost);
+  if (peer !== null && peerFamily !== 0 && peerFamily !== family) {
+    problems.push(`-B ${shown(text)} is IPv${family} but ${peer.what} ${peer.host} is IPv${peerFamily}`);
     return null;
   }
   return address;

@@ -2,14 +2,18 @@
 
 import { RawTcpSocket, rawTcpAvailable } from './raw-tcp.js';
 import { StreamSocket } from './stream-socket.js';
+import type { Tunnel } from './proxy-tunnel.js';
 
 /** Events of one socket, delivered to whoever owns it now; every call names the socket it is about. */
 export interface SocketHandler {
   onConnect(socket: ClientSocket): void;
   /** bytes[0, length) arrived; the array is reused after the call returns. */
   onData(socket: ClientSocket, bytes: Uint8Array, length: number): void;
-  /** A socket error, as an errno-style code (ECONNREFUSED, ECONNRESET, …). onClose follows. */
-  onError(socket: ClientSocket, code: string): void;
+  /**
+   * A socket error, as an errno-style code (ECONNREFUSED, ECONNRESET, …), with a message when the
+   * code alone does not say enough (a proxy's refusal names its status). onClose follows.
+   */
+  onError(socket: ClientSocket, code: string, message?: string): void;
   /** The socket is closed; no event follows. */
   onClose(socket: ClientSocket): void;
 }
@@ -42,6 +46,11 @@ export interface Endpoint {
   readonly servername: string | null;
   readonly verifyTls: boolean;
   readonly localAddress: string | null;
+  /**
+   * HTTPS through a proxy: `address` and `port` are the proxy's, and this is the CONNECT that opens
+   * the tunnel to the origin. null otherwise (plain HTTP through a proxy just connects to it).
+   */
+  readonly tunnel: Tunnel | null;
 }
 
 /** The socket layers gb drives: libuv's TCP handle directly, net.Socket, or tls.TLSSocket. */
@@ -61,6 +70,7 @@ export function openSocket(ep: Endpoint, handler: SocketHandler): ClientSocket {
       port: ep.port,
       localAddress: ep.localAddress,
       tls: ep.tls ? { servername: ep.servername, verify: ep.verifyTls } : null,
+      tunnel: ep.tunnel,
     },
     handler,
   );

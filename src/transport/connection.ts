@@ -44,6 +44,8 @@ export class Connection implements SocketHandler {
   #lastActivityMs = 0;
   /** The socket layer's code for the error that ends this socket (ECONNRESET, ...), once there is one. */
   #lastError: string | null = null;
+  /** What to report for #lastError, when its layer said more than the code. */
+  #lastMessage: string | null = null;
   /** This socket already carried a kept-alive exchange, so a silent close may be the server's idle close. */
   #reused = false;
   // In-flight requests form a ring of `pipeline` slots; #head is the oldest.
@@ -151,6 +153,7 @@ export class Connection implements SocketHandler {
     this.#connectStartMs = now;
     this.#lastActivityMs = now;
     this.#lastError = null;
+    this.#lastMessage = null;
     this.#connected = false;
     this.#reused = false;
     this.#parser.reset(this.#settings.isHead);
@@ -262,8 +265,10 @@ export class Connection implements SocketHandler {
     this.#owner.onResponse(this, nowMs, e);
   }
 
-  onError(socket: ClientSocket, code: string): void {
-    if (socket === this.#socket) this.#lastError ??= code;
+  onError(socket: ClientSocket, code: string, message?: string): void {
+    if (socket !== this.#socket || this.#lastError !== null) return;
+    this.#lastError = code;
+    this.#lastMessage = message ?? null;
   }
 
   onClose(socket: ClientSocket): void {
@@ -287,7 +292,7 @@ export class Connection implements SocketHandler {
       }
     }
     if (!connected) {
-      this.#fail('connect', this.#lastError ?? 'CLOSED', this.#lastError ?? 'connection closed');
+      this.#fail('connect', this.#lastError ?? 'CLOSED', this.#lastMessage ?? this.#lastError ?? 'connection closed');
       return;
     }
     if (this.#reused && this.#lastError === null && !parser.started) {

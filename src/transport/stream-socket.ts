@@ -3,6 +3,7 @@
 import net from 'node:net';
 import type tls from 'node:tls';
 import type { ClientSocket, SocketHandler, TlsInfo } from './client-socket.js';
+import { openTunnel, type Tunnel } from './proxy-tunnel.js';
 
 /** Plain sockets read into one shared buffer through `onread`, skipping a Buffer per read. */
 const RECEIVE_BUFFER = Buffer.allocUnsafe(64 * 1024);
@@ -26,11 +27,18 @@ export interface StreamSocketOptions {
   readonly localAddress: string | null;
   /** null for plain TCP. */
   readonly tls: { readonly servername: string | null; readonly verify: boolean } | null;
+  /** With TLS through a proxy: the CONNECT that opens the tunnel TLS then runs in; else null. */
+  readonly tunnel: Tunnel | null;
 }
+
+type TlsOptions = NonNullable<StreamSocketOptions['tls']>;
 
 export class StreamSocket implements ClientSocket {
   handler: SocketHandler;
-  readonly #socket: net.Socket;
+  /** The socket the connection's bytes flow on: through a tunnel, the TCP one until TLS takes it over. */
+  #socket: net.Socket;
+  /** Through a tunnel, the TCP socket under the TLS one; both may report the close, the handler hears it once. */
+  #closed = false;
   readonly #tls: boolean;
 
   constructor(options: StreamSocketOptions, handler: SocketHandler) {
@@ -38,32 +46,67 @@ export class StreamSocket implements ClientSocket {
     const local = options.localAddress === null ? {} : { localAddress: options.localAddress };
     const t = options.tls;
     this.#tls = t !== null;
-    const s =
-      t !== null
-        ? process.getBuiltinModule('node:tls').connect({
-            secureContext: (sharedContext ??= process.getBuiltinModule('node:tls').createSecureContext()),
-            host: options.address,
-            port: options.port,
-            rejectUnauthorized: t.verify,
-            ...(t.servername === null ? {} : { servername: t.servername }),
-            ...local,
-          })
-        : net.connect({
-            host: options.address,
-            port: options.port,
-            noDelay: true,
-            onread: { buffer: RECEIVE_BUFFER, callback: onRead },
-            ...local,
-          });
+    if (t !== null && options.tunnel === null) {
+      this.#socket = this.#startTls(t, { host: options.address, port: options.port, ...local });
+      return;
+    }
+    const s = net.connect({
+      host: options.address,
+      port: options.port,
+      noDelay: true,
+      // TLS reads through its own buffers, so the shared one is only for plain sockets.
+      ...(t === null ? { onread: { buffer: RECEIVE_BUFFER, callback: onRead } } : {}),
+      ...local,
+    });
     this.#socket = s;
-    if (t !== null) s.on('data', (chunk: Buffer) => this.handler.onData(this, chunk, chunk.length));
-    else owners.set(s, this);
-    s.on(t !== null ? 'secureConnect' : 'connect', () => {
+    s.on('error', (e: NodeJS.ErrnoException) => {
+      if (this.#socket === s) this.handler.onError(this, e.code ?? e.message);
+    });
+    s.on('close', () => {
+      // Once TLS runs over it, the TLS socket reports the close, after any error of its own.
+      if (this.#socket === s) this.#onClose();
+    });
+    const tunnel = options.tunnel;
+    if (t === null || tunnel === null) {
+      owners.set(s, this);
+      s.on('connect', () => this.handler.onConnect(this));
+      return;
+    }
+    s.on('connect', () =>
+      openTunnel(s, tunnel, (failure) => {
+        if (this.#closed) return;
+        if (failure === null) {
+          this.#socket = this.#startTls(t, { socket: s });
+          return;
+        }
+        this.handler.onError(this, failure.code, failure.message);
+        s.destroy();
+      }),
+    );
+  }
+
+  #startTls(t: TlsOptions, where: { host: string; port: number; localAddress?: string } | { socket: net.Socket }): tls.TLSSocket {
+    const node = process.getBuiltinModule('node:tls');
+    const s = node.connect({
+      secureContext: (sharedContext ??= node.createSecureContext()),
+      rejectUnauthorized: t.verify,
+      ...(t.servername === null ? {} : { servername: t.servername }),
+      ...where,
+    });
+    s.on('data', (chunk: Buffer) => this.handler.onData(this, chunk, chunk.length));
+    s.on('secureConnect', () => {
       s.setNoDelay(true);
       this.handler.onConnect(this);
     });
     s.on('error', (e: NodeJS.ErrnoException) => this.handler.onError(this, e.code ?? e.message));
-    s.on('close', () => this.handler.onClose(this));
+    s.on('close', () => this.#onClose());
+    return s;
+  }
+
+  #onClose(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.handler.onClose(this);
   }
 
   write(bytes: Buffer): void {

@@ -1,0 +1,69 @@
+// Owns parsing -X proxy[:port] and -P user:password into the run's Proxy, with messages that name what is wrong.
+
+import { DEFAULT_PROXY_PORT, type Proxy } from './config.js';
+import { err, ok, type Result } from '../result.js';
+import { shown } from './target.js';
+
+const LINE_BREAK = /[\r\n\0]/;
+
+/**
+ * ab takes `-X host:port`; an `http://` in front and a `/` behind are what a proxy URL from an
+ * environment variable looks like, so they are accepted too rather than read as part of the host.
+ */
+export function parseProxy(text: string, auth: string | null): Result<Proxy, string> {
+  const usage = '(expected -X host[:port])';
+  if (/^https:\/\//i.test(text)) return err(`-X ${shown(text)}: gb speaks plain HTTP to the proxy; give it as host[:port]`);
+  const bare = text.replace(/^http:\/\//i, '').replace(/\/$/, '');
+  if (bare === '') return err(`-X needs a proxy host, got ${shown(text)} ${usage}`);
+  if (/[\s\0-\x1f\x7f/?#@]/.test(bare)) return err(`invalid proxy -X ${shown(text)} ${usage}`);
+
+  let hostText: string;
+  let portText: string | undefined;
+  if (bare.startsWith('[')) {
+    const close = bare.indexOf(']');
+    const rest = bare.slice(close + 1);
+    if (close < 0 || (rest !== '' && !rest.startsWith(':'))) return err(`invalid IPv6 proxy address -X ${shown(text)} (expected [address] or [address]:port)`);
+    hostText = bare.slice(0, close + 1);
+    portText = rest === '' ? undefined : rest.slice(1);
+  } else {
+    if (bare.split(':').length > 2) return err(`IPv6 proxy address -X ${shown(text)} needs brackets, e.g. -X [::1]:3128`);
+    const colon = bare.indexOf(':');
+    hostText = colon < 0 ? bare : bare.slice(0, colon);
+    portText = colon < 0 ? undefined : bare.slice(colon + 1);
+  }
+  if (hostText === '' || hostText === '[]') return err(`-X ${shown(text)} has no proxy host ${usage}`);
+
+  let port = DEFAULT_PROXY_PORT;
+  if (portText !== undefined) {
+    if (!/^\d+$/.test(portText)) return err(`invalid proxy port ${shown(portText)} in -X ${shown(text)} (must be a number 1..65535)`);
+    port = Number(portText);
+    if (port < 1 || port > 65_535) return err(`invalid proxy port ${portText} in -X ${shown(text)} (must be 1..65535)`);
+  }
+
+  let hostname: string;
+  try {
+    hostname = new URL(`http://${hostText}/`).hostname;
+  } catch {
+    return err(`invalid proxy -X ${shown(text)} (bad host name ${shown(hostText)})`);
+  }
+  const connectHost = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
+  return ok({ host: hostText, connectHost, port, auth });
+}
+
+/** -P's credentials, split at the first colon as -A's are; null with the problem recorded. */
+export function proxyAuthFrom(text: string | undefined, proxyGiven: boolean, problems: string[]): string | null {
+  if (text === undefined) return null;
+  if (!proxyGiven) {
+    problems.push('-P (proxy credentials) needs -X (the proxy to send them to)');
+    return null;
+  }
+  if (!text.includes(':')) {
+    problems.push(`-P needs user:password, got ${shown(text)} (no colon)`);
+    return null;
+  }
+  if (LINE_BREAK.test(text)) {
+    problems.push('-P credentials contain a line break or NUL');
+    return null;
+  }
+  return text;
+}
