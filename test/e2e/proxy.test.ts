@@ -68,7 +68,7 @@ describe('through tinyproxy', { skip: noProxy }, () => {
   test('plain HTTP: -n 1000 -c 10 reaches the origin exactly 1000 times, none failed', LONG, async () => {
     origin.resetStats();
     const { summary } = await runGb(['-X', await proxy(), '-n', '1000', '-c', '10', `${origin.url}/`], { maxMs: LONG_RUN_MS });
-    assert.equal(summary.complete, 1000);
+    assert.equal(summary.responses, 1000);
     assert.equal(summary.failed, 0);
     assert.deepEqual(summary.statusCodes, { '200': 1000 });
     assert.equal(origin.stats().requests, 1000);
@@ -85,7 +85,7 @@ describe('through tinyproxy', { skip: noProxy }, () => {
     assert.equal(origin.stats().requests, 20);
 
     const missing = await runGb(['-X', guarded, '-n', '20', '-c', '2', `${origin.url}/`]);
-    assert.equal(missing.summary.complete, 20);
+    assert.equal(missing.summary.responses, 20);
     assert.equal(missing.summary.failed, 0);
     assert.equal(missing.summary.non2xx, 20);
     assert.deepEqual(missing.summary.statusCodes, { '407': 20 });
@@ -106,7 +106,7 @@ describe('through tinyproxy', { skip: noProxy }, () => {
     test('-n 1000 -c 10: a tunnel and a TLS session per request, each reaching the origin once', LONG, async () => {
       const o = await secureOrigin();
       const { summary } = await runGb(['-X', await proxy({ connectPorts: [o.port] }), '-n', '1000', '-c', '10', o.url], { maxMs: LONG_RUN_MS });
-      assert.equal(summary.complete, 1000);
+      assert.equal(summary.responses, 1000);
       assert.equal(summary.failed, 0);
       assert.equal(o.served.requests, 1000);
       assert.equal(o.served.sessions, 1000);
@@ -119,7 +119,7 @@ describe('through tinyproxy', { skip: noProxy }, () => {
     test('with -k each connection keeps its tunnel: c sessions carry every request', T, async () => {
       const o = await secureOrigin();
       const { summary } = await runGb(['-k', '-X', await proxy({ connectPorts: [o.port] }), '-n', '200', '-c', '4', o.url]);
-      assert.equal(summary.complete, 200);
+      assert.equal(summary.responses, 200);
       assert.equal(summary.keepAliveRequests, 200);
       assert.equal(o.served.requests, 200);
       assert.equal(o.served.sessions, 4);
@@ -129,11 +129,11 @@ describe('through tinyproxy', { skip: noProxy }, () => {
       const o = await secureOrigin();
       const guarded = await proxy({ connectPorts: [o.port], basicAuth: 'gb s3cret' });
       const right = await runGb(['-X', guarded, '-P', 'gb:s3cret', '-n', '10', '-c', '2', o.url]);
-      assert.equal(right.summary.complete, 10);
+      assert.equal(right.summary.responses, 10);
       assert.equal(o.served.requests, 10);
 
       const missing = await runGb(['-r', '-X', guarded, '-n', '10', '-c', '2', o.url]);
-      assert.equal(missing.summary.complete, 0);
+      assert.equal(missing.summary.responses, 0);
       assert.equal(missing.summary.failures.connect, 10);
       assert.deepEqual(missing.summary.errors, { 'proxy answered CONNECT with 407 Proxy Authentication Required': 10 });
       assert.deepEqual(missing.summary.errorCodes, { PROXY_REFUSED: 10 });

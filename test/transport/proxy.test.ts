@@ -110,7 +110,7 @@ describe('a proxy on the wire', { concurrency: true }, () => {
     const p = await proxy(() => 'HTTP/1.1 502 Bad Gateway\r\nContent-Length: 3\r\nConnection: close\r\n\r\nbad');
     // Port 9 on the target: nothing listens there, so only the proxy can have answered.
     const { summary } = await runGb(['-X', `127.0.0.1:${p.port}`, '-P', 'user:secret', '-n', '20', '-c', '4', 'http://127.0.0.1:9/x?y=1']);
-    assert.equal(summary.complete, 20);
+    assert.equal(summary.responses, 20);
     assert.equal(summary.failed, 0);
     assert.equal(summary.non2xx, 20);
     assert.deepEqual(summary.statusCodes, { '502': 20 });
@@ -126,7 +126,7 @@ describe('a proxy on the wire', { concurrency: true }, () => {
   test('HTTPS: CONNECT names the origin with Host and -P; a 403 is a Connect failure naming it', T, async () => {
     const p = await proxy(() => 'HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n');
     const { summary } = await runGb(['-r', '-X', `127.0.0.1:${p.port}`, '-P', 'user:secret', '-n', '6', '-c', '2', 'https://origin.test/x']);
-    assert.equal(summary.complete, 0);
+    assert.equal(summary.responses, 0);
     assert.equal(summary.failures.connect, 6);
     assert.deepEqual(summary.errors, { 'proxy answered CONNECT with 403 Forbidden': 6 });
     assert.deepEqual(summary.errorCodes, { PROXY_REFUSED: 6 });
