@@ -37,7 +37,8 @@ type OptionId =
   | 'requests' | 'concurrency' | 'timeLimit' | 'timeout' | 'keepAlive' | 'postFile' | 'putFile' | 'contentType'
   | 'header' | 'cookie' | 'auth' | 'head' | 'method' | 'variableLength' | 'continueOnError' | 'quiet' | 'verbosity'
   | 'help' | 'version' | 'gzip' | 'workers' | 'noPercentiles' | 'noSd' | 'bind' | 'csv' | 'gnuplot' | 'htmlTables'
-  | 'json' | 'html' | 'rate' | 'warmup' | 'pipeline' | 'verify' | 'uncorrected' | 'profile' | 'proxy' | 'proxyAuth';
+  | 'json' | 'html' | 'rate' | 'warmup' | 'pipeline' | 'verify' | 'uncorrected' | 'profile' | 'proxy' | 'proxyAuth'
+  | 'protocol' | 'ciphers' | 'clientCert' | 'ca';
 
 /** switch: no value; value: one value, the last one given wins (as with getopt); list: repeatable; optional: --json [FILE]. */
 type Arity = 'switch' | 'value' | 'list' | 'optional';
@@ -87,7 +88,11 @@ export const OPTIONS: readonly OptionSpec[] = [
   { id: 'rate', long: 'rate', arity: 'value', valueName: 'R', help: 'Send R requests per second in total (needs -n or -t); latency counts from the intended start' },
   { id: 'warmup', long: 'warmup', arity: 'value', valueName: 'D', help: 'Run for D first without measuring, e.g. 5s (default 0)' },
   { id: 'pipeline', long: 'pipeline', arity: 'value', valueName: 'N', help: `Requests in flight per connection (default 1, at most ${MAX_PIPELINE}; needs -k)` },
+  { id: 'protocol', short: 'f', long: 'protocol', arity: 'value', valueName: 'PROTOCOL', help: 'Specify SSL/TLS protocol (TLS1, TLS1.1, TLS1.2, TLS1.3 or ALL)' },
+  { id: 'ciphers', short: 'Z', long: 'ciphers', arity: 'value', valueName: 'CIPHERSUITE', help: 'Specify SSL/TLS cipher suite (See openssl ciphers)' },
+  { id: 'clientCert', short: 'E', long: 'certificate', arity: 'value', valueName: 'CERTFILE', help: 'Specify optional client certificate chain and private key (one PEM file)' },
   { id: 'verify', long: 'verify', arity: 'switch', help: 'Verify TLS certificates (default off, as in ab)' },
+  { id: 'ca', long: 'ca', arity: 'value', valueName: 'FILE', help: 'With --verify, trust the CA certificates in this PEM file instead of the built-in ones' },
   { id: 'uncorrected', long: 'uncorrected', arity: 'switch', help: 'With --rate, also print latency measured from the actual send' },
   { id: 'profile', long: 'profile', arity: 'value', valueName: 'DIR', help: 'Write CPU profiles of the run to DIR' },
   { id: 'help', short: 'h', long: 'help', arity: 'switch', help: 'Display usage information (this message)' },
@@ -239,6 +244,10 @@ export function parseCommandLine(argv: readonly string[]): Result<CliCommand, re
     verifyTls: on('verify'),
     proxy: last('proxy'),
     proxyAuth: last('proxyAuth'),
+    protocol: last('protocol'),
+    ciphers: last('ciphers'),
+    clientCertFile: last('clientCert'),
+    caFile: last('ca'),
   };
 
   const problems: string[] = [];

@@ -31,6 +31,21 @@ export interface Proxy {
   readonly auth: string | null;
 }
 
+/** A TLS protocol version as node:tls names it. */
+export type TlsVersion = 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
+
+/** How to speak TLS (-f, -Z, -E, --ca); null fields keep Node's defaults. Files are read once, at validation. */
+export interface TlsOptions {
+  readonly minVersion: TlsVersion | null;
+  readonly maxVersion: TlsVersion | null;
+  /** OpenSSL cipher list; node:tls sends TLS 1.3 suite names (TLS_...) to the 1.3 list itself. */
+  readonly ciphers: string | null;
+  /** -E: the client certificate and its private key, both in this one PEM text (as ab reads it). */
+  readonly clientPem: string | null;
+  /** --ca: the certificates --verify trusts instead of Node's bundled roots. */
+  readonly caPem: string | null;
+}
+
 export type ScheduleConfig =
   | { readonly kind: 'closed' }
   | { readonly kind: 'rate'; readonly requestsPerSecond: number };
@@ -72,6 +87,7 @@ export interface Config {
   /** Accept responses whose length differs from the first one (-l). */
   readonly variableLength: boolean;
   readonly verifyTls: boolean;
+  readonly tlsOptions: TlsOptions;
   /** Local address to bind (-B), or null. */
   readonly localAddress: string | null;
   readonly verbosity: number;

@@ -9,6 +9,7 @@ import type { Result } from '../result.js';
 import { parseCount, parseDurationMs } from './units.js';
 import { parseTarget, shown } from './target.js';
 import { parseProxy, proxyAuthFrom } from './proxy.js';
+import { tlsOptionsFrom, type RawTlsOptions } from './tls.js';
 
 export { parseTarget } from './target.js';
 
@@ -16,7 +17,7 @@ export { parseTarget } from './target.js';
  * Parsed but unvalidated options, as typed by the user (absent = not given).
  * Numbers and durations stay strings so that validation can quote the user's own text back.
  */
-export interface RawOptions {
+export interface RawOptions extends RawTlsOptions {
   /** Every positional argument; exactly one URL is expected. */
   readonly urls: readonly string[];
   readonly requests?: string | undefined;
@@ -86,6 +87,9 @@ export function validate(raw: RawOptions): Result<Config, readonly string[]> {
   if (workers !== null && concurrency !== null && workers > concurrency) {
     problems.push(`-G ${workers} workers need at least as many connections, but -c is ${concurrency}`);
   }
+  if (raw.caFile !== undefined && raw.verifyTls !== true) {
+    problems.push(`--ca ${shown(raw.caFile)} needs --verify (without it no certificate is checked, as in ab)`);
+  }
   if (pipeline !== null && pipeline > 1 && raw.keepAlive !== true) {
     problems.push(`--pipeline ${pipeline} needs -k (pipelined requests share one kept-alive connection)`);
   }
@@ -99,6 +103,7 @@ export function validate(raw: RawOptions): Result<Config, readonly string[]> {
   const proxy = proxyFrom(raw, problems);
   const peer = proxy !== null ? { what: 'the proxy', ...proxy } : target !== null ? { what: 'the target', ...target } : null;
   const localAddress = localAddressFrom(raw.bind, peer, problems);
+  const tlsOptions = tlsOptionsFrom(raw, problems);
 
   if (
     problems.length > 0 || target === null || concurrency === null || workers === null || pipeline === null ||
@@ -128,6 +133,7 @@ export function validate(raw: RawOptions): Result<Config, readonly string[]> {
     continueOnError: raw.continueOnError === true,
     variableLength: raw.variableLength === true,
     verifyTls: raw.verifyTls === true,
+    tlsOptions,
     localAddress,
     verbosity,
   };

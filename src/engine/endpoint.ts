@@ -22,15 +22,12 @@ export async function resolveEndpoint(config: Config): Promise<Result<Endpoint, 
       return err(`cannot resolve ${proxy === null ? '' : 'proxy '}${host}: ${code}`);
     }
   }
-  const targetIsName = isIP(target.connectHost) === 0;
   return ok({
     address,
     // isIP tries IPv4 first, so an IPv4 address never compiles the long IPv6 pattern.
     ipv6: isIP(address) === 6,
     port: proxy?.port ?? target.port,
-    tls: target.tls,
-    servername: targetIsName ? target.connectHost : null,
-    verifyTls: config.verifyTls,
+    tls: target.tls ? { ...config.tlsOptions, servername: serverName(config), verify: config.verifyTls } : null,
     localAddress: config.localAddress,
     tunnel:
       proxy !== null && target.tls
@@ -40,4 +37,25 @@ export async function resolveEndpoint(config: Config): Promise<Result<Endpoint, 
           }
         : null,
   });
+}
+
+/**
+ * The SNI name: the host of a -H 'Host: ...' override when there is one (the last, as ab), since
+ * the server picks its certificate and virtual host by it, else the URL's host; none for an IP
+ * literal, which TLS forbids there. Unlike ab, the override's port is left out: SNI is a bare name.
+ */
+export function serverName(config: Config): string | null {
+  const override = config.headers.filter((h) => h.name.toLowerCase() === 'host').at(-1);
+  const host = override === undefined ? config.target.connectHost : hostOf(override.value);
+  return host === '' || isIP(host) !== 0 ? null : host;
+}
+
+/** "name:port" → name, "[::1]:443" → ::1; a bare IPv6 address (several colons) is kept whole. */
+function hostOf(value: string): string {
+  if (value.startsWith('[')) {
+    const close = value.indexOf(']');
+    return close < 0 ? value.slice(1) : value.slice(1, close);
+  }
+  const colon = value.indexOf(':');
+  return colon >= 0 && colon === value.lastIndexOf(':') ? value.slice(0, colon) : value;
 }

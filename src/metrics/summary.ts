@@ -59,7 +59,7 @@ export interface Summary {
   };
   /** Server header of the first response, cut as ab cuts it; "" when absent. */
   readonly serverSoftware: string;
-  /** e.g. "TLSv1.3,TLS_AES_256_GCM_SHA384,256,256" for https, else null. */
+  /** ab's form for https, e.g. "TLSv1.2,ECDHE-RSA-AES128-GCM-SHA256,2048,128" (protocol, cipher, key bits, cipher bits), else null. */
   readonly tlsProtocol: string | null;
   /** The server's ephemeral key for https, e.g. "X25519 253 bits" (ab's Server Temp Key), else null. */
   readonly tlsTempKey: string | null;

@@ -1,5 +1,6 @@
 // The few things a connection needs from a socket, whichever implementation carries it.
 
+import type { TlsOptions } from '../config/config.js';
 import { RawTcpSocket, rawTcpAvailable } from './raw-tcp.js';
 import { StreamSocket } from './stream-socket.js';
 import type { Tunnel } from './proxy-tunnel.js';
@@ -19,7 +20,7 @@ export interface SocketHandler {
 }
 
 export interface TlsInfo {
-  /** e.g. "TLSv1.3,TLS_AES_256_GCM_SHA384,2048,256", as ab prints it. */
+  /** e.g. "TLSv1.2,ECDHE-RSA-AES128-GCM-SHA256,2048,128", as ab prints it. */
   readonly protocol: string;
   /** The key exchange's ephemeral key, e.g. "X25519 253 bits" (ab's Server Temp Key), or null. */
   readonly tempKey: string | null;
@@ -41,16 +42,20 @@ export interface Endpoint {
   /** Whether `address` is an IPv6 address (decided once, not per connection). */
   readonly ipv6: boolean;
   readonly port: number;
-  readonly tls: boolean;
-  /** SNI name, or null for an IP literal (TLS forbids IPs there). */
-  readonly servername: string | null;
-  readonly verifyTls: boolean;
+  /** null for plain HTTP. One object per run: the run's one TLS context is built from it. */
+  readonly tls: TlsSettings | null;
   readonly localAddress: string | null;
   /**
    * HTTPS through a proxy: `address` and `port` are the proxy's, and this is the CONNECT that opens
    * the tunnel to the origin. null otherwise (plain HTTP through a proxy just connects to it).
    */
   readonly tunnel: Tunnel | null;
+}
+
+export interface TlsSettings extends TlsOptions {
+  /** SNI name, or null for an IP literal (TLS forbids IPs there). */
+  readonly servername: string | null;
+  readonly verify: boolean;
 }
 
 /** The socket layers gb drives: libuv's TCP handle directly, net.Socket, or tls.TLSSocket. */
@@ -63,15 +68,6 @@ export function transportFor(tls: boolean): SocketLayer {
 }
 
 export function openSocket(ep: Endpoint, handler: SocketHandler): ClientSocket {
-  if (transportFor(ep.tls) === 'raw-tcp') return new RawTcpSocket(ep.address, ep.port, ep.ipv6, ep.localAddress, handler);
-  return new StreamSocket(
-    {
-      address: ep.address,
-      port: ep.port,
-      localAddress: ep.localAddress,
-      tls: ep.tls ? { servername: ep.servername, verify: ep.verifyTls } : null,
-      tunnel: ep.tunnel,
-    },
-    handler,
-  );
+  if (transportFor(ep.tls !== null) === 'raw-tcp') return new RawTcpSocket(ep.address, ep.port, ep.ipv6, ep.localAddress, handler);
+  return new StreamSocket(ep, handler);
 }

@@ -167,7 +167,7 @@ export class Connection implements SocketHandler {
     this.#lastActivityMs = now;
     if (this.#owner.wantsTlsInfo) {
       const info = socket.tlsInfo();
-      if (info !== null) this.#owner.onTlsInfo(info, this.#endpoint.servername);
+      if (info !== null) this.#owner.onTlsInfo(info, this.#endpoint.tls?.servername ?? null);
     }
     // The connect time belongs to the first request that waited for this socket (ab's Connect).
     if (this.#inflight > 0) this.#connectUs[this.#head] = Math.round((now - this.#connectStartMs) * 1000);
@@ -291,7 +291,7 @@ export class Connection implements SocketHandler {
         return;
       }
     }
-    if (!connected) {
+    if (!connected || (!this.#reused && !parser.started && rejectedHandshake(this.#lastError))) {
       this.#fail('connect', this.#lastError ?? 'CLOSED', this.#lastMessage ?? this.#lastError ?? 'connection closed');
       return;
     }
@@ -377,4 +377,14 @@ export class Connection implements SocketHandler {
     discardSocket(s);
     // The parser keeps its state until the next socket opens: a failed read is timed from it.
   }
+}
+
+/**
+ * A TLS alert from the server before any byte of the first answer on a socket. Under TLS 1.3 the
+ * client's side of the handshake ends before the server has judged the client's certificate, so a
+ * server that refuses it (certificate_required, bad_certificate, unknown_ca, ...) says so only
+ * after 'secureConnect': the connection never became usable, which is a Connect failure.
+ */
+function rejectedHandshake(code: string | null): boolean {
+  return code !== null && code.startsWith('ERR_SSL_') && code.includes('_ALERT_');
 }

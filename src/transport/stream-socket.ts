@@ -2,8 +2,8 @@
 
 import net from 'node:net';
 import type tls from 'node:tls';
-import type { ClientSocket, SocketHandler, TlsInfo } from './client-socket.js';
-import { openTunnel, type Tunnel } from './proxy-tunnel.js';
+import type { ClientSocket, Endpoint, SocketHandler, TlsInfo, TlsSettings } from './client-socket.js';
+import { openTunnel } from './proxy-tunnel.js';
 
 /** Plain sockets read into one shared buffer through `onread`, skipping a Buffer per read. */
 const RECEIVE_BUFFER = Buffer.allocUnsafe(64 * 1024);
@@ -15,23 +15,28 @@ function onRead(this: net.Socket, length: number, bytes: Uint8Array): boolean {
 }
 
 /**
- * One TLS context for every connection: tls.connect() would otherwise build a fresh one per
- * connection (a new OpenSSL SSL_CTX and its certificate store), which roughly doubled the cost of a
- * connection per request over HTTPS.
+ * One TLS context per run, built from its settings (the Endpoint's, one object per run): tls.connect()
+ * would otherwise build a fresh one per connection (a new OpenSSL SSL_CTX and its certificate
+ * store), which roughly doubled the cost of a connection per request over HTTPS.
  */
-let sharedContext: tls.SecureContext | null = null;
+const contexts = new WeakMap<TlsSettings, tls.SecureContext>();
 
-export interface StreamSocketOptions {
-  readonly address: string;
-  readonly port: number;
-  readonly localAddress: string | null;
-  /** null for plain TCP. */
-  readonly tls: { readonly servername: string | null; readonly verify: boolean } | null;
-  /** With TLS through a proxy: the CONNECT that opens the tunnel TLS then runs in; else null. */
-  readonly tunnel: Tunnel | null;
+function contextFor(settings: TlsSettings): tls.SecureContext {
+  let context = contexts.get(settings);
+  if (context === undefined) {
+    const { minVersion, maxVersion, ciphers, clientPem, caPem } = settings;
+    context = process.getBuiltinModule('node:tls').createSecureContext({
+      ...(minVersion === null ? {} : { minVersion }),
+      ...(maxVersion === null ? {} : { maxVersion }),
+      ...(ciphers === null ? {} : { ciphers }),
+      // OpenSSL picks the certificates and the key out of the one file, as ab's -E has it.
+      ...(clientPem === null ? {} : { cert: clientPem, key: clientPem }),
+      ...(caPem === null ? {} : { ca: caPem }),
+    });
+    contexts.set(settings, context);
+  }
+  return context;
 }
-
-type TlsOptions = NonNullable<StreamSocketOptions['tls']>;
 
 export class StreamSocket implements ClientSocket {
   handler: SocketHandler;
@@ -41,7 +46,7 @@ export class StreamSocket implements ClientSocket {
   #closed = false;
   readonly #tls: boolean;
 
-  constructor(options: StreamSocketOptions, handler: SocketHandler) {
+  constructor(options: Endpoint, handler: SocketHandler) {
     this.handler = handler;
     const local = options.localAddress === null ? {} : { localAddress: options.localAddress };
     const t = options.tls;
@@ -85,10 +90,10 @@ export class StreamSocket implements ClientSocket {
     );
   }
 
-  #startTls(t: TlsOptions, where: { host: string; port: number; localAddress?: string } | { socket: net.Socket }): tls.TLSSocket {
+  #startTls(t: TlsSettings, where: { host: string; port: number; localAddress?: string } | { socket: net.Socket }): tls.TLSSocket {
     const node = process.getBuiltinModule('node:tls');
     const s = node.connect({
-      secureContext: (sharedContext ??= node.createSecureContext()),
+      secureContext: contextFor(t),
       rejectUnauthorized: t.verify,
       ...(t.servername === null ? {} : { servername: t.servername }),
       ...where,
@@ -122,10 +127,31 @@ export class StreamSocket implements ClientSocket {
     const s = this.#socket as tls.TLSSocket;
     const cipher = s.getCipher();
     const keyBits = s.getPeerCertificate().bits ?? 0;
-    const cipherBits = /256/.test(cipher.name) ? 256 : /128/.test(cipher.name) ? 128 : 0;
     const tempKey = describeTempKey(s.getEphemeralKeyInfo());
-    return { protocol: `${s.getProtocol() ?? 'unknown'},${cipher.standardName || cipher.name},${keyBits},${cipherBits}`, tempKey };
+    return { protocol: `${s.getProtocol() ?? 'unknown'},${cipher.name},${keyBits},${cipherSecretBits(cipher.name)}`, tempKey };
   }
+}
+
+/**
+ * The cipher's secret bits, the last number of ab's SSL/TLS line (OpenSSL's SSL_CIPHER_get_bits,
+ * which Node does not expose), read from OpenSSL's name of the suite: "ECDHE-RSA-AES128-GCM-SHA256",
+ * "TLS_AES_256_GCM_SHA384", "DHE-RSA-CHACHA20-POLY1305". The name's digest part ("SHA256") says
+ * nothing about the cipher, so only the cipher's own token counts. 3DES is OpenSSL's 112 (its
+ * strength, not its 168-bit key), as ab prints it.
+ */
+export function cipherSecretBits(name: string): number {
+  // "AES_128" (TLS 1.3 names) and "AES128" (OpenSSL's TLS 1.2 names) become one word.
+  const words = name.toUpperCase().replace(/[-_](\d)/g, '$1').split(/[-_]/);
+  // Before DES: triple DES is named DES-CBC3 by OpenSSL.
+  if (words.some((word) => word === 'CBC3' || word === '3DES' || word === 'EDE3')) return 112;
+  for (const word of words) {
+    const sized = /^(?:AES|CAMELLIA|ARIA)(128|256)$/.exec(word);
+    if (sized !== null) return Number(sized[1]);
+    if (word === 'CHACHA20' || word === 'GOST89' || word === 'MAGMA' || word === 'KUZNYECHIK') return 256;
+    if (word === 'RC4' || word === 'SEED' || word === 'IDEA' || word === 'RC2') return 128;
+    if (word === 'DES') return 56;
+  }
+  return 0; // NULL ciphers, and any suite this table does not know
 }
 
 /**

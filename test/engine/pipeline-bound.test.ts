@@ -14,9 +14,7 @@ const ENDPOINT: Endpoint = {
   address: '127.0.0.1',
   ipv6: false,
   port: 9,
-  tls: false,
-  servername: null,
-  verifyTls: false,
+  tls: null,
   localAddress: null,
   tunnel: null,
 };

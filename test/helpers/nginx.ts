@@ -38,11 +38,16 @@ export function canConnect(port: number): Promise<boolean> {
   });
 }
 
+export interface NginxOptions {
+  /** Listen with `ssl` (the server block brings ssl_certificate and the rest); the url is then https://. */
+  readonly tls?: boolean;
+}
+
 /**
  * Starts nginx (tests that call this take their `skip` from requireTool('nginx')) with one worker and `serverBlock` as the body of its one `server { }` (the listen line
  * is added). Everything else is nginx's default, keepalive_requests included, unless `httpBlock` says otherwise.
  */
-export async function startNginx(serverBlock: string, httpBlock = ''): Promise<TestNginx> {
+export async function startNginx(serverBlock: string, httpBlock = '', options: NginxOptions = {}): Promise<TestNginx> {
   const nginxPath = findTool('nginx');
   if (nginxPath === null) throw new Error('nginx is not installed');
   const dir = mkdtempSync(join(tmpdir(), 'gb-nginx-'));
@@ -64,7 +69,7 @@ http {
   scgi_temp_path ${dir}/scgi;
   ${httpBlock}
   server {
-    listen 127.0.0.1:${port};
+    listen 127.0.0.1:${port}${options.tls === true ? ' ssl' : ''};
     ${serverBlock}
   }
 }
@@ -92,7 +97,7 @@ http {
   }
   return {
     port,
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls === true ? 'https' : 'http'}://127.0.0.1:${port}`,
     dir,
     loggedRequests: async () => {
       const count = (): number => {
