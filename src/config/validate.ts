@@ -42,6 +42,7 @@ export interface RawOptions {
   readonly warmup?: string | undefined;
   readonly pipeline?: string | undefined;
   readonly verifyTls?: boolean | undefined;
+  readonly unixSocket?: string | undefined;
 }
 
 export const MAX_WORKERS = 256;
@@ -91,7 +92,9 @@ export function validate(raw: RawOptions): Result<Config, readonly string[]> {
   const cookies = (raw.cookies ?? []).filter((text) => cookieIsValid(text, problems));
   const basicAuth = authFrom(raw.auth, problems);
   const contentType = contentTypeFrom(raw.contentType, problems);
-  const localAddress = localAddressFrom(raw.bind, target, problems);
+  const unixSocket = unixSocketFrom(raw.unixSocket, raw.bind, problems);
+  // A unix socket has no IP address to send from; unixSocketFrom has said so once already.
+  const localAddress = raw.unixSocket === undefined ? localAddressFrom(raw.bind, target, problems) : null;
 
   if (
     problems.length > 0 || target === null || concurrency === null || workers === null || pipeline === null ||
@@ -121,6 +124,7 @@ export function validate(raw: RawOptions): Result<Config, readonly string[]> {
     variableLength: raw.variableLength === true,
     verifyTls: raw.verifyTls === true,
     localAddress,
+    unixSocket,
     verbosity,
   };
   return ok(Object.freeze(config));
@@ -291,6 +295,35 @@ function localAddressFrom(text: string | undefined, target: Target | null, probl
     return null;
   }
   return address;
+}
+
+/**
+ * Checked up front so that a typo gives one line naming the path, rather than every request failing
+ * with the ENOENT or ECONNREFUSED the connect would get (and a regular file would give ENOTSOCK).
+ */
+function unixSocketFrom(path: string | undefined, bind: string | undefined, problems: string[]): string | null {
+  if (path === undefined) return null;
+  if (bind !== undefined) {
+    problems.push(`-B ${shown(bind)} cannot be used with --unix-socket: a unix socket has no local IP address to send from`);
+  }
+  if (path === '') {
+    problems.push('invalid --unix-socket "" (expected the path of a unix domain socket)');
+    return null;
+  }
+  let stats;
+  try {
+    stats = statSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'unknown error';
+    problems.push(code === 'ENOENT' ? `--unix-socket ${shown(path)}: no such file (is the server listening there?)` : `cannot use --unix-socket ${shown(path)}: ${code}`);
+    return null;
+  }
+  if (!stats.isSocket()) {
+    const kind = stats.isDirectory() ? 'a directory' : stats.isFile() ? 'a regular file' : 'some other kind of file';
+    problems.push(`--unix-socket ${shown(path)} is not a unix domain socket (it is ${kind})`);
+    return null;
+  }
+  return path;
 }
 
 function targetFrom(urls: readonly string[], problems: string[]): Target | null {

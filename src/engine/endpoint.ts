@@ -1,4 +1,4 @@
-// Resolves the target's host once per run, so no request pays for a name lookup.
+// Resolves the target's host once per run, so no request pays for a name lookup (none at all over a unix socket).
 
 import { isIP } from 'node:net';
 import type { Config } from '../config/config.js';
@@ -8,7 +8,8 @@ import { err, ok, type Result } from '../result.js';
 export async function resolveEndpoint(config: Config): Promise<Result<Endpoint, string>> {
   const { target } = config;
   let address = target.connectHost;
-  if (isIP(address) === 0) {
+  // Over a unix socket the host only names the target (Host, SNI): nothing to look up.
+  if (config.unixSocket === null && isIP(address) === 0) {
     try {
       // Loaded only for a name: an IP literal needs no resolver (and no start-up time for one).
       const { lookup } = await import('node:dns/promises');
@@ -27,5 +28,6 @@ export async function resolveEndpoint(config: Config): Promise<Result<Endpoint, 
     servername: isIP(target.connectHost) === 0 ? target.connectHost : null,
     verifyTls: config.verifyTls,
     localAddress: config.localAddress,
+    unixPath: config.unixSocket,
   });
 }

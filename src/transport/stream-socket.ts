@@ -23,6 +23,8 @@ let sharedContext: tls.SecureContext | null = null;
 export interface StreamSocketOptions {
   readonly address: string;
   readonly port: number;
+  /** Connect to this unix domain socket instead of address and port. */
+  readonly unixPath: string | null;
   readonly localAddress: string | null;
   /** null for plain TCP. */
   readonly tls: { readonly servername: string | null; readonly verify: boolean } | null;
@@ -36,21 +38,20 @@ export class StreamSocket implements ClientSocket {
   constructor(options: StreamSocketOptions, handler: SocketHandler) {
     this.handler = handler;
     const local = options.localAddress === null ? {} : { localAddress: options.localAddress };
+    const where = options.unixPath === null ? { host: options.address, port: options.port } : { path: options.unixPath };
     const t = options.tls;
     this.#tls = t !== null;
     const s =
       t !== null
         ? process.getBuiltinModule('node:tls').connect({
             secureContext: (sharedContext ??= process.getBuiltinModule('node:tls').createSecureContext()),
-            host: options.address,
-            port: options.port,
+            ...where,
             rejectUnauthorized: t.verify,
             ...(t.servername === null ? {} : { servername: t.servername }),
             ...local,
           })
         : net.connect({
-            host: options.address,
-            port: options.port,
+            ...where,
             noDelay: true,
             onread: { buffer: RECEIVE_BUFFER, callback: onRead },
             ...local,

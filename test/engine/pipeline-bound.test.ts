@@ -18,6 +18,7 @@ const ENDPOINT: Endpoint = {
   servername: null,
   verifyTls: false,
   localAddress: null,
+  unixPath: null,
 };
 
 interface FakeServerOptions {
