@@ -38,7 +38,7 @@ type OptionId =
   | 'header' | 'cookie' | 'auth' | 'head' | 'method' | 'variableLength' | 'continueOnError' | 'quiet' | 'verbosity'
   | 'help' | 'version' | 'gzip' | 'workers' | 'noPercentiles' | 'noSd' | 'bind' | 'csv' | 'gnuplot' | 'htmlTables'
   | 'json' | 'html' | 'rate' | 'warmup' | 'pipeline' | 'verify' | 'uncorrected' | 'profile' | 'proxy' | 'proxyAuth'
-  | 'protocol' | 'ciphers' | 'clientCert' | 'ca';
+  | 'protocol' | 'ciphers' | 'clientCert' | 'ca' | 'unixSocket';
 
 /** switch: no value; value: one value, the last one given wins (as with getopt); list: repeatable; optional: --json [FILE]. */
 type Arity = 'switch' | 'value' | 'list' | 'optional';
@@ -78,6 +78,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { id: 'gzip', short: 'z', long: 'gzip', arity: 'switch', help: "Ask for gzip (Accept-Encoding: gzip); unlike ab's -z" },
   { id: 'workers', short: 'G', long: 'workers', arity: 'value', valueName: 'N', help: `Number of CPUs (worker threads) sharing the load (default 1, at most ${MAX_WORKERS})` },
   { id: 'bind', short: 'B', long: 'bind', arity: 'value', valueName: 'ADDRESS', help: 'Address to bind to when making outgoing connections' },
+  { id: 'unixSocket', long: 'unix-socket', arity: 'value', valueName: 'PATH', help: 'Connect to this unix domain socket instead of the URL\'s host and port (the URL still gives Host and path)' },
   { id: 'noPercentiles', short: 'd', arity: 'switch', help: 'Do not show percentiles served table' },
   { id: 'noSd', short: 'S', arity: 'switch', help: 'Do not show the sd and median columns (confidence estimators)' },
   { id: 'csv', short: 'e', long: 'csv', arity: 'value', valueName: 'FILE', help: 'Output CSV file with percentages served' },
@@ -248,6 +249,7 @@ export function parseCommandLine(argv: readonly string[]): Result<CliCommand, re
     ciphers: last('ciphers'),
     clientCertFile: last('clientCert'),
     caFile: last('ca'),
+    unixSocket: last('unixSocket'),
   };
 
   const problems: string[] = [];

@@ -1,14 +1,15 @@
 // The `gb serve` subcommand: runs the built-in target server in the foreground until its signal aborts.
 
 import { parseArgs } from 'node:util';
-import { startTargetServer, TARGET_ROUTES } from '../server/target.js';
+import { startTargetServer, TARGET_ROUTES, type TargetServer } from '../server/target.js';
 import { EXIT } from './io.js';
 
 const DEFAULT_PORT = 8080;
 const DEFAULT_HOST = '127.0.0.1';
-const USAGE = `Usage: gb serve [--port N] [--host H]
-  --port N   TCP port to listen on (default ${DEFAULT_PORT}; 0 picks a free port)
-  --host H   address to bind (default ${DEFAULT_HOST}; other addresses expose the server beyond this machine)
+const USAGE = `Usage: gb serve [--port N] [--host H] [--unix-socket PATH]
+  --port N              TCP port to listen on (default ${DEFAULT_PORT}; 0 picks a free port)
+  --host H              address to bind (default ${DEFAULT_HOST}; other addresses expose the server beyond this machine)
+  --unix-socket PATH    listen on a unix domain socket instead (a stale socket file there is replaced)
 Routes: ${TARGET_ROUTES}
 `;
 
@@ -34,7 +35,7 @@ export async function serveCommand(
   err: NodeJS.WritableStream,
   signal: AbortSignal,
 ): Promise<number> {
-  let values: { port?: string | undefined; host?: string | undefined; help?: boolean | undefined };
+  let values: { port?: string | undefined; host?: string | undefined; 'unix-socket'?: string | undefined; help?: boolean | undefined };
   try {
     ({ values } = parseArgs({
       args,
@@ -43,6 +44,7 @@ export async function serveCommand(
       options: {
         port: { type: 'string' },
         host: { type: 'string' },
+        'unix-socket': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -54,6 +56,8 @@ export async function serveCommand(
     out.write(USAGE);
     return EXIT.ok;
   }
+  const unixSocket = values['unix-socket'];
+  if (unixSocket !== undefined) return serveUnix(unixSocket, values.port !== undefined || values.host !== undefined, out, err, signal);
   const port = values.port === undefined ? DEFAULT_PORT : parsePort(values.port);
   if (port === null) {
     err.write(`gb: invalid --port ${JSON.stringify(values.port)}: expected an integer from 0 to 65535\n`);
@@ -73,6 +77,30 @@ export async function serveCommand(
     return EXIT.runError;
   }
   out.write(`gb target listening on ${server.url} (routes: ${TARGET_ROUTES})\n`);
+  return serveUntilAborted(server, out, signal);
+}
+
+async function serveUnix(path: string, tcpGiven: boolean, out: NodeJS.WritableStream, err: NodeJS.WritableStream, signal: AbortSignal): Promise<number> {
+  if (tcpGiven) {
+    err.write('gb: --unix-socket cannot be used with --port or --host: the server listens on one or the other\n');
+    return EXIT.usage;
+  }
+  if (path === '') {
+    err.write('gb: invalid --unix-socket "": expected a path\n');
+    return EXIT.usage;
+  }
+  let server;
+  try {
+    server = await startTargetServer({ unixSocket: path });
+  } catch (error) {
+    err.write(`gb: cannot listen on ${path}: ${oneLine(error instanceof Error ? error.message : String(error))}\n`);
+    return EXIT.runError;
+  }
+  out.write(`gb target listening on unix socket ${path} (try: gb --unix-socket ${path} http://localhost/; routes: ${TARGET_ROUTES})\n`);
+  return serveUntilAborted(server, out, signal);
+}
+
+async function serveUntilAborted(server: TargetServer, out: NodeJS.WritableStream, signal: AbortSignal): Promise<number> {
   await waitForAbort(signal);
   const served = server.stats().requests;
   await server.close();

@@ -90,6 +90,8 @@ export interface Config {
   readonly tlsOptions: TlsOptions;
   /** Local address to bind (-B), or null. */
   readonly localAddress: string | null;
+  /** Send over this unix domain socket instead of TCP (--unix-socket); the URL still gives Host and path. */
+  readonly unixSocket: string | null;
   readonly verbosity: number;
 }
 

@@ -48,6 +48,7 @@ export interface RawOptions extends RawTlsOptions {
   readonly proxy?: string | undefined;
   /** -P / --proxy-auth: user:password for the proxy. */
   readonly proxyAuth?: string | undefined;
+  readonly unixSocket?: string | undefined;
 }
 
 export const MAX_WORKERS = 256;
@@ -101,8 +102,10 @@ export function validate(raw: RawOptions): Result<Config, readonly string[]> {
   const basicAuth = authFrom(raw.auth, problems);
   const contentType = contentTypeFrom(raw.contentType, problems);
   const proxy = proxyFrom(raw, problems);
+  const unixSocket = unixSocketFrom(raw.unixSocket, raw.bind, problems);
   const peer = proxy !== null ? { what: 'the proxy', ...proxy } : target !== null ? { what: 'the target', ...target } : null;
-  const localAddress = localAddressFrom(raw.bind, peer, problems);
+  // A unix socket has no IP address to send from; unixSocketFrom has said so once already.
+  const localAddress = raw.unixSocket === undefined ? localAddressFrom(raw.bind, peer, problems) : null;
   const tlsOptions = tlsOptionsFrom(raw, problems);
 
   if (
@@ -135,6 +138,7 @@ export function validate(raw: RawOptions): Result<Config, readonly string[]> {
     verifyTls: raw.verifyTls === true,
     tlsOptions,
     localAddress,
+    unixSocket,
     verbosity,
   };
   return ok(Object.freeze(config));
@@ -319,6 +323,35 @@ function localAddressFrom(
     return null;
   }
   return address;
+}
+
+/**
+ * Checked up front so that a typo gives one line naming the path, rather than every request failing
+ * with the ENOENT or ECONNREFUSED the connect would get (and a regular file would give ENOTSOCK).
+ */
+function unixSocketFrom(path: string | undefined, bind: string | undefined, problems: string[]): string | null {
+  if (path === undefined) return null;
+  if (bind !== undefined) {
+    problems.push(`-B ${shown(bind)} cannot be used with --unix-socket: a unix socket has no local IP address to send from`);
+  }
+  if (path === '') {
+    problems.push('invalid --unix-socket "" (expected the path of a unix domain socket)');
+    return null;
+  }
+  let stats;
+  try {
+    stats = statSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'unknown error';
+    problems.push(code === 'ENOENT' ? `--unix-socket ${shown(path)}: no such file (is the server listening there?)` : `cannot use --unix-socket ${shown(path)}: ${code}`);
+    return null;
+  }
+  if (!stats.isSocket()) {
+    const kind = stats.isDirectory() ? 'a directory' : stats.isFile() ? 'a regular file' : 'some other kind of file';
+    problems.push(`--unix-socket ${shown(path)} is not a unix domain socket (it is ${kind})`);
+    return null;
+  }
+  return path;
 }
 
 function targetFrom(urls: readonly string[], problems: string[]): Target | null {

@@ -1,4 +1,4 @@
-// Resolves where sockets go (the target, or the proxy in front of it) once per run, so no request pays for a name lookup.
+// Resolves where sockets go (the target, the proxy in front of it, or a unix socket) once per run, so no request pays for a name lookup.
 
 import { isIP } from 'node:net';
 import type { Config } from '../config/config.js';
@@ -12,7 +12,8 @@ export async function resolveEndpoint(config: Config): Promise<Result<Endpoint, 
   // this machine may not even be able to.
   const host = proxy?.connectHost ?? target.connectHost;
   let address = host;
-  if (isIP(address) === 0) {
+  // Over a unix socket the host only names the target (Host, SNI): nothing to look up.
+  if (config.unixSocket === null && isIP(address) === 0) {
     try {
       // Loaded only for a name: an IP literal needs no resolver (and no start-up time for one).
       const { lookup } = await import('node:dns/promises');
@@ -36,6 +37,7 @@ export async function resolveEndpoint(config: Config): Promise<Result<Endpoint, 
             proxyAuthorization: proxy.auth === null ? null : basic(proxy.auth),
           }
         : null,
+    unixPath: config.unixSocket,
   });
 }
 

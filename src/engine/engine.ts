@@ -204,7 +204,7 @@ export class Engine implements ConnectionOwner<Connection> {
   #newRecorder(sink: ExchangeSink | null, runLength: SharedLength | null): Recorder {
     const now = this.#io.now();
     const recorder = new Recorder(new Timeline(performance.timeOrigin + now, now), { sink, runLength, variableLength: this.#config.variableLength });
-    recorder.first.transport = transportFor(this.#config.target.tls);
+    recorder.first.transport = transportFor(this.#config.target.tls, this.#config.unixSocket !== null);
     return recorder;
   }
 

@@ -72,7 +72,7 @@ export function summarize(config: Config, facts: SummaryFacts): Summary {
     tlsTempKey: r.first.tlsTempKey,
     tlsServerName: r.first.tlsServerName,
     // Every engine's recorder names its transport; the fallback is what this thread would have used.
-    transport: r.first.transport ?? transportFor(target.tls),
+    transport: r.first.transport ?? transportFor(target.tls, config.unixSocket !== null),
     documentLength: r.first.documentLength,
     documentLengthConflict: null,
     elapsedSeconds: facts.elapsedMs / 1000,

@@ -31,8 +31,8 @@ export interface FailureCounts {
   readonly exceptions: number;
 }
 
-/** The socket layer that carried the requests: gb's raw libuv TCP handle, net.Socket, or node:tls. */
-export type Transport = 'raw-tcp' | 'net' | 'tls';
+/** The socket layer that carried the requests: gb's raw libuv TCP handle, net.Socket, node:tls, or a unix domain socket (--unix-socket, plain or with TLS over it). */
+export type Transport = 'raw-tcp' | 'net' | 'tls' | 'unix';
 
 export interface Summary {
   readonly schemaVersion: 2;

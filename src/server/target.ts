@@ -2,7 +2,8 @@
 
 import { createServer, STATUS_CODES } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { lstatSync, unlinkSync } from 'node:fs';
+import { createConnection, type AddressInfo } from 'node:net';
 
 export interface TargetStats {
   /** Requests whose headers arrived (counted on 'request', before the handler answers). */
@@ -18,10 +19,13 @@ export interface TargetStats {
 }
 
 export interface TargetServer {
-  /** e.g. "http://127.0.0.1:40123" */
+  /** e.g. "http://127.0.0.1:40123"; "http://localhost" on a unix socket (the URL gb sends as Host and path). */
   readonly url: string;
   readonly host: string;
+  /** 0 on a unix socket. */
   readonly port: number;
+  /** The unix socket's path when listening on one, else null. */
+  readonly unixSocket: string | null;
   /** A snapshot copy. */
   stats(): TargetStats;
   resetStats(): void;
@@ -32,6 +36,8 @@ export interface TargetServer {
 export interface TargetOptions {
   readonly port?: number; // default 0: any free port
   readonly host?: string; // default "127.0.0.1"
+  /** Listen on this unix domain socket instead of a TCP port (port and host are then ignored). */
+  readonly unixSocket?: string;
 }
 
 export const TARGET_ROUTES = '/ /bytes/N /10k.dat /delay/MS /status/CODE /echo /chunked/N /headers';
@@ -184,7 +190,39 @@ function writeChunked(req: IncomingMessage, res: ServerResponse, totalBytes: num
   pump();
 }
 
-export function startTargetServer(options: TargetOptions = {}): Promise<TargetServer> {
+/** Whether a server accepts connections on the unix socket at `path`. */
+function socketAccepts(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createConnection({ path });
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once('error', () => resolve(false));
+  });
+}
+
+/**
+ * A socket file left by a server that died would make listen() fail with EADDRINUSE. It is removed
+ * only when it is a socket nobody answers on: never a regular file (a typo must not delete data),
+ * never a live server's socket.
+ */
+async function removeStaleSocket(path: string): Promise<void> {
+  let stats;
+  try {
+    stats = lstatSync(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
+  }
+  if (!stats.isSocket()) throw new Error(`${path} exists and is not a socket (not removing it)`);
+  if (await socketAccepts(path)) throw new Error(`${path} is in use: a server is listening on it`);
+  unlinkSync(path);
+}
+
+export async function startTargetServer(options: TargetOptions = {}): Promise<TargetServer> {
+  const unixSocket = options.unixSocket ?? null;
+  if (unixSocket !== null) await removeStaleSocket(unixSocket);
   const host = options.host ?? '127.0.0.1';
   let requests = 0;
   let connections = 0;
@@ -310,13 +348,19 @@ export function startTargetServer(options: TargetOptions = {}): Promise<TargetSe
 
   return new Promise<TargetServer>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
+    const listening = (): void => {
       server.off('error', reject);
       // Accept failures under load (EMFILE) must not crash the target in the middle of a benchmark; the client sees them.
       server.on('error', () => {});
+      if (unixSocket !== null) {
+        resolve({ url: 'http://localhost', host: 'localhost', port: 0, unixSocket, stats, resetStats, close });
+        return;
+      }
       const port = (server.address() as AddressInfo).port;
       const urlHost = host.includes(':') ? `[${host}]` : host;
-      resolve({ url: `http://${urlHost}:${port}`, host, port, stats, resetStats, close });
-    });
+      resolve({ url: `http://${urlHost}:${port}`, host, port, unixSocket: null, stats, resetStats, close });
+    };
+    if (unixSocket !== null) server.listen(unixSocket, listening);
+    else server.listen(options.port ?? 0, host, listening);
   });
 }

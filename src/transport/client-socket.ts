@@ -45,6 +45,8 @@ export interface Endpoint {
   /** null for plain HTTP. One object per run: the run's one TLS context is built from it. */
   readonly tls: TlsSettings | null;
   readonly localAddress: string | null;
+  /** A unix domain socket to connect to instead of address and port (which then only name the target). */
+  readonly unixPath: string | null;
   /**
    * HTTPS through a proxy: `address` and `port` are the proxy's, and this is the CONNECT that opens
    * the tunnel to the origin. null otherwise (plain HTTP through a proxy just connects to it).
@@ -58,16 +60,21 @@ export interface TlsSettings extends TlsOptions {
   readonly verify: boolean;
 }
 
-/** The socket layers gb drives: libuv's TCP handle directly, net.Socket, or tls.TLSSocket. */
-export type SocketLayer = 'raw-tcp' | 'net' | 'tls';
+/**
+ * The socket layers gb drives: libuv's TCP handle directly, net.Socket, tls.TLSSocket, or a unix
+ * domain socket (net.Socket on a path, with TLS over it for https).
+ */
+export type SocketLayer = 'raw-tcp' | 'net' | 'tls' | 'unix';
 
 /** The socket layer openSocket picks in this thread: the raw TCP handle for plain HTTP where Node has it, else net/tls. */
-export function transportFor(tls: boolean): SocketLayer {
+export function transportFor(tls: boolean, unix: boolean): SocketLayer {
+  if (unix) return 'unix';
   if (tls) return 'tls';
   return rawTcpAvailable ? 'raw-tcp' : 'net';
 }
 
 export function openSocket(ep: Endpoint, handler: SocketHandler): ClientSocket {
-  if (transportFor(ep.tls !== null) === 'raw-tcp') return new RawTcpSocket(ep.address, ep.port, ep.ipv6, ep.localAddress, handler);
+  // A unix socket takes net.Socket: the raw handle is tcp_wrap, which cannot connect to a path.
+  if (ep.unixPath === null && transportFor(ep.tls !== null, false) === 'raw-tcp') return new RawTcpSocket(ep.address, ep.port, ep.ipv6, ep.localAddress, handler);
   return new StreamSocket(ep, handler);
 }

@@ -6,6 +6,7 @@ import type { FailureKind } from '../failures.js';
 import { openSocket, type ClientSocket, type Endpoint, type SocketHandler } from './client-socket.js';
 import { Exchange, type ConnectionOwner } from './exchange.js';
 import { discardSocket, releaseSocket } from './socket-drain.js';
+import { MAX_STRAY_BYTES } from './header-block.js';
 
 export type { Endpoint } from './client-socket.js';
 
@@ -27,6 +28,16 @@ export interface ExchangeSettings {
   readonly keepAlive: boolean;
   /** Rate mode: also time each exchange from its actual send, besides its intended start. */
   readonly measureUncorrected: boolean;
+}
+
+/** Whether buf[start, end) is nothing but line ends a parser would skip before the next status line. */
+function onlyStray(buf: Uint8Array, start: number, end: number): boolean {
+  if (end - start > MAX_STRAY_BYTES) return false;
+  for (let i = start; i < end; i++) {
+    const c = buf[i];
+    if (c !== 13 && c !== 10) return false;
+  }
+  return true;
 }
 
 const UNANSWERED = 'server closed the connection twice with the request unanswered';
@@ -206,6 +217,10 @@ export class Connection implements SocketHandler {
       // Requests started during this chunk are not written yet: no byte here can answer them.
       const awaited = this.#inflight - this.#unwritten;
       if (awaited === 0) {
+        // A stray CRLF after the last response (some servers send one) answers nothing and harms
+        // nothing: the parser skips it, within its bound, before the next status line.
+        pos = parser.skipStray(chunk, pos, end);
+        if (pos === end) return;
         // Bytes nobody asked for: the stream is out of step, so it cannot be trusted further.
         // Requests started meanwhile go out on a new socket.
         this.#discardSocket();
@@ -224,8 +239,8 @@ export class Connection implements SocketHandler {
       }
       pos = r;
       // Bytes after the last awaited response (a body longer than announced) belong to no request:
-      // the stream is out of step, so this answer is the socket's last.
-      this.#complete(now, false, pos < end && awaited === 1);
+      // the stream is out of step, so this answer is the socket's last. Stray line ends are not.
+      this.#complete(now, false, pos < end && awaited === 1 && !onlyStray(chunk, pos, end));
       if (this.#socket !== socket) return; // closed (and perhaps reopened) by the completion
     }
   }

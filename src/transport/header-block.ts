@@ -12,6 +12,14 @@ const COLON = 58;
 // Far above any real server's header block, low enough that a hostile peer cannot make us scan forever.
 const MAX_BLOCK_BYTES = 1024 * 1024;
 
+/*
+ * Stray CR/LF bytes allowed before a status line. Some servers send an extra CRLF after a 1xx or
+ * between kept-alive responses, and llhttp skips them, so a client that fails on them fails where
+ * every browser succeeds. One or two CRLFs are what is seen in the wild; eight bytes (four CRLFs)
+ * leave room for that and still fail at once on a server that sends nothing but line ends.
+ */
+export const MAX_STRAY_BYTES = 8;
+
 // Where scan() is inside the block. ENDED and FAILED are final and the highest.
 const VERSION = 0;
 const MINOR = 1;
@@ -68,6 +76,8 @@ export class HeaderBlockScanner {
   #endingLine = STATUS_LINE;
   #field = NO_FIELD_YET;
   #nameCandidates = 0;
+  /** Stray CR/LF bytes skipped before this block's status line, against MAX_STRAY_BYTES. */
+  #stray = 0;
 
   get ended(): boolean {
     return this.#state === ENDED;
@@ -97,6 +107,7 @@ export class HeaderBlockScanner {
     this.#pos = 0;
     this.#status = 0;
     this.#field = NO_FIELD_YET;
+    this.#stray = 0;
     this.error = null;
     this.errorCode = null;
   }
@@ -117,6 +128,15 @@ export class HeaderBlockScanner {
         case VERSION: {
           const p = this.#pos;
           if (c !== HTTP_PREFIX[p]) {
+            // Only here, after a mismatch, so a status line that starts with 'H' pays nothing for it.
+            if (p === 0 && (c === CR || c === LF)) {
+              i = this.skipStray(buf, i, stop);
+              if (this.error !== null) {
+                state = FAILED;
+                break scan;
+              }
+              break;
+            }
             state = this.#fail('BAD_STATUS_LINE', p < 5 ? 'not an HTTP/1.x response' : p === 5 ? 'unsupported HTTP version' : 'invalid HTTP version');
             break scan;
           }
@@ -290,6 +310,26 @@ export class HeaderBlockScanner {
       state = this.#fail('HEADERS_TOO_LARGE', this.#trailers ? 'trailers too large' : 'headers too large');
     }
     this.#state = state;
+    return i;
+  }
+
+  /**
+   * Skips the CR/LF bytes at buf[start, end) that come before a status line; returns the index of the
+   * first other byte (or end). One byte over MAX_STRAY_BYTES fails the block, with `error` set.
+   */
+  skipStray(buf: Uint8Array, start: number, end: number): number {
+    let i = start;
+    let stray = this.#stray;
+    while (i < end) {
+      const c = buf[i] as number;
+      if (c !== CR && c !== LF) break;
+      if (++stray > MAX_STRAY_BYTES) {
+        this.#state = this.#fail('BAD_STATUS_LINE', `more than ${MAX_STRAY_BYTES} CR/LF bytes before the status line`);
+        break;
+      }
+      i++;
+    }
+    this.#stray = stray;
     return i;
   }
 

@@ -17,6 +17,8 @@ const TRAILERS = 4;
 const DONE = 5;
 const FAILED = 6;
 
+const H = 0x48;
+
 export class ResponseParser {
   /** Copy the Server header value into `serverHeader` (only for the first response of a run). */
   captureServer = false;
@@ -71,7 +73,16 @@ export class ResponseParser {
     if (end > buf.length) end = buf.length;
     if (!(start >= 0)) start = 0;
     if (!(start < end)) return NEED_MORE;
-    this.started = true;
+    if (!this.started) {
+      // Nearly every response starts with 'H', so one compare per response is all the skip costs.
+      if (buf[start] !== H) {
+        start = this.skipStray(buf, start, end);
+        if (start === PARSE_ERROR) return PARSE_ERROR;
+        if (start === end) return NEED_MORE;
+      }
+      // Stray line ends are not the response: its first byte (and the time of it) is the status line's.
+      this.started = true;
+    }
     let i = start;
     for (;;) {
       const state = this.#state;
@@ -101,6 +112,20 @@ export class ResponseParser {
         i = this.#scanChunks(buf, i, end);
       }
     }
+  }
+
+  /**
+   * Skips stray CR/LF bytes at buf[start, end) that precede the next status line (see
+   * MAX_STRAY_BYTES), leaving `started` false. Returns the index of the first other byte, or
+   * PARSE_ERROR once there were too many. A connection also calls it on bytes that arrive when no
+   * request is awaited, so a CRLF after the last response is not taken for an answer to nothing.
+   */
+  skipStray(buf: Uint8Array, start: number, end: number): number {
+    const head = this.#head;
+    const i = head.skipStray(buf, start, end);
+    if (head.error === null) return i;
+    this.#fail(head.errorCode ?? 'BAD_STATUS_LINE', head.error);
+    return PARSE_ERROR;
   }
 
   /**

@@ -49,15 +49,15 @@ export class StreamSocket implements ClientSocket {
   constructor(options: Endpoint, handler: SocketHandler) {
     this.handler = handler;
     const local = options.localAddress === null ? {} : { localAddress: options.localAddress };
+    const where = options.unixPath === null ? { host: options.address, port: options.port } : { path: options.unixPath };
     const t = options.tls;
     this.#tls = t !== null;
     if (t !== null && options.tunnel === null) {
-      this.#socket = this.#startTls(t, { host: options.address, port: options.port, ...local });
+      this.#socket = this.#startTls(t, { ...where, ...local });
       return;
     }
     const s = net.connect({
-      host: options.address,
-      port: options.port,
+      ...where,
       noDelay: true,
       // TLS reads through its own buffers, so the shared one is only for plain sockets.
       ...(t === null ? { onread: { buffer: RECEIVE_BUFFER, callback: onRead } } : {}),
@@ -90,7 +90,7 @@ export class StreamSocket implements ClientSocket {
     );
   }
 
-  #startTls(t: TlsSettings, where: { host: string; port: number; localAddress?: string } | { socket: net.Socket }): tls.TLSSocket {
+  #startTls(t: TlsSettings, where: { host: string; port: number; localAddress?: string } | { path: string; localAddress?: string } | { socket: net.Socket }): tls.TLSSocket {
     const node = process.getBuiltinModule('node:tls');
     const s = node.connect({
       secureContext: contextFor(t),

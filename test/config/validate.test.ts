@@ -3,6 +3,7 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -270,6 +271,37 @@ describe('validate: body files', () => {
     writeFileSync(path, 'x');
     chmodSync(path, 0o000);
     assertProblem({ postFile: path }, /-p file .*secret is not readable/);
+  });
+});
+
+describe('validate: --unix-socket', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gb-validate-unix-'));
+  const path = join(dir, 'ok.sock');
+  const server = createServer();
+  after(async () => {
+    await new Promise((resolve) => server.close(resolve));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('takes a listening socket, keeps the URL for Host and path, and defaults to none', async () => {
+    await new Promise<void>((resolve) => server.listen(path, resolve));
+    const config = configOf({ urls: ['http://localhost/api'], unixSocket: path });
+    assert.equal(config.unixSocket, path);
+    assert.equal(config.target.hostHeader, 'localhost');
+    assert.equal(config.target.path, '/api');
+    assert.equal(configOf({}).unixSocket, null);
+  });
+
+  it('refuses -B with it in one problem, even when -B would not match the URL\'s address family', () => {
+    assertProblem({ urls: ['http://[::1]/'], unixSocket: path, bind: '127.0.0.1' }, /^-B 127\.0\.0\.1 cannot be used with --unix-socket/);
+  });
+
+  it('refuses an empty path, a missing one and one that is not a socket, naming the path', () => {
+    const file = join(dir, 'file');
+    writeFileSync(file, 'x');
+    assertProblem({ unixSocket: '' }, /^invalid --unix-socket ""/);
+    assertProblem({ unixSocket: join(dir, 'none.sock') }, /none\.sock: no such file/);
+    assertProblem({ unixSocket: file }, /is not a unix domain socket \(it is a regular file\)$/);
   });
 });
 

@@ -17,6 +17,7 @@ const ENDPOINT: Endpoint = {
   tls: null,
   localAddress: null,
   tunnel: null,
+  unixPath: null,
 };
 
 interface FakeServerOptions {

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeTempKey } from '../../src/transport/stream-socket.js';
@@ -111,6 +112,37 @@ describe('TLS', { concurrency: true, skip }, () => {
     assert.equal(summary.transport, 'tls');
     assert.equal(server.served.requests, 20);
     assert.equal(server.served.clientPorts.size, 2);
+  });
+
+  test('https over --unix-socket: TLS over the unix socket, with the URL host as SNI and Host', T, async () => {
+    if (typeof certificate === 'string') throw new Error(certificate);
+    const dir = mkdtempSync(join(tmpdir(), 'gb-tls-unix-'));
+    const path = join(dir, 'tls.sock');
+    let requests = 0;
+    let servername: string | false | null = null;
+    let host: string | undefined;
+    const server = https.createServer({ key: certificate.key, cert: certificate.cert }, (req, res) => {
+      requests += 1;
+      host = req.headers.host;
+      servername = (req.socket as TLSSocket).servername;
+      res.end('hello over tls on a unix socket');
+    });
+    await new Promise<void>((resolve) => server.listen(path, resolve));
+    try {
+      const { summary } = await runGb(['-k', '-n', '20', '-c', '2', '--unix-socket', path, 'https://localhost/']);
+      assert.equal(summary.responses, 20);
+      assert.equal(summary.failed, 0, JSON.stringify(summary.errors));
+      assert.equal(summary.transport, 'unix');
+      assert.match(summary.tlsProtocol ?? '', /^TLSv1\.[23],/);
+      assert.equal(summary.tlsServerName, 'localhost');
+      assert.equal(requests, 20);
+      assert.equal(servername, 'localhost');
+      assert.equal(host, 'localhost');
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('--verify: a Connect failure whose reason appears once on stderr', T, async () => {

@@ -10,8 +10,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { findTool } from './tools.js';
 
 export interface TestNginx {
+  /** The loopback TCP port; 0 when nginx listens on its unix socket only. */
   readonly port: number;
+  /** http://127.0.0.1:PORT, or http://localhost when there is no TCP listener (the URL to give with --unix-socket). */
   readonly url: string;
+  /** The unix socket nginx listens on (DIR/nginx.sock), when asked for one; else null. */
+  readonly unixSocket: string | null;
   readonly dir: string;
   /** Access-log lines, once the count has held still for 200 ms (nginx logs a request just after answering it). */
   loggedRequests(): Promise<number>;
@@ -27,9 +31,12 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-export function canConnect(port: number): Promise<boolean> {
+/** Where nginx listens: a loopback TCP port, its unix socket (DIR/nginx.sock), or both. */
+export type NginxListen = 'tcp' | 'unix' | 'both';
+
+export function canConnect(where: { port: number } | { path: string }): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
+    const socket = createConnection('path' in where ? { path: where.path } : { host: '127.0.0.1', port: where.port });
     socket.once('connect', () => {
       socket.destroy();
       resolve(true);
@@ -41,11 +48,13 @@ export function canConnect(port: number): Promise<boolean> {
 export interface NginxOptions {
   /** Listen with `ssl` (the server block brings ssl_certificate and the rest); the url is then https://. */
   readonly tls?: boolean;
+  /** Default 'tcp'. */
+  readonly listen?: NginxListen;
 }
 
 /**
  * Starts nginx (tests that call this take their `skip` from requireTool('nginx')) with one worker and `serverBlock` as the body of its one `server { }` (the listen line
- * is added). Everything else is nginx's default, keepalive_requests included, unless `httpBlock` says otherwise.
+ * is added, per `listen`). Everything else is nginx's default, keepalive_requests included, unless `httpBlock` says otherwise.
  */
 export async function startNginx(serverBlock: string, httpBlock = '', options: NginxOptions = {}): Promise<TestNginx> {
   const nginxPath = findTool('nginx');
@@ -53,7 +62,14 @@ export async function startNginx(serverBlock: string, httpBlock = '', options: N
   const dir = mkdtempSync(join(tmpdir(), 'gb-nginx-'));
   // Workers drop to 'nobody' when started as root: what they touch must be theirs to use.
   chmodSync(dir, 0o777);
-  const port = await freePort();
+  const listen = options.listen ?? 'tcp';
+  const port = listen === 'unix' ? 0 : await freePort();
+  const unixSocket = listen === 'tcp' ? null : join(dir, 'nginx.sock');
+  const ssl = options.tls === true ? ' ssl' : '';
+  const listenLines = [
+    ...(port === 0 ? [] : [`listen 127.0.0.1:${port}${ssl};`]),
+    ...(unixSocket === null ? [] : [`listen unix:${unixSocket}${ssl};`]),
+  ].join('\n    ');
   const accessLog = join(dir, 'access.log');
   const config = `worker_processes 1;
 daemon off;
@@ -69,7 +85,7 @@ http {
   scgi_temp_path ${dir}/scgi;
   ${httpBlock}
   server {
-    listen 127.0.0.1:${port}${options.tls === true ? ' ssl' : ''};
+    ${listenLines}
     ${serverBlock}
   }
 }
@@ -88,7 +104,9 @@ http {
     rmSync(dir, { recursive: true, force: true });
   };
   const deadline = Date.now() + 10_000;
-  while (!(await canConnect(port))) {
+  const ready = async (): Promise<boolean> =>
+    (port === 0 || (await canConnect({ port }))) && (unixSocket === null || (await canConnect({ path: unixSocket })));
+  while (!(await ready())) {
     if (child.exitCode !== null || Date.now() > deadline) {
       await stop();
       throw new Error(`nginx did not start: ${stderr}`);
@@ -97,7 +115,8 @@ http {
   }
   return {
     port,
-    url: `${options.tls === true ? 'https' : 'http'}://127.0.0.1:${port}`,
+    url: port === 0 ? `${options.tls === true ? 'https' : 'http'}://localhost` : `${options.tls === true ? 'https' : 'http'}://127.0.0.1:${port}`,
+    unixSocket,
     dir,
     loggedRequests: async () => {
       const count = (): number => {

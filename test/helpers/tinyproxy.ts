@@ -65,7 +65,7 @@ export async function startTinyproxy(options: TinyproxyOptions = {}): Promise<Te
     rmSync(dir, { recursive: true, force: true });
   };
   const deadline = Date.now() + 10_000;
-  while (!(await canConnect(port))) {
+  while (!(await canConnect({ port }))) {
     if (child.exitCode !== null || Date.now() > deadline) {
       const why = `${stderr}${log()}`;
       await stop();

@@ -281,6 +281,12 @@ describe('mergeSummaries', () => {
     const mixed = mergeSummaries([summaryOf([1]), summaryOf([2], { transport: 'net' }), summaryOf([3])]);
     assert.ok(mixed.ok);
     assert.equal(mixed.value.transport, 'mixed');
+    const unix = mergeSummaries([summaryOf([1], { transport: 'unix' }), summaryOf([2], { transport: 'unix' })]);
+    assert.ok(unix.ok);
+    assert.equal(unix.value.transport, 'unix');
+    const unixAndTcp = mergeSummaries([summaryOf([1], { transport: 'unix' }), summaryOf([2])]);
+    assert.ok(unixAndTcp.ok);
+    assert.equal(unixAndTcp.value.transport, 'mixed');
   });
 
   it('returns a single result as it is', () => {

@@ -247,6 +247,29 @@ function invalid(name: string, text: string, error: string): void {
   });
 }
 
+// --- stray line ends before a status line (llhttp skips them; some servers send them) ---
+{
+  const head = '\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n';
+  message('CRLF before the status line', head + 'ok', { bodyBytes: 2, headBytes: head.length });
+}
+{
+  const interim = 'HTTP/1.1 100 Continue\r\n\r\n\r\n';
+  const head = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n';
+  message('CRLF after a 100 Continue', interim + head + 'ok', { bodyBytes: 2, headBytes: interim.length + head.length });
+}
+{
+  const head = '\n\nHTTP/1.1 200 OK\nContent-Length: 2\n\n';
+  message('LF-only stray line ends before the status line', head + 'ok', { bodyBytes: 2, headBytes: head.length });
+}
+{
+  const head = '\r\n\r\n\r\n\r\nHTTP/1.1 100 Continue\r\n\r\n\n\r\n\r\n\r\n\rHTTP/1.1 204 No Content\r\n\r\n';
+  message('eight stray bytes before each status line are the most taken', head, { statusCode: 204, bodyBytes: 0, headBytes: head.length });
+}
+invalid('nine stray CR/LF bytes before the status line', '\r\n\r\n\r\n\r\n\nHTTP/1.1 200 OK\r\n\r\n', 'more than 8 CR/LF bytes before the status line');
+invalid('nothing but CRLFs', '\r\n'.repeat(50), 'more than 8 CR/LF bytes before the status line');
+invalid('too many CRLFs after a 100 Continue', 'HTTP/1.1 100 Continue\r\n\r\n' + '\r\n'.repeat(5) + 'HTTP/1.1 200 OK\r\n\r\n', 'more than 8 CR/LF bytes before the status line');
+invalid('a CRLF inside the protocol name', 'HT\r\nTP/1.1 200 OK\r\n\r\n', 'not an HTTP/1.x response');
+
 // --- keep-alive ---
 {
   const head = 'HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\n';

@@ -333,6 +333,33 @@ describe('ResponseParser API edges', () => {
     assert.equal(parser.headersComplete, false);
   });
 
+  it('stray line ends before the status line are not its first byte, and a close after them is one before any response byte', () => {
+    const parser = new ResponseParser();
+    parser.reset(false);
+    assert.equal(parser.execute(Buffer.from('\r\n'), 0, 2), NEED_MORE);
+    assert.equal(parser.started, false);
+    assert.equal(parser.execute(Buffer.from('\nH'), 0, 2), NEED_MORE);
+    assert.equal(parser.started, true);
+    parser.reset(false);
+    assert.equal(parser.execute(Buffer.from('\r\n\r\n'), 0, 4), NEED_MORE);
+    assert.equal(parser.finishOnClose(), false);
+    assert.equal(parser.error, 'connection closed before any response byte');
+  });
+
+  it('skipStray() counts against the same bound as the stray bytes execute() skips, until reset()', () => {
+    const parser = new ResponseParser();
+    parser.reset(false);
+    const crlfs = Buffer.from('\r\n\r\n\r\n');
+    assert.equal(parser.skipStray(crlfs, 0, 6), 6);
+    assert.equal(parser.started, false);
+    assert.equal(parser.execute(crlfs, 0, 3), PARSE_ERROR);
+    assert.equal(parser.error, 'more than 8 CR/LF bytes before the status line');
+    parser.reset(false);
+    assert.equal(parser.skipStray(crlfs, 0, 6), 6);
+    assert.equal(parser.skipStray(Buffer.from('\r\nHTTP'), 0, 6), 2);
+    assert.equal(parser.skipStray(Buffer.from('\n'), 0, 1), PARSE_ERROR);
+  });
+
   it('sets headersComplete before the body has arrived', () => {
     const parser = new ResponseParser();
     parser.reset(false);
