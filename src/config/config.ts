@@ -62,6 +62,8 @@ export interface Config {
   /** Local address to bind (-B), or null. */
   readonly localAddress: string | null;
   readonly verbosity: number;
+  /** --http1.0: send ab's request bytes (HTTP/1.0, ab's header order) instead of gb's HTTP/1.1 ones. */
+  readonly http10: boolean;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;

@@ -8,8 +8,11 @@ export interface SocketHandler {
   onConnect(socket: ClientSocket): void;
   /** bytes[0, length) arrived; the array is reused after the call returns. */
   onData(socket: ClientSocket, bytes: Uint8Array, length: number): void;
-  /** A socket error, as an errno-style code (ECONNREFUSED, ECONNRESET, …). onClose follows. */
-  onError(socket: ClientSocket, code: string): void;
+  /**
+   * A socket error, as an errno-style code (ECONNREFUSED, ECONNRESET, …). onClose follows.
+   * inWrite: a write failed (ab counts those apart, as Write errors).
+   */
+  onError(socket: ClientSocket, code: string, inWrite: boolean): void;
   /** The socket is closed; no event follows. */
   onClose(socket: ClientSocket): void;
 }

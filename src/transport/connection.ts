@@ -27,7 +27,12 @@ export interface ExchangeSettings {
   readonly keepAlive: boolean;
   /** Rate mode: also time each exchange from its actual send, besides its intended start. */
   readonly measureUncorrected: boolean;
+  /** Hand each response's status line and headers to the owner (ab's -v 2 and up); off, it costs one test per chunk. */
+  readonly captureHead: boolean;
 }
+
+/** A header block is at most 1 MiB (header-block.ts); the copy for -v stops there too. */
+const MAX_HEAD_COPY = 1024 * 1024;
 
 const UNANSWERED = 'server closed the connection twice with the request unanswered';
 
@@ -44,6 +49,8 @@ export class Connection implements SocketHandler {
   #lastActivityMs = 0;
   /** The socket layer's code for the error that ends this socket (ECONNRESET, ...), once there is one. */
   #lastError: string | null = null;
+  /** A write on this socket failed: the requests that fail with it are ab's Write errors too. */
+  #writeFailed = false;
   /** This socket already carried a kept-alive exchange, so a silent close may be the server's idle close. */
   #reused = false;
   // In-flight requests form a ring of `pipeline` slots; #head is the oldest.
@@ -63,6 +70,9 @@ export class Connection implements SocketHandler {
   #lastEndMs = Number.NEGATIVE_INFINITY;
   /** Inside onData: requests started meanwhile are written together when the chunk is done. */
   #receiving = false;
+  /** -v: the current response's bytes up to the end of its headers (plus a little body), while captureHead. */
+  #headCopy: Buffer | null = null;
+  #headCopied = 0;
 
   constructor(endpoint: Endpoint, owner: ConnectionOwner<Connection>, settings: ExchangeSettings, io: ConnectionIo = REAL_IO) {
     this.#endpoint = endpoint;
@@ -151,6 +161,8 @@ export class Connection implements SocketHandler {
     this.#connectStartMs = now;
     this.#lastActivityMs = now;
     this.#lastError = null;
+    this.#writeFailed = false;
+    this.#headCopied = 0;
     this.#connected = false;
     this.#reused = false;
     this.#parser.reset(this.#settings.isHead);
@@ -210,7 +222,9 @@ export class Connection implements SocketHandler {
         return;
       }
       if (!parser.started) this.#firstByteMs[this.#head] = now;
+      const inHead = this.#settings.captureHead && !parser.headersComplete;
       const r = parser.execute(chunk, pos, end);
+      if (inHead) this.#copyHead(chunk, pos, r >= 0 ? r : end);
       if (r === NEED_MORE) return;
       if (r === PARSE_ERROR) {
         const message = `bad response: ${parser.error ?? 'unparsable'}`;
@@ -246,6 +260,7 @@ export class Connection implements SocketHandler {
     e.keptAlive = keep;
     e.truncated = truncated;
     e.server = parser.captureServer ? (parser.serverHeader ?? '') : null;
+    e.head = settings.captureHead ? this.#takeHead() : null;
     parser.captureServer = false;
     const serverCloses = !parser.keepAlive;
     parser.reset(settings.isHead);
@@ -262,8 +277,33 @@ export class Connection implements SocketHandler {
     this.#owner.onResponse(this, nowMs, e);
   }
 
-  onError(socket: ClientSocket, code: string): void {
-    if (socket === this.#socket) this.#lastError ??= code;
+  #copyHead(chunk: Uint8Array, from: number, to: number): void {
+    const room = MAX_HEAD_COPY - this.#headCopied;
+    const length = Math.min(to - from, room);
+    if (length <= 0) return;
+    const copy = (this.#headCopy ??= Buffer.alloc(MAX_HEAD_COPY));
+    copy.set(chunk.subarray(from, from + length), this.#headCopied);
+    this.#headCopied += length;
+  }
+
+  /** The copied status line and headers, interim (1xx) responses included, without the empty line; then forgets them. */
+  #takeHead(): string {
+    const text = this.#headCopy?.toString('latin1', 0, this.#headCopied) ?? '';
+    this.#headCopied = 0;
+    let end = 0;
+    for (;;) {
+      const blank = text.indexOf('\r\n\r\n', end);
+      if (blank < 0) return text;
+      const interim = /^HTTP\/\d\.\d 1\d\d/.test(text.slice(end, blank));
+      end = blank + 4;
+      if (!interim) return text.slice(0, blank);
+    }
+  }
+
+  onError(socket: ClientSocket, code: string, inWrite: boolean): void {
+    if (socket !== this.#socket) return;
+    this.#lastError ??= code;
+    if (inWrite) this.#writeFailed = true;
   }
 
   onClose(socket: ClientSocket): void {
@@ -297,7 +337,7 @@ export class Connection implements SocketHandler {
       return;
     }
     // The request being read fails; any pipelined behind it were not answered and go out again.
-    if (this.#lastError !== null) this.#retryRest(1, 'receive', this.#lastError, this.#lastError);
+    if (this.#lastError !== null) this.#retryRest(1, 'receive', this.#lastError, this.#lastError, this.#writeFailed);
     else this.#retryRest(1, 'receive', 'CLOSED', parser.error ?? 'connection closed before the response ended');
   }
 
@@ -306,7 +346,7 @@ export class Connection implements SocketHandler {
    * not answered, so each is sent again on a new socket (RFC 9112 §9.3.2), but only once: a request
    * left unanswered a second time fails too. Call with the socket already released or discarded.
    */
-  #retryRest(failing: number, kind: FailureKind, code: string, message: string): void {
+  #retryRest(failing: number, kind: FailureKind, code: string, message: string, writeFailed = false): void {
     const slots = this.#settings.pipeline;
     const written = this.#inflight - this.#unwritten;
     // Requests sent again are the oldest on their new socket, so those still unanswered lead the ring.
@@ -321,7 +361,10 @@ export class Connection implements SocketHandler {
     this.#head = (this.#head + lost) % slots;
     this.#inflight -= lost;
     this.#unwritten = this.#inflight;
-    if (lost > 0) this.#owner.onFailure(this, this.#io.now(), kind, lost, code, message);
+    if (lost > 0) {
+      if (writeFailed) this.#owner.onWriteErrors(lost);
+      this.#owner.onFailure(this, this.#io.now(), kind, lost, code, message);
+    }
     // The owner may have opened a socket already, by starting a request on the freed slots.
     if (this.#inflight > 0 && this.#socket === null) this.#open();
   }

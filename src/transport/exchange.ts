@@ -23,6 +23,8 @@ export class Exchange {
   truncated = false;
   /** The Server header, while the connection captures it (until its first response); else null. */
   server: string | null = null;
+  /** -v: the response's status line and headers (CRLF line ends), when the connection copies them; else null. */
+  head: string | null = null;
 }
 
 /** The engine's side of a connection: it decides what the numbers mean. Calls carry no closures or new objects. */
@@ -33,6 +35,8 @@ export interface ConnectionOwner<Conn> {
   onFailure(conn: Conn, nowMs: number, kind: FailureKind, count: number, code: string, message: string): void;
   onBytesRead(nowMs: number, bytes: number): void;
   onBytesWritten(bytes: number): void;
+  /** `count` requests are about to fail because a write on their socket failed (ab's Write errors). */
+  onWriteErrors(count: number): void;
   /** `count` requests go out again on a new socket: the server closed with them unanswered. */
   onResent(count: number): void;
   /** Whether the owner still wants a TLS session's details (it reports the first). */

@@ -32,6 +32,10 @@ export class StreamSocket implements ClientSocket {
   handler: SocketHandler;
   readonly #socket: net.Socket;
   readonly #tls: boolean;
+  /** One callback per socket, not per write: a failed write reports here before the 'error' event. */
+  readonly #afterWrite = (e: Error | null | undefined): void => {
+    if (e) this.handler.onError(this, (e as NodeJS.ErrnoException).code ?? e.message, true);
+  };
 
   constructor(options: StreamSocketOptions, handler: SocketHandler) {
     this.handler = handler;
@@ -62,12 +66,13 @@ export class StreamSocket implements ClientSocket {
       s.setNoDelay(true);
       this.handler.onConnect(this);
     });
-    s.on('error', (e: NodeJS.ErrnoException) => this.handler.onError(this, e.code ?? e.message));
+    // Bytes still queued when the socket fails (often seen as a read error first) are a failed write.
+    s.on('error', (e: NodeJS.ErrnoException) => this.handler.onError(this, e.code ?? e.message, s.writableLength > 0));
     s.on('close', () => this.handler.onClose(this));
   }
 
   write(bytes: Buffer): void {
-    this.#socket.write(bytes);
+    this.#socket.write(bytes, this.#afterWrite);
   }
 
   destroy(): void {
