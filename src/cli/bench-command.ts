@@ -37,6 +37,7 @@ export async function benchCommand(argv: readonly string[], io: CliIo): Promise<
   }
   const options = command.options;
   const { config } = options;
+  for (const notice of options.notices) io.err.write(`${notice}\n`);
   if (options.gnuplotFile !== null && config.workers > 1) {
     io.err.write(`gb: -g cannot be combined with -G ${config.workers}: run the gnuplot file with one worker (see 'gb -h')\n`);
     return EXIT.usage;
@@ -89,6 +90,7 @@ export async function benchCommand(argv: readonly string[], io: CliIo): Promise<
     io.err.write(`gb: request:\n${head.replaceAll('\r\n', '\n')}${body}\n`);
   }
 
+  const responseLog = config.verbosity >= 2 ? (await import('../report/ab-verbose.js')).renderResponseLog : null;
   const { runConfig } = await import('../run-config.js');
   const outcome = await runConfig(config, {
     signal: io.signal,
@@ -97,6 +99,7 @@ export async function benchCommand(argv: readonly string[], io: CliIo): Promise<
     onProgress: (settled) => (live === null ? io.err.write(renderHeartbeat(settled)) : live.writeAbove(renderHeartbeat(settled))),
     ...(live === null ? {} : { onSample: liveUpdater(live, config.requests, config.durationMs) }),
     ...(gnuplot === null ? {} : { exchangeSink: gnuplot }),
+    ...(responseLog === null ? {} : { onResponseHead: (status: number, head: string) => io.err.write(responseLog(status, head, config.verbosity)) }),
   });
   live?.clear();
   if (!outcome.ok) {
@@ -118,7 +121,9 @@ export async function benchCommand(argv: readonly string[], io: CliIo): Promise<
     // A CI step must not pass on a run that measured nothing.
     io.err.write(`gb: no request succeeded (${noSuccessReason(summary)})\n`);
   }
-  if (abHtml !== null) text.write(abHtml.renderAbHtml(summary));
+  if (abHtml !== null) {
+    text.write(abHtml.renderAbHtml(summary, { table: options.tableAttributes, tr: options.rowAttributes, td: options.cellAttributes }));
+  }
   else {
     text.write(renderAbReport(summary, { noPercentiles: options.noPercentiles, noSd: options.noSd }));
     text.write(renderGbExtras(summary, { uncorrected: options.uncorrected }));

@@ -9,7 +9,7 @@
  */
 
 import { MAX_CONCURRENCY, type Config } from '../config/config.js';
-import { MAX_PIPELINE, MAX_WORKERS, validate } from '../config/validate.js';
+import { MAX_PIPELINE, MAX_WORKERS, outputPathProblem, validate } from '../config/validate.js';
 import type { RawOptions } from '../config/validate.js';
 import { err, ok } from '../result.js';
 import type { Result } from '../result.js';
@@ -26,6 +26,12 @@ export interface CliOptions {
   readonly htmlFile: string | null; // --html
   readonly uncorrected: boolean;
   readonly profileDir: string | null;
+  /** ab's -x, -y, -z: attributes of the -w tables' <table>, <tr> and <td>/<th>; null for ab's defaults. */
+  readonly tableAttributes: string | null;
+  readonly rowAttributes: string | null;
+  readonly cellAttributes: string | null;
+  /** One line each for stderr before the run: options gb accepts but cannot honour, and why. */
+  readonly notices: readonly string[];
 }
 
 export type CliCommand =
@@ -38,7 +44,8 @@ type OptionId =
   | 'header' | 'cookie' | 'auth' | 'head' | 'method' | 'variableLength' | 'continueOnError' | 'quiet' | 'verbosity'
   | 'help' | 'version' | 'gzip' | 'workers' | 'noPercentiles' | 'noSd' | 'bind' | 'csv' | 'gnuplot' | 'htmlTables'
   | 'json' | 'html' | 'rate' | 'warmup' | 'pipeline' | 'verify' | 'uncorrected' | 'profile' | 'proxy' | 'proxyAuth'
-  | 'protocol' | 'ciphers' | 'clientCert' | 'ca' | 'unixSocket';
+  | 'protocol' | 'ciphers' | 'clientCert' | 'ca' | 'unixSocket' | 'bufferSize'
+  | 'tableAttributes' | 'rowAttributes' | 'cellAttributes' | 'http10';
 
 /** switch: no value; value: one value, the last one given wins (as with getopt); list: repeatable; optional: --json [FILE]. */
 type Arity = 'switch' | 'value' | 'list' | 'optional';
@@ -75,7 +82,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { id: 'continueOnError', short: 'r', long: 'continue-on-error', arity: 'switch', help: "Don't exit on socket receive errors" },
   { id: 'quiet', short: 'q', long: 'quiet', arity: 'switch', help: 'Do not show progress when doing more than 150 requests' },
   { id: 'verbosity', short: 'v', long: 'verbosity', arity: 'value', valueName: 'N', help: 'How much troubleshooting info to print (default 0)' },
-  { id: 'gzip', short: 'z', long: 'gzip', arity: 'switch', help: "Ask for gzip (Accept-Encoding: gzip); unlike ab's -z" },
+  { id: 'gzip', short: 'z', long: 'gzip', arity: 'switch', help: "Ask for gzip (Accept-Encoding: gzip). gb's -z, as in the original gb; ab's -z is --td-attributes" },
   { id: 'workers', short: 'G', long: 'workers', arity: 'value', valueName: 'N', help: `Number of CPUs (worker threads) sharing the load (default 1, at most ${MAX_WORKERS})` },
   { id: 'bind', short: 'B', long: 'bind', arity: 'value', valueName: 'ADDRESS', help: 'Address to bind to when making outgoing connections' },
   { id: 'unixSocket', long: 'unix-socket', arity: 'value', valueName: 'PATH', help: 'Connect to this unix domain socket instead of the URL\'s host and port (the URL still gives Host and path)' },
@@ -84,6 +91,11 @@ export const OPTIONS: readonly OptionSpec[] = [
   { id: 'csv', short: 'e', long: 'csv', arity: 'value', valueName: 'FILE', help: 'Output CSV file with percentages served' },
   { id: 'gnuplot', short: 'g', long: 'gnuplot', arity: 'value', valueName: 'FILE', help: 'Output collected data to gnuplot format file' },
   { id: 'htmlTables', short: 'w', long: 'html-tables', arity: 'switch', help: 'Print out results in HTML tables' },
+  { id: 'tableAttributes', short: 'x', long: 'table-attributes', arity: 'value', valueName: 'ATTR', help: 'String to use as table attributes (with -w)' },
+  { id: 'rowAttributes', short: 'y', long: 'tr-attributes', arity: 'value', valueName: 'ATTR', help: 'String to use as tr attributes (with -w)' },
+  { id: 'cellAttributes', long: 'td-attributes', arity: 'value', valueName: 'ATTR', help: "String to use as td attributes (with -w; ab's -z, which in gb asks for gzip)" },
+  { id: 'bufferSize', short: 'b', long: 'buffer-size', arity: 'value', valueName: 'SIZE', help: 'Size of TCP send/receive buffer, in bytes (accepted; Node cannot set it)' },
+  { id: 'http10', long: 'http1.0', arity: 'switch', help: "Send ab's exact HTTP/1.0 request (default: HTTP/1.1)" },
   { id: 'json', long: 'json', arity: 'optional', valueName: '[FILE]', help: "Write the report as JSON to FILE (no FILE, or '-': stdout)" },
   { id: 'html', long: 'html', arity: 'value', valueName: 'FILE', help: 'Write a self-contained HTML report to FILE' },
   { id: 'rate', long: 'rate', arity: 'value', valueName: 'R', help: 'Send R requests per second in total (needs -n or -t); latency counts from the intended start' },
@@ -250,6 +262,8 @@ export function parseCommandLine(argv: readonly string[]): Result<CliCommand, re
     clientCertFile: last('clientCert'),
     caFile: last('ca'),
     unixSocket: last('unixSocket'),
+    http10: on('http10'),
+    bufferSize: last('bufferSize'),
   };
 
   const problems: string[] = [];
@@ -263,10 +277,33 @@ export function parseCommandLine(argv: readonly string[]): Result<CliCommand, re
   const jsonFile = fileName('json', '--json');
   const htmlFile = fileName('html', '--html');
   const profileDir = fileName('profile', '--profile');
+  const outputs: readonly (readonly [string, string | null, 'file' | 'dir'])[] = [
+    ['--json', jsonFile === '-' ? null : jsonFile, 'file'],
+    ['--html', htmlFile, 'file'],
+    ['-e', csvFile, 'file'],
+    ['-g', gnuplotFile, 'file'],
+    ['--profile', profileDir, 'dir'],
+  ];
+  for (const [flag, path, kind] of outputs) {
+    const problem = path === null ? null : outputPathProblem(flag, path, kind);
+    if (problem !== null) problems.push(problem);
+  }
 
   const validated = validate(raw);
   if (!validated.ok) problems.push(...validated.error);
   if (!validated.ok || problems.length > 0) return err(problems);
+  const tableAttributes = last('tableAttributes') ?? null;
+  const rowAttributes = last('rowAttributes') ?? null;
+  const cellAttributes = last('cellAttributes') ?? null;
+  const notices: string[] = [];
+  if (!on('htmlTables')) {
+    const given = [['-x', tableAttributes], ['-y', rowAttributes], ['--td-attributes', cellAttributes]].filter(([, v]) => v !== null).map(([flag]) => flag);
+    // ab ignores them silently; saying so once spares a search for where the attributes went.
+    if (given.length > 0) notices.push(`gb: ${given.join(', ')} ${given.length === 1 ? 'applies' : 'apply'} only to -w's HTML tables; ignored`);
+  }
+  if (raw.bufferSize !== undefined) {
+    notices.push(`gb: -b ${raw.bufferSize} ignored: Node cannot set a TCP socket's send and receive buffer sizes, so the system's defaults apply`);
+  }
   return ok({
     kind: 'run',
     options: {
@@ -281,6 +318,10 @@ export function parseCommandLine(argv: readonly string[]): Result<CliCommand, re
       htmlFile,
       uncorrected: on('uncorrected'),
       profileDir,
+      tableAttributes,
+      rowAttributes,
+      cellAttributes,
+      notices,
     },
   });
 }

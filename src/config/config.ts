@@ -93,6 +93,8 @@ export interface Config {
   /** Send over this unix domain socket instead of TCP (--unix-socket); the URL still gives Host and path. */
   readonly unixSocket: string | null;
   readonly verbosity: number;
+  /** --http1.0: send ab's request bytes (HTTP/1.0, ab's header order) instead of gb's HTTP/1.1 ones. */
+  readonly http10: boolean;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;

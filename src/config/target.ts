@@ -64,13 +64,29 @@ export function parseTarget(text: string): Result<Target, string> {
   // URL.hostname keeps IPv6 brackets, which the Host header needs and a socket does not.
   const hostname = parsed.hostname;
   const connectHost = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
+  // The Host header and the request target go out as typed, as ab sends them: a benchmark of how a
+  // server handles "/a/../b" or "Host: 127.1" must not be quietly turned into one of "/b" and
+  // "127.0.0.1". Only a name that cannot go on the wire as typed (an IDN) takes URL's ASCII form.
+  const hostHeaderName = /^[\x21-\x7e]+$/.test(hostText) ? hostText : hostname;
   return ok({
     url,
     tls: scheme === 'https',
     host: hostText,
     connectHost,
     port,
-    path: parsed.pathname + parsed.search,
-    hostHeader: port === defaultPort ? hostname : `${hostname}:${port}`,
+    path: requestTarget(afterScheme.slice(authority.length)),
+    hostHeader: port === defaultPort ? hostHeaderName : `${hostHeaderName}:${port}`,
   });
+}
+
+/**
+ * The path and query exactly as typed; "/" when there is no path. The fragment is dropped, since
+ * it names a part of the response for the client and a "#" in a request line is invalid (RFC 9112
+ * §3.2). Non-ASCII characters are percent-encoded as UTF-8, which keeps the request line ASCII.
+ */
+function requestTarget(rest: string): string {
+  const hash = rest.indexOf('#');
+  const typed = hash < 0 ? rest : rest.slice(0, hash);
+  const target = typed.startsWith('/') ? typed : `/${typed}`;
+  return target.replace(/[^\x00-\x7f]+/gu, (text) => encodeURIComponent(text));
 }

@@ -1,7 +1,8 @@
 // Turns the command line's raw strings into the one validated Config, reporting every problem at once; all cross-flag rules live here.
 
-import { readFileSync, statSync } from 'node:fs';
+import { accessSync, constants as fsConstants, readFileSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { dirname, resolve } from 'node:path';
 import { DEFAULT_CONTENT_TYPE, DEFAULT_TIMEOUT_MS, MAX_CONCURRENCY } from './config.js';
 import type { Config, Header, Proxy, ScheduleConfig, Target } from './config.js';
 import { err, ok } from '../result.js';
@@ -49,6 +50,10 @@ export interface RawOptions extends RawTlsOptions {
   /** -P / --proxy-auth: user:password for the proxy. */
   readonly proxyAuth?: string | undefined;
   readonly unixSocket?: string | undefined;
+  /** --http1.0: ab's request bytes, HTTP/1.0 and ab's header order. */
+  readonly http10?: boolean | undefined;
+  /** -b: ab's socket buffer size; checked, then only noted (Node cannot set it). */
+  readonly bufferSize?: string | undefined;
 }
 
 export const MAX_WORKERS = 256;
@@ -69,6 +74,7 @@ export function validate(raw: RawOptions): Result<Config, readonly string[]> {
   const workers = boundedInteger(problems, 'number of workers', '-G', raw.workers ?? '1', 1, MAX_WORKERS);
   const pipeline = boundedInteger(problems, 'pipeline depth', '--pipeline', raw.pipeline ?? '1', 1, MAX_PIPELINE);
   const verbosity = boundedInteger(problems, 'verbosity', '-v', raw.verbosity ?? '0', 0, Number.MAX_SAFE_INTEGER);
+  if (raw.bufferSize !== undefined) boundedInteger(problems, 'buffer size', '-b', raw.bufferSize, 1, 2 ** 31 - 1);
 
   const durationMs = raw.timeLimit === undefined ? null : positiveDurationMs(problems, 'time limit', '-t', raw.timeLimit);
   const timeoutMs = raw.timeout === undefined ? DEFAULT_TIMEOUT_MS : positiveDurationMs(problems, 'timeout', '-s', raw.timeout);
@@ -140,6 +146,7 @@ export function validate(raw: RawOptions): Result<Config, readonly string[]> {
     localAddress,
     unixSocket,
     verbosity,
+    http10: raw.http10 === true,
   };
   return ok(Object.freeze(config));
 }
@@ -370,4 +377,49 @@ function targetFrom(urls: readonly string[], problems: string[]): Target | null 
     return null;
   }
   return target.value;
+}
+
+const errnoCode = (error: unknown): string => (typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '');
+
+/**
+ * Why an output file (kind 'file': --json, --html, -e, -g) or directory (kind 'dir': --profile, which
+ * gb creates) could not be written, or null. Checked before the first request, so that a typo does
+ * not cost a whole run; nothing is created or opened here, so a failed check leaves no empty file.
+ */
+export function outputPathProblem(flag: string, path: string, kind: 'file' | 'dir'): string | null {
+  const cannot = `cannot write ${flag} ${shown(path)}`;
+  const writable = (at: string): boolean => {
+    try {
+      accessSync(at, fsConstants.W_OK | (statSync(at).isDirectory() ? fsConstants.X_OK : 0));
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  // The nearest part of the path that exists decides: --profile creates the directories below it.
+  let at = resolve(path);
+  let wanted = kind;
+  for (;;) {
+    let isDirectory: boolean;
+    try {
+      isDirectory = statSync(at).isDirectory();
+    } catch (error: unknown) {
+      const parent = dirname(at);
+      const code = errnoCode(error);
+      if (code === 'ENOTDIR') return `${cannot}: a part of the path is not a directory`;
+      if (code !== 'ENOENT' || parent === at) return `${cannot}: ${shown(at)} cannot be read (${code || String(error)})`;
+      if (kind === 'file' && wanted === 'file') {
+        wanted = 'dir';
+        at = parent;
+        continue;
+      }
+      if (kind === 'file') return `${cannot}: directory ${shown(at)} does not exist`;
+      at = parent;
+      continue;
+    }
+    if (wanted === 'file' && isDirectory) return `${cannot}: it is a directory`;
+    if (wanted === 'dir' && !isDirectory) return `${cannot}: ${shown(at)} is not a directory`;
+    if (!writable(at)) return `${cannot}: ${shown(at)} is not writable (permission denied)`;
+    return null;
+  }
 }

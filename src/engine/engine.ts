@@ -28,6 +28,8 @@ export interface EngineOptions {
   readonly runLength?: SharedLength;
   /** The clock and sockets (tests pass fakes). */
   readonly io?: ConnectionIo;
+  /** -v 2 and up: each response's status and header block (CRLF line ends), as ab logs them. */
+  readonly onResponseHead?: (status: number, head: string) => void;
 }
 
 export interface EngineResult {
@@ -93,6 +95,7 @@ export class Engine implements ConnectionOwner<Connection> {
       isHead: config.method === 'HEAD',
       keepAlive: config.keepAlive,
       measureUncorrected: this.#rate !== null,
+      captureHead: config.verbosity >= 2 && options.onResponseHead !== undefined,
     };
     for (let i = 0; i < config.concurrency; i++) this.#connections.push(new Connection(endpoint, this, settings, this.#io));
     this.#stuck = new StuckConnects(this.#connections);
@@ -151,6 +154,7 @@ export class Engine implements ConnectionOwner<Connection> {
     const rec = this.recorder;
     // ab reports the Server header of the first response.
     if (rec.first.serverSoftware === null && exchange.server !== null) rec.first.serverSoftware = exchange.server;
+    if (exchange.head !== null) this.#options.onResponseHead?.(exchange.status, exchange.head);
     rec.recordResponse(nowMs, exchange);
     this.#inflight--;
     this.#noteSettled(1);
@@ -183,6 +187,10 @@ export class Engine implements ConnectionOwner<Connection> {
 
   onBytesWritten(bytes: number): void {
     this.recorder.counters[C.bytesSent]! += bytes;
+  }
+
+  onWriteErrors(count: number): void {
+    this.recorder.counters[C.writeErrors]! += count;
   }
 
   onResent(count: number): void {

@@ -20,6 +20,8 @@ export interface RunHooks {
   readonly onSample?: (sample: LiveSample) => void;
   /** Gets every measured exchange (ab's -g); in-thread runs only. */
   readonly exchangeSink?: ExchangeSink;
+  /** -v 2 and up: each response's status and header block, from whichever thread read it. */
+  readonly onResponseHead?: (status: number, head: string) => void;
 }
 
 export interface LiveSample {
@@ -54,6 +56,7 @@ export async function runInThread(config: Config, endpoint: Endpoint, version: s
     ...(hooks.onProgress === undefined ? {} : { onProgress: hooks.onProgress }),
     progressEvery: hooks.progressEvery ?? 0,
     ...(hooks.exchangeSink === undefined ? {} : { exchangeSink: hooks.exchangeSink }),
+    ...(hooks.onResponseHead === undefined ? {} : { onResponseHead: hooks.onResponseHead }),
     runLength: new SharedLength(),
   });
   // One turn of the event loop before the first socket opens and its clock starts: V8 posts a young-

@@ -86,6 +86,7 @@ export function summarize(config: Config, facts: SummaryFacts): Summary {
     timeouts: count(C.timeouts),
     cutOff: count(C.cutOff),
     resent: count(C.resent),
+    writeErrors: count(C.writeErrors),
     non2xx: count(C.non2xx),
     keepAliveRequests: count(C.keepAlive),
     statusCodes,

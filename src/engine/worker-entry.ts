@@ -17,6 +17,7 @@ if (port !== null) {
     onProgress: (settled) => post({ type: 'progress', settled }),
     onErrorStop: () => post({ type: 'error-stop' }),
     runLength: new SharedLength(input.runLength),
+    ...(input.heads ? { onResponseHead: (status: number, head: string) => post({ type: 'head', status, head }) } : {}),
   });
   const go = new Promise<void>((start) => {
     port.on('message', (m: ToWorker) => {

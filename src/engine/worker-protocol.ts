@@ -15,6 +15,8 @@ export interface WorkerInput {
   readonly progressEvery: number;
   /** Post live samples (the main thread has a live view). */
   readonly sample: boolean;
+  /** Post each response's head (-v 2 and up). */
+  readonly heads: boolean;
   /** The run's document length cell, shared by every worker (see SharedLength). */
   readonly runLength: SharedArrayBuffer;
 }
@@ -27,6 +29,7 @@ export type FromWorker =
   | { readonly type: 'progress'; readonly settled: number }
   | { readonly type: 'error-stop' }
   | { readonly type: 'sample'; readonly sample: LiveSample }
+  | { readonly type: 'head'; readonly status: number; readonly head: string }
   | {
       readonly type: 'done';
       readonly recorder: RecorderSnapshot;

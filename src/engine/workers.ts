@@ -63,6 +63,7 @@ export async function runWorkers(config: Config, endpoint: Endpoint, version: st
           // Workers report often enough that the merged heartbeat lands close to each multiple.
           progressEvery: step > 0 ? Math.max(1, Math.floor(step / (4 * shares.length))) : 0,
           sample: onSample !== undefined,
+          heads: hooks.onResponseHead !== undefined,
           runLength: runLength.buffer,
         };
         const w = new Worker(new URL('./worker-entry.js', import.meta.url), { workerData: input });
@@ -92,6 +93,8 @@ export async function runWorkers(config: Config, endpoint: Endpoint, version: st
               failed: samples.reduce((a, s) => a + s.failed, 0),
               p99Us: samples.reduce<number | null>((a, s) => (s.p99Us === null ? a : Math.max(a ?? 0, s.p99Us)), null),
             });
+          } else if (m.type === 'head') {
+            hooks.onResponseHead?.(m.status, m.head);
           } else if (m.type === 'error-stop') {
             stopAll('error', 0, w);
           } else {

@@ -239,6 +239,7 @@ export function mergeSummaries(summaries: readonly Summary[]): Result<Summary, s
     timeouts: sum((s) => s.timeouts),
     cutOff: sum((s) => s.cutOff),
     resent: sum((s) => s.resent),
+    writeErrors: sum((s) => s.writeErrors),
     non2xx: sum((s) => s.non2xx),
     keepAliveRequests: sum((s) => s.keepAliveRequests),
     statusCodes: addRecords(summaries.map((s) => s.statusCodes)),

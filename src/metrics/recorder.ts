@@ -29,8 +29,10 @@ export const C = {
   lateMaxUs: 15,
   /** Requests sent again on a new connection because a server closed with them unanswered (not issued twice). */
   resent: 16,
+  /** Failed requests whose socket failed while writing (ab's Write errors); already counted in their bucket. */
+  writeErrors: 17,
 } as const;
-const COUNTER_SLOTS = 17;
+const COUNTER_SLOTS = 18;
 /** Status codes are three digits (RFC 9110 §15), and the parser accepts 100–999. */
 const STATUS_SLOTS = 1000;
 /**

@@ -99,6 +99,8 @@ export interface Summary {
   readonly cutOff: number;
   /** Requests sent again on a new connection because the server closed with them unanswered; each is still one request in one bucket. */
   readonly resent: number;
+  /** Failed requests whose socket failed while writing the request (EPIPE, ECONNRESET on write): ab's "Write errors". Already counted in failures. */
+  readonly writeErrors: number;
   readonly non2xx: number;
   readonly keepAliveRequests: number;
   /** Count of responses per status code, e.g. { "200": 950, "404": 50 }. */

@@ -5,12 +5,16 @@ import { escapeHtml } from './html.js';
 import { formatFixed, formatInt, roundUsToMs } from './format.js';
 
 /**
- * ab's -x/-y/-z attribute strings; gb has no flags for them (its -z means gzip) so ab's defaults are fixed here.
- * The odd spacing ("<table >", "<tr >") is what ab prints with empty attribute strings.
+ * ab's -x, -y and -z attribute strings (gb: -x, -y, --td-attributes), pasted raw as ab does: they are
+ * the user's own HTML. The odd spacing ("<table >", "<tr >") is what ab prints with empty strings.
  */
-const TABLE_ATTRS = '';
-const TR_ATTRS = '';
-const TD_ATTRS = 'bgcolor=white';
+export interface AbHtmlAttributes {
+  readonly table?: string | null;
+  readonly tr?: string | null;
+  readonly td?: string | null;
+}
+
+const AB_DEFAULTS = { table: '', tr: '', td: 'bgcolor=white' } as const;
 
 /** ab -w prints its banner this way instead of as text; the caller prints it where ab -w would, before the run. */
 export function renderAbHtmlBanner(version: string): string {
@@ -24,12 +28,10 @@ export function renderAbHtmlBanner(version: string): string {
   );
 }
 
-function field(label: string, value: string): string {
-  return `<tr ${TR_ATTRS}><th colspan=2 ${TD_ATTRS}>${label}</th><td colspan=2 ${TD_ATTRS}>${value}</td></tr>`;
-}
-
-function continuation(value: string): string {
-  return `<tr ${TR_ATTRS}><td colspan=2 ${TD_ATTRS}>&nbsp;</td><td colspan=2 ${TD_ATTRS}>${value}</td></tr>`;
+interface Attrs {
+  readonly table: string;
+  readonly tr: string;
+  readonly td: string;
 }
 
 /**
@@ -40,10 +42,6 @@ function sumMs(stats: PhaseStats): number {
   return roundUsToMs(stats.meanUs * stats.count);
 }
 
-function timesRow(label: string, minMs: number, avgMs: number, maxMs: number): string {
-  const td = (v: number): string => `<td ${TD_ATTRS}>${formatInt(v, 5)}</td>`;
-  return `<tr ${TR_ATTRS}><th ${TD_ATTRS}>${label}</th>${td(minMs)}${td(avgMs)}${td(maxMs)}</tr>`;
-}
 
 /**
  * The report proper, from ab's two leading newlines to "</table>". Unlike ab, every user string (server
@@ -51,10 +49,23 @@ function timesRow(label: string, minMs: number, avgMs: number, maxMs: number): s
  * ab's failure breakdown in this mode leaves out Receive, and its Processing row is (min total − min
  * connect, …, max total − max connect), not the Processing statistics; both quirks are kept.
  */
-export function renderAbHtml(summary: Summary): string {
+export function renderAbHtml(summary: Summary, attributes: AbHtmlAttributes = {}): string {
+  const { table: tableAttrs, tr: trAttrs, td: tdAttrs }: Attrs = {
+    table: attributes.table ?? AB_DEFAULTS.table,
+    tr: attributes.tr ?? AB_DEFAULTS.tr,
+    td: attributes.td ?? AB_DEFAULTS.td,
+  };
+  const field = (label: string, value: string): string =>
+    `<tr ${trAttrs}><th colspan=2 ${tdAttrs}>${label}</th><td colspan=2 ${tdAttrs}>${value}</td></tr>`;
+  const continuation = (value: string): string =>
+    `<tr ${trAttrs}><td colspan=2 ${tdAttrs}>&nbsp;</td><td colspan=2 ${tdAttrs}>${value}</td></tr>`;
+  const timesRow = (label: string, minMs: number, avgMs: number, maxMs: number): string => {
+    const td = (v: number): string => `<td ${tdAttrs}>${formatInt(v, 5)}</td>`;
+    return `<tr ${trAttrs}><th ${tdAttrs}>${label}</th>${td(minMs)}${td(avgMs)}${td(maxMs)}</tr>`;
+  };
   const { settings, failures, bytes } = summary;
   const lines = [
-    `<table ${TABLE_ATTRS}>`,
+    `<table ${tableAttrs}>`,
     field('Server Software:', escapeHtml(summary.serverSoftware)),
     field('Server Hostname:', escapeHtml(summary.target.host)),
     field('Server Port:', String(summary.target.port)),
@@ -67,7 +78,7 @@ export function renderAbHtml(summary: Summary): string {
   ];
   if (summary.failed > 0) {
     lines.push(
-      `<tr ${TR_ATTRS}><td colspan=4 ${TD_ATTRS} >   (Connect: ${failures.connect}, Length: ${failures.length}, Exceptions: ${failures.exceptions})</td></tr>`,
+      `<tr ${trAttrs}><td colspan=4 ${tdAttrs} >   (Connect: ${failures.connect}, Length: ${failures.length}, Exceptions: ${failures.exceptions})</td></tr>`,
     );
   }
   if (summary.non2xx > 0) lines.push(field('Non-2xx responses:', String(summary.non2xx)));
@@ -98,8 +109,8 @@ export function renderAbHtml(summary: Summary): string {
     const minTotalMs = roundUsToMs(total.minUs);
     const maxTotalMs = roundUsToMs(total.maxUs);
     lines.push(
-      `<tr ${TR_ATTRS}><th ${TD_ATTRS} colspan=4>Connection Times (ms)</th></tr>`,
-      `<tr ${TR_ATTRS}><th ${TD_ATTRS}>&nbsp;</th> <th ${TD_ATTRS}>min</th>   <th ${TD_ATTRS}>avg</th>   <th ${TD_ATTRS}>max</th></tr>`,
+      `<tr ${trAttrs}><th ${tdAttrs} colspan=4>Connection Times (ms)</th></tr>`,
+      `<tr ${trAttrs}><th ${tdAttrs}>&nbsp;</th> <th ${tdAttrs}>min</th>   <th ${tdAttrs}>avg</th>   <th ${tdAttrs}>max</th></tr>`,
       timesRow('Connect:', minConnectMs, Math.trunc(connectSumMs / n), maxConnectMs),
       timesRow('Processing:', minTotalMs - minConnectMs, Math.trunc((totalSumMs - connectSumMs) / n), maxTotalMs - maxConnectMs),
       timesRow('Total:', minTotalMs, Math.trunc(totalSumMs / n), maxTotalMs),

@@ -107,6 +107,7 @@ function countLines(summary: Summary): string[] {
         `Length: ${failures.length}, Exceptions: ${failures.exceptions})`,
     );
   }
+  if (summary.writeErrors > 0) lines.push(field('Write errors:', summary.writeErrors));
   if (summary.non2xx > 0) lines.push(field('Non-2xx responses:', summary.non2xx));
   if (summary.settings.keepAlive) lines.push(field('Keep-Alive requests:', summary.keepAliveRequests));
   lines.push(field('Total transferred:', `${bytes.received} bytes`));
@@ -167,16 +168,21 @@ function fullTable(rows: readonly PhaseRow[]): string[] {
   return lines;
 }
 
-/** ab -S: note that ab's format has no space between the avg and max columns. */
+/**
+ * ab -S: ab's format has no space between the avg and max columns, so from 10 s on ab prints the two
+ * numbers as one ("1051210515"). gb keeps ab's widths while max fits in them and adds the missing
+ * space when it does not, where ab's output cannot be read back.
+ */
 function shortTable(rows: readonly PhaseRow[]): string[] {
   const lines = ['              min   avg   max'];
   for (const { label, stats } of rows) {
+    const max = formatInt(roundUsToMs(stats.maxUs), 5);
     lines.push(
       label +
         formatInt(roundUsToMs(stats.minUs), 5) +
         ' ' +
         formatInt(roundUsToMs(stats.meanUs), 5) +
-        formatInt(roundUsToMs(stats.maxUs), 5),
+        (max.startsWith(' ') ? max : ` ${max}`),
     );
   }
   return lines;

@@ -12,7 +12,9 @@ const COLUMNS = ['p50', 'p90', 'p99', 'p99.9', 'p99.99', 'max'] as const;
 
 function latencyRow(label: string, s: PhaseStats): string {
   const values = [s.p50Us, s.p90Us, s.p99Us, s.p999Us, s.p9999Us, s.maxUs];
-  return `  ${label.padEnd(20)}${values.map((us) => formatFixedWidth(us / 1000, 3, 9)).join('')}\n`;
+  // Width 9 with no separator ran 10 s and more into the next column ("10512.59710515.045"): one
+  // space always, then width 8, keeps the columns where the numbers fit and apart where they do not.
+  return `  ${label.padEnd(20)}${values.map((us) => ` ${formatFixedWidth(us / 1000, 3, 8)}`).join('')}\n`;
 }
 
 function countList(counts: Readonly<Record<string, number>>): string {

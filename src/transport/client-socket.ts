@@ -13,8 +13,9 @@ export interface SocketHandler {
   /**
    * A socket error, as an errno-style code (ECONNREFUSED, ECONNRESET, …), with a message when the
    * code alone does not say enough (a proxy's refusal names its status). onClose follows.
+   * inWrite: a write failed (ab counts those apart, as Write errors).
    */
-  onError(socket: ClientSocket, code: string, message?: string): void;
+  onError(socket: ClientSocket, code: string, inWrite: boolean, message?: string): void;
   /** The socket is closed; no event follows. */
   onClose(socket: ClientSocket): void;
 }

@@ -1,44 +1,15 @@
 // One client connection: opens sockets, writes the prebuilt request, feeds the parser, times each exchange.
 
-import { performance } from 'node:perf_hooks';
 import { NEED_MORE, PARSE_ERROR, ResponseParser } from './response-parser.js';
 import type { FailureKind } from '../failures.js';
-import { openSocket, type ClientSocket, type Endpoint, type SocketHandler } from './client-socket.js';
-import { Exchange, type ConnectionOwner } from './exchange.js';
+import type { ClientSocket, Endpoint, SocketHandler } from './client-socket.js';
+import { Exchange, REAL_IO, type ConnectionIo, type ConnectionOwner, type ExchangeSettings } from './exchange.js';
 import { discardSocket, releaseSocket } from './socket-drain.js';
-import { MAX_STRAY_BYTES } from './header-block.js';
+import { HeadCopy } from './head-copy.js';
+import { onlyStray } from './header-block.js';
 
 export type { Endpoint } from './client-socket.js';
-
-/** What a connection takes from the outside world: a clock and sockets. Tests pass fakes of both. */
-export interface ConnectionIo {
-  /** Milliseconds on a monotonic clock (performance.now()). */
-  now(): number;
-  open(endpoint: Endpoint, handler: SocketHandler): ClientSocket;
-}
-
-export const REAL_IO: ConnectionIo = { now: () => performance.now(), open: openSocket };
-
-export interface ExchangeSettings {
-  /** bursts[k] is k requests back to back (k ≤ pipeline): a pipelined burst is one write, no allocation. Shared by every connection. */
-  readonly bursts: readonly Buffer[];
-  /** Requests in flight per connection. */
-  readonly pipeline: number;
-  readonly isHead: boolean;
-  readonly keepAlive: boolean;
-  /** Rate mode: also time each exchange from its actual send, besides its intended start. */
-  readonly measureUncorrected: boolean;
-}
-
-/** Whether buf[start, end) is nothing but line ends a parser would skip before the next status line. */
-function onlyStray(buf: Uint8Array, start: number, end: number): boolean {
-  if (end - start > MAX_STRAY_BYTES) return false;
-  for (let i = start; i < end; i++) {
-    const c = buf[i];
-    if (c !== 13 && c !== 10) return false;
-  }
-  return true;
-}
+export { REAL_IO, type ConnectionIo, type ExchangeSettings } from './exchange.js';
 
 const UNANSWERED = 'server closed the connection twice with the request unanswered';
 
@@ -57,6 +28,8 @@ export class Connection implements SocketHandler {
   #lastError: string | null = null;
   /** What to report for #lastError, when its layer said more than the code. */
   #lastMessage: string | null = null;
+  /** A write on this socket failed: the requests that fail with it are ab's Write errors too. */
+  #writeFailed = false;
   /** This socket already carried a kept-alive exchange, so a silent close may be the server's idle close. */
   #reused = false;
   // In-flight requests form a ring of `pipeline` slots; #head is the oldest.
@@ -76,6 +49,9 @@ export class Connection implements SocketHandler {
   #lastEndMs = Number.NEGATIVE_INFINITY;
   /** Inside onData: requests started meanwhile are written together when the chunk is done. */
   #receiving = false;
+  /** -v: the current response's bytes up to the end of its headers (plus a little body), while captureHead. */
+  /** -v 2 and up: the response's status line and headers, as they arrive. */
+  readonly #headCopy = new HeadCopy();
 
   constructor(endpoint: Endpoint, owner: ConnectionOwner<Connection>, settings: ExchangeSettings, io: ConnectionIo = REAL_IO) {
     this.#endpoint = endpoint;
@@ -165,6 +141,8 @@ export class Connection implements SocketHandler {
     this.#lastActivityMs = now;
     this.#lastError = null;
     this.#lastMessage = null;
+    this.#writeFailed = false;
+    this.#headCopy.clear();
     this.#connected = false;
     this.#reused = false;
     this.#parser.reset(this.#settings.isHead);
@@ -228,7 +206,9 @@ export class Connection implements SocketHandler {
         return;
       }
       if (!parser.started) this.#firstByteMs[this.#head] = now;
+      const inHead = this.#settings.captureHead && !parser.headersComplete;
       const r = parser.execute(chunk, pos, end);
+      if (inHead) this.#headCopy.add(chunk, pos, r >= 0 ? r : end);
       if (r === NEED_MORE) return;
       if (r === PARSE_ERROR) {
         const message = `bad response: ${parser.error ?? 'unparsable'}`;
@@ -264,6 +244,7 @@ export class Connection implements SocketHandler {
     e.keptAlive = keep;
     e.truncated = truncated;
     e.server = parser.captureServer ? (parser.serverHeader ?? '') : null;
+    e.head = settings.captureHead ? this.#headCopy.take() : null;
     parser.captureServer = false;
     const serverCloses = !parser.keepAlive;
     parser.reset(settings.isHead);
@@ -280,8 +261,10 @@ export class Connection implements SocketHandler {
     this.#owner.onResponse(this, nowMs, e);
   }
 
-  onError(socket: ClientSocket, code: string, message?: string): void {
-    if (socket !== this.#socket || this.#lastError !== null) return;
+  onError(socket: ClientSocket, code: string, inWrite: boolean, message?: string): void {
+    if (socket !== this.#socket) return;
+    if (inWrite) this.#writeFailed = true;
+    if (this.#lastError !== null) return;
     this.#lastError = code;
     this.#lastMessage = message ?? null;
   }
@@ -317,7 +300,7 @@ export class Connection implements SocketHandler {
       return;
     }
     // The request being read fails; any pipelined behind it were not answered and go out again.
-    if (this.#lastError !== null) this.#retryRest(1, 'receive', this.#lastError, this.#lastError);
+    if (this.#lastError !== null) this.#retryRest(1, 'receive', this.#lastError, this.#lastError, this.#writeFailed);
     else this.#retryRest(1, 'receive', 'CLOSED', parser.error ?? 'connection closed before the response ended');
   }
 
@@ -326,7 +309,7 @@ export class Connection implements SocketHandler {
    * not answered, so each is sent again on a new socket (RFC 9112 §9.3.2), but only once: a request
    * left unanswered a second time fails too. Call with the socket already released or discarded.
    */
-  #retryRest(failing: number, kind: FailureKind, code: string, message: string): void {
+  #retryRest(failing: number, kind: FailureKind, code: string, message: string, writeFailed = false): void {
     const slots = this.#settings.pipeline;
     const written = this.#inflight - this.#unwritten;
     // Requests sent again are the oldest on their new socket, so those still unanswered lead the ring.
@@ -343,7 +326,10 @@ export class Connection implements SocketHandler {
     this.#head = (this.#head + lost) % slots;
     this.#inflight -= lost;
     this.#unwritten = this.#inflight;
-    if (lost > 0) this.#owner.onFailure(this, now, kind, lost, code, message);
+    if (lost > 0) {
+      if (writeFailed) this.#owner.onWriteErrors(lost);
+      this.#owner.onFailure(this, now, kind, lost, code, message);
+    }
     // The owner may have opened a socket already, by starting a request on the freed slots.
     if (this.#inflight > 0 && this.#socket === null) this.#open();
   }

@@ -1,7 +1,32 @@
-// What a connection tells its owner: each finished exchange as numbers, each failure as a kind, a code and a message.
+// The contract between a connection and its owner: what the owner sets up (settings, clock, sockets),
+// and what the connection reports back: each finished exchange as numbers, each failure as a kind, a code and a message.
 
+import { performance } from 'node:perf_hooks';
 import type { FailureKind } from '../failures.js';
-import type { TlsInfo } from './client-socket.js';
+import { openSocket, type ClientSocket, type Endpoint, type SocketHandler, type TlsInfo } from './client-socket.js';
+
+/** What a connection takes from the outside world: a clock and sockets. Tests pass fakes of both. */
+export interface ConnectionIo {
+  /** Milliseconds on a monotonic clock (performance.now()). */
+  now(): number;
+  open(endpoint: Endpoint, handler: SocketHandler): ClientSocket;
+}
+
+export const REAL_IO: ConnectionIo = { now: () => performance.now(), open: openSocket };
+
+export interface ExchangeSettings {
+  /** bursts[k] is k requests back to back (k ≤ pipeline): a pipelined burst is one write, no allocation. Shared by every connection. */
+  readonly bursts: readonly Buffer[];
+  /** Requests in flight per connection. */
+  readonly pipeline: number;
+  readonly isHead: boolean;
+  readonly keepAlive: boolean;
+  /** Rate mode: also time each exchange from its actual send, besides its intended start. */
+  readonly measureUncorrected: boolean;
+  /** Hand each response's status line and headers to the owner (ab's -v 2 and up); off, it costs one test per chunk. */
+  readonly captureHead: boolean;
+}
+
 
 /**
  * One finished exchange. Each connection fills its own and lends it for the length of the call,
@@ -23,6 +48,8 @@ export class Exchange {
   truncated = false;
   /** The Server header, while the connection captures it (until its first response); else null. */
   server: string | null = null;
+  /** -v: the response's status line and headers (CRLF line ends), when the connection copies them; else null. */
+  head: string | null = null;
 }
 
 /** The engine's side of a connection: it decides what the numbers mean. Calls carry no closures or new objects. */
@@ -38,6 +65,8 @@ export interface ConnectionOwner<Conn> {
   onFailure(conn: Conn, nowMs: number, kind: FailureKind, count: number, code: string, message: string): void;
   onBytesRead(nowMs: number, bytes: number): void;
   onBytesWritten(bytes: number): void;
+  /** `count` requests are about to fail because a write on their socket failed (ab's Write errors). */
+  onWriteErrors(count: number): void;
   /** `count` requests go out again on a new socket: the server closed with them unanswered. */
   onResent(count: number): void;
   /** Whether the owner still wants a TLS session's details (it reports the first). */

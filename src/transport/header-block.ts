@@ -20,6 +20,16 @@ const MAX_BLOCK_BYTES = 1024 * 1024;
  */
 export const MAX_STRAY_BYTES = 8;
 
+/** Whether buf[start, end) is nothing but line ends a parser would skip before the next status line. */
+export function onlyStray(buf: Uint8Array, start: number, end: number): boolean {
+  if (end - start > MAX_STRAY_BYTES) return false;
+  for (let i = start; i < end; i++) {
+    const c = buf[i];
+    if (c !== CR && c !== LF) return false;
+  }
+  return true;
+}
+
 // Where scan() is inside the block. ENDED and FAILED are final and the highest.
 const VERSION = 0;
 const MINOR = 1;

@@ -38,7 +38,7 @@ export class HeaderValues {
   chunked = false;
   closeOption = false;
   keepAliveOption = false;
-  /** The Server value (latin1, at most 4096 bytes, trimmed), once read. */
+  /** The Server value as ab reports it (latin1, up to its first space or control byte, at most 4096 bytes), once read. */
   server: string | null = null;
 
   #lengthValue = 0;
@@ -201,16 +201,21 @@ export class HeaderValues {
     this.#startToken();
   }
 
+  /**
+   * ab copies the value up to its first byte <= 32 (a space, a tab, a control byte): "Apache/2.4.71
+   * (Debian)" is reported as "Apache/2.4.71", and scripts that read the field expect that.
+   */
   #serverByte(c: number): void {
     const length = this.#serverLength;
     const serverBytes = this.#serverBytes;
     if (length >= MAX_SERVER_BYTES || serverBytes === null) return;
-    if (c === SP || c === HTAB) {
-      if (length === 0) return; // leading whitespace
-    } else {
-      this.#serverTrimmedLength = length + 1; // trailing whitespace is dropped by ending at the last other byte
+    if (c <= SP) {
+      // Leading whitespace is the field's own; any other such byte ends what ab would copy.
+      if (length > 0 || (c !== SP && c !== HTAB)) this.#serverLength = MAX_SERVER_BYTES;
+      return;
     }
     serverBytes[length] = c;
     this.#serverLength = length + 1;
+    this.#serverTrimmedLength = length + 1;
   }
 }

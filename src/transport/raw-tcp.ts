@@ -37,6 +37,8 @@ interface Bindings {
   readonly socketType: number;
   readonly state: Int32Array;
   readonly kReadBytesOrError: number;
+  /** Index in `state` saying whether the last write is still in progress; -1 where this Node does not say. */
+  readonly kLastWriteWasAsync: number;
 }
 
 const UV_EOF = -4095;
@@ -65,7 +67,7 @@ function loadBindings(): Bindings | null {
     const binding = (process as unknown as { binding(name: string): Record<string, unknown> }).binding;
     if (bindingWouldWarn(binding, process.execArgv, process.env)) return null;
     const tcp = binding('tcp_wrap') as { TCP?: unknown; TCPConnectWrap?: unknown; constants?: { SOCKET?: number } };
-    const stream = binding('stream_wrap') as { WriteWrap?: unknown; streamBaseState?: unknown; kReadBytesOrError?: number };
+    const stream = binding('stream_wrap') as { WriteWrap?: unknown; streamBaseState?: unknown; kReadBytesOrError?: number; kLastWriteWasAsync?: number };
     if (
       typeof tcp.TCP !== 'function' ||
       typeof tcp.TCPConnectWrap !== 'function' ||
@@ -87,6 +89,7 @@ function loadBindings(): Bindings | null {
       socketType: tcp.constants.SOCKET,
       state: stream.streamBaseState,
       kReadBytesOrError: stream.kReadBytesOrError,
+      kLastWriteWasAsync: typeof stream.kLastWriteWasAsync === 'number' ? stream.kLastWriteWasAsync : -1,
     };
   } catch {
     return null;
@@ -116,13 +119,18 @@ function onConnected(this: ConnectReq & { socket: RawTcpSocket }, status: number
 }
 
 function onWritten(this: WriteReq, status: number): void {
-  if (status < 0) this.handle.owner?.failed(status);
+  const socket = this.handle.owner;
+  if (socket === null) return;
+  socket.writeEnded();
+  if (status < 0) socket.failed(status, true);
 }
 
 export class RawTcpSocket implements ClientSocket {
   handler: SocketHandler;
   readonly #handle: TcpHandle;
   #closed = false;
+  /** Writes the kernel has not taken in full yet: an error while one waits means that write failed. */
+  #pendingWrites = 0;
 
   /** Opens a connection; the handler hears of it (or of its failure) asynchronously. */
   constructor(address: string, port: number, ipv6: boolean, localAddress: string | null, handler: SocketHandler) {
@@ -171,10 +179,19 @@ export class RawTcpSocket implements ClientSocket {
     }
   }
 
-  failed(status: number): void {
+  /**
+   * Part of the binding's callbacks. libuv reads before it writes, so a reset usually surfaces as a
+   * read error first; a write still waiting then failed with it (ab's Write errors).
+   */
+  failed(status: number, inWrite = false): void {
     if (this.#closed) return;
-    this.handler.onError(this, getSystemErrorName(status));
+    this.handler.onError(this, getSystemErrorName(status), inWrite || this.#pendingWrites > 0);
     this.destroy();
+  }
+
+  /** Part of the binding's callbacks: an asynchronous write finished, well or not. */
+  writeEnded(): void {
+    this.#pendingWrites--;
   }
 
   write(bytes: Buffer): void {
@@ -184,7 +201,8 @@ export class RawTcpSocket implements ClientSocket {
     req.oncomplete = onWritten;
     req.async = false;
     const err = this.#handle.writeBuffer(req, bytes);
-    if (err < 0) queueMicrotask(() => this.failed(err));
+    if (err < 0) queueMicrotask(() => this.failed(err, true));
+    else if (B.kLastWriteWasAsync >= 0 && B.state[B.kLastWriteWasAsync] !== 0) this.#pendingWrites++;
   }
 
   destroy(): void {

@@ -4,38 +4,72 @@ import type { Config } from '../config/config.js';
 
 export const USER_AGENT_PREFIX = 'gb/';
 
+/** A header gb adds unless a -H header has its name; null: not sent. */
+type Default = readonly [name: string, value: string | null];
+
 /**
- * Builds the exact bytes every request of the run writes. HTTP/1.1 throughout; without -k each
- * request says `Connection: close`, which is what ab's HTTP/1.0 requests mean.
- * Defaults (Host, User-Agent, Accept) give way to a user header of the same name, as in ab.
+ * Builds the exact bytes every request of the run writes. HTTP/1.1 by default: without -k each
+ * request says `Connection: close`, which is what ab's HTTP/1.0 requests mean. --http1.0 sends ab
+ * 2.3's request instead (checked against the real ab): its request line, and its header order and
+ * spelling. Defaults give way to a user header of the same name, as in ab.
  */
 export function buildRequest(config: Config, version: string): Buffer {
-  const { target, headers } = config;
-  const userNames = new Set(headers.map((h) => h.name.toLowerCase()));
+  const { target } = config;
   // Through a proxy, plain HTTP names the whole URL (RFC 9112 §3.2.2, absolute form) so the proxy
   // knows where to forward it; HTTPS goes through a CONNECT tunnel, where the origin reads the path.
+  // In a tunnel the proxy's credentials belong to the CONNECT alone: sent inside, they would reach the origin.
   const forwarded = config.proxy !== null && !target.tls;
   const requestTarget = forwarded ? `http://${target.hostHeader}${target.path}` : target.path;
-  const lines: string[] = [`${config.method} ${requestTarget} HTTP/1.1`];
-  const addDefault = (name: string, value: string): void => {
-    if (!userNames.has(name.toLowerCase())) lines.push(`${name}: ${value}`);
+  const proxyAuthorization = forwarded && config.proxy.auth !== null ? basic(config.proxy.auth) : null;
+  const userAgent = `${USER_AGENT_PREFIX}${version}`;
+  const cookie = config.cookies.length > 0 ? config.cookies.join('; ') : null;
+  const authorization = config.basicAuth === null ? null : basic(config.basicAuth);
+  const gzip = config.acceptGzip ? 'gzip' : null;
+  const length = config.body === null ? null : String(config.body.byteLength);
+  const type = config.body === null ? null : config.contentType;
+  if (config.http10) {
+    // ab's order: these, the -H headers, then Host, User-Agent and Accept. Two differences, on purpose:
+    // the User-Agent names gb, so the server's logs say who sent the load (-H 'User-Agent:
+    // ApacheBench/2.3' makes the bytes identical), and all -C cookies go in one Cookie header
+    // (ab keeps only the last).
+    return assemble(config, `${config.method} ${requestTarget} HTTP/1.0`, [
+      ['Connection', config.keepAlive ? 'Keep-Alive' : null],
+      ['Cookie', cookie],
+      ['Authorization', authorization],
+      ['Proxy-Authorization', proxyAuthorization],
+      ['Content-length', length],
+      ['Content-type', type],
+    ], [
+      ['Host', target.hostHeader],
+      ['User-Agent', userAgent],
+      ['Accept', '*/*'],
+      ['Accept-Encoding', gzip],
+    ]);
+  }
+  return assemble(config, `${config.method} ${requestTarget} HTTP/1.1`, [
+    ['Host', target.hostHeader],
+    ['User-Agent', userAgent],
+    ['Accept', '*/*'],
+    ['Connection', config.keepAlive ? null : 'close'],
+    ['Accept-Encoding', gzip],
+    ['Cookie', cookie],
+    ['Authorization', authorization],
+    ['Proxy-Authorization', proxyAuthorization],
+    ['Content-Type', type],
+    ['Content-Length', length],
+  ], []);
+}
+
+/** The request line, the defaults before the -H headers, the -H headers, the defaults after them, and the body. */
+function assemble(config: Config, requestLine: string, before: readonly Default[], after: readonly Default[]): Buffer {
+  const userNames = new Set(config.headers.map((h) => h.name.toLowerCase()));
+  const lines = [requestLine];
+  const add = (defaults: readonly Default[]): void => {
+    for (const [name, value] of defaults) if (value !== null && !userNames.has(name.toLowerCase())) lines.push(`${name}: ${value}`);
   };
-  addDefault('Host', target.hostHeader);
-  addDefault('User-Agent', `${USER_AGENT_PREFIX}${version}`);
-  addDefault('Accept', '*/*');
-  if (!config.keepAlive) addDefault('Connection', 'close');
-  if (config.acceptGzip) addDefault('Accept-Encoding', 'gzip');
-  if (config.cookies.length > 0) addDefault('Cookie', config.cookies.join('; '));
-  if (config.basicAuth !== null) {
-    addDefault('Authorization', basic(config.basicAuth));
-  }
-  // In a tunnel the credentials belong to the CONNECT alone: sent inside, they would reach the origin.
-  if (forwarded && config.proxy.auth !== null) addDefault('Proxy-Authorization', basic(config.proxy.auth));
-  if (config.body !== null) {
-    addDefault('Content-Type', config.contentType);
-    addDefault('Content-Length', String(config.body.byteLength));
-  }
-  for (const h of headers) lines.push(`${h.name}: ${h.value}`);
+  add(before);
+  for (const h of config.headers) lines.push(`${h.name}: ${h.value}`);
+  add(after);
   const head = Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'utf8');
   return config.body === null ? head : Buffer.concat([head, config.body]);
 }

@@ -45,6 +45,10 @@ export class StreamSocket implements ClientSocket {
   /** Through a tunnel, the TCP socket under the TLS one; both may report the close, the handler hears it once. */
   #closed = false;
   readonly #tls: boolean;
+  /** One callback per socket, not per write: a failed write reports here before the 'error' event. */
+  readonly #afterWrite = (e: Error | null | undefined): void => {
+    if (e) this.handler.onError(this, (e as NodeJS.ErrnoException).code ?? e.message, true);
+  };
 
   constructor(options: Endpoint, handler: SocketHandler) {
     this.handler = handler;
@@ -65,7 +69,7 @@ export class StreamSocket implements ClientSocket {
     });
     this.#socket = s;
     s.on('error', (e: NodeJS.ErrnoException) => {
-      if (this.#socket === s) this.handler.onError(this, e.code ?? e.message);
+      if (this.#socket === s) this.handler.onError(this, e.code ?? e.message, s.writableLength > 0);
     });
     s.on('close', () => {
       // Once TLS runs over it, the TLS socket reports the close, after any error of its own.
@@ -84,7 +88,7 @@ export class StreamSocket implements ClientSocket {
           this.#socket = this.#startTls(t, { socket: s });
           return;
         }
-        this.handler.onError(this, failure.code, failure.message);
+        this.handler.onError(this, failure.code, false, failure.message);
         s.destroy();
       }),
     );
@@ -103,7 +107,8 @@ export class StreamSocket implements ClientSocket {
       s.setNoDelay(true);
       this.handler.onConnect(this);
     });
-    s.on('error', (e: NodeJS.ErrnoException) => this.handler.onError(this, e.code ?? e.message));
+    // Bytes still queued when the socket fails (often seen as a read error first) are a failed write.
+    s.on('error', (e: NodeJS.ErrnoException) => this.handler.onError(this, e.code ?? e.message, s.writableLength > 0));
     s.on('close', () => this.#onClose());
     return s;
   }
@@ -115,7 +120,7 @@ export class StreamSocket implements ClientSocket {
   }
 
   write(bytes: Buffer): void {
-    this.#socket.write(bytes);
+    this.#socket.write(bytes, this.#afterWrite);
   }
 
   destroy(): void {

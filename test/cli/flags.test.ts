@@ -205,8 +205,8 @@ describe('parseCommandLine: values', () => {
 
 describe('parseCommandLine: problems', () => {
   const cases: readonly (readonly [readonly string[], RegExp])[] = [
-    [['-x', URL], /^unknown option '-x'$/],
-    [['-kx', URL], /^unknown option '-x'$/],
+    [['-j', URL], /^unknown option '-j'$/],
+    [['-kj', URL], /^unknown option '-j'$/],
     [['--nope', URL], /^unknown option '--nope'$/],
     [[URL, '-n'], /^option '-n' needs a value$/],
     [[URL, '--requests'], /^option '--requests' needs a value$/],

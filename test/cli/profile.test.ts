@@ -28,15 +28,15 @@ test('--profile DIR writes a CPU profile with samples and a heap snapshot, and t
   }
 });
 
-test('--profile into a path that cannot be a folder: one line naming it, exit 1, no request sent', async () => {
+test('--profile into a path that cannot be a folder: checked before the run, one line naming it, exit 2, no request sent', async () => {
   const target = await startTargetServer();
   const dir = mkdtempSync(join(tmpdir(), 'gb-profile-'));
   try {
     const file = join(dir, 'a-file');
     writeFileSync(file, '');
     const r = await runGb(['-n', '5', '--profile', join(file, 'sub'), `${target.url}/`]);
-    assert.equal(r.code, 1);
-    assert.equal(r.stderr, `gb: cannot write a profile to ${join(file, 'sub')}: ENOTDIR\n`);
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, `gb: cannot write --profile ${join(file, 'sub')}: a part of the path is not a directory (see 'gb -h')\n`);
     assert.equal(target.stats().requests, 0);
   } finally {
     await target.close();

@@ -316,7 +316,12 @@ describe('parseTarget', () => {
     ['http://[::1]:8080/p', { host: '[::1]', connectHost: '::1', port: 8080, path: '/p', hostHeader: '[::1]:8080' }],
     ['[::1]/', { url: 'http://[::1]/', host: '[::1]', connectHost: '::1', port: 80, hostHeader: '[::1]' }],
     ['http://h/search?q=a:b&x=1#frag', { path: '/search?q=a:b&x=1', hostHeader: 'h' }],
-    ['HTTP://Example.COM:8080', { tls: false, host: 'Example.COM', connectHost: 'example.com', hostHeader: 'example.com:8080' }],
+    ['HTTP://Example.COM:8080', { tls: false, host: 'Example.COM', connectHost: 'example.com', hostHeader: 'Example.COM:8080' }],
+    // Sent as typed, as ab sends them: dot segments, "127.1" and percent-escapes are not normalised.
+    ['http://127.1:8080/a/../echo/./x?y=/../z', { connectHost: '127.0.0.1', path: '/a/../echo/./x?y=/../z', hostHeader: '127.1:8080' }],
+    ['http://h/%2e%2e/a%2Fb', { path: '/%2e%2e/a%2Fb' }],
+    ['http://h/caf\u00e9', { path: '/caf%C3%A9' }],
+    ['http://b\u00fccher.example/', { host: 'b\u00fccher.example', hostHeader: 'xn--bcher-kva.example' }],
     ['http://h:/x', { port: 80, path: '/x' }],
     ['http://h?x=1', { path: '/?x=1' }],
   ];

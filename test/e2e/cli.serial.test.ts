@@ -66,7 +66,7 @@ test('-h prints the usage and exits 0, even with other arguments', TEST_TIMEOUT,
 
 /** Each bad command line, and a pattern the one error line must match (it names the problem). */
 const BAD_INPUTS: readonly (readonly [string, readonly string[], RegExp])[] = [
-  ['unknown flag', ['-x', 'http://127.0.0.1:1/'], /unknown option '-x'/],
+  ['unknown flag', ['-j', 'http://127.0.0.1:1/'], /unknown option '-j'/],
   ['unknown long flag', ['--frobnicate', 'http://127.0.0.1:1/'], /unknown option '--frobnicate'/],
   ['concurrency above requests', ['-c', '10', '-n', '5', 'http://127.0.0.1:1/'], /concurrency.*10.*5|10.*5.*concurrency/i],
   ['-n 0', ['-n', '0', 'http://127.0.0.1:1/'], /number of requests.*-n 0/],

@@ -70,7 +70,7 @@ function run(shape: RunShape): Summary {
     failed: 0,
     failures: { connect: 0, receive: 0, length: 0, exceptions: 0 },
     timeouts: 0,
-    cutOff: 0, resent: 0,
+    cutOff: 0, resent: 0, writeErrors: 0,
     non2xx: 0,
     keepAliveRequests: complete,
     statusCodes: { '200': complete },

@@ -74,7 +74,7 @@ function summaryOf(totalUs: readonly number[], overrides: Partial<Summary> = {})
     failed: 0,
     failures: { connect: 0, receive: 0, length: 0, exceptions: 0 },
     timeouts: 0,
-    cutOff: 0, resent: 0,
+    cutOff: 0, resent: 0, writeErrors: 0,
     non2xx: 0,
     keepAliveRequests: n,
     statusCodes: n > 0 ? { '200': n } : {},

@@ -26,6 +26,7 @@ import {
   roundUsToMs,
   usToMs,
 } from '../../src/report/format.js';
+import { renderGbExtras } from '../../src/report/gb-extras.js';
 import { findTool, requireTool } from '../helpers/tools.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -98,7 +99,7 @@ function keepAliveSummary(): Summary {
     failed: 0,
     failures: { connect: 0, receive: 0, length: 0, exceptions: 0 },
     timeouts: 0,
-    cutOff: 0, resent: 0,
+    cutOff: 0, resent: 0, writeErrors: 0,
     non2xx: 0,
     keepAliveRequests: 990,
     statusCodes: { '200': 1000 },
@@ -580,4 +581,30 @@ test('real ab: same lines in the same order for the same numbers', { skip: noAb 
     server.close();
     rmSync(bodyDir, { recursive: true, force: true });
   }
+});
+
+test('times of 10 s and more keep a space between columns: -S avg/max and the latency table', () => {
+  const big = phase({ minUs: 10_400_000, meanUs: 10_512_597, sdUs: 40_000, medianUs: 10_510_000, maxUs: 10_515_045 });
+  const summary: Summary = { ...keepAliveSummary(), connect: big, processing: big, waiting: big, total: big, successTotal: big, successWaiting: big };
+  const short = renderAbReport(summary, { noSd: true, noPercentiles: true });
+  // ab's "%5d %5d%5d" would print "10400 1051310515"; the numbers must stay apart.
+  assert.match(short, /\nTotal:      10400 10513 10515\n/);
+  // Where they fit, ab's widths (and its missing space) stay as they are.
+  assert.match(renderAbReport(keepAliveSummary(), { noSd: true, noPercentiles: true }), /\nTotal:          2    12 1235\n/);
+  const full = renderAbReport(summary, { noPercentiles: true });
+  assert.match(full, /\nTotal:      10400 10513  40\.0  10510   10515\n/);
+  const extras = renderGbExtras(summary);
+  const row = extras.split('\n').find((line) => line.startsWith('  Total:')) ?? '';
+  const values = row.slice(22).trim().split(/ +/);
+  assert.deepEqual(values, ['10510.000', '10515.045', '10515.045', '10515.045', '10515.045', '10515.045']);
+  // Small values keep the 9-column layout the header line is aligned to.
+  const smallRow = renderGbExtras(keepAliveSummary()).split('\n').find((line) => line.startsWith('  Total:')) ?? '';
+  assert.equal(smallRow.slice(22, 31), '   11.600');
+});
+
+test('Write errors: printed after the failure breakdown only when some write failed, as ab', () => {
+  const none = renderAbReport(failingPostSummary(), { noPercentiles: true });
+  assert.ok(!none.includes('Write errors:'), none);
+  const some = renderAbReport({ ...failingPostSummary(), writeErrors: 2 }, { noPercentiles: true });
+  assert.match(some, /\n {3}\(Connect: \d+, Receive: \d+, Length: \d+, Exceptions: \d+\)\nWrite errors: {11}2\n/);
 });

@@ -66,7 +66,7 @@ function syntheticSummary(): Summary {
     failed: 4,
     failures: { connect: 0, receive: 4, length: 0, exceptions: 0 },
     timeouts: 4,
-    cutOff: 0, resent: 0,
+    cutOff: 0, resent: 0, writeErrors: 0,
     non2xx: 60,
     keepAliveRequests: 5000,
     statusCodes: { '200': 4940, '503': 60 },

@@ -42,7 +42,7 @@ function syntheticSummary(timeline: readonly TimelineRow[]): Summary {
     failed: 3,
     failures: { connect: 1, receive: 2, length: 0, exceptions: 0 },
     timeouts: 1,
-    cutOff: 0, resent: 0,
+    cutOff: 0, resent: 0, writeErrors: 0,
     non2xx: 40,
     keepAliveRequests: 2000,
     statusCodes: { '200': 1960, '503': 40 },

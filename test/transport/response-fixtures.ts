@@ -369,11 +369,15 @@ invalid('a CRLF inside the protocol name', 'HT\r\nTP/1.1 200 OK\r\n\r\n', 'not a
 {
   const head = 'HTTP/1.1 200 OK\r\nDate: Mon, 01 Jan 2024 00:00:00 GMT\r\nServer:   nginx/1.25.3 (Ubuntu)  \r\nServer: second\r\nContent-Length: 0\r\n\r\n';
   message(
-    'Server capture trims whitespace and keeps the first',
+    'Server capture skips leading whitespace, stops at the first space as ab does, and keeps the first',
     head,
-    { bodyBytes: 0, headBytes: head.length, serverHeader: 'nginx/1.25.3 (Ubuntu)' },
+    { bodyBytes: 0, headBytes: head.length, serverHeader: 'nginx/1.25.3' },
     { captureServer: true },
   );
+}
+{
+  const head = 'HTTP/1.1 200 OK\r\nServer: Apache/2.4.71\t(Debian)\r\nContent-Length: 0\r\n\r\n';
+  message('Server capture stops at a tab too (ab stops at any byte <= 32)', head, { bodyBytes: 0, headBytes: head.length, serverHeader: 'Apache/2.4.71' }, { captureServer: true });
 }
 {
   const head = 'HTTP/1.1 200 OK\r\nServer: caf\xe9\r\nContent-Length: 0\r\n\r\n';
