@@ -57,12 +57,17 @@ export function proxyAuthFrom(text: string | undefined, proxyGiven: boolean, pro
     problems.push('-P (proxy credentials) needs -X (the proxy to send them to)');
     return null;
   }
+  return credentialsFrom('-P', text, problems);
+}
+
+/** user:password for a Basic authorization header (-A, -P), or null with the problem pushed. */
+export function credentialsFrom(flag: string, text: string, problems: string[]): string | null {
   if (!text.includes(':')) {
-    problems.push(`-P needs user:password, got ${shown(text)} (no colon)`);
+    problems.push(`${flag} needs user:password, got ${shown(text)} (no colon)`);
     return null;
   }
   if (LINE_BREAK.test(text)) {
-    problems.push('-P credentials contain a line break or NUL');
+    problems.push(`${flag} credentials contain a line break or NUL`);
     return null;
   }
   return text;

@@ -1,18 +1,19 @@
 // Turns the command line's raw strings into the one validated Config, reporting every problem at once; all cross-flag rules live here.
 
-import { accessSync, constants as fsConstants, readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { dirname, resolve } from 'node:path';
 import { DEFAULT_CONTENT_TYPE, DEFAULT_TIMEOUT_MS, MAX_CONCURRENCY } from './config.js';
 import type { Config, Header, Proxy, ScheduleConfig, Target } from './config.js';
 import { err, ok } from '../result.js';
 import type { Result } from '../result.js';
 import { parseCount, parseDurationMs } from './units.js';
 import { parseTarget, shown } from './target.js';
-import { parseProxy, proxyAuthFrom } from './proxy.js';
+import { credentialsFrom, parseProxy, proxyAuthFrom } from './proxy.js';
+import { readBodyFile } from './files.js';
 import { tlsOptionsFrom, type RawTlsOptions } from './tls.js';
 
 export { parseTarget } from './target.js';
+export { outputPathProblem } from './files.js';
 
 /**
  * Parsed but unvalidated options, as typed by the user (absent = not given).
@@ -208,26 +209,6 @@ function bodyFrom(raw: RawOptions, problems: string[]): Uint8Array | null {
   return null;
 }
 
-function readBodyFile(flag: string, path: string, problems: string[]): Uint8Array | null {
-  try {
-    const stats = statSync(path);
-    if (stats.isDirectory()) {
-      problems.push(`${flag} file ${shown(path)} is a directory, not a file`);
-      return null;
-    }
-    if (!stats.isFile()) {
-      problems.push(`${flag} file ${shown(path)} is not a regular file`);
-      return null;
-    }
-    return readFileSync(path);
-  } catch (error: unknown) {
-    const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable (permission denied)' : `cannot be read (${String(error)})`;
-    problems.push(`${flag} file ${shown(path)} ${why}`);
-    return null;
-  }
-}
-
 function methodFrom(raw: RawOptions, problems: string[]): string | null {
   if (raw.method !== undefined) {
     const method = raw.method.toUpperCase();
@@ -282,16 +263,7 @@ export function parseBasicAuth(text: string): { readonly user: string; readonly 
 }
 
 function authFrom(text: string | undefined, problems: string[]): string | null {
-  if (text === undefined) return null;
-  if (parseBasicAuth(text) === null) {
-    problems.push(`-A needs user:password, got ${shown(text)} (no colon)`);
-    return null;
-  }
-  if (LINE_BREAK.test(text)) {
-    problems.push('-A credentials contain a line break or NUL');
-    return null;
-  }
-  return text;
+  return text === undefined ? null : credentialsFrom('-A', text, problems);
 }
 
 function contentTypeFrom(text: string | undefined, problems: string[]): string {
@@ -377,49 +349,4 @@ function targetFrom(urls: readonly string[], problems: string[]): Target | null 
     return null;
   }
   return target.value;
-}
-
-const errnoCode = (error: unknown): string => (typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '');
-
-/**
- * Why an output file (kind 'file': --json, --html, -e, -g) or directory (kind 'dir': --profile, which
- * gb creates) could not be written, or null. Checked before the first request, so that a typo does
- * not cost a whole run; nothing is created or opened here, so a failed check leaves no empty file.
- */
-export function outputPathProblem(flag: string, path: string, kind: 'file' | 'dir'): string | null {
-  const cannot = `cannot write ${flag} ${shown(path)}`;
-  const writable = (at: string): boolean => {
-    try {
-      accessSync(at, fsConstants.W_OK | (statSync(at).isDirectory() ? fsConstants.X_OK : 0));
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  // The nearest part of the path that exists decides: --profile creates the directories below it.
-  let at = resolve(path);
-  let wanted = kind;
-  for (;;) {
-    let isDirectory: boolean;
-    try {
-      isDirectory = statSync(at).isDirectory();
-    } catch (error: unknown) {
-      const parent = dirname(at);
-      const code = errnoCode(error);
-      if (code === 'ENOTDIR') return `${cannot}: a part of the path is not a directory`;
-      if (code !== 'ENOENT' || parent === at) return `${cannot}: ${shown(at)} cannot be read (${code || String(error)})`;
-      if (kind === 'file' && wanted === 'file') {
-        wanted = 'dir';
-        at = parent;
-        continue;
-      }
-      if (kind === 'file') return `${cannot}: directory ${shown(at)} does not exist`;
-      at = parent;
-      continue;
-    }
-    if (wanted === 'file' && isDirectory) return `${cannot}: it is a directory`;
-    if (wanted === 'dir' && !isDirectory) return `${cannot}: ${shown(at)} is not a directory`;
-    if (!writable(at)) return `${cannot}: ${shown(at)} is not writable (permission denied)`;
-    return null;
-  }
 }
