@@ -1,7 +1,5 @@
-#!/usr/bin/env -S node --max-semi-space-size=1
+#!/usr/bin/env node
 // The only module that touches the process: argv, standard streams, signals and the exit code.
-// The #! line keeps V8's young generation small: a load generator makes little garbage that lives,
-// and the default lets a TLS run grow its heap by 30 MB of space it has no use for.
 
 import { runCli } from './commands.js';
 
