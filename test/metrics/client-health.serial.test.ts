@@ -148,12 +148,13 @@ test('a client whose thread is kept busy is flagged, with figures, in the summar
 });
 
 test('a rate the client cannot keep is flagged as late, with figures', async (t) => {
-  // One connection cannot send 100 000 a second: nearly every request leaves after its intended time.
-  const summary = await run(['-k', '--rate', '100000', '-t', '1', '-c', '1', `${target.url}/`]);
+  // One connection cannot send a million a second (Node 24 reached 54 000 here against 100 000):
+  // nearly every request leaves after its intended time.
+  const summary = await run(['-k', '--rate', '1000000', '-t', '1', '-c', '1', `${target.url}/`]);
   t.diagnostic(`overloaded schedule: ${figures(summary)}; achieved ${summary.rate?.achievedPerSecond.toFixed(0)}/s`);
   assert.ok(summary.rate !== null);
   assert.ok(summary.rate.late / summary.issued > 0.5, `${summary.rate.late} of ${summary.issued} late`);
-  assert.ok(summary.rate.achievedPerSecond < 100_000 * 0.5);
+  assert.ok(summary.rate.achievedPerSecond < 1_000_000 * 0.5);
   assert.equal(summary.client.saturated, true);
   const late = summary.client.warnings.find((w) => w.includes('went out late'));
   assert.ok(late !== undefined, 'a lateness warning');
