@@ -2,8 +2,7 @@
 
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -12,26 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeTempKey } from '../../src/transport/stream-socket.js';
 import { requireTool } from '../helpers/tools.js';
+import { makeCertificate } from '../helpers/certificate.js';
 import { assertNoStackTrace, reportField, runGb, spawnGb, startFaultServer } from './fault-server.js';
 
 const T = { timeout: 15_000 };
-
-/** A throwaway self-signed certificate, or why there is none (no openssl here). */
-function makeCertificate(): { key: Buffer; cert: Buffer } | string {
-  const dir = mkdtempSync(join(tmpdir(), 'gb-tls-'));
-  try {
-    const made = spawnSync(
-      'openssl',
-      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-days', '1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')],
-      { stdio: ['ignore', 'ignore', 'pipe'], timeout: 20_000 },
-    );
-    if (made.error !== undefined) return `openssl is not available: ${made.error.message}`;
-    if (made.status !== 0) return `openssl failed: ${made.stderr.toString().trim()}`;
-    return { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 const certificate = makeCertificate();
 const skip = requireTool('openssl', typeof certificate === 'string' ? certificate : null);
