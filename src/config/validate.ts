@@ -129,8 +129,6 @@ export function validate(raw: RawOptions): Result<Config, readonly string[]> {
     headers: Object.freeze(headers),
     cookies: Object.freeze(cookies),
     basicAuth,
-    acceptGzip: raw.gzip === true,
-    keepAlive: raw.keepAlive === true,
     proxy,
     requests,
     concurrency,
@@ -140,13 +138,16 @@ export function validate(raw: RawOptions): Result<Config, readonly string[]> {
     pipeline,
     workers,
     timeoutMs,
-    continueOnError: raw.continueOnError === true,
-    variableLength: raw.variableLength === true,
-    verifyTls: raw.verifyTls === true,
     tlsOptions,
     localAddress,
     unixSocket,
     verbosity,
+    // The switches: absent means off.
+    acceptGzip: raw.gzip === true,
+    keepAlive: raw.keepAlive === true,
+    continueOnError: raw.continueOnError === true,
+    variableLength: raw.variableLength === true,
+    verifyTls: raw.verifyTls === true,
     http10: raw.http10 === true,
   };
   return ok(Object.freeze(config));

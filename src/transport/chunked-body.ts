@@ -41,14 +41,14 @@ export class ChunkedBody {
   #sizeDigits = 0;
   #remaining = 0;
 
-  get ended(): boolean {
-    return this.#state === LAST_CHUNK;
-  }
-
   start(): void {
     this.dataBytes = 0;
     this.error = null;
     this.#startChunk();
+  }
+
+  get ended(): boolean {
+    return this.#state === LAST_CHUNK;
   }
 
   /** Scan buf[start, end) until the last-chunk line ends (`ended`), the framing fails (`error`) or the bytes run out. */

@@ -156,12 +156,19 @@ export class HeaderBlockScanner {
           break;
         }
         case MINOR:
+        case STATUS:
+          // The status line's digits: HTTP/1.x's minor version, then the three of the status code.
           if (c < 0x30 || c > 0x39) {
-            state = this.#fail('BAD_STATUS_LINE', 'invalid HTTP version');
+            state = this.#fail('BAD_STATUS_LINE', state === MINOR ? 'invalid HTTP version' : 'invalid status code');
             break scan;
           }
-          this.http11 = c !== 0x30;
-          state = SPACE_BEFORE_STATUS;
+          if (state === MINOR) {
+            this.http11 = c !== 0x30;
+            state = SPACE_BEFORE_STATUS;
+          } else {
+            this.#status = this.#status * 10 + (c - 0x30);
+            if (++this.#pos === 3) state = SPACE_AFTER_STATUS;
+          }
           i++;
           break;
         case SPACE_BEFORE_STATUS:
@@ -171,15 +178,6 @@ export class HeaderBlockScanner {
           }
           this.#pos = 0;
           state = STATUS;
-          i++;
-          break;
-        case STATUS:
-          if (c < 0x30 || c > 0x39) {
-            state = this.#fail('BAD_STATUS_LINE', 'invalid status code');
-            break scan;
-          }
-          this.#status = this.#status * 10 + (c - 0x30);
-          if (++this.#pos === 3) state = SPACE_AFTER_STATUS;
           i++;
           break;
         case SPACE_AFTER_STATUS:

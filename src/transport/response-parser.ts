@@ -9,13 +9,13 @@ export const NEED_MORE = -1;
 export const PARSE_ERROR = -2;
 
 // Where execute() is in the message.
-const HEAD = 0;
-const BODY_LENGTH = 1;
-const BODY_UNTIL_CLOSE = 2;
-const CHUNKS = 3;
-const TRAILERS = 4;
-const DONE = 5;
-const FAILED = 6;
+const HEAD = 0,
+  BODY_LENGTH = 1,
+  BODY_UNTIL_CLOSE = 2,
+  CHUNKS = 3,
+  TRAILERS = 4,
+  DONE = 5,
+  FAILED = 6;
 
 const H = 0x48;
 
