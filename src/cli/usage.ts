@@ -28,7 +28,8 @@ export function usageText(): string {
     'switches may be grouped (-kq). A URL without a scheme gets http://.',
     '',
     'Other commands:',
-    '    gb serve [--port N] [--host H]       Run the built-in target server (default 127.0.0.1:8080)',
+    '    gb serve [--port N] [--host H] [--unix-socket PATH]',
+    '                                         Run the built-in target server (default 127.0.0.1:8080)',
     '    gb demo [options]                    Benchmark the built-in target in-process (npm start)',
     "    gb compare A.json B.json [--fail-if 'p99>+10%'] [--strict]",
     '                                         Compare two --json results; exit 1 on a regression',
@@ -41,6 +42,7 @@ export function usageText(): string {
     '         or an output file could not be written',
     '    2    bad usage: nothing was sent',
     '    130  interrupted (Ctrl-C, SIGTERM); the report covers what was done',
+    '    141  the reader of standard output went away (as SIGPIPE ends ab)',
     '',
   ].join('\n');
 }
