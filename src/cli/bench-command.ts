@@ -6,7 +6,9 @@ import type { LiveSample } from '../engine/run.js';
 import type { Summary } from '../metrics/summary.js';
 import type { FineTimelineRow } from '../metrics/timeline.js';
 import { heartbeatStep, renderAbReport, renderBanner, renderBenchmarking, renderFinished, renderHeartbeat } from '../report/ab-text.js';
+import { checkThresholds } from '../metrics/thresholds.js';
 import { renderGbExtras } from '../report/gb-extras.js';
+import { brokenThresholdLine, renderThresholds } from '../report/threshold-text.js';
 import type { GnuplotWriter } from '../report/gnuplot.js';
 import { LiveView } from '../report/live.js';
 import { VERSION } from '../version.js';
@@ -128,9 +130,13 @@ export async function benchCommand(argv: readonly string[], io: CliIo): Promise<
     text.write(renderAbReport(summary, { noPercentiles: options.noPercentiles, noSd: options.noSd }));
     text.write(renderGbExtras(summary, { uncorrected: options.uncorrected }));
   }
+  const thresholds = checkThresholds(summary, options.thresholds);
+  if (!options.htmlTables) text.write(renderThresholds(thresholds));
+  for (const broken of thresholds.filter((o) => o.broken)) io.err.write(brokenThresholdLine(broken));
   const written = await writeOutputs(summary, fineTimeline, options, gnuplot, io);
   if (summary.stopReason === 'interrupted') return EXIT.interrupted;
-  return summary.stopReason === 'error' || summary.succeeded === 0 || !written || !profiled ? EXIT.runError : EXIT.ok;
+  const anyBroken = thresholds.some((o) => o.broken);
+  return summary.stopReason === 'error' || summary.succeeded === 0 || !written || !profiled || anyBroken ? EXIT.runError : EXIT.ok;
 }
 
 /** Why nothing succeeded, in a few words: the failure classes and the most frequent error. */

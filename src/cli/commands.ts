@@ -12,6 +12,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return (await import('./demo.js')).demoCommand(argv.slice(1), io);
     case 'compare':
       return (await import('./compare-command.js')).compareCommand(argv.slice(1), io);
+    case 'check':
+      return (await import('./check-command.js')).checkCommand(argv.slice(1), io);
     case 'merge':
       return (await import('./merge-command.js')).mergeCommand(argv.slice(1), io);
     default:

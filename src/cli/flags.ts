@@ -11,6 +11,7 @@
 import { MAX_CONCURRENCY, type Config } from '../config/config.js';
 import { MAX_PIPELINE, MAX_WORKERS, outputPathProblem, validate } from '../config/validate.js';
 import type { RawOptions } from '../config/validate.js';
+import { parseThreshold, type Threshold } from '../metrics/thresholds.js';
 import { err, ok } from '../result.js';
 import type { Result } from '../result.js';
 
@@ -30,6 +31,8 @@ export interface CliOptions {
   readonly tableAttributes: string | null;
   readonly rowAttributes: string | null;
   readonly cellAttributes: string | null;
+  /** --fail-if: absolute limits checked on the run's Summary; a broken one makes the exit status 1. */
+  readonly thresholds: readonly Threshold[];
   /** One line each for stderr before the run: options gb accepts but cannot honour, and why. */
   readonly notices: readonly string[];
 }
@@ -45,7 +48,7 @@ type OptionId =
   | 'help' | 'version' | 'gzip' | 'workers' | 'noPercentiles' | 'noSd' | 'bind' | 'csv' | 'gnuplot' | 'htmlTables'
   | 'json' | 'html' | 'rate' | 'warmup' | 'pipeline' | 'verify' | 'uncorrected' | 'profile' | 'proxy' | 'proxyAuth'
   | 'protocol' | 'ciphers' | 'clientCert' | 'ca' | 'unixSocket' | 'bufferSize'
-  | 'tableAttributes' | 'rowAttributes' | 'cellAttributes' | 'http10';
+  | 'tableAttributes' | 'rowAttributes' | 'cellAttributes' | 'http10' | 'failIf' | 'stages';
 
 /** switch: no value; value: one value, the last one given wins (as with getopt); list: repeatable; optional: --json [FILE]. */
 type Arity = 'switch' | 'value' | 'list' | 'optional';
@@ -99,6 +102,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { id: 'json', long: 'json', arity: 'optional', valueName: '[FILE]', help: "Write the report as JSON to FILE (no FILE, or '-': stdout)" },
   { id: 'html', long: 'html', arity: 'value', valueName: 'FILE', help: 'Write a self-contained HTML report to FILE' },
   { id: 'rate', long: 'rate', arity: 'value', valueName: 'R', help: 'Send R requests per second in total (needs -n or -t); latency counts from the intended start' },
+  { id: 'stages', long: 'stages', arity: 'value', valueName: 'STAGES', help: "Ramp the rate: DURATION:RATE,... e.g. '30s:100,60s:1000,30s:0' (linear from the previous rate, from 0 unless the first is 0s:R); sets the duration; not with --rate, -t or -n" },
   { id: 'warmup', long: 'warmup', arity: 'value', valueName: 'D', help: 'Run for D first without measuring, e.g. 5s (default 0)' },
   { id: 'pipeline', long: 'pipeline', arity: 'value', valueName: 'N', help: `Requests in flight per connection (default 1, at most ${MAX_PIPELINE}; needs -k)` },
   { id: 'protocol', short: 'f', long: 'protocol', arity: 'value', valueName: 'PROTOCOL', help: 'Specify SSL/TLS protocol (TLS1, TLS1.1, TLS1.2, TLS1.3 or ALL)' },
@@ -107,6 +111,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { id: 'verify', long: 'verify', arity: 'switch', help: 'Verify TLS certificates (default off, as in ab)' },
   { id: 'ca', long: 'ca', arity: 'value', valueName: 'FILE', help: 'With --verify, trust the CA certificates in this PEM file instead of the built-in ones' },
   { id: 'uncorrected', long: 'uncorrected', arity: 'switch', help: 'With --rate, also print latency measured from the actual send' },
+  { id: 'failIf', long: 'fail-if', arity: 'list', valueName: 'RULE', help: "Exit 1 when the run breaks RULE (repeatable): an absolute limit with a unit or a plain number, e.g. 'p99>250ms', 'errors>1%', 'rps<1000'; metrics p50 p90 p99 p999 max rps errors non2xx. (gb compare's relative rules carry a sign and %: 'p99>+10%')" },
   { id: 'profile', long: 'profile', arity: 'value', valueName: 'DIR', help: 'Write CPU profiles of the run to DIR' },
   { id: 'help', short: 'h', long: 'help', arity: 'switch', help: 'Display usage information (this message)' },
   { id: 'version', short: 'V', long: 'version', arity: 'switch', help: 'Print version number and exit' },
@@ -252,6 +257,7 @@ export function parseCommandLine(argv: readonly string[]): Result<CliCommand, re
     workers: last('workers'),
     bind: last('bind'),
     rate: last('rate'),
+    stages: last('stages'),
     warmup: last('warmup'),
     pipeline: last('pipeline'),
     verifyTls: on('verify'),
@@ -289,6 +295,13 @@ export function parseCommandLine(argv: readonly string[]): Result<CliCommand, re
     if (problem !== null) problems.push(problem);
   }
 
+  const thresholds: Threshold[] = [];
+  for (const text of tokens.values.get('failIf') ?? []) {
+    const rule = parseThreshold(text);
+    if (rule.ok) thresholds.push(rule.value);
+    else problems.push(rule.error);
+  }
+
   const validated = validate(raw);
   if (!validated.ok) problems.push(...validated.error);
   if (!validated.ok || problems.length > 0) return err(problems);
@@ -321,6 +334,7 @@ export function parseCommandLine(argv: readonly string[]): Result<CliCommand, re
       tableAttributes,
       rowAttributes,
       cellAttributes,
+      thresholds,
       notices,
     },
   });

@@ -46,9 +46,19 @@ export interface TlsOptions {
   readonly caPem: string | null;
 }
 
+/** One stage of --stages: the rate moves linearly from where the last stage ended to `requestsPerSecond` over `durationMs`. */
+export interface RateStage {
+  readonly durationMs: number;
+  readonly requestsPerSecond: number;
+}
+
 export type ScheduleConfig =
   | { readonly kind: 'closed' }
-  | { readonly kind: 'rate'; readonly requestsPerSecond: number };
+  /**
+   * `requestsPerSecond` is the rate of --rate, or with --stages their mean (what the report calls the
+   * target); `stages`, when present, shape the rate over time instead of holding it flat.
+   */
+  | { readonly kind: 'rate'; readonly requestsPerSecond: number; readonly stages?: readonly RateStage[] };
 
 export interface Config {
   readonly target: Target;

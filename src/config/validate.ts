@@ -10,6 +10,7 @@ import { parseCount, parseDurationMs } from './units.js';
 import { parseTarget, shown } from './target.js';
 import { credentialsFrom, parseProxy, proxyAuthFrom } from './proxy.js';
 import { readBodyFile } from './files.js';
+import { stagesFrom } from './stages.js';
 import { tlsOptionsFrom, type RawTlsOptions } from './tls.js';
 
 export { parseTarget } from './target.js';
@@ -43,6 +44,8 @@ export interface RawOptions extends RawTlsOptions {
   readonly workers?: string | undefined;
   readonly bind?: string | undefined;
   readonly rate?: string | undefined;
+  /** --stages: DURATION:RATE,...; replaces --rate, -t and -n. */
+  readonly stages?: string | undefined;
   readonly warmup?: string | undefined;
   readonly pipeline?: string | undefined;
   readonly verifyTls?: boolean | undefined;
@@ -77,16 +80,18 @@ export function validate(raw: RawOptions): Result<Config, readonly string[]> {
   const verbosity = boundedInteger(problems, 'verbosity', '-v', raw.verbosity ?? '0', 0, Number.MAX_SAFE_INTEGER);
   if (raw.bufferSize !== undefined) boundedInteger(problems, 'buffer size', '-b', raw.bufferSize, 1, 2 ** 31 - 1);
 
-  const durationMs = raw.timeLimit === undefined ? null : positiveDurationMs(problems, 'time limit', '-t', raw.timeLimit);
+  const staged = raw.stages === undefined ? null : stagesFrom({ ...raw, stages: raw.stages }, problems);
+  const durationMs = staged !== null ? staged.durationMs : raw.timeLimit === undefined ? null : positiveDurationMs(problems, 'time limit', '-t', raw.timeLimit);
   const timeoutMs = raw.timeout === undefined ? DEFAULT_TIMEOUT_MS : positiveDurationMs(problems, 'timeout', '-s', raw.timeout);
   const warmupMs = warmupFrom(raw.warmup, problems);
-  const schedule = scheduleFrom(raw.rate, problems);
+  const schedule: ScheduleConfig | null =
+    raw.stages === undefined ? scheduleFrom(raw.rate, problems) : staged === null ? null : { kind: 'rate', requestsPerSecond: staged.meanPerSecond, stages: staged.stages };
 
   // ab's -t alone means "as many as fit in the time"; gb's old hidden 50 000 cap is gone on purpose.
-  const requests = countGiven ? requestsParsed : raw.timeLimit !== undefined ? null : 1;
+  const requests = countGiven ? requestsParsed : raw.timeLimit !== undefined || raw.stages !== undefined ? null : 1;
   // ab's default of one request would turn a rate into a single request, surely not what was meant;
   // the -c check below would then only blame -c for a default -n the user never typed.
-  const rateUnbounded = schedule?.kind === 'rate' && !countGiven && raw.timeLimit === undefined;
+  const rateUnbounded = schedule?.kind === 'rate' && !countGiven && raw.timeLimit === undefined && raw.stages === undefined;
   if (rateUnbounded) {
     problems.push('--rate needs -n or -t (how many requests, or for how long)');
   } else if (requests !== null && concurrency !== null && concurrency > requests) {

@@ -12,7 +12,7 @@ import { Connection, REAL_IO, type ConnectionIo, type Endpoint } from '../transp
 import type { ConnectionOwner, Exchange } from '../transport/exchange.js';
 import { destroyDrainingSockets } from '../transport/socket-drain.js';
 import { buildBursts, buildRequest } from '../transport/request.js';
-import { dueCount, intendedOffsetMs } from './schedule.js';
+import { flatSchedule, stagedSchedule, type RateSchedule } from './schedule.js';
 import { StuckConnects } from './stuck-connects.js';
 import { mayIssue, type StopRule } from './stop.js';
 
@@ -58,7 +58,8 @@ export class Engine implements ConnectionOwner<Connection> {
   readonly #config: Config;
   readonly #options: EngineOptions;
   readonly #rule: StopRule;
-  readonly #rate: number | null;
+  /** Rate mode's schedule (flat --rate or --stages); null in the closed loop. */
+  readonly #rate: RateSchedule | null;
   readonly #io: ConnectionIo;
   readonly #connections: Connection[] = [];
   /**
@@ -85,7 +86,8 @@ export class Engine implements ConnectionOwner<Connection> {
     this.#config = config;
     this.#options = options;
     this.#rule = { requests: config.requests, durationMs: config.durationMs };
-    this.#rate = config.schedule.kind === 'rate' ? config.schedule.requestsPerSecond : null;
+    const schedule = config.schedule;
+    this.#rate = schedule.kind !== 'rate' ? null : schedule.stages === undefined ? flatSchedule(schedule.requestsPerSecond) : stagedSchedule(schedule.stages);
     this.#io = options.io ?? REAL_IO;
     // Records the warm-up, if any; measuring starts on a fresh recorder (#beginMeasuring).
     this.recorder = this.#newRecorder(null, null);
@@ -309,12 +311,12 @@ export class Engine implements ConnectionOwner<Connection> {
 
   #behindSchedule(nowMs: number): boolean {
     const rate = this.#rate!; // only called in rate mode
-    return this.#canIssue(nowMs) && this.#issued < dueCount(nowMs - this.#startMs, rate);
+    return this.#canIssue(nowMs) && this.#issued < rate.dueCount(nowMs - this.#startMs);
   }
 
   /** Rate mode: sends the next scheduled request on `conn`, timed from its intended start. */
   #issueScheduled(conn: Connection, now: number): void {
-    const intendedMs = this.#startMs + intendedOffsetMs(this.#issued, this.#rate!);
+    const intendedMs = this.#startMs + this.#rate!.intendedOffsetMs(this.#issued);
     this.#issued += 1;
     this.#inflight += 1;
     this.recorder.counters[C.issued]! += 1;
@@ -335,7 +337,9 @@ export class Engine implements ConnectionOwner<Connection> {
       this.#park(conn);
     }
     if (!this.#canIssue(now)) return;
-    const nextMs = this.#startMs + intendedOffsetMs(this.#issued, this.#rate!);
+    const nextMs = this.#startMs + this.#rate!.intendedOffsetMs(this.#issued);
+    // Past the last stage nothing more is due: the duration timer ends the run.
+    if (!Number.isFinite(nextMs)) return;
     this.#pacer = setTimeout(() => this.#pace(), Math.max(0, nextMs - this.#io.now()));
   }
 

@@ -2,7 +2,7 @@
 
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import type { Config } from '../config/config.js';
+import type { Config, ScheduleConfig } from '../config/config.js';
 import { ClientMonitor, combineThreadHealth, type ThreadHealth } from '../metrics/client-monitor.js';
 import { Recorder } from '../metrics/recorder.js';
 import { SharedLength } from '../metrics/shared-length.js';
@@ -25,9 +25,15 @@ export function shareConfig(config: Config): Config[] {
     ...config,
     concurrency,
     requests: requests === null ? null : requests[i]!,
-    schedule: rates === null ? config.schedule : { kind: 'rate', requestsPerSecond: rates[i]! },
+    schedule: config.schedule.kind !== 'rate' || rates === null ? config.schedule : shareSchedule(config.schedule, rates[i]!, n),
     workers: 1,
   }));
+}
+
+/** A worker's part of the schedule: its rate, and each stage's rate divided the same way so the shapes add up to the whole. */
+function shareSchedule(schedule: Extract<ScheduleConfig, { kind: 'rate' }>, requestsPerSecond: number, n: number): ScheduleConfig {
+  if (schedule.stages === undefined) return { kind: 'rate', requestsPerSecond };
+  return { kind: 'rate', requestsPerSecond, stages: schedule.stages.map((s) => ({ durationMs: s.durationMs, requestsPerSecond: s.requestsPerSecond / n })) };
 }
 
 export async function runWorkers(config: Config, endpoint: Endpoint, version: string, hooks: RunHooks = {}): Promise<RunFacts> {

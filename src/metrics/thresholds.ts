@@ -1,0 +1,95 @@
+// Absolute limits on one result (`gb URL --fail-if 'p99>250ms'`, `gb check`): k6's thresholds in gb's words.
+
+import { err, ok, type Result } from '../result.js';
+import type { PhaseStats, Summary } from './summary.js';
+
+export const THRESHOLD_METRICS = ['p50', 'p90', 'p99', 'p999', 'max', 'rps', 'errors', 'non2xx'] as const;
+export type ThresholdMetric = (typeof THRESHOLD_METRICS)[number];
+export type ThresholdOp = '<' | '<=' | '>' | '>=';
+
+/** What the limit is measured in; a percent or a count only for errors and non2xx. */
+export type ThresholdUnit = 'us' | 'per-second' | 'percent' | 'count';
+
+export interface Threshold {
+  readonly text: string;
+  readonly metric: ThresholdMetric;
+  /** The rule is broken when `value op limit` holds: `p99>250ms` is broken by a p99 above 250 ms. */
+  readonly op: ThresholdOp;
+  readonly unit: ThresholdUnit;
+  readonly limit: number;
+}
+
+export interface ThresholdOutcome {
+  readonly rule: Threshold;
+  /** The result's figure in the rule's unit; null when the result has none (no responses, no time). */
+  readonly value: number | null;
+  readonly broken: boolean;
+}
+
+const LATENCY_UNIT_US: Readonly<Record<string, number>> = { us: 1, µs: 1, ms: 1000, s: 1_000_000 };
+const RULE_PATTERN = /^\s*([a-z0-9.]+)\s*(<=|>=|<|>)\s*([+-]?)(\d+(?:\.\d+)?|\.\d+)\s*(%|us|µs|ms|s|\/s)?\s*$/i;
+const WANTED = `expected METRIC<LIMIT or METRIC>LIMIT (also <=, >=) with METRIC one of ${THRESHOLD_METRICS.join(', ')}, e.g. p99>250ms, errors>1%, rps<1000`;
+
+const isLatency = (m: ThresholdMetric): boolean => m !== 'rps' && m !== 'errors' && m !== 'non2xx';
+
+/** 'p99>250ms', 'p99>0.25s', 'errors>1%', 'errors>10', 'rps<1000'; a sign with % is gb compare's relative rule and is refused with that said. */
+export function parseThreshold(text: string): Result<Threshold, string> {
+  const bad = (why: string): Result<never, string> => err(`bad --fail-if rule '${text}': ${why}`);
+  const match = RULE_PATTERN.exec(text);
+  if (match === null) return bad(WANTED);
+  const [, rawName = '', op = '', sign = '', digits = '', rawUnit = ''] = match;
+  const unit = rawUnit.toLowerCase();
+  if (sign !== '') {
+    // The one shape a user can mean either way: say which command takes it.
+    return unit === '%' ? bad("a signed percent is a relative change, a rule for 'gb compare A.json B.json'; one run takes absolute limits such as p99>250ms") : bad(`a limit has no sign; ${WANTED}`);
+  }
+  const name = rawName.toLowerCase() === 'p99.9' ? 'p999' : rawName.toLowerCase();
+  const metric = THRESHOLD_METRICS.find((m) => m === name);
+  if (metric === undefined) return bad(`unknown metric '${rawName}'; ${WANTED}`);
+  const number = Number(digits);
+  const checkedOp = op === '<' || op === '<=' || op === '>' || op === '>=' ? op : null;
+  if (checkedOp === null) return bad(WANTED);
+  const rule = (u: ThresholdUnit, limit: number): Result<Threshold, string> => ok({ text, metric, op: checkedOp, unit: u, limit });
+  if (isLatency(metric)) {
+    const scale = LATENCY_UNIT_US[unit];
+    if (scale === undefined) return bad(`${metric} needs a time unit: us, ms or s (e.g. ${metric}${op}250ms)`);
+    return rule('us', number * scale);
+  }
+  if (metric === 'rps') {
+    if (unit !== '' && unit !== '/s') return bad('rps takes requests per second, a plain number (e.g. rps<1000)');
+    return rule('per-second', number);
+  }
+  if (unit === '%') return number > 100 ? bad(`${metric} is at most 100 %`) : rule('percent', number);
+  if (unit !== '') return bad(`${metric} takes a percent of the complete requests (${metric}>1%) or a count (${metric}>10)`);
+  return rule('count', number);
+}
+
+function latencyUs(total: PhaseStats | null, metric: ThresholdMetric): number | null {
+  if (total === null) return null;
+  switch (metric) {
+    case 'p50': return total.p50Us;
+    case 'p90': return total.p90Us;
+    case 'p99': return total.p99Us;
+    case 'p999': return total.p999Us;
+    default: return total.maxUs;
+  }
+}
+
+/** The result's figure for a rule, in the rule's unit. */
+export function thresholdValue(s: Summary, rule: Threshold): number | null {
+  if (isLatency(rule.metric)) return latencyUs(s.total, rule.metric);
+  if (rule.metric === 'rps') return s.elapsedSeconds > 0 ? s.completed / s.elapsedSeconds : null;
+  const count = rule.metric === 'errors' ? s.failed : s.non2xx;
+  if (rule.unit === 'count') return count;
+  return s.completed > 0 ? (100 * count) / s.completed : null;
+}
+
+/** A rule without a figure to judge is broken: a CI gate must not pass on a run that measured nothing. */
+export function checkThresholds(s: Summary, rules: readonly Threshold[]): readonly ThresholdOutcome[] {
+  return rules.map((rule): ThresholdOutcome => {
+    const value = thresholdValue(s, rule);
+    if (value === null) return { rule, value, broken: true };
+    const broken = rule.op === '<' ? value < rule.limit : rule.op === '<=' ? value <= rule.limit : rule.op === '>' ? value > rule.limit : value >= rule.limit;
+    return { rule, value, broken };
+  });
+}

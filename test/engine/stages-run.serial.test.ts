@@ -1,0 +1,27 @@
+// Tests that a --stages run against the built-in target follows the ramp, second by second, and keeps coordinated-omission correction.
+// Serial: it asserts on per-second counts.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runSummary } from '../helpers/summaries.js';
+
+test("--stages '1s:100,1s:400' ramps: about 50 requests in second 0 and 250 in second 1 (within 15 %)", async (t) => {
+  const summary = await runSummary(['-k', '-c', '20', '--stages', '1s:100,1s:400'], '/');
+  const perSecond = summary.timeline.rows.map((r) => r.complete);
+  t.diagnostic(`per second ${perSecond.join(', ')}; issued ${summary.issued}; late ${summary.rate?.late ?? 'n/a'}`);
+  const [first = 0, second = 0] = perSecond;
+  assert.ok(Math.abs(first - 50) <= 50 * 0.15, `second 0: ${first} requests, expected about 50`);
+  assert.ok(Math.abs(second - 250) <= 250 * 0.15, `second 1: ${second} requests, expected about 250`);
+  assert.equal(summary.stopReason, 'duration');
+  // The report's target is the stages' mean; latency is still measured from each intended send.
+  assert.equal(summary.rate?.targetPerSecond, 150);
+  assert.ok(summary.rate?.uncorrectedTotal != null, 'rate mode keeps the uncorrected figures beside the corrected ones');
+  assert.equal(summary.failed, 0);
+});
+
+test('--stages with -G 2 splits each stage between the workers, so the ramp adds up to the whole', async (t) => {
+  const summary = await runSummary(['-k', '-c', '4', '-G', '2', '--stages', '1s:200'], '/');
+  t.diagnostic(`issued ${summary.issued}; per second ${summary.timeline.rows.map((r) => r.complete).join(', ')}`);
+  // A ramp 0 → 200/s over 1 s is 100 requests (+1 at the origin per worker), whatever the split.
+  assert.ok(Math.abs(summary.issued - 100) <= 15, `issued ${summary.issued}, expected about 100`);
+});
