@@ -1,9 +1,9 @@
 // `gb check RESULT.json --fail-if RULE...`: the absolute --fail-if limits of a run, judged on a saved or merged result.
 
-import { checkThresholds, THRESHOLD_METRICS, parseThreshold, type Threshold } from '../metrics/thresholds.js';
+import { checkThresholds, THRESHOLD_METRICS, parseThreshold} from '../metrics/thresholds.js';
 import { brokenThresholdLine, renderThresholds } from '../report/threshold-text.js';
 import { EXIT, type CliIo } from './io.js';
-import { oneLine, parseSubcommand, readResultFile } from './subcommand.js';
+import { oneLine, parseRules, parseSubcommand, readResultFile } from './subcommand.js';
 
 const USAGE = `Usage: gb check RESULT.json --fail-if RULE [--fail-if RULE]...
   Checks a gb --json result (one run's, or gb merge's) against absolute limits, as
@@ -22,15 +22,8 @@ Exit status: 0 no rule broken, 1 a rule broken, 2 bad input.
 export async function checkCommand(args: readonly string[], io: CliIo): Promise<number> {
   const parsed = parseSubcommand('check', args, { 'fail-if': { type: 'string', multiple: true } }, USAGE, io);
   if (typeof parsed === 'number') return parsed;
-  const rules: Threshold[] = [];
-  for (const text of parsed.values['fail-if'] ?? []) {
-    const rule = parseThreshold(text);
-    if (!rule.ok) {
-      io.err.write(`gb: ${rule.error}\n`);
-      return EXIT.usage;
-    }
-    rules.push(rule.value);
-  }
+  const rules = parseRules(parsed.values['fail-if'], parseThreshold, io);
+  if (typeof rules === 'number') return rules;
   const [path, ...extra] = parsed.positionals;
   if (path === undefined || extra.length > 0) {
     io.err.write(`gb: check needs exactly one result file, got ${parsed.positionals.length} (see 'gb check -h')\n`);

@@ -1,9 +1,9 @@
 // `gb compare A.json B.json [--fail-if RULE]...`: prints how B differs from A and fails on regressions beyond the given limits.
 
-import { checkRules, compareSummaries, METRIC_NAMES, parseFailRule, type FailRule } from '../metrics/compare.js';
+import { checkRules, compareSummaries, METRIC_NAMES, parseFailRule} from '../metrics/compare.js';
 import { renderComparison, ruleMessage } from '../report/compare-text.js';
 import { EXIT, type CliIo } from './io.js';
-import { oneLine, parseSubcommand, readResultFile } from './subcommand.js';
+import { oneLine, parseRules, parseSubcommand, readResultFile } from './subcommand.js';
 
 /** Exit code when a --fail-if rule is broken (2 stays "bad input", as everywhere in gb). */
 const EXIT_RULE_FAILED = 1;
@@ -25,15 +25,8 @@ Exit status: 0 no rule broken, 1 a rule broken, 2 bad input.
 export async function compareCommand(args: readonly string[], io: CliIo): Promise<number> {
   const parsed = parseSubcommand('compare', args, { strict: { type: 'boolean' }, 'fail-if': { type: 'string', multiple: true } }, USAGE, io);
   if (typeof parsed === 'number') return parsed;
-  const rules: FailRule[] = [];
-  for (const text of parsed.values['fail-if'] ?? []) {
-    const rule = parseFailRule(text);
-    if (!rule.ok) {
-      io.err.write(`gb: ${rule.error}\n`);
-      return EXIT.usage;
-    }
-    rules.push(rule.value);
-  }
+  const rules = parseRules(parsed.values['fail-if'], parseFailRule, io);
+  if (typeof rules === 'number') return rules;
   const [pathA, pathB, ...extra] = parsed.positionals;
   if (pathA === undefined || pathB === undefined || extra.length > 0) {
     io.err.write(`gb: compare needs exactly two result files, got ${parsed.positionals.length} (see 'gb compare -h')\n`);

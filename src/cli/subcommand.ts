@@ -35,6 +35,20 @@ export function parseSubcommand<O extends Options>(command: string, args: readon
   return parsed;
 }
 
+/** Parses each --fail-if rule with `parse`; on the first that does not parse, prints why and returns exit 2. */
+export function parseRules<T>(texts: readonly string[] | undefined, parse: (text: string) => Result<T, string>, io: CliIo): T[] | number {
+  const rules: T[] = [];
+  for (const text of texts ?? []) {
+    const rule = parse(text);
+    if (!rule.ok) {
+      io.err.write(`gb: ${rule.error}\n`);
+      return EXIT.usage;
+    }
+    rules.push(rule.value);
+  }
+  return rules;
+}
+
 /** Reads and checks one gb JSON result; the error names the file. */
 export async function readResultFile(path: string): Promise<Result<Summary, string>> {
   let text: string;
