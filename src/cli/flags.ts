@@ -48,7 +48,8 @@ type OptionId =
   | 'help' | 'version' | 'gzip' | 'workers' | 'noPercentiles' | 'noSd' | 'bind' | 'csv' | 'gnuplot' | 'htmlTables'
   | 'json' | 'html' | 'rate' | 'warmup' | 'pipeline' | 'verify' | 'uncorrected' | 'profile' | 'proxy' | 'proxyAuth'
   | 'protocol' | 'ciphers' | 'clientCert' | 'ca' | 'unixSocket' | 'bufferSize'
-  | 'tableAttributes' | 'rowAttributes' | 'cellAttributes' | 'http10' | 'failIf' | 'stages';
+  | 'tableAttributes' | 'rowAttributes' | 'cellAttributes' | 'http10' | 'failIf' | 'stages'
+  | 'maxConnections';
 
 /** switch: no value; value: one value, the last one given wins (as with getopt); list: repeatable; optional: --json [FILE]. */
 type Arity = 'switch' | 'value' | 'list' | 'optional';
@@ -102,6 +103,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { id: 'json', long: 'json', arity: 'optional', valueName: '[FILE]', help: "Write the report as JSON to FILE (no FILE, or '-': stdout)" },
   { id: 'html', long: 'html', arity: 'value', valueName: 'FILE', help: 'Write a self-contained HTML report to FILE' },
   { id: 'rate', long: 'rate', arity: 'value', valueName: 'R', help: 'Send R requests per second in total (needs -n or -t); latency counts from the intended start' },
+  { id: 'maxConnections', long: 'max-connections', arity: 'value', valueName: 'N', help: 'With --rate or --stages: open more connections, up to N in all, when a request is due and every connection is busy (an open model)' },
   { id: 'stages', long: 'stages', arity: 'value', valueName: 'STAGES', help: "Ramp the rate: DURATION:RATE,... e.g. '30s:100,60s:1000,30s:0' (linear from the previous rate, from 0 unless the first is 0s:R); sets the duration; not with --rate, -t or -n" },
   { id: 'warmup', long: 'warmup', arity: 'value', valueName: 'D', help: 'Run for D first without measuring, e.g. 5s (default 0)' },
   { id: 'pipeline', long: 'pipeline', arity: 'value', valueName: 'N', help: `Requests in flight per connection (default 1, at most ${MAX_PIPELINE}; needs -k)` },
@@ -258,6 +260,7 @@ export function parseCommandLine(argv: readonly string[]): Result<CliCommand, re
     bind: last('bind'),
     rate: last('rate'),
     stages: last('stages'),
+    maxConnections: last('maxConnections'),
     warmup: last('warmup'),
     pipeline: last('pipeline'),
     verifyTls: on('verify'),

@@ -80,6 +80,8 @@ export interface Config {
   /** Total requests to send; null when only a time limit bounds the run. */
   readonly requests: number | null;
   readonly concurrency: number;
+  /** Rate mode's open model: the pool may grow to this many connections when a request is due and none is free; null keeps -c fixed. */
+  readonly maxConnections: number | null;
   /** Time limit of the measured run (-t / --duration); null for none. */
   readonly durationMs: number | null;
   /** Run this long first, unmeasured. 0 for no warm-up. */

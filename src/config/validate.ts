@@ -25,6 +25,8 @@ export interface RawOptions extends RawTlsOptions {
   readonly urls: readonly string[];
   readonly requests?: string | undefined;
   readonly concurrency?: string | undefined;
+  /** --max-connections N: with --rate or --stages, let the pool grow past -c up to N. */
+  readonly maxConnections?: string | undefined;
   /** -t / --timelimit / --duration: plain seconds or a duration with a unit. */
   readonly timeLimit?: string | undefined;
   readonly timeout?: string | undefined;
@@ -97,6 +99,7 @@ export function validate(raw: RawOptions): Result<Config, readonly string[]> {
   } else if (requests !== null && concurrency !== null && concurrency > requests) {
     problems.push(`Cannot use concurrency level greater than total number of requests (-c ${concurrency} > -n ${requests})`);
   }
+  const maxConnections = maxConnectionsFrom(raw, concurrency, problems);
   if (workers !== null && concurrency !== null && workers > concurrency) {
     problems.push(`-G ${workers} workers need at least as many connections, but -c is ${concurrency}`);
   }
@@ -137,6 +140,7 @@ export function validate(raw: RawOptions): Result<Config, readonly string[]> {
     proxy,
     requests,
     concurrency,
+    maxConnections,
     durationMs,
     warmupMs,
     schedule,
@@ -159,6 +163,21 @@ export function validate(raw: RawOptions): Result<Config, readonly string[]> {
 }
 
 /** Integer in [min, max]; "1k"-style counts allowed. Zero and negatives parse here only to get the "at least" message. */
+/** A growing pool keeps a schedule; the closed loop has none to keep, so the flag means nothing there. */
+function maxConnectionsFrom(raw: RawOptions, concurrency: number | null, problems: string[]): number | null {
+  if (raw.maxConnections === undefined) return null;
+  const max = boundedInteger(problems, 'connection limit', '--max-connections', raw.maxConnections, 1, MAX_CONCURRENCY);
+  if (raw.rate === undefined && raw.stages === undefined) {
+    problems.push(`--max-connections ${shown(raw.maxConnections)} needs --rate or --stages (only a schedule can leave every connection busy with a request due)`);
+    return null;
+  }
+  if (max !== null && concurrency !== null && max < concurrency) {
+    problems.push(`--max-connections ${max} is below -c ${concurrency} (the pool starts at -c and only grows)`);
+    return null;
+  }
+  return max;
+}
+
 function boundedInteger(problems: string[], what: string, flag: string, text: string | undefined, min: number, max: number): number | null {
   if (text === undefined) return null;
   const value = parseCount(text) ?? (/^-?\d+$/.test(text) ? Number(text) : null);

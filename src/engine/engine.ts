@@ -12,6 +12,7 @@ import { Connection, REAL_IO, type ConnectionIo, type Endpoint } from '../transp
 import type { ConnectionOwner, Exchange } from '../transport/exchange.js';
 import { destroyDrainingSockets } from '../transport/socket-drain.js';
 import { buildBursts, buildRequest } from '../transport/request.js';
+import { Pool } from './pool.js';
 import { flatSchedule, stagedSchedule, type RateSchedule } from './schedule.js';
 import { StuckConnects } from './stuck-connects.js';
 import { mayIssue, type StopRule } from './stop.js';
@@ -61,7 +62,7 @@ export class Engine implements ConnectionOwner<Connection> {
   /** Rate mode's schedule (flat --rate or --stages); null in the closed loop. */
   readonly #rate: RateSchedule | null;
   readonly #io: ConnectionIo;
-  readonly #connections: Connection[] = [];
+  readonly #pool: Pool;
   /**
    * Rate mode: connections waiting for the schedule. A connection may fill up while listed (a
    * response frees it, and it catches up at once), so #pace checks capacity when it takes one.
@@ -99,8 +100,8 @@ export class Engine implements ConnectionOwner<Connection> {
       measureUncorrected: this.#rate !== null,
       captureHead: config.verbosity >= 2 && options.onResponseHead !== undefined,
     };
-    for (let i = 0; i < config.concurrency; i++) this.#connections.push(new Connection(endpoint, this, settings, this.#io));
-    this.#stuck = new StuckConnects(this.#connections);
+    this.#pool = new Pool(config.concurrency, config.maxConnections ?? config.concurrency, () => new Connection(endpoint, this, settings, this.#io));
+    this.#stuck = new StuckConnects(this.#pool.all);
   }
 
   run(): Promise<EngineResult> {
@@ -125,7 +126,7 @@ export class Engine implements ConnectionOwner<Connection> {
     if (this.#phase === 'done' || this.#phase === 'idle') return;
     if (this.#phase !== 'measuring') {
       // Stopped before measuring began: nothing was measured, and warm-up requests are not reported.
-      for (const conn of this.#connections) conn.close();
+      for (const conn of this.#pool.all) conn.close();
       this.#inflight = 0;
       this.recorder = this.#newRecorder(null, null);
       this.#phase = 'measuring';
@@ -144,7 +145,7 @@ export class Engine implements ConnectionOwner<Connection> {
       this.#timers.push(setTimeout(() => this.stop(reason, 0), graceMs));
       return;
     }
-    for (const conn of this.#connections) {
+    for (const conn of this.#pool.all) {
       const cut = conn.close();
       this.recorder.counters[C.cutOff]! += cut;
       this.#inflight -= cut;
@@ -256,9 +257,9 @@ export class Engine implements ConnectionOwner<Connection> {
   #issueAll(): void {
     if (this.#rate === null) {
       const now = this.#io.now();
-      for (const conn of this.#connections) this.#fill(conn, now);
+      for (const conn of this.#pool.all) this.#fill(conn, now);
     } else {
-      for (const conn of this.#connections) this.#park(conn);
+      for (const conn of this.#pool.all) this.#park(conn);
       this.#pace();
     }
   }
@@ -329,8 +330,8 @@ export class Engine implements ConnectionOwner<Connection> {
     this.#pacer = null;
     const now = this.#io.now();
     while (this.#behindSchedule(now)) {
-      const conn = this.#idle.pop();
-      if (conn === undefined) return; // behind: the next free connection catches up (onFree)
+      const conn = this.#idle.pop() ?? this.#pool.grow(now);
+      if (conn === undefined) return; // behind, at the pool's limit: the next free connection catches up (onFree)
       conn.parked = false;
       if (conn.capacity === 0) continue; // filled while listed; a response will list it again
       this.#issueScheduled(conn, now);
@@ -372,10 +373,11 @@ export class Engine implements ConnectionOwner<Connection> {
   #finish(): void {
     // Responses that finish in a stop's grace period are counted, so the elapsed time covers them too.
     if (this.#phase === 'measuring') this.#endMs = this.#io.now();
+    this.#pool.record(this.recorder.counters, this.#startMs);
     this.#phase = 'done';
     this.#clearPacer();
     for (const t of this.#timers) clearTimeout(t);
-    for (const conn of this.#connections) conn.close();
+    for (const conn of this.#pool.all) conn.close();
     destroyDrainingSockets();
     const resolve = this.#resolve;
     this.#resolve = null;
@@ -391,7 +393,7 @@ export class Engine implements ConnectionOwner<Connection> {
   #sweep(): void {
     const now = this.#io.now();
     const timeoutMs = this.#config.timeoutMs;
-    for (const conn of this.#connections) conn.checkTimeout(now, timeoutMs);
+    for (const conn of this.#pool.all) conn.checkTimeout(now, timeoutMs);
     destroyDrainingSockets(now);
     if (this.#phase === 'measuring' && !this.#stopping) this.#stuck.retry(now);
   }

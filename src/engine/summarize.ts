@@ -102,6 +102,10 @@ export function summarize(config: Config, facts: SummaryFacts): Summary {
     stopReason: facts.stopReason,
     timeline: { startEpochMs: r.timeline.startEpochMs, rows: r.timeline.rows() },
     rate: rateStats(config, r, facts.elapsedMs),
+    connections:
+      config.maxConnections === null
+        ? null
+        : { initial: count(C.poolInitial), peak: count(C.poolPeak), grewAtSeconds: count(C.poolGrewAtUs) === 0 ? null : (count(C.poolGrewAtUs) - 1) / 1e6 },
     client: assessClient({
       thread: facts.thread,
       cpuUserUs: facts.cpuUserUs,

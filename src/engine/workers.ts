@@ -20,10 +20,12 @@ export function shareConfig(config: Config): Config[] {
   const n = config.workers;
   const connections = splitEvenly(config.concurrency, n);
   const requests = config.requests === null ? null : splitEvenly(config.requests, n);
+  const maxima = config.maxConnections === null ? null : splitEvenly(config.maxConnections, n);
   const rates = config.schedule.kind === 'rate' ? splitRate(config.schedule.requestsPerSecond, n) : null;
   return connections.map((concurrency, i) => ({
     ...config,
     concurrency,
+    maxConnections: maxima === null ? null : maxima[i]!,
     requests: requests === null ? null : requests[i]!,
     schedule: config.schedule.kind !== 'rate' || rates === null ? config.schedule : shareSchedule(config.schedule, rates[i]!, n),
     workers: 1,

@@ -3,6 +3,7 @@
 import { Histogram } from './histogram.js';
 import { phaseStats } from './phase-stats.js';
 import type {
+  PoolStats,
   ClientHealth,
   PhaseStats,
   RateStats,
@@ -132,6 +133,24 @@ function mergeClients(clients: readonly ClientHealth[]): ClientHealth {
   };
 }
 
+/**
+ * Pools add; the first growth is the earliest, counted from the merged start. A result with a fixed
+ * pool adds its -c to both sizes; none with a growing pool, and the merge has none either.
+ */
+function mergePools(summaries: readonly Summary[], startMs: number): PoolStats | null {
+  if (summaries.every((s) => s.connections === null)) return null;
+  let initial = 0;
+  let peak = 0;
+  let grewAtMs = Number.POSITIVE_INFINITY;
+  for (const s of summaries) {
+    const pool = s.connections ?? { initial: s.settings.concurrency, peak: s.settings.concurrency, grewAtSeconds: null };
+    initial += pool.initial;
+    peak += pool.peak;
+    if (pool.grewAtSeconds !== null) grewAtMs = Math.min(grewAtMs, Date.parse(s.startedAt) + pool.grewAtSeconds * 1000);
+  }
+  return { initial, peak, grewAtSeconds: Number.isFinite(grewAtMs) ? Math.max(0, grewAtMs - startMs) / 1000 : null };
+}
+
 function mergeRates(rates: readonly RateStats[]): Result<RateStats, string> {
   const uncorrected = mergePhases(rates.map((r) => r.uncorrectedTotal));
   if (!uncorrected.ok) return err(`rate.uncorrectedTotal: ${uncorrected.error}`);
@@ -259,6 +278,7 @@ export function mergeSummaries(summaries: readonly Summary[]): Result<Summary, s
     stopReason: summaries.map((s) => s.stopReason).reduce((a, b) => (STOP_RANK[b] > STOP_RANK[a] ? b : a)),
     timeline: mergeTimelines(summaries.map((s) => s.timeline)),
     rate,
+    connections: mergePools(summaries, startMs),
     client: mergeClients(summaries.map((s) => s.client)),
   });
 }

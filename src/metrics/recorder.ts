@@ -31,8 +31,13 @@ export const C = {
   resent: 16,
   /** Failed requests whose socket failed while writing (ab's Write errors); already counted in their bucket. */
   writeErrors: 17,
+  /** The open model (--max-connections): connections at the start and at the end, summed over workers. */
+  poolInitial: 18,
+  poolPeak: 19,
+  /** µs after the measured start that the pool first grew, plus 1 so that 0 can mean never: workers keep the earliest. */
+  poolGrewAtUs: 20,
 } as const;
-const COUNTER_SLOTS = 18;
+const COUNTER_SLOTS = 21;
 /** Status codes are three digits (RFC 9110 §15), and the parser accepts 100–999. */
 const STATUS_SLOTS = 1000;
 /**
@@ -241,6 +246,7 @@ export class Recorder {
   merge(s: RecorderSnapshot): void {
     for (let i = 0; i < COUNTER_SLOTS; i++) {
       if (i === C.lateMaxUs) this.counters[i] = Math.max(this.counters[i]!, s.counters[i]!);
+      else if (i === C.poolGrewAtUs) this.counters[i] = earliestSet(this.counters[i]!, s.counters[i]!);
       else this.counters[i]! += s.counters[i]!;
     }
     for (let i = 0; i < STATUS_SLOTS; i++) this.statusCounts[i]! += s.statusCounts[i]!;
@@ -263,4 +269,9 @@ export class Recorder {
     if (f.transport === null) f.transport = s.first.transport;
     else if (s.first.transport !== null && s.first.transport !== f.transport) f.transport = 'mixed';
   }
+}
+
+/** The earlier of two moments where 0 means none. */
+function earliestSet(a: number, b: number): number {
+  return a === 0 ? b : b === 0 ? a : Math.min(a, b);
 }

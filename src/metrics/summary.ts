@@ -133,8 +133,20 @@ export interface Summary {
   readonly timeline: Timeline;
   /** Constant-rate mode's schedule keeping and uncorrected latency; null in closed-loop mode. */
   readonly rate: RateStats | null;
+  /**
+   * The open model (--max-connections): the pool at the start (-c) and at its largest, and when it
+   * first grew. Null with a fixed pool.
+   */
+  readonly connections: PoolStats | null;
   /** How the load generator itself fared: whether the numbers describe gb rather than the server. */
   readonly client: ClientHealth;
+}
+
+export interface PoolStats {
+  readonly initial: number;
+  readonly peak: number;
+  /** Seconds after the measured start that a connection beyond -c was first opened; null when none was. */
+  readonly grewAtSeconds: number | null;
 }
 
 export interface TimelineRow {

@@ -43,6 +43,11 @@ export function renderGbExtras(s: Summary, options: GbExtrasOptions = {}): strin
     out += `${padLabel('Rate:')}${formatFixed(r.targetPerSecond, 2)} [#/sec] target, ${formatFixed(r.achievedPerSecond, 2)} sent`;
     out += r.late > 0 ? `; ${r.late} sent late (max ${formatFixed(r.maxLateUs / 1000, 1)} ms, mean ${formatFixed(r.meanLateUs / 1000, 1)} ms)\n` : '; none sent late\n';
   }
+  if (s.connections !== null) {
+    const p = s.connections;
+    const grew = p.grewAtSeconds === null ? 'never grew' : `grew to ${p.peak} (first at ${formatFixed(p.grewAtSeconds, 1)} s)`;
+    out += `${padLabel('Connections:')}${p.initial} at the start, ${grew}\n`;
+  }
   if (s.successTotal !== null || s.successWaiting !== null) {
     const what = s.rate === null ? 'successful responses' : 'successful responses, from the intended send time';
     out += `\nLatency of ${what} (ms)\n${' '.repeat(22)}${COLUMNS.map((c) => padLeft(c, 9)).join('')}\n`;

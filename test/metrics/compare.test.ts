@@ -82,6 +82,7 @@ function run(shape: RunShape): Summary {
     total: phase(shape.p50Us, shape.p99Us, complete),
     successTotal: phase(shape.p50Us, shape.p99Us, complete),
     successWaiting: phase(shape.p50Us, shape.p99Us, complete),
+    connections: null,
     stopReason: 'duration',
     timeline: { startEpochMs: T0_MS, rows },
     rate: null,

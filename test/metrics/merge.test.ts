@@ -86,6 +86,7 @@ function summaryOf(totalUs: readonly number[], overrides: Partial<Summary> = {})
     total: statsOf(totalUs),
     successTotal: statsOf(totalUs),
     successWaiting: statsOf(totalUs.map((t) => Math.floor(t * 0.8))),
+    connections: null,
     stopReason: 'requests',
     timeline: { startEpochMs: T0_MS, rows: [] },
     rate: null,
@@ -170,6 +171,28 @@ describe('mergeSummaries', () => {
     assert.ok(agree.ok);
     assert.equal(agree.value.documentLengthConflict, null);
     assert.doesNotMatch(renderGbExtras(agree.value), /Document lengths/);
+  });
+
+  it('adds growing pools and takes the earliest first growth, counted from the merged start', () => {
+    const a = summaryOf(latencies(4, 1), { connections: { initial: 5, peak: 40, grewAtSeconds: 1.5 } });
+    // Started 1 s after a, it grew 0.2 s in: 1.2 s after the merged start, before a did.
+    const b = summaryOf(latencies(4, 2), { startedAt: new Date(T0_MS + 1000).toISOString(), connections: { initial: 5, peak: 12, grewAtSeconds: 0.2 } });
+    const merged = mergeSummaries([a, b]);
+    assert.ok(merged.ok);
+    assert.ok(merged.value.connections !== null);
+    assert.equal(merged.value.connections.initial, 10);
+    assert.equal(merged.value.connections.peak, 52);
+    assert.ok(Math.abs(merged.value.connections.grewAtSeconds! - 1.2) < 1e-9, `${merged.value.connections.grewAtSeconds}`);
+    assert.match(renderGbExtras(merged.value), /\nConnections: +10 at the start, grew to 52 \(first at 1\.2 s\)\n/);
+    // A fixed pool adds its -c to both sizes; pools that never grew say so; no growing pool at all, no field.
+    const fixed = summaryOf(latencies(2, 3));
+    const withFixed = mergeSummaries([summaryOf(latencies(2, 1), { connections: { initial: 2, peak: 2, grewAtSeconds: null } }), fixed]);
+    assert.ok(withFixed.ok);
+    assert.deepEqual(withFixed.value.connections, { initial: 2 + fixed.settings.concurrency, peak: 2 + fixed.settings.concurrency, grewAtSeconds: null });
+    assert.match(renderGbExtras(withFixed.value), /Connections: +\d+ at the start, never grew\n/);
+    const none = mergeSummaries([fixed, summaryOf(latencies(2, 4))]);
+    assert.ok(none.ok);
+    assert.equal(none.value.connections, null);
   });
 
   it('adds counts, failures, status codes, errors and bytes', () => {

@@ -111,6 +111,7 @@ function keepAliveSummary(): Summary {
     total,
     successTotal: total,
     successWaiting: null,
+    connections: null,
     stopReason: 'requests',
     timeline: { startEpochMs: 0, rows: [] },
     rate: null,

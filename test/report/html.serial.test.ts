@@ -54,6 +54,7 @@ function syntheticSummary(timeline: readonly TimelineRow[]): Summary {
     total,
     successTotal: phaseOf(totals.slice(40)),
     successWaiting: phaseOf(totals.slice(40).map((t) => t - 200)),
+    connections: null,
     stopReason: 'requests',
     timeline: { startEpochMs: Date.parse('2026-01-02T03:04:05.000Z'), rows: timeline },
     rate: {
