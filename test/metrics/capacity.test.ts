@@ -1,0 +1,43 @@
+// Tests the capacity search on a fake measurement: which rates it visits, where it stops, and what it answers.
+
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { CAPACITY_DEFAULTS, searchCapacity, type CapacityOptions, type StepVerdict } from '../../src/metrics/capacity.js';
+
+/** A server that meets the objectives up to `capacity` req/s; gb itself gives out from `clientCeiling`. */
+function fake(capacity: number, clientCeiling = Infinity): (rate: number) => Promise<StepVerdict> {
+  return (rate) => Promise.resolve({ pass: rate <= capacity && rate < clientCeiling, clientLimited: rate >= clientCeiling });
+}
+
+const options = (o: Partial<CapacityOptions> = {}): CapacityOptions => ({ ...CAPACITY_DEFAULTS, ...o });
+
+describe('searchCapacity', () => {
+  const cases: readonly { name: string; capacity: number; o: Partial<CapacityOptions>; rates: number[]; answer: unknown; budget?: boolean }[] = [
+    { name: 'ramps ×2, then bisects to within 5 %', capacity: 200, o: {}, rates: [10, 20, 40, 80, 160, 320, 240, 200, 220, 210], answer: { kind: 'found', rate: 200, firstBad: 210, atMaxRate: false } },
+    { name: 'stops at --max-rate when it still holds there', capacity: 1000, o: { maxRate: 50 }, rates: [10, 20, 40, 50], answer: { kind: 'found', rate: 50, firstBad: null, atMaxRate: true } },
+    { name: 'bisects below --max-rate when that breaks', capacity: 45, o: { maxRate: 50 }, rates: [10, 20, 40, 50, 45, 48, 47], answer: { kind: 'found', rate: 45, firstBad: 47, atMaxRate: false } },
+    { name: 'answers none when the first rate breaks', capacity: 5, o: {}, rates: [10], answer: { kind: 'none', firstBad: 10 } },
+    { name: 'starts at --start-rate', capacity: 130, o: { startRate: 100 }, rates: [100, 200, 150, 125, 138, 132, 129], answer: { kind: 'found', rate: 129, firstBad: 132, atMaxRate: false } },
+    { name: 'gives the last good rate when the step budget runs out mid-bisection', capacity: 200, o: { maxSteps: 7 }, rates: [10, 20, 40, 80, 160, 320, 240], answer: { kind: 'found', rate: 160, firstBad: 240, atMaxRate: false }, budget: true },
+    { name: 'gives the last good rate when the budget runs out while ramping', capacity: 10_000, o: { maxSteps: 3 }, rates: [10, 20, 40], answer: { kind: 'found', rate: 40, firstBad: null, atMaxRate: false }, budget: true },
+  ];
+  for (const c of cases) {
+    it(c.name, async () => {
+      const r = await searchCapacity(options(c.o), fake(c.capacity));
+      assert.deepEqual(r.steps.map((s) => s.rate), c.rates);
+      assert.deepEqual(r.answer, c.answer);
+      assert.equal(r.budgetExhausted, c.budget ?? false);
+    });
+  }
+
+  it('claims no capacity when gb itself limited the failing step, ramping or bisecting', async () => {
+    const ramp = await searchCapacity(options(), fake(1000, 300));
+    assert.deepEqual(ramp.steps.map((s) => s.rate), [10, 20, 40, 80, 160, 320]);
+    assert.deepEqual(ramp.answer, { kind: 'client-limited', rate: 320, lastGood: 160 });
+    // Limited only between 230 and 300: the ramp's 320 fails on the server, the bisection's 240 on gb.
+    const bisect = await searchCapacity(options(), (rate) => Promise.resolve({ pass: rate <= 200, clientLimited: rate > 230 && rate < 300 }));
+    assert.deepEqual(bisect.steps.map((s) => s.rate), [10, 20, 40, 80, 160, 320, 240]);
+    assert.deepEqual(bisect.answer, { kind: 'client-limited', rate: 240, lastGood: 160 });
+  });
+});
