@@ -3,7 +3,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { CAPACITY_DEFAULTS, searchCapacity, type CapacityOptions, type StepVerdict } from '../../src/metrics/capacity.js';
+import type { ClientHealth, Summary } from '../../src/metrics/summary.js';
+import { parseThreshold, type Threshold } from '../../src/metrics/thresholds.js';
+
+import { CAPACITY_DEFAULTS, checkObjectives, clientLimited, searchCapacity, type CapacityOptions, type StepVerdict } from '../../src/metrics/capacity.js';
 
 /** A server that meets the objectives up to `capacity` req/s; gb itself gives out from `clientCeiling`. */
 function fake(capacity: number, clientCeiling = Infinity): (rate: number) => Promise<StepVerdict> {
@@ -39,5 +42,45 @@ describe('searchCapacity', () => {
     const bisect = await searchCapacity(options(), (rate) => Promise.resolve({ pass: rate <= 200, clientLimited: rate > 230 && rate < 300 }));
     assert.deepEqual(bisect.steps.map((s) => s.rate), [10, 20, 40, 80, 160, 320, 240]);
     assert.deepEqual(bisect.answer, { kind: 'client-limited', rate: 240, lastGood: 160 });
+  });
+});
+
+const CALM: ClientHealth = {
+  cpuUserSeconds: 1, cpuSystemSeconds: 0, cpuPercent: 10, cores: 1, loopUtilizationPercent: 20, eventLoopDelayP99Ms: 1, eventLoopDelayMaxMs: 2,
+  gcPauseTotalMs: 0, gcPauseMaxMs: 0, heapUsedMaxBytes: 1, rssMaxBytes: 1, saturated: false, warnings: [],
+};
+
+/** Only the fields the capacity verdicts read; the rest of a Summary does not matter to them. */
+function step(late: number, client: Partial<ClientHealth> = {}, p99Us = 30_000, failed = 0): Summary {
+  const rate = { targetPerSecond: 100, achievedPerSecond: 100, late, maxLateUs: 0, meanLateUs: 0, uncorrectedTotal: null };
+  const total = { p50Us: 10_000, p90Us: 20_000, p99Us, p999Us: p99Us, maxUs: p99Us };
+  return { issued: 100, completed: 100, failed, elapsedSeconds: 1, rate, total, client: { ...CALM, ...client } } as unknown as Summary;
+}
+
+function rule(text: string): Threshold {
+  const parsed = parseThreshold(text);
+  if (!parsed.ok) assert.fail(parsed.error);
+  return parsed.value;
+}
+
+describe('clientLimited', () => {
+  it('blames gb for a busy or lagging event loop, or for most requests sent late', () => {
+    assert.equal(clientLimited(step(0)), false);
+    assert.equal(clientLimited(step(0, { saturated: true, loopUtilizationPercent: 97 })), true);
+    assert.equal(clientLimited(step(0, { saturated: true, eventLoopDelayP99Ms: 25 })), true);
+    assert.equal(clientLimited(step(51)), true);
+  });
+
+  it('does not blame gb for some late requests alone: connections waiting on a slow server make those', () => {
+    assert.equal(clientLimited(step(30, { saturated: true, warnings: ['30 of 100 requests (30.0%) went out late'] })), false);
+  });
+});
+
+describe('checkObjectives', () => {
+  it('holds an objective when its comparison is true, and not when there is no figure', () => {
+    const held = checkObjectives(step(0, {}, 30_000, 2), [rule('p99<50ms'), rule('errors<1%'), rule('errors<=2%')]);
+    assert.deepEqual(held.map((o) => [o.value, o.held]), [[30_000, true], [2, false], [2, true]]);
+    const empty = checkObjectives({ ...step(0), total: null }, [rule('p99<50ms')]);
+    assert.deepEqual(empty.map((o) => o.held), [false]);
   });
 });
