@@ -24,12 +24,13 @@ const USAGE = `Usage: gb capacity URL --slo RULE [--slo RULE]... [options] [gb o
   --step DURATION   how long each step measures (default 5s)
   --warmup DURATION left out of each step's numbers (default 1s)
   --json FILE       write every step (its result and verdicts) and the answer
+  --html FILE       write the steps' table and the answer as a page
   -h, --help        show this help
 Exit status: 0 a capacity was found; 1 none (the first rate broke an objective), or gb itself was
 the bottleneck at the failing step, so none is claimed; 2 bad input.
 `;
 
-const OWN_VALUES = ['slo', 'start-rate', 'max-rate', 'max-steps', 'step', 'warmup', 'json'] as const;
+const OWN_VALUES = ['slo', 'start-rate', 'max-rate', 'max-steps', 'step', 'warmup', 'json', 'html'] as const;
 type OwnValue = (typeof OWN_VALUES)[number];
 /** The step sets these itself; a user's value would silently be overridden. */
 const STEP_OWNED = /^(-[nt]|--requests|--timelimit|--time-limit|--rate|--stages)(=|$)|^-[nt]./;
@@ -75,6 +76,7 @@ interface Plan {
   readonly step: string;
   readonly warmup: string;
   readonly jsonFile: string | null;
+  readonly htmlFile: string | null;
   readonly rest: readonly string[];
 }
 
@@ -101,8 +103,9 @@ function plan(s: Split): Plan | string {
   if (stepMs === null || stepMs <= 0) return `invalid --step ${step} (expected a duration above 0 such as 5s or 1500ms)`;
   if (parseDurationMs(warmup) === null) return `invalid --warmup ${warmup} (expected a duration such as 1s or 500ms)`;
   const jsonFile = last('json') ?? null;
-  if (jsonFile === '') return "option '--json' needs a file name, got an empty one";
-  return { objectives, search: { ...CAPACITY_DEFAULTS, startRate, maxRate, maxSteps }, step, warmup, jsonFile, rest: s.rest };
+  const htmlFile = last('html') ?? null;
+  if (jsonFile === '' || htmlFile === '') return `option '--${jsonFile === '' ? 'json' : 'html'}' needs a file name, got an empty one`;
+  return { objectives, search: { ...CAPACITY_DEFAULTS, startRate, maxRate, maxSteps }, step, warmup, jsonFile, htmlFile, rest: s.rest };
 }
 
 export async function capacityCommand(args: readonly string[], io: CliIo): Promise<number> {
@@ -125,8 +128,8 @@ export async function capacityCommand(args: readonly string[], io: CliIo): Promi
   if (probe.value.kind !== 'run') return usage("capacity takes gb's run options, not -h or -V of gb itself (see 'gb capacity -h')");
   const o = probe.value.options;
   // A step's own report files would be overwritten by every step; the --json file holds them all.
-  if (o.htmlFile !== null || o.csvFile !== null || o.gnuplotFile !== null || o.profileDir !== null || o.thresholds.length > 0) {
-    return usage("capacity writes only --json FILE (every step's result), and takes objectives as --slo, not --fail-if");
+  if (o.csvFile !== null || o.gnuplotFile !== null || o.profileDir !== null || o.thresholds.length > 0) {
+    return usage("capacity writes only --json and --html FILE (of every step), and takes objectives as --slo, not --fail-if");
   }
 
   let startError: string | null = null;
@@ -155,7 +158,13 @@ export async function capacityCommand(args: readonly string[], io: CliIo): Promi
   }
   if (io.signal.aborted) return EXIT.interrupted;
   io.out.write(renderCapacitySteps(result.steps));
-  io.out.write(renderCapacityAnswer(result.answer, result.steps, result.budgetExhausted));
+  const answerLine = renderCapacityAnswer(result.answer, result.steps, result.budgetExhausted);
+  io.out.write(answerLine);
+  if (p.htmlFile !== null) {
+    const { renderCapacityHtml } = await import('../report/capacity-html.js');
+    const url = result.steps[0]?.verdict.summary.target.url ?? '';
+    if (!(await save(p.htmlFile, renderCapacityHtml(url, result.steps, answerLine), io))) return EXIT.runError;
+  }
   if (p.jsonFile !== null) {
     const steps = result.steps.map((st) => ({
       rate: st.rate,
@@ -165,14 +174,19 @@ export async function capacityCommand(args: readonly string[], io: CliIo): Promi
       summary: st.verdict.summary,
     }));
     const json = `${JSON.stringify({ objectives: p.objectives.map((o) => o.text), steps, answer: result.answer, budgetExhausted: result.budgetExhausted }, null, 2)}\n`;
-    try {
-      if (p.jsonFile === '-') io.out.write(json);
-      else await writeFile(p.jsonFile, json);
-    } catch (e) {
-      io.err.write(`gb: cannot write ${p.jsonFile}: ${e instanceof Error && 'code' in e ? String(e.code) : 'error'}\n`);
-      return EXIT.runError;
-    }
+    if (p.jsonFile === '-') io.out.write(json);
+    else if (!(await save(p.jsonFile, json, io))) return EXIT.runError;
   }
   if (result.answer.kind === 'client-limited') io.err.write(`gb: ${renderCapacityAnswer(result.answer, result.steps, false).trim()}\n`);
   return result.answer.kind === 'found' ? EXIT.ok : EXIT.runError;
+}
+
+async function save(path: string, text: string, io: CliIo): Promise<boolean> {
+  try {
+    await writeFile(path, text);
+    return true;
+  } catch (e) {
+    io.err.write(`gb: cannot write ${path}: ${e instanceof Error && 'code' in e ? String(e.code) : 'error'}\n`);
+    return false;
+  }
 }

@@ -29,17 +29,27 @@ function why(v: MeasuredVerdict): string {
   return broken.join('; ');
 }
 
-export function renderCapacitySteps(steps: readonly CapacityStep<MeasuredVerdict>[]): string {
-  const header = ['step', 'rate/s', 'achieved/s', 'p50 ms', 'p99 ms', 'errors %', 'verdict'];
-  const rows = steps.map((st, i) => {
+export const CAPACITY_COLUMNS = ['step', 'rate/s', 'achieved/s', 'p50 ms', 'p99 ms', 'errors %', 'verdict', 'why'] as const;
+
+/** The cells of each step's row, in CAPACITY_COLUMNS' order, shared by the text and HTML tables. */
+export function capacityRows(steps: readonly CapacityStep<MeasuredVerdict>[]): string[][] {
+  return steps.map((st, i) => {
     const s = st.verdict.summary;
     const achieved = s.rate?.achievedPerSecond ?? (s.elapsedSeconds > 0 ? s.completed / s.elapsedSeconds : 0);
     const errors = s.completed > 0 ? (100 * s.failed) / s.completed : 0;
-    return [String(i + 1), groupDigits(st.rate), formatFixed(achieved, 1), ms(s.total?.p50Us), ms(s.total?.p99Us), formatFixed(errors, 2), st.verdict.pass ? 'pass' : 'FAIL'];
+    return [String(i + 1), groupDigits(st.rate), formatFixed(achieved, 1), ms(s.total?.p50Us), ms(s.total?.p99Us), formatFixed(errors, 2), st.verdict.pass ? 'pass' : 'FAIL', why(st.verdict)];
   });
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
-  const line = (cells: readonly string[], reason: string): string => `${cells.map((cell, c) => cell.padStart(widths[c] ?? 0)).join('  ')}${reason === '' ? '' : `  ${reason}`}\n`;
-  return line(header, 'why') + rows.map((r, i) => line(r, steps[i] === undefined ? '' : why(steps[i].verdict))).join('');
+}
+
+export function renderCapacitySteps(steps: readonly CapacityStep<MeasuredVerdict>[]): string {
+  const rows = capacityRows(steps);
+  const numeric = CAPACITY_COLUMNS.length - 1;
+  const widths = CAPACITY_COLUMNS.slice(0, numeric).map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
+  const line = (cells: readonly string[]): string => {
+    const reason = cells[numeric] ?? '';
+    return `${cells.slice(0, numeric).map((cell, c) => cell.padStart(widths[c] ?? 0)).join('  ')}${reason === '' ? '' : `  ${reason}`}\n`;
+  };
+  return line(CAPACITY_COLUMNS) + rows.map(line).join('');
 }
 
 /** The first objective's figure at a step, or the first broken one's: what decided it. */

@@ -109,9 +109,13 @@ describe('gb capacity', () => {
   it('exits 1 with no capacity when the first rate already breaks an objective', async () => {
     const server = await queueServer(1, 50);
     try {
-      const r = await gb(['capacity', server.url, '--slo', 'p99<20ms', '--start-rate', '10', '--step', '0.5s', '--warmup', '0', '-k', '-c', '4']);
+      const html = join(dir, 'none.html');
+      const r = await gb(['capacity', server.url, '--slo', 'p99<20ms', '--start-rate', '10', '--step', '0.5s', '--warmup', '0', '-k', '-c', '4', '--html', html]);
       assert.equal(r.code, 1, r.err);
       assert.match(r.out, /^capacity: none: the objectives broke at the first rate, 10 req\/s \(p99 [\d.]+ ms at 10\)/m);
+      const page = readFileSync(html, 'utf8');
+      assert.match(page, /<strong>capacity: none: [^<]*<\/strong>/);
+      assert.match(page, /<tr class="fail"><td>1<\/td><td>10<\/td>.*<td>p99 [\d.]+ ms \(want p99&lt;20ms\)<\/td><\/tr>/);
     } finally {
       await server.close();
     }
@@ -128,7 +132,7 @@ describe('gb capacity', () => {
     assertUsageError(await gb(['capacity', url, '--slo', 'p99<50ms', '--rate', '100']), /drop --rate/);
     assertUsageError(await gb(['capacity', url, '--slo', 'p99<50ms', '-c', 'x']), /^gb: .*concurrency/i);
     assertUsageError(await gb(['capacity', '--slo', 'p99<50ms']), /URL|url/);
-    assertUsageError(await gb(['capacity', url, '--slo', 'p99<50ms', '--html', join(dir, 'r.html')]), /writes only --json/);
+    assertUsageError(await gb(['capacity', url, '--slo', 'p99<50ms', '-e', join(dir, 'r.csv')]), /writes only --json and --html/);
     assertUsageError(await gb(['capacity', url, '--slo', 'p99<50ms', '--fail-if', 'p99>1s']), /not --fail-if/);
   });
 
