@@ -14,6 +14,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return (await import('./compare-command.js')).compareCommand(argv.slice(1), io);
     case 'check':
       return (await import('./check-command.js')).checkCommand(argv.slice(1), io);
+    case 'capacity':
+      return (await import('./capacity-command.js')).capacityCommand(argv.slice(1), io);
     case 'merge':
       return (await import('./merge-command.js')).mergeCommand(argv.slice(1), io);
     default:

@@ -1,0 +1,144 @@
+// Tests `gb capacity` against servers of known capacity: K requests served at a time, D ms each, the rest queued.
+// Serial: the search's answer rests on measured latency at measured rates.
+
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Writable } from 'node:stream';
+
+import { runCli } from '../../src/cli/commands.js';
+
+class Sink extends Writable {
+  text = '';
+  override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
+    this.text += chunk.toString();
+    done();
+  }
+}
+
+interface Ran {
+  readonly code: number;
+  readonly out: string;
+  readonly err: string;
+}
+
+async function gb(args: readonly string[]): Promise<Ran> {
+  const out = new Sink();
+  const errSink = new Sink();
+  const code = await runCli(args, { out, err: errSink, signal: new AbortController().signal, errIsTTY: false });
+  return { code, out: out.text, err: errSink.text };
+}
+
+/**
+ * A FIFO queue in front of K servers of D ms each, kept on a virtual clock: each request starts when
+ * the earliest slot frees, so timer lateness delays a response without lowering the capacity K/D.
+ */
+async function queueServer(k: number, dMs: number): Promise<{ url: string; close: () => Promise<void> }> {
+  const freeAt = new Array<number>(k).fill(0);
+  const server: Server = createServer((_req, res) => {
+    const now = performance.now();
+    let slot = 0;
+    for (let i = 1; i < k; i++) if ((freeAt[i] ?? 0) < (freeAt[slot] ?? 0)) slot = i;
+    const done = Math.max(now, freeAt[slot] ?? 0) + dMs;
+    freeAt[slot] = done;
+    setTimeout(() => res.end('ok'), done - now);
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () => new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+function assertUsageError(r: Ran, pattern: RegExp): void {
+  assert.equal(r.code, 2, r.err);
+  assert.equal(r.out, '');
+  assert.match(r.err, /^gb: [^\n]+\n$/);
+  assert.match(r.err, pattern);
+}
+
+let dir = '';
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'gb-capacity-'));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('gb capacity', () => {
+  const pairs = [
+    { k: 4, d: 20, capacity: 200, start: 10, c: 300 },
+    { k: 8, d: 10, capacity: 800, start: 30, c: 400 },
+  ];
+  for (const { k, d, capacity, start, c } of pairs) {
+    it(`finds a K=${k}, D=${d} ms server's ${capacity} req/s within 10 %`, async () => {
+      const server = await queueServer(k, d);
+      try {
+        const json = join(dir, `k${k}.json`);
+        const began = performance.now();
+        const r = await gb(['capacity', server.url, '--slo', 'p99<60ms', '--slo', 'errors<1%', '--start-rate', String(start), '--step', '1.5s', '--warmup', '0.5s', '-k', '-c', String(c), '--json', json]);
+        const seconds = (performance.now() - began) / 1000;
+        process.stdout.write(`K=${k} D=${d} in ${seconds.toFixed(1)} s\n${r.out}`);
+        assert.equal(r.code, 0, r.err);
+        const match = /^capacity: ([\d ]+) req\/s \(p99 [\d.]+ ms at [\d ]+; p99 [\d.]+ ms at [\d ]+\)\n$/m.exec(r.out);
+        assert.ok(match?.[1] !== undefined, r.out);
+        const found = Number(match[1].replace(/ /g, ''));
+        assert.ok(Math.abs(found - capacity) <= capacity * 0.1, `found ${found}, true capacity ${capacity}`);
+        assert.match(r.out, /^step +rate\/s +achieved\/s +p50 ms +p99 ms +errors % +verdict +why\n/);
+        assert.match(r.out, /FAIL +p99 [\d.]+ ms \(want p99<60ms\)\n/);
+        assert.ok(seconds < 40, `the search took ${seconds.toFixed(1)} s`);
+        const saved = JSON.parse(readFileSync(json, 'utf8')) as { steps: { rate: number; pass: boolean; summary: { completed: number } }[]; answer: { kind: string; rate: number } };
+        assert.deepEqual(saved.answer.kind, 'found');
+        assert.equal(saved.answer.rate, found);
+        assert.ok(saved.steps.length >= 6 && saved.steps.every((s) => s.summary.completed > 0));
+        assert.ok(saved.steps.some((s) => !s.pass));
+      } finally {
+        await server.close();
+      }
+    });
+  }
+
+  it('exits 1 with no capacity when the first rate already breaks an objective', async () => {
+    const server = await queueServer(1, 50);
+    try {
+      const html = join(dir, 'none.html');
+      const r = await gb(['capacity', server.url, '--slo', 'p99<20ms', '--start-rate', '10', '--step', '0.5s', '--warmup', '0', '-k', '-c', '4', '--html', html]);
+      assert.equal(r.code, 1, r.err);
+      assert.match(r.out, /^capacity: none: the objectives broke at the first rate, 10 req\/s \(p99 [\d.]+ ms at 10\)/m);
+      const page = readFileSync(html, 'utf8');
+      assert.match(page, /<strong>capacity: none: [^<]*<\/strong>/);
+      assert.match(page, /<tr class="fail"><td>1<\/td><td>10<\/td>.*<td>p99 [\d.]+ ms \(want p99&lt;20ms\)<\/td><\/tr>/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses bad input before sending anything: exit 2, one line', async () => {
+    const url = 'http://127.0.0.1:9/';
+    assertUsageError(await gb(['capacity', url]), /at least one --slo/);
+    assertUsageError(await gb(['capacity', url, '--slo', 'p99<50']), /bad --slo objective 'p99<50': p99 needs a time unit/);
+    assertUsageError(await gb(['capacity', url, '--slo', 'p99<50ms', '--max-rate', 'lots']), /invalid --max-rate lots/);
+    assertUsageError(await gb(['capacity', url, '--slo', 'p99<50ms', '--max-rate', '0']), /invalid --max-rate 0/);
+    assertUsageError(await gb(['capacity', url, '--slo', 'p99<50ms', '--start-rate', '100', '--max-rate', '50']), /--start-rate 100 is above --max-rate 50/);
+    assertUsageError(await gb(['capacity', url, '--slo', 'p99<50ms', '--step', 'soon']), /invalid --step soon/);
+    assertUsageError(await gb(['capacity', url, '--slo', 'p99<50ms', '--rate', '100']), /drop --rate/);
+    assertUsageError(await gb(['capacity', url, '--slo', 'p99<50ms', '-c', 'x']), /^gb: .*concurrency/i);
+    assertUsageError(await gb(['capacity', '--slo', 'p99<50ms']), /URL|url/);
+    assertUsageError(await gb(['capacity', url, '--slo', 'p99<50ms', '-e', join(dir, 'r.csv')]), /writes only --json and --html/);
+    assertUsageError(await gb(['capacity', url, '--slo', 'p99<50ms', '--fail-if', 'p99>1s']), /not --fail-if/);
+  });
+
+  it('prints its help with -h', async () => {
+    const r = await gb(['capacity', '-h']);
+    assert.equal(r.code, 0);
+    assert.match(r.out, /^Usage: gb capacity URL --slo RULE/);
+  });
+});
