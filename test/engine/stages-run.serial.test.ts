@@ -25,3 +25,17 @@ test('--stages with -G 2 splits each stage between the workers, so the ramp adds
   // A ramp 0 → 200/s over 1 s is 100 requests (+1 at the origin per worker), whatever the split.
   assert.ok(Math.abs(summary.issued - 100) <= 15, `issued ${summary.issued}, expected about 100`);
 });
+
+test("--stages '5s:100,5s:1000': every second after the first within 2 % of the ramp's area", { timeout: 30_000 }, async (t) => {
+  const summary = await runSummary(['-q', '-k', '-c', '20', '--stages', '5s:100,5s:1000'], '/');
+  const perSecond = summary.timeline.rows.map((r) => r.complete);
+  t.diagnostic(`per second ${perSecond.join(', ')}; late ${summary.rate?.late ?? 'n/a'}`);
+  // The count due in second s is the area under the rate line over [s, s+1): 0→100/s over 5 s is
+  // 20·t per second, then 100→1000/s over 5 s is 100 + 180·(t − 5).
+  const expected = (s: number): number => (s < 5 ? 10 * (2 * s + 1) : 100 + 180 * (s - 5 + 0.5));
+  for (let s = 1; s < 9; s++) {
+    const got = perSecond[s] ?? 0;
+    assert.ok(Math.abs(got - expected(s)) <= Math.max(2, expected(s) * 0.02), `second ${s}: ${got} requests, schedule ${expected(s)}`);
+  }
+  assert.equal(summary.failed, 0);
+});
