@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 
 import { runCli } from '../../src/cli/commands.js';
@@ -18,27 +17,9 @@ import type { Summary } from '../../src/metrics/summary.js';
 import { renderJson } from '../../src/report/json.js';
 import { startTargetServer } from '../../src/server/target.js';
 import { spawnGb } from '../helpers/gb-process.js';
+import { ranIn, type Ran } from '../helpers/in-process.js';
 
-class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
-interface Ran {
-  readonly code: number;
-  readonly out: string;
-  readonly err: string;
-}
-
-async function ran(command: (args: readonly string[], io: CliIo) => Promise<number>, args: readonly string[]): Promise<Ran> {
-  const out = new Sink();
-  const errSink = new Sink();
-  const code = await command(args, { out, err: errSink, signal: new AbortController().signal, errIsTTY: false });
-  return { code, out: out.text, err: errSink.text };
-}
+const ran = (command: (args: readonly string[], io: CliIo) => Promise<number>, args: readonly string[]): Promise<Ran> => ranIn(args, command);
 
 const schema: unknown = JSON.parse(readFileSync(new URL('../../../schema/gb-result.schema.json', import.meta.url), 'utf8'));
 const validate = new Ajv2020({ allErrors: true }).compile(schema as object);

@@ -6,31 +6,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 
-import { runCli } from '../../src/cli/commands.js';
 import { startTargetServer, type TargetServer } from '../../src/server/target.js';
+import { ranIn, type Ran } from '../helpers/in-process.js';
 
-class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
-interface Ran {
-  readonly code: number;
-  readonly out: string;
-  readonly err: string;
-}
-
-async function gb(args: readonly string[]): Promise<Ran> {
-  const out = new Sink();
-  const errSink = new Sink();
-  const code = await runCli(args, { out, err: errSink, signal: new AbortController().signal, errIsTTY: false });
-  return { code, out: out.text, err: errSink.text };
-}
+const gb = (args: readonly string[]): Promise<Ran> => ranIn(args);
 
 function assertUsageError(result: Ran, pattern: RegExp): void {
   assert.equal(result.code, 2);

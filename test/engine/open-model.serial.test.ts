@@ -3,11 +3,10 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
-import { runCli } from '../../src/cli/commands.js';
 import { startTargetServer, type TargetServer } from '../../src/server/target.js';
 import { renderGbExtras } from '../../src/report/gb-extras.js';
 import { runArgs } from '../helpers/summaries.js';
+import { ranIn } from '../helpers/in-process.js';
 
 const RATE = 200;
 const SECONDS = 2;
@@ -60,13 +59,6 @@ describe('--rate against a server that answers after 200 ms', () => {
   });
 });
 
-class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
 
 describe('--max-connections: bad input', () => {
   const cases: readonly (readonly [readonly string[], RegExp])[] = [
@@ -79,13 +71,11 @@ describe('--max-connections: bad input', () => {
   for (const [args, pattern] of cases) {
     it(`gb ${args.join(' ')}: one line, exit 2, nothing sent`, async () => {
       const before = server.stats().requests;
-      const out = new Sink();
-      const err = new Sink();
-      const code = await runCli([...args, `${server.url}/`], { out, err, signal: new AbortController().signal, errIsTTY: false });
+      const { code, out, err } = await ranIn([...args, `${server.url}/`]);
       assert.equal(code, 2);
-      assert.equal(out.text, '');
-      assert.match(err.text, /^gb: [^\n]+\n$/);
-      assert.match(err.text, pattern);
+      assert.equal(out, '');
+      assert.match(err, /^gb: [^\n]+\n$/);
+      assert.match(err, pattern);
       assert.equal(server.stats().requests, before);
     });
   }
