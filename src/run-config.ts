@@ -3,9 +3,9 @@
 import type { Config } from './config/config.js';
 import { resolveEndpoint } from './engine/endpoint.js';
 import { runInThread, type RunHooks } from './engine/run.js';
-import { summarize } from './engine/summarize.js';
+import { scheduledRows, summarize } from './engine/summarize.js';
 import type { Summary } from './metrics/summary.js';
-import type { FineTimelineRow } from './metrics/timeline.js';
+import { FINE_ROW_MS, FINE_ROWS, type FineTimelineRow } from './metrics/timeline.js';
 import { err, ok, type Result } from './result.js';
 import { VERSION } from './version.js';
 
@@ -27,5 +27,5 @@ export async function runConfig(config: Config, hooks: RunHooks = {}): Promise<R
   // Worker threads cost start-up time and memory: load them only when asked for.
   const run = config.workers > 1 ? (await import('./engine/workers.js')).runWorkers : runInThread;
   const result = await run(config, endpoint.value, VERSION, hooks);
-  return ok({ summary: summarize(config, result), firstError: result.firstError, fineTimeline: result.recorder.timeline.fineRows() });
+  return ok({ summary: summarize(config, result), firstError: result.firstError, fineTimeline: result.recorder.timeline.fineRows(scheduledRows(config, FINE_ROW_MS, FINE_ROWS, result.elapsedMs)) });
 }

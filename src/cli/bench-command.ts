@@ -3,6 +3,8 @@
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { LiveSample } from '../engine/run.js';
+import { scheduleOf } from '../engine/schedule.js';
+import type { Config } from '../config/config.js';
 import type { Summary } from '../metrics/summary.js';
 import type { FineTimelineRow } from '../metrics/timeline.js';
 import { heartbeatStep, renderAbReport, renderBanner, renderBenchmarking, renderFinished, renderHeartbeat } from '../report/ab-text.js';
@@ -99,7 +101,7 @@ export async function benchCommand(argv: readonly string[], io: CliIo): Promise<
     graceMs: INTERRUPT_GRACE_MS,
     progressEvery: step,
     onProgress: (settled) => (live === null ? io.err.write(renderHeartbeat(settled)) : live.writeAbove(renderHeartbeat(settled))),
-    ...(live === null ? {} : { onSample: liveUpdater(live, config.requests, config.durationMs) }),
+    ...(live === null ? {} : { onSample: liveUpdater(live, config) }),
     ...(gnuplot === null ? {} : { exchangeSink: gnuplot }),
     ...(responseLog === null ? {} : { onResponseHead: (status: number, head: string) => io.err.write(responseLog(status, head, config.verbosity)) }),
   });
@@ -129,6 +131,7 @@ export async function benchCommand(argv: readonly string[], io: CliIo): Promise<
   else {
     text.write(renderAbReport(summary, { noPercentiles: options.noPercentiles, noSd: options.noSd }));
     text.write(renderGbExtras(summary, { uncorrected: options.uncorrected }));
+    if (options.timeline) text.write((await import('../report/timeline-text.js')).renderTimelineText(summary.timeline));
   }
   const thresholds = checkThresholds(summary, options.thresholds);
   if (!options.htmlTables) text.write(renderThresholds(thresholds));
@@ -158,9 +161,10 @@ function noSuccessReason(s: Summary): string {
   return `${parts.join(', ')}${top === undefined ? '' : `; most often: ${top[0]}`}`;
 }
 
-/** Feeds the live view: requests done, the rate over the last second, errors and p99 so far. */
-function liveUpdater(live: LiveView, total: number | null, durationMs: number | null): (s: LiveSample) => void {
+/** Feeds the live view: requests done, the rate over the last second (and the schedule's), errors and p99 so far. */
+function liveUpdater(live: LiveView, config: Config): (s: LiveSample) => void {
   const startMs = performance.now();
+  const schedule = scheduleOf(config.schedule);
   const recent: { atMs: number; settled: number }[] = [];
   return (s) => {
     const now = performance.now();
@@ -170,10 +174,12 @@ function liveUpdater(live: LiveView, total: number | null, durationMs: number | 
     const spanMs = now - first.atMs;
     live.update({
       done: s.settled,
-      total,
+      total: config.requests,
       elapsedMs: now - startMs,
-      durationMs,
+      durationMs: config.durationMs,
       requestsPerSecond: spanMs > 0 ? ((s.settled - first.settled) * 1000) / spanMs : 0,
+      // The schedule starts after the warm-up; the rate over the last second is compared with the target half a second ago.
+      targetPerSecond: schedule === null ? null : schedule.rateAt(Math.max(0, now - startMs - config.warmupMs - Math.min(500, spanMs / 2))),
       errors: s.failed,
       p99Us: s.p99Us,
     });

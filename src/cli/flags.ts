@@ -26,6 +26,8 @@ export interface CliOptions {
   readonly jsonFile: string | null; // --json: "-" for stdout
   readonly htmlFile: string | null; // --html
   readonly uncorrected: boolean;
+  /** --timeline: print the per-second table after the report. */
+  readonly timeline: boolean;
   readonly profileDir: string | null;
   /** ab's -x, -y, -z: attributes of the -w tables' <table>, <tr> and <td>/<th>; null for ab's defaults. */
   readonly tableAttributes: string | null;
@@ -49,7 +51,7 @@ type OptionId =
   | 'json' | 'html' | 'rate' | 'warmup' | 'pipeline' | 'verify' | 'uncorrected' | 'profile' | 'proxy' | 'proxyAuth'
   | 'protocol' | 'ciphers' | 'clientCert' | 'ca' | 'unixSocket' | 'bufferSize'
   | 'tableAttributes' | 'rowAttributes' | 'cellAttributes' | 'http10' | 'failIf' | 'stages'
-  | 'maxConnections';
+  | 'maxConnections' | 'timeline';
 
 /** switch: no value; value: one value, the last one given wins (as with getopt); list: repeatable; optional: --json [FILE]. */
 type Arity = 'switch' | 'value' | 'list' | 'optional';
@@ -113,6 +115,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { id: 'verify', long: 'verify', arity: 'switch', help: 'Verify TLS certificates (default off, as in ab)' },
   { id: 'ca', long: 'ca', arity: 'value', valueName: 'FILE', help: 'With --verify, trust the CA certificates in this PEM file instead of the built-in ones' },
   { id: 'uncorrected', long: 'uncorrected', arity: 'switch', help: 'With --rate, also print latency measured from the actual send' },
+  { id: 'timeline', long: 'timeline', arity: 'switch', help: "Print the run's per-second timeline after the report: the schedule's target (--rate, --stages), responses, errors, p50 and p99" },
   { id: 'failIf', long: 'fail-if', arity: 'list', valueName: 'RULE', help: "Exit 1 when the run breaks RULE (repeatable): an absolute limit with a unit or a plain number, e.g. 'p99>250ms', 'errors>1%', 'rps<1000'; metrics p50 p90 p99 p999 max rps errors non2xx. (gb compare's relative rules carry a sign and %: 'p99>+10%')" },
   { id: 'profile', long: 'profile', arity: 'value', valueName: 'DIR', help: 'Write CPU profiles of the run to DIR' },
   { id: 'help', short: 'h', long: 'help', arity: 'switch', help: 'Display usage information (this message)' },
@@ -333,6 +336,7 @@ export function parseCommandLine(argv: readonly string[]): Result<CliCommand, re
       jsonFile,
       htmlFile,
       uncorrected: on('uncorrected'),
+      timeline: on('timeline'),
       profileDir,
       tableAttributes,
       rowAttributes,

@@ -13,7 +13,7 @@ import type { ConnectionOwner, Exchange } from '../transport/exchange.js';
 import { destroyDrainingSockets } from '../transport/socket-drain.js';
 import { buildBursts, buildRequest } from '../transport/request.js';
 import { Pool } from './pool.js';
-import { flatSchedule, stagedSchedule, type RateSchedule } from './schedule.js';
+import { scheduleOf, type RateSchedule } from './schedule.js';
 import { StuckConnects } from './stuck-connects.js';
 import { mayIssue, type StopRule } from './stop.js';
 
@@ -88,7 +88,7 @@ export class Engine implements ConnectionOwner<Connection> {
     this.#options = options;
     this.#rule = { requests: config.requests, durationMs: config.durationMs };
     const schedule = config.schedule;
-    this.#rate = schedule.kind !== 'rate' ? null : schedule.stages === undefined ? flatSchedule(schedule.requestsPerSecond) : stagedSchedule(schedule.stages);
+    this.#rate = scheduleOf(schedule);
     this.#io = options.io ?? REAL_IO;
     // Records the warm-up, if any; measuring starts on a fresh recorder (#beginMeasuring).
     this.recorder = this.#newRecorder(null, null);

@@ -1,7 +1,7 @@
 // Load models as pure arithmetic: when requests are due under a constant-rate schedule.
 // The closed loop needs no arithmetic — a request starts whenever a connection is free.
 
-import type { RateStage } from '../config/config.js';
+import type { RateStage, ScheduleConfig } from '../config/config.js';
 
 /** Intended start of request `index` (0-based), in ms after the schedule's origin. */
 export function intendedOffsetMs(index: number, requestsPerSecond: number): number {
@@ -32,11 +32,17 @@ export interface RateSchedule {
   intendedOffsetMs(index: number): number;
   /** How many requests are due once `elapsedMs` have passed (request i is due at intendedOffsetMs(i)). */
   dueCount(elapsedMs: number): number;
+  /** The target rate at `elapsedMs`, in requests per second (0 past the last stage): what the live view shows. */
+  rateAt(elapsedMs: number): number;
 }
 
 /** A constant rate forever: the same arithmetic as intendedOffsetMs and dueCount above. */
 export function flatSchedule(requestsPerSecond: number): RateSchedule {
-  return { intendedOffsetMs: (i) => intendedOffsetMs(i, requestsPerSecond), dueCount: (t) => dueCount(t, requestsPerSecond) };
+  return {
+    intendedOffsetMs: (i) => intendedOffsetMs(i, requestsPerSecond),
+    dueCount: (t) => dueCount(t, requestsPerSecond),
+    rateAt: () => requestsPerSecond,
+  };
 }
 
 /** Area under a segment's rate line over its first `ms`, in requests. */
@@ -98,5 +104,31 @@ export function stagedSchedule(stages: readonly RateStage[]): RateSchedule {
       }
       return Math.floor(fuzz(area)) + 1;
     },
+    rateAt(elapsedMs: number): number {
+      const s = segments.find((seg) => elapsedMs >= seg.startMs && elapsedMs < seg.startMs + seg.durationMs);
+      if (s === undefined) return 0;
+      return s.fromPerSecond + ((s.toPerSecond - s.fromPerSecond) * (elapsedMs - s.startMs)) / s.durationMs;
+    },
   };
+}
+
+/** The schedule of a validated config: null in the closed loop. */
+export function scheduleOf(schedule: ScheduleConfig): RateSchedule | null {
+  if (schedule.kind !== 'rate') return null;
+  return schedule.stages === undefined ? flatSchedule(schedule.requestsPerSecond) : stagedSchedule(schedule.stages);
+}
+
+/**
+ * Requests the schedule had due in each of `rows` rows of `rowMs`, for a run that issued at most
+ * `maxRequests` (null: no -n) and ran `limitMs`: the target to set beside each row's achieved count.
+ */
+export function scheduledPerRow(schedule: RateSchedule, rowMs: number, rows: number, limitMs: number, maxRequests: number | null): number[] {
+  // Due strictly before t: a request due exactly on a row boundary belongs to the row it opens.
+  const dueBefore = (t: number): number => {
+    const due = schedule.dueCount(Math.min(t, limitMs) - 1e-6);
+    return maxRequests === null ? due : Math.min(due, maxRequests);
+  };
+  const out: number[] = [];
+  for (let row = 0; row < rows; row++) out.push(dueBefore((row + 1) * rowMs) - dueBefore(row * rowMs));
+  return out;
 }

@@ -6,7 +6,9 @@ import type { ThreadHealth } from '../metrics/client-monitor.js';
 import { phaseStats } from '../metrics/phase-stats.js';
 import { C, type Recorder } from '../metrics/recorder.js';
 import type { RateStats, StopReason, Summary } from '../metrics/summary.js';
+import { MAX_TIMELINE_ROWS } from '../metrics/timeline.js';
 import { transportFor } from '../transport/client-socket.js';
+import { scheduleOf, scheduledPerRow } from './schedule.js';
 import { VERSION } from '../version.js';
 
 /** What a finished run hands over: its recorder and how the client fared. */
@@ -28,12 +30,26 @@ function rateStats(config: Config, r: Recorder, elapsedMs: number): RateStats | 
   const late = c[C.late] ?? 0;
   return {
     targetPerSecond: config.schedule.requestsPerSecond,
+    stages: config.schedule.stages ?? null,
     achievedPerSecond: elapsedMs > 0 ? ((c[C.issued] ?? 0) * 1000) / elapsedMs : 0,
     late,
     maxLateUs: c[C.lateMaxUs] ?? 0,
     meanLateUs: late > 0 ? (c[C.lateSumUs] ?? 0) / late : 0,
     uncorrectedTotal: phaseStats(r.uncorrectedTotal),
   };
+}
+
+/**
+ * The schedule's target for each row of `rowMs` over a run of `elapsedMs` (at most `maxRows`), so a
+ * timeline shows what was due beside what was done; null in the closed loop.
+ */
+export function scheduledRows(config: Config, rowMs: number, maxRows: number, elapsedMs: number): number[] | null {
+  const schedule = scheduleOf(config.schedule);
+  if (schedule === null) return null;
+  // Nothing is due after -t, however long the last responses took to arrive.
+  const limitMs = Math.min(elapsedMs, config.durationMs ?? Infinity);
+  const rows = Math.min(maxRows, Math.ceil(limitMs / rowMs));
+  return scheduledPerRow(schedule, rowMs, rows, limitMs, config.requests);
 }
 
 export function summarize(config: Config, facts: SummaryFacts): Summary {
@@ -100,7 +116,7 @@ export function summarize(config: Config, facts: SummaryFacts): Summary {
     successTotal: phaseStats(r.successTotal),
     successWaiting: phaseStats(r.successWaiting),
     stopReason: facts.stopReason,
-    timeline: { startEpochMs: r.timeline.startEpochMs, rows: r.timeline.rows() },
+    timeline: { startEpochMs: r.timeline.startEpochMs, rows: r.timeline.rows(scheduledRows(config, 1000, MAX_TIMELINE_ROWS, facts.elapsedMs)) },
     rate: rateStats(config, r, facts.elapsedMs),
     connections:
       config.maxConnections === null

@@ -6,6 +6,7 @@ import type {
   PoolStats,
   ClientHealth,
   PhaseStats,
+  RateStageStats,
   RateStats,
   StopReason,
   Summary,
@@ -99,8 +100,11 @@ export function mergeTimelines(timelines: readonly Timeline[]): Timeline {
       const complete = total(group.map((r) => r.complete));
       const weighted = (pick: (r: TimelineRow) => number): number =>
         complete === 0 ? 0 : Math.round(total(group.map((r) => pick(r) * r.complete)) / complete);
+      const scheduled = group.flatMap((r) => (r.scheduled === null ? [] : [r.scheduled]));
       return {
         second,
+        // Shards of one schedule add up to it; a closed-loop run has no target.
+        scheduled: scheduled.length === 0 ? null : total(scheduled),
         complete,
         errors: total(group.map((r) => r.errors)),
         non2xx: total(group.map((r) => r.non2xx)),
@@ -151,12 +155,23 @@ function mergePools(summaries: readonly Summary[], startMs: number): PoolStats |
   return { initial, peak, grewAtSeconds: Number.isFinite(grewAtMs) ? Math.max(0, grewAtMs - startMs) / 1000 : null };
 }
 
+/** Runs that ramped through the same stage durations at once add their rates stage by stage; other shapes have no common one. */
+function mergeStages(shapes: readonly (readonly RateStageStats[] | null)[]): RateStageStats[] | null {
+  const first = shapes[0];
+  if (first === null || first === undefined) return null;
+  const sameDurations = (s: readonly RateStageStats[] | null): s is readonly RateStageStats[] =>
+    s !== null && s.length === first.length && s.every((stage, i) => stage.durationMs === first[i]!.durationMs);
+  if (!shapes.every(sameDurations)) return null;
+  return first.map((stage, i) => ({ durationMs: stage.durationMs, requestsPerSecond: total(shapes.map((s) => s[i]!.requestsPerSecond)) }));
+}
+
 function mergeRates(rates: readonly RateStats[]): Result<RateStats, string> {
   const uncorrected = mergePhases(rates.map((r) => r.uncorrectedTotal));
   if (!uncorrected.ok) return err(`rate.uncorrectedTotal: ${uncorrected.error}`);
   const late = total(rates.map((r) => r.late));
   return ok({
     targetPerSecond: total(rates.map((r) => r.targetPerSecond)),
+    stages: mergeStages(rates.map((r) => r.stages)),
     achievedPerSecond: total(rates.map((r) => r.achievedPerSecond)),
     late,
     maxLateUs: largest(rates.map((r) => r.maxLateUs)),

@@ -152,6 +152,8 @@ export interface PoolStats {
 export interface TimelineRow {
   /** Seconds since the run started (row 0 covers [0, 1) s). */
   readonly second: number;
+  /** Requests the schedule had due in this second (--rate, --stages): the target beside `complete`; null in the closed loop. */
+  readonly scheduled: number | null;
   readonly complete: number;
   /** Failed requests (any class) that ended in this second. */
   readonly errors: number;
@@ -171,7 +173,10 @@ export interface Timeline {
 }
 
 export interface RateStats {
+  /** --rate, or with --stages their mean. */
   readonly targetPerSecond: number;
+  /** The --stages shape; null for a flat --rate. */
+  readonly stages: readonly RateStageStats[] | null;
   readonly achievedPerSecond: number;
   /** Requests sent more than 10 ms (LATE_THRESHOLD_MS) after their intended time, and by how much at most / on average. */
   readonly late: number;
@@ -179,6 +184,12 @@ export interface RateStats {
   readonly meanLateUs: number;
   /** Total time measured from the actual send (what a closed-loop tool reports); the corrected one is `total`. */
   readonly uncorrectedTotal: PhaseStats | null;
+}
+
+/** One stage of --stages: the rate ramps linearly from the previous stage's to this one over durationMs. */
+export interface RateStageStats {
+  readonly durationMs: number;
+  readonly requestsPerSecond: number;
 }
 
 export interface ClientHealth {

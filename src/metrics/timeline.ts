@@ -42,6 +42,11 @@ export interface FineTimelineRow extends Omit<TimelineRow, 'second'> {
   readonly startMs: number;
 }
 
+/** What a grid row holds: the schedule's target is not recorded but computed from the config (engine/summarize.ts). */
+type RecordedRow = Omit<TimelineRow, 'second' | 'scheduled'>;
+
+const EMPTY_ROW: RecordedRow = { complete: 0, errors: 0, non2xx: 0, bytesReceived: 0, p50Us: 0, p90Us: 0, p99Us: 0, maxUs: 0 };
+
 function bucketOf(us: number): number {
   const v = us < 1 ? 1 : us > MAX_BUCKETED_US ? MAX_BUCKETED_US : us | 0;
   const octave = 31 - Math.clz32(v);
@@ -140,8 +145,8 @@ class Grid {
     }
   }
 
-  rows(): Omit<TimelineRow, 'second'>[] {
-    const out: Omit<TimelineRow, 'second'>[] = [];
+  rows(): RecordedRow[] {
+    const out: RecordedRow[] = [];
     for (let r = 0; r < this.#rows; r++) {
       const f = r * FIELDS;
       const complete = this.#fields[f + F_COMPLETE]!;
@@ -219,12 +224,24 @@ export class Timeline {
     this.#fine.merge(s.fine, Math.round((s.startEpochMs - this.startEpochMs) / FINE_ROW_MS));
   }
 
-  rows(): TimelineRow[] {
-    return this.#seconds.rows().map((row, second) => ({ second, ...row }));
+  /**
+   * One row per second; with `scheduled` (the schedule's target per second), as many rows as it has,
+   * so seconds in which nothing ended still show what was due.
+   */
+  rows(scheduled: readonly number[] | null = null): TimelineRow[] {
+    return withTargets(this.#seconds.rows(), scheduled).map((row, second) => ({ second, ...row }));
   }
 
-  /** The first FINE_ROWS rows of FINE_ROW_MS (fewer in a shorter run). */
-  fineRows(): FineTimelineRow[] {
-    return this.#fine.rows().map((row, i) => ({ startMs: i * FINE_ROW_MS, ...row }));
+  /** The first FINE_ROWS rows of FINE_ROW_MS (fewer in a shorter run), with the schedule's target per row as for rows(). */
+  fineRows(scheduled: readonly number[] | null = null): FineTimelineRow[] {
+    return withTargets(this.#fine.rows(), scheduled).map((row, i) => ({ startMs: i * FINE_ROW_MS, ...row }));
   }
+}
+
+function withTargets(rows: readonly RecordedRow[], scheduled: readonly number[] | null): Omit<TimelineRow, 'second'>[] {
+  if (scheduled === null) return rows.map((row) => ({ ...row, scheduled: null }));
+  const count = Math.max(rows.length, scheduled.length);
+  const out: Omit<TimelineRow, 'second'>[] = [];
+  for (let i = 0; i < count; i++) out.push({ ...(rows[i] ?? EMPTY_ROW), scheduled: scheduled[i] ?? 0 });
+  return out;
 }

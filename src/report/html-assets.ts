@@ -114,12 +114,19 @@ export const PAGE_SCRIPT = `
         series: [xSeries, line('p50', '#2a9d3a', msValue), line('p90', '#e08e0b', msValue), line('p99', '#c0392b', msValue), line('max', '#7f8c8d', msValue)]
       }, [t.seconds, t.p50Ms, t.p90Ms, t.p99Ms, t.maxMs]);
     }
+    var rateSeries = [xSeries, line('responses/s', '#1f6fb4', countValue), line('non-2xx/s', '#e08e0b', countValue), line('errors/s', '#c0392b', countValue)];
+    var rateData = [t.seconds, t.complete, t.non2xx, t.errors];
+    if (t.scheduled) {
+      // The schedule's target, dashed, so a ramp that the server could not follow shows as a gap.
+      rateSeries.push({ label: 'target/s', stroke: '#555', width: 2, dash: [8, 4], points: { show: showPoints }, value: countValue });
+      rateData.push(t.scheduled);
+    }
     draw('chart-throughput-time', {
-      title: fine ? 'Responses and errors per second, in 100 ms steps' : 'Responses and errors per second',
+      title: (t.scheduled ? 'Responses against the schedule' : 'Responses and errors') + (fine ? ' per second, in 100 ms steps' : ' per second'),
       scales: { x: xScale, y: yScale },
       axes: [xAxis, { label: 'per second', size: 60 }],
-      series: [xSeries, line('responses/s', '#1f6fb4', countValue), line('non-2xx/s', '#e08e0b', countValue), line('errors/s', '#c0392b', countValue)]
-    }, [t.seconds, t.complete, t.non2xx, t.errors]);
+      series: rateSeries
+    }, rateData);
   }
   var pending = 0;
   window.addEventListener('resize', function () {

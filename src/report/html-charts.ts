@@ -34,6 +34,8 @@ interface TimelineChart {
   readonly complete: readonly number[];
   readonly non2xx: readonly number[];
   readonly errors: readonly number[];
+  /** The schedule's target per second (--rate, --stages) beside the responses; null in the closed loop. */
+  readonly scheduled: readonly number[] | null;
 }
 
 export interface ChartData {
@@ -114,5 +116,6 @@ function timelineChart(summary: Summary, fineRows: readonly FineTimelineRow[]): 
     complete: rows.map((r) => perSecond(r.complete)),
     non2xx: rows.map((r) => perSecond(r.non2xx)),
     errors: rows.map((r) => perSecond(r.errors)),
+    scheduled: rows.some((r) => r.scheduled !== null) ? rows.map((r) => perSecond(r.scheduled ?? 0)) : null,
   };
 }

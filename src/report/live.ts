@@ -12,6 +12,8 @@ export interface LiveState {
   readonly durationMs: number | null;
   /** Current throughput (e.g. over the last second), not the run's mean. */
   readonly requestsPerSecond: number;
+  /** The schedule's rate now (--rate, --stages), shown beside the achieved one; null or absent in the closed loop. */
+  readonly targetPerSecond?: number | null;
   readonly errors: number;
   /** p99 of Total time so far, null before the first response. */
   readonly p99Us: number | null;
@@ -71,7 +73,9 @@ export function renderLiveLine(state: LiveState): string {
   // Ordered by priority: the first parts survive the narrowest terminals.
   const parts = [
     fraction === null ? null : `${Math.floor(fraction * 100)}%`,
-    `${compactCount(state.requestsPerSecond)} req/s`,
+    state.targetPerSecond === undefined || state.targetPerSecond === null
+      ? `${compactCount(state.requestsPerSecond)} req/s`
+      : `${compactCount(state.requestsPerSecond)}/${compactCount(state.targetPerSecond)} req/s`,
     doneText,
     `${state.errors} err`,
     `p99 ${state.p99Us === null ? '-' : latencyText(state.p99Us)}`,

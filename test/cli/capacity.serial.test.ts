@@ -63,8 +63,9 @@ describe('gb capacity', () => {
       const server = await queueServer(k, d);
       try {
         const json = join(dir, `k${k}.json`);
+        const html = join(dir, `k${k}.html`);
         const began = performance.now();
-        const r = await gb(['capacity', server.url, '--slo', 'p99<60ms', '--slo', 'errors<1%', '--start-rate', String(start), '--step', '1.5s', '--warmup', '0.5s', '-k', '-c', String(c), '--json', json]);
+        const r = await gb(['capacity', server.url, '--slo', 'p99<60ms', '--slo', 'errors<1%', '--start-rate', String(start), '--step', '1.5s', '--warmup', '0.5s', '-k', '-c', String(c), '--json', json, '--html', html]);
         const seconds = (performance.now() - began) / 1000;
         process.stdout.write(`K=${k} D=${d} in ${seconds.toFixed(1)} s\n${r.out}`);
         assert.equal(r.code, 0, r.err);
@@ -80,6 +81,12 @@ describe('gb capacity', () => {
         assert.equal(saved.answer.rate, found);
         assert.ok(saved.steps.length >= 6 && saved.steps.every((s) => s.summary.completed > 0));
         assert.ok(saved.steps.some((s) => !s.pass));
+        // The page charts every step, passed and failed, beside its table.
+        const page = readFileSync(html, 'utf8');
+        const passed = page.match(/<g class="pass">/g)?.length ?? 0;
+        const failed = page.match(/<g class="fail">/g)?.length ?? 0;
+        assert.deepEqual([passed, failed], [saved.steps.filter((s) => s.pass).length, saved.steps.filter((s) => !s.pass).length]);
+        assert.equal(page.match(/<tr(?: class="fail")?><td>\d+<\/td>/g)?.length, saved.steps.length);
       } finally {
         await server.close();
       }

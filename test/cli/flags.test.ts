@@ -87,6 +87,7 @@ describe('parseCommandLine: switches', () => {
     [['--html-tables'], (o) => o.htmlTables],
     [['--verify'], (o) => o.config.verifyTls],
     [['--uncorrected'], (o) => o.uncorrected],
+    [['--timeline'], (o) => o.timeline],
     [['-i'], (o) => o.config.method === 'HEAD'],
     [['--head'], (o) => o.config.method === 'HEAD'],
     [['-k=true'], (o) => o.config.keepAlive],

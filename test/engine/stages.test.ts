@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RateStage } from '../../src/config/config.js';
 import { stagesTotal } from '../../src/config/stages.js';
-import { flatSchedule, stagedSchedule } from '../../src/engine/schedule.js';
+import { flatSchedule, scheduledPerRow, stagedSchedule } from '../../src/engine/schedule.js';
 
 const stage = (durationMs: number, requestsPerSecond: number): RateStage => ({ durationMs, requestsPerSecond });
 const near = (actual: number, expected: number, why: string): void => assert.ok(Math.abs(actual - expected) < 1e-6, `${why}: ${actual} ≠ ${expected}`);
@@ -76,6 +76,49 @@ describe('stagedSchedule.dueCount', () => {
       if (!Number.isFinite(at)) break;
       assert.ok(s.dueCount(at) >= i + 1, `request ${i} at ${at} ms: due ${s.dueCount(at)}`);
     }
+  });
+});
+
+describe('rateAt', () => {
+  const rows: readonly (readonly [string, readonly RateStage[], number, number])[] = [
+    ['a ramp from 0 to 100/s is at 25/s a quarter of the way', [stage(1000, 100)], 250, 25],
+    ['a leading 0s stage starts at its rate', [stage(0, 100), stage(1000, 300)], 0, 100],
+    ['halfway up from 100 to 300/s', [stage(0, 100), stage(1000, 300)], 500, 200],
+    ['a second stage starts where the first ended', [stage(1000, 100), stage(1000, 0)], 1000, 100],
+    ['nothing is due past the last stage', [stage(1000, 100)], 1000, 0],
+  ];
+  for (const [why, stages, atMs, perSecond] of rows) it(why, () => near(stagedSchedule(stages).rateAt(atMs), perSecond, why));
+
+  it('a flat rate is the same at any time', () => assert.equal(flatSchedule(250).rateAt(12_345), 250));
+});
+
+describe('scheduledPerRow', () => {
+  it('a flat 100/s has 100 due in each second, a request on a boundary counted in the second it opens', () => {
+    assert.deepEqual(scheduledPerRow(flatSchedule(100), 1000, 3, 3000, null), [100, 100, 100]);
+  });
+
+  it('-n stops the count: 250 requests at 100/s are 100, 100, 50', () => {
+    assert.deepEqual(scheduledPerRow(flatSchedule(100), 1000, 3, 3000, 250), [100, 100, 50]);
+  });
+
+  it('a run that ended early has a partial last row', () => {
+    assert.deepEqual(scheduledPerRow(flatSchedule(100), 1000, 2, 1500, null), [100, 50]);
+  });
+
+  it('a ramp 100 → 1000/s over 5 s then 1000/s: the targets climb by 180 a second, then hold', () => {
+    const rows = scheduledPerRow(stagedSchedule([stage(0, 100), stage(5000, 1000), stage(2000, 1000)]), 1000, 7, 7000, null);
+    // Second k of the ramp holds the area between k and k+1 s: 100 + 180 (k + ½).
+    assert.deepEqual(rows, [190, 370, 550, 730, 910, 1000, 1000]);
+  });
+
+  it('rows of 100 ms split the same schedule tenfold', () => {
+    assert.deepEqual(scheduledPerRow(flatSchedule(100), 100, 5, 500, null), [10, 10, 10, 10, 10]);
+  });
+
+  it('adds up to the run: the sum over rows is every request due', () => {
+    const schedule = stagedSchedule([stage(3000, 777), stage(2000, 0)]);
+    const rows = scheduledPerRow(schedule, 1000, 5, 5000, null);
+    assert.equal(rows.reduce((a, b) => a + b, 0), schedule.dueCount(5000 - 1e-6));
   });
 });
 

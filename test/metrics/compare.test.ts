@@ -47,7 +47,7 @@ function run(shape: RunShape): Summary {
   const rows: TimelineRow[] = Array.from({ length: shape.seconds }, (_, second) => {
     const p50Us = jitter(shape.p50Us);
     const p99Us = jitter(shape.p99Us);
-    return { second, complete: jitter(shape.perSecond), errors: 0, non2xx: 0, bytesReceived: 0, p50Us, p90Us: Math.round((p50Us + p99Us) / 2), p99Us, maxUs: p99Us * 2 };
+    return { second, scheduled: null, complete: jitter(shape.perSecond), errors: 0, non2xx: 0, bytesReceived: 0, p50Us, p90Us: Math.round((p50Us + p99Us) / 2), p99Us, maxUs: p99Us * 2 };
   });
   const complete = rows.reduce((sum, r) => sum + r.complete, 0);
   return {

@@ -275,7 +275,7 @@ describe('mergeSummaries', () => {
   it('refuses an empty list, a closed-loop result next to a constant-rate one, and a corrupt histogram', () => {
     assert.equal(mergeSummaries([]).ok, false);
     const rated = summaryOf([100], {
-      rate: { targetPerSecond: 100, achievedPerSecond: 99, late: 0, maxLateUs: 0, meanLateUs: 0, uncorrectedTotal: statsOf([90]) },
+      rate: { targetPerSecond: 100, stages: null, achievedPerSecond: 99, late: 0, maxLateUs: 0, meanLateUs: 0, uncorrectedTotal: statsOf([90]) },
     });
     const mixed = mergeSummaries([summaryOf([100]), rated]);
     assert.match(mixed.ok ? '' : mixed.error, /constant-rate/);
@@ -287,7 +287,7 @@ describe('mergeSummaries', () => {
 
   it('merges constant-rate results, weighting lateness by the late counts', () => {
     const rate = (late: number, meanLateUs: number, values: number[]) => ({
-      targetPerSecond: 100, achievedPerSecond: 98, late, maxLateUs: meanLateUs * 2, meanLateUs, uncorrectedTotal: statsOf(values),
+      targetPerSecond: 100, stages: null, achievedPerSecond: 98, late, maxLateUs: meanLateUs * 2, meanLateUs, uncorrectedTotal: statsOf(values),
     });
     const merged = mergeSummaries([summaryOf([100], { rate: rate(1, 1000, [90]) }), summaryOf([200], { rate: rate(3, 2000, [190, 10]) })]);
     assert.ok(merged.ok && merged.value.rate !== null);
@@ -295,6 +295,22 @@ describe('mergeSummaries', () => {
     assert.equal(merged.value.rate.late, 4);
     assert.equal(merged.value.rate.meanLateUs, 1750);
     assert.equal(merged.value.rate.uncorrectedTotal?.count, 3);
+  });
+
+  it('adds --stages shapes stage by stage when their durations agree, and drops them when not', () => {
+    const staged = (stages: { durationMs: number; requestsPerSecond: number }[] | null) => ({
+      targetPerSecond: 100, stages, achievedPerSecond: 98, late: 0, maxLateUs: 0, meanLateUs: 0, uncorrectedTotal: statsOf([90]),
+    });
+    const a = [{ durationMs: 5000, requestsPerSecond: 50 }, { durationMs: 5000, requestsPerSecond: 500 }];
+    const b = [{ durationMs: 5000, requestsPerSecond: 50 }, { durationMs: 5000, requestsPerSecond: 501 }];
+    const same = mergeSummaries([summaryOf([100], { rate: staged(a) }), summaryOf([200], { rate: staged(b) })]);
+    assert.ok(same.ok && same.value.rate !== null);
+    assert.deepEqual(same.value.rate.stages, [{ durationMs: 5000, requestsPerSecond: 100 }, { durationMs: 5000, requestsPerSecond: 1001 }]);
+    const other = mergeSummaries([summaryOf([100], { rate: staged(a) }), summaryOf([200], { rate: staged(a.slice(1)) })]);
+    assert.ok(other.ok && other.value.rate !== null);
+    assert.equal(other.value.rate.stages, null);
+    const flat = mergeSummaries([summaryOf([100], { rate: staged(a) }), summaryOf([200], { rate: staged(null) })]);
+    assert.ok(flat.ok && flat.value.rate?.stages === null);
   });
 
   it('keeps the transport the results share, and says mixed when they differ', () => {
@@ -320,7 +336,7 @@ describe('mergeSummaries', () => {
 
 describe('mergeTimelines', () => {
   const row = (second: number, complete: number, p50Us: number, p99Us: number): TimelineRow => ({
-    second, complete, errors: 1, non2xx: 0, bytesReceived: complete * 10, p50Us, p90Us: p50Us * 2, p99Us, maxUs: p99Us + 1,
+    second, scheduled: null, complete, errors: 1, non2xx: 0, bytesReceived: complete * 10, p50Us, p90Us: p50Us * 2, p99Us, maxUs: p99Us + 1,
   });
 
   it('aligns rows by wall clock, adds counts, takes the largest p99 and a count-weighted p50', () => {
@@ -344,5 +360,14 @@ describe('mergeTimelines', () => {
     const early = { startEpochMs: T0_MS, rows: [row(0, 10, 100, 100)] };
     assert.deepEqual(mergeTimelines([early, { startEpochMs: T0_MS + 400, rows: [row(0, 10, 100, 100)] }]).rows.map((r) => r.second), [0]);
     assert.deepEqual(mergeTimelines([early, { startEpochMs: T0_MS + 600, rows: [row(0, 10, 100, 100)] }]).rows.map((r) => r.second), [0, 1]);
+  });
+
+  it("adds the schedule's targets of the same second, and keeps null where no run had a schedule", () => {
+    const due = (second: number, scheduled: number | null): TimelineRow => ({ ...row(second, 10, 100, 100), scheduled });
+    const merged = mergeTimelines([
+      { startEpochMs: T0_MS, rows: [due(0, 100), due(1, 200)] },
+      { startEpochMs: T0_MS, rows: [due(0, 50), due(1, null), due(2, null)] },
+    ]);
+    assert.deepEqual(merged.rows.map((r) => r.scheduled), [150, 200, null]);
   });
 });

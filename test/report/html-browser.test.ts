@@ -40,7 +40,7 @@ after(async () => {
 function syntheticSummary(): Summary {
   const totals = Array.from({ length: 5000 }, (_, i) => 900 + ((i * 7919) % 12_000) + (i % 700 === 0 ? 180_000 : 0));
   const rows: TimelineRow[] = Array.from({ length: 20 }, (_, s) => ({
-    second: s, complete: 240 + Math.round(20 * Math.sin(s)), errors: s === 7 ? 4 : 0, non2xx: s > 14 ? 12 : 0, bytesReceived: 30_000,
+    second: s, scheduled: 250, complete: 240 + Math.round(20 * Math.sin(s)), errors: s === 7 ? 4 : 0, non2xx: s > 14 ? 12 : 0, bytesReceived: 30_000,
     p50Us: 5000 + 150 * s, p90Us: 9000 + 300 * s, p99Us: 14_000 + 900 * s, maxUs: s === 11 ? 180_000 : 30_000,
   }));
   return {
@@ -82,7 +82,7 @@ function syntheticSummary(): Summary {
     stopReason: 'duration',
     timeline: { startEpochMs: Date.parse('2026-01-02T03:04:05.000Z'), rows },
     rate: {
-      targetPerSecond: 250, achievedPerSecond: 249.8, late: 31, maxLateUs: 60_000, meanLateUs: 3000,
+      targetPerSecond: 250, stages: null, achievedPerSecond: 249.8, late: 31, maxLateUs: 60_000, meanLateUs: 3000,
       uncorrectedTotal: phaseOf(totals.map((t) => Math.max(1, Math.round(t * 0.6)))),
     },
     client: {

@@ -58,7 +58,7 @@ function syntheticSummary(timeline: readonly TimelineRow[]): Summary {
     stopReason: 'requests',
     timeline: { startEpochMs: Date.parse('2026-01-02T03:04:05.000Z'), rows: timeline },
     rate: {
-      targetPerSecond: 500, achievedPerSecond: 476.19, late: 12, maxLateUs: 40_000, meanLateUs: 2500,
+      targetPerSecond: 500, stages: null, achievedPerSecond: 476.19, late: 12, maxLateUs: 40_000, meanLateUs: 2500,
       uncorrectedTotal: phaseOf(totals.map((t) => Math.max(1, t - 300))),
     },
     client: {
@@ -72,7 +72,7 @@ function syntheticSummary(timeline: readonly TimelineRow[]): Summary {
 
 function syntheticTimeline(seconds: number): TimelineRow[] {
   return Array.from({ length: seconds }, (_, s) => ({
-    second: s, complete: 450 + 10 * s, errors: s === 2 ? 3 : 0, non2xx: 10, bytesReceived: 50_000,
+    second: s, scheduled: null, complete: 450 + 10 * s, errors: s === 2 ? 3 : 0, non2xx: 10, bytesReceived: 50_000,
     p50Us: 4000 + 100 * s, p90Us: 8000 + 200 * s, p99Us: 12_000 + 500 * s, maxUs: 250_000,
   }));
 }
@@ -87,6 +87,7 @@ interface TimelineChart {
   maxMs: (number | null)[];
   complete: number[];
   errors: number[];
+  scheduled: number[] | null;
 }
 
 function embeddedData(html: string): { summary: Summary; charts: { percentiles: { x: number[]; series: { label: string; valuesMs: (number | null)[] }[] } | null; timeline: TimelineChart | null } } {
@@ -221,6 +222,10 @@ test('a half-second run plots 100 ms rows on an axis from 0 to the run\'s length
   // Rates per second: the rows of the steady middle of the run show the 1000/s schedule.
   for (const rate of t.complete.slice(1, -1)) assert.ok(rate > 500 && rate < 1500, `middle rows: ${t.complete.join(', ')}`);
   assert.ok(t.p99Ms.every((v) => v !== null && v > 0), 'every row had responses, so every row has a latency');
+  // The schedule's target beside them: 100 due in each 100 ms row is 1000/s, and the rows add up to -n.
+  const scheduled = t.scheduled ?? assert.fail('no target series under --rate');
+  assert.deepEqual(scheduled.slice(0, 4), [1000, 1000, 1000, 1000]);
+  assert.equal(Math.round(scheduled.reduce((a, b) => a + b, 0) * t.rowSeconds), 500);
   // Without the fine rows the one per-second point still sits on the run's own axis, not a default 0–100.
   const coarse = embeddedData(perSecondOnly).charts.timeline ?? assert.fail();
   assert.deepEqual([coarse.seconds, coarse.rowSeconds, coarse.endSeconds], [[0], 1, elapsed]);

@@ -37,9 +37,15 @@ test('the line shows progress, rate, counts, errors, p99 and time', () => {
   }
 });
 
+test("under a schedule the rate shows the target beside it, and the closed loop's does not", () => {
+  assert.ok(renderLiveLine({ ...base, targetPerSecond: 1500.4 }).includes('1406/1500 req/s'));
+  assert.ok(renderLiveLine({ ...base, targetPerSecond: null }).includes('  1406 req/s'));
+});
+
 test('the line never reaches the last column, at any width', () => {
   const states: LiveState[] = [
     base,
+    { ...base, targetPerSecond: 1_000_000 },
     { ...base, total: null, durationMs: 30_000 },
     { ...base, total: null, durationMs: null, p99Us: null },
     { ...base, done: 123_456_789, total: 987_654_321, requestsPerSecond: 1_234_567, errors: 98_765, p99Us: 65_432_100 },
