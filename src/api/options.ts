@@ -231,7 +231,8 @@ const describe = (value: unknown): string => {
   if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
   if (typeof value === 'object') return 'an object';
   if (typeof value === 'function') return 'a function';
-  return `${typeof value} ${String(value as number | boolean | bigint | symbol | undefined)}`;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return `${typeof value} ${String(value)}`;
+  return typeof value;
 };
 
 /**
