@@ -146,7 +146,7 @@ test('a body is sent with POST unless the method says otherwise, and follows the
 });
 
 test('run() resolves bad options to an invalid-options failure instead of throwing', async () => {
-  const result = await run({ url: 'ftp://example/', requests: -1 } as RunOptions);
+  const result = await run({ url: 'ftp://example/', requests: -1 });
   if (result.ok) assert.fail('expected a failure');
   assert.equal(result.error.kind, 'invalid-options');
   assert.deepEqual(result.error.problems, cliProblems(['-n', '-1', 'ftp://example/']));
