@@ -1,5 +1,10 @@
 // gb's programmatic API: the same run the command line does, as a library.
 
+export { run, validateRunOptions, type RunOptions, type RunReport, type RunFailure, type RunProgress } from './api/run.js';
+export type { FlagOptions, HeadersOption, CredentialsOption, StagesOption } from './api/options.js';
+export type { Result } from './result.js';
+export type { Threshold, ThresholdOutcome } from './metrics/thresholds.js';
+// The lower-level pieces run() is made of.
 export { runConfig, type RunOutcome } from './run-config.js';
 export type { Config } from './config/config.js';
 export type { Summary, PhaseStats } from './metrics/summary.js';

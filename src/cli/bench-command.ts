@@ -8,7 +8,6 @@ import type { Config } from '../config/config.js';
 import type { Summary } from '../metrics/summary.js';
 import type { FineTimelineRow } from '../metrics/timeline.js';
 import { heartbeatStep, renderAbReport, renderBanner, renderBenchmarking, renderFinished, renderHeartbeat } from '../report/ab-text.js';
-import { checkThresholds } from '../metrics/thresholds.js';
 import { renderGbExtras } from '../report/gb-extras.js';
 import { brokenThresholdLine, renderThresholds } from '../report/threshold-text.js';
 import type { GnuplotWriter } from '../report/gnuplot.js';
@@ -18,9 +17,6 @@ import { parseCommandLine, type CliOptions } from './flags.js';
 import { EXIT, type CliIo } from './io.js';
 import type { Profiler } from './profile.js';
 import { usageText } from './usage.js';
-
-/** In-flight requests get this long to finish after Ctrl-C before they are cut off. */
-const INTERRUPT_GRACE_MS = 500;
 
 const errorText = (e: unknown): string => ((e as NodeJS.ErrnoException).code ?? (e as Error).message ?? String(e));
 
@@ -95,10 +91,10 @@ export async function benchCommand(argv: readonly string[], io: CliIo): Promise<
   }
 
   const responseLog = config.verbosity >= 2 ? (await import('../report/ab-verbose.js')).renderResponseLog : null;
-  const { runConfig } = await import('../run-config.js');
-  const outcome = await runConfig(config, {
+  // The same path as the library's run(options), from the options the command line validated.
+  const { runValidated } = await import('../api/run.js');
+  const outcome = await runValidated(options, {
     signal: io.signal,
-    graceMs: INTERRUPT_GRACE_MS,
     progressEvery: step,
     onProgress: (settled) => (live === null ? io.err.write(renderHeartbeat(settled)) : live.writeAbove(renderHeartbeat(settled))),
     ...(live === null ? {} : { onSample: liveUpdater(live, config) }),
@@ -108,12 +104,12 @@ export async function benchCommand(argv: readonly string[], io: CliIo): Promise<
   live?.clear();
   if (!outcome.ok) {
     text.write('\n');
-    io.err.write(`gb: ${outcome.error}\n`);
+    for (const problem of outcome.error.problems) io.err.write(`gb: ${problem}\n`);
     await gnuplot?.close();
     await finishProfile();
     return EXIT.runError;
   }
-  const { summary, firstError, fineTimeline } = outcome.value;
+  const { summary, firstError, fineTimeline, thresholds } = outcome.value;
   const profiled = await finishProfile();
   if (!options.htmlTables) {
     if (step === 0 && live === null) text.write('..done\n');
@@ -133,7 +129,6 @@ export async function benchCommand(argv: readonly string[], io: CliIo): Promise<
     text.write(renderGbExtras(summary, { uncorrected: options.uncorrected }));
     if (options.timeline) text.write((await import('../report/timeline-text.js')).renderTimelineText(summary.timeline));
   }
-  const thresholds = checkThresholds(summary, options.thresholds);
   if (!options.htmlTables) text.write(renderThresholds(thresholds));
   for (const broken of thresholds.filter((o) => o.broken)) io.err.write(brokenThresholdLine(broken));
   const written = await writeOutputs(summary, fineTimeline, options, gnuplot, io);

@@ -1,0 +1,144 @@
+// run(options): a benchmark from a plain options object, checked by the command line's own rules;
+// the command line's runs go through runValidated() here too, so there is one way to run.
+
+import { performance } from 'node:perf_hooks';
+import type { Config } from '../config/config.js';
+import { validate } from '../config/validate.js';
+import type { LiveSample, RunHooks } from '../engine/run.js';
+import { checkThresholds, parseThreshold, type Threshold, type ThresholdOutcome } from '../metrics/thresholds.js';
+import { err, ok, type Result } from '../result.js';
+import { runConfig, type RunOutcome } from '../run-config.js';
+import { FLAG_OPTIONS, describeValue, didYouMean, rawFromFlagOptions, type FlagOptions } from './options.js';
+
+/** In-flight requests get this long to finish after an abort (Ctrl-C) before they are cut off. */
+export const ABORT_GRACE_MS = 500;
+
+/** What onProgress gets, about every 100 ms while the run goes on. */
+export interface RunProgress {
+  /** Requests that have ended so far (completed, failed or cut off), warm-up included. */
+  readonly settled: number;
+  readonly failed: number;
+  /** p99 of Total so far in microseconds; null before the first response. */
+  readonly p99Us: number | null;
+  /** Since run() was called. */
+  readonly elapsedMs: number;
+}
+
+/**
+ * run()'s options: `url`, the command line's long flags camelCased (see FLAG_OPTIONS for each), and
+ * what only a program can give: a body, an AbortSignal and a progress callback.
+ */
+export interface RunOptions extends FlagOptions {
+  /** The target, as on the command line: `http://127.0.0.1:8080/path` (the scheme may be left out). */
+  readonly url: string;
+  /** Request body; sends POST unless `method` (or `putFile`) says otherwise. A string goes as UTF-8. */
+  readonly body?: string | Uint8Array | undefined;
+  /** --fail-if rules, e.g. 'p99>250ms', 'errors>1%'; RunReport.thresholds says which ones broke. */
+  readonly failIf?: string | readonly string[] | undefined;
+  /** Aborting stops the run as Ctrl-C does: no new requests, and run() resolves with the report of what was done. */
+  readonly signal?: AbortSignal | undefined;
+  /** Called about every 100 ms with the run so far. */
+  readonly onProgress?: ((progress: RunProgress) => void) | undefined;
+}
+
+/** A finished run: ab's Summary and the rest of what the command line reports. */
+export interface RunReport extends RunOutcome {
+  /** Each `failIf` rule, checked against the summary. */
+  readonly thresholds: readonly ThresholdOutcome[];
+}
+
+/** Why run() did not run: every problem with the options (kind 'invalid-options'), or why the run could not start. */
+export interface RunFailure {
+  readonly kind: 'invalid-options' | 'cannot-start';
+  readonly problems: readonly string[];
+}
+
+/** A run whose options passed validation: what runValidated() needs. */
+export interface ValidatedRun {
+  readonly config: Config;
+  readonly thresholds: readonly Threshold[];
+}
+
+/** The options that are not command-line flags. */
+const PROGRAM_OPTIONS = ['url', 'body', 'failIf', 'signal', 'onProgress'] as const satisfies readonly (keyof RunOptions)[];
+const ALL_NAMES: readonly string[] = [...PROGRAM_OPTIONS, ...Object.keys(FLAG_OPTIONS)];
+
+/** Checks run()'s options, reporting every problem at once, in the command line's words where it has any. Never throws. */
+export function validateRunOptions(options: unknown): Result<ValidatedRun, readonly string[]> {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    return err([`run() takes an options object such as { url: 'http://127.0.0.1:8080/' }, got ${describeValue(options)}`]);
+  }
+  const given = options as Readonly<Record<string, unknown>>;
+  const problems: string[] = [];
+  for (const name of Object.keys(given)) {
+    if (ALL_NAMES.includes(name)) continue;
+    const guess = didYouMean(name, ALL_NAMES);
+    problems.push(`unknown option '${name}'${guess === null ? '' : ` (did you mean '${guess}'?)`}`);
+  }
+  const wrongType = (name: string, expected: string): void => {
+    problems.push(`option '${name}' must be ${expected}, got ${describeValue(given[name])}`);
+  };
+
+  const { url, body, failIf, signal, onProgress } = given;
+  if (url !== undefined && typeof url !== 'string') wrongType('url', 'a string');
+  if (signal !== undefined && !(signal instanceof AbortSignal)) wrongType('signal', 'an AbortSignal');
+  if (onProgress !== undefined && typeof onProgress !== 'function') wrongType('onProgress', 'a function');
+  const raw = rawFromFlagOptions(given, typeof url === 'string' ? [url] : [], problems);
+
+  let bodyBytes: Uint8Array | null = null;
+  if (body !== undefined) {
+    if (typeof body === 'string') bodyBytes = Buffer.from(body, 'utf8');
+    else if (body instanceof Uint8Array) bodyBytes = body;
+    else wrongType('body', 'a string or a Uint8Array');
+  }
+  let rawWithBody = raw;
+  if (bodyBytes !== null) {
+    // The command line's one body is a file (-p, -u); these are its rules for a body given as bytes.
+    if (raw.postFile !== undefined || raw.putFile !== undefined) problems.push(`option 'body' cannot be used with '${raw.postFile !== undefined ? 'postFile' : 'putFile'}': give one request body`);
+    if (raw.head === true) problems.push("option 'body' cannot be used with 'head': a HEAD request has no body");
+    if (raw.method === undefined) rawWithBody = { ...raw, method: 'POST' };
+  }
+
+  const thresholds: Threshold[] = [];
+  const rules = typeof failIf === 'string' ? [failIf] : failIf;
+  if (rules !== undefined && !(Array.isArray(rules) && rules.every((r) => typeof r === 'string'))) wrongType('failIf', 'a string or an array of strings');
+  else {
+    for (const text of (rules ?? []) as readonly string[]) {
+      const rule = parseThreshold(text);
+      if (rule.ok) thresholds.push(rule.value);
+      else problems.push(rule.error);
+    }
+  }
+
+  const validated = validate(rawWithBody);
+  if (!validated.ok) problems.push(...validated.error);
+  if (!validated.ok || problems.length > 0) return err(problems);
+  const config = bodyBytes === null ? validated.value : Object.freeze({ ...validated.value, body: bodyBytes });
+  return ok({ config, thresholds });
+}
+
+/** The engine's hooks a caller may set; the abort grace is the same for everyone. */
+export type RunValidatedHooks = Omit<RunHooks, 'graceMs'>;
+
+/** Runs validated options: the one path of run() and of the command line's `gb [options] URL`. */
+export async function runValidated(validated: ValidatedRun, hooks: RunValidatedHooks = {}): Promise<Result<RunReport, RunFailure>> {
+  const outcome = await runConfig(validated.config, { ...hooks, graceMs: ABORT_GRACE_MS });
+  if (!outcome.ok) return err({ kind: 'cannot-start', problems: [outcome.error] });
+  return ok({ ...outcome.value, thresholds: checkThresholds(outcome.value.summary, validated.thresholds) });
+}
+
+/**
+ * Runs a benchmark. Resolves to the report, or to every problem with the options; it never throws
+ * for bad input and writes nothing to stdout or stderr.
+ */
+export async function run(options: RunOptions): Promise<Result<RunReport, RunFailure>> {
+  const validated = validateRunOptions(options);
+  if (!validated.ok) return err({ kind: 'invalid-options', problems: validated.error });
+  const { signal, onProgress } = options;
+  const startMs = performance.now();
+  const onSample = onProgress === undefined ? undefined : (s: LiveSample): void => onProgress({ ...s, elapsedMs: performance.now() - startMs });
+  return runValidated(validated.value, {
+    ...(signal === undefined ? {} : { signal }),
+    ...(onSample === undefined ? {} : { onSample }),
+  });
+}
