@@ -722,6 +722,11 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
     const now = this.#io.now();
     this.#now = now;
     if (!ready) {
+      // A TLS server that speaks no protocol gb offered may end the handshake with this alert instead of choosing none.
+      if (this.#lastError === 'ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL') {
+        this.#failAll('connect', 'NO_H2', 'the server does not offer HTTP/2 over TLS (it refused ALPN h2)');
+        return;
+      }
       this.#failAll('connect', this.#lastError ?? 'CLOSED', this.#lastMessage ?? this.#lastError ?? 'connection closed before the HTTP/2 SETTINGS exchange');
       return;
     }
