@@ -48,7 +48,7 @@ function intervalText(noise: NoiseVerdict): string {
 }
 
 function describeRun(name: string, source: string, s: Summary): string {
-  return `${name}: ${source}  ${s.target.url}  ${s.startedAt}  ${formatFixed(s.elapsedSeconds, 2)} s  ${s.completed} complete  -c ${s.settings.concurrency}  ${s.protocol}`;
+  return `${name}: ${source}  ${s.target.url}  ${s.startedAt}  ${formatFixed(s.elapsedSeconds, 2)} s  ${s.completed} complete  -c ${s.settings.concurrency}${s.protocol === 'HTTP/1.1' ? '' : `  ${s.protocol}`}`;
 }
 
 /** Settings whose difference changes what the numbers mean, and client trouble that makes them suspect. */
