@@ -29,7 +29,9 @@ let scratch = new Uint8Array(64 * 1024);
 export class HpackDecoder {
   // The dynamic table as a ring, newest at #newest; index 62 is the newest entry (§2.3.3).
   #names: string[] = [];
+  /** Values are kept only where gb reads them (:status, server, or every one with -v); their lengths always. */
   #values: string[] = [];
+  #lengths: number[] = [];
   #newest = -1;
   #count = 0;
   #size = 0;
@@ -105,13 +107,14 @@ export class HpackDecoder {
           if (n === null) return false;
           name = n;
         }
-        const keep = indexing || this.wantHead || name === ':status' || (name === 'server' && this.wantServer);
+        // Building a string costs more than the rest of the field; most values are only measured.
+        const keep = this.wantHead || name === ':status' || name === 'server';
         const value = this.#string(b, p, end, keep);
         if (value === null && this.error !== null) return false;
         p = this.#next;
         const valueLength = value === null ? this.#stringLength : value.length;
         if (!this.#field(name, value ?? '', valueLength)) return false;
-        if (indexing) this.#insert(name, value!);
+        if (indexing) this.#insert(name, value ?? '', valueLength);
         fieldsSeen = true;
       }
       if (this.decodedBytes > MAX_HEADER_LIST_BYTES) return this.#fail('a header list over 1 MiB');
@@ -182,8 +185,7 @@ export class HpackDecoder {
     }
     const slot = this.#slot(index);
     if (slot < 0) return false;
-    const value = this.#values[slot]!;
-    return this.#field(this.#names[slot]!, value, value.length);
+    return this.#field(this.#names[slot]!, this.#values[slot]!, this.#lengths[slot]!);
   }
 
   #nameAt(index: number): string | null {
@@ -205,9 +207,10 @@ export class HpackDecoder {
   #field(name: string, value: string, valueLength: number): boolean {
     this.decodedBytes += name.length + valueLength;
     if (name === ':status') {
-      if (!/^[1-9]\d\d$/.test(value)) return this.#fail(`a :status of ${JSON.stringify(value)}`);
-      // A second :status (after 1xx blocks are separate) is malformed; the first wins here.
-      if (this.status === 0) this.status = Number(value);
+      const status = statusCode(value);
+      if (status < 0) return this.#fail(`a :status of ${JSON.stringify(value)}`);
+      // A second :status in one block is malformed; the first wins here.
+      if (this.status === 0) this.status = status;
     } else if (name === 'server' && this.server === '') {
       this.server = value;
     }
@@ -215,8 +218,8 @@ export class HpackDecoder {
     return true;
   }
 
-  #insert(name: string, value: string): void {
-    const size = name.length + value.length + ENTRY_OVERHEAD;
+  #insert(name: string, value: string, valueLength: number): void {
+    const size = name.length + valueLength + ENTRY_OVERHEAD;
     // An entry larger than the table empties it and is not added (§4.4).
     this.#evict(size > this.#maxSize ? this.#maxSize : size);
     if (size > this.#maxSize) return;
@@ -224,21 +227,26 @@ export class HpackDecoder {
       // Grow the ring, oldest first from 0.
       const names: string[] = [];
       const values: string[] = [];
+      const lengths: number[] = [];
       for (let k = this.#count - 1; k >= 0; k--) {
         const slot = this.#slot(STATIC_COUNT + 1 + k);
         names.push(this.#names[slot]!);
         values.push(this.#values[slot]!);
+        lengths.push(this.#lengths[slot]!);
       }
       const capacity = Math.max(8, this.#names.length * 2);
       names.length = capacity;
       values.length = capacity;
+      lengths.length = capacity;
       this.#names = names;
       this.#values = values;
+      this.#lengths = lengths;
       this.#newest = this.#count - 1;
     }
     this.#newest = (this.#newest + 1) % this.#names.length;
     this.#names[this.#newest] = name;
     this.#values[this.#newest] = value;
+    this.#lengths[this.#newest] = valueLength;
     this.#count++;
     this.#size += size;
   }
@@ -247,7 +255,7 @@ export class HpackDecoder {
   #evict(room: number): void {
     while (this.#count > 0 && this.#size + room > this.#maxSize) {
       const slot = this.#slot(STATIC_COUNT + this.#count);
-      this.#size -= this.#names[slot]!.length + this.#values[slot]!.length + ENTRY_OVERHEAD;
+      this.#size -= this.#names[slot]!.length + this.#lengths[slot]! + ENTRY_OVERHEAD;
       this.#count--;
     }
   }
@@ -266,4 +274,14 @@ function latin1(b: Uint8Array, start: number, end: number): string {
     return s;
   }
   return Buffer.from(b.buffer, b.byteOffset + start, end - start).toString('latin1');
+}
+
+/** Three digits, 100–999, without a regular expression (this runs once per response); -1 otherwise. */
+function statusCode(text: string): number {
+  if (text.length !== 3) return -1;
+  const a = text.charCodeAt(0) - 48;
+  const b = text.charCodeAt(1) - 48;
+  const c = text.charCodeAt(2) - 48;
+  if (a < 1 || a > 9 || b < 0 || b > 9 || c < 0 || c > 9) return -1;
+  return a * 100 + b * 10 + c;
 }
