@@ -96,6 +96,17 @@ describe('HTTP/2 under every load model', () => {
 });
 
 describe('HTTP/2 outputs', () => {
+  it('-v 2 shows the HEADERS fields sent and each response head as HTTP/2 STATUS', T, async () => {
+    const ran = await ranIn(['--http2', '-n', '2', '-v', '2', '-H', 'X-Test: yes', `${h2c.url}/status/404`]);
+    assert.equal(ran.code, 0, ran.err);
+    const all = ran.out + ran.err;
+    assert.match(all, /gb: request:\n:method: GET\n:scheme: http\n:authority: 127\.0\.0\.1:\d+\n:path: \/status\/404\n/);
+    assert.match(all, /x-test: yes/);
+    assert.equal(all.match(/^HTTP\/2 404$/gm)?.length, 2, all);
+    assert.match(all, /^server: gb-target$/m);
+  });
+
+
   it('--json and --html carry the protocol; gb compare shows it; gb merge refuses HTTP/1.1 with HTTP/2 unless told', T, async () => {
     const a = join(dir, 'a.json');
     const b = join(dir, 'b.json');
