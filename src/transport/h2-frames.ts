@@ -154,14 +154,6 @@ export class FrameReader {
     this.#sink = sink;
   }
 
-  reset(): void {
-    this.#headFill = 0;
-    this.#got = 0;
-    this.#length = -1;
-    this.#sawFirst = false;
-    this.#halted = false;
-  }
-
   /** Stops reading: the sink gave up on this stream (the rest of the chunk is ignored). */
   halt(): void {
     this.#halted = true;

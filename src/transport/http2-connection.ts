@@ -53,7 +53,7 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
   readonly #settings: Http2Settings;
   readonly #io: ConnectionIo;
   readonly #exchange = new Exchange();
-  readonly #reader = new FrameReader(this);
+  #reader = new FrameReader(this);
   #decoder = new HpackDecoder();
   #socket: ClientSocket | null = null;
   /** TCP (and TLS) up; the preface is written. */
@@ -179,9 +179,9 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
   checkTimeout(nowMs: number, timeoutMs: number): void {
     if (this.#inflight === 0) return;
     if (!this.#ready) {
+      // The SETTINGS exchange is part of connecting: no request has gone out yet.
       if (this.#socket !== null && nowMs - this.#connectStartMs > timeoutMs) {
-        const kind = this.#connected ? 'timeout' : 'connectTimeout';
-        this.#failAll(kind, this.#connected ? 'TIMEOUT' : 'CONNECT_TIMEOUT', this.#connected ? `timeout: no HTTP/2 SETTINGS within ${timeoutMs / 1000} s` : `timeout: no connection within ${timeoutMs / 1000} s`);
+        this.#failAll('connectTimeout', 'CONNECT_TIMEOUT', this.#connected ? `timeout: no HTTP/2 SETTINGS within ${timeoutMs / 1000} s` : `timeout: no connection within ${timeoutMs / 1000} s`);
       }
       return;
     }
@@ -224,7 +224,10 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
     this.#unacknowledgedData = 0;
     this.#blockLength = 0;
     this.#blockStream = 0;
-    this.#reader.reset();
+    // A new reader: the old one may be in the middle of the old socket's chunk (a GOAWAY retires a
+    // socket from inside its own onData), and must read no further frame into this socket's state.
+    this.#reader.halt();
+    this.#reader = new FrameReader(this);
     this.#decoder = new HpackDecoder();
     this.#socket = this.#io.open(this.#endpoint, this);
   }
@@ -536,6 +539,7 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
       this.#socket = null;
       this.#connected = false;
       this.#ready = false;
+      this.#reader.halt();
       releaseSocket(s, this.#now);
     }
     if (this.#queue.length > 0) this.#openSocket();
@@ -813,6 +817,7 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
     this.#socket = null;
     this.#connected = false;
     this.#ready = false;
+    this.#reader.halt();
     discardSocket(s);
   }
 }

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { S_INITIAL_WINDOW_SIZE, S_MAX_CONCURRENT_STREAMS, writeFrameHeader } from '../../src/transport/h2-frames.js';
+import { S_INITIAL_WINDOW_SIZE, S_MAX_CONCURRENT_STREAMS, goawayFrame, settingsFrame, writeFrameHeader } from '../../src/transport/h2-frames.js';
 import { renderGbExtras } from '../../src/report/gb-extras.js';
 import { startH2RawServer, type H2RawServer } from '../helpers/h2-raw-server.js';
 import { ranIn } from '../helpers/in-process.js';
@@ -68,6 +68,34 @@ describe('--http2 against misbehaving servers', () => {
         assert.ok(s.resent > 0, 'some streams crossed the GOAWAY');
         assert.equal(server.seen.requests, 40 + s.resent, 'each re-sent stream reached the server once more');
         assert.ok(server.seen.connections >= 8);
+      },
+    ));
+
+  it('frames after a GOAWAY in the same chunk belong to the old connection, not the next one', T, async () =>
+    withServer(
+      await startH2RawServer({
+        onStream: (peer, id) => {
+          if (peer.streams > 3) return;
+          if (peer.streams < 3) {
+            peer.respond(id);
+            return;
+          }
+          // The last answer, the GOAWAY and a SETTINGS that would stall a connection (0 streams), in one write.
+          const headers = Buffer.alloc(10);
+          writeFrameHeader(headers, 0, 1, 0x1, 0x4, id);
+          headers[9] = 0x88;
+          const data = Buffer.alloc(11);
+          writeFrameHeader(data, 0, 2, 0x0, 0x1, id);
+          data.write('ok', 9);
+          peer.socket.end(Buffer.concat([headers, data, goawayFrame(id, 0), settingsFrame([[S_MAX_CONCURRENT_STREAMS, 0]])]));
+        },
+      }),
+      async (server) => {
+        const s = await runArgs(['-q', '-r', '-s', '5', '--http2', '-c', '1', '--streams', '2', '-n', '12', `${server.url}/`]);
+        assertBuckets(s);
+        assert.equal(s.failed, 0, JSON.stringify(s.errors));
+        assert.equal(s.responses, 12);
+        assert.equal(server.seen.answered, 12 - server.seen.connections, 'three answers per connection, the last written raw');
       },
     ));
 
