@@ -76,6 +76,17 @@ describe('HTTP/2 under every load model', () => {
     assert.ok(s.http2 !== null && s.http2.headerBytes > 0);
   });
 
+  it('-p with a 200 KB body: sent within the server's flow-control windows, echoed whole', T, async () => {
+    const body = join(dir, 'body.bin');
+    writeFileSync(body, Buffer.alloc(200_000, 0x61));
+    h2c.resetStats();
+    const s = await runArgs(['-q', '--http2', '-c', '2', '--streams', '3', '-n', '30', '-p', body, `${h2c.url}/echo`]);
+    assert.equal(s.failed, 0, JSON.stringify(s.errors));
+    assert.equal(s.responses, 30);
+    assert.equal(s.bytes.body, 30 * 200_000);
+    assert.equal(h2c.stats().bodyBytesReceived, 30 * 200_000);
+  });
+
   it('h2 over TLS against the target with a certificate (gb serve --http2 --tls)', T, async (t) => {
     const certificate = makeCertificate();
     if (typeof certificate === 'string') {
