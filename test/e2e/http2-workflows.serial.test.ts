@@ -76,7 +76,7 @@ describe('HTTP/2 under every load model', () => {
     assert.ok(s.http2 !== null && s.http2.headerBytes > 0);
   });
 
-  it('-p with a 200 KB body: sent within the server's flow-control windows, echoed whole', T, async () => {
+  it('-p with a 200 KB body: sent within the server flow-control windows, echoed whole', T, async () => {
     const body = join(dir, 'body.bin');
     writeFileSync(body, Buffer.alloc(200_000, 0x61));
     h2c.resetStats();
