@@ -154,7 +154,7 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
   withdraw(max: number): number {
     if (this.#socket === null || this.#ready) return 0;
     const count = Math.min(max, this.#queue.length);
-    for (let j = 0; j < count; j++) this.#release(this.#queue.pop()!);
+    for (let j = 0; j < count; j++) this.#closeStream(this.#queue.pop()!);
     if (this.#inflight === 0) this.#discardSocket();
     return count;
   }
@@ -201,7 +201,7 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
 
   close(): number {
     const cut = this.#inflight;
-    for (let i = 0; i < this.#settings.streams; i++) if (this.#state[i] !== FREE) this.#release(i);
+    for (let i = 0; i < this.#settings.streams; i++) if (this.#state[i] !== FREE) this.#closeStream(i);
     this.#queue.length = 0;
     this.#discardSocket();
     return cut;
@@ -798,10 +798,6 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
     this.#state[i] = FREE;
     this.#inflight--;
     this.#free.push(i);
-  }
-
-  #release(i: number): void {
-    this.#closeStream(i);
   }
 
   #write(bytes: Buffer): void {
