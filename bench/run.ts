@@ -23,15 +23,18 @@ interface Options {
   readonly quick: boolean;
   readonly jsonPath: string | null;
   readonly timeoutMs: number;
+  /** Only the scenarios whose id starts with this (and no extras): a short smoke run. */
+  readonly only: string | null;
 }
 
 /** Counts sized on a 2-core box so each run takes about 2–5 s; --quick divides them by 4. */
 function scenarios(quick: boolean): Scenario[] {
   const scale = quick ? 0.25 : 1;
   const wrkSeconds = quick ? 1 : 3;
-  const make = (s: Omit<Scenario, 'connections' | 'wrkSeconds' | 'tls'> & Partial<Pick<Scenario, 'connections' | 'tls'>>): Scenario => ({
+  const make = (s: Omit<Scenario, 'connections' | 'wrkSeconds' | 'tls' | 'http2'> & Partial<Pick<Scenario, 'connections' | 'tls' | 'http2'>>): Scenario => ({
     connections: CONNECTIONS,
     tls: false,
+    http2: false,
     ...s,
     wrkSeconds,
     requests: Math.round(s.requests * scale),
@@ -44,6 +47,11 @@ function scenarios(quick: boolean): Scenario[] {
     make({ id: 'pipeline', title: 'pipelined x10', path: '/small', keepAlive: true, pipeline: 10, requests: 500_000, autocannonRequests: 300_000 }),
     // A TLS handshake per request costs the server far more than the client, so few connections keep nginx from being the limit.
     make({ id: 'https-close', title: 'HTTPS new conn, c=4', path: '/small', keepAlive: false, tls: true, connections: 4, pipeline: 1, requests: 8_000, autocannonRequests: 0 }),
+    // HTTP/2: gb --http2 against h2load, 10 connections x 10 streams (h2load's -m), h2c and h2 over TLS.
+    make({ id: 'h2c-small', title: 'h2c 13 B, c=10 x10', path: '/small', keepAlive: true, http2: true, connections: 10, pipeline: 10, requests: 200_000, autocannonRequests: 0 }),
+    make({ id: 'h2c-10k', title: 'h2c 10 KiB, c=10 x10', path: '/10k.dat', keepAlive: true, http2: true, connections: 10, pipeline: 10, requests: 100_000, autocannonRequests: 0 }),
+    make({ id: 'h2-small', title: 'h2 TLS 13 B, c=10 x10', path: '/small', keepAlive: true, http2: true, tls: true, connections: 10, pipeline: 10, requests: 200_000, autocannonRequests: 0 }),
+    make({ id: 'h2-10k', title: 'h2 TLS 10 KiB, c=10 x10', path: '/10k.dat', keepAlive: true, http2: true, tls: true, connections: 10, pipeline: 10, requests: 100_000, autocannonRequests: 0 }),
   ];
 }
 
@@ -93,12 +101,13 @@ function parseOptions(argv: readonly string[]): Options {
       quick: { type: 'boolean' },
       json: { type: 'string' },
       timeout: { type: 'string' },
+      only: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   });
   if (values.help === true) {
-    process.stdout.write('usage: npm run bench -- [--rounds N (default 3)] [--quick] [--json FILE] [--timeout SECONDS (per run, default 60)]\n');
+    process.stdout.write('usage: npm run bench -- [--rounds N (default 3)] [--quick] [--json FILE] [--timeout SECONDS (per run, default 60)] [--only SCENARIO-PREFIX, e.g. h2 (no extras)]\n');
     process.exit(0);
   }
   const quick = values.quick === true;
@@ -106,7 +115,7 @@ function parseOptions(argv: readonly string[]): Options {
   const timeoutSec = values.timeout === undefined ? 60 : Number(values.timeout);
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive integer, not ${values.rounds ?? ''}`);
   if (!Number.isFinite(timeoutSec) || timeoutSec <= 0) throw new Error(`--timeout must be positive seconds, not ${values.timeout ?? ''}`);
-  return { rounds, quick, jsonPath: values.json ?? null, timeoutMs: timeoutSec * 1000 };
+  return { rounds, quick, jsonPath: values.json ?? null, timeoutMs: timeoutSec * 1000, only: values.only ?? null };
 }
 
 function median(values: ReadonlyArray<number | null>): number | null {
@@ -270,6 +279,7 @@ async function main(): Promise<number> {
       wrk: findExecutable('wrk'),
       ab: findExecutable('ab'),
       autocannonMain,
+      h2load: findExecutable('h2load'),
       wrkPipelineScript: (depth) => {
         const known = wrkScripts.get(depth);
         if (known !== undefined) return known;
@@ -284,6 +294,8 @@ async function main(): Promise<number> {
     const activeServer = server;
     const baseUrl = `http://127.0.0.1:${activeServer.port}`;
     const tlsBaseUrl = `https://127.0.0.1:${activeServer.tlsPort}`;
+    const baseUrlOf = (s: Scenario): string =>
+      s.http2 ? (s.tls ? `https://127.0.0.1:${activeServer.h2Port}` : `http://127.0.0.1:${activeServer.h2cPort}`) : s.tls ? tlsBaseUrl : baseUrl;
     log(`nginx on ${baseUrl} pinned to CPU ${SERVER_CPUS}; clients on CPU ${CLIENT_CPUS}; scratch ${scratchDir}`);
 
     // One untimed pass so nginx's first measured run does not pay for cold caches.
@@ -293,12 +305,12 @@ async function main(): Promise<number> {
 
     const context: MeasureContext = { server: activeServer, scratchDir, timeoutMs: options.timeoutMs };
 
-    const allScenarios = scenarios(options.quick);
+    const allScenarios = scenarios(options.quick).filter((s) => options.only === null || s.id.startsWith(options.only));
     const records: RunRecord[] = [];
     for (let round = 1; round <= options.rounds; round++) {
       for (const scenario of allScenarios) {
         for (const tool of TOOLS) {
-          const argv = commandFor(tool, scenario, `${scenario.tls ? tlsBaseUrl : baseUrl}${scenario.path}`, paths);
+          const argv = commandFor(tool, scenario, `${baseUrlOf(scenario)}${scenario.path}`, paths);
           if (argv !== null) records.push(await measureRecord(context, { round, scenario: scenario.id, tool }, argv, CLIENT_CPUS));
         }
       }
@@ -326,7 +338,7 @@ async function main(): Promise<number> {
       }
     }
 
-    const extras = await runExtras(options, allScenarios[0]!, baseUrl, paths, context);
+    const extras = options.only === null ? await runExtras(options, allScenarios[0]!, baseUrl, paths, context) : { text: '', json: {}, records: [] };
 
     const out: string[] = [];
     out.push(`gb comparative benchmark, ${new Date().toISOString()}`);
@@ -341,7 +353,8 @@ async function main(): Promise<number> {
     const titleOf = new Map(allScenarios.map((s) => [s.id, s.title]));
     out.push(table(
       ['scenario', 'tool', 'req/s', 'CPU us/req', 'peak RSS MB', 'server logged', 'tool reported', 'errors', 'srv us/req', 'other CPU %', 'runs'],
-      summary.map((row) => [
+      // A tool that cannot run a scenario at all (HTTP/1.x tools on HTTP/2 rows, h2load on HTTP/1.x) gets no row.
+      summary.filter((row) => row.runs > 0 || (row.tool !== 'h2load' && !(allScenarios.find((s) => s.id === row.scenario)?.http2 ?? false))).map((row) => [
         titleOf.get(row.scenario) ?? row.scenario,
         row.tool,
         fmtInt(row.requestsPerSec),
@@ -358,10 +371,10 @@ async function main(): Promise<number> {
     ));
     const rowOf = (scenario: string, tool: ToolName): SummaryRow | undefined =>
       summary.find((row) => row.scenario === scenario && row.tool === tool);
-    out.push('gb relative to each tool (medians; CPU: below 1 means gb spends less client CPU per request; req/s: above 1 means gb is faster)');
-    out.push(table(
+    if (allScenarios.some((s) => !s.http2)) out.push('gb relative to each tool (medians; CPU: below 1 means gb spends less client CPU per request; req/s: above 1 means gb is faster)');
+    if (allScenarios.some((s) => !s.http2)) out.push(table(
       ['scenario', 'CPU gb/wrk', 'CPU gb/autocannon', 'CPU gb/ab', 'req/s gb/wrk', 'req/s gb/autocannon', 'req/s gb/ab'],
-      allScenarios.map((s) => {
+      allScenarios.filter((s) => !s.http2).map((s) => {
         const gb = rowOf(s.id, 'gb');
         const cpu = (tool: ToolName): string => fmtRatio(gb?.cpuUsPerRequest ?? null, rowOf(s.id, tool)?.cpuUsPerRequest ?? null);
         const rps = (tool: ToolName): string => fmtRatio(gb?.requestsPerSec ?? null, rowOf(s.id, tool)?.requestsPerSec ?? null);
@@ -369,6 +382,22 @@ async function main(): Promise<number> {
       }),
       1,
     ));
+    const http2Scenarios = allScenarios.filter((s) => s.http2);
+    if (http2Scenarios.length > 0) {
+      out.push('gb --http2 relative to h2load (medians; target: CPU at most 1.5x h2load\'s)');
+      out.push(table(
+        ['scenario', 'gb us/req', 'h2load us/req', 'CPU gb/h2load', 'gb req/s', 'h2load req/s', 'gb RSS MB', 'h2load RSS MB'],
+        http2Scenarios.map((s) => {
+          const gb = rowOf(s.id, 'gb');
+          const h2 = rowOf(s.id, 'h2load');
+          return [
+            s.title, fmtFixed(gb?.cpuUsPerRequest ?? null, 2), fmtFixed(h2?.cpuUsPerRequest ?? null, 2), fmtRatio(gb?.cpuUsPerRequest ?? null, h2?.cpuUsPerRequest ?? null),
+            fmtInt(gb?.requestsPerSec ?? null), fmtInt(h2?.requestsPerSec ?? null), fmtFixed(gb?.peakRssMb ?? null, 1), fmtFixed(h2?.peakRssMb ?? null, 1),
+          ];
+        }),
+        1,
+      ));
+    }
     out.push(extras.text);
     const problems = [...records, ...extras.records].filter((record) => record.problem !== null);
     if (problems.length > 0) {

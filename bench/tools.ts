@@ -5,7 +5,7 @@ import { accessSync, constants, existsSync, mkdirSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
-export const TOOLS = ['gb', 'wrk', 'ab', 'autocannon'] as const;
+export const TOOLS = ['gb', 'wrk', 'ab', 'autocannon', 'h2load'] as const;
 export type ToolName = (typeof TOOLS)[number];
 
 /** Newest autocannon at the time of writing; it declares no engines and runs on Node 20. */
@@ -18,6 +18,8 @@ export interface Scenario {
   readonly keepAlive: boolean;
   /** Over HTTPS (nginx's TLS port). */
   readonly tls: boolean;
+  /** HTTP/2 (gb --http2 against h2load): h2 over TLS, else h2c; `pipeline` is then the streams per connection. */
+  readonly http2: boolean;
   readonly pipeline: number;
   readonly connections: number;
   /** -n for gb and ab. */
@@ -35,6 +37,7 @@ export interface ToolPaths {
   readonly wrk: string | null;
   readonly ab: string | null;
   readonly autocannonMain: string | null;
+  readonly h2load: string | null;
   /** Lua script that makes wrk pipeline; written once per run. */
   readonly wrkPipelineScript: (depth: number) => string;
 }
@@ -68,6 +71,7 @@ const APT_PACKAGES: ReadonlyArray<readonly [command: string, aptPackage: string]
   ['ab', 'apache2-utils'],
   ['/usr/bin/time', 'time'],
   ['taskset', 'util-linux'],
+  ['h2load', 'nghttp2-client'],
 ];
 
 function present(command: string): boolean {
@@ -119,6 +123,7 @@ export function toolVersions(paths: ToolPaths, nginxPath: string): Record<string
     wrk: paths.wrk === null ? 'missing' : firstLine(paths.wrk, ['-v']),
     ab: paths.ab === null ? 'missing' : firstLine(paths.ab, ['-V']),
     autocannon: paths.autocannonMain === null ? 'missing' : firstLine(paths.node, [paths.autocannonMain, '--version']),
+    h2load: paths.h2load === null ? 'missing' : firstLine(paths.h2load, ['--version']),
     nginx: firstLine(nginxPath, ['-v']),
     node: process.version,
   };
@@ -145,8 +150,14 @@ end
 /** Argv for one client run, or null when the tool cannot do the scenario (ab has no pipelining). */
 export function commandFor(tool: ToolName, scenario: Scenario, url: string, paths: ToolPaths): string[] | null {
   const c = String(scenario.connections);
+  // HTTP/2 rows compare gb with h2load only; h2load speaks nothing else.
+  if (scenario.http2 !== (tool === 'h2load') && tool !== 'gb') return null;
   switch (tool) {
+    case 'h2load':
+      if (paths.h2load === null) return null;
+      return [paths.h2load, '-c', c, '-m', String(scenario.pipeline), '-n', String(scenario.requests), url];
     case 'gb':
+      if (scenario.http2) return [paths.gbMain, '-q', '--http2', '--streams', String(scenario.pipeline), '-c', c, '-n', String(scenario.requests), url];
       return [
         // The installed command itself, so its #! line (and the node flags on it) apply as for users.
         paths.gbMain, '-q',
@@ -238,8 +249,22 @@ export function parseAutocannonReport(stdout: string): ToolReport {
   };
 }
 
+/** h2load: "finished in 1.2s, 80000.00 req/s, ..." and "requests: N total, N started, N done, N succeeded, N failed, N errored, N timeout". */
+export function parseH2loadReport(stdout: string): ToolReport {
+  const done = matchNumber(stdout, /^requests: .*?(\d+) done/m);
+  const failed = matchNumber(stdout, /^requests: .*?(\d+) failed/m);
+  const non2xx = (matchNumber(stdout, /^status codes: .*?(\d+) 3xx/m) ?? 0) + (matchNumber(stdout, /^status codes: .*?(\d+) 4xx/m) ?? 0) + (matchNumber(stdout, /^status codes: .*?(\d+) 5xx/m) ?? 0);
+  return {
+    requests: done,
+    requestsPerSec: matchNumber(stdout, /^finished in [^,]+, ([\d.]+) req\/s/m),
+    errors: failed === null ? null : failed + non2xx,
+  };
+}
+
 export function parseReport(tool: ToolName, stdout: string): ToolReport {
   switch (tool) {
+    case 'h2load':
+      return parseH2loadReport(stdout);
     case 'gb':
     case 'ab':
       return parseAbReport(stdout);

@@ -20,6 +20,12 @@ export const GB_FAILURE_CODES = {
   PROXY_REFUSED: 'the proxy (-X) answered CONNECT with a status other than 2xx',
   PROXY_CLOSED: 'the proxy (-X) closed the connection before answering CONNECT',
   PROXY_BAD_ANSWER: 'the proxy (-X) answered CONNECT with something that is not HTTP/1.x',
+  NO_H2: '--http2 over TLS: the server did not agree to h2 by ALPN',
+  NOT_HTTP2: '--http2: the server did not start with HTTP/2 SETTINGS (an HTTP/1.x answer to h2c, say)',
+  RST_STREAM: 'HTTP/2: the server reset the stream',
+  PROTOCOL_ERROR: 'HTTP/2: the server broke the protocol (a malformed or unexpected frame)',
+  FRAME_SIZE_ERROR: 'HTTP/2: a frame larger than gb allows (16 KiB)',
+  FLOW_CONTROL_ERROR: 'HTTP/2: a flow-control window out of range',
   INTERNAL: 'a fault in gb itself',
 } as const;
 

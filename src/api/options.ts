@@ -172,6 +172,10 @@ export const FLAG_OPTIONS = {
   warmup: row('warmup', DURATION),
   /** --pipeline: requests in flight per connection (needs `keepalive`). */
   pipeline: row('pipeline', COUNT),
+  /** --http2: speak HTTP/2 (h2 by ALPN over https://, h2c with prior knowledge over http://). */
+  http2: row('http2', SWITCH),
+  /** --streams: with `http2`, requests in flight per connection (the same setting as `pipeline`). */
+  streams: row('streams', COUNT),
   /** --verify: verify TLS certificates (off by default, as in ab). */
   verify: row('verifyTls', SWITCH),
   /** --ca: with `verify`, trust the CA certificates in this PEM file. */

@@ -83,9 +83,16 @@ export async function benchCommand(argv: readonly string[], io: CliIo): Promise<
   if (!options.htmlTables) text.write(renderBenchmarking(config.target.host, step > 0 || live !== null));
   if (config.verbosity >= 2) {
     // ab -v 2 and up: show what will be sent (the head; the body only by size).
-    const { buildRequest } = await import('../transport/request.js');
-    const request = buildRequest(config, VERSION).toString('latin1');
-    const head = request.slice(0, request.indexOf('\r\n\r\n'));
+    let head: string;
+    if (config.http2) {
+      // The fields of the HEADERS frame every stream sends (HPACK-encoded once).
+      const { buildH2Request } = await import('../transport/h2-request.js');
+      head = buildH2Request(config, VERSION).fields.map(([name, value]) => `${name}: ${value}`).join('\r\n');
+    } else {
+      const { buildRequest } = await import('../transport/request.js');
+      const request = buildRequest(config, VERSION).toString('latin1');
+      head = request.slice(0, request.indexOf('\r\n\r\n'));
+    }
     const body = config.body === null ? '' : `\n[${config.body.byteLength} bytes of body]`;
     io.err.write(`gb: request:\n${head.replaceAll('\r\n', '\n')}${body}\n`);
   }

@@ -51,7 +51,7 @@ type OptionId =
   | 'json' | 'html' | 'rate' | 'warmup' | 'pipeline' | 'verify' | 'uncorrected' | 'profile' | 'proxy' | 'proxyAuth'
   | 'protocol' | 'ciphers' | 'clientCert' | 'ca' | 'unixSocket' | 'bufferSize'
   | 'tableAttributes' | 'rowAttributes' | 'cellAttributes' | 'http10' | 'failIf' | 'stages'
-  | 'maxConnections' | 'timeline';
+  | 'maxConnections' | 'timeline' | 'http2' | 'streams';
 
 /** switch: no value; value: one value, the last one given wins (as with getopt); list: repeatable; optional: --json [FILE]. */
 type Arity = 'switch' | 'value' | 'list' | 'optional';
@@ -102,6 +102,8 @@ export const OPTIONS: readonly OptionSpec[] = [
   { id: 'cellAttributes', long: 'td-attributes', arity: 'value', valueName: 'ATTR', help: "String to use as td attributes (with -w; ab's -z, which in gb asks for gzip)" },
   { id: 'bufferSize', short: 'b', long: 'buffer-size', arity: 'value', valueName: 'SIZE', help: 'Size of TCP send/receive buffer, in bytes (accepted; Node cannot set it)' },
   { id: 'http10', long: 'http1.0', arity: 'switch', help: "Send ab's exact HTTP/1.0 request (default: HTTP/1.1)" },
+  { id: 'http2', long: 'http2', arity: 'switch', help: 'Speak HTTP/2: h2 over TLS (ALPN) for https://, h2c with prior knowledge for http://' },
+  { id: 'streams', long: 'streams', arity: 'value', valueName: 'N', help: `With --http2: streams in flight per connection (default 1, at most ${MAX_PIPELINE}; the same setting as --pipeline)` },
   { id: 'json', long: 'json', arity: 'optional', valueName: '[FILE]', help: "Write the report as JSON to FILE (no FILE, or '-': stdout)" },
   { id: 'html', long: 'html', arity: 'value', valueName: 'FILE', help: 'Write a self-contained HTML report to FILE' },
   { id: 'rate', long: 'rate', arity: 'value', valueName: 'R', help: 'Send R requests per second in total (needs -n or -t); latency counts from the intended start' },
@@ -275,6 +277,8 @@ export function parseCommandLine(argv: readonly string[]): Result<CliCommand, re
     caFile: last('ca'),
     unixSocket: last('unixSocket'),
     http10: on('http10'),
+    http2: on('http2'),
+    streams: last('streams'),
     bufferSize: last('bufferSize'),
   };
 

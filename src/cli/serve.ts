@@ -1,15 +1,18 @@
 // The `gb serve` subcommand: runs the built-in target server in the foreground until its signal aborts.
 
 import { parseArgs } from 'node:util';
-import { startTargetServer, TARGET_ROUTES, type TargetServer } from '../server/target.js';
+import { selfSignedCertificate } from '../server/self-signed.js';
+import { startTargetServer, TARGET_ROUTES, type TargetOptions, type TargetServer } from '../server/target.js';
 import { EXIT } from './io.js';
 
 const DEFAULT_PORT = 8080;
 const DEFAULT_HOST = '127.0.0.1';
-const USAGE = `Usage: gb serve [--port N] [--host H] [--unix-socket PATH]
+const USAGE = `Usage: gb serve [--port N] [--host H] [--unix-socket PATH] [--http2 [--tls]]
   --port N              TCP port to listen on (default ${DEFAULT_PORT}; 0 picks a free port)
   --host H              address to bind (default ${DEFAULT_HOST}; other addresses expose the server beyond this machine)
   --unix-socket PATH    listen on a unix domain socket instead (a stale socket file there is replaced)
+  --http2               speak HTTP/2 in clear text (h2c, prior knowledge: gb --http2 http://...)
+  --tls                 with --http2: HTTP/2 over TLS (h2 by ALPN, HTTP/1.1 too) with a generated self-signed certificate
 Routes: ${TARGET_ROUTES}
 `;
 
@@ -35,7 +38,9 @@ export async function serveCommand(
   err: NodeJS.WritableStream,
   signal: AbortSignal,
 ): Promise<number> {
-  let values: { port?: string | undefined; host?: string | undefined; 'unix-socket'?: string | undefined; help?: boolean | undefined };
+  let values: {
+    port?: string | undefined; host?: string | undefined; 'unix-socket'?: string | undefined; http2?: boolean | undefined; tls?: boolean | undefined; help?: boolean | undefined;
+  };
   try {
     ({ values } = parseArgs({
       args,
@@ -45,6 +50,8 @@ export async function serveCommand(
         port: { type: 'string' },
         host: { type: 'string' },
         'unix-socket': { type: 'string' },
+        http2: { type: 'boolean' },
+        tls: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -55,6 +62,14 @@ export async function serveCommand(
   if (values.help === true) {
     out.write(USAGE);
     return EXIT.ok;
+  }
+  if (values.tls === true && values.http2 !== true) {
+    err.write('gb: serve --tls needs --http2 (the HTTP/1.1 target speaks clear text only)\n');
+    return EXIT.usage;
+  }
+  if (values.http2 === true && values['unix-socket'] !== undefined) {
+    err.write('gb: serve --http2 listens on TCP only, not on --unix-socket\n');
+    return EXIT.usage;
   }
   const unixSocket = values['unix-socket'];
   if (unixSocket !== undefined) return serveUnix(unixSocket, values.port !== undefined || values.host !== undefined, out, err, signal);
@@ -69,14 +84,27 @@ export async function serveCommand(
     return EXIT.usage;
   }
 
+  let options: TargetOptions = { port, host };
+  if (values.http2 === true) {
+    options = { ...options, http2: values.tls === true ? 'h2' : 'h2c' };
+    if (values.tls === true) {
+      const certificate = selfSignedCertificate();
+      if (typeof certificate === 'string') {
+        err.write(`gb: ${certificate}\n`);
+        return EXIT.runError;
+      }
+      options = { ...options, tls: certificate };
+    }
+  }
   let server;
   try {
-    server = await startTargetServer({ port, host });
+    server = await startTargetServer(options);
   } catch (error) {
     err.write(`gb: cannot listen on ${host}:${port}: ${oneLine(error instanceof Error ? error.message : String(error))}\n`);
     return EXIT.runError;
   }
-  out.write(`gb target listening on ${server.url} (routes: ${TARGET_ROUTES})\n`);
+  const speaks = options.http2 === 'h2' ? ' (HTTP/2 over TLS, self-signed; HTTP/1.1 too)' : options.http2 === 'h2c' ? ' (HTTP/2, h2c: gb --http2)' : '';
+  out.write(`gb target listening on ${server.url}${speaks} (routes: ${TARGET_ROUTES})\n`);
   return serveUntilAborted(server, out, signal);
 }
 

@@ -87,7 +87,7 @@ export interface Config {
   /** Run this long first, unmeasured. 0 for no warm-up. */
   readonly warmupMs: number;
   readonly schedule: ScheduleConfig;
-  /** Requests in flight per connection (1 = no pipelining). */
+  /** Requests in flight per connection (1 = no pipelining): pipelined HTTP/1.1 requests, or HTTP/2 streams (--streams). */
   readonly pipeline: number;
   /** Worker threads that share the load. */
   readonly workers: number;
@@ -107,6 +107,8 @@ export interface Config {
   readonly verbosity: number;
   /** --http1.0: send ab's request bytes (HTTP/1.0, ab's header order) instead of gb's HTTP/1.1 ones. */
   readonly http10: boolean;
+  /** --http2: HTTP/2, h2 over TLS (ALPN) or h2c with prior knowledge; `pipeline` is then the streams per connection. */
+  readonly http2: boolean;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;

@@ -58,6 +58,9 @@ export interface RawOptions extends RawTlsOptions {
   readonly unixSocket?: string | undefined;
   /** --http1.0: ab's request bytes, HTTP/1.0 and ab's header order. */
   readonly http10?: boolean | undefined;
+  /** --http2, and --streams N (HTTP/2's name for --pipeline N). */
+  readonly http2?: boolean | undefined;
+  readonly streams?: string | undefined;
   /** -b: ab's socket buffer size; checked, then only noted (Node cannot set it). */
   readonly bufferSize?: string | undefined;
 }
@@ -78,7 +81,7 @@ export function validate(raw: RawOptions): Result<Config, readonly string[]> {
   const requestsParsed = countGiven ? boundedInteger(problems, 'number of requests', '-n', raw.requests, 1, Number.MAX_SAFE_INTEGER) : null;
   const concurrency = boundedInteger(problems, 'concurrency level', '-c', raw.concurrency ?? '1', 1, MAX_CONCURRENCY);
   const workers = boundedInteger(problems, 'number of workers', '-G', raw.workers ?? '1', 1, MAX_WORKERS);
-  const pipeline = boundedInteger(problems, 'pipeline depth', '--pipeline', raw.pipeline ?? '1', 1, MAX_PIPELINE);
+  const pipeline = pipelineFrom(raw, problems);
   const verbosity = boundedInteger(problems, 'verbosity', '-v', raw.verbosity ?? '0', 0, Number.MAX_SAFE_INTEGER);
   if (raw.bufferSize !== undefined) boundedInteger(problems, 'buffer size', '-b', raw.bufferSize, 1, 2 ** 31 - 1);
 
@@ -106,7 +109,8 @@ export function validate(raw: RawOptions): Result<Config, readonly string[]> {
   if (raw.caFile !== undefined && raw.verifyTls !== true) {
     problems.push(`--ca ${shown(raw.caFile)} needs --verify (without it no certificate is checked, as in ab)`);
   }
-  if (pipeline !== null && pipeline > 1 && raw.keepAlive !== true) {
+  if (raw.http2 === true) http2Problems(raw, problems);
+  if (pipeline !== null && pipeline > 1 && raw.keepAlive !== true && raw.http2 !== true) {
     problems.push(`--pipeline ${pipeline} needs -k (pipelined requests share one kept-alive connection)`);
   }
 
@@ -158,8 +162,34 @@ export function validate(raw: RawOptions): Result<Config, readonly string[]> {
     variableLength: raw.variableLength === true,
     verifyTls: raw.verifyTls === true,
     http10: raw.http10 === true,
+    http2: raw.http2 === true,
   };
   return ok(Object.freeze(config));
+}
+
+/**
+ * Requests in flight per connection: --pipeline N for HTTP/1.1, --streams N for HTTP/2 (h2load's -m).
+ * They are one setting, so the engine and every load model treat both alike.
+ */
+function pipelineFrom(raw: RawOptions, problems: string[]): number | null {
+  const pipeline = raw.pipeline === undefined ? null : boundedInteger(problems, 'pipeline depth', '--pipeline', raw.pipeline, 1, MAX_PIPELINE);
+  const streams = raw.streams === undefined ? null : boundedInteger(problems, 'number of streams', '--streams', raw.streams, 1, MAX_PIPELINE);
+  if (raw.streams !== undefined && raw.http2 !== true) {
+    problems.push(`--streams ${shown(raw.streams)} needs --http2 (for HTTP/1.1, --pipeline N sets the requests in flight per connection)`);
+    return null;
+  }
+  if (pipeline !== null && streams !== null && pipeline !== streams) {
+    problems.push(`--pipeline ${pipeline} and --streams ${streams} disagree: they are one setting (requests in flight per connection); give one`);
+    return null;
+  }
+  if ((raw.pipeline !== undefined && pipeline === null) || (raw.streams !== undefined && streams === null)) return null;
+  return streams ?? pipeline ?? 1;
+}
+
+/** What HTTP/2 cannot go with. */
+function http2Problems(raw: RawOptions, problems: string[]): void {
+  if (raw.http10 === true) problems.push('--http2 and --http1.0 cannot be used together: pick one protocol');
+  if (raw.proxy !== undefined) problems.push(`--http2 cannot go through a proxy (-X ${shown(raw.proxy)}) yet`);
 }
 
 /** Integer in [min, max]; "1k"-style counts allowed. Zero and negatives parse here only to get the "at least" message. */

@@ -9,7 +9,9 @@ import type { StopReason } from '../metrics/summary.js';
 import { Timeline } from '../metrics/timeline.js';
 import { transportFor, type TlsInfo } from '../transport/client-socket.js';
 import { Connection, REAL_IO, type ConnectionIo, type Endpoint } from '../transport/connection.js';
-import type { ConnectionOwner, Exchange } from '../transport/exchange.js';
+import type { ConnectionOwner, Exchange, LoadConnection } from '../transport/exchange.js';
+import { buildH2Request } from '../transport/h2-request.js';
+import { Http2Connection } from '../transport/http2-connection.js';
 import { destroyDrainingSockets } from '../transport/socket-drain.js';
 import { buildBursts, buildRequest } from '../transport/request.js';
 import { Pool } from './pool.js';
@@ -54,7 +56,7 @@ const STOPS_RUN: Readonly<Record<FailureKind, boolean>> = {
 
 type Phase = 'idle' | 'warmup' | 'draining' | 'measuring' | 'done';
 
-export class Engine implements ConnectionOwner<Connection> {
+export class Engine implements ConnectionOwner<LoadConnection> {
   recorder: Recorder;
   readonly #config: Config;
   readonly #options: EngineOptions;
@@ -67,7 +69,7 @@ export class Engine implements ConnectionOwner<Connection> {
    * Rate mode: connections waiting for the schedule. A connection may fill up while listed (a
    * response frees it, and it catches up at once), so #pace checks capacity when it takes one.
    */
-  readonly #idle: Connection[] = [];
+  readonly #idle: LoadConnection[] = [];
   #phase: Phase = 'idle';
   #issued = 0;
   #inflight = 0;
@@ -93,14 +95,20 @@ export class Engine implements ConnectionOwner<Connection> {
     // Records the warm-up, if any; measuring starts on a fresh recorder (#beginMeasuring).
     this.recorder = this.#newRecorder(null, null);
     const settings = {
-      bursts: buildBursts(buildRequest(config, version), config.pipeline),
+      bursts: config.http2 ? [] : buildBursts(buildRequest(config, version), config.pipeline),
       pipeline: config.pipeline,
       isHead: config.method === 'HEAD',
       keepAlive: config.keepAlive,
       measureUncorrected: this.#rate !== null,
       captureHead: config.verbosity >= 2 && options.onResponseHead !== undefined,
     };
-    this.#pool = new Pool(config.concurrency, config.maxConnections ?? config.concurrency, () => new Connection(endpoint, this, settings, this.#io));
+    let open: () => LoadConnection = () => new Connection(endpoint, this, settings, this.#io);
+    if (config.http2) {
+      const request = buildH2Request(config, version);
+      const h2 = { headerBlock: request.headerBlock, body: request.body, streams: config.pipeline, isHead: settings.isHead, measureUncorrected: settings.measureUncorrected, captureHead: settings.captureHead };
+      open = () => new Http2Connection(endpoint, this, h2, this.#io);
+    }
+    this.#pool = new Pool(config.concurrency, config.maxConnections ?? config.concurrency, open);
     this.#stuck = new StuckConnects(this.#pool.all);
   }
 
@@ -153,12 +161,16 @@ export class Engine implements ConnectionOwner<Connection> {
     this.#checkDone();
   }
 
-  onResponse(conn: Connection, nowMs: number, exchange: Exchange): void {
+  onResponse(conn: LoadConnection, nowMs: number, exchange: Exchange): void {
     const rec = this.recorder;
     // ab reports the Server header of the first response.
     if (rec.first.serverSoftware === null && exchange.server !== null) rec.first.serverSoftware = exchange.server;
     if (exchange.head !== null) this.#options.onResponseHead?.(exchange.status, exchange.head);
     rec.recordResponse(nowMs, exchange);
+    if (exchange.headerBytes > 0) {
+      rec.counters[C.h2HeaderBytes]! += exchange.headerBytes;
+      rec.counters[C.h2HeaderDecodedBytes]! += exchange.headerDecodedBytes;
+    }
     this.#inflight--;
     this.#noteSettled(1);
     this.#onFree(conn, nowMs);
@@ -169,7 +181,7 @@ export class Engine implements ConnectionOwner<Connection> {
     this.recorder.recordFailedRead(nowMs, exchange);
   }
 
-  onFailure(conn: Connection, nowMs: number, kind: FailureKind, count: number, code: string, message: string): void {
+  onFailure(conn: LoadConnection, nowMs: number, kind: FailureKind, count: number, code: string, message: string): void {
     this.recorder.recordFailure(nowMs, kind, count, code, message);
     this.#inflight -= count;
     // ab's heartbeat counts complete requests (its done): a connect that failed is not one.
@@ -202,6 +214,12 @@ export class Engine implements ConnectionOwner<Connection> {
 
   get wantsTlsInfo(): boolean {
     return this.recorder.first.tlsProtocol === null;
+  }
+
+  onStreamLimit(limit: number): void {
+    const c = this.recorder.counters;
+    // Kept as limit + 1 so that 0 means "no limit below --streams"; the smallest wins.
+    if (c[C.h2StreamLimit] === 0 || limit + 1 < c[C.h2StreamLimit]!) c[C.h2StreamLimit] = limit + 1;
   }
 
   onTlsInfo(info: TlsInfo, serverName: string | null): void {
@@ -269,7 +287,7 @@ export class Engine implements ConnectionOwner<Connection> {
     return this.#phase === 'measuring' && !this.#stopping && mayIssue(this.#rule, this.#issued, nowMs - this.#startMs);
   }
 
-  #onFree(conn: Connection, nowMs: number): void {
+  #onFree(conn: LoadConnection, nowMs: number): void {
     if (this.#phase === 'draining') {
       if (this.#inflight === 0) this.#afterDrain();
       return;
@@ -286,7 +304,7 @@ export class Engine implements ConnectionOwner<Connection> {
     }
   }
 
-  #park(conn: Connection): void {
+  #park(conn: LoadConnection): void {
     if (conn.capacity > 0 && !conn.parked) {
       conn.parked = true;
       this.#idle.push(conn);
@@ -294,7 +312,7 @@ export class Engine implements ConnectionOwner<Connection> {
   }
 
   /** Closed loop: a connection with a free slot starts the next request at once. */
-  #fill(conn: Connection, nowMs: number): void {
+  #fill(conn: LoadConnection, nowMs: number): void {
     while (conn.capacity > 0 && this.#canIssue(nowMs)) {
       // Warm-up requests do not count against -n: the measured run starts its count afresh.
       const left = this.#rule.requests === null || this.#phase === 'warmup' ? conn.capacity : this.#rule.requests - this.#issued;
@@ -316,7 +334,7 @@ export class Engine implements ConnectionOwner<Connection> {
   }
 
   /** Rate mode: sends the next scheduled request on `conn`, timed from its intended start. */
-  #issueScheduled(conn: Connection, now: number): void {
+  #issueScheduled(conn: LoadConnection, now: number): void {
     const intendedMs = this.#startMs + this.#rate!.intendedOffsetMs(this.#issued);
     this.#issued += 1;
     this.#inflight += 1;

@@ -3,18 +3,18 @@
 // against a slow server instead of requests going out late on connections that free up too slowly.
 
 import { C } from '../metrics/recorder.js';
-import type { Connection } from '../transport/connection.js';
+import type { LoadConnection } from '../transport/exchange.js';
 
 export class Pool {
   /** Every connection ever opened; new ones are appended, so holders of this array see them too. */
-  readonly all: Connection[] = [];
+  readonly all: LoadConnection[] = [];
   readonly #initial: number;
   readonly #max: number;
-  readonly #open: () => Connection;
+  readonly #open: () => LoadConnection;
   #grewAtMs: number | null = null;
 
   /** `max` equal to `initial` is the fixed pool of the closed loop and of --rate without --max-connections. */
-  constructor(initial: number, max: number, open: () => Connection) {
+  constructor(initial: number, max: number, open: () => LoadConnection) {
     this.#initial = initial;
     this.#max = Math.max(initial, max);
     this.#open = open;
@@ -22,7 +22,7 @@ export class Pool {
   }
 
   /** A new connection when the limit allows, else undefined (the request then waits for a free one and is late). */
-  grow(nowMs: number): Connection | undefined {
+  grow(nowMs: number): LoadConnection | undefined {
     if (this.all.length >= this.#max) return undefined;
     const conn = this.#open();
     this.all.push(conn);

@@ -1,6 +1,6 @@
 // The end of a -n run: requests that still wait for a connect move to connections that are free.
 
-import type { Connection } from '../transport/connection.js';
+import type { LoadConnection } from '../transport/exchange.js';
 
 const NOT_WAITING = Number.POSITIVE_INFINITY;
 
@@ -12,17 +12,17 @@ const NOT_WAITING = Number.POSITIVE_INFINITY;
  * holding the run's end until its 1 s, 3 s, 7 s retries.
  */
 export class StuckConnects {
-  readonly #connections: readonly Connection[];
+  readonly #connections: readonly LoadConnection[];
   /** Built at the first take-over, oldest connect first; later takers append themselves, so the order holds. */
-  #waiting: Connection[] | null = null;
+  #waiting: LoadConnection[] | null = null;
   #head = 0;
 
-  constructor(connections: readonly Connection[]) {
+  constructor(connections: readonly LoadConnection[]) {
     this.#connections = connections;
   }
 
   /** `conn` has free slots and -n is spent: it takes over what has waited long enough. */
-  takeOver(conn: Connection, nowMs: number): void {
+  takeOver(conn: LoadConnection, nowMs: number): void {
     const waiting = (this.#waiting ??= this.#connections
       .filter((c) => c.waitingSinceMs !== NOT_WAITING)
       .sort((a, b) => a.waitingSinceMs - b.waitingSinceMs));

@@ -89,6 +89,14 @@ export function summarize(config: Config, facts: SummaryFacts): Summary {
     tlsServerName: r.first.tlsServerName,
     // Every engine's recorder names its transport; the fallback is what this thread would have used.
     transport: r.first.transport ?? transportFor(target.tls, config.unixSocket !== null),
+    protocol: config.http2 ? (target.tls ? 'h2' : 'h2c') : config.http10 ? 'HTTP/1.0' : 'HTTP/1.1',
+    http2: config.http2
+      ? {
+          headerBytes: count(C.h2HeaderBytes),
+          headerBytesDecoded: count(C.h2HeaderDecodedBytes),
+          streamLimit: count(C.h2StreamLimit) === 0 ? null : count(C.h2StreamLimit) - 1,
+        }
+      : null,
     documentLength: r.first.documentLength,
     documentLengthConflict: null,
     elapsedSeconds: facts.elapsedMs / 1000,

@@ -3,6 +3,7 @@
 import { Histogram } from './histogram.js';
 import { phaseStats } from './phase-stats.js';
 import type {
+  Http2Stats,
   PoolStats,
   ClientHealth,
   PhaseStats,
@@ -195,7 +196,12 @@ function documentLengthConflict(summaries: readonly Summary[]): number[] | null 
  * elapsed time spans the earliest start to the latest end, so requests per second is the combined
  * throughput only when the runs overlapped in time.
  */
-export function mergeSummaries(summaries: readonly Summary[]): Result<Summary, string> {
+export interface MergeOptions {
+  /** Allow results of different HTTP versions (gb merge --mixed-protocols): the merge's protocol is then 'mixed'. */
+  readonly mixedProtocols?: boolean;
+}
+
+export function mergeSummaries(summaries: readonly Summary[], options: MergeOptions = {}): Result<Summary, string> {
   const first = summaries[0];
   if (first === undefined) return err('nothing to merge: no results given');
   if (summaries.length === 1) return ok(first);
@@ -205,6 +211,10 @@ export function mergeSummaries(summaries: readonly Summary[]): Result<Summary, s
     }
     if (s.settings.method !== first.settings.method) {
       return err(`cannot merge results of different methods: result 1 used ${first.settings.method}, result ${i + 1} used ${s.settings.method}`);
+    }
+    if (s.protocol !== first.protocol && options.mixedProtocols !== true) {
+      // HTTP/2 multiplexes streams where HTTP/1.1 queues requests: their latencies describe different things.
+      return err(`cannot merge results of different protocols: result 1 used ${first.protocol}, result ${i + 1} used ${s.protocol} (gb merge --mixed-protocols adds them anyway)`);
     }
     if ((s.rate === null) !== (first.rate === null)) {
       // Constant-rate latency counts from the intended send, closed-loop latency from the actual one: they do not add.
@@ -255,6 +265,8 @@ export function mergeSummaries(summaries: readonly Summary[]): Result<Summary, s
     tlsTempKey: firstNonNull((s) => s.tlsTempKey),
     tlsServerName: firstNonNull((s) => s.tlsServerName),
     transport: summaries.every((s) => s.transport === first.transport) ? first.transport : 'mixed',
+    protocol: summaries.every((s) => s.protocol === first.protocol) ? first.protocol : 'mixed',
+    http2: mergeHttp2(summaries),
     documentLength: firstNonNull((s) => s.documentLength),
     documentLengthConflict: documentLengthConflict(summaries),
     elapsedSeconds: (endMs - startMs) / 1000,
@@ -296,4 +308,16 @@ export function mergeSummaries(summaries: readonly Summary[]): Result<Summary, s
     connections: mergePools(summaries, startMs),
     client: mergeClients(summaries.map((s) => s.client)),
   });
+}
+
+/** HTTP/2 figures add up over the results that have them; the stream limit is the smallest seen. */
+function mergeHttp2(summaries: readonly Summary[]): Http2Stats | null {
+  const h2 = summaries.flatMap((s) => (s.http2 === null ? [] : [s.http2]));
+  if (h2.length === 0) return null;
+  const limits = h2.flatMap((h) => (h.streamLimit === null ? [] : [h.streamLimit]));
+  return {
+    headerBytes: h2.reduce((a, h) => a + h.headerBytes, 0),
+    headerBytesDecoded: h2.reduce((a, h) => a + h.headerBytesDecoded, 0),
+    streamLimit: limits.length === 0 ? null : Math.min(...limits),
+  };
 }

@@ -36,8 +36,13 @@ export const C = {
   poolPeak: 19,
   /** µs after the measured start that the pool first grew, plus 1 so that 0 can mean never: workers keep the earliest. */
   poolGrewAtUs: 20,
+  /** HTTP/2: response header blocks as received (HPACK) and as decoded (names and values). */
+  h2HeaderBytes: 21,
+  h2HeaderDecodedBytes: 22,
+  /** HTTP/2: the smallest SETTINGS_MAX_CONCURRENT_STREAMS below --streams a server set, plus 1 (0: none did); workers keep the smallest. */
+  h2StreamLimit: 23,
 } as const;
-const COUNTER_SLOTS = 21;
+const COUNTER_SLOTS = 24;
 /** Status codes are three digits (RFC 9110 §15), and the parser accepts 100–999. */
 const STATUS_SLOTS = 1000;
 /**
@@ -246,7 +251,7 @@ export class Recorder {
   merge(s: RecorderSnapshot): void {
     for (let i = 0; i < COUNTER_SLOTS; i++) {
       if (i === C.lateMaxUs) this.counters[i] = Math.max(this.counters[i]!, s.counters[i]!);
-      else if (i === C.poolGrewAtUs) this.counters[i] = earliestSet(this.counters[i]!, s.counters[i]!);
+      else if (i === C.poolGrewAtUs || i === C.h2StreamLimit) this.counters[i] = earliestSet(this.counters[i]!, s.counters[i]!);
       else this.counters[i]! += s.counters[i]!;
     }
     for (let i = 0; i < STATUS_SLOTS; i++) this.statusCounts[i]! += s.statusCounts[i]!;

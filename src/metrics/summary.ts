@@ -34,6 +34,18 @@ export interface FailureCounts {
 /** The socket layer that carried the requests: gb's raw libuv TCP handle, net.Socket, node:tls, or a unix domain socket (--unix-socket, plain or with TLS over it). */
 export type Transport = 'raw-tcp' | 'net' | 'tls' | 'unix';
 
+/** 'HTTP/1.1' (gb's default), 'HTTP/1.0' (--http1.0), 'h2' (HTTP/2 over TLS, by ALPN) or 'h2c' (HTTP/2 in clear text, prior knowledge). */
+export type Protocol = 'HTTP/1.1' | 'HTTP/1.0' | 'h2' | 'h2c';
+
+export interface Http2Stats {
+  /** Response header blocks as received (HPACK-compressed HEADERS and CONTINUATION payloads). */
+  readonly headerBytes: number;
+  /** The same headers decoded: the bytes of their names and values. */
+  readonly headerBytesDecoded: number;
+  /** The smallest SETTINGS_MAX_CONCURRENT_STREAMS a server set below --streams (it capped the streams per connection); null when none did. */
+  readonly streamLimit: number | null;
+}
+
 export interface Summary {
   readonly schemaVersion: 2;
   readonly tool: { readonly name: 'gb'; readonly version: string };
@@ -70,6 +82,10 @@ export interface Summary {
    * that used different ones.
    */
   readonly transport: Transport | 'mixed';
+  /** The HTTP version spoken (see Protocol); 'mixed' only in a merge told to allow it (gb merge --mixed-protocols). */
+  readonly protocol: Protocol | 'mixed';
+  /** HTTP/2 only (else null): what h2load reports besides ab's figures. */
+  readonly http2: Http2Stats | null;
   /** Body length of the first response, null when no response arrived. */
   readonly documentLength: number | null;
   /** Only in a merge of runs that saw different document lengths: those lengths, in run order; else null. */

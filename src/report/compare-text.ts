@@ -48,7 +48,7 @@ function intervalText(noise: NoiseVerdict): string {
 }
 
 function describeRun(name: string, source: string, s: Summary): string {
-  return `${name}: ${source}  ${s.target.url}  ${s.startedAt}  ${formatFixed(s.elapsedSeconds, 2)} s  ${s.completed} complete  -c ${s.settings.concurrency}`;
+  return `${name}: ${source}  ${s.target.url}  ${s.startedAt}  ${formatFixed(s.elapsedSeconds, 2)} s  ${s.completed} complete  -c ${s.settings.concurrency}${s.protocol === 'HTTP/1.1' ? '' : `  ${s.protocol}`}`;
 }
 
 /** Settings whose difference changes what the numbers mean, and client trouble that makes them suspect. */
@@ -60,6 +60,7 @@ function notes(a: Summary, b: Summary): string[] {
   differs('URL', a.target.url, b.target.url);
   differs('method', a.settings.method, b.settings.method);
   differs('concurrency', a.settings.concurrency, b.settings.concurrency);
+  differs('protocol', a.protocol, b.protocol);
   differs('keep-alive', a.settings.keepAlive, b.settings.keepAlive);
   differs('rate', a.settings.requestsPerSecond ?? 'closed loop', b.settings.requestsPerSecond ?? 'closed loop');
   for (const [name, s] of [['A', a], ['B', b]] as const) {

@@ -27,11 +27,15 @@ function countList(counts: Readonly<Record<string, number>>): string {
 export function renderGbExtras(s: Summary, options: GbExtrasOptions = {}): string {
   let out = '\n';
   const f = s.failures;
+  if (s.protocol === 'h2' || s.protocol === 'h2c') out += http2Lines(s);
   // Every request in exactly one bucket, added up from ab's Complete requests: those are the
   // responses read to the end plus the reads that failed (receive, exceptions).
   out += `${padLabel('Requests issued:')}${s.issued} = ${s.completed} complete + ${f.connect} connect failures + ${s.cutOff} cut off\n`;
   out += `${padLabel('Of the complete:')}${s.responses} responses read to the end (${s.succeeded} succeeded), ${f.receive + f.exceptions} reads failed\n`;
-  if (s.resent > 0) out += `${padLabel('Re-sent:')}${s.resent} (the server closed with them unanswered; sent again on a new connection, counted once)\n`;
+  if (s.resent > 0) {
+    const why = s.http2 === null ? 'the server closed with them unanswered' : 'the server left them unprocessed (GOAWAY, REFUSED_STREAM or a close)';
+    out += `${padLabel('Re-sent:')}${s.resent} (${why}; sent again on a new connection, counted once)\n`;
+  }
   if (s.documentLengthConflict !== null) {
     out += `${padLabel('Document lengths:')}${s.documentLengthConflict.join(', ')} bytes in the merged runs; each judged its Length failures by its own\n`;
   }
@@ -58,5 +62,21 @@ export function renderGbExtras(s: Summary, options: GbExtrasOptions = {}): strin
     }
   }
   for (const w of s.client.warnings) out += `\nWARNING: ${w}\n`;
+  return out;
+}
+
+/** The protocol, the streams per connection (and the server's cap on them), and where the received bytes went. */
+function http2Lines(s: Summary): string {
+  const name = s.protocol === 'h2' ? 'h2 (HTTP/2 over TLS)' : 'h2c (HTTP/2 in clear text)';
+  const h = s.http2;
+  const streams = s.settings.pipeline;
+  let out = `${padLabel('Protocol:')}${name}, ${streams} stream${streams === 1 ? '' : 's'} per connection`;
+  if (h !== null && h.streamLimit !== null) out += ` (the server allowed ${h.streamLimit}: SETTINGS_MAX_CONCURRENT_STREAMS)`;
+  out += '\n';
+  if (h !== null) {
+    const saved = h.headerBytesDecoded > 0 ? `, ${formatFixed((1 - h.headerBytes / h.headerBytesDecoded) * 100, 1)} % saved by HPACK` : '';
+    out += `${padLabel('Header bytes:')}${h.headerBytes} received, ${h.headerBytesDecoded} decoded${saved}\n`;
+    out += `${padLabel('Data bytes:')}${s.bytes.body} (bodies); the rest of Total transferred is framing\n`;
+  }
   return out;
 }

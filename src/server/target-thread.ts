@@ -11,7 +11,7 @@ export interface TargetThread {
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 import(workerData.targetModule).then(async ({ startTargetServer }) => {
-  const server = await startTargetServer();
+  const server = await startTargetServer(workerData.options);
   parentPort.postMessage(server.url);
   parentPort.once('message', async () => {
     await server.close();
@@ -20,10 +20,11 @@ import(workerData.targetModule).then(async ({ startTargetServer }) => {
 });
 `;
 
-export function startTargetThread(): Promise<TargetThread> {
+/** options: what startTargetServer takes that can cross to a thread ({ http2: 'h2c' } for the HTTP/2 demo). */
+export function startTargetThread(options: { readonly http2?: 'h2c' } = {}): Promise<TargetThread> {
   // '../server/' rather than './': the same path from the bundled command (see scripts/bundle.mjs).
   const targetModule = new URL('../server/target.js', import.meta.url).href;
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { targetModule } });
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { targetModule, options } });
   return new Promise((resolve, reject) => {
     worker.once('error', reject);
     worker.once('message', (url: string) => {

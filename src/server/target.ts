@@ -1,6 +1,7 @@
 // gb's built-in HTTP target server: fixed routes with canned responses and exact counters, for benchmarks, tests and first tries.
 
 import { createServer, STATUS_CODES } from 'node:http';
+import http2 from 'node:http2';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { lstatSync, unlinkSync } from 'node:fs';
 import { createConnection, type AddressInfo } from 'node:net';
@@ -38,6 +39,12 @@ export interface TargetOptions {
   readonly host?: string; // default "127.0.0.1"
   /** Listen on this unix domain socket instead of a TCP port (port and host are then ignored). */
   readonly unixSocket?: string;
+  /**
+   * Speak HTTP/2 (node:http2's compatibility API, with the same routes): 'h2c' in clear text (prior
+   * knowledge), or 'h2' over TLS with `tls`'s key and certificate, where HTTP/1.1 clients are served too (ALPN).
+   */
+  readonly http2?: 'h2c' | 'h2';
+  readonly tls?: { readonly key: Buffer | string; readonly cert: Buffer | string };
 }
 
 export const TARGET_ROUTES = '/ /bytes/N /10k.dat /delay/MS /status/CODE /echo /chunked/N /headers';
@@ -276,8 +283,8 @@ export async function startTargetServer(options: TargetOptions = {}): Promise<Ta
     if (path.startsWith('/chunked/')) {
       const totalBytes = parseDecimal(path, 9, MAX_BODY_BYTES);
       if (totalBytes < 0) return send(res, BAD_REQUEST);
-      // HTTP/1.0 clients cannot read chunked framing, so they get a plain Content-Length body.
-      if (req.httpVersionMinor === 0 && req.httpVersionMajor === 1) return send(res, bytesResponse(totalBytes));
+      // HTTP/1.0 clients cannot read chunked framing, so they get a plain Content-Length body; HTTP/2 has no chunked framing.
+      if ((req.httpVersionMinor === 0 && req.httpVersionMajor === 1) || req.httpVersionMajor === 2) return send(res, bytesResponse(totalBytes));
       return writeChunked(req, res, totalBytes);
     }
     return send(res, NOT_FOUND);
@@ -308,10 +315,17 @@ export async function startTargetServer(options: TargetOptions = {}): Promise<Ta
     });
   };
 
-  const server = createServer(onRequest);
-  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
-  server.headersTimeout = HEADERS_TIMEOUT_MS;
-  server.on('connection', () => void connections++);
+  const server = options.http2 === undefined ? createServer(onRequest) : createHttp2Server(options, onRequest);
+  if ('keepAliveTimeout' in server) {
+    server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+    server.headersTimeout = HEADERS_TIMEOUT_MS;
+  }
+  server.on(options.http2 === 'h2' ? 'secureConnection' : 'connection', () => void connections++);
+  const sessions = new Set<http2.ServerHttp2Session>();
+  server.on('session', (session: http2.ServerHttp2Session) => {
+    sessions.add(session);
+    session.once('close', () => sessions.delete(session));
+  });
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
@@ -319,7 +333,8 @@ export async function startTargetServer(options: TargetOptions = {}): Promise<Ta
       for (const timer of delayTimers) clearTimeout(timer);
       delayTimers.clear();
       server.close(() => resolve());
-      server.closeAllConnections();
+      if ('closeAllConnections' in server) server.closeAllConnections();
+      for (const session of sessions) session.destroy();
     });
     return closing;
   };
@@ -358,9 +373,26 @@ export async function startTargetServer(options: TargetOptions = {}): Promise<Ta
       }
       const port = (server.address() as AddressInfo).port;
       const urlHost = host.includes(':') ? `[${host}]` : host;
-      resolve({ url: `http://${urlHost}:${port}`, host, port, unixSocket: null, stats, resetStats, close });
+      resolve({ url: `${options.http2 === 'h2' ? 'https' : 'http'}://${urlHost}:${port}`, host, port, unixSocket: null, stats, resetStats, close });
     };
     if (unixSocket !== null) server.listen(unixSocket, listening);
     else server.listen(options.port ?? 0, host, listening);
   });
 }
+
+type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * node:http2's compatibility API hands the handler request and response objects with node:http's
+ * shape (method, url, rawHeaders, httpVersionMajor, writeHead with a flat header list, end), so the
+ * routes serve HTTP/2 unchanged.
+ */
+function createHttp2Server(options: TargetOptions, onRequest: RequestHandler): http2.Http2Server | http2.Http2SecureServer {
+  const handler = onRequest as unknown as (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void;
+  // Benchmarks open many streams per connection: node's default of 100 would refuse deeper --streams.
+  const settings = { maxConcurrentStreams: 1000, initialWindowSize: 1 << 20 };
+  if (options.http2 === 'h2c') return http2.createServer({ settings }, handler);
+  if (options.tls === undefined) throw new Error('HTTP/2 over TLS needs a key and a certificate');
+  return http2.createSecureServer({ settings, key: options.tls.key, cert: options.tls.cert, allowHTTP1: true }, handler);
+}
+

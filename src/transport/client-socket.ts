@@ -35,6 +35,8 @@ export interface ClientSocket {
   destroy(): void;
   /** TLS details, once connected over TLS; null for plain TCP. */
   tlsInfo(): TlsInfo | null;
+  /** The protocol ALPN settled on ('h2', 'http/1.1'), or null: plain TCP, or the server chose none. */
+  alpnProtocol(): string | null;
 }
 
 /** Where and how to connect; resolved once per run so no request pays for a DNS lookup. */
@@ -59,6 +61,8 @@ export interface TlsSettings extends TlsOptions {
   /** SNI name, or null for an IP literal (TLS forbids IPs there). */
   readonly servername: string | null;
   readonly verify: boolean;
+  /** The protocols offered by ALPN, most wanted first (['h2'] with --http2); null offers none. */
+  readonly alpn: readonly string[] | null;
 }
 
 /**

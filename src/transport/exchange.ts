@@ -50,6 +50,25 @@ export class Exchange {
   server: string | null = null;
   /** -v: the response's status line and headers (CRLF line ends), when the connection copies them; else null. */
   head: string | null = null;
+  /** HTTP/2: the response's header block as sent (HPACK) and as decoded (names and values); 0 for HTTP/1.x. */
+  headerBytes = 0;
+  headerDecodedBytes = 0;
+}
+
+/** What the engine drives, whichever protocol carries it: HTTP/1.x (Connection) or HTTP/2 (Http2Connection). */
+export interface LoadConnection {
+  /** Free request slots (pipelined requests, or streams). */
+  readonly capacity: number;
+  /** How long the request last answered took; NaN before the first. */
+  readonly lastExchangeMs: number;
+  /** When requests began waiting for a connect; +Infinity when none wait for one. */
+  readonly waitingSinceMs: number;
+  /** The engine's bookkeeping: whether this connection waits in its idle list (rate mode). */
+  parked: boolean;
+  withdraw(max: number): number;
+  send(startMs: number, count: number): void;
+  checkTimeout(nowMs: number, timeoutMs: number): void;
+  close(): number;
 }
 
 /** The engine's side of a connection: it decides what the numbers mean. Calls carry no closures or new objects. */
@@ -72,4 +91,6 @@ export interface ConnectionOwner<Conn> {
   /** Whether the owner still wants a TLS session's details (it reports the first). */
   readonly wantsTlsInfo: boolean;
   onTlsInfo(info: TlsInfo, serverName: string | null): void;
+  /** HTTP/2: the server allows fewer concurrent streams than --streams asked for. */
+  onStreamLimit(limit: number): void;
 }

@@ -216,6 +216,10 @@ export class RawTcpSocket implements ClientSocket {
     });
   }
 
+  alpnProtocol(): string | null {
+    return null;
+  }
+
   tlsInfo(): TlsInfo | null {
     return null;
   }

@@ -100,6 +100,7 @@ export class StreamSocket implements ClientSocket {
       secureContext: contextFor(t),
       rejectUnauthorized: t.verify,
       ...(t.servername === null ? {} : { servername: t.servername }),
+      ...(t.alpn === null ? {} : { ALPNProtocols: [...t.alpn] }),
       ...where,
     });
     s.on('data', (chunk: Buffer) => this.handler.onData(this, chunk, chunk.length));
@@ -125,6 +126,12 @@ export class StreamSocket implements ClientSocket {
 
   destroy(): void {
     this.#socket.destroy();
+  }
+
+  alpnProtocol(): string | null {
+    if (!this.#tls) return null;
+    const chosen = (this.#socket as tls.TLSSocket).alpnProtocol;
+    return typeof chosen === 'string' ? chosen : null;
   }
 
   tlsInfo(): TlsInfo | null {

@@ -14,3 +14,11 @@ test('gb demo benchmarks the built-in target and exits on its own with a full re
   assert.match(r.stdout, /Failed requests:\s+0\n/);
   assert.match(r.stdout, /HTML transferred:\s+5120000 bytes/);
 });
+
+test('gb demo --http2 starts the target as h2c and runs over HTTP/2', async () => {
+  const r = await runGb(['demo', '--http2', '-q', '--streams', '5', '-n', '300', '-c', '3'], { killAfterMs: 20_000 });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Complete requests:\s+300\n/);
+  assert.match(r.stdout, /Failed requests:\s+0\n/);
+  assert.match(r.stdout, /Protocol:\s+h2c \(HTTP\/2 in clear text\), 5 streams per connection\n/);
+});

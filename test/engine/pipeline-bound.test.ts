@@ -84,6 +84,7 @@ class FakeNetwork {
             closed = true;
           },
           tlsInfo: () => null,
+          alpnProtocol: () => null,
         };
         this.#at(this.nowMs + 1, () => {
           if (!closed) socket.handler.onConnect(socket);

@@ -50,6 +50,8 @@ export interface NginxOptions {
   readonly tls?: boolean;
   /** Default 'tcp'. */
   readonly listen?: NginxListen;
+  /** Listen with `http2` (nginx 1.22's syntax): h2c with prior knowledge on plain TCP, h2 by ALPN with `tls`. */
+  readonly http2?: boolean;
 }
 
 /**
@@ -65,7 +67,7 @@ export async function startNginx(serverBlock: string, httpBlock = '', options: N
   const listen = options.listen ?? 'tcp';
   const port = listen === 'unix' ? 0 : await freePort();
   const unixSocket = listen === 'tcp' ? null : join(dir, 'nginx.sock');
-  const ssl = options.tls === true ? ' ssl' : '';
+  const ssl = (options.tls === true ? ' ssl' : '') + (options.http2 === true ? ' http2' : '');
   const listenLines = [
     ...(port === 0 ? [] : [`listen 127.0.0.1:${port}${ssl};`]),
     ...(unixSocket === null ? [] : [`listen unix:${unixSocket}${ssl};`]),

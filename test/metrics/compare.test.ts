@@ -59,7 +59,7 @@ function run(shape: RunShape): Summary {
     tlsProtocol: null,
     tlsTempKey: null,
     tlsServerName: null,
-    transport: 'raw-tcp',
+    transport: 'raw-tcp', protocol: 'HTTP/1.1', http2: null,
     documentLength: 12, documentLengthConflict: null,
     elapsedSeconds: shape.seconds,
     startedAt: new Date(T0_MS).toISOString(),

@@ -63,7 +63,7 @@ function summaryOf(totalUs: readonly number[], overrides: Partial<Summary> = {})
     tlsProtocol: null,
     tlsTempKey: null,
     tlsServerName: null,
-    transport: 'raw-tcp',
+    transport: 'raw-tcp', protocol: 'HTTP/1.1', http2: null,
     documentLength: 12, documentLengthConflict: null,
     elapsedSeconds: 10,
     startedAt: new Date(T0_MS).toISOString(),

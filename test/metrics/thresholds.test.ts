@@ -20,7 +20,7 @@ function summary(overrides: Partial<Summary> = {}): Summary {
     tool: { name: 'gb', version: '0.1.0' },
     target: { url: 'http://127.0.0.1:8080/', host: '127.0.0.1', port: 8080, path: '/', tls: false },
     settings: { method: 'GET', concurrency: 10, requests: 2000, durationMs: null, keepAlive: true, variableLength: false, hasBody: false, pipeline: 1, workers: 1, requestsPerSecond: null },
-    serverSoftware: '', tlsProtocol: null, tlsTempKey: null, tlsServerName: null, transport: 'raw-tcp',
+    serverSoftware: '', tlsProtocol: null, tlsTempKey: null, tlsServerName: null, transport: 'raw-tcp', protocol: 'HTTP/1.1', http2: null,
     documentLength: 12, documentLengthConflict: null,
     elapsedSeconds: 2, startedAt: new Date(0).toISOString(),
     issued: 2000, responses: 1960, completed: 2000, succeeded: 1960, failed: 40,

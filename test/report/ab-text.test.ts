@@ -88,7 +88,7 @@ function keepAliveSummary(): Summary {
     tlsProtocol: null,
     tlsTempKey: null,
     tlsServerName: null,
-    transport: 'raw-tcp',
+    transport: 'raw-tcp', protocol: 'HTTP/1.1', http2: null,
     documentLength: 612, documentLengthConflict: null,
     elapsedSeconds: 1.234567,
     startedAt: '2026-01-01T00:00:00.000Z',

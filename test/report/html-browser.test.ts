@@ -55,7 +55,7 @@ function syntheticSummary(): Summary {
     tlsProtocol: null,
     tlsTempKey: null,
     tlsServerName: null,
-    transport: 'raw-tcp',
+    transport: 'raw-tcp', protocol: 'HTTP/1.1', http2: null,
     documentLength: 128, documentLengthConflict: null,
     elapsedSeconds: 20,
     startedAt: '2026-01-02T03:04:05.000Z',

@@ -31,7 +31,7 @@ function syntheticSummary(timeline: readonly TimelineRow[]): Summary {
     tlsProtocol: null,
     tlsTempKey: null,
     tlsServerName: null,
-    transport: 'raw-tcp',
+    transport: 'raw-tcp', protocol: 'HTTP/1.1', http2: null,
     documentLength: 13, documentLengthConflict: null,
     elapsedSeconds: 4.2,
     startedAt: '2026-01-02T03:04:05.000Z',

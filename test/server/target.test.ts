@@ -10,6 +10,8 @@ import { Writable } from 'node:stream';
 import { startTargetServer } from '../../src/server/target.js';
 import type { TargetServer } from '../../src/server/target.js';
 import { serveCommand } from '../../src/cli/serve.js';
+import { runArgs } from '../helpers/summaries.js';
+import { requireTool } from '../helpers/tools.js';
 
 interface Reply {
   readonly status: number;
@@ -447,4 +449,30 @@ test('serveCommand rejects a bad port or unknown option with one "gb: " line and
     assert.equal(out.text, '');
     assert.match(err.text, /^gb: [^\n]+\n$/, args.join(' '));
   }
+});
+
+test('serveCommand --http2 [--tls]: the routes over h2c and h2 (self-signed), counted; --tls alone is exit 2', { timeout: 30_000, skip: requireTool('openssl') }, async () => {
+  for (const [args, scheme, words] of [
+    [['--http2'], 'http', 'HTTP/2, h2c'],
+    [['--http2', '--tls'], 'https', 'HTTP/2 over TLS, self-signed'],
+  ] as const) {
+    const out = new Collector();
+    const err = new Collector();
+    const controller = new AbortController();
+    const exit = serveCommand(['--port', '0', ...args], out, err, controller.signal);
+    await until(() => out.text.includes('\n') || err.text !== '');
+    const match = new RegExp(`^gb target listening on (${scheme}://127\\.0\\.0\\.1:\\d+) \\(${words.replace(/[()/.]/g, '\\$&')}`).exec(out.text);
+    assert.ok(match, out.text + err.text);
+    const s = await runArgs(['-q', '--http2', '-c', '2', '--streams', '3', '-n', '30', `${match[1]}/10k.dat`]);
+    assert.equal(s.responses, 30);
+    assert.equal(s.failed, 0);
+    assert.equal(s.protocol, scheme === 'https' ? 'h2' : 'h2c');
+    assert.equal(s.bytes.body, 30 * 10240);
+    controller.abort();
+    assert.equal(await exit, 0);
+    assert.match(out.text, /stopped after serving 30 requests/);
+  }
+  const err = new Collector();
+  assert.equal(await serveCommand(['--tls'], new Collector(), err, new AbortController().signal), 2);
+  assert.match(err.text, /^gb: serve --tls needs --http2/);
 });

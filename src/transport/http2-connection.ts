@@ -1,0 +1,819 @@
+// One HTTP/2 connection: streams instead of a pipeline, on gb's own sockets and framing, timed per stream.
+// It drives the same engine as the HTTP/1.x Connection (LoadConnection, ConnectionOwner): each stream
+// is one request, reported once, whatever the server does with it.
+
+import type { FailureKind } from '../failures.js';
+import type { ClientSocket, Endpoint, SocketHandler } from './client-socket.js';
+import { Exchange, REAL_IO, type ConnectionIo, type ConnectionOwner, type LoadConnection } from './exchange.js';
+import {
+  CLIENT_PREFACE, DEFAULT_MAX_FRAME_SIZE, DEFAULT_WINDOW, E_CANCEL, E_COMPRESSION_ERROR, E_NO_ERROR, E_PROTOCOL_ERROR, E_REFUSED_STREAM,
+  F_ACK, F_END_HEADERS, F_END_STREAM, F_PADDED, F_PRIORITY, FRAME_HEADER_BYTES, FrameReader, MAX_WINDOW, S_ENABLE_PUSH,
+  S_INITIAL_WINDOW_SIZE, S_MAX_CONCURRENT_STREAMS, S_MAX_FRAME_SIZE, SETTINGS_ACK, T_CONTINUATION, T_DATA, T_GOAWAY, T_HEADERS,
+  T_PING, T_PUSH_PROMISE, T_RST_STREAM, T_SETTINGS, T_WINDOW_UPDATE, controlFrame, errorName, goawayFrame, readUint32,
+  rstStreamFrame, settingsFrame, windowUpdateFrame, writeFrameHeader, type FrameSink,
+} from './h2-frames.js';
+import { HpackDecoder } from './hpack-decoder.js';
+import { discardSocket, releaseSocket } from './socket-drain.js';
+
+export interface Http2Settings {
+  /** The HPACK block every stream's HEADERS carries (built once per run). */
+  readonly headerBlock: Buffer;
+  readonly body: Uint8Array | null;
+  /** Streams in flight per connection (--streams, the same setting as --pipeline). */
+  readonly streams: number;
+  readonly isHead: boolean;
+  readonly measureUncorrected: boolean;
+  readonly captureHead: boolean;
+}
+
+/**
+ * What gb says first on each connection: the preface, its SETTINGS (no push; stream windows as
+ * large as HTTP/2 allows, so no response is throttled by gb), and the connection window opened the same.
+ */
+const OPENING = Buffer.concat([
+  CLIENT_PREFACE,
+  settingsFrame([[S_ENABLE_PUSH, 0], [S_INITIAL_WINDOW_SIZE, MAX_WINDOW]]),
+  windowUpdateFrame(0, MAX_WINDOW - DEFAULT_WINDOW),
+]);
+/** Received DATA is handed back to the server's window in steps this large (bodies are never kept). */
+const WINDOW_STEP = 2 ** 30;
+const LAST_STREAM_ID = 2 ** 31 - 1;
+const UNANSWERED = 'server closed the connection twice with the stream unanswered';
+
+// A slot's state.
+const FREE = 0;
+/** Started, waiting for a socket, its SETTINGS, or a stream the server allows. */
+const QUEUED = 1;
+/** HEADERS written; the answer is awaited. */
+const OPEN = 2;
+
+export class Http2Connection implements SocketHandler, FrameSink, LoadConnection {
+  readonly #endpoint: Endpoint;
+  readonly #owner: ConnectionOwner<LoadConnection>;
+  readonly #settings: Http2Settings;
+  readonly #io: ConnectionIo;
+  readonly #exchange = new Exchange();
+  #reader = new FrameReader(this);
+  #decoder = new HpackDecoder();
+  #socket: ClientSocket | null = null;
+  /** TCP (and TLS) up; the preface is written. */
+  #connected = false;
+  /** The server's SETTINGS arrived: streams may open. */
+  #ready = false;
+  #connectStartMs = 0;
+  #lastError: string | null = null;
+  #lastMessage: string | null = null;
+  #writeFailed = false;
+  /** The server sent GOAWAY: no new stream on this socket; streams above #lastStreamId go out again elsewhere. */
+  #goingAway = false;
+  #nextStreamId = 1;
+  #serverMaxStreams = Number.POSITIVE_INFINITY;
+  #serverInitialWindow = DEFAULT_WINDOW;
+  #serverMaxFrame = DEFAULT_MAX_FRAME_SIZE;
+  #sendWindow = DEFAULT_WINDOW;
+  #unacknowledgedData = 0;
+  /** A header block split over CONTINUATION frames is gathered here. */
+  #block: Uint8Array = new Uint8Array(0);
+  #blockLength = 0;
+  #blockStream = 0;
+  #blockEndsStream = false;
+  #receiving = false;
+  #now = 0;
+  /** -v / the first response's Server header: asked of the decoder only while needed. */
+  #wantServer = true;
+
+  // Per slot: one request from its start to its end.
+  readonly #state: Uint8Array;
+  readonly #streamId: Float64Array;
+  readonly #startMs: Float64Array;
+  readonly #sentMs: Float64Array;
+  readonly #writtenMs: Float64Array;
+  readonly #firstFrameMs: Float64Array;
+  readonly #activityMs: Float64Array;
+  readonly #connectUs: Float64Array;
+  readonly #bodyBytes: Float64Array;
+  readonly #status: Uint16Array;
+  readonly #headerBytes: Float64Array;
+  readonly #headerDecoded: Float64Array;
+  readonly #resent: Uint8Array;
+  /** Request body bytes sent so far, and the stream's send window (flow control of the server). */
+  readonly #bodySent: Float64Array;
+  readonly #streamWindow: Float64Array;
+  readonly #received: Float64Array;
+  readonly #free: number[] = [];
+  /** Queued slots, oldest first. */
+  #queue: number[] = [];
+  readonly #byStream = new Map<number, number>();
+  #inflight = 0;
+  #open = 0;
+  parked = false;
+  #lastStartMs = Number.NEGATIVE_INFINITY;
+  #lastEndMs = Number.NEGATIVE_INFINITY;
+  #reportedLimit = false;
+
+  constructor(endpoint: Endpoint, owner: ConnectionOwner<LoadConnection>, settings: Http2Settings, io: ConnectionIo = REAL_IO) {
+    this.#endpoint = endpoint;
+    this.#owner = owner;
+    this.#settings = settings;
+    this.#io = io;
+    const n = settings.streams;
+    this.#state = new Uint8Array(n);
+    this.#streamId = new Float64Array(n);
+    this.#startMs = new Float64Array(n);
+    this.#sentMs = new Float64Array(n);
+    this.#writtenMs = new Float64Array(n);
+    this.#firstFrameMs = new Float64Array(n);
+    this.#activityMs = new Float64Array(n);
+    this.#connectUs = new Float64Array(n);
+    this.#bodyBytes = new Float64Array(n);
+    this.#status = new Uint16Array(n);
+    this.#headerBytes = new Float64Array(n);
+    this.#headerDecoded = new Float64Array(n);
+    this.#resent = new Uint8Array(n);
+    this.#bodySent = new Float64Array(n);
+    this.#streamWindow = new Float64Array(n);
+    this.#received = new Float64Array(n);
+    for (let i = n - 1; i >= 0; i--) this.#free.push(i);
+    this.#template = this.#buildTemplate();
+  }
+
+  get capacity(): number {
+    // The server's limit binds once known; requests already queued beyond it wait for a stream.
+    const limit = Math.min(this.#settings.streams, this.#serverMaxStreams);
+    return Math.max(0, Math.min(this.#free.length, limit - this.#inflight));
+  }
+
+  get lastExchangeMs(): number {
+    return this.#lastEndMs - this.#lastStartMs;
+  }
+
+  get waitingSinceMs(): number {
+    return this.#socket !== null && !this.#ready && this.#queue.length > 0 ? this.#connectStartMs : Number.POSITIVE_INFINITY;
+  }
+
+  withdraw(max: number): number {
+    if (this.#socket === null || this.#ready) return 0;
+    const count = Math.min(max, this.#queue.length);
+    for (let j = 0; j < count; j++) this.#closeStream(this.#queue.pop()!);
+    if (this.#inflight === 0) this.#discardSocket();
+    return count;
+  }
+
+  send(startMs: number, count: number): void {
+    if (count > this.#free.length) throw new RangeError(`${count} requests sent on a connection with ${this.#free.length} free streams`);
+    const sentMs = this.#settings.measureUncorrected ? this.#io.now() : startMs;
+    for (let j = 0; j < count; j++) {
+      const i = this.#free.pop()!;
+      this.#state[i] = QUEUED;
+      this.#startMs[i] = startMs;
+      this.#sentMs[i] = sentMs;
+      this.#connectUs[i] = 0;
+      this.#resent[i] = 0;
+      this.#queue.push(i);
+    }
+    this.#inflight += count;
+    if (this.#socket === null) this.#openSocket();
+    else if (this.#ready && !this.#receiving) this.#flush(sentMs);
+  }
+
+  checkTimeout(nowMs: number, timeoutMs: number): void {
+    if (this.#inflight === 0) return;
+    if (!this.#ready) {
+      // The SETTINGS exchange is part of connecting: no request has gone out yet.
+      if (this.#socket !== null && nowMs - this.#connectStartMs > timeoutMs) {
+        this.#failAll('connectTimeout', 'CONNECT_TIMEOUT', this.#connected ? `timeout: no HTTP/2 SETTINGS within ${timeoutMs / 1000} s` : `timeout: no connection within ${timeoutMs / 1000} s`);
+      }
+      return;
+    }
+    // Each stream on its own: a stalled one is reset, the others go on.
+    const n = this.#settings.streams;
+    let expired = 0;
+    for (let i = 0; i < n; i++) {
+      if (this.#state[i] === OPEN && nowMs - this.#activityMs[i]! > timeoutMs) {
+        this.#write(rstStreamFrame(this.#streamId[i]!, E_CANCEL));
+        this.#timeFailedRead(i, nowMs);
+        this.#closeStream(i);
+        expired++;
+      }
+    }
+    if (expired > 0) this.#failed('timeout', expired, 'TIMEOUT', `timeout: no answer within ${timeoutMs / 1000} s`, nowMs);
+  }
+
+  close(): number {
+    const cut = this.#inflight;
+    for (let i = 0; i < this.#settings.streams; i++) if (this.#state[i] !== FREE) this.#closeStream(i);
+    this.#queue.length = 0;
+    this.#discardSocket();
+    return cut;
+  }
+
+  #openSocket(): void {
+    const now = this.#io.now();
+    this.#connectStartMs = now;
+    this.#lastError = null;
+    this.#lastMessage = null;
+    this.#writeFailed = false;
+    this.#connected = false;
+    this.#ready = false;
+    this.#goingAway = false;
+    this.#nextStreamId = 1;
+    this.#serverMaxStreams = Number.POSITIVE_INFINITY;
+    this.#serverInitialWindow = DEFAULT_WINDOW;
+    this.#serverMaxFrame = DEFAULT_MAX_FRAME_SIZE;
+    this.#sendWindow = DEFAULT_WINDOW;
+    this.#unacknowledgedData = 0;
+    this.#blockLength = 0;
+    this.#blockStream = 0;
+    // A new reader: the old one may be in the middle of the old socket's chunk (a GOAWAY retires a
+    // socket from inside its own onData), and must read no further frame into this socket's state.
+    this.#reader.halt();
+    this.#reader = new FrameReader(this);
+    this.#decoder = new HpackDecoder();
+    this.#socket = this.#io.open(this.#endpoint, this);
+  }
+
+  onConnect(socket: ClientSocket): void {
+    if (socket !== this.#socket) return;
+    this.#connected = true;
+    if (this.#endpoint.tls !== null && socket.alpnProtocol() !== 'h2') {
+      const chosen = socket.alpnProtocol();
+      this.#failAll('connect', 'NO_H2', `the server does not offer HTTP/2 over TLS (ALPN ${chosen === null ? 'chose no protocol' : `chose ${chosen}`})`);
+      return;
+    }
+    if (this.#owner.wantsTlsInfo) {
+      const info = socket.tlsInfo();
+      if (info !== null) this.#owner.onTlsInfo(info, this.#endpoint.tls?.servername ?? null);
+    }
+    this.#owner.onBytesWritten(OPENING.length);
+    socket.write(OPENING);
+  }
+
+  onData(socket: ClientSocket, chunk: Uint8Array, end: number): void {
+    if (socket !== this.#socket) return;
+    const now = this.#io.now();
+    this.#now = now;
+    this.#owner.onBytesRead(now, end);
+    this.#receiving = true;
+    this.#reader.feed(chunk, 0, end);
+    this.#receiving = false;
+    if (this.#socket === socket && this.#ready) this.#flush(now);
+  }
+
+  // FrameSink: what the reader finds in the server's bytes.
+
+  onFramingError(code: string, message: string): void {
+    this.#connectionError(E_PROTOCOL_ERROR, code, message);
+  }
+
+  onFrame(type: number, flags: number, streamId: number, bytes: Uint8Array, start: number, length: number): void {
+    if (this.#blockStream !== 0 && type !== T_CONTINUATION) {
+      this.#connectionError(E_PROTOCOL_ERROR, 'PROTOCOL_ERROR', 'a header block interrupted by another frame');
+      return;
+    }
+    switch (type) {
+      case T_HEADERS:
+        this.#onHeaders(flags, streamId, bytes, start, length);
+        return;
+      case T_CONTINUATION:
+        this.#onContinuation(flags, streamId, bytes, start, length);
+        return;
+      case T_SETTINGS:
+        this.#onSettings(flags, streamId, bytes, start, length);
+        return;
+      case T_WINDOW_UPDATE:
+        this.#onWindowUpdate(streamId, bytes, start, length);
+        return;
+      case T_PING:
+        if (length !== 8 || streamId !== 0) this.#connectionError(E_PROTOCOL_ERROR, 'PROTOCOL_ERROR', 'a malformed PING frame');
+        else if ((flags & F_ACK) === 0) this.#write(controlFrame(T_PING, F_ACK, 0, bytes.subarray(start, start + 8)));
+        return;
+      case T_RST_STREAM:
+        if (length !== 4 || streamId === 0) this.#connectionError(E_PROTOCOL_ERROR, 'PROTOCOL_ERROR', 'a malformed RST_STREAM frame');
+        else this.#onReset(streamId, readUint32(bytes, start));
+        return;
+      case T_GOAWAY:
+        if (length < 8 || streamId !== 0) this.#connectionError(E_PROTOCOL_ERROR, 'PROTOCOL_ERROR', 'a malformed GOAWAY frame');
+        else this.#onGoaway(readUint32(bytes, start) & 0x7fffffff, readUint32(bytes, start + 4));
+        return;
+      case T_PUSH_PROMISE:
+        this.#connectionError(E_PROTOCOL_ERROR, 'PROTOCOL_ERROR', 'a PUSH_PROMISE, though gb turned push off');
+        return;
+      default:
+        // PRIORITY, and frame types this version does not know, are ignored (RFC 9113 §4.1, §5.3.2).
+        return;
+    }
+  }
+
+  onDataFrame(streamId: number, flags: number, length: number, dataLength: number): void {
+    if (this.#blockStream !== 0) {
+      this.#connectionError(E_PROTOCOL_ERROR, 'PROTOCOL_ERROR', 'a header block interrupted by another frame');
+      return;
+    }
+    // The whole payload counts against the connection's window, whichever stream it was for.
+    this.#unacknowledgedData += length;
+    if (this.#unacknowledgedData >= WINDOW_STEP) {
+      this.#write(windowUpdateFrame(0, this.#unacknowledgedData));
+      this.#unacknowledgedData = 0;
+    }
+    const i = this.#byStream.get(streamId);
+    if (i === undefined) return; // a stream gb reset: its late frames mean nothing
+    const now = this.#now;
+    this.#activityMs[i] = now;
+    if (this.#firstFrameMs[i] === 0) this.#firstFrameMs[i] = now;
+    if (this.#status[i] === 0) {
+      this.#streamError(i, 'exceptions', 'BAD_HEADER', 'bad response: DATA before the response headers');
+      return;
+    }
+    this.#bodyBytes[i]! += dataLength;
+    this.#received[i]! += length;
+    if ((flags & F_END_STREAM) !== 0) {
+      this.#complete(i);
+      return;
+    }
+    if (this.#received[i]! >= WINDOW_STEP) {
+      this.#write(windowUpdateFrame(streamId, this.#received[i]!));
+      this.#received[i] = 0;
+    }
+  }
+
+  #onHeaders(flags: number, streamId: number, bytes: Uint8Array, start: number, length: number): void {
+    if (streamId === 0 || streamId % 2 === 0) {
+      this.#connectionError(E_PROTOCOL_ERROR, 'PROTOCOL_ERROR', `HEADERS on stream ${streamId}, which gb did not open`);
+      return;
+    }
+    let p = start;
+    let end = start + length;
+    if ((flags & F_PADDED) !== 0) {
+      end -= bytes[p]!;
+      p++;
+    }
+    if ((flags & F_PRIORITY) !== 0) p += 5;
+    if (end < p) {
+      this.#connectionError(E_PROTOCOL_ERROR, 'PROTOCOL_ERROR', 'a HEADERS frame whose padding is longer than the frame');
+      return;
+    }
+    const endStream = (flags & F_END_STREAM) !== 0;
+    if ((flags & F_END_HEADERS) !== 0) {
+      this.#headerBlock(streamId, bytes, p, end, endStream);
+      return;
+    }
+    this.#blockStream = streamId;
+    this.#blockEndsStream = endStream;
+    this.#blockLength = 0;
+    this.#appendBlock(bytes, p, end);
+  }
+
+  #onContinuation(flags: number, streamId: number, bytes: Uint8Array, start: number, length: number): void {
+    if (streamId !== this.#blockStream || streamId === 0) {
+      this.#connectionError(E_PROTOCOL_ERROR, 'PROTOCOL_ERROR', 'a CONTINUATION frame that continues no header block');
+      return;
+    }
+    if (this.#blockLength + length > 1 << 20) {
+      this.#connectionError(E_PROTOCOL_ERROR, 'HEADERS_TOO_LARGE', 'a header block over 1 MiB');
+      return;
+    }
+    this.#appendBlock(bytes, start, start + length);
+    if ((flags & F_END_HEADERS) === 0) return;
+    this.#blockStream = 0;
+    this.#headerBlock(streamId, this.#block, 0, this.#blockLength, this.#blockEndsStream);
+  }
+
+  #appendBlock(bytes: Uint8Array, start: number, end: number): void {
+    const need = this.#blockLength + end - start;
+    if (this.#block.length < need) {
+      const grown = new Uint8Array(Math.max(need, this.#block.length * 2, 4096));
+      grown.set(this.#block.subarray(0, this.#blockLength));
+      this.#block = grown;
+    }
+    this.#block.set(bytes.subarray(start, end), this.#blockLength);
+    this.#blockLength = need;
+  }
+
+  /** A whole header block: decoded even for a stream gb no longer awaits, since HPACK's table depends on every block. */
+  #headerBlock(streamId: number, bytes: Uint8Array, start: number, end: number, endStream: boolean): void {
+    const i = this.#byStream.get(streamId);
+    const decoder = this.#decoder;
+    decoder.wantServer = i !== undefined && this.#wantServer;
+    decoder.wantHead = i !== undefined && this.#settings.captureHead;
+    if (!decoder.decode(bytes, start, end)) {
+      this.#connectionError(E_COMPRESSION_ERROR, 'BAD_HEADER', `bad response: HPACK: ${decoder.error ?? 'undecodable'}`);
+      return;
+    }
+    if (i === undefined) return;
+    const now = this.#now;
+    this.#activityMs[i] = now;
+    if (this.#firstFrameMs[i] === 0) this.#firstFrameMs[i] = now;
+    this.#headerBytes[i]! += end - start;
+    this.#headerDecoded[i]! += decoder.decodedBytes;
+    const status = decoder.status;
+    if (this.#status[i] === 0) {
+      if (status === 0) {
+        this.#streamError(i, 'exceptions', 'BAD_STATUS_LINE', 'bad response: response headers without :status');
+        return;
+      }
+      // 1xx answers come before the real one (RFC 9113 §8.1).
+      if (status < 200 && !endStream) return;
+      this.#status[i] = status;
+      if (decoder.server !== null) this.#server = decoder.server;
+      if (this.#settings.captureHead) this.#heads[i] = `HTTP/2 ${status}\r\n${decoder.head.filter((line) => !line.startsWith(':')).map((line) => `${line}\r\n`).join('')}`;
+    }
+    if (endStream) this.#complete(i);
+  }
+
+  #server: string | null = null;
+  readonly #heads: (string | null)[] = [];
+
+  #onSettings(flags: number, streamId: number, bytes: Uint8Array, start: number, length: number): void {
+    if (streamId !== 0 || length % 6 !== 0) {
+      this.#connectionError(E_PROTOCOL_ERROR, 'PROTOCOL_ERROR', 'a malformed SETTINGS frame');
+      return;
+    }
+    if ((flags & F_ACK) !== 0) return;
+    for (let p = start; p < start + length; p += 6) {
+      const id = (bytes[p]! << 8) | bytes[p + 1]!;
+      const value = readUint32(bytes, p + 2);
+      if (id === S_MAX_CONCURRENT_STREAMS) {
+        this.#serverMaxStreams = value;
+        if (value < this.#settings.streams && !this.#reportedLimit) {
+          this.#reportedLimit = true;
+          this.#owner.onStreamLimit(value);
+        }
+      } else if (id === S_INITIAL_WINDOW_SIZE) {
+        if (value > MAX_WINDOW) {
+          this.#connectionError(E_PROTOCOL_ERROR, 'FLOW_CONTROL_ERROR', `an initial window of ${value}, over 2^31 − 1`);
+          return;
+        }
+        // The change applies to every open stream's window (RFC 9113 §6.9.2).
+        const delta = value - this.#serverInitialWindow;
+        this.#serverInitialWindow = value;
+        for (let i = 0; i < this.#settings.streams; i++) if (this.#state[i] === OPEN) this.#streamWindow[i]! += delta;
+      } else if (id === S_MAX_FRAME_SIZE) {
+        if (value < DEFAULT_MAX_FRAME_SIZE || value > 16_777_215) {
+          this.#connectionError(E_PROTOCOL_ERROR, 'PROTOCOL_ERROR', `a maximum frame size of ${value}`);
+          return;
+        }
+        this.#serverMaxFrame = value;
+      }
+    }
+    this.#write(SETTINGS_ACK);
+    if (!this.#ready) {
+      this.#ready = true;
+      // The connect time (TCP, TLS, the SETTINGS exchange) belongs to the stream that waited for it.
+      const first = this.#queue[0];
+      if (first !== undefined) this.#connectUs[first] = Math.round((this.#now - this.#connectStartMs) * 1000);
+    } else if (this.#settings.body !== null) {
+      this.#pumpBodies();
+    }
+  }
+
+  #onWindowUpdate(streamId: number, bytes: Uint8Array, start: number, length: number): void {
+    if (length !== 4) {
+      this.#connectionError(E_PROTOCOL_ERROR, 'FRAME_SIZE_ERROR', 'a WINDOW_UPDATE frame that is not 4 bytes');
+      return;
+    }
+    const increment = readUint32(bytes, start) & 0x7fffffff;
+    if (streamId === 0) {
+      this.#sendWindow += increment;
+    } else {
+      const i = this.#byStream.get(streamId);
+      if (i === undefined) return;
+      this.#streamWindow[i]! += increment;
+    }
+    if (this.#settings.body !== null) this.#pumpBodies();
+  }
+
+  #onReset(streamId: number, code: number): void {
+    const i = this.#byStream.get(streamId);
+    if (i === undefined) return;
+    // REFUSED_STREAM: the server did no work on it (RFC 9113 §8.7), so it may go out again, once.
+    if (code === E_REFUSED_STREAM && this.#resent[i] === 0) {
+      this.#requeue([i]);
+      return;
+    }
+    this.#streamError(i, 'receive', 'RST_STREAM', `stream reset by the server (${errorName(code)})`);
+  }
+
+  #onGoaway(lastStreamId: number, code: number): void {
+    this.#goingAway = true;
+    // Streams above lastStreamId were not processed: they go out again on a new connection, once.
+    const unprocessed: number[] = [];
+    for (let i = 0; i < this.#settings.streams; i++) {
+      if (this.#state[i] === OPEN && this.#streamId[i]! > lastStreamId) unprocessed.push(i);
+    }
+    unprocessed.sort((a, b) => this.#streamId[a]! - this.#streamId[b]!);
+    this.#requeue(unprocessed);
+    if (this.#open === 0) this.#retire();
+    else if (code !== E_NO_ERROR) this.#lastMessage ??= `the server sent GOAWAY (${errorName(code)})`;
+  }
+
+  /** Open streams the server did not process go back to the queue's front; those already sent twice fail. */
+  #requeue(slots: readonly number[]): void {
+    const again: number[] = [];
+    let lost = 0;
+    const now = this.#now;
+    for (const i of slots) {
+      if (this.#resent[i] === 1) {
+        this.#timeFailedRead(i, now);
+        this.#closeStream(i);
+        lost++;
+        continue;
+      }
+      this.#byStream.delete(this.#streamId[i]!);
+      this.#open--;
+      this.#state[i] = QUEUED;
+      this.#resent[i] = 1;
+      this.#connectUs[i] = 0;
+      again.push(i);
+    }
+    if (again.length > 0) {
+      this.#queue = again.concat(this.#queue);
+      this.#owner.onResent(again.length);
+    }
+    if (lost > 0) this.#failed('receive', lost, 'UNANSWERED', UNANSWERED, now);
+  }
+
+  /** The socket will carry no more streams: let the server close it, and carry on with what is queued on a new one. */
+  #retire(): void {
+    const s = this.#socket;
+    if (s !== null) {
+      this.#socket = null;
+      this.#connected = false;
+      this.#ready = false;
+      this.#reader.halt();
+      releaseSocket(s, this.#now);
+    }
+    if (this.#queue.length > 0) this.#openSocket();
+  }
+
+  /** Writes HEADERS for queued requests, as many as the server's limit allows, in one write. */
+  #flush(now: number): void {
+    if (this.#queue.length === 0 || this.#goingAway || this.#socket === null) return;
+    const limit = Math.min(this.#settings.streams, this.#serverMaxStreams);
+    let count = Math.min(this.#queue.length, limit - this.#open);
+    const idsLeft = Math.floor((LAST_STREAM_ID - this.#nextStreamId) / 2) + 1;
+    if (count > idsLeft) count = idsLeft;
+    if (count <= 0) {
+      if (idsLeft <= 0) {
+        // Stream ids ran out (2^30 streams): this socket is done, as after a GOAWAY.
+        this.#goingAway = true;
+        if (this.#open === 0) this.#retire();
+      }
+      return;
+    }
+    const template = this.#template;
+    const size = template.length;
+    const out = Buffer.allocUnsafe(count * size);
+    const window = this.#serverInitialWindow;
+    const queue = this.#queue;
+    for (let j = 0; j < count; j++) {
+      const i = queue[j]!;
+      const id = this.#nextStreamId;
+      this.#nextStreamId += 2;
+      const at = j * size;
+      out.set(template, at);
+      for (const offset of this.#idOffsets) {
+        const q = at + offset;
+        out[q] = (id >>> 24) & 0x7f;
+        out[q + 1] = (id >>> 16) & 0xff;
+        out[q + 2] = (id >>> 8) & 0xff;
+        out[q + 3] = id & 0xff;
+      }
+      this.#state[i] = OPEN;
+      this.#streamId[i] = id;
+      this.#byStream.set(id, i);
+      this.#writtenMs[i] = now;
+      this.#activityMs[i] = now;
+      this.#firstFrameMs[i] = 0;
+      this.#bodyBytes[i] = 0;
+      this.#status[i] = 0;
+      this.#headerBytes[i] = 0;
+      this.#headerDecoded[i] = 0;
+      this.#bodySent[i] = 0;
+      this.#streamWindow[i] = window;
+      this.#received[i] = 0;
+    }
+    this.#queue = count === queue.length ? [] : queue.slice(count);
+    this.#open += count;
+    this.#write(out);
+    if (this.#settings.body !== null) this.#pumpBodies();
+  }
+
+  /** The stream's HEADERS (and CONTINUATION) frames with stream id 0; #idOffsets say where each id goes. */
+  readonly #template: Buffer;
+  #idOffsets: number[] = [];
+
+  #buildTemplate(): Buffer {
+    const block = this.#settings.headerBlock;
+    const endStream = this.#settings.body === null ? F_END_STREAM : 0;
+    const frames: Buffer[] = [];
+    const offsets: number[] = [];
+    let at = 0;
+    let pos = 0;
+    do {
+      const piece = block.subarray(pos, pos + DEFAULT_MAX_FRAME_SIZE);
+      const first = pos === 0;
+      pos += piece.length;
+      const last = pos >= block.length;
+      const frame = Buffer.alloc(FRAME_HEADER_BYTES + piece.length);
+      writeFrameHeader(frame, 0, piece.length, first ? T_HEADERS : T_CONTINUATION, (first ? endStream : 0) | (last ? F_END_HEADERS : 0), 0);
+      frame.set(piece, FRAME_HEADER_BYTES);
+      frames.push(frame);
+      offsets.push(at + 5);
+      at += frame.length;
+    } while (pos < block.length);
+    this.#idOffsets = offsets;
+    return Buffer.concat(frames);
+  }
+
+  /** Sends request bodies as the server's windows allow (the connection's and each stream's). */
+  #pumpBodies(): void {
+    const body = this.#settings.body;
+    if (body === null || this.#socket === null || !this.#ready) return;
+    for (let i = 0; i < this.#settings.streams; i++) {
+      while (this.#state[i] === OPEN && this.#bodySent[i]! < body.length) {
+        const sent = this.#bodySent[i]!;
+        const n = Math.min(body.length - sent, this.#sendWindow, this.#streamWindow[i]!, this.#serverMaxFrame);
+        if (n <= 0) break;
+        const last = sent + n === body.length;
+        const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + n);
+        writeFrameHeader(frame, 0, n, T_DATA, last ? F_END_STREAM : 0, this.#streamId[i]!);
+        frame.set(body.subarray(sent, sent + n), FRAME_HEADER_BYTES);
+        this.#bodySent[i] = sent + n;
+        this.#sendWindow -= n;
+        this.#streamWindow[i]! -= n;
+        this.#write(frame);
+      }
+      if (this.#sendWindow <= 0) return;
+    }
+  }
+
+  #complete(i: number): void {
+    const now = this.#now;
+    const e = this.#exchange;
+    const start = this.#startMs[i]!;
+    this.#lastStartMs = start;
+    this.#lastEndMs = now;
+    const waitUs = Math.round((this.#firstFrameMs[i]! - this.#writtenMs[i]!) * 1000);
+    e.status = this.#status[i]!;
+    e.connectUs = this.#connectUs[i]!;
+    e.waitUs = waitUs < 0 ? 0 : waitUs;
+    e.totalUs = Math.round((now - start) * 1000);
+    e.uncorrectedUs = this.#settings.measureUncorrected ? Math.round((now - this.#sentMs[i]!) * 1000) : -1;
+    e.bodyBytes = this.#bodyBytes[i]!;
+    e.keptAlive = true;
+    e.truncated = false;
+    e.server = this.#wantServer ? (this.#server ?? '') : null;
+    e.head = this.#settings.captureHead ? (this.#heads[i] ?? null) : null;
+    e.headerBytes = this.#headerBytes[i]!;
+    e.headerDecodedBytes = this.#headerDecoded[i]!;
+    this.#wantServer = false;
+    this.#closeStream(i);
+    if (this.#goingAway && this.#open === 0) this.#retire();
+    this.#owner.onResponse(this, now, e);
+  }
+
+  /** One stream fails (a reset, a malformed answer); the connection goes on. */
+  #streamError(i: number, kind: FailureKind, code: string, message: string): void {
+    const now = this.#now;
+    if (kind === 'exceptions' && this.#socket !== null) this.#write(rstStreamFrame(this.#streamId[i]!, E_PROTOCOL_ERROR));
+    this.#timeFailedRead(i, now);
+    this.#closeStream(i);
+    if (this.#goingAway && this.#open === 0) this.#retire();
+    this.#failed(kind, 1, code, message, now);
+  }
+
+  /**
+   * The server broke the protocol: the connection ends (GOAWAY), its open streams fail as bad
+   * responses, and requests still queued go out on a new one. Before the SETTINGS exchange finished
+   * the server never spoke HTTP/2: every request fails to connect.
+   */
+  #connectionError(errorCode: number, code: string, message: string): void {
+    this.#reader.halt();
+    if (!this.#ready) {
+      this.#failAll('connect', code === 'NOT_HTTP2' ? 'NOT_HTTP2' : code, message);
+      return;
+    }
+    if (this.#socket !== null) this.#write(goawayFrame(0, errorCode));
+    this.#discardSocket();
+    const now = this.#now;
+    let lost = 0;
+    for (let i = 0; i < this.#settings.streams; i++) {
+      if (this.#state[i] !== OPEN) continue;
+      this.#timeFailedRead(i, now);
+      this.#closeStream(i);
+      lost++;
+    }
+    if (lost > 0) this.#failed('exceptions', lost, code, message.startsWith('bad response') ? message : `bad response: ${message}`, now);
+    if (this.#queue.length > 0 && this.#socket === null) this.#openSocket();
+  }
+
+  onError(socket: ClientSocket, code: string, inWrite: boolean, message?: string): void {
+    if (socket !== this.#socket) return;
+    if (inWrite) this.#writeFailed = true;
+    if (this.#lastError !== null) return;
+    this.#lastError = code;
+    this.#lastMessage = message ?? null;
+  }
+
+  onClose(socket: ClientSocket): void {
+    if (socket !== this.#socket) return;
+    const ready = this.#ready;
+    this.#socket = null;
+    this.#connected = false;
+    this.#ready = false;
+    this.#reader.halt();
+    if (this.#inflight === 0) return;
+    const now = this.#io.now();
+    this.#now = now;
+    if (!ready) {
+      // A TLS server that speaks no protocol gb offered may end the handshake with this alert instead of choosing none.
+      if (this.#lastError === 'ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL') {
+        this.#failAll('connect', 'NO_H2', 'the server does not offer HTTP/2 over TLS (it refused ALPN h2)');
+        return;
+      }
+      this.#failAll('connect', this.#lastError ?? 'CLOSED', this.#lastMessage ?? this.#lastError ?? 'connection closed before the HTTP/2 SETTINGS exchange');
+      return;
+    }
+    // A clean close before any frame of a stream's answer, with no GOAWAY to say what was processed,
+    // is like an HTTP/1.1 server ending an idle connection: that stream goes out again, once.
+    const unanswered: number[] = [];
+    let lost = 0;
+    for (let i = 0; i < this.#settings.streams; i++) {
+      if (this.#state[i] !== OPEN) continue;
+      if (this.#lastError === null && !this.#goingAway && this.#firstFrameMs[i] === 0 && this.#resent[i] === 0) {
+        unanswered.push(i);
+        continue;
+      }
+      this.#timeFailedRead(i, now);
+      this.#closeStream(i);
+      lost++;
+    }
+    unanswered.sort((a, b) => this.#streamId[a]! - this.#streamId[b]!);
+    this.#requeue(unanswered);
+    if (lost > 0) {
+      if (this.#writeFailed && this.#lastError !== null) this.#owner.onWriteErrors(lost);
+      const code = this.#lastError ?? 'CLOSED';
+      this.#failed('receive', lost, code, this.#lastMessage ?? this.#lastError ?? 'connection closed before the stream ended', now);
+    }
+    if (this.#queue.length > 0 && this.#socket === null) this.#openSocket();
+  }
+
+  /** Every request on this connection fails with `kind` (a connect that failed, a timeout before SETTINGS). */
+  #failAll(kind: FailureKind, code: string, message: string): void {
+    const now = this.#io.now();
+    let count = 0;
+    for (let i = 0; i < this.#settings.streams; i++) {
+      if (this.#state[i] === FREE) continue;
+      if (kind === 'timeout' && this.#state[i] === OPEN) this.#timeFailedRead(i, now);
+      this.#closeStream(i);
+      count++;
+    }
+    this.#queue = [];
+    this.#discardSocket();
+    if (count > 0) this.#owner.onFailure(this, now, kind, count, code, message);
+  }
+
+  #failed(kind: FailureKind, count: number, code: string, message: string, now: number): void {
+    this.#owner.onFailure(this, now, kind, count, code, message);
+  }
+
+  #timeFailedRead(i: number, now: number): void {
+    const e = this.#exchange;
+    e.connectUs = this.#connectUs[i]!;
+    const waitUs = this.#firstFrameMs[i] === 0 ? 0 : Math.round((this.#firstFrameMs[i]! - this.#writtenMs[i]!) * 1000);
+    e.waitUs = waitUs < 0 ? 0 : waitUs;
+    e.totalUs = Math.round((now - this.#startMs[i]!) * 1000);
+    this.#owner.onFailedRead(now, e);
+  }
+
+  /** The slot's request has ended, one way or another: its slot is free again. */
+  #closeStream(i: number): void {
+    if (this.#state[i] === OPEN) {
+      this.#byStream.delete(this.#streamId[i]!);
+      this.#open--;
+    } else if (this.#state[i] === QUEUED) {
+      const at = this.#queue.indexOf(i);
+      if (at >= 0) this.#queue.splice(at, 1);
+    }
+    this.#state[i] = FREE;
+    this.#inflight--;
+    this.#free.push(i);
+  }
+
+  #write(bytes: Buffer): void {
+    const s = this.#socket;
+    if (s === null) return;
+    this.#owner.onBytesWritten(bytes.length);
+    s.write(bytes);
+  }
+
+  #discardSocket(): void {
+    const s = this.#socket;
+    if (s === null) return;
+    this.#socket = null;
+    this.#connected = false;
+    this.#ready = false;
+    this.#reader.halt();
+    discardSocket(s);
+  }
+}
