@@ -11,6 +11,7 @@
 import { MAX_CONCURRENCY, type Config } from '../config/config.js';
 import { MAX_PIPELINE, MAX_WORKERS, outputPathProblem, validate } from '../config/validate.js';
 import type { RawOptions } from '../config/validate.js';
+import { shardShare } from '../engine/split.js';
 import { parseThreshold, type Threshold } from '../metrics/thresholds.js';
 import { err, ok } from '../result.js';
 import type { Result } from '../result.js';
@@ -51,7 +52,7 @@ type OptionId =
   | 'json' | 'html' | 'rate' | 'warmup' | 'pipeline' | 'verify' | 'uncorrected' | 'profile' | 'proxy' | 'proxyAuth'
   | 'protocol' | 'ciphers' | 'clientCert' | 'ca' | 'unixSocket' | 'bufferSize'
   | 'tableAttributes' | 'rowAttributes' | 'cellAttributes' | 'http10' | 'failIf' | 'stages'
-  | 'maxConnections' | 'timeline' | 'http2' | 'streams';
+  | 'maxConnections' | 'timeline' | 'http2' | 'streams' | 'shard' | 'runId' | 'startAt';
 
 /** switch: no value; value: one value, the last one given wins (as with getopt); list: repeatable; optional: --json [FILE]. */
 type Arity = 'switch' | 'value' | 'list' | 'optional';
@@ -109,6 +110,9 @@ export const OPTIONS: readonly OptionSpec[] = [
   { id: 'rate', long: 'rate', arity: 'value', valueName: 'R', help: 'Send R requests per second in total (needs -n or -t); latency counts from the intended start' },
   { id: 'maxConnections', long: 'max-connections', arity: 'value', valueName: 'N', help: 'With --rate or --stages: open more connections, up to N in all, when a request is due and every connection is busy (an open model)' },
   { id: 'stages', long: 'stages', arity: 'value', valueName: 'STAGES', help: "Ramp the rate: DURATION:RATE,... e.g. '30s:100,60s:1000,30s:0' (linear from the previous rate, from 0 unless the first is 0s:R); sets the duration; not with --rate, -t or -n" },
+  { id: 'shard', long: 'shard', arity: 'value', valueName: 'I/N', help: 'Run shard I of N of this run (one per machine): -n, -c and --rate are split exactly, so N shards add up to the whole; gb merge adds their results' },
+  { id: 'startAt', long: 'start-at', arity: 'value', valueName: 'TIME', help: 'Begin measuring at this wall-clock time (RFC 3339, e.g. 2026-11-29T14:00:00Z, or +30s from now), after start-up and any warm-up, so shards start together' },
+  { id: 'runId', long: 'run-id', arity: 'value', valueName: 'ID', help: 'Name the run its shards share (default: derived from the settings and --start-at, else the start time)' },
   { id: 'warmup', long: 'warmup', arity: 'value', valueName: 'D', help: 'Run for D first without measuring, e.g. 5s (default 0)' },
   { id: 'pipeline', long: 'pipeline', arity: 'value', valueName: 'N', help: `Requests in flight per connection (default 1, at most ${MAX_PIPELINE}; needs -k)` },
   { id: 'protocol', short: 'f', long: 'protocol', arity: 'value', valueName: 'PROTOCOL', help: 'Specify SSL/TLS protocol (TLS1, TLS1.1, TLS1.2, TLS1.3 or ALL)' },
@@ -280,6 +284,9 @@ export function parseCommandLine(argv: readonly string[]): Result<CliCommand, re
     http2: on('http2'),
     streams: last('streams'),
     bufferSize: last('bufferSize'),
+    shard: last('shard'),
+    runId: last('runId'),
+    startAt: last('startAt'),
   };
 
   const problems: string[] = [];
@@ -324,13 +331,18 @@ export function parseCommandLine(argv: readonly string[]): Result<CliCommand, re
     // ab ignores them silently; saying so once spares a search for where the attributes went.
     if (given.length > 0) notices.push(`gb: ${given.join(', ')} ${given.length === 1 ? 'applies' : 'apply'} only to -w's HTML tables; ignored`);
   }
+  const { startAtMs } = validated.value;
+  if (startAtMs !== null && startAtMs < Date.now()) {
+    notices.push(`gb: --start-at ${raw.startAt ?? ''} is ${((Date.now() - startAtMs) / 1000).toFixed(1)} s in the past: starting now (the result records how late)`);
+  }
   if (raw.bufferSize !== undefined) {
     notices.push(`gb: -b ${raw.bufferSize} ignored: Node cannot set a TCP socket's send and receive buffer sizes, so the system's defaults apply`);
   }
   return ok({
     kind: 'run',
     options: {
-      config: validated.value,
+      // A shard runs its own part; the Config's shard plan keeps the whole for the result.
+      config: shardShare(validated.value),
       quiet: on('quiet'),
       noPercentiles: on('noPercentiles'),
       noSd: on('noSd'),

@@ -109,6 +109,31 @@ export interface Config {
   readonly http10: boolean;
   /** --http2: HTTP/2, h2 over TLS (ALPN) or h2c with prior knowledge; `pipeline` is then the streams per connection. */
   readonly http2: boolean;
+  /** --shard I/N: which part of a run spread over several processes or machines this is; null for a whole run. */
+  readonly shard: ShardPlan | null;
+  /** --start-at: Unix time in ms at which the measured run begins (after any warm-up); null to begin at once. */
+  readonly startAtMs: number | null;
+}
+
+/**
+ * One part of a run spread over N processes. The Config's own counts (requests, concurrency, rate)
+ * are already this part's share; `whole` keeps the unsplit ones, which N parts add up to.
+ */
+export interface ShardPlan {
+  /** 1-based: shard 1 of N up to N of N. */
+  readonly index: number;
+  readonly count: number;
+  /** Names the run so `gb merge` can tell its shards from another run's: --run-id, or derived from the settings and --start-at. */
+  readonly runId: string;
+  readonly whole: WholeRun;
+}
+
+/** The settings as given, before --shard split them. */
+export interface WholeRun {
+  readonly requests: number | null;
+  readonly concurrency: number;
+  readonly requestsPerSecond: number | null;
+  readonly maxConnections: number | null;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;

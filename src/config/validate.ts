@@ -3,13 +3,14 @@
 import { statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { DEFAULT_CONTENT_TYPE, DEFAULT_TIMEOUT_MS, MAX_CONCURRENCY } from './config.js';
-import type { Config, Header, Proxy, ScheduleConfig, Target } from './config.js';
+import type { Config, Header, Proxy, ScheduleConfig, ShardPlan, Target } from './config.js';
 import { err, ok } from '../result.js';
 import type { Result } from '../result.js';
 import { parseCount, parseDurationMs } from './units.js';
 import { parseTarget, shown } from './target.js';
 import { credentialsFrom, parseProxy, proxyAuthFrom } from './proxy.js';
 import { readBodyFile } from './files.js';
+import { deriveRunId, parseShard, parseStartAt, runIdProblem, shardPart } from './shard.js';
 import { stagesFrom } from './stages.js';
 import { tlsOptionsFrom, type RawTlsOptions } from './tls.js';
 
@@ -63,6 +64,12 @@ export interface RawOptions extends RawTlsOptions {
   readonly streams?: string | undefined;
   /** -b: ab's socket buffer size; checked, then only noted (Node cannot set it). */
   readonly bufferSize?: string | undefined;
+  /** --shard I/N: run part I of N of the run the other flags describe. */
+  readonly shard?: string | undefined;
+  /** --run-id: the name every shard of one run shares. */
+  readonly runId?: string | undefined;
+  /** --start-at: RFC 3339 time or +DURATION from now. */
+  readonly startAt?: string | undefined;
 }
 
 export const MAX_WORKERS = 256;
@@ -103,7 +110,14 @@ export function validate(raw: RawOptions): Result<Config, readonly string[]> {
     problems.push(`Cannot use concurrency level greater than total number of requests (-c ${concurrency} > -n ${requests})`);
   }
   const maxConnections = maxConnectionsFrom(raw, concurrency, problems);
-  if (workers !== null && concurrency !== null && workers > concurrency) {
+  const startAtMs = raw.startAt === undefined ? null : parseStartAt(raw.startAt, Date.now(), problems);
+  const shardParts = raw.shard === undefined ? null : parseShard(raw.shard, problems);
+  if (raw.runId !== undefined) {
+    const problem = runIdProblem(raw.runId);
+    if (problem !== null) problems.push(problem);
+  }
+  if (shardParts !== null) shardFits(shardParts, concurrency, requests, workers, problems);
+  else if (workers !== null && concurrency !== null && workers > concurrency) {
     problems.push(`-G ${workers} workers need at least as many connections, but -c is ${concurrency}`);
   }
   if (raw.caFile !== undefined && raw.verifyTls !== true) {
@@ -133,6 +147,17 @@ export function validate(raw: RawOptions): Result<Config, readonly string[]> {
   ) {
     return err(problems);
   }
+  // --start-at alone makes the run shard 1 of 1, so its result says how late it began like any shard's.
+  const sharded = shardParts !== null || raw.runId !== undefined || startAtMs !== null;
+  const parts = shardParts ?? { index: 1, count: 1 };
+  const identity = { url: target.url, method, requests, concurrency, durationMs, schedule, keepAlive: raw.keepAlive === true, pipeline, shards: parts.count };
+  const shard: ShardPlan | null = !sharded
+    ? null
+    : {
+        ...parts,
+        runId: raw.runId ?? deriveRunId(identity, startAtMs ?? Date.now()),
+        whole: { requests, concurrency, requestsPerSecond: schedule.kind === 'rate' ? schedule.requestsPerSecond : null, maxConnections },
+      };
   const config: Config = {
     target,
     method,
@@ -163,6 +188,8 @@ export function validate(raw: RawOptions): Result<Config, readonly string[]> {
     verifyTls: raw.verifyTls === true,
     http10: raw.http10 === true,
     http2: raw.http2 === true,
+    shard,
+    startAtMs,
   };
   return ok(Object.freeze(config));
 }
@@ -190,6 +217,26 @@ function pipelineFrom(raw: RawOptions, problems: string[]): number | null {
 function http2Problems(raw: RawOptions, problems: string[]): void {
   if (raw.http10 === true) problems.push('--http2 and --http1.0 cannot be used together: pick one protocol');
   if (raw.proxy !== undefined) problems.push(`--http2 cannot go through a proxy (-X ${shown(raw.proxy)}) yet`);
+}
+
+/** Every shard must get a connection (and a request, with -n), and its -G workers one connection each. */
+function shardFits(
+  shard: { readonly index: number; readonly count: number },
+  concurrency: number | null,
+  requests: number | null,
+  workers: number | null,
+  problems: string[],
+): void {
+  const { index, count } = shard;
+  const name = `shard ${index}/${count}`;
+  if (concurrency !== null && concurrency < index) {
+    problems.push(`${name} would get no connection: -c ${concurrency} spreads over ${concurrency} shard${concurrency === 1 ? '' : 's'} at most (use fewer shards or a larger -c)`);
+  } else if (requests !== null && requests < index) {
+    problems.push(`${name} would get no request: -n ${requests} spreads over ${requests} shard${requests === 1 ? '' : 's'} at most (use fewer shards or a larger -n)`);
+  } else if (concurrency !== null && workers !== null) {
+    const own = shardPart(concurrency, index, count);
+    if (workers > own) problems.push(`-G ${workers} workers need at least as many connections, but ${name} has ${own} of -c ${concurrency}`);
+  }
 }
 
 /** Integer in [min, max]; "1k"-style counts allowed. Zero and negatives parse here only to get the "at least" message. */

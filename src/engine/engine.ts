@@ -54,7 +54,7 @@ const STOPS_RUN: Readonly<Record<FailureKind, boolean>> = {
   exceptions: false,
 };
 
-type Phase = 'idle' | 'warmup' | 'draining' | 'measuring' | 'done';
+type Phase = 'idle' | 'waiting' | 'warmup' | 'draining' | 'measuring' | 'done';
 
 export class Engine implements ConnectionOwner<LoadConnection> {
   recorder: Recorder;
@@ -118,15 +118,25 @@ export class Engine implements ConnectionOwner<LoadConnection> {
       // One sweep for every connection's timeout, instead of a timer per request.
       const sweepMs = Math.max(10, Math.min(250, this.#config.timeoutMs / 10));
       this.#timers.push(setInterval(() => this.#sweep(), sweepMs));
-      if (this.#config.warmupMs > 0) {
-        this.#phase = 'warmup';
-        this.#startMs = this.#io.now();
-        this.#timers.push(setTimeout(() => this.#endWarmup(), this.#config.warmupMs));
-        this.#issueAll();
+      const { warmupMs, startAtMs } = this.#config;
+      // --start-at: wait so that the warm-up, if any, ends and measuring begins at that wall-clock time.
+      const untilStartMs = startAtMs === null ? 0 : Math.max(0, startAtMs - Date.now());
+      const begin = warmupMs > 0 ? (): void => this.#beginWarmup(startAtMs === null ? warmupMs : Math.max(0, startAtMs - Date.now())) : (): void => this.#beginMeasuring();
+      const waitMs = warmupMs > 0 ? Math.max(0, untilStartMs - warmupMs) : untilStartMs;
+      if (waitMs <= 0) {
+        begin();
       } else {
-        this.#beginMeasuring();
+        this.#phase = 'waiting';
+        this.#timers.push(setTimeout(begin, waitMs));
       }
     });
+  }
+
+  #beginWarmup(warmupMs: number): void {
+    this.#phase = 'warmup';
+    this.#startMs = this.#io.now();
+    this.#timers.push(setTimeout(() => this.#endWarmup(), warmupMs));
+    this.#issueAll();
   }
 
   /** Stops issuing; in-flight requests get graceMs, then whatever is left is cut off and counted. */

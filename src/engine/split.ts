@@ -1,4 +1,6 @@
-// Exact division of work among workers: every remainder is handed out, none dropped.
+// Exact division of work among workers and shards: every remainder is handed out, none dropped.
+
+import type { Config, ScheduleConfig } from '../config/config.js';
 
 /** Splits an integer total into `parts` integers that differ by at most one and sum to it. */
 export function splitEvenly(total: number, parts: number): number[] {
@@ -10,4 +12,35 @@ export function splitEvenly(total: number, parts: number): number[] {
 /** Splits a rate (which may be fractional) into equal shares that sum to it. */
 export function splitRate(requestsPerSecond: number, parts: number): number[] {
   return Array.from({ length: parts }, () => requestsPerSecond / parts);
+}
+
+/**
+ * `parts` Configs whose requests, connections, connection limits and rate (each stage's too) sum
+ * exactly to the given one's; everything else is unchanged. Workers (-G) and shards (--shard)
+ * both split this way, so N shards of a run add up to the run made on one machine.
+ */
+export function splitConfig(config: Config, parts: number): Config[] {
+  const connections = splitEvenly(config.concurrency, parts);
+  const requests = config.requests === null ? null : splitEvenly(config.requests, parts);
+  const maxima = config.maxConnections === null ? null : splitEvenly(config.maxConnections, parts);
+  const rates = config.schedule.kind === 'rate' ? splitRate(config.schedule.requestsPerSecond, parts) : null;
+  return connections.map((concurrency, i) => ({
+    ...config,
+    concurrency,
+    maxConnections: maxima === null ? null : maxima[i]!,
+    requests: requests === null ? null : requests[i]!,
+    schedule: config.schedule.kind !== 'rate' || rates === null ? config.schedule : shareSchedule(config.schedule, rates[i]!, parts),
+  }));
+}
+
+/** A part of the schedule: its rate, and each stage's rate divided the same way so the shapes add up to the whole. */
+function shareSchedule(schedule: Extract<ScheduleConfig, { kind: 'rate' }>, requestsPerSecond: number, n: number): ScheduleConfig {
+  if (schedule.stages === undefined) return { kind: 'rate', requestsPerSecond };
+  return { kind: 'rate', requestsPerSecond, stages: schedule.stages.map((s) => ({ durationMs: s.durationMs, requestsPerSecond: s.requestsPerSecond / n })) };
+}
+
+/** With --shard I/N, this process's part of the run: part I of the N the whole splits into (workers unchanged, so -G splits it further). */
+export function shardShare(config: Config): Config {
+  if (config.shard === null) return config;
+  return splitConfig(config, config.shard.count)[config.shard.index - 1] ?? config;
 }

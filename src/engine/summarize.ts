@@ -5,7 +5,7 @@ import { assessClient } from '../metrics/client-health.js';
 import type { ThreadHealth } from '../metrics/client-monitor.js';
 import { phaseStats } from '../metrics/phase-stats.js';
 import { C, type Recorder } from '../metrics/recorder.js';
-import type { RateStats, StopReason, Summary } from '../metrics/summary.js';
+import type { ClientHealth, RateStats, ShardSet, StopReason, Summary } from '../metrics/summary.js';
 import { MAX_TIMELINE_ROWS } from '../metrics/timeline.js';
 import { transportFor } from '../transport/client-socket.js';
 import { scheduleOf, scheduledPerRow } from './schedule.js';
@@ -52,6 +52,27 @@ export function scheduledRows(config: Config, rowMs: number, maxRows: number, el
   return scheduledPerRow(schedule, rowMs, rows, limitMs, config.requests);
 }
 
+function shardSet(config: Config, startedAtMs: number, completed: number, client: ClientHealth): ShardSet | null {
+  const { shard, startAtMs } = config;
+  if (shard === null) return null;
+  return {
+    runId: shard.runId,
+    count: shard.count,
+    startAt: startAtMs === null ? null : new Date(startAtMs).toISOString(),
+    whole: shard.whole,
+    members: [
+      {
+        index: shard.index,
+        startedAt: new Date(startedAtMs).toISOString(),
+        // Sub-millisecond: the 50 ms agreement between shards is worth seeing to a tenth.
+        startOffsetMs: startAtMs === null ? null : Math.round((startedAtMs - startAtMs) * 10) / 10,
+        completed,
+        client,
+      },
+    ],
+  };
+}
+
 export function summarize(config: Config, facts: SummaryFacts): Summary {
   const r = facts.recorder;
   const c = r.counters;
@@ -67,6 +88,15 @@ export function summarize(config: Config, facts: SummaryFacts): Summary {
     exceptions: count(C.failExceptions),
   };
   const { target } = config;
+  const client = assessClient({
+    thread: facts.thread,
+    cpuUserUs: facts.cpuUserUs,
+    cpuSystemUs: facts.cpuSystemUs,
+    wallMs: facts.wallMs,
+    threads: facts.threads,
+    late: config.schedule.kind === 'rate' ? { count: count(C.late), of: count(C.issued), maxUs: count(C.lateMaxUs) } : null,
+  });
+  const completed = count(C.complete) + failures.receive + failures.exceptions;
   return {
     schemaVersion: 2,
     tool: { name: 'gb', version: VERSION },
@@ -103,7 +133,7 @@ export function summarize(config: Config, facts: SummaryFacts): Summary {
     startedAt: new Date(facts.startedAtMs).toISOString(),
     issued: count(C.issued),
     responses: count(C.complete),
-    completed: count(C.complete) + failures.receive + failures.exceptions,
+    completed,
     succeeded: count(C.complete) - failures.length,
     failed: failures.connect + failures.receive + failures.length + failures.exceptions,
     failures,
@@ -130,16 +160,7 @@ export function summarize(config: Config, facts: SummaryFacts): Summary {
       config.maxConnections === null
         ? null
         : { initial: count(C.poolInitial), peak: count(C.poolPeak), grewAtSeconds: count(C.poolGrewAtUs) === 0 ? null : (count(C.poolGrewAtUs) - 1) / 1e6 },
-    client: assessClient({
-      thread: facts.thread,
-      cpuUserUs: facts.cpuUserUs,
-      cpuSystemUs: facts.cpuSystemUs,
-      wallMs: facts.wallMs,
-      threads: facts.threads,
-      late:
-        config.schedule.kind === 'rate'
-          ? { count: count(C.late), of: count(C.issued), maxUs: count(C.lateMaxUs) }
-          : null,
-    }),
+    client,
+    shards: shardSet(config, facts.startedAtMs, completed, client),
   };
 }

@@ -2,7 +2,7 @@
 
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import type { Config, ScheduleConfig } from '../config/config.js';
+import type { Config } from '../config/config.js';
 import { ClientMonitor, combineThreadHealth, type ThreadHealth } from '../metrics/client-monitor.js';
 import { Recorder } from '../metrics/recorder.js';
 import { SharedLength } from '../metrics/shared-length.js';
@@ -10,32 +10,14 @@ import type { StopReason } from '../metrics/summary.js';
 import { Timeline } from '../metrics/timeline.js';
 import type { Endpoint } from '../transport/connection.js';
 import type { LiveSample, RunFacts, RunHooks } from './run.js';
-import { splitEvenly, splitRate } from './split.js';
+import { splitConfig } from './split.js';
 import type { FromWorker, ToWorker, WorkerInput } from './worker-protocol.js';
 
 type Done = Extract<FromWorker, { type: 'done' }>;
 
 /** Each worker's Config: its share of requests, connections and rate; shares sum exactly to the whole. */
 export function shareConfig(config: Config): Config[] {
-  const n = config.workers;
-  const connections = splitEvenly(config.concurrency, n);
-  const requests = config.requests === null ? null : splitEvenly(config.requests, n);
-  const maxima = config.maxConnections === null ? null : splitEvenly(config.maxConnections, n);
-  const rates = config.schedule.kind === 'rate' ? splitRate(config.schedule.requestsPerSecond, n) : null;
-  return connections.map((concurrency, i) => ({
-    ...config,
-    concurrency,
-    maxConnections: maxima === null ? null : maxima[i]!,
-    requests: requests === null ? null : requests[i]!,
-    schedule: config.schedule.kind !== 'rate' || rates === null ? config.schedule : shareSchedule(config.schedule, rates[i]!, n),
-    workers: 1,
-  }));
-}
-
-/** A worker's part of the schedule: its rate, and each stage's rate divided the same way so the shapes add up to the whole. */
-function shareSchedule(schedule: Extract<ScheduleConfig, { kind: 'rate' }>, requestsPerSecond: number, n: number): ScheduleConfig {
-  if (schedule.stages === undefined) return { kind: 'rate', requestsPerSecond };
-  return { kind: 'rate', requestsPerSecond, stages: schedule.stages.map((s) => ({ durationMs: s.durationMs, requestsPerSecond: s.requestsPerSecond / n })) };
+  return splitConfig(config, config.workers).map((share) => ({ ...share, workers: 1 }));
 }
 
 export async function runWorkers(config: Config, endpoint: Endpoint, version: string, hooks: RunHooks = {}): Promise<RunFacts> {

@@ -9,6 +9,8 @@ import type {
   PhaseStats,
   RateStageStats,
   RateStats,
+  ShardMember,
+  ShardSet,
   StopReason,
   Summary,
   Timeline,
@@ -191,36 +193,96 @@ function documentLengthConflict(summaries: readonly Summary[]): number[] | null 
 }
 
 /**
- * Merges runs of one URL made side by side (e.g. one gb per load machine) into the Summary one
- * bigger run would have produced: counts, bytes, status codes, errors and histograms add; the
- * elapsed time spans the earliest start to the latest end, so requests per second is the combined
- * throughput only when the runs overlapped in time.
+ * What results must share to be added up, each with how to name its value in the refusal. A new
+ * Summary field that makes results incomparable (a protocol version, say) is one more line here.
  */
+interface Agreement {
+  /** "cannot merge results {of|for} different {what}: A {verb} x, B {verb} y". */
+  readonly what: string;
+  readonly preposition: 'of' | 'for';
+  readonly verb: 'is' | 'used';
+  readonly of: (s: Summary) => string;
+  /** An option that lets results that differ here be merged anyway. */
+  readonly waived?: (o: MergeOptions) => boolean;
+  readonly hint?: string;
+}
+
+const MUST_AGREE: readonly Agreement[] = [
+  { what: 'schemes', preposition: 'of', verb: 'is', of: (s) => (s.target.tls ? 'HTTPS' : 'HTTP') },
+  // HTTP/2 multiplexes streams where HTTP/1.1 queues requests: their latencies describe different things.
+  { what: 'protocols', preposition: 'of', verb: 'used', of: (s) => s.protocol, waived: (o) => o.mixedProtocols === true, hint: ' (gb merge --mixed-protocols adds them anyway)' },
+  { what: 'URLs', preposition: 'for', verb: 'is', of: (s) => s.target.url },
+  { what: 'methods', preposition: 'of', verb: 'used', of: (s) => s.settings.method },
+  // Constant-rate latency counts from the intended send, closed-loop latency from the actual one: they do not add.
+  { what: 'load models', preposition: 'of', verb: 'is', of: (s) => (s.rate === null ? 'closed-loop' : 'constant-rate (--rate)') },
+];
+
 export interface MergeOptions {
+  /** How to name each result in messages (e.g. its file); "result N" by default. */
+  readonly names?: readonly string[];
+  /** Merge the shards of a run even when some are missing (the result then says which it holds). */
+  readonly partial?: boolean;
   /** Allow results of different HTTP versions (gb merge --mixed-protocols): the merge's protocol is then 'mixed'. */
   readonly mixedProtocols?: boolean;
 }
 
+/**
+ * Shards add up to their run only when every one of them is there once, all from one run. Results
+ * without shard information are merged as before (side-by-side runs the user vouches for).
+ */
+export function mergeShardSets(summaries: readonly Summary[], options: MergeOptions = {}): Result<ShardSet | null, string> {
+  const name = (i: number): string => options.names?.[i] ?? `result ${i + 1}`;
+  const firstShard = summaries.findIndex((s) => s.shards !== null);
+  const first = summaries[firstShard]?.shards;
+  if (first === undefined || first === null) return ok(null);
+  const plain = summaries.findIndex((s) => s.shards === null);
+  if (plain >= 0) {
+    return err(`cannot merge ${name(plain)}, a run without --shard, with shards of run ${first.runId} (${name(firstShard)})`);
+  }
+  const byIndex = new Map<number, number>();
+  const members: ShardMember[] = [];
+  for (const [i, s] of summaries.entries()) {
+    const set = s.shards!;
+    if (set.runId !== first.runId || set.count !== first.count || JSON.stringify(set.whole) !== JSON.stringify(first.whole)) {
+      const why = set.runId !== first.runId ? `run ids ${first.runId} and ${set.runId}` : set.count !== first.count ? `${first.count} and ${set.count} shards` : 'different unsplit settings';
+      return err(`cannot merge shards of different runs: ${name(firstShard)} and ${name(i)} differ (${why}); give every shard the same --start-at or --run-id`);
+    }
+    for (const m of set.members) {
+      const seen = byIndex.get(m.index);
+      if (seen !== undefined) return err(`shard ${m.index}/${first.count} of run ${first.runId} appears twice (${name(seen)} and ${name(i)}): each shard may be merged once`);
+      byIndex.set(m.index, i);
+      members.push(m);
+    }
+  }
+  const missing = Array.from({ length: first.count }, (_, k) => k + 1).filter((index) => !byIndex.has(index));
+  if (missing.length > 0 && options.partial !== true) {
+    return err(`run ${first.runId} has ${first.count} shards but shard${missing.length === 1 ? '' : 's'} ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing; add ${missing.length === 1 ? 'its result' : 'their results'}, or merge anyway with --partial`);
+  }
+  const startAt = summaries.map((s) => s.shards!.startAt).find((v) => v !== null) ?? null;
+  return ok({ ...first, startAt, members: members.sort((a, b) => a.index - b.index) });
+}
+
+/**
+ * Merges runs of one URL made side by side (e.g. one gb per load machine, or the shards of one run)
+ * into the Summary one bigger run would have produced: counts, bytes, status codes, errors and
+ * histograms add; the elapsed time spans the earliest start to the latest end, so requests per
+ * second is the combined throughput only when the runs overlapped in time.
+ */
 export function mergeSummaries(summaries: readonly Summary[], options: MergeOptions = {}): Result<Summary, string> {
   const first = summaries[0];
   if (first === undefined) return err('nothing to merge: no results given');
-  if (summaries.length === 1) return ok(first);
-  for (const [i, s] of summaries.entries()) {
-    if (s.target.url !== first.target.url) {
-      return err(`cannot merge results for different URLs: result 1 is ${first.target.url}, result ${i + 1} is ${s.target.url}`);
-    }
-    if (s.settings.method !== first.settings.method) {
-      return err(`cannot merge results of different methods: result 1 used ${first.settings.method}, result ${i + 1} used ${s.settings.method}`);
-    }
-    if (s.protocol !== first.protocol && options.mixedProtocols !== true) {
-      // HTTP/2 multiplexes streams where HTTP/1.1 queues requests: their latencies describe different things.
-      return err(`cannot merge results of different protocols: result 1 used ${first.protocol}, result ${i + 1} used ${s.protocol} (gb merge --mixed-protocols adds them anyway)`);
-    }
-    if ((s.rate === null) !== (first.rate === null)) {
-      // Constant-rate latency counts from the intended send, closed-loop latency from the actual one: they do not add.
-      return err(`cannot merge a constant-rate (--rate) result with a closed-loop one (results 1 and ${i + 1})`);
+  const name = (i: number): string => options.names?.[i] ?? `result ${i + 1}`;
+  for (const { what, preposition, verb, of, waived, hint } of MUST_AGREE) {
+    if (waived?.(options) === true) continue;
+    const expected = of(first);
+    const other = summaries.findIndex((s) => of(s) !== expected);
+    if (other >= 0) {
+      return err(`cannot merge results ${preposition} different ${what}: ${name(0)} ${verb} ${expected}, ${name(other)} ${verb} ${of(summaries[other]!)}${hint ?? ''}`);
     }
   }
+  const shards = mergeShardSets(summaries, options);
+  if (!shards.ok) return err(shards.error);
+  if (summaries.length === 1) return ok(first);
 
   const phases: Partial<Record<PhaseKey, PhaseStats | null>> = {};
   for (const key of PHASES) {
@@ -307,6 +369,7 @@ export function mergeSummaries(summaries: readonly Summary[], options: MergeOpti
     rate,
     connections: mergePools(summaries, startMs),
     client: mergeClients(summaries.map((s) => s.client)),
+    shards: shards.value,
   });
 }
 

@@ -156,6 +156,38 @@ export interface Summary {
   readonly connections: PoolStats | null;
   /** How the load generator itself fared: whether the numbers describe gb rather than the server. */
   readonly client: ClientHealth;
+  /** A run spread over machines (--shard, --start-at): which run, its unsplit settings and each shard in this result; null for a plain run. */
+  readonly shards: ShardSet | null;
+}
+
+/** The shards of one run that a result holds: one in a shard's own result, all that were merged in gb merge's. */
+export interface ShardSet {
+  readonly runId: string;
+  /** N of --shard I/N. */
+  readonly count: number;
+  /** The agreed start (--start-at), null when none was given. */
+  readonly startAt: string | null;
+  /** The run's settings before the split: what the N shards add up to. */
+  readonly whole: {
+    readonly requests: number | null;
+    readonly concurrency: number;
+    readonly requestsPerSecond: number | null;
+    readonly maxConnections: number | null;
+  };
+  /** By index. */
+  readonly members: readonly ShardMember[];
+}
+
+export interface ShardMember {
+  /** I of --shard I/N (1-based). */
+  readonly index: number;
+  /** When this shard's measured run began. */
+  readonly startedAt: string;
+  /** How long after --start-at it began, in ms (late when above 0); null without --start-at. */
+  readonly startOffsetMs: number | null;
+  readonly completed: number;
+  /** This shard's own client health, so a merge still says which machine was the bottleneck. */
+  readonly client: ClientHealth;
 }
 
 export interface PoolStats {

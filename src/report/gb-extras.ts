@@ -1,6 +1,6 @@
 // What gb reports beyond ab, printed after ab's report so ab's fields stay where scripts expect them.
 
-import type { PhaseStats, Summary } from '../metrics/summary.js';
+import type { PhaseStats, ShardSet, Summary } from '../metrics/summary.js';
 import { formatFixed, formatFixedWidth, padLabel, padLeft } from './format.js';
 
 export interface GbExtrasOptions {
@@ -61,6 +61,7 @@ export function renderGbExtras(s: Summary, options: GbExtrasOptions = {}): strin
       out += latencyRow('Total, uncorrected:', s.rate.uncorrectedTotal);
     }
   }
+  if (s.shards !== null) out += `\n${shardLines(s.shards)}`;
   for (const w of s.client.warnings) out += `\nWARNING: ${w}\n`;
   return out;
 }
@@ -78,5 +79,33 @@ function http2Lines(s: Summary): string {
     out += `${padLabel('Header bytes:')}${h.headerBytes} received, ${h.headerBytesDecoded} decoded${saved}\n`;
     out += `${padLabel('Data bytes:')}${s.bytes.body} (bodies); the rest of Total transferred is framing\n`;
   }
+  return out;
+}
+
+function offsetText(ms: number | null): string {
+  if (ms === null) return 'no --start-at';
+  return ms >= 0 ? `began ${formatFixed(ms, 1)} ms after --start-at` : `began ${formatFixed(-ms, 1)} ms before --start-at`;
+}
+
+/** Which run and shard(s) this is, when each began against --start-at, and which one's client was saturated. */
+function shardLines(set: ShardSet): string {
+  const w = set.whole;
+  const whole = [`-c ${w.concurrency}`, w.requests === null ? '' : `-n ${w.requests}`, w.requestsPerSecond === null ? '' : `--rate ${formatFixed(w.requestsPerSecond, 2)}`]
+    .filter((p) => p !== '')
+    .join(' ');
+  const [only] = set.members;
+  if (set.members.length === 1 && only !== undefined) {
+    const saturated = only.client.saturated ? '; client saturated (see WARNING)' : '';
+    return `${padLabel('Shard:')}${only.index}/${set.count} of run ${set.runId} (whole run ${whole}), ${offsetText(only.startOffsetMs)}${saturated}\n`;
+  }
+  let out = `${padLabel('Shards:')}${set.members.length} of ${set.count} of run ${set.runId} (whole run ${whole})${set.startAt === null ? '' : `, --start-at ${set.startAt}`}\n`;
+  const offsets = set.members.flatMap((m) => (m.startOffsetMs === null ? [] : [m.startOffsetMs]));
+  if (offsets.length > 1) out += `${padLabel('Start spread:')}${formatFixed(Math.max(...offsets) - Math.min(...offsets), 1)} ms between the first and the last shard\n`;
+  for (const m of set.members) {
+    const saturated = m.client.saturated ? `; CLIENT SATURATED: ${m.client.warnings[0] ?? ''}` : '';
+    out += `${padLabel(`  shard ${m.index}/${set.count}:`)}${offsetText(m.startOffsetMs)}, ${m.completed} complete${saturated}\n`;
+  }
+  const missing = Array.from({ length: set.count }, (_, k) => k + 1).filter((i) => !set.members.some((m) => m.index === i));
+  if (missing.length > 0) out += `${padLabel('Missing shards:')}${missing.join(', ')} (merged with --partial: the numbers cover only the shards above)\n`;
   return out;
 }

@@ -83,6 +83,7 @@ function run(shape: RunShape): Summary {
     successTotal: phase(shape.p50Us, shape.p99Us, complete),
     successWaiting: phase(shape.p50Us, shape.p99Us, complete),
     connections: null,
+    shards: null,
     stopReason: 'duration',
     timeline: { startEpochMs: T0_MS, rows },
     rate: null,

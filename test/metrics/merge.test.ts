@@ -87,6 +87,7 @@ function summaryOf(totalUs: readonly number[], overrides: Partial<Summary> = {})
     successTotal: statsOf(totalUs),
     successWaiting: statsOf(totalUs.map((t) => Math.floor(t * 0.8))),
     connections: null,
+    shards: null,
     stopReason: 'requests',
     timeline: { startEpochMs: T0_MS, rows: [] },
     rate: null,

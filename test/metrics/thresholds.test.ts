@@ -30,6 +30,7 @@ function summary(overrides: Partial<Summary> = {}): Summary {
     bytes: { received: 0, body: 0, sent: 0 },
     connect: TOTAL, processing: TOTAL, waiting: TOTAL, total: TOTAL, successTotal: TOTAL, successWaiting: TOTAL,
     connections: null,
+    shards: null,
     stopReason: 'requests', timeline: { startEpochMs: 0, rows: [] }, rate: null,
     client: { cpuUserSeconds: 1, cpuSystemSeconds: 1, cpuPercent: 10, cores: 4, loopUtilizationPercent: 10, eventLoopDelayP99Ms: 1, eventLoopDelayMaxMs: 2, gcPauseTotalMs: 1, gcPauseMaxMs: 1, heapUsedMaxBytes: 1, rssMaxBytes: 1, saturated: false, warnings: [] },
     ...overrides,

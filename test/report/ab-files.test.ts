@@ -196,6 +196,7 @@ function htmlSummary(): Summary {
     bytes: { received: 2048, body: 33, sent: 1024 },
     connect: phaseOf([400, 600, 1600]), processing: phaseOf([1000, 2000, 8300]), waiting: phaseOf([900, 1900, 8000]), total,
     connections: null,
+    shards: null,
     successTotal: total, successWaiting: phaseOf([900, 1900]), stopReason: 'requests', timeline: { startEpochMs: 0, rows: [] }, rate: null,
     client: { cpuUserSeconds: 0, cpuSystemSeconds: 0, cpuPercent: 0, cores: 1, loopUtilizationPercent: 0, eventLoopDelayP99Ms: 0, eventLoopDelayMaxMs: 0, gcPauseTotalMs: 0, gcPauseMaxMs: 0, heapUsedMaxBytes: 0, rssMaxBytes: 0, saturated: false, warnings: [] },
   };

@@ -112,6 +112,7 @@ function keepAliveSummary(): Summary {
     successTotal: total,
     successWaiting: null,
     connections: null,
+    shards: null,
     stopReason: 'requests',
     timeline: { startEpochMs: 0, rows: [] },
     rate: null,

@@ -79,6 +79,7 @@ function syntheticSummary(): Summary {
     successTotal: phaseOf(totals.slice(60)),
     successWaiting: phaseOf(totals.slice(60).map((t) => t - 120)),
     connections: null,
+    shards: null,
     stopReason: 'duration',
     timeline: { startEpochMs: Date.parse('2026-01-02T03:04:05.000Z'), rows },
     rate: {

@@ -55,6 +55,7 @@ function syntheticSummary(timeline: readonly TimelineRow[]): Summary {
     successTotal: phaseOf(totals.slice(40)),
     successWaiting: phaseOf(totals.slice(40).map((t) => t - 200)),
     connections: null,
+    shards: null,
     stopReason: 'requests',
     timeline: { startEpochMs: Date.parse('2026-01-02T03:04:05.000Z'), rows: timeline },
     rate: {
