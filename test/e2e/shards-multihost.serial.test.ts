@@ -1,0 +1,151 @@
+// Three gb shards on three "machines" (network namespaces, each with its own address on one bridge)
+// against a server in a fourth, started with one --start-at: the server sees exactly -n requests from
+// three addresses, the merge is the sum of the shards, and the shards began within 50 ms of each other.
+// Without root (no namespaces) the shards run as three local processes; under CI=true that is a failure.
+
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import type { Summary } from '../../src/metrics/summary.js';
+import { GB_MAIN } from '../helpers/gb-process.js';
+import { freePort } from '../helpers/nginx.js';
+import { buildNetwork, type TestNetwork } from '../helpers/netns.js';
+import { TOOLS_REQUIRED } from '../helpers/tools.js';
+
+const REQUESTS = 6000;
+const CONNECTIONS = 6;
+const SHARDS = [1, 2, 3] as const;
+const KILL_AFTER_MS = 60_000;
+
+/** A node:http server that counts requests per source address and writes the counts to `out` on SIGTERM. */
+const SERVER = `
+const http = require('node:http');
+const fs = require('node:fs');
+const [host, port, out] = process.argv.slice(1);
+const byAddress = {};
+let total = 0;
+const server = http.createServer((req, res) => {
+  total += 1;
+  const from = req.socket.remoteAddress;
+  byAddress[from] = (byAddress[from] || 0) + 1;
+  res.end('hello world\\n');
+});
+server.keepAliveTimeout = 60000;
+server.listen(Number(port), host, () => process.stdout.write('listening\\n'));
+process.on('SIGTERM', () => { fs.writeFileSync(out, JSON.stringify({ total, byAddress })); process.exit(0); });
+`;
+
+interface Exit {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function launch(argv: readonly string[]): { readonly done: Promise<Exit>; readonly pid: number | undefined; stop(): void; readonly ready: Promise<void> } {
+  const [command = '', ...args] = argv;
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  let onReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (onReady = resolve));
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    if (stdout.includes('listening')) onReady();
+  });
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), KILL_AFTER_MS);
+  const done = new Promise<Exit>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+  return { done, pid: child.pid, ready, stop: () => child.kill('SIGTERM') };
+}
+
+describe('three shards from three addresses, one --start-at', () => {
+  let dir = '';
+  let network: TestNetwork | null = null;
+  let why = '';
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'gb-multihost-'));
+    const built = await buildNetwork(['target', 'shard1', 'shard2', 'shard3']);
+    if (typeof built === 'string') why = built;
+    else network = built;
+  });
+
+  after(async () => {
+    await network?.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the target sees exactly -n requests, the merge is the sum of the shards, and the shards start together', async (t) => {
+    if (network === null) {
+      // CI runs as root: there the namespace version must run, not the fallback.
+      if (TOOLS_REQUIRED) assert.fail(`the namespace test must run under CI=true, but ${why}`);
+      t.diagnostic(`no network namespaces (${why}): running the shards as three local processes instead`);
+    }
+    const net = network;
+    const targetHost = net?.address.get('target') ?? '127.0.0.1';
+    const port = net === null ? await freePort() : 8080;
+    const countsFile = join(dir, 'counts.json');
+    const inHost = (host: string, argv: readonly string[]): readonly string[] => (net === null ? argv : net.argv(host, argv[0] ?? '', argv.slice(1)));
+    const server = launch(inHost('target', [process.execPath, '-e', SERVER, targetHost, String(port), countsFile]));
+    try {
+      await server.ready;
+      // Far enough ahead for three Node start-ups on a busy two-core machine.
+      const startAt = new Date(Math.ceil((Date.now() + 4000) / 1000) * 1000).toISOString();
+      const files = SHARDS.map((i) => join(dir, `shard${i}.json`));
+      const shards = SHARDS.map((i) =>
+        launch(
+          inHost(`shard${i}`, [
+            process.execPath, GB_MAIN, '-k', '-q', '-c', String(CONNECTIONS), '-n', String(REQUESTS),
+            '--shard', `${i}/3`, '--start-at', startAt, '--json', files[i - 1]!, `http://${targetHost}:${port}/`,
+          ]),
+        ),
+      );
+      const exits = await Promise.all(shards.map((s) => s.done));
+      for (const exit of exits) assert.equal(exit.code, 0, exit.stderr);
+      server.stop();
+      await server.done;
+
+      const results = files.map((f) => JSON.parse(readFileSync(f, 'utf8')) as Summary);
+      const counts = JSON.parse(readFileSync(countsFile, 'utf8')) as { total: number; byAddress: Record<string, number> };
+      assert.equal(counts.total, REQUESTS, 'the target saw exactly -n requests');
+      if (net !== null) {
+        const expected = Object.fromEntries(SHARDS.map((i) => [net.address.get(`shard${i}`), results[i - 1]!.completed]));
+        assert.deepEqual(counts.byAddress, expected, 'each shard sent its share from its own address');
+        assert.equal(Object.keys(counts.byAddress).length, 3);
+      }
+
+      const merge = launch([process.execPath, GB_MAIN, 'merge', ...files]);
+      const merged = await merge.done;
+      assert.equal(merged.code, 0, merged.stderr);
+      const whole = JSON.parse(merged.stdout) as Summary;
+      const sum = (pick: (s: Summary) => number): number => results.reduce((a, s) => a + pick(s), 0);
+      assert.equal(whole.completed, REQUESTS);
+      for (const pick of [(s: Summary) => s.completed, (s: Summary) => s.succeeded, (s: Summary) => s.bytes.received, (s: Summary) => s.total?.count ?? 0]) {
+        assert.equal(pick(whole), sum(pick));
+      }
+      assert.equal(whole.settings.concurrency, CONNECTIONS);
+
+      const offsets = (whole.shards?.members ?? []).map((m) => m.startOffsetMs ?? Number.NaN);
+      assert.equal(offsets.length, 3);
+      const spread = Math.max(...offsets) - Math.min(...offsets);
+      t.diagnostic(`start offsets after --start-at ${startAt}: ${offsets.map((o) => `${o} ms`).join(', ')} (spread ${spread.toFixed(1)} ms)`);
+      assert.ok(spread < 50, `the shards began ${spread} ms apart`);
+      assert.ok(Math.min(...offsets) >= 0, 'no shard began before --start-at');
+      const starts = results.map((r) => r.timeline.startEpochMs);
+      assert.ok(Math.max(...starts) - Math.min(...starts) < 50, 'their timelines start within 50 ms of each other too');
+    } finally {
+      server.stop();
+      await server.done;
+    }
+  });
+});
