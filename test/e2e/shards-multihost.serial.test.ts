@@ -119,7 +119,7 @@ describe('three shards from three addresses, one --start-at', () => {
       const counts = JSON.parse(readFileSync(countsFile, 'utf8')) as { total: number; byAddress: Record<string, number> };
       assert.equal(counts.total, REQUESTS, 'the target saw exactly -n requests');
       if (net !== null) {
-        const expected = Object.fromEntries(SHARDS.map((i) => [net.address.get(`shard${i}`), results[i - 1]!.completed]));
+        const expected: Record<string, number> = Object.fromEntries(SHARDS.map((i) => [net.address.get(`shard${i}`) ?? '', results[i - 1]!.completed]));
         assert.deepEqual(counts.byAddress, expected, 'each shard sent its share from its own address');
         assert.equal(Object.keys(counts.byAddress).length, 3);
       }
