@@ -48,7 +48,27 @@ export interface RunFacts extends SummaryFacts {
   readonly firstError: string | null;
 }
 
+/**
+ * With --start-at, sleeps until the warm-up (or else the measured run) is due, so that the client's
+ * health is measured over the run and not diluted by the wait; Ctrl-C ends the wait.
+ */
+export async function untilStart(config: Config, signal?: AbortSignal): Promise<void> {
+  if (config.startAtMs === null) return;
+  const waitMs = config.startAtMs - config.warmupMs - Date.now();
+  if (waitMs <= 0 || signal?.aborted === true) return;
+  await new Promise<void>((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, waitMs);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
 export async function runInThread(config: Config, endpoint: Endpoint, version: string, hooks: RunHooks = {}): Promise<RunFacts> {
+  await untilStart(config, hooks.signal);
   const monitor = new ClientMonitor();
   const cpuBefore = process.cpuUsage();
   const wallBefore = performance.now();

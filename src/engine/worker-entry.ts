@@ -11,7 +11,6 @@ const port = parentPort;
 if (port !== null) {
   const input = workerData as WorkerInput;
   const post = (m: FromWorker): void => port.postMessage(m);
-  const monitor = new ClientMonitor();
   const engine = new Engine(input.config, input.endpoint, input.version, {
     progressEvery: input.progressEvery,
     onProgress: (settled) => post({ type: 'progress', settled }),
@@ -27,6 +26,8 @@ if (port !== null) {
   });
   post({ type: 'ready' });
   await go;
+  // After 'go', which waited for any --start-at: the thread's health covers the run, not the wait.
+  const monitor = new ClientMonitor();
   const stopSampling = input.sample ? startSampling(() => engine.recorder, (sample) => post({ type: 'sample', sample })) : null;
   const result = await engine.run();
   stopSampling?.();

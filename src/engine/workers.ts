@@ -9,7 +9,7 @@ import { SharedLength } from '../metrics/shared-length.js';
 import type { StopReason } from '../metrics/summary.js';
 import { Timeline } from '../metrics/timeline.js';
 import type { Endpoint } from '../transport/connection.js';
-import type { LiveSample, RunFacts, RunHooks } from './run.js';
+import { untilStart, type LiveSample, type RunFacts, type RunHooks } from './run.js';
 import { splitConfig } from './split.js';
 import type { FromWorker, ToWorker, WorkerInput } from './worker-protocol.js';
 
@@ -21,9 +21,10 @@ export function shareConfig(config: Config): Config[] {
 }
 
 export async function runWorkers(config: Config, endpoint: Endpoint, version: string, hooks: RunHooks = {}): Promise<RunFacts> {
-  const monitor = new ClientMonitor();
-  const cpuBefore = process.cpuUsage();
-  const wallBefore = performance.now();
+  // Measured from 'go': the wait for --start-at is not the client's work.
+  let monitor = new ClientMonitor();
+  let cpuBefore = process.cpuUsage();
+  let wallBefore = performance.now();
   const shares = shareConfig(config);
   const step = hooks.progressEvery ?? 0;
   const settledBy = new Array<number>(shares.length).fill(0);
@@ -62,11 +63,17 @@ export async function runWorkers(config: Config, endpoint: Endpoint, version: st
           if (m.type === 'ready') {
             ready += 1;
             if (ready === shares.length) {
-              started = true;
-              for (const each of workers) {
-                each.postMessage({ type: 'go' } satisfies ToWorker);
-                if (pendingStop !== null) each.postMessage(pendingStop);
-              }
+              void untilStart(config, hooks.signal).then(() => {
+                monitor.stop();
+                monitor = new ClientMonitor();
+                cpuBefore = process.cpuUsage();
+                wallBefore = performance.now();
+                started = true;
+                for (const each of workers) {
+                  each.postMessage({ type: 'go' } satisfies ToWorker);
+                  if (pendingStop !== null) each.postMessage(pendingStop);
+                }
+              });
             }
           } else if (m.type === 'progress') {
             settledBy[i] = m.settled;
