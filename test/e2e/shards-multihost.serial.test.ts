@@ -134,6 +134,8 @@ describe('three shards from three addresses, one --start-at', () => {
         assert.equal(pick(whole), sum(pick));
       }
       assert.equal(whole.settings.concurrency, CONNECTIONS);
+      assert.equal(whole.timeline.rows.reduce((a, r) => a + r.complete, 0), REQUESTS, 'per-second rows add up');
+      assert.equal(whole.timeline.rows.length, Math.max(...results.map((r) => r.timeline.rows.length)), 'shards that began together share their seconds');
 
       const offsets = (whole.shards?.members ?? []).map((m) => m.startOffsetMs ?? Number.NaN);
       assert.equal(offsets.length, 3);

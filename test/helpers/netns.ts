@@ -16,6 +16,25 @@ export interface TestNetwork {
   destroy(): Promise<void>;
 }
 
+/** Namespaces of test runs that died before cleaning up (their pid is gone); `after` removes the rest. */
+async function removeLeftovers(ip: string): Promise<void> {
+  const listed = await run(ip, ['netns', 'list']).catch(() => ({ stdout: '' }));
+  for (const line of listed.stdout.split('\n')) {
+    const match = /^(gb(\d+)-\S+)/.exec(line);
+    if (match === null || isAlive(Number(match[2]))) continue;
+    await run(ip, ['netns', 'del', match[1] ?? '']).catch(() => undefined);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /**
  * Builds the namespaces, or returns why it cannot (not root, no `ip`, no netns support). The bridge
  * lives in a namespace of its own, so the host's firewall and bridge-netfilter rules never see the
@@ -25,6 +44,7 @@ export async function buildNetwork(hosts: readonly string[]): Promise<TestNetwor
   const ip = findTool('ip');
   if (ip === null) return 'ip (iproute2) is not installed';
   if (process.getuid?.() !== 0) return 'network namespaces need root';
+  await removeLeftovers(ip);
   // Namespace names are global: the pid keeps parallel test runs apart.
   const tag = `gb${process.pid}`;
   const switchNs = `${tag}-sw`;
