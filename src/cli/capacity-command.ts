@@ -132,6 +132,9 @@ export async function capacityCommand(args: readonly string[], io: CliIo): Promi
     return usage("capacity writes only --json and --html FILE (of every step), and takes objectives as --slo, not --fail-if");
   }
 
+  // Each machine's search would take its own steps, so shards of it could not add up.
+  if (o.config.shard !== null) return usage('capacity searches from one machine: --shard, --start-at and --run-id do not apply');
+
   let startError: string | null = null;
   const measure = async (rate: number): Promise<MeasuredVerdict> => {
     if (io.signal.aborted) throw new Error('interrupted');

@@ -168,6 +168,10 @@ describe('bad --shard and --start-at on the command line', () => {
     });
   }
 
+  it('gb capacity refuses --shard: a search per machine would not add up', async () => {
+    assertOneErrorLine(await ranIn(['capacity', `${server.url}/`, '--slo', 'p99<50ms', '--shard', '1/2']), 2, /capacity searches from one machine: --shard, --start-at and --run-id do not apply/);
+  });
+
   it('a --start-at in the past starts now, says so, and records how late', async () => {
     const path = join(dir, 'late.json');
     const past = new Date(Date.now() - 5_000).toISOString();
