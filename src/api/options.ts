@@ -43,6 +43,12 @@ const DURATION: OptionKind<number | string> = {
 
 const TEXT: OptionKind<string> = { expected: 'a string', toRaw: (v) => (isText(v) ? v : undefined) };
 
+/** A wall-clock time: a Date, or a string as the command line takes it (RFC 3339, or '+30s' from now). */
+const TIME: OptionKind<string | Date> = {
+  expected: "a Date or a string such as '2026-11-29T14:00:00Z' or '+30s'",
+  toRaw: (v) => (v instanceof Date ? v.toISOString() : isText(v) ? v : undefined),
+};
+
 const SWITCH: OptionKind<boolean> = { expected: 'true or false', toRaw: (v) => (typeof v === 'boolean' ? v : undefined) };
 
 /** A repeatable flag (-C): one string or several. */
@@ -168,6 +174,12 @@ export const FLAG_OPTIONS = {
   stages: row('stages', STAGES),
   /** --max-connections: with `rate` or `stages`, let the pool grow up to this many connections. */
   maxConnections: row('maxConnections', COUNT),
+  /** --shard: 'I/N', run shard I of N of this run; requests, connections and rate are split exactly. */
+  shard: row('shard', TEXT),
+  /** --start-at: begin measuring at this wall-clock time, after any warm-up. */
+  startAt: row('startAt', TIME),
+  /** --run-id: the name the shards of one run share. */
+  runId: row('runId', TEXT),
   /** --warmup: run this long first, unmeasured; a number is milliseconds. */
   warmup: row('warmup', DURATION),
   /** --pipeline: requests in flight per connection (needs `keepalive`). */

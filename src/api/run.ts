@@ -9,6 +9,7 @@ import { checkThresholds, parseThreshold, type Threshold, type ThresholdOutcome 
 import { err, ok, type Result } from '../result.js';
 import { runConfig, type RunOutcome } from '../run-config.js';
 import { FLAG_OPTIONS, describeValue, didYouMean, rawFromFlagOptions, type FlagOptions } from './options.js';
+import { shardShare } from '../engine/split.js';
 
 /** In-flight requests get this long to finish after an abort (Ctrl-C) before they are cut off. */
 export const ABORT_GRACE_MS = 500;
@@ -113,8 +114,9 @@ export function validateRunOptions(options: unknown): Result<ValidatedRun, reado
   const validated = validate(rawWithBody);
   if (!validated.ok) problems.push(...validated.error);
   if (!validated.ok || problems.length > 0) return err(problems);
-  const config = bodyBytes === null ? validated.value : Object.freeze({ ...validated.value, body: bodyBytes });
-  return ok({ config, thresholds });
+  const whole = bodyBytes === null ? validated.value : Object.freeze({ ...validated.value, body: bodyBytes });
+  // A shard runs its own part; the Config's shard plan keeps the whole for the result.
+  return ok({ config: shardShare(whole), thresholds });
 }
 
 /** The engine's hooks a caller may set; the abort grace is the same for everyone. */

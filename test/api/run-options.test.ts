@@ -153,3 +153,15 @@ test('run() resolves bad options to an invalid-options failure instead of throwi
   const none = await run(undefined as unknown as RunOptions);
   assert.equal(none.ok, false);
 });
+
+test('shard, startAt (a Date too) and runId give the command line\'s shard of the run', () => {
+  const at = new Date(Date.now() + 60_000);
+  const options = configOf({ url: URL_, requests: 301, concurrency: 7, shard: '2/3', startAt: at, runId: 'api-run' });
+  const cli = cliConfig(['-n', '301', '-c', '7', '--shard', '2/3', '--start-at', at.toISOString(), '--run-id', 'api-run', URL_]);
+  assert.deepEqual(options, cli);
+  assert.equal(options.requests, 100);
+  assert.equal(options.concurrency, 2);
+  assert.equal(options.shard?.runId, 'api-run');
+  assert.equal(options.startAtMs, at.getTime());
+  assert.match(problemsOf({ url: URL_, concurrency: 2, requests: 10, shard: '3/3' }).join('\n'), /shard 3\/3 would get no connection/);
+});
