@@ -43,7 +43,7 @@ export function parseStartAt(text: string, nowMs: number, problems: string[]): n
     // Rounded up to a whole second, so shards launched together with "+30s" (a shell loop, pdsh)
     // agree on the start, and on the run id derived from it, unless they straddle a second.
     if (aheadMs !== null) atMs = Math.ceil((nowMs + aheadMs) / 1000) * 1000;
-  } else if (RFC3339.test(text)) {
+  } else if (RFC3339.test(text) && fieldsInRange(text)) {
     const parsed = Date.parse(text.replace(' ', 'T'));
     if (Number.isFinite(parsed)) atMs = parsed;
   }
@@ -57,6 +57,14 @@ export function parseStartAt(text: string, nowMs: number, problems: string[]): n
     return null;
   }
   return atMs;
+}
+
+/** Date.parse rolls 2026-11-31 over to December 1st; a start time with a day or hour that does not exist is a typo. */
+function fieldsInRange(text: string): boolean {
+  const [year, month, day, hour, minute, second] = [0, 5, 8, 11, 14, 17].map((at) => Number(text.slice(at, at + (at === 0 ? 4 : 2))));
+  if (year === undefined || month === undefined || day === undefined || hour === undefined || minute === undefined || second === undefined) return false;
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour <= 23 && minute <= 59 && second <= 59;
 }
 
 export function runIdProblem(text: string): string | null {

@@ -118,6 +118,11 @@ describe('--start-at', () => {
     const far: string[] = [];
     assert.equal(parseStartAt(new Date(now + MAX_START_AHEAD_MS + 60_000).toISOString(), now, far), null);
     assert.match(far[0] ?? '', /is 24\.0 h ahead; gb waits at most 24 h/);
+    for (const impossible of ['2026-11-31T10:00:00Z', '2026-13-01T10:00:00Z', '2026-11-29T24:00:00Z']) {
+      const problems: string[] = [];
+      assert.equal(parseStartAt(impossible, now, problems), null, impossible);
+      assert.match(problems[0] ?? '', /invalid start time/);
+    }
     const zoneless: string[] = [];
     assert.equal(parseStartAt('2026-11-29T14:00:00', now, zoneless), null);
     assert.match(zoneless[0] ?? '', /invalid start time: --start-at '?2026-11-29T14:00:00'? \(expected an RFC 3339 time/);
