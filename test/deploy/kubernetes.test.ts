@@ -15,6 +15,7 @@ import { parse } from 'yaml';
 import type { Summary } from '../../src/metrics/summary.js';
 import { startTargetServer, type TargetServer } from '../../src/server/target.js';
 import { GB_MAIN, runGb } from '../helpers/gb-process.js';
+import { requireTool } from '../helpers/tools.js';
 
 const run = promisify(execFile);
 const DEPLOY = fileURLToPath(new URL('../../../deploy/kubernetes/', import.meta.url));
@@ -90,6 +91,11 @@ describe('deploy/kubernetes/gb-shards.yaml', () => {
 describe('deploy/kubernetes/run.sh', () => {
   it('is valid bash (bash -n)', async () => {
     await run('bash', ['-n', RUN_SH]);
+  });
+
+  it('passes shellcheck', { skip: requireTool('shellcheck') }, async () => {
+    const checked = await run('shellcheck', [RUN_SH]).then(() => '', (e: { stdout: string }) => e.stdout);
+    assert.equal(checked, '');
   });
 
   it('fills in N, a start a little ahead, the image and gb\'s arguments, quoting survives', async () => {
