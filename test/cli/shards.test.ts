@@ -145,10 +145,12 @@ describe('gb merge refuses what is not one whole run, in one line each', () => {
     assertOneErrorLine(await ranIn(['merge', shardFiles[0]!, plain]), 2, /plain\.json, a run without --shard, with shards of run test-run/);
   });
 
-  it('results of different protocols', async () => {
+  it('results of different schemes and different protocols', async () => {
     const third = read(shardFiles[2]!);
     const https = write('https.json', { ...third, target: { ...third.target, tls: true, url: third.target.url.replace('http:', 'https:') } });
-    assertOneErrorLine(await ranIn(['merge', shardFiles[0]!, https]), 2, /cannot merge results for different protocols: .*shard1\.json is HTTP, .*https\.json is HTTPS/);
+    assertOneErrorLine(await ranIn(['merge', shardFiles[0]!, https]), 2, /cannot merge results of different schemes: .*shard1\.json is HTTP, .*https\.json is HTTPS/);
+    const h2c = write('h2c.json', { ...third, protocol: 'h2c' });
+    assertOneErrorLine(await ranIn(['merge', shardFiles[0]!, h2c]), 2, /cannot merge results of different protocols: .*shard1\.json used HTTP\/1\.1, .*h2c\.json used h2c \(gb merge --mixed-protocols adds them anyway\)/);
   });
 });
 
