@@ -32,8 +32,18 @@ test('responses land in the row of the second they completed in, counted from th
   assert.deepEqual(rows.map((r) => r.complete), [3, 2, 0, 1]);
   assert.deepEqual(rows.map((r) => r.non2xx), [1, 0, 0, 1]);
   // A second with no response is a row of zeros, not a gap, so plots keep a time axis.
-  assert.deepEqual({ ...rows[2]!, second: 0 }, { second: 0, complete: 0, errors: 0, non2xx: 0, bytesReceived: 0, p50Us: 0, p90Us: 0, p99Us: 0, maxUs: 0 });
+  assert.deepEqual({ ...rows[2]!, second: 0 }, { second: 0, scheduled: null, complete: 0, errors: 0, non2xx: 0, bytesReceived: 0, p50Us: 0, p90Us: 0, p99Us: 0, maxUs: 0 });
   assert.equal(t.snapshot().startEpochMs, EPOCH_MS);
+});
+
+test("with the schedule's targets, rows run as long as the schedule did and each carries its target", () => {
+  const t = new Timeline(EPOCH_MS, ORIGIN_MS);
+  t.recordResponse(ORIGIN_MS + 10, 1000, false);
+  // A server that stalled after the first second: nothing ended in seconds 1 and 2, yet both were due.
+  const rows = t.rows([100, 100, 50]);
+  assert.deepEqual(rows.map((r) => [r.second, r.scheduled, r.complete]), [[0, 100, 1], [1, 100, 0], [2, 50, 0]]);
+  assert.deepEqual(t.fineRows([10, 10]).map((r) => [r.startMs, r.scheduled, r.complete]), [[0, 10, 1], [100, 10, 0]]);
+  assert.deepEqual(t.rows().map((r) => r.scheduled), [null]);
 });
 
 test('errors and bytes are counted in their own second', () => {
@@ -143,7 +153,7 @@ function assertAligned(merged: Timeline): void {
   const rows = merged.rows();
   assert.equal(rows.length, 31, 'b runs one second past a');
   // 960 µs: the midpoint of the bucket holding 1000 µs.
-  assert.deepEqual(rows[0], { second: 0, complete: 1, errors: 0, non2xx: 0, bytesReceived: 10, p50Us: 960, p90Us: 960, p99Us: 960, maxUs: 1000 });
+  assert.deepEqual(rows[0], { second: 0, scheduled: null, complete: 1, errors: 0, non2xx: 0, bytesReceived: 10, p50Us: 960, p90Us: 960, p99Us: 960, maxUs: 1000 });
   for (let s = 1; s < 30; s++) {
     const r = rows[s]!;
     assert.equal(r.complete, 3, `second ${s}: a's 1 + b's 2`);
