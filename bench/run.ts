@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { spawnSync } from 'node:child_process';
 import { killRunningClients, machineBusyCpuSec, measure, type MeasuredRun } from './measure.js';
+import { runTraffic } from './traffic.js';
 import { startNginx, takeLoggedRequests, type NginxServer } from './nginx.js';
 import {
   commandFor, findExecutable, installAutocannon, installSystemTools, parseReport, toolVersions,
@@ -107,7 +108,7 @@ function parseOptions(argv: readonly string[]): Options {
     strict: true,
   });
   if (values.help === true) {
-    process.stdout.write('usage: npm run bench -- [--rounds N (default 3)] [--quick] [--json FILE] [--timeout SECONDS (per run, default 60)] [--only SCENARIO-PREFIX, e.g. h2 (no extras)]\n');
+    process.stdout.write('usage: npm run bench -- [--rounds N (default 3)] [--quick] [--json FILE] [--timeout SECONDS (per run, default 60)] [--only SCENARIO-PREFIX, e.g. h2 (no extras), or traffic]\n');
     process.exit(0);
   }
   const quick = values.quick === true;
@@ -307,6 +308,27 @@ async function main(): Promise<number> {
 
     const allScenarios = scenarios(options.quick).filter((s) => options.only === null || s.id.startsWith(options.only));
     const records: RunRecord[] = [];
+    // --only traffic: just the many-requests rows; another --only prefix leaves them out.
+    const traffic =
+      options.only === null || options.only === 'traffic'
+        ? await runTraffic({
+            baseUrl,
+            gbMain,
+            scratchDir,
+            connections: CONNECTIONS,
+            requests: scenarios(options.quick)[0]!.requests,
+            rounds: options.rounds,
+            measure: async (label, argv) => {
+              const run = await measureRecord(context, { round: 0, scenario: label, tool: 'gb' }, argv, CLIENT_CPUS);
+              records.push(run);
+              return { cpuUsPerRequest: run.cpuUsPerRequest, requestsPerSec: run.report.requestsPerSec, ok: run.problem === null };
+            },
+          })
+        : { lines: [], json: {} };
+    if (options.only === 'traffic') {
+      process.stdout.write(traffic.lines.join('\n'));
+      return records.some((r) => r.problem !== null) ? 1 : 0;
+    }
     for (let round = 1; round <= options.rounds; round++) {
       for (const scenario of allScenarios) {
         for (const tool of TOOLS) {
@@ -399,6 +421,7 @@ async function main(): Promise<number> {
       ));
     }
     out.push(extras.text);
+    out.push(...traffic.lines);
     const problems = [...records, ...extras.records].filter((record) => record.problem !== null);
     if (problems.length > 0) {
       out.push('Problems (shown as n/a above):');
@@ -422,6 +445,7 @@ async function main(): Promise<number> {
         runs: records,
         summary,
         extras: extras.json,
+        traffic: traffic.json,
         extraRuns: extras.records,
       };
       writeFileSync(options.jsonPath, JSON.stringify(json, null, 2) + '\n');

@@ -1,7 +1,11 @@
 // The words for failures that transport (which sees them), metrics (which counts them) and reports share.
 
-/** ab's failure classes, plus the two timeouts that ab folds into Receive and Connect. */
-export type FailureKind = 'connect' | 'receive' | 'exceptions' | 'timeout' | 'connectTimeout';
+/**
+ * ab's failure classes, plus the two timeouts that ab folds into Receive and Connect, plus gb's
+ * 'script': a --script hook that threw (request() before sending, response() after reading) or a
+ * response() that returned false.
+ */
+export type FailureKind = 'connect' | 'receive' | 'exceptions' | 'timeout' | 'connectTimeout' | 'script';
 
 /**
  * gb's own stable failure codes, written to JSON next to each human message. A socket error keeps
@@ -26,6 +30,8 @@ export const GB_FAILURE_CODES = {
   PROTOCOL_ERROR: 'HTTP/2: the server broke the protocol (a malformed or unexpected frame)',
   FRAME_SIZE_ERROR: 'HTTP/2: a frame larger than gb allows (16 KiB)',
   FLOW_CONTROL_ERROR: 'HTTP/2: a flow-control window out of range',
+  SCRIPT: "a --script hook threw, returned something that is not a request, or response() returned false",
+  SCRIPT_TIMEOUT: 'a --script response() did not finish within -s',
   INTERNAL: 'a fault in gb itself',
 } as const;
 

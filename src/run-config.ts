@@ -18,6 +18,8 @@ export interface RunOutcome {
    * the Summary, whose JSON schema is versioned and has no use for them.
    */
   readonly fineTimeline: readonly FineTimelineRow[];
+  /** --script: what its teardown() threw, with where; null when it did not (or there is none). */
+  readonly scriptError: string | null;
 }
 
 /** Runs a validated Config. Fails only when the run cannot start (e.g. the host does not resolve). */
@@ -26,6 +28,15 @@ export async function runConfig(config: Config, hooks: RunHooks = {}): Promise<R
   if (!endpoint.ok) return err(endpoint.error);
   // Worker threads cost start-up time and memory: load them only when asked for.
   const run = config.workers > 1 ? (await import('./engine/workers.js')).runWorkers : runInThread;
-  const result = await run(config, endpoint.value, VERSION, hooks);
-  return ok({ summary: summarize(config, result), firstError: result.firstError, fineTimeline: result.recorder.timeline.fineRows(scheduledRows(config, FINE_ROW_MS, FINE_ROWS, result.elapsedMs)) });
+  let result;
+  try {
+    result = await run(config, endpoint.value, VERSION, hooks);
+  } catch (e) {
+    // A script that did not load, or whose setup() threw, in this thread or a worker: nothing was sent.
+    if (e instanceof Error && (e.name === 'ScriptStartError' || e.name === 'StartError')) return err(e.message);
+    throw e;
+  }
+  const summary = summarize(config, result);
+  const scriptError = (await result.script?.teardown(summary)) ?? result.scriptError ?? null;
+  return ok({ summary, firstError: result.firstError, fineTimeline: result.recorder.timeline.fineRows(scheduledRows(config, FINE_ROW_MS, FINE_ROWS, result.elapsedMs)), scriptError });
 }

@@ -198,6 +198,16 @@ export const FLAG_OPTIONS = {
   ciphers: row('ciphers', TEXT),
   /** -E: a PEM file with the client certificate and its unencrypted key. */
   certificate: row('clientCertFile', TEXT),
+  /** --targets: a targets file (vegeta's plain format or JSON Lines) whose requests are sent instead of `url`'s. */
+  targets: row('targets', TEXT),
+  /** --random: with `targets`, pick each request at random instead of round-robin. */
+  random: row('random', SWITCH),
+  /** --seed: with `random`, the seed, so the sequence repeats. */
+  seed: row('seed', COUNT),
+  /** --script: a .ts/.mts/.js/.mjs module of hooks (setup, request, response, teardown). */
+  script: row('script', TEXT),
+  /** --max-endpoints: rows of the per-endpoint table (default 100). */
+  maxEndpoints: row('maxEndpoints', COUNT),
 } satisfies Record<string, OptionRow<unknown>>;
 
 /**

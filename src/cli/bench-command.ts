@@ -42,6 +42,15 @@ export async function benchCommand(argv: readonly string[], io: CliIo): Promise<
     io.err.write(`gb: -g cannot be combined with -G ${config.workers}: run the gnuplot file with one worker (see 'gb -h')\n`);
     return EXIT.usage;
   }
+  if (config.script !== null) {
+    // A script that does not load is bad input, like a flag that does not parse: exit 2, nothing sent.
+    // (One whose setup() throws fails later, in the run's own thread: exit 1, it may have sent requests of its own.)
+    const loaded = await (await import('../engine/script-loader.js')).loadScript(config.script);
+    if (!loaded.ok) {
+      io.err.write(`gb: ${loaded.error}\n`);
+      return EXIT.usage;
+    }
+  }
   // Files that cannot be written fail here, before any request is sent.
   let profiler: Profiler | null = null;
   if (options.profileDir !== null) {
@@ -66,7 +75,7 @@ export async function benchCommand(argv: readonly string[], io: CliIo): Promise<
   if (options.gnuplotFile !== null) {
     try {
       const { GnuplotWriter } = await import('../report/gnuplot.js');
-      gnuplot = new GnuplotWriter(options.gnuplotFile);
+      gnuplot = new GnuplotWriter(options.gnuplotFile, { endpoints: config.targets !== null || config.script !== null });
     } catch (e) {
       io.err.write(`gb: cannot write ${options.gnuplotFile}: ${errorText(e)}\n`);
       await finishProfile();
@@ -84,16 +93,19 @@ export async function benchCommand(argv: readonly string[], io: CliIo): Promise<
   if (config.verbosity >= 2) {
     // ab -v 2 and up: show what will be sent (the head; the body only by size).
     let head: string;
+    const first = config.targets?.list[0];
     if (config.http2) {
       // The fields of the HEADERS frame every stream sends (HPACK-encoded once).
       const { buildH2Request } = await import('../transport/h2-request.js');
       head = buildH2Request(config, VERSION).fields.map(([name, value]) => `${name}: ${value}`).join('\r\n');
     } else {
-      const { buildRequest } = await import('../transport/request.js');
-      const request = buildRequest(config, VERSION).toString('latin1');
+      const { buildRequest, buildTargetRequest } = await import('../transport/request.js');
+      // With --targets, the first target's request stands for them all.
+      const request = (first === undefined ? buildRequest(config, VERSION) : buildTargetRequest(config, VERSION, first)).toString('latin1');
       head = request.slice(0, request.indexOf('\r\n\r\n'));
     }
-    const body = config.body === null ? '' : `\n[${config.body.byteLength} bytes of body]`;
+    const bodyBytes = first === undefined ? config.body : first.body;
+    const body = bodyBytes === null ? '' : `\n[${bodyBytes.byteLength} bytes of body]`;
     io.err.write(`gb: request:\n${head.replaceAll('\r\n', '\n')}${body}\n`);
   }
 
@@ -116,7 +128,8 @@ export async function benchCommand(argv: readonly string[], io: CliIo): Promise<
     await finishProfile();
     return EXIT.runError;
   }
-  const { summary, firstError, fineTimeline, thresholds } = outcome.value;
+  const { summary, firstError, fineTimeline, thresholds, scriptError } = outcome.value;
+  if (scriptError !== null) io.err.write(`gb: ${scriptError}\n`);
   const profiled = await finishProfile();
   if (!options.htmlTables) {
     if (step === 0 && live === null) text.write('..done\n');
@@ -141,7 +154,7 @@ export async function benchCommand(argv: readonly string[], io: CliIo): Promise<
   const written = await writeOutputs(summary, fineTimeline, options, gnuplot, io);
   if (summary.stopReason === 'interrupted') return EXIT.interrupted;
   const anyBroken = thresholds.some((o) => o.broken);
-  return summary.stopReason === 'error' || summary.succeeded === 0 || !written || !profiled || anyBroken ? EXIT.runError : EXIT.ok;
+  return summary.stopReason === 'error' || summary.succeeded === 0 || !written || !profiled || anyBroken || scriptError !== null ? EXIT.runError : EXIT.ok;
 }
 
 /** Why nothing succeeded, in a few words: the failure classes and the most frequent error. */
@@ -154,6 +167,7 @@ function noSuccessReason(s: Summary): string {
       [f.receive, 'receive failures'],
       [f.exceptions, 'bad responses'],
       [f.length, 'Length failures'],
+      [f.script, 'script failures'],
       [s.cutOff, 'cut off'],
     ] as const
   )
@@ -210,11 +224,14 @@ async function writeOutputs(
   else if (options.jsonFile !== null) await write(options.jsonFile, json);
   if (options.htmlFile !== null) await write(options.htmlFile, async () => (await import('../report/html.js')).renderHtml(summary, { fineTimeline }));
   if (options.csvFile !== null) {
-    await write(options.csvFile, async () => (await import('../report/ab-csv.js')).renderPercentileCsv(summary.total));
+    await write(options.csvFile, async () => {
+      const csv = await import('../report/ab-csv.js');
+      return summary.endpoints === null ? csv.renderPercentileCsv(summary.total) : csv.renderEndpointPercentileCsv(summary.total, summary.endpoints);
+    });
   }
   if (gnuplot !== null) {
     try {
-      await gnuplot.close();
+      await gnuplot.close(summary.endpoints?.map((e) => e.name));
     } catch (e) {
       io.err.write(`gb: cannot write ${options.gnuplotFile ?? '-g file'}: ${errorText(e)}\n`);
       ok = false;

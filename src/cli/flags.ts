@@ -52,7 +52,7 @@ type OptionId =
   | 'json' | 'html' | 'rate' | 'warmup' | 'pipeline' | 'verify' | 'uncorrected' | 'profile' | 'proxy' | 'proxyAuth'
   | 'protocol' | 'ciphers' | 'clientCert' | 'ca' | 'unixSocket' | 'bufferSize'
   | 'tableAttributes' | 'rowAttributes' | 'cellAttributes' | 'http10' | 'failIf' | 'stages'
-  | 'maxConnections' | 'timeline' | 'http2' | 'streams' | 'shard' | 'runId' | 'startAt';
+  | 'maxConnections' | 'timeline' | 'http2' | 'streams' | 'shard' | 'runId' | 'startAt' | 'targets' | 'random' | 'seed' | 'script' | 'maxEndpoints';
 
 /** switch: no value; value: one value, the last one given wins (as with getopt); list: repeatable; optional: --json [FILE]. */
 type Arity = 'switch' | 'value' | 'list' | 'optional';
@@ -113,6 +113,11 @@ export const OPTIONS: readonly OptionSpec[] = [
   { id: 'shard', long: 'shard', arity: 'value', valueName: 'I/N', help: 'Run shard I of N of this run (one per machine): -n, -c and --rate are split exactly, so N shards add up to the whole; gb merge adds their results' },
   { id: 'startAt', long: 'start-at', arity: 'value', valueName: 'TIME', help: 'Begin measuring at this wall-clock time (RFC 3339, e.g. 2026-11-29T14:00:00Z, or +30s from now), after start-up and any warm-up, so shards start together' },
   { id: 'runId', long: 'run-id', arity: 'value', valueName: 'ID', help: 'Name the run its shards share (default: derived from the settings and --start-at, else the start time)' },
+  { id: 'targets', long: 'targets', arity: 'value', valueName: 'FILE', help: "Send the requests of FILE instead of one URL: vegeta's plain format ('METHOD URL', 'Name: value' lines, '@body-file'; a blank line between requests) or JSON Lines (.jsonl); round-robin" },
+  { id: 'random', long: 'random', arity: 'switch', help: 'With --targets: pick each request at random instead of round-robin' },
+  { id: 'seed', long: 'seed', arity: 'value', valueName: 'N', help: 'With --random: the seed, so the sequence repeats' },
+  { id: 'script', long: 'script', arity: 'value', valueName: 'FILE', help: 'Hooks in a .ts/.mts/.js/.mjs module: setup(ctx), request(ctx), response(ctx, res), teardown(ctx, summary)' },
+  { id: 'maxEndpoints', long: 'max-endpoints', arity: 'value', valueName: 'N', help: 'Rows of the per-endpoint table (default 100); the rest count under "other"' },
   { id: 'warmup', long: 'warmup', arity: 'value', valueName: 'D', help: 'Run for D first without measuring, e.g. 5s (default 0)' },
   { id: 'pipeline', long: 'pipeline', arity: 'value', valueName: 'N', help: `Requests in flight per connection (default 1, at most ${MAX_PIPELINE}; needs -k)` },
   { id: 'protocol', short: 'f', long: 'protocol', arity: 'value', valueName: 'PROTOCOL', help: 'Specify SSL/TLS protocol (TLS1, TLS1.1, TLS1.2, TLS1.3 or ALL)' },
@@ -287,6 +292,11 @@ export function parseCommandLine(argv: readonly string[]): Result<CliCommand, re
     shard: last('shard'),
     runId: last('runId'),
     startAt: last('startAt'),
+    targets: last('targets'),
+    random: on('random'),
+    seed: last('seed'),
+    script: last('script'),
+    maxEndpoints: last('maxEndpoints'),
   };
 
   const problems: string[] = [];

@@ -60,8 +60,46 @@ export type ScheduleConfig =
    */
   | { readonly kind: 'rate'; readonly requestsPerSecond: number; readonly stages?: readonly RateStage[] };
 
-export interface Config {
+/** One request of a targets file (--targets), built to bytes once per run. */
+export interface RequestTarget {
+  /** The endpoint row it is reported under: its `name`, or "METHOD path". */
+  readonly name: string;
+  readonly method: string;
   readonly target: Target;
+  /** The target's own headers; -H, -C and -A add theirs unless a name here overrides them. */
+  readonly headers: readonly Header[];
+  readonly body: Uint8Array | null;
+}
+
+/** --targets FILE with its order: every request goes to one of `list`, picked by its place in the run's sequence. */
+export interface TargetsConfig {
+  readonly file: string;
+  readonly list: readonly RequestTarget[];
+  /** Round-robin by default; --random picks by a hash of (seed, place in the sequence), so a seed repeats the run. */
+  readonly order: 'round-robin' | 'random';
+  readonly seed: number;
+  /**
+   * The targets this engine sends (indices into `list`): one origin's, when the file names several
+   * and each origin has its own engine and connections; null: every target.
+   */
+  readonly members: readonly number[] | null;
+}
+
+export interface Config {
+  /** The URL's target; with --targets, the first target's (what ab's report names). */
+  readonly target: Target;
+  /** --targets: many requests instead of the one URL; null for a single-URL run. */
+  readonly targets: TargetsConfig | null;
+  /** --script FILE: a module whose hooks run per worker and per request; null for none. */
+  readonly script: string | null;
+  /** --max-endpoints: rows of the per-endpoint table; the rest are counted under "other". */
+  readonly maxEndpoints: number;
+  /**
+   * Where this engine's share starts in the run's request sequence: 0 for a whole run; a worker's
+   * share starts after the earlier workers' requests, so each request keeps its place in one global
+   * round-robin and per-target counts stay exact however the run is split.
+   */
+  readonly sequenceStart: number;
   readonly method: string;
   /** Request body for -p/-u (null for none). */
   readonly body: Uint8Array | null;
@@ -137,6 +175,7 @@ export interface WholeRun {
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_MAX_ENDPOINTS = 100;
 export const DEFAULT_CONTENT_TYPE = 'text/plain';
 export const MAX_CONCURRENCY = 20_000;
 /** -X without a port: HTTP's own port, as for a URL without one (ab's man page documents no default). */

@@ -2,8 +2,9 @@
 
 import { statSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { DEFAULT_CONTENT_TYPE, DEFAULT_TIMEOUT_MS, MAX_CONCURRENCY } from './config.js';
-import type { Config, Header, Proxy, ScheduleConfig, ShardPlan, Target } from './config.js';
+import { DEFAULT_CONTENT_TYPE, DEFAULT_MAX_ENDPOINTS, DEFAULT_TIMEOUT_MS, MAX_CONCURRENCY } from './config.js';
+import type { Config, Header, Proxy, ScheduleConfig, ShardPlan, Target, TargetsConfig } from './config.js';
+import { readTargetsFile } from './targets-file.js';
 import { err, ok } from '../result.js';
 import type { Result } from '../result.js';
 import { parseCount, parseDurationMs } from './units.js';
@@ -70,6 +71,15 @@ export interface RawOptions extends RawTlsOptions {
   readonly runId?: string | undefined;
   /** --start-at: RFC 3339 time or +DURATION from now. */
   readonly startAt?: string | undefined;
+  /** --targets FILE: the requests to send, instead of the one URL. */
+  readonly targets?: string | undefined;
+  /** --random: pick targets at random (repeatable with --seed) instead of round-robin. */
+  readonly random?: boolean | undefined;
+  readonly seed?: string | undefined;
+  /** --script FILE: hooks (setup, request, response, teardown) in a .ts/.mts/.js/.mjs module. */
+  readonly script?: string | undefined;
+  /** --max-endpoints N: rows of the per-endpoint table (default 100). */
+  readonly maxEndpoints?: string | undefined;
 }
 
 export const MAX_WORKERS = 256;
@@ -82,7 +92,10 @@ const LINE_BREAK = /[\r\n\0]/;
 
 export function validate(raw: RawOptions): Result<Config, readonly string[]> {
   const problems: string[] = [];
-  const target = targetFrom(raw.urls, problems);
+  const targets = targetsFrom(raw, problems);
+  const target = raw.targets !== undefined ? (targets?.list[0]?.target ?? null) : targetFrom(raw.urls, problems);
+  const maxEndpoints = boundedInteger(problems, 'endpoint rows', '--max-endpoints', raw.maxEndpoints ?? String(DEFAULT_MAX_ENDPOINTS), 1, 100_000);
+  const script = scriptFrom(raw.script, problems);
 
   const countGiven = raw.requests !== undefined;
   const requestsParsed = countGiven ? boundedInteger(problems, 'number of requests', '-n', raw.requests, 1, Number.MAX_SAFE_INTEGER) : null;
@@ -128,8 +141,10 @@ export function validate(raw: RawOptions): Result<Config, readonly string[]> {
     problems.push(`--pipeline ${pipeline} needs -k (pipelined requests share one kept-alive connection)`);
   }
 
-  const body = bodyFrom(raw, problems);
-  const method = methodFrom(raw, problems);
+  // With --targets the file gives each body; -p/-u are refused there (targetsFrom) and not read.
+  const body = raw.targets === undefined ? bodyFrom(raw, problems) : null;
+  // With --targets the run's method (JSON settings, a merge's check) is the first target's.
+  const method = targets !== null ? (targets.list[0]?.method ?? 'GET') : methodFrom(raw, problems);
   const headers = (raw.headers ?? []).flatMap((text) => headerFrom(text, problems));
   const cookies = (raw.cookies ?? []).filter((text) => cookieIsValid(text, problems));
   const basicAuth = authFrom(raw.auth, problems);
@@ -142,7 +157,7 @@ export function validate(raw: RawOptions): Result<Config, readonly string[]> {
   const tlsOptions = tlsOptionsFrom(raw, problems);
 
   if (
-    problems.length > 0 || target === null || concurrency === null || workers === null || pipeline === null ||
+    problems.length > 0 || target === null || maxEndpoints === null || concurrency === null || workers === null || pipeline === null ||
     verbosity === null || timeoutMs === null || warmupMs === null || schedule === null || method === null
   ) {
     return err(problems);
@@ -160,6 +175,10 @@ export function validate(raw: RawOptions): Result<Config, readonly string[]> {
       };
   const config: Config = {
     target,
+    targets,
+    script,
+    maxEndpoints,
+    sequenceStart: 0,
     method,
     body,
     contentType,
@@ -184,7 +203,9 @@ export function validate(raw: RawOptions): Result<Config, readonly string[]> {
     acceptGzip: raw.gzip === true,
     keepAlive: raw.keepAlive === true,
     continueOnError: raw.continueOnError === true,
-    variableLength: raw.variableLength === true,
+    // Endpoints answer with bodies of their own lengths (and a script's requests vary), so one
+    // document length for the whole run would make every other endpoint's response a Length failure.
+    variableLength: raw.variableLength === true || targets !== null || script !== null,
     verifyTls: raw.verifyTls === true,
     http10: raw.http10 === true,
     http2: raw.http2 === true,
@@ -217,6 +238,8 @@ function pipelineFrom(raw: RawOptions, problems: string[]): number | null {
 function http2Problems(raw: RawOptions, problems: string[]): void {
   if (raw.http10 === true) problems.push('--http2 and --http1.0 cannot be used together: pick one protocol');
   if (raw.proxy !== undefined) problems.push(`--http2 cannot go through a proxy (-X ${shown(raw.proxy)}) yet`);
+  // An HTTP/2 stream sends the one HEADERS block built for the run; per-request sources are HTTP/1.x's for now.
+  if (raw.targets !== undefined || raw.script !== undefined) problems.push(`--http2 cannot be used with ${raw.targets !== undefined ? '--targets' : '--script'} yet (HTTP/2 streams send the run's one pre-built request)`);
 }
 
 /** Every shard must get a connection (and a request, with -n), and its -G workers one connection each. */
@@ -451,4 +474,70 @@ function targetFrom(urls: readonly string[], problems: string[]): Target | null 
     return null;
   }
   return target.value;
+}
+
+/** --targets FILE with --random and --seed; the file replaces the URL and the flags that shape the one request. */
+function targetsFrom(raw: RawOptions, problems: string[]): TargetsConfig | null {
+  const seedText = raw.seed;
+  let seed = Math.floor(Math.random() * 2 ** 32);
+  if (seedText !== undefined) {
+    if (!/^\d+$/.test(seedText) || Number(seedText) > 2 ** 32 - 1) problems.push(`invalid seed: --seed ${shown(seedText)} (must be a whole number 0..4294967295)`);
+    else seed = Number(seedText);
+    if (raw.random !== true) problems.push('--seed needs --random (round-robin order has no randomness to seed)');
+  }
+  if (raw.targets === undefined) {
+    if (raw.random === true) problems.push('--random needs --targets (it picks among the targets file\'s requests)');
+    return null;
+  }
+  if (raw.urls.length > 0) problems.push(`--targets ${shown(raw.targets)} gives the requests: drop the URL ${raw.urls.map(shown).join(' ')}`);
+  const shaping = [
+    ['-p', raw.postFile],
+    ['-u', raw.putFile],
+    ['-m', raw.method],
+    ['-i', raw.head === true ? '' : undefined],
+  ].filter(([, v]) => v !== undefined).map(([flag]) => flag);
+  if (shaping.length > 0) problems.push(`${shaping.join(', ')} cannot be used with --targets: each request's method and body come from the file`);
+  if (raw.targets === '') {
+    problems.push('option \'--targets\' needs a file name, got an empty one');
+    return null;
+  }
+  const list = readTargetsFile(raw.targets, problems);
+  if (list === null) return null;
+  const origins = new Set(list.map((t) => originOf(t.target)));
+  if (origins.size > 1) {
+    // Each origin gets connections of its own, at least one per worker.
+    const workers = Number(raw.workers ?? '1');
+    const concurrency = Number(raw.concurrency ?? '1');
+    if (Number.isInteger(workers) && Number.isInteger(concurrency) && concurrency < origins.size * workers) {
+      const each = workers > 1 ? ` in each of ${workers} workers` : '';
+      problems.push(`--targets ${shown(raw.targets)} names ${origins.size} origins, each with connections of its own${each}: -c must be at least ${origins.size * workers} (got ${concurrency})`);
+    }
+    if (raw.script !== undefined) problems.push(`--script cannot be used with --targets ${shown(raw.targets)} of ${origins.size} origins (a script's request() gives a path on one origin)`);
+    if (raw.proxy !== undefined || raw.unixSocket !== undefined) problems.push(`${raw.proxy !== undefined ? '-X' : '--unix-socket'} cannot be used with --targets ${shown(raw.targets)} of ${origins.size} origins (every connection would go to one place)`);
+  }
+  return { file: raw.targets, list, order: raw.random === true ? 'random' : 'round-robin', seed, members: null };
+}
+
+/** scheme://host:port: targets of one origin share connections. */
+export function originOf(target: Target): string {
+  return `${target.tls ? 'https' : 'http'}://${target.connectHost.includes(':') ? `[${target.connectHost}]` : target.connectHost}:${target.port}`;
+}
+
+/** --script FILE: only the name is checked here; the CLI loads the module before the run. */
+function scriptFrom(path: string | undefined, problems: string[]): string | null {
+  if (path === undefined) return null;
+  if (!/\.(ts|mts|js|mjs)$/.test(path)) {
+    problems.push(`--script ${shown(path)}: expected a .ts, .mts, .js or .mjs module`);
+    return null;
+  }
+  try {
+    if (!statSync(path).isFile()) {
+      problems.push(`--script ${shown(path)} is not a file`);
+      return null;
+    }
+  } catch {
+    problems.push(`--script ${shown(path)}: no such file`);
+    return null;
+  }
+  return path;
 }

@@ -5,6 +5,7 @@ import type { Config } from '../config/config.js';
 import type { SharedLength } from '../metrics/shared-length.js';
 import type { FailureKind } from '../failures.js';
 import { C, Recorder, type ExchangeSink } from '../metrics/recorder.js';
+import { EndpointStats } from '../metrics/endpoints.js';
 import type { StopReason } from '../metrics/summary.js';
 import { Timeline } from '../metrics/timeline.js';
 import { transportFor, type TlsInfo } from '../transport/client-socket.js';
@@ -17,6 +18,8 @@ import { buildBursts, buildRequest } from '../transport/request.js';
 import { Pool } from './pool.js';
 import { scheduleOf, type RateSchedule } from './schedule.js';
 import { StuckConnects } from './stuck-connects.js';
+import { targetSequence, type TargetSequence } from './target-sequence.js';
+import type { ScriptRunner, Verdict } from './script-runner.js';
 import { mayIssue, type StopRule } from './stop.js';
 
 export interface EngineOptions {
@@ -33,6 +36,8 @@ export interface EngineOptions {
   readonly io?: ConnectionIo;
   /** -v 2 and up: each response's status and header block (CRLF line ends), as ab logs them. */
   readonly onResponseHead?: (status: number, head: string) => void;
+  /** --script: its hooks, already set up (setup() has run). */
+  readonly script?: ScriptRunner;
 }
 
 export interface EngineResult {
@@ -52,6 +57,9 @@ const STOPS_RUN: Readonly<Record<FailureKind, boolean>> = {
   timeout: true,
   connectTimeout: true,
   exceptions: false,
+  // A hook that threw (a bad script, or a check that could not run) stops the run like a socket
+  // error; a response() that returned false is a verdict on one response and does not (recorder).
+  script: true,
 };
 
 type Phase = 'idle' | 'waiting' | 'warmup' | 'draining' | 'measuring' | 'done';
@@ -65,6 +73,13 @@ export class Engine implements ConnectionOwner<LoadConnection> {
   readonly #rate: RateSchedule | null;
   readonly #io: ConnectionIo;
   readonly #pool: Pool;
+  /** --targets: which request each send carries; null when every request is the URL's. */
+  readonly #sequence: TargetSequence | null;
+  /** The run's endpoint rows (--targets, a script), named in the order they opened; each new recorder starts with them. Null otherwise. */
+  readonly #rows: EndpointStats | null;
+  readonly #script: ScriptRunner | null;
+  /** The script's request() builds each request (it is exported). */
+  readonly #scripted: boolean;
   /**
    * Rate mode: connections waiting for the schedule. A connection may fill up while listed (a
    * response frees it, and it catches up at once), so #pace checks capacity when it takes one.
@@ -92,15 +107,31 @@ export class Engine implements ConnectionOwner<LoadConnection> {
     const schedule = config.schedule;
     this.#rate = scheduleOf(schedule);
     this.#io = options.io ?? REAL_IO;
+    const script = options.script ?? null;
+    this.#script = script;
+    this.#scripted = script?.makesRequests === true;
+    // A script's request() names its rows as it goes; without one, every request is the URL's.
+    const names = config.targets !== null ? config.targets.list.map((t) => t.name) : script === null ? null : this.#scripted ? [] : [`${config.method} ${config.target.path}`];
+    const rows = names === null ? null : new EndpointStats(config.maxEndpoints, names);
+    this.#rows = rows;
+    this.#sequence = rows === null ? null : targetSequence(config, version, (name) => rows.rowOf(name));
     // Records the warm-up, if any; measuring starts on a fresh recorder (#beginMeasuring).
     this.recorder = this.#newRecorder(null, null);
+    // A script's names open rows as they come: in the run's registry and in the recorder, in the same order.
+    script?.attach(this.#sequence, (name) => {
+      const row = rows!.rowOf(name);
+      this.recorder.endpoints?.rowOf(name);
+      return row;
+    }, (row) => rows!.names[row] ?? '');
     const settings = {
+      source: this.#scripted ? script : this.#sequence,
       bursts: config.http2 ? [] : buildBursts(buildRequest(config, version), config.pipeline),
       pipeline: config.pipeline,
       isHead: config.method === 'HEAD',
       keepAlive: config.keepAlive,
       measureUncorrected: this.#rate !== null,
-      captureHead: config.verbosity >= 2 && options.onResponseHead !== undefined,
+      captureHead: (config.verbosity >= 2 && options.onResponseHead !== undefined) || script?.checksResponses === true,
+      captureBodyBytes: script?.bodyBytes ?? -1,
     };
     let open: () => LoadConnection = () => new Connection(endpoint, this, settings, this.#io);
     if (config.http2) {
@@ -176,6 +207,14 @@ export class Engine implements ConnectionOwner<LoadConnection> {
     // ab reports the Server header of the first response.
     if (rec.first.serverSoftware === null && exchange.server !== null) rec.first.serverSoftware = exchange.server;
     if (exchange.head !== null) this.#options.onResponseHead?.(exchange.status, exchange.head);
+    if (this.#script?.checksResponses === true) {
+      const verdict = this.#script.check(exchange);
+      if (verdict instanceof Promise) {
+        this.#awaitVerdict(conn, nowMs, exchange, verdict);
+        return;
+      }
+      this.#applyVerdict(exchange, verdict);
+    }
     rec.recordResponse(nowMs, exchange);
     if (exchange.headerBytes > 0) {
       rec.counters[C.h2HeaderBytes]! += exchange.headerBytes;
@@ -187,8 +226,58 @@ export class Engine implements ConnectionOwner<LoadConnection> {
     this.#checkDone();
   }
 
+  /** A verdict of response(): a rejection is a Script failure of a complete response; a throw stops the run without -r. */
+  #applyVerdict(exchange: Exchange, verdict: Verdict): void {
+    if (!verdict.rejected) return;
+    exchange.rejected = true;
+    this.recorder.noteError(verdict.code, verdict.message);
+    if (verdict.threw) this.#stopOnError('script', verdict.message);
+  }
+
+  /**
+   * An async response(): the request stays in flight (the connection's slot is not refilled) until
+   * the verdict comes or -s passes, then it is recorded as it was timed when its response ended.
+   */
+  #awaitVerdict(conn: LoadConnection, nowMs: number, exchange: Exchange, pending: Promise<Verdict>): void {
+    const facts = { ...exchange };
+    const recorder = this.recorder;
+    let done = false;
+    const settle = (verdict: Verdict): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      // A stop that came meanwhile has already counted it as cut off; a warm-up's recorder is gone.
+      if (this.#phase === 'done' || recorder !== this.recorder) return;
+      this.#applyVerdict(facts, verdict);
+      recorder.recordResponse(nowMs, facts);
+      this.#inflight--;
+      this.#noteSettled(1);
+      this.#onFree(conn, this.#io.now());
+      this.#checkDone();
+    };
+    const seconds = this.#config.timeoutMs / 1000;
+    const timer = setTimeout(
+      () => settle({ rejected: true, code: 'SCRIPT_TIMEOUT', message: `script: response() did not finish within ${seconds} s (-s)`, threw: true }),
+      this.#config.timeoutMs,
+    );
+    void pending.then(settle);
+  }
+
+  /** Without -r the first failure of a stopping kind ends the run, as in ab. */
+  #stopOnError(kind: FailureKind, message: string): void {
+    if (STOPS_RUN[kind] && !this.#config.continueOnError && this.#phase === 'measuring' && !this.#stopping) {
+      this.#firstError = message;
+      this.stop('error', 0);
+      this.#options.onErrorStop?.();
+    }
+  }
+
   onFailedRead(nowMs: number, exchange: Exchange): void {
     this.recorder.recordFailedRead(nowMs, exchange);
+  }
+
+  onRowFailed(row: number): void {
+    this.recorder.recordRowFailure(row);
   }
 
   onFailure(conn: LoadConnection, nowMs: number, kind: FailureKind, count: number, code: string, message: string): void {
@@ -196,13 +285,9 @@ export class Engine implements ConnectionOwner<LoadConnection> {
     this.#inflight -= count;
     // ab's heartbeat counts complete requests (its done): a connect that failed is not one.
     if (kind !== 'connect' && kind !== 'connectTimeout') this.#noteSettled(count);
-    if (STOPS_RUN[kind] && !this.#config.continueOnError && this.#phase === 'measuring' && !this.#stopping) {
-      this.#firstError = message;
-      this.stop('error', 0);
-      this.#options.onErrorStop?.();
-    } else {
-      this.#onFree(conn, nowMs);
-    }
+    const stopping = this.#stopping;
+    this.#stopOnError(kind, message);
+    if (this.#stopping === stopping) this.#onFree(conn, nowMs);
     this.#checkDone();
   }
 
@@ -242,7 +327,8 @@ export class Engine implements ConnectionOwner<LoadConnection> {
   /** A fresh recorder whose timeline counts seconds from now (workers' timelines align by wall clock). */
   #newRecorder(sink: ExchangeSink | null, runLength: SharedLength | null): Recorder {
     const now = this.#io.now();
-    const recorder = new Recorder(new Timeline(performance.timeOrigin + now, now), { sink, runLength, variableLength: this.#config.variableLength });
+    const endpoints = this.#rows === null ? null : new EndpointStats(this.#config.maxEndpoints, this.#rows.names);
+    const recorder = new Recorder(new Timeline(performance.timeOrigin + now, now), { sink, runLength, variableLength: this.#config.variableLength, endpoints });
     recorder.first.transport = transportFor(this.#config.target.tls, this.#config.unixSocket !== null);
     return recorder;
   }
@@ -260,6 +346,7 @@ export class Engine implements ConnectionOwner<LoadConnection> {
     this.#phase = 'measuring';
     this.#startMs = this.#io.now();
     this.#issued = 0;
+    this.#sequence?.restart();
     this.#settled = 0;
     const every = this.#options.progressEvery ?? 0;
     this.#nextProgress = every > 0 ? every : Number.POSITIVE_INFINITY;
@@ -323,6 +410,10 @@ export class Engine implements ConnectionOwner<LoadConnection> {
 
   /** Closed loop: a connection with a free slot starts the next request at once. */
   #fill(conn: LoadConnection, nowMs: number): void {
+    if (this.#scripted) {
+      this.#fillScripted(conn, nowMs);
+      return;
+    }
     while (conn.capacity > 0 && this.#canIssue(nowMs)) {
       // Warm-up requests do not count against -n: the measured run starts its count afresh.
       const left = this.#rule.requests === null || this.#phase === 'warmup' ? conn.capacity : this.#rule.requests - this.#issued;
@@ -338,6 +429,43 @@ export class Engine implements ConnectionOwner<LoadConnection> {
     }
   }
 
+  /**
+   * Closed loop with a script's request(): one request at a time, each built by the script. One
+   * that fails never leaves; the connection then waits a turn of the event loop before the next,
+   * so a script that always throws under -t cannot hold the thread.
+   */
+  #fillScripted(conn: LoadConnection, nowMs: number): void {
+    while (conn.capacity > 0 && this.#canIssue(nowMs)) {
+      if (this.#rule.requests !== null && this.#phase !== 'warmup' && this.#issued >= this.#rule.requests) break;
+      if (!this.#sendScripted(conn, nowMs, nowMs)) {
+        setImmediate(() => {
+          this.#fill(conn, this.#io.now());
+          this.#checkDone();
+        });
+        break;
+      }
+    }
+    if (conn.capacity > 0 && this.#phase === 'measuring' && !this.#stopping && this.#rule.requests !== null && this.#issued >= this.#rule.requests) {
+      this.#stuck.takeOver(conn, nowMs);
+    }
+  }
+
+  /** Issues one request built by the script's request(); false when it failed (a Script failure, counted, never sent). */
+  #sendScripted(conn: LoadConnection, nowMs: number, startMs: number): boolean {
+    this.#issued += 1;
+    this.recorder.counters[C.issued]! += 1;
+    const problem = this.#script!.prepare();
+    if (problem !== null) {
+      this.recorder.recordFailure(nowMs, 'script', 1, 'SCRIPT', problem);
+      this.#noteSettled(1);
+      this.#stopOnError('script', problem);
+      return false;
+    }
+    this.#inflight += 1;
+    conn.send(startMs, 1);
+    return true;
+  }
+
   #behindSchedule(nowMs: number): boolean {
     const rate = this.#rate!; // only called in rate mode
     return this.#canIssue(nowMs) && this.#issued < rate.dueCount(nowMs - this.#startMs);
@@ -346,6 +474,11 @@ export class Engine implements ConnectionOwner<LoadConnection> {
   /** Rate mode: sends the next scheduled request on `conn`, timed from its intended start. */
   #issueScheduled(conn: LoadConnection, now: number): void {
     const intendedMs = this.#startMs + this.#rate!.intendedOffsetMs(this.#issued);
+    if (this.#scripted) {
+      if (this.#phase === 'measuring') this.recorder.recordLateness(now - intendedMs);
+      this.#sendScripted(conn, now, intendedMs);
+      return;
+    }
     this.#issued += 1;
     this.#inflight += 1;
     this.recorder.counters[C.issued]! += 1;

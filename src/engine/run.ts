@@ -7,7 +7,8 @@ import type { SummaryFacts } from './summarize.js';
 import type { ExchangeSink, Recorder } from '../metrics/recorder.js';
 import { SharedLength } from '../metrics/shared-length.js';
 import type { Endpoint } from '../transport/connection.js';
-import { Engine } from './engine.js';
+import { EngineGroup } from './engine-group.js';
+import type { ScriptRunner } from './script-runner.js';
 
 export interface RunHooks {
   /** Aborting stops the run (Ctrl-C): no new requests; in-flight ones get `graceMs` to finish. */
@@ -46,6 +47,10 @@ export function startSampling(current: () => Recorder, onSample: (s: LiveSample)
 export interface RunFacts extends SummaryFacts {
   /** The failure that stopped the run (no -r), or null. */
   readonly firstError: string | null;
+  /** --script in this thread: its teardown() is still to run, with the Summary. */
+  readonly script?: ScriptRunner | null;
+  /** --script in workers: the first error a worker's teardown() reported. */
+  readonly scriptError?: string | null;
 }
 
 /**
@@ -78,7 +83,10 @@ export async function runInThread(config: Config, endpoint: Endpoint, version: s
   const monitor = new ClientMonitor();
   const cpuBefore = process.cpuUsage();
   const wallBefore = performance.now();
-  const engine = new Engine(config, endpoint, version, {
+  // Loaded only for a script: a static run never pays for the loader.
+  const script = config.script === null ? null : await (await import('./script-start.js')).startScript(config, version, 0);
+  const engine = await EngineGroup.create(config, endpoint, version, {
+    ...(script === null ? {} : { script }),
     ...(hooks.onProgress === undefined ? {} : { onProgress: hooks.onProgress }),
     progressEvery: hooks.progressEvery ?? 0,
     ...(hooks.exchangeSink === undefined ? {} : { exchangeSink: hooks.exchangeSink }),
@@ -107,5 +115,6 @@ export async function runInThread(config: Config, endpoint: Endpoint, version: s
     cpuSystemUs: cpu.system,
     wallMs: performance.now() - wallBefore,
     threads: 1,
+    script,
   };
 }

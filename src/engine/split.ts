@@ -24,8 +24,13 @@ export function splitConfig(config: Config, parts: number): Config[] {
   const requests = config.requests === null ? null : splitEvenly(config.requests, parts);
   const maxima = config.maxConnections === null ? null : splitEvenly(config.maxConnections, parts);
   const rates = config.schedule.kind === 'rate' ? splitRate(config.schedule.requestsPerSecond, parts) : null;
+  // Each part is its own stretch of the run's request sequence (--targets): with -n the stretches
+  // follow each other, so per-target counts stay exact across shards and workers; without, they
+  // start far apart so that parts do not send the same order.
+  const starts = requests === null ? connections.map((_, i) => i * 2 ** 40) : requests.map((_, i) => requests.slice(0, i).reduce((a, b) => a + b, 0));
   return connections.map((concurrency, i) => ({
     ...config,
+    sequenceStart: config.sequenceStart + starts[i]!,
     concurrency,
     maxConnections: maxima === null ? null : maxima[i]!,
     requests: requests === null ? null : requests[i]!,

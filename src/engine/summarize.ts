@@ -5,8 +5,9 @@ import { assessClient } from '../metrics/client-health.js';
 import type { ThreadHealth } from '../metrics/client-monitor.js';
 import { phaseStats } from '../metrics/phase-stats.js';
 import { C, type Recorder } from '../metrics/recorder.js';
-import type { ClientHealth, RateStats, ShardSet, StopReason, Summary } from '../metrics/summary.js';
+import type { ClientHealth, EndpointResult, RateStats, ShardSet, StopReason, Summary } from '../metrics/summary.js';
 import { MAX_TIMELINE_ROWS } from '../metrics/timeline.js';
+import type { EndpointStats } from '../metrics/endpoints.js';
 import { transportFor } from '../transport/client-socket.js';
 import { scheduleOf, scheduledPerRow } from './schedule.js';
 import { VERSION } from '../version.js';
@@ -73,6 +74,29 @@ function shardSet(config: Config, startedAtMs: number, completed: number, client
   };
 }
 
+/** The per-endpoint rows; a row's histogram is encoded only when read (JSON, HTML, merge). */
+export function endpointResults(e: EndpointStats, elapsedMs: number): EndpointResult[] {
+  return e.names.map((name, row) => {
+    const h = e.totals[row]!;
+    const requests = e.requests(row);
+    const result = {
+      name,
+      requests,
+      failures: e.failures(row),
+      non2xx: e.non2xx(row),
+      requestsPerSecond: elapsedMs > 0 ? (requests * 1000) / elapsedMs : 0,
+      p50Us: h.count > 0 ? h.valueAtPercentile(50) : 0,
+      p90Us: h.count > 0 ? h.valueAtPercentile(90) : 0,
+      p99Us: h.count > 0 ? h.valueAtPercentile(99) : 0,
+      maxUs: h.count > 0 ? h.max : 0,
+      histogram: '',
+    };
+    let encoded: string | null = null;
+    Object.defineProperty(result, 'histogram', { enumerable: true, get: () => (encoded ??= h.encode()) });
+    return result;
+  });
+}
+
 export function summarize(config: Config, facts: SummaryFacts): Summary {
   const r = facts.recorder;
   const c = r.counters;
@@ -86,6 +110,7 @@ export function summarize(config: Config, facts: SummaryFacts): Summary {
     receive: count(C.failReceive),
     length: count(C.failLength),
     exceptions: count(C.failExceptions),
+    script: count(C.failScript),
   };
   const { target } = config;
   const client = assessClient({
@@ -108,7 +133,7 @@ export function summarize(config: Config, facts: SummaryFacts): Summary {
       durationMs: config.durationMs,
       keepAlive: config.keepAlive,
       variableLength: config.variableLength,
-      hasBody: config.body !== null,
+      hasBody: config.body !== null || (config.targets?.list.some((t) => t.body !== null) ?? false),
       pipeline: config.pipeline,
       workers: config.workers,
       requestsPerSecond: config.schedule.kind === 'rate' ? config.schedule.requestsPerSecond : null,
@@ -134,8 +159,8 @@ export function summarize(config: Config, facts: SummaryFacts): Summary {
     issued: count(C.issued),
     responses: count(C.complete),
     completed,
-    succeeded: count(C.complete) - failures.length,
-    failed: failures.connect + failures.receive + failures.length + failures.exceptions,
+    succeeded: count(C.complete) - failures.length - count(C.scriptRejected),
+    failed: failures.connect + failures.receive + failures.length + failures.exceptions + failures.script,
     failures,
     timeouts: count(C.timeouts),
     cutOff: count(C.cutOff),
@@ -162,5 +187,6 @@ export function summarize(config: Config, facts: SummaryFacts): Summary {
         : { initial: count(C.poolInitial), peak: count(C.poolPeak), grewAtSeconds: count(C.poolGrewAtUs) === 0 ? null : (count(C.poolGrewAtUs) - 1) / 1e6 },
     client,
     shards: shardSet(config, facts.startedAtMs, completed, client),
+    endpoints: r.endpoints === null ? null : endpointResults(r.endpoints, facts.elapsedMs),
   };
 }

@@ -1,17 +1,30 @@
 // A worker thread's side of a multi-worker run: one Engine on its share of the load.
 
+import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { ClientMonitor } from '../metrics/client-monitor.js';
 import { SharedLength } from '../metrics/shared-length.js';
-import { Engine } from './engine.js';
+import { EngineGroup } from './engine-group.js';
 import { startSampling } from './run.js';
+import { summarize } from './summarize.js';
 import type { FromWorker, ToWorker, WorkerInput } from './worker-protocol.js';
 
 const port = parentPort;
 if (port !== null) {
   const input = workerData as WorkerInput;
   const post = (m: FromWorker): void => port.postMessage(m);
-  const engine = new Engine(input.config, input.endpoint, input.version, {
+  const cpuBefore = process.cpuUsage();
+  const wallBefore = performance.now();
+  let script = null;
+  try {
+    script = input.config.script === null ? null : await (await import('./script-start.js')).startScript(input.config, input.version, input.worker);
+  } catch (e) {
+    post({ type: 'script-error', message: e instanceof Error ? e.message : String(e) });
+    port.close();
+    process.exit(0);
+  }
+  const engine = await EngineGroup.create(input.config, input.endpoint, input.version, {
+    ...(script === null ? {} : { script }),
     progressEvery: input.progressEvery,
     onProgress: (settled) => post({ type: 'progress', settled }),
     onErrorStop: () => post({ type: 'error-stop' }),
@@ -31,6 +44,14 @@ if (port !== null) {
   const stopSampling = input.sample ? startSampling(() => engine.recorder, (sample) => post({ type: 'sample', sample })) : null;
   const result = await engine.run();
   stopSampling?.();
+  const thread = monitor.stop();
+  let scriptError: string | null = null;
+  if (script !== null) {
+    // teardown() gets this worker's share of the run, summarized as a run of its own.
+    const cpu = process.cpuUsage(cpuBefore);
+    const facts = { ...result, thread, cpuUserUs: cpu.user, cpuSystemUs: cpu.system, wallMs: performance.now() - wallBefore, threads: 1 };
+    scriptError = await script.teardown(summarize(input.config, facts));
+  }
   post({
     type: 'done',
     recorder: result.recorder.snapshot(),
@@ -38,7 +59,8 @@ if (port !== null) {
     elapsedMs: result.elapsedMs,
     stopReason: result.stopReason,
     firstError: result.firstError,
-    thread: monitor.stop(),
+    thread,
+    scriptError,
   });
   port.close();
 }

@@ -19,6 +19,8 @@ export interface WorkerInput {
   readonly heads: boolean;
   /** The run's document length cell, shared by every worker (see SharedLength). */
   readonly runLength: SharedArrayBuffer;
+  /** This worker's index (a script's ctx.worker). */
+  readonly worker: number;
 }
 
 /** 'go' starts every worker at once, after all have loaded, so their schedules line up. */
@@ -26,6 +28,8 @@ export type ToWorker = { readonly type: 'go' } | { readonly type: 'stop'; readon
 
 export type FromWorker =
   | { readonly type: 'ready' }
+  /** --script: it did not load, or its setup() threw; the worker ends without sending. */
+  | { readonly type: 'script-error'; readonly message: string }
   | { readonly type: 'progress'; readonly settled: number }
   | { readonly type: 'error-stop' }
   | { readonly type: 'sample'; readonly sample: LiveSample }
@@ -38,4 +42,6 @@ export type FromWorker =
       readonly stopReason: StopReason;
       readonly firstError: string | null;
       readonly thread: ThreadHealth;
+      /** --script: what this worker's teardown() threw, or null. */
+      readonly scriptError: string | null;
     };

@@ -11,6 +11,7 @@ import { Timeline } from '../metrics/timeline.js';
 import type { Endpoint } from '../transport/connection.js';
 import { untilStart, type LiveSample, type RunFacts, type RunHooks } from './run.js';
 import { splitConfig } from './split.js';
+import { ScriptStartError } from './script-loader.js';
 import type { FromWorker, ToWorker, WorkerInput } from './worker-protocol.js';
 
 type Done = Extract<FromWorker, { type: 'done' }>;
@@ -56,6 +57,7 @@ export async function runWorkers(config: Config, endpoint: Endpoint, version: st
           sample: onSample !== undefined,
           heads: hooks.onResponseHead !== undefined,
           runLength: runLength.buffer,
+          worker: i,
         };
         const w = new Worker(new URL('./worker-entry.js', import.meta.url), { workerData: input });
         workers.push(w);
@@ -92,6 +94,8 @@ export async function runWorkers(config: Config, endpoint: Endpoint, version: st
             });
           } else if (m.type === 'head') {
             hooks.onResponseHead?.(m.status, m.head);
+          } else if (m.type === 'script-error') {
+            reject(new ScriptStartError(m.message));
           } else if (m.type === 'error-stop') {
             stopAll('error', 0, w);
           } else {
@@ -131,6 +135,7 @@ export async function runWorkers(config: Config, endpoint: Endpoint, version: st
     elapsedMs: endedAtMs - startedAtMs,
     stopReason,
     firstError: results.find((r) => r.firstError !== null)?.firstError ?? null,
+    scriptError: results.find((r) => r.scriptError !== null)?.scriptError ?? null,
     thread: combineThreadHealth(threads),
     cpuUserUs: cpu.user,
     cpuSystemUs: cpu.system,

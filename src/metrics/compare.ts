@@ -1,6 +1,6 @@
 // Compares two gb results metric by metric, judges each change against the runs' own second-to-second noise, and checks --fail-if rules.
 
-import type { PhaseStats, Summary, TimelineRow } from './summary.js';
+import type { EndpointResult, PhaseStats, Summary, TimelineRow } from './summary.js';
 import { err, ok, type Result } from '../result.js';
 import { bootstrapChange, BOOTSTRAP_DEFAULTS, type BootstrapOptions } from './bootstrap.js';
 
@@ -183,4 +183,20 @@ export function checkRules(rows: readonly MetricComparison[], rules: readonly Fa
     const verdict = real ? 'beyond' : noise.kind === 'beyond-noise' ? 'other-way' : 'within';
     return { rule, violated: pastLimit && real, changePercent: change, verdict: { kind: 'judged', pastLimit, noise: verdict }, strict };
   });
+}
+
+/** One endpoint in both runs, matched by name; a side is null when that run had no such row. */
+export interface EndpointComparison {
+  readonly name: string;
+  readonly a: EndpointResult | null;
+  readonly b: EndpointResult | null;
+}
+
+/** Rows of A in A's order, then rows only B has; empty when neither run has per-endpoint rows. */
+export function compareEndpoints(a: Summary, b: Summary): EndpointComparison[] {
+  const inB = new Map((b.endpoints ?? []).map((e) => [e.name, e]));
+  const rows: EndpointComparison[] = (a.endpoints ?? []).map((e) => ({ name: e.name, a: e, b: inB.get(e.name) ?? null }));
+  const inA = new Set(rows.map((r) => r.name));
+  for (const e of b.endpoints ?? []) if (!inA.has(e.name)) rows.push({ name: e.name, a: null, b: e });
+  return rows;
 }

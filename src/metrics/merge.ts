@@ -6,6 +6,7 @@ import type {
   Http2Stats,
   PoolStats,
   ClientHealth,
+  EndpointResult,
   PhaseStats,
   RateStageStats,
   RateStats,
@@ -343,6 +344,7 @@ export function mergeSummaries(summaries: readonly Summary[], options: MergeOpti
       receive: sum((s) => s.failures.receive),
       length: sum((s) => s.failures.length),
       exceptions: sum((s) => s.failures.exceptions),
+      script: sum((s) => s.failures.script),
     },
     timeouts: sum((s) => s.timeouts),
     cutOff: sum((s) => s.cutOff),
@@ -370,6 +372,43 @@ export function mergeSummaries(summaries: readonly Summary[], options: MergeOpti
     connections: mergePools(summaries, startMs),
     client: mergeClients(summaries.map((s) => s.client)),
     shards: shards.value,
+    endpoints: mergeEndpoints(summaries, (endMs - startMs) / 1000),
+  });
+}
+
+/** Rows with the same name add (counts and histograms); the order is the first run's, then new names as they appear. */
+function mergeEndpoints(summaries: readonly Summary[], elapsedSeconds: number): EndpointResult[] | null {
+  if (summaries.every((s) => s.endpoints === null)) return null;
+  const byName = new Map<string, { requests: number; failures: number; non2xx: number; maxUs: number; histogram: Histogram | null }>();
+  for (const s of summaries) {
+    for (const e of s.endpoints ?? []) {
+      const row = byName.get(e.name) ?? { requests: 0, failures: 0, non2xx: 0, maxUs: 0, histogram: null };
+      row.requests += e.requests;
+      row.failures += e.failures;
+      row.non2xx += e.non2xx;
+      // The encoding keeps buckets, not the exact maximum: the runs' own maxima do.
+      row.maxUs = Math.max(row.maxUs, e.maxUs);
+      const h = Histogram.decode(e.histogram);
+      if (row.histogram === null) row.histogram = h;
+      else row.histogram.add(h);
+      byName.set(e.name, row);
+    }
+  }
+  return [...byName].map(([name, row]) => {
+    const h = row.histogram;
+    const some = h !== null && h.count > 0;
+    return {
+      name,
+      requests: row.requests,
+      failures: row.failures,
+      non2xx: row.non2xx,
+      requestsPerSecond: elapsedSeconds > 0 ? row.requests / elapsedSeconds : 0,
+      p50Us: some ? h.valueAtPercentile(50) : 0,
+      p90Us: some ? h.valueAtPercentile(90) : 0,
+      p99Us: some ? h.valueAtPercentile(99) : 0,
+      maxUs: row.maxUs,
+      histogram: h === null ? '' : h.encode(),
+    };
   });
 }
 

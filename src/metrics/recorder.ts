@@ -2,6 +2,7 @@
 
 import { performance } from 'node:perf_hooks';
 import { Histogram, type HistogramSnapshot } from './histogram.js';
+import { EndpointStats, type EndpointSnapshot } from './endpoints.js';
 import type { FailureKind } from '../failures.js';
 import type { SharedLength } from './shared-length.js';
 import type { Timeline} from './timeline.js';
@@ -41,8 +42,12 @@ export const C = {
   h2HeaderDecodedBytes: 22,
   /** HTTP/2: the smallest SETTINGS_MAX_CONCURRENT_STREAMS below --streams a server set, plus 1 (0: none did); workers keep the smallest. */
   h2StreamLimit: 23,
+  /** Script failures (--script): request() threw before sending, or response() threw or returned false. */
+  failScript: 24,
+  /** Of those, responses read to the end that response() rejected (complete, not succeeded). */
+  scriptRejected: 25,
 } as const;
-const COUNTER_SLOTS = 24;
+const COUNTER_SLOTS = 26;
 /** Status codes are three digits (RFC 9110 §15), and the parser accepts 100–999. */
 const STATUS_SLOTS = 1000;
 /**
@@ -55,7 +60,8 @@ export type { FailureKind } from '../failures.js';
 
 /** Receives every complete exchange (ab's -g file); only set when asked for. */
 export interface ExchangeSink {
-  record(startEpochMs: number, connectUs: number, processingUs: number, totalUs: number, waitUs: number): void;
+  /** endpointRow: the request's per-endpoint row (--targets, a script); 0 otherwise. */
+  record(startEpochMs: number, connectUs: number, processingUs: number, totalUs: number, waitUs: number, endpointRow: number): void;
 }
 
 /** What only the first response (or first TLS handshake) tells: ab reports these once. */
@@ -81,6 +87,10 @@ export interface ResponseFacts {
   readonly keptAlive: boolean;
   /** The server closed before the announced body ended: ab counts a Length failure of a complete response. */
   readonly truncated: boolean;
+  /** The endpoint row (--targets, a script); absent or 0 otherwise. */
+  readonly row?: number;
+  /** A --script response() rejected it: complete, and a Script failure. */
+  readonly rejected?: boolean;
 }
 
 export interface RecorderOptions {
@@ -90,6 +100,8 @@ export interface RecorderOptions {
   readonly runLength?: SharedLength | null;
   /** ab's -l: a response of another length is no failure. */
   readonly variableLength?: boolean;
+  /** Results per endpoint (--targets, a script); null for a single-URL run. */
+  readonly endpoints?: EndpointStats | null;
 }
 
 export interface RecorderSnapshot {
@@ -106,6 +118,7 @@ export interface RecorderSnapshot {
   readonly uncorrectedTotal: HistogramSnapshot;
   readonly timeline: TimelineSnapshot;
   readonly first: FirstSeen;
+  readonly endpoints: EndpointSnapshot | null;
 }
 
 export class Recorder {
@@ -129,6 +142,8 @@ export class Recorder {
   readonly #sink: ExchangeSink | null;
   readonly #runLength: SharedLength | null;
   readonly #variableLength: boolean;
+  /** Per-endpoint rows, when the run's requests differ; null otherwise. */
+  endpoints: EndpointStats | null;
   readonly first: FirstSeen = {
     serverSoftware: null,
     documentLength: null,
@@ -143,6 +158,7 @@ export class Recorder {
     this.#sink = options.sink ?? null;
     this.#runLength = options.runLength ?? null;
     this.#variableLength = options.variableLength ?? false;
+    this.endpoints = options.endpoints ?? null;
   }
 
   /** One complete response, ended at nowMs. */
@@ -161,13 +177,20 @@ export class Recorder {
     this.total.record(totalUs);
     if (uncorrectedUs >= 0) this.uncorrectedTotal.record(uncorrectedUs);
     this.timeline.recordResponse(nowMs, totalUs, non2xx);
-    this.#sink?.record(performance.timeOrigin + nowMs - totalUs / 1000, connectUs, totalUs - connectUs, totalUs, waitUs);
+    this.#sink?.record(performance.timeOrigin + nowMs - totalUs / 1000, connectUs, totalUs - connectUs, totalUs, waitUs, r.row ?? 0);
     // ab takes the document length from the first response and holds every later one to it.
     const first = this.first;
     if (first.documentLength === null && !truncated) first.documentLength = this.#runLength?.settle(bodyBytes) ?? bodyBytes;
     const lengthFailure = truncated || (!this.#variableLength && bodyBytes !== first.documentLength);
     if (lengthFailure) c[C.failLength]! += 1;
-    if (!lengthFailure && status >= 200 && status < 400) {
+    // A response both of the wrong length and rejected by the script is one failure: Length, ab's.
+    const rejected = r.rejected === true && !lengthFailure;
+    if (rejected) {
+      c[C.failScript]! += 1;
+      c[C.scriptRejected]! += 1;
+    }
+    this.endpoints?.recordResponse(r.row ?? 0, status, totalUs, lengthFailure || rejected);
+    if (!lengthFailure && !rejected && status >= 200 && status < 400) {
       this.successTotal.record(totalUs);
       this.successWaiting.record(waitUs);
     }
@@ -177,13 +200,14 @@ export class Recorder {
    * A request whose read failed on an open connection: ab counts it complete, so its times join
    * the Connection Times (and -g); it has no status, body or success to count.
    */
-  recordFailedRead(nowMs: number, r: Pick<ResponseFacts, 'connectUs' | 'waitUs' | 'totalUs'>): void {
+  recordFailedRead(nowMs: number, r: Pick<ResponseFacts, 'connectUs' | 'waitUs' | 'totalUs' | 'row'>): void {
     const { connectUs, waitUs, totalUs } = r;
+    this.endpoints?.recordFailedRead(r.row ?? 0, totalUs);
     this.connect.record(connectUs);
     this.processing.record(totalUs - connectUs);
     this.waiting.record(waitUs);
     this.total.record(totalUs);
-    this.#sink?.record(performance.timeOrigin + nowMs - totalUs / 1000, connectUs, totalUs - connectUs, totalUs, waitUs);
+    this.#sink?.record(performance.timeOrigin + nowMs - totalUs / 1000, connectUs, totalUs - connectUs, totalUs, waitUs, r.row ?? 0);
   }
 
   recordBytes(nowMs: number, bytes: number): void {
@@ -197,6 +221,7 @@ export class Recorder {
     if (kind === 'connect') c[C.failConnect]! += count;
     else if (kind === 'receive') c[C.failReceive]! += count;
     else if (kind === 'exceptions') c[C.failExceptions]! += count;
+    else if (kind === 'script') c[C.failScript]! += count;
     else {
       // A read that timed out is a receive failure in ab's classes, a connect that timed out a
       // connect failure; the count of timeouts is also kept apart.
@@ -208,15 +233,26 @@ export class Recorder {
     this.errorCodes.set(code, (this.errorCodes.get(code) ?? 0) + count);
   }
 
+  /** A failure's message and code, counted where its request already is (a response a script rejected). */
+  noteError(code: string, message: string): void {
+    this.errors.set(message, (this.errors.get(message) ?? 0) + 1);
+    this.errorCodes.set(code, (this.errorCodes.get(code) ?? 0) + 1);
+  }
+
+  /** One failed request of endpoint `row` (any class but Length, which recordResponse counts). */
+  recordRowFailure(row: number): void {
+    this.endpoints?.recordFailure(row);
+  }
+
   /** Requests that have ended, in any bucket but cut off (the heartbeat's count). */
   get settled(): number {
     const c = this.counters;
-    return c[C.complete]! + c[C.failConnect]! + c[C.failReceive]! + c[C.failExceptions]!;
+    return c[C.complete]! + c[C.failConnect]! + c[C.failReceive]! + c[C.failExceptions]! + c[C.failScript]! - c[C.scriptRejected]!;
   }
 
   get failed(): number {
     const c = this.counters;
-    return c[C.failConnect]! + c[C.failReceive]! + c[C.failLength]! + c[C.failExceptions]!;
+    return c[C.failConnect]! + c[C.failReceive]! + c[C.failLength]! + c[C.failExceptions]! + c[C.failScript]!;
   }
 
   /** Rate mode: a request left `lateMs` after its intended time. */
@@ -244,6 +280,7 @@ export class Recorder {
       uncorrectedTotal: this.uncorrectedTotal.toSnapshot(),
       timeline: this.timeline.snapshot(),
       first: { ...this.first },
+      endpoints: this.endpoints?.snapshot() ?? null,
     };
   }
 
@@ -265,6 +302,7 @@ export class Recorder {
     this.successWaiting.add(Histogram.fromSnapshot(s.successWaiting));
     this.uncorrectedTotal.add(Histogram.fromSnapshot(s.uncorrectedTotal));
     this.timeline.merge(s.timeline);
+    if (s.endpoints !== null) (this.endpoints ??= new EndpointStats(s.endpoints.maxRows)).merge(s.endpoints);
     const f = this.first;
     f.serverSoftware ??= s.first.serverSoftware;
     f.documentLength ??= s.first.documentLength;

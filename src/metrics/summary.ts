@@ -29,6 +29,11 @@ export interface FailureCounts {
   readonly receive: number;
   readonly length: number;
   readonly exceptions: number;
+  /**
+   * gb's own class (--script): a request() that threw or returned no request (never sent), and
+   * responses that response() rejected (read to the end, so complete). ab's classes exclude it.
+   */
+  readonly script: number;
 }
 
 /** The socket layer that carried the requests: gb's raw libuv TCP handle, net.Socket, node:tls, or a unix domain socket (--unix-socket, plain or with TLS over it). */
@@ -95,7 +100,10 @@ export interface Summary {
   readonly elapsedSeconds: number;
   readonly startedAt: string;
 
-  /** Requests the run started. Each ends in exactly one bucket: issued = responses + failures.connect + failures.receive + failures.exceptions + cutOff. */
+  /**
+   * Requests the run started. Each ends in exactly one bucket: issued = responses + failures.connect +
+   * failures.receive + failures.exceptions + cutOff + the Script failures that were never sent.
+   */
   readonly issued: number;
   /** Responses read to the end, Length failures and non-2xx included. */
   readonly responses: number;
@@ -105,7 +113,7 @@ export interface Summary {
    * Requests per second and Time per request count these, as ab does.
    */
   readonly completed: number;
-  /** Responses that did not fail: responses − failures.length (non-2xx included, as ab does not count them as failures). */
+  /** Responses that did not fail: responses − failures.length − those a script rejected (non-2xx included, as ab does not count them as failures). */
   readonly succeeded: number;
   readonly failed: number;
   readonly failures: FailureCounts;
@@ -158,6 +166,8 @@ export interface Summary {
   readonly client: ClientHealth;
   /** A run spread over machines (--shard, --start-at): which run, its unsplit settings and each shard in this result; null for a plain run. */
   readonly shards: ShardSet | null;
+  /** Results per endpoint (--targets, a script), in row order, the "other" row last; null for a single-URL run. */
+  readonly endpoints: readonly EndpointResult[] | null;
 }
 
 /** The shards of one run that a result holds: one in a shard's own result, all that were merged in gb merge's. */
@@ -188,6 +198,25 @@ export interface ShardMember {
   readonly completed: number;
   /** This shard's own client health, so a merge still says which machine was the bottleneck. */
   readonly client: ClientHealth;
+}
+
+
+/** One endpoint's row: a targets file's name ("METHOD path" unless named) or a script's name. */
+export interface EndpointResult {
+  readonly name: string;
+  /** Requests of this endpoint that ended (responses, failed reads, failed connects); cut-off ones are not counted. */
+  readonly requests: number;
+  /** Of those, the failed ones (any class). */
+  readonly failures: number;
+  readonly non2xx: number;
+  readonly requestsPerSecond: number;
+  /** Total time of its completed requests (as ab's Total); 0 when none completed. */
+  readonly p50Us: number;
+  readonly p90Us: number;
+  readonly p99Us: number;
+  readonly maxUs: number;
+  /** The Total histogram, HdrHistogram's compressed base64 (V2), so merge adds rows exactly. */
+  readonly histogram: string;
 }
 
 export interface PoolStats {

@@ -1,7 +1,7 @@
 // Renders ab's -e file: the share of requests served within each Total time, for every whole percent 0..100.
 
 import { Histogram } from '../metrics/histogram.js';
-import type { PhaseStats } from '../metrics/summary.js';
+import type { EndpointResult, PhaseStats } from '../metrics/summary.js';
 import { formatFixed, usToMs } from './format.js';
 
 export const PERCENTILE_CSV_HEADER = 'Percentage served,Time in ms';
@@ -12,12 +12,36 @@ export const PERCENTILE_CSV_HEADER = 'Percentage served,Time in ms';
  * Times are µs / 1000 with three decimals, not rounded to whole ms as in the text report.
  */
 export function renderPercentileCsv(total: PhaseStats | null): string {
-  const lines = [PERCENTILE_CSV_HEADER];
+  return [PERCENTILE_CSV_HEADER, ...percentileRows(total)].join('\n') + '\n';
+}
+
+/**
+ * -e with per-endpoint rows (--targets, a script): ab's two columns and a third naming the rows'
+ * endpoint, first the whole run's 101 rows (endpoint "all"), then 101 for each endpoint.
+ */
+export function renderEndpointPercentileCsv(total: PhaseStats | null, endpoints: readonly EndpointResult[]): string {
+  const lines = [`${PERCENTILE_CSV_HEADER},Endpoint`, ...percentileRows(total).map((row) => `${row},all`)];
+  for (const e of endpoints) {
+    const h = Histogram.decode(e.histogram);
+    const stats = h.count === 0 ? null : { count: h.count, minUs: h.min, maxUs: e.maxUs, histogram: e.histogram };
+    const name = csvField(e.name);
+    for (const row of percentileRows(stats)) lines.push(`${row},${name}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled. */
+function csvField(text: string): string {
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+function percentileRows(total: Pick<PhaseStats, 'count' | 'minUs' | 'maxUs' | 'histogram'> | null): string[] {
+  const lines: string[] = [];
   const n = total?.count ?? 0;
   if (total === null || n === 0) {
     // ab with no completed request would read garbage; gb writes a well-formed file of zeros instead.
     for (let i = 0; i <= 100; i++) lines.push(`${i},${formatFixed(0, 3)}`);
-    return lines.join('\n') + '\n';
+    return lines;
   }
   const histogram = Histogram.decode(total.histogram);
   for (let i = 0; i <= 100; i++) {
@@ -31,5 +55,5 @@ export function renderPercentileCsv(total: PhaseStats | null): string {
     }
     lines.push(`${i},${formatFixed(usToMs(us), 3)}`);
   }
-  return lines.join('\n') + '\n';
+  return lines;
 }

@@ -1,6 +1,6 @@
 // gb compare's words: the comparison table, its notes, and each --fail-if rule's verdict.
 
-import { COMPARE_DEFAULTS, CONFIDENCE_PERCENT, type MetricComparison, type MetricName, type NoiseOptions, type NoiseVerdict, type RuleOutcome } from '../metrics/compare.js';
+import { COMPARE_DEFAULTS, compareEndpoints, CONFIDENCE_PERCENT, type EndpointComparison, type MetricComparison, type MetricName, type NoiseOptions, type NoiseVerdict, type RuleOutcome } from '../metrics/compare.js';
 import type { Summary } from '../metrics/summary.js';
 import { formatFixed, padLeft } from './format.js';
 
@@ -108,6 +108,26 @@ export function renderComparison(
     'in the mean per-second figure; p99.9 and max use per-second maxima, and per-second latencies are coarse',
     '(about 12 %). Beyond noise: the interval excludes 0.',
     ...notes(a, b),
+    ...endpointTable(compareEndpoints(a, b)),
     '',
   ].join('\n');
+}
+
+/** Per-endpoint rows matched by name: throughput and p50/p99 of Total, A then B then the change. */
+function endpointTable(rows: readonly EndpointComparison[]): string[] {
+  if (rows.length === 0) return [];
+  const change = (x: number | undefined, y: number | undefined): string =>
+    x === undefined || y === undefined ? '-' : x === 0 ? (y === 0 ? formatPercent(0) : '-') : formatPercent(100 * (y / x - 1));
+  const ms = (us: number | undefined): string => (us === undefined ? '-' : (us / 1000).toFixed(3));
+  const rps = (v: number | undefined): string => (v === undefined ? '-' : v.toFixed(2));
+  const header = ['Endpoint', 'A req/s', 'B req/s', 'Change', 'A p50', 'B p50', 'Change', 'A p99', 'B p99', 'Change'];
+  const cells = rows.map((r) => [
+    r.name,
+    rps(r.a?.requestsPerSecond), rps(r.b?.requestsPerSecond), change(r.a?.requestsPerSecond, r.b?.requestsPerSecond),
+    ms(r.a?.p50Us), ms(r.b?.p50Us), change(r.a?.p50Us, r.b?.p50Us),
+    ms(r.a?.p99Us), ms(r.b?.p99Us), change(r.a?.p99Us, r.b?.p99Us),
+  ]);
+  const widths = header.map((h, col) => Math.max(h.length, ...cells.map((c) => (c[col] ?? '').length)));
+  const line = (c: readonly string[]): string => c.map((text, col) => (col === 0 ? text.padEnd(widths[col] ?? 0) : padLeft(text, widths[col] ?? 0))).join('  ').trimEnd();
+  return ['', 'Per endpoint, matched by name (latency of Total, ms):', line(header), ...cells.map(line)];
 }

@@ -1,6 +1,6 @@
 // What gb reports beyond ab, printed after ab's report so ab's fields stay where scripts expect them.
 
-import type { PhaseStats, ShardSet, Summary } from '../metrics/summary.js';
+import type { EndpointResult, PhaseStats, ShardSet, Summary } from '../metrics/summary.js';
 import { formatFixed, formatFixedWidth, padLabel, padLeft } from './format.js';
 
 export interface GbExtrasOptions {
@@ -30,8 +30,12 @@ export function renderGbExtras(s: Summary, options: GbExtrasOptions = {}): strin
   if (s.protocol === 'h2' || s.protocol === 'h2c') out += http2Lines(s);
   // Every request in exactly one bucket, added up from ab's Complete requests: those are the
   // responses read to the end plus the reads that failed (receive, exceptions).
-  out += `${padLabel('Requests issued:')}${s.issued} = ${s.completed} complete + ${f.connect} connect failures + ${s.cutOff} cut off\n`;
+  // Script failures that never left (request() threw) are in no ab bucket: they close the sum.
+  const unsent = s.issued - s.completed - f.connect - s.cutOff;
+  const scriptPart = f.script > 0 ? ` + ${unsent} script failures before sending` : '';
+  out += `${padLabel('Requests issued:')}${s.issued} = ${s.completed} complete + ${f.connect} connect failures${scriptPart} + ${s.cutOff} cut off\n`;
   out += `${padLabel('Of the complete:')}${s.responses} responses read to the end (${s.succeeded} succeeded), ${f.receive + f.exceptions} reads failed\n`;
+  if (f.script > 0) out += `${padLabel('Script failures:')}${f.script} (${unsent} before sending, ${f.script - unsent} responses rejected by response()); in Failed requests, not in ab's breakdown\n`;
   if (s.resent > 0) {
     const why = s.http2 === null ? 'the server closed with them unanswered' : 'the server left them unprocessed (GOAWAY, REFUSED_STREAM or a close)';
     out += `${padLabel('Re-sent:')}${s.resent} (${why}; sent again on a new connection, counted once)\n`;
@@ -62,6 +66,7 @@ export function renderGbExtras(s: Summary, options: GbExtrasOptions = {}): strin
     }
   }
   if (s.shards !== null) out += `\n${shardLines(s.shards)}`;
+  if (s.endpoints !== null && s.endpoints.length > 0) out += renderEndpoints(s.endpoints);
   for (const w of s.client.warnings) out += `\nWARNING: ${w}\n`;
   return out;
 }
@@ -107,5 +112,19 @@ function shardLines(set: ShardSet): string {
   }
   const missing = Array.from({ length: set.count }, (_, k) => k + 1).filter((i) => !set.members.some((m) => m.index === i));
   if (missing.length > 0) out += `${padLabel('Missing shards:')}${missing.join(', ')} (merged with --partial: the numbers cover only the shards above)\n`;
+  return out;
+}
+
+const ENDPOINT_HEADINGS = ['requests', 'failures', 'non-2xx', 'req/s', 'p50', 'p90', 'p99', 'max'] as const;
+
+/** One row per endpoint: its counts, its share of the throughput, and its Total latency (ms). */
+export function renderEndpoints(rows: readonly EndpointResult[]): string {
+  const nameWidth = Math.max(20, ...rows.map((r) => r.name.length + 2));
+  let out = `\nPer endpoint (latency of Total, ms)\n${' '.repeat(nameWidth + 2)}${ENDPOINT_HEADINGS.map((h) => padLeft(h, h.startsWith('p') || h === 'max' ? 9 : 10)).join('')}\n`;
+  for (const r of rows) {
+    const counts = [r.requests, r.failures, r.non2xx].map((n) => padLeft(String(n), 10)).join('');
+    const latency = [r.p50Us, r.p90Us, r.p99Us, r.maxUs].map((us) => ` ${formatFixedWidth(us / 1000, 3, 8)}`).join('');
+    out += `  ${r.name.padEnd(nameWidth)}${counts}${padLeft(formatFixed(r.requestsPerSecond, 2), 10)}${latency}\n`;
+  }
   return out;
 }

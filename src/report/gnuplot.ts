@@ -6,10 +6,10 @@
  * sbezier`, the row index on the x axis) draws a latency-by-rank curve. gb keeps that order without
  * holding rows in memory:
  *
- *   - record() packs each row as 24 binary bytes into one reusable 64 KiB buffer, flushed with
+ *   - record() packs each row as 32 binary bytes into one reusable 64 KiB buffer, flushed with
  *     fs.writeSync to a spill file in the OS temp folder, and counts rows per ttime millisecond;
  *   - close() counting-sorts the spill file into the real file: the per-millisecond counts give every row
- *     its slot, in passes of at most `passRows` rows (24 MiB by default, so one pass up to ~1M rows; each
+ *     its slot, in passes of at most `passRows` rows (32 MiB by default, so one pass up to ~1M rows; each
  *     further pass re-reads the spill file). Rows with equal ttime keep completion order (ab's qsort leaves
  *     their order unspecified), and a single ttime with more rows than a pass holds is streamed unsorted.
  *
@@ -25,8 +25,11 @@ import { roundUsToMs } from './format.js';
 
 export const GNUPLOT_HEADER = 'starttime\tseconds\tctime\tdtime\tttime\twait\n';
 
-/** One row: start time as a float64 (ms since the epoch), then four int32 ms values. */
-const ROW_BYTES = 24;
+/** With per-endpoint rows (--targets, a script) each line also names its endpoint; ab's columns stay first and unchanged. */
+export const GNUPLOT_ENDPOINT_HEADER = GNUPLOT_HEADER.replace('\n', '\tendpoint\n');
+
+/** One row: start time as a float64 (ms since the epoch), then four int32 ms values and the endpoint row (one int32 of padding). */
+const ROW_BYTES = 32;
 const ROW_FLOATS = ROW_BYTES / 8;
 const ROW_INTS = ROW_BYTES / 4;
 const CHUNK_ROWS = Math.floor(65536 / ROW_BYTES);
@@ -36,10 +39,12 @@ const INITIAL_KEYS = 4096;
 const TEXT_FLUSH_CHARS = 65536;
 
 export interface GnuplotOptions {
-  /** Rows sorted in memory per pass over the spill file (24 bytes each); smaller values only make close() slower. */
+  /** Rows sorted in memory per pass over the spill file (32 bytes each); smaller values only make close() slower. */
   readonly passRows?: number;
-  /** Folder in which the spill folder is made (default: the OS temp folder); 24 bytes per row land there until close(). */
+  /** Folder in which the spill folder is made (default: the OS temp folder); 32 bytes per row land there until close(). */
   readonly spillParent?: string;
+  /** Add an endpoint column (--targets, a script); the names are given to close(). */
+  readonly endpoints?: boolean;
 }
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -74,12 +79,15 @@ export class GnuplotWriter {
   #maxKey = 0;
   #error: Error | null = null;
   #closing: Promise<void> | null = null;
+  readonly #endpoints: boolean;
+  #endpointNames: readonly string[] = [];
 
   /** Creates (truncates) the file and writes the header now, so a bad path fails before the run starts. */
   constructor(path: string, options: GnuplotOptions = {}) {
     this.#path = path;
     this.#passRows = Math.max(1, Math.floor(options.passRows ?? DEFAULT_PASS_ROWS));
-    writeFileSync(path, GNUPLOT_HEADER);
+    this.#endpoints = options.endpoints === true;
+    writeFileSync(path, this.#endpoints ? GNUPLOT_ENDPOINT_HEADER : GNUPLOT_HEADER);
     this.#spillDir = mkdtempSync(join(options.spillParent ?? tmpdir(), 'gb-gnuplot-'));
     this.#spillPath = join(this.#spillDir, 'rows.bin');
     this.#spillFd = openSync(this.#spillPath, 'w');
@@ -91,7 +99,7 @@ export class GnuplotWriter {
   }
 
   /** The hot-path call, once per response: a few typed-array stores, and a disk write every 2730 rows. */
-  record(startEpochMs: number, connectUs: number, processingUs: number, totalUs: number, waitUs: number): void {
+  record(startEpochMs: number, connectUs: number, processingUs: number, totalUs: number, waitUs: number, endpointRow = 0): void {
     if (this.#error !== null || this.#closing !== null) return;
     const row = this.#chunkRows;
     const totalMs = roundUsToMs(totalUs);
@@ -101,6 +109,7 @@ export class GnuplotWriter {
     this.#chunkInts[at + 1] = roundUsToMs(processingUs);
     this.#chunkInts[at + 2] = totalMs;
     this.#chunkInts[at + 3] = roundUsToMs(waitUs);
+    this.#chunkInts[at + 4] = endpointRow;
     const key = sortKey(totalMs);
     if (key >= this.#rowsByTotalMs.length) this.#growKeys(key);
     this.#rowsByTotalMs[key]! += 1; // key < length after growing
@@ -110,8 +119,9 @@ export class GnuplotWriter {
     if (this.#chunkRows === CHUNK_ROWS) this.#flushChunk();
   }
 
-  /** Writes the sorted rows after the header and removes the spill file; rejects with the first I/O error. */
-  close(): Promise<void> {
+  /** Writes the sorted rows after the header and removes the spill file; rejects with the first I/O error. endpointNames: the endpoint rows' names, in row order. */
+  close(endpointNames: readonly string[] = []): Promise<void> {
+    this.#endpointNames = endpointNames;
     this.#closing ??= this.#finish();
     return this.#closing;
   }
@@ -151,7 +161,7 @@ export class GnuplotWriter {
     const spill = await open(this.#spillPath, 'r');
     const out = await open(this.#path, 'a');
     try {
-      const text = new TextSink(out);
+      const text = new TextSink(out, this.#endpoints ? this.#endpointNames : null);
       for (const [lo, hi] of planPasses(this.#rowsByTotalMs, this.#maxKey, this.#passRows)) {
         if (lo === hi) await this.#streamKey(spill, lo, text);
         else await this.#sortRange(spill, lo, hi, text);
@@ -252,9 +262,11 @@ class TextSink {
   #text = '';
   #second = Number.NaN;
   #prefix = '';
+  readonly #names: readonly string[] | null;
 
-  constructor(out: SpillFile) {
+  constructor(out: SpillFile, names: readonly string[] | null) {
     this.#out = out;
+    this.#names = names;
   }
 
   get full(): boolean {
@@ -269,7 +281,8 @@ class TextSink {
       this.#prefix = `${aprCtime(second * 1000)}\t${second}\t`;
     }
     const at = row * ROW_INTS + 2;
-    this.#text += `${this.#prefix}${ints[at]!}\t${ints[at + 1]!}\t${ints[at + 2]!}\t${ints[at + 3]!}\n`;
+    const endpoint = this.#names === null ? '' : `\t${this.#names[ints[at + 4]!] ?? ''}`;
+    this.#text += `${this.#prefix}${ints[at]!}\t${ints[at + 1]!}\t${ints[at + 2]!}\t${ints[at + 3]!}${endpoint}\n`;
   }
 
   async flush(): Promise<void> {

@@ -8,15 +8,12 @@ import { renderAbReport } from './ab-text.js';
 import { formatFixed, roundUsToMs, usToMs } from './format.js';
 import { PAGE_CSS, PAGE_SCRIPT, uplotAssets } from './html-assets.js';
 import { chartData, type HtmlOptions } from './html-charts.js';
+import { endpointSection } from './html-endpoints.js';
+import { escapeHtml } from './html-escape.js';
 
 export type { HtmlOptions } from './html-charts.js';
 
-/** The one escaping helper: every user-supplied string (URL, host, headers, errors, server software) goes through it. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
-}
-
-const ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+export { escapeHtml } from './html-escape.js';
 
 /** JSON that can sit inside a <script> element: with no "<" left, nothing in it can close the element or open a comment. */
 export function jsonForScript(value: unknown): string {
@@ -289,6 +286,7 @@ ${tiles(summary)}
 ${chartBox('chart-percentiles', charts.percentiles !== null, 'No response completed, so there is no latency distribution.')}
 ${percentileTable(summary)}
 </section>
+${endpointSection(summary)}
 <section><h2>Latency over time</h2>
 ${chartBox('chart-latency-time', hasLatency, latencyNote)}
 </section>

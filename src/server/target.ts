@@ -5,6 +5,7 @@ import http2 from 'node:http2';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { lstatSync, unlinkSync } from 'node:fs';
 import { createConnection, type AddressInfo } from 'node:net';
+import { TargetApi, type ApiStats } from './target-api.js';
 
 export interface TargetStats {
   /** Requests whose headers arrived (counted on 'request', before the handler answers). */
@@ -17,6 +18,8 @@ export interface TargetStats {
   readonly bodyBytesReceived: number;
   /** The last request, for tests that check what arrived: method, url, raw headers as [name, value] pairs in order (from req.rawHeaders), and its body as a Buffer. */
   readonly lastRequest: { readonly method: string; readonly url: string; readonly headers: readonly (readonly [string, string])[]; readonly body: Buffer } | null;
+  /** POST /login and /api/items/:id: logins, and item requests with and without a valid token. */
+  readonly api: ApiStats;
 }
 
 export interface TargetServer {
@@ -47,7 +50,7 @@ export interface TargetOptions {
   readonly tls?: { readonly key: Buffer | string; readonly cert: Buffer | string };
 }
 
-export const TARGET_ROUTES = '/ /bytes/N /10k.dat /delay/MS /status/CODE /echo /chunked/N /headers';
+export const TARGET_ROUTES = '/ /bytes/N /10k.dat /delay/MS /status/CODE /echo /chunked/N /headers /login /api/items/ID';
 
 const MAX_BODY_BYTES = 100 * 1024 * 1024;
 const MAX_DELAY_MS = 60_000;
@@ -239,6 +242,7 @@ export async function startTargetServer(options: TargetOptions = {}): Promise<Ta
   let lastRequest: IncomingMessage | null = null;
   let lastBody: BodyState | null = null;
   const delayTimers = new Set<NodeJS.Timeout>();
+  const api = new TargetApi();
 
   const delay = (res: ServerResponse, delayMs: number): void => {
     const onClose = (): void => {
@@ -266,6 +270,14 @@ export async function startTargetServer(options: TargetOptions = {}): Promise<Ta
         const json = Buffer.from(JSON.stringify(headerPairs(req.rawHeaders)));
         return send(res, canned(200, 'application/json', json));
       }
+      case '/login': {
+        const answer = api.login(req);
+        return send(res, canned(answer.status, 'application/json', answer.body));
+      }
+    }
+    if (path.startsWith('/api/items/')) {
+      const answer = api.item(req, path);
+      return send(res, canned(answer.status, 'application/json', answer.body));
     }
     if (path.startsWith('/bytes/')) {
       const sizeBytes = parseDecimal(path, 7, MAX_BODY_BYTES);
@@ -344,6 +356,7 @@ export async function startTargetServer(options: TargetOptions = {}): Promise<Ta
     connections,
     bodyBytesReceived,
     byPath: Object.fromEntries(byPath),
+    api: api.stats(),
     lastRequest: lastRequest === null ? null : {
       method: lastRequest.method ?? 'GET',
       url: lastRequest.url ?? '/',
@@ -359,6 +372,7 @@ export async function startTargetServer(options: TargetOptions = {}): Promise<Ta
     byPath = new Map();
     lastRequest = null;
     lastBody = null;
+    api.reset();
   };
 
   return new Promise<TargetServer>((resolve, reject) => {

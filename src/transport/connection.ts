@@ -40,6 +40,10 @@ export class Connection implements SocketHandler {
   readonly #connectUs: Float64Array;
   /** 1 for a request already sent again after a server left it unanswered: it gets no third try. */
   readonly #resent: Uint8Array;
+  /** With a RequestSource: each slot's request bytes, endpoint row and whether it is HEAD. */
+  readonly #requests: (Buffer | null)[];
+  readonly #rows: Int32Array;
+  readonly #heads: Uint8Array;
   #head = 0;
   #inflight = 0;
   /** The engine's bookkeeping: whether this connection waits in its idle list (rate mode). */
@@ -51,7 +55,7 @@ export class Connection implements SocketHandler {
   #receiving = false;
   /** -v: the current response's bytes up to the end of its headers (plus a little body), while captureHead. */
   /** -v 2 and up: the response's status line and headers, as they arrive. */
-  readonly #headCopy = new HeadCopy();
+  readonly #headCopy: HeadCopy;
 
   constructor(endpoint: Endpoint, owner: ConnectionOwner<Connection>, settings: ExchangeSettings, io: ConnectionIo = REAL_IO) {
     this.#endpoint = endpoint;
@@ -65,6 +69,11 @@ export class Connection implements SocketHandler {
     this.#firstByteMs = new Float64Array(slots);
     this.#connectUs = new Float64Array(slots);
     this.#resent = new Uint8Array(slots);
+    this.#headCopy = new HeadCopy(settings.captureBodyBytes);
+    const varied = settings.source !== null;
+    this.#requests = new Array<Buffer | null>(varied ? slots : 0).fill(null);
+    this.#rows = new Int32Array(varied ? slots : 0);
+    this.#heads = new Uint8Array(varied ? slots : 0);
     this.#parser.reset(settings.isHead);
     this.#parser.captureServer = true; // until this connection's first response has been read
   }
@@ -105,8 +114,14 @@ export class Connection implements SocketHandler {
     if (count > this.capacity) throw new RangeError(`${count} requests sent on a connection with ${this.capacity} free slots`);
     const slots = this.#settings.pipeline;
     const sentMs = this.#settings.measureUncorrected ? this.#io.now() : startMs;
+    const source = this.#settings.source;
     for (let j = 0; j < count; j++) {
       const i = (this.#head + this.#inflight + j) % slots;
+      if (source !== null) {
+        this.#requests[i] = source.next();
+        this.#rows[i] = source.row;
+        this.#heads[i] = source.isHead ? 1 : 0;
+      }
       this.#startMs[i] = startMs;
       this.#sentMs[i] = sentMs;
       this.#connectUs[i] = 0;
@@ -171,9 +186,19 @@ export class Connection implements SocketHandler {
     for (let j = this.#inflight - count; j < this.#inflight; j++) this.#writtenMs[(this.#head + j) % slots] = now;
     this.#unwritten = 0;
     this.#lastActivityMs = now;
-    const burst = this.#settings.bursts[count]!; // count ≤ pipeline by the send() contract
+    const burst = this.#settings.source === null ? this.#settings.bursts[count]! : this.#variedBurst(count); // count ≤ pipeline by the send() contract
     this.#owner.onBytesWritten(burst.length);
     this.#socket.write(burst);
+  }
+
+  /** The last `count` slots' own requests: one write, as a static burst is (one request needs no copy). */
+  #variedBurst(count: number): Buffer {
+    const slots = this.#settings.pipeline;
+    const first = this.#inflight - count;
+    if (count === 1) return this.#requests[(this.#head + first) % slots]!;
+    const parts: Buffer[] = [];
+    for (let j = first; j < this.#inflight; j++) parts.push(this.#requests[(this.#head + j) % slots]!);
+    return Buffer.concat(parts);
   }
 
   onData(socket: ClientSocket, chunk: Uint8Array, end: number): void {
@@ -205,8 +230,11 @@ export class Connection implements SocketHandler {
         this.#retryRest(0, 'receive', 'UNEXPECTED_BYTES', 'bytes arrived that answer no request');
         return;
       }
-      if (!parser.started) this.#firstByteMs[this.#head] = now;
-      const inHead = this.#settings.captureHead && !parser.headersComplete;
+      if (!parser.started) {
+        this.#firstByteMs[this.#head] = now;
+        if (this.#settings.source !== null) parser.expectHead(this.#heads[this.#head] === 1);
+      }
+      const inHead = this.#settings.captureHead && (!parser.headersComplete || this.#settings.captureBodyBytes > 0);
       const r = parser.execute(chunk, pos, end);
       if (inHead) this.#headCopy.add(chunk, pos, r >= 0 ? r : end);
       if (r === NEED_MORE) return;
@@ -245,6 +273,9 @@ export class Connection implements SocketHandler {
     e.truncated = truncated;
     e.server = parser.captureServer ? (parser.serverHeader ?? '') : null;
     e.head = settings.captureHead ? this.#headCopy.take() : null;
+    e.body = settings.captureHead ? this.#headCopy.body : null;
+    e.rejected = false;
+    e.row = settings.source === null ? 0 : this.#rows[i]!;
     parser.captureServer = false;
     const serverCloses = !parser.keepAlive;
     parser.reset(settings.isHead);
@@ -327,6 +358,7 @@ export class Connection implements SocketHandler {
     this.#inflight -= lost;
     this.#unwritten = this.#inflight;
     if (lost > 0) {
+      this.#reportRows(this.#head - lost, lost);
       if (writeFailed) this.#owner.onWriteErrors(lost);
       this.#owner.onFailure(this, now, kind, lost, code, message);
     }
@@ -339,10 +371,18 @@ export class Connection implements SocketHandler {
     const count = this.#inflight;
     const now = this.#io.now();
     if (kind === 'timeout') this.#timeFailedReads(count, now);
+    this.#reportRows(this.#head, count);
     this.#inflight = 0;
     this.#unwritten = 0;
     this.#discardSocket();
     this.#owner.onFailure(this, now, kind, count, code, message);
+  }
+
+  /** With a RequestSource, each failing request's endpoint row: `count` slots from `from` (may be below 0: the ring wraps). */
+  #reportRows(from: number, count: number): void {
+    if (this.#settings.source === null) return;
+    const slots = this.#settings.pipeline;
+    for (let j = 0; j < count; j++) this.#owner.onRowFailed(this.#rows[(((from + j) % slots) + slots) % slots]!);
   }
 
   /** The oldest `count` requests, sent on an open connection, failed in their read: each is timed to now (ab's done). */
@@ -356,6 +396,7 @@ export class Connection implements SocketHandler {
       const waitUs = j === 0 && this.#parser.started ? Math.round((this.#firstByteMs[i]! - this.#writtenMs[i]!) * 1000) : 0;
       e.waitUs = waitUs < 0 ? 0 : waitUs;
       e.totalUs = Math.round((nowMs - this.#startMs[i]!) * 1000);
+      e.row = this.#settings.source === null ? 0 : this.#rows[i]!;
       this.#owner.onFailedRead(nowMs, e);
     }
   }

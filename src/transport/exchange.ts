@@ -14,7 +14,21 @@ export interface ConnectionIo {
 
 export const REAL_IO: ConnectionIo = { now: () => performance.now(), open: openSocket };
 
+/**
+ * Where a connection's requests come from when they differ (--targets, a script). Each pick hands
+ * back bytes built earlier (a static target's are built once per run) and sets `row` and `isHead`
+ * for it; the connection keeps them per slot, so a request sent again is the same request.
+ */
+export interface RequestSource {
+  next(): Buffer;
+  /** The endpoint row of the request `next()` returned last. */
+  readonly row: number;
+  readonly isHead: boolean;
+}
+
 export interface ExchangeSettings {
+  /** Requests that differ: picked per request from here; null when every request is `bursts[1]`. */
+  readonly source: RequestSource | null;
   /** bursts[k] is k requests back to back (k ≤ pipeline): a pipelined burst is one write, no allocation. Shared by every connection. */
   readonly bursts: readonly Buffer[];
   /** Requests in flight per connection. */
@@ -23,8 +37,10 @@ export interface ExchangeSettings {
   readonly keepAlive: boolean;
   /** Rate mode: also time each exchange from its actual send, besides its intended start. */
   readonly measureUncorrected: boolean;
-  /** Hand each response's status line and headers to the owner (ab's -v 2 and up); off, it costs one test per chunk. */
+  /** Hand each response's status line and headers to the owner (ab's -v 2 and up, a script's response()); off, it costs one test per chunk. */
   readonly captureHead: boolean;
+  /** With captureHead: also keep up to this many body bytes (a script's response() asked for bodies); -1 for none. */
+  readonly captureBodyBytes: number;
 }
 
 
@@ -53,6 +69,12 @@ export class Exchange {
   /** HTTP/2: the response's header block as sent (HPACK) and as decoded (names and values); 0 for HTTP/1.x. */
   headerBytes = 0;
   headerDecodedBytes = 0;
+  /** The endpoint row of the request (its RequestSource's row); 0 when requests do not differ. */
+  row = 0;
+  /** With captureBodyBytes: the start of the body (de-chunked); else null. */
+  body: Buffer | null = null;
+  /** Set by the owner, not the connection: a script's response() rejected the response. */
+  rejected = false;
 }
 
 /** What the engine drives, whichever protocol carries it: HTTP/1.x (Connection) or HTTP/2 (Http2Connection). */
@@ -86,6 +108,8 @@ export interface ConnectionOwner<Conn> {
   onBytesWritten(bytes: number): void;
   /** `count` requests are about to fail because a write on their socket failed (ab's Write errors). */
   onWriteErrors(count: number): void;
+  /** With a RequestSource: the request of endpoint `row` failed (called once per request, before onFailure). */
+  onRowFailed(row: number): void;
   /** `count` requests go out again on a new socket: the server closed with them unanswered. */
   onResent(count: number): void;
   /** Whether the owner still wants a TLS session's details (it reports the first). */

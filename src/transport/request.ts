@@ -1,6 +1,6 @@
-// Serializes the run's one request — request line, headers, body — into bytes, once per run.
+// Serializes a run's requests — request line, headers, body — into bytes, once per run: the URL's one, or each target's (--targets).
 
-import type { Config } from '../config/config.js';
+import type { Config, Header, RequestTarget, Target } from '../config/config.js';
 
 export const USER_AGENT_PREFIX = 'gb/';
 
@@ -14,7 +14,29 @@ type Default = readonly [name: string, value: string | null];
  * spelling. Defaults give way to a user header of the same name, as in ab.
  */
 export function buildRequest(config: Config, version: string): Buffer {
-  const { target } = config;
+  return buildRequestOf(config, version, { target: config.target, method: config.method, body: config.body, headers: config.headers });
+}
+
+/**
+ * The bytes of one target of a targets file: its method, URL, headers and body, with -H, -C and -A
+ * added to each unless the target sets a header of that name itself.
+ */
+export function buildTargetRequest(config: Config, version: string, one: RequestTarget): Buffer {
+  const own = new Set(one.headers.map((h) => h.name.toLowerCase()));
+  const headers = [...config.headers.filter((h) => !own.has(h.name.toLowerCase())), ...one.headers];
+  return buildRequestOf(config, version, { target: one.target, method: one.method, body: one.body, headers });
+}
+
+/** What varies between the requests of a run; the rest (-C, -A, -k, proxy, ...) is the Config's. */
+interface RequestParts {
+  readonly target: Target;
+  readonly method: string;
+  readonly body: Uint8Array | null;
+  readonly headers: readonly Header[];
+}
+
+function buildRequestOf(config: Config, version: string, parts: RequestParts): Buffer {
+  const { target } = parts;
   // Through a proxy, plain HTTP names the whole URL (RFC 9112 §3.2.2, absolute form) so the proxy
   // knows where to forward it; HTTPS goes through a CONNECT tunnel, where the origin reads the path.
   // In a tunnel the proxy's credentials belong to the CONNECT alone: sent inside, they would reach the origin.
@@ -25,14 +47,14 @@ export function buildRequest(config: Config, version: string): Buffer {
   const cookie = config.cookies.length > 0 ? config.cookies.join('; ') : null;
   const authorization = config.basicAuth === null ? null : basic(config.basicAuth);
   const gzip = config.acceptGzip ? 'gzip' : null;
-  const length = config.body === null ? null : String(config.body.byteLength);
-  const type = config.body === null ? null : config.contentType;
+  const length = parts.body === null ? null : String(parts.body.byteLength);
+  const type = parts.body === null ? null : config.contentType;
   if (config.http10) {
     // ab's order: these, the -H headers, then Host, User-Agent and Accept. Two differences, on purpose:
     // the User-Agent names gb, so the server's logs say who sent the load (-H 'User-Agent:
     // ApacheBench/2.3' makes the bytes identical), and all -C cookies go in one Cookie header
     // (ab keeps only the last).
-    return assemble(config, `${config.method} ${requestTarget} HTTP/1.0`, [
+    return assemble(parts, `${parts.method} ${requestTarget} HTTP/1.0`, [
       ['Connection', config.keepAlive ? 'Keep-Alive' : null],
       ['Cookie', cookie],
       ['Authorization', authorization],
@@ -46,7 +68,7 @@ export function buildRequest(config: Config, version: string): Buffer {
       ['Accept-Encoding', gzip],
     ]);
   }
-  return assemble(config, `${config.method} ${requestTarget} HTTP/1.1`, [
+  return assemble(parts, `${parts.method} ${requestTarget} HTTP/1.1`, [
     ['Host', target.hostHeader],
     ['User-Agent', userAgent],
     ['Accept', '*/*'],
@@ -61,17 +83,17 @@ export function buildRequest(config: Config, version: string): Buffer {
 }
 
 /** The request line, the defaults before the -H headers, the -H headers, the defaults after them, and the body. */
-function assemble(config: Config, requestLine: string, before: readonly Default[], after: readonly Default[]): Buffer {
-  const userNames = new Set(config.headers.map((h) => h.name.toLowerCase()));
+function assemble(parts: RequestParts, requestLine: string, before: readonly Default[], after: readonly Default[]): Buffer {
+  const userNames = new Set(parts.headers.map((h) => h.name.toLowerCase()));
   const lines = [requestLine];
   const add = (defaults: readonly Default[]): void => {
     for (const [name, value] of defaults) if (value !== null && !userNames.has(name.toLowerCase())) lines.push(`${name}: ${value}`);
   };
   add(before);
-  for (const h of config.headers) lines.push(`${h.name}: ${h.value}`);
+  for (const h of parts.headers) lines.push(`${h.name}: ${h.value}`);
   add(after);
   const head = Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'utf8');
-  return config.body === null ? head : Buffer.concat([head, config.body]);
+  return parts.body === null ? head : Buffer.concat([head, parts.body]);
 }
 
 /** A Basic credentials value (RFC 7617) from "user:password". */

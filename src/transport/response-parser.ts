@@ -47,6 +47,11 @@ export class ResponseParser {
     return this.#head.values.server;
   }
 
+  /** Before the response's first byte: whether it answers a HEAD request (requests of a run may differ in method). */
+  expectHead(isHead: boolean): void {
+    this.#isHead = isHead;
+  }
+
   /** Prepare for the next response. isHead: the request was HEAD, so the response has no body whatever its headers say. */
   reset(isHead: boolean): void {
     this.#isHead = isHead;

@@ -19,6 +19,8 @@ export interface TestNginx {
   readonly dir: string;
   /** Access-log lines, once the count has held still for 200 ms (nginx logs a request just after answering it). */
   loggedRequests(): Promise<number>;
+  /** Access-log lines by request path and method ("GET /a"), once the log has held still. */
+  loggedByRequest(): Promise<Map<string, number>>;
   stop(): Promise<void>;
 }
 
@@ -134,6 +136,24 @@ http {
         if (now === last) return now;
         last = now;
       }
+    },
+    loggedByRequest: async () => {
+      let last = -1;
+      let text = '';
+      // The same settling as loggedRequests: the count must hold still for 200 ms.
+      for (;;) {
+        text = existsSync(accessLog) ? readFileSync(accessLog, 'latin1') : '';
+        if (text.length === last) break;
+        last = text.length;
+        await sleep(200);
+      }
+      const counts = new Map<string, number>();
+      // The default "combined" format: ... "METHOD /path HTTP/1.1" status ...
+      for (const match of text.matchAll(/"([A-Z]+) (\S+) HTTP\/1\.[01]"/g)) {
+        const key = `${match[1]} ${match[2]}`;
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
+      return counts;
     },
     stop,
   };

@@ -72,9 +72,9 @@ function summaryOf(totalUs: readonly number[], overrides: Partial<Summary> = {})
     completed: n,
     succeeded: n,
     failed: 0,
-    failures: { connect: 0, receive: 0, length: 0, exceptions: 0 },
+    failures: { connect: 0, receive: 0, length: 0, exceptions: 0, script: 0 },
     timeouts: 0,
-    cutOff: 0, resent: 0, writeErrors: 0,
+    cutOff: 0, resent: 0, writeErrors: 0, endpoints: null,
     non2xx: 0,
     keepAliveRequests: n,
     statusCodes: n > 0 ? { '200': n } : {},
@@ -200,7 +200,7 @@ describe('mergeSummaries', () => {
     const a = summaryOf(latencies(8, 1), {
       issued: 10,
       failed: 2,
-      failures: { connect: 1, receive: 1, length: 0, exceptions: 0 },
+      failures: { connect: 1, receive: 1, length: 0, exceptions: 0, script: 0 },
       timeouts: 1,
       non2xx: 1,
       statusCodes: { '200': 7, '404': 1 },
@@ -209,7 +209,7 @@ describe('mergeSummaries', () => {
     const b = summaryOf(latencies(3, 2), {
       issued: 5,
       failed: 4,
-      failures: { connect: 0, receive: 0, length: 1, exceptions: 3 },
+      failures: { connect: 0, receive: 0, length: 1, exceptions: 3, script: 0 },
       cutOff: 2,
       statusCodes: { '200': 3 },
       errors: { ECONNRESET: 1, ETIMEDOUT: 4 },
@@ -220,7 +220,7 @@ describe('mergeSummaries', () => {
     assert.equal(m.issued, 15);
     assert.equal(m.responses, 11);
     assert.equal(m.failed, 6);
-    assert.deepEqual(m.failures, { connect: 1, receive: 1, length: 1, exceptions: 3 });
+    assert.deepEqual(m.failures, { connect: 1, receive: 1, length: 1, exceptions: 3, script: 0 });
     assert.equal(m.timeouts, 1);
     assert.equal(m.cutOff, 2);
     assert.equal(m.non2xx, 1);

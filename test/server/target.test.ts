@@ -321,7 +321,7 @@ test('stats count requests, paths, connections and body bytes exactly', async ()
     assert.equal(server.stats().requests, 6);
 
     server.resetStats();
-    assert.deepEqual(server.stats(), { requests: 0, connections: 0, bodyBytesReceived: 0, byPath: {}, lastRequest: null });
+    assert.deepEqual(server.stats(), { requests: 0, connections: 0, bodyBytesReceived: 0, byPath: {}, lastRequest: null, api: { logins: 0, authorized: 0, unauthorized: 0 } });
     await send(`${server.url}/status/500`);
     assert.equal(server.stats().requests, 1);
     assert.deepEqual(server.stats().byPath, { '/status/500': 1 });
@@ -428,7 +428,7 @@ test('serveCommand serves until aborted, then reports the request count and retu
   const controller = new AbortController();
   const exit = serveCommand(['--port', '0', '--host', '127.0.0.1'], out, err, controller.signal);
   await until(() => out.text.includes('\n'));
-  const match = /^gb target listening on (http:\/\/127\.0\.0\.1:\d+) \(routes: \/ \/bytes\/N \/10k\.dat \/delay\/MS \/status\/CODE \/echo \/chunked\/N \/headers\)\n$/.exec(out.text);
+  const match = /^gb target listening on (http:\/\/127\.0\.0\.1:\d+) \(routes: \/ \/bytes\/N \/10k\.dat \/delay\/MS \/status\/CODE \/echo \/chunked\/N \/headers \/login \/api\/items\/ID\)\n$/.exec(out.text);
   assert.ok(match, out.text);
   const reply = await send(`${match[1]}/`);
   assert.equal(reply.body.toString(), 'Hello, World!');

@@ -1,0 +1,97 @@
+// The engines of one thread: one, or one per origin of a targets file that names several, run side by side as one.
+
+import type { Config } from '../config/config.js';
+import { Recorder } from '../metrics/recorder.js';
+import type { StopReason } from '../metrics/summary.js';
+import { Timeline } from '../metrics/timeline.js';
+import type { Endpoint } from '../transport/connection.js';
+import { resolveEndpoint } from './endpoint.js';
+import { Engine, type EngineOptions, type EngineResult } from './engine.js';
+import { splitByOrigin } from './origins.js';
+
+/** Another origin's host did not resolve: the run does not start. */
+export class StartError extends Error {
+  override readonly name = 'StartError';
+}
+
+/** A stop that says something went wrong outranks a planned one. */
+const STOP_RANK: Readonly<Record<StopReason, number>> = { requests: 0, duration: 1, interrupted: 2, error: 3 };
+
+/**
+ * Looks like one Engine to its thread. With several origins each engine has its own connections,
+ * schedule and share of -n (origins.ts); a failure that stops one (no -r) stops them all, progress
+ * adds up, and the results merge by addition, as workers' do.
+ */
+export class EngineGroup {
+  readonly #engines: Engine[];
+
+  private constructor(engines: Engine[]) {
+    this.#engines = engines;
+  }
+
+  /** `endpoint` is where config.target's sockets go; another origin's is resolved here (an IP literal needs no lookup). */
+  static async create(config: Config, endpoint: Endpoint, version: string, options: EngineOptions): Promise<EngineGroup> {
+    const configs = splitByOrigin(config);
+    if (configs.length === 1) return new EngineGroup([new Engine(config, endpoint, version, options)]);
+    const endpoints = await Promise.all(
+      configs.map(async (c) => {
+        const resolved = await resolveEndpoint(c);
+        if (!resolved.ok) throw new StartError(resolved.error);
+        return resolved.value;
+      }),
+    );
+    const group = new EngineGroup([]);
+    const step = options.progressEvery ?? 0;
+    const settledBy = new Array<number>(configs.length).fill(0);
+    let nextProgress = step > 0 ? step : Number.POSITIVE_INFINITY;
+    configs.forEach((c, i) => {
+      group.#engines.push(
+        new Engine(c, endpoints[i]!, version, {
+          ...options,
+          progressEvery: step > 0 ? Math.max(1, Math.floor(step / (4 * configs.length))) : 0,
+          onProgress: (settled) => {
+            settledBy[i] = settled;
+            const total = settledBy.reduce((a, b) => a + b, 0);
+            while (total >= nextProgress) {
+              options.onProgress?.(nextProgress);
+              nextProgress += step;
+            }
+          },
+          onErrorStop: () => {
+            for (const e of group.#engines) e.stop('error', 0);
+            options.onErrorStop?.();
+          },
+        }),
+      );
+    });
+    return group;
+  }
+
+  /** The recorder so far (a live view's sample): with several engines, their sum. */
+  get recorder(): Recorder {
+    if (this.#engines.length === 1) return this.#engines[0]!.recorder;
+    const sum = new Recorder(new Timeline(0, 0));
+    for (const e of this.#engines) sum.merge(e.recorder.snapshot());
+    return sum;
+  }
+
+  stop(reason: StopReason, graceMs: number): void {
+    for (const e of this.#engines) e.stop(reason, graceMs);
+  }
+
+  async run(): Promise<EngineResult> {
+    const results = await Promise.all(this.#engines.map((e) => e.run()));
+    if (results.length === 1) return results[0]!;
+    const startedAtMs = Math.min(...results.map((r) => r.startedAtMs));
+    const endedAtMs = Math.max(...results.map((r) => r.startedAtMs + r.elapsedMs));
+    const recorder = new Recorder(new Timeline(startedAtMs, 0));
+    for (const r of results) recorder.merge(r.recorder.snapshot());
+    return {
+      recorder,
+      startedAtMs,
+      elapsedMs: endedAtMs - startedAtMs,
+      stopReason: results.map((r) => r.stopReason).reduce((a, b) => (STOP_RANK[b] > STOP_RANK[a] ? b : a)),
+      firstError: results.find((r) => r.firstError !== null)?.firstError ?? null,
+    };
+  }
+}

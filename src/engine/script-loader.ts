@@ -1,0 +1,106 @@
+// Loads a --script module (.ts .mts .js .mjs) on every supported Node, and reports its errors with the script's own file:line.
+
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { err, ok, type Result } from '../result.js';
+import type { Script } from './script-api.js';
+
+const HOOKS = ['setup', 'request', 'response', 'teardown'] as const;
+
+/** A loaded script: its hooks, and the file its errors are reported against. */
+export interface LoadedScript {
+  readonly file: string;
+  readonly script: Script;
+}
+
+/**
+ * Where Node strips types itself (process.features.typescript: 22.18+, 23.6+, 24), a .ts script is
+ * imported as it is, and Node's own errors point into it. Elsewhere (Node 20, or 22 without the flag)
+ * esbuild, which builds gb itself, strips the types and bundles the script's relative imports into one
+ * module; inline source maps keep stack traces pointing at the .ts lines.
+ */
+export async function loadScript(path: string): Promise<Result<LoadedScript, string>> {
+  const file = resolve(path);
+  const typed = /\.m?ts$/.test(file);
+  const nativeTypes = Boolean((process.features as { typescript?: unknown }).typescript);
+  let module: Record<string, unknown>;
+  try {
+    module = typed && !nativeTypes ? await importTranspiled(file) : ((await import(pathToFileURL(file).href)) as Record<string, unknown>);
+  } catch (e) {
+    return err(`--script ${path} failed to load: ${scriptError(e, file)}`);
+  }
+  const exported = (typeof module['default'] === 'object' && module['default'] !== null ? module['default'] : module) as Record<string, unknown>;
+  for (const hook of HOOKS) {
+    const value = exported[hook];
+    if (value !== undefined && typeof value !== 'function') return err(`--script ${path}: export '${hook}' must be a function, got ${typeof value}`);
+  }
+  if (HOOKS.every((hook) => exported[hook] === undefined)) {
+    return err(`--script ${path} exports none of ${HOOKS.join(', ')} (named exports, or a default-exported object)`);
+  }
+  const options = exported['options'];
+  if (options !== undefined && (typeof options !== 'object' || options === null)) return err(`--script ${path}: export 'options' must be an object`);
+  return ok({ file, script: exported });
+}
+
+/** esbuild (loaded only here) to one ES module in a temporary folder, imported from there and removed. */
+async function importTranspiled(file: string): Promise<Record<string, unknown>> {
+  const esbuild = await import('esbuild');
+  let code: string;
+  try {
+    const built = await esbuild.build({
+      entryPoints: [file],
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      packages: 'external',
+      write: false,
+      sourcemap: 'inline',
+      logLevel: 'silent',
+    });
+    code = built.outputFiles[0]?.text ?? '';
+  } catch (e) {
+    const first = (e as { errors?: { text: string; location: { file: string; line: number; column: number } | null }[] }).errors?.[0];
+    if (first === undefined) throw e;
+    const where = first.location === null ? '' : `${first.location.file}:${first.location.line}:${first.location.column + 1}: `;
+    throw new ScriptSyntaxError(`${where}${first.text}`);
+  }
+  process.setSourceMapsEnabled(true);
+  const dir = mkdtempSync(join(tmpdir(), 'gb-script-'));
+  try {
+    const out = join(dir, `${basename(file).replace(/\.m?ts$/, '')}.mjs`);
+    writeFileSync(out, code);
+    return (await import(pathToFileURL(out).href)) as Record<string, unknown>;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+class ScriptSyntaxError extends Error {}
+
+/** A script that failed to load or whose setup() threw: the run does not start. */
+export class ScriptStartError extends Error {
+  override readonly name = 'ScriptStartError';
+}
+
+/**
+ * An error a script raised, in one line: its message and where in the script it happened (the
+ * first stack frame, or a SyntaxError's "file:line" header, that names the script's file).
+ */
+export function scriptError(e: unknown, file: string): string {
+  if (e instanceof ScriptSyntaxError) return `SyntaxError: ${e.message}`;
+  const text = e instanceof Error ? `${e.name}: ${e.message}` : `threw ${String(e)}`;
+  const stack = e instanceof Error ? (e.stack ?? '') : '';
+  const url = pathToFileURL(file).href;
+  const name = basename(file);
+  for (const line of stack.split('\n')) {
+    const at = /((?:file:\/\/)?\/[^\s():]+):(\d+)(?::(\d+))?/.exec(line);
+    if (at === null) continue;
+    const where = at[1]!;
+    if (where === url || where === file || basename(where).startsWith(name.replace(/\.m?[tj]s$/, ''))) {
+      return `${text} (at ${file}:${at[2]}${at[3] === undefined ? '' : `:${at[3]}`})`;
+    }
+  }
+  return text;
+}

@@ -1,0 +1,222 @@
+// Runs a --script's hooks in one engine thread: setup once, request() per request (only when exported), response() per response, teardown.
+
+import type { Config, Header, RequestTarget } from '../config/config.js';
+import type { Summary } from '../metrics/summary.js';
+import type { RequestSource } from '../transport/exchange.js';
+import { buildRequest, buildTargetRequest } from '../transport/request.js';
+import type { Script, ScriptContext, ScriptRequest, ScriptResponse } from './script-api.js';
+import { scriptError, type LoadedScript } from './script-loader.js';
+import type { TargetSequence } from './target-sequence.js';
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const LINE_BREAK = /[\r\n\0]/;
+const DEFAULT_BODY_BYTES = 64 * 1024;
+
+/** What response() made of a response: accepted, rejected (false), or failed (a throw: the message). */
+export type Verdict = { readonly rejected: false } | { readonly rejected: true; readonly code: string; readonly message: string; readonly threw: boolean };
+
+const ACCEPTED: Verdict = { rejected: false };
+const RETURNED_FALSE: Verdict = { rejected: true, code: 'SCRIPT', message: 'script: response() returned false', threw: false };
+
+/** The facts of a response that response() is shown. */
+export interface ResponseView {
+  readonly status: number;
+  readonly head: string | null;
+  readonly body: Buffer | null;
+  readonly totalUs: number;
+  readonly row: number;
+}
+
+export class ScriptRunner implements RequestSource {
+  row = 0;
+  isHead = false;
+  readonly ctx: ScriptContext;
+  readonly #script: Script;
+  readonly #file: string;
+  readonly #config: Config;
+  readonly #version: string;
+  /** The static request (the URL's, or the targets file's sequence) when request() is not exported or returns an index. */
+  readonly #staticRequest: Buffer;
+  #sequence: TargetSequence | null = null;
+  readonly #targetBuffers: readonly Buffer[];
+  readonly #targetRows: Int32Array;
+  #rowOf: (name: string) => number = () => 0;
+  #rowName: (row: number) => string = () => '';
+  #prepared: Buffer | null = null;
+
+  constructor(loaded: LoadedScript, config: Config, version: string, worker: number) {
+    this.#script = loaded.script;
+    this.#file = loaded.file;
+    this.#config = config;
+    this.#version = version;
+    this.#staticRequest = buildRequest(config, version);
+    const list = config.targets?.list ?? [];
+    this.#targetBuffers = list.map((t) => buildTargetRequest(config, version, t));
+    this.#targetRows = new Int32Array(list.length);
+    const target = config.target;
+    const origin = `${target.tls ? 'https' : 'http'}://${target.hostHeader}`;
+    this.ctx = { worker, url: `${origin}${target.path}`, origin, targets: list.length, state: {} };
+  }
+
+  /** The engine's targets sequence (when request() is not exported or gives no request of its own) and its endpoint rows: names to rows, and back. */
+  attach(sequence: TargetSequence | null, rowOf: (name: string) => number, rowName: (row: number) => string): void {
+    this.#sequence = sequence;
+    this.#rowOf = rowOf;
+    this.#rowName = rowName;
+    const list = this.#config.targets?.list ?? [];
+    list.forEach((t, i) => (this.#targetRows[i] = rowOf(t.name)));
+    if (this.#sequence === null && !this.makesRequests) this.row = rowOf(`${this.#config.method} ${this.#config.target.path}`);
+  }
+
+  get makesRequests(): boolean {
+    return this.#script.request !== undefined;
+  }
+
+  get checksResponses(): boolean {
+    return this.#script.response !== undefined;
+  }
+
+  /** Bytes of body response() wants; -1 when it wants none. */
+  get bodyBytes(): number {
+    const wanted = this.#script.options?.responseBody;
+    if (this.#script.response === undefined || wanted === undefined || wanted === false) return -1;
+    return wanted === true ? DEFAULT_BODY_BYTES : Math.max(0, Math.floor(wanted));
+  }
+
+  /** setup(ctx): null, or why the run cannot start (the script's error and where). */
+  async setup(): Promise<string | null> {
+    if (this.#script.setup === undefined) return null;
+    try {
+      await this.#script.setup(this.ctx);
+      return null;
+    } catch (e) {
+      return `--script setup() threw: ${scriptError(e, this.#file)}`;
+    }
+  }
+
+  async teardown(summary: Summary): Promise<string | null> {
+    if (this.#script.teardown === undefined) return null;
+    try {
+      await this.#script.teardown(this.ctx, summary);
+      return null;
+    } catch (e) {
+      return `--script teardown() threw: ${scriptError(e, this.#file)}`;
+    }
+  }
+
+  /**
+   * Runs request() for the next request: null when it gave one (next() hands it to the connection),
+   * else why not (a Script failure of that request, which is never sent).
+   */
+  prepare(): string | null {
+    let value: unknown;
+    try {
+      value = this.#script.request!(this.ctx);
+    } catch (e) {
+      return `script: request() threw: ${scriptError(e, this.#file)}`;
+    }
+    if (typeof value === 'number') {
+      if (!Number.isInteger(value) || value < 0 || value >= this.#targetBuffers.length) {
+        const range = this.#targetBuffers.length === 0 ? 'there is no --targets file' : `--targets has ${this.#targetBuffers.length}`;
+        return `script: request() returned target index ${value}, but ${range}`;
+      }
+      this.#prepared = this.#targetBuffers[value]!;
+      this.row = this.#targetRows[value]!;
+      this.isHead = this.#config.targets!.list[value]!.method === 'HEAD';
+      return null;
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Promise) {
+      const what = value instanceof Promise ? 'a Promise (request() must be synchronous: await in setup())' : value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
+      return `script: request() returned ${what}; expected { method?, path?, headers?, body?, name? } or a target index`;
+    }
+    const built = this.#build(value);
+    if (typeof built === 'string') return `script: request() returned a bad request: ${built}`;
+    this.#prepared = built;
+    return null;
+  }
+
+  next(): Buffer {
+    if (this.#prepared !== null) {
+      const bytes = this.#prepared;
+      this.#prepared = null;
+      return bytes;
+    }
+    if (this.#sequence !== null) {
+      const bytes = this.#sequence.next();
+      this.row = this.#sequence.row;
+      this.isHead = this.#sequence.isHead;
+      return bytes;
+    }
+    this.isHead = this.#config.method === 'HEAD';
+    return this.#staticRequest;
+  }
+
+  #build(r: ScriptRequest): Buffer | string {
+    const method = r.method === undefined ? this.#config.method : String(r.method).toUpperCase();
+    if (!TOKEN.test(method)) return `method ${JSON.stringify(r.method)} is not a single word`;
+    const path = r.path === undefined ? this.#config.target.path : r.path;
+    if (typeof path !== 'string' || !path.startsWith('/') || /[\s\0-\x1f\x7f]/.test(path)) return `path ${JSON.stringify(r.path)} must start with "/" and have no spaces or control characters`;
+    const headers: Header[] = [];
+    if (r.headers !== undefined) {
+      if (typeof r.headers !== 'object' || r.headers === null) return 'headers must be an object of "Name": "value"';
+      for (const [name, value] of Object.entries(r.headers)) {
+        if (!TOKEN.test(name) || typeof value !== 'string' || LINE_BREAK.test(value)) return `header ${JSON.stringify(name)} is not a valid name with a string value on one line`;
+        headers.push({ name, value });
+      }
+    }
+    let body: Uint8Array | null = this.#config.body;
+    if (r.body !== undefined) {
+      if (typeof r.body === 'string') body = Buffer.from(r.body, 'utf8');
+      else if (r.body instanceof Uint8Array) body = r.body;
+      else return 'body must be a string or a Uint8Array';
+    }
+    const name = r.name === undefined ? `${method} ${path.replace(/\?.*$/, '')}` : String(r.name);
+    const one: RequestTarget = { name, method, target: { ...this.#config.target, path }, headers, body };
+    this.row = this.#rowOf(name);
+    this.isHead = method === 'HEAD';
+    return buildTargetRequest(this.#config, this.#version, one);
+  }
+
+  /** response(ctx, res): a verdict now, or a promise of one (an async check). */
+  check(view: ResponseView): Verdict | Promise<Verdict> {
+    let value: unknown;
+    try {
+      value = this.#script.response!(this.ctx, this.#responseOf(view));
+    } catch (e) {
+      return this.#threw(e);
+    }
+    if (value instanceof Promise) return value.then((v: unknown) => (v === false ? RETURNED_FALSE : ACCEPTED), (e: unknown) => this.#threw(e));
+    return value === false ? RETURNED_FALSE : ACCEPTED;
+  }
+
+  #threw(e: unknown): Verdict {
+    return { rejected: true, code: 'SCRIPT', message: `script: response() threw: ${scriptError(e, this.#file)}`, threw: true };
+  }
+
+  #responseOf(view: ResponseView): ScriptResponse {
+    const body = view.body;
+    return {
+      status: view.status,
+      headers: headersOf(view.head),
+      body,
+      text: () => body?.toString('utf8') ?? '',
+      json: () => JSON.parse(body?.toString('utf8') ?? '') as unknown,
+      latencyMs: view.totalUs / 1000,
+      name: this.#rowName(view.row),
+    };
+  }
+}
+
+/** The header block (status line first) as lower-case names; repeated headers joined with ", ". */
+function headersOf(head: string | null): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (head === null) return headers;
+  for (const line of head.split('\r\n').slice(1)) {
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    const name = line.slice(0, colon).trim().toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
+  }
+  return headers;
+}

@@ -1,0 +1,103 @@
+// The order of a targets file's requests: round-robin or seeded random, by each request's place in the run's one sequence.
+
+import type { Config, TargetsConfig } from '../config/config.js';
+import type { RequestSource } from '../transport/exchange.js';
+import { buildTargetRequest } from '../transport/request.js';
+
+/**
+ * Request k of the run (k counted from 0 over the whole run, across workers) goes to target
+ * k mod T in round-robin, or to hash(seed, k) mod T with --random. A worker's share is a range of
+ * k (Config.sequenceStart), so the split of the run changes nothing about which request goes where:
+ * `-n 30000` over 3 targets sends exactly 10 000 to each, with any -c, -k, --pipeline or -G.
+ */
+export class TargetSequence implements RequestSource {
+  row = 0;
+  isHead = false;
+  readonly #buffers: readonly Buffer[];
+  readonly #rows: Int32Array;
+  readonly #heads: Uint8Array;
+  readonly #random: boolean;
+  readonly #seed: number;
+  readonly #start: number;
+  /** 1 for the targets this engine sends (one origin's); null: all of them. */
+  readonly #members: Uint8Array | null;
+  #next: number;
+
+  constructor(buffers: readonly Buffer[], rows: Int32Array, heads: Uint8Array, targets: Pick<TargetsConfig, 'order' | 'seed' | 'members'>, start: number) {
+    this.#buffers = buffers;
+    this.#rows = rows;
+    this.#heads = heads;
+    this.#random = targets.order === 'random';
+    this.#seed = targets.seed >>> 0;
+    this.#start = start;
+    this.#next = start;
+    this.#members = targets.members === null ? null : membership(targets.members, buffers.length);
+  }
+
+  /** Back to this share's first place: the measured run starts the sequence afresh after a warm-up. */
+  restart(): void {
+    this.#next = this.#start;
+  }
+
+  next(): Buffer {
+    let t = this.#at(this.#next++);
+    // Another origin's places are another engine's: skip them (a few steps; this origin's share of them).
+    if (this.#members !== null) while (this.#members[t] === 0) t = this.#at(this.#next++);
+    this.row = this.#rows[t]!;
+    this.isHead = this.#heads[t] === 1;
+    return this.#buffers[t]!;
+  }
+
+  #at(k: number): number {
+    return this.#random ? pick(this.#seed, k, this.#buffers.length) : k % this.#buffers.length;
+  }
+}
+
+function membership(members: readonly number[], count: number): Uint8Array {
+  const mask = new Uint8Array(count);
+  for (const i of members) mask[i] = 1;
+  return mask;
+}
+
+/**
+ * How many of the places [start, start + count) go to `members`: the exact request count of one
+ * origin's engine. Round-robin counts each member's residue class; random has to look at each place.
+ */
+export function placesOf(targets: Pick<TargetsConfig, 'order' | 'seed' | 'list'>, members: readonly number[], start: number, count: number): number {
+  const t = targets.list.length;
+  if (targets.order === 'round-robin') {
+    const upTo = (x: number, i: number): number => Math.max(0, Math.ceil((x - i) / t));
+    return members.reduce((sum, i) => sum + upTo(start + count, i) - upTo(start, i), 0);
+  }
+  const mask = membership(members, t);
+  let n = 0;
+  for (let k = start; k < start + count; k++) n += mask[pick(targets.seed >>> 0, k, t)]!;
+  return n;
+}
+
+/** The sequence of a targets run: every target built to bytes once, mapped to its endpoint row. */
+export function targetSequence(config: Config, version: string, rowOf: (name: string) => number): TargetSequence | null {
+  const targets = config.targets;
+  if (targets === null) return null;
+  const list = targets.list;
+  const buffers = list.map((t) => buildTargetRequest(config, version, t));
+  const rows = Int32Array.from(list, (t) => rowOf(t.name));
+  const heads = Uint8Array.from(list, (t) => (t.method === 'HEAD' ? 1 : 0));
+  return new TargetSequence(buffers, rows, heads, targets, config.sequenceStart);
+}
+
+/** Target of place k: a 32-bit integer hash of (seed, k), so any place can be computed on its own (no state to share between workers). */
+export function pick(seed: number, k: number, count: number): number {
+  const low = k >>> 0;
+  const high = Math.floor(k / 4294967296) >>> 0;
+  let h = mix(seed ^ mix(low ^ 0x9e3779b9));
+  h = mix(h ^ high);
+  return h % count;
+}
+
+function mix(x: number): number {
+  let h = x >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x7feb352d) >>> 0;
+  h = Math.imul(h ^ (h >>> 15), 0x846ca68b) >>> 0;
+  return (h ^ (h >>> 16)) >>> 0;
+}

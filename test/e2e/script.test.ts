@@ -1,0 +1,156 @@
+// --script against gb's built-in target: the shipped examples, Script failures, and a script's bad input.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ranIn } from '../helpers/in-process.js';
+import { startTargetServer } from '../../src/server/target.js';
+import type { Summary } from '../../src/metrics/summary.js';
+
+const examples = fileURLToPath(new URL('../../../examples/', import.meta.url));
+
+function scriptFile(name: string, text: string): { file: string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'gb-script-test-'));
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return { file, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+for (const [example, extra] of [
+  ['login-then-api.ts', ['-c', '4']],
+  ['random-product.ts', ['-c', '4', '-G', '2']],
+  ['check-json-field.ts', ['-c', '3', '--pipeline', '2']],
+] as const) {
+  test(`examples/${example} ${extra.join(' ')}: every request the server sees carries a token from /login`, { timeout: 60_000 }, async () => {
+    const server = await startTargetServer();
+    try {
+      const ran = await ranIn(['-q', '-k', '-n', '600', ...extra, '--script', join(examples, example), '--json', '-', `${server.url}/`]);
+      assert.equal(ran.code, 0, ran.err);
+      const summary = JSON.parse(ran.out) as Summary;
+      const api = server.stats().api;
+      assert.equal(api.unauthorized, 0, 'no request lacked the token');
+      assert.equal(api.authorized, 600);
+      assert.equal(api.logins, (extra as readonly string[]).includes('-G') ? 2 : 1, 'setup() ran once per worker');
+      assert.equal(summary.failed, 0);
+      assert.deepEqual(summary.endpoints?.map((e) => [e.name, e.requests, e.non2xx]), [['GET /api/items/:id', 600, 0]]);
+    } finally {
+      await server.close();
+    }
+  });
+}
+
+test('without the token the server answers 401 and counts it: the counter the examples are judged by can fail', async () => {
+  const server = await startTargetServer();
+  try {
+    const ran = await ranIn(['-q', '-n', '5', `${server.url}/api/items/3`]);
+    assert.equal(ran.code, 0, ran.err);
+    assert.match(ran.out, /Non-2xx responses: +5\n/);
+    assert.equal(server.stats().api.unauthorized, 5);
+  } finally {
+    await server.close();
+  }
+});
+
+test('response() returning false is a Script failure of a complete response; the run goes on without -r', async () => {
+  const s = scriptFile('check.mjs', "export const options = { responseBody: true };\nexport function response(ctx, res) { return res.text() !== 'Hello, World!'; }\n");
+  const server = await startTargetServer();
+  try {
+    const ran = await ranIn(['-q', '-k', '-n', '50', '--script', s.file, '--json', '-', `${server.url}/`]);
+    const summary = JSON.parse(ran.out) as Summary;
+    assert.equal(ran.code, 1, 'nothing succeeded');
+    assert.equal(summary.completed, 50);
+    assert.equal(summary.failures.script, 50);
+    assert.equal(summary.succeeded, 0);
+    assert.deepEqual(summary.errorCodes, { SCRIPT: 50 });
+  } finally {
+    await server.close();
+    s.remove();
+  }
+});
+
+test('request() that throws: that request is a Script failure, never sent; with -r the run goes on', async () => {
+  const s = scriptFile('throws.ts', "let n = 0;\nexport function request(): { path: string } {\n  n++;\n  if (n % 5 === 0) throw new Error('fifth');\n  return { path: '/' };\n}\n");
+  const server = await startTargetServer();
+  try {
+    const ran = await ranIn(['-q', '-r', '-n', '100', '--script', s.file, `${server.url}/`]);
+    assert.equal(ran.code, 0, ran.err);
+    assert.equal(server.stats().requests, 80, 'the failed ones never left');
+    assert.match(ran.out, /Failed requests: +20\n/);
+    assert.match(ran.out, /Requests issued: +100 = 80 complete \+ 0 connect failures \+ 20 script failures before sending \+ 0 cut off\n/);
+    assert.match(ran.out, /Errors: +script: request\(\) threw: Error: fifth \(at .*throws\.ts:4:\d+\) ×20/);
+  } finally {
+    await server.close();
+    s.remove();
+  }
+});
+
+const badScripts: readonly { readonly name: string; readonly file: string; readonly text: string; readonly code: number; readonly message: RegExp }[] = [
+  { name: 'a syntax error', file: 'syntax.ts', text: "export function request() {\n  return { path: '/' ;\n}\n", code: 2, message: /^gb: --script .*syntax\.ts failed to load: SyntaxError: (.*syntax\.ts:2:\d+: Expected "}" but found ";"|Expected ',', got ';' \(at .*syntax\.ts:2(:\d+)?\))\n$/ },
+  { name: 'a hook that is not a function', file: 'notfn.mjs', text: 'export const request = 5;\n', code: 2, message: /^gb: --script .*notfn\.mjs: export 'request' must be a function, got number\n$/ },
+  { name: 'setup() that throws', file: 'setup.ts', text: "export async function setup(): Promise<void> {\n  throw new Error('login refused');\n}\n", code: 1, message: /gb: --script setup\(\) threw: Error: login refused \(at .*setup\.ts:2:\d+\)\n$/ },
+  { name: 'request() that returns a string', file: 'string.mjs', text: "export function request() { return 'GET /'; }\n", code: 1, message: /gb: stopped at the first error: script: request\(\) returned string; expected \{ method\?, path\?, headers\?, body\?, name\? \} or a target index/ },
+];
+
+for (const bad of badScripts) {
+  test(`a script with ${bad.name}: one clear line, exit ${bad.code}, no request sent by gb`, async () => {
+    const s = scriptFile(bad.file, bad.text);
+    const server = await startTargetServer();
+    try {
+      const ran = await ranIn(['-q', '-n', '10', '--script', s.file, `${server.url}/`]);
+      assert.equal(ran.code, bad.code, ran.err);
+      assert.match(ran.err, bad.message);
+      assert.doesNotMatch(ran.err, /\n {4}at /, 'no stack trace');
+      assert.equal(server.stats().byPath['/'] ?? 0, 0);
+    } finally {
+      await server.close();
+      s.remove();
+    }
+  });
+}
+
+test('teardown(ctx, summary) runs after the run with its Summary; ctx.state carries values between hooks', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gb-teardown-'));
+  const out = join(dir, 'out.json');
+  const s = scriptFile(
+    'teardown.mjs',
+    `import { writeFileSync } from 'node:fs';\nexport function setup(ctx) { ctx.state.seen = 0; }\nexport function response(ctx) { ctx.state.seen++; }\nexport function teardown(ctx, summary) { writeFileSync(${JSON.stringify(out)}, JSON.stringify({ seen: ctx.state.seen, completed: summary.completed, worker: ctx.worker })); }\n`,
+  );
+  const server = await startTargetServer();
+  try {
+    const ran = await ranIn(['-q', '-k', '-n', '25', '--script', s.file, `${server.url}/`]);
+    assert.equal(ran.code, 0, ran.err);
+    const { readFileSync } = await import('node:fs');
+    assert.deepEqual(JSON.parse(readFileSync(out, 'utf8')), { seen: 25, completed: 25, worker: 0 });
+  } finally {
+    await server.close();
+    s.remove();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('with --targets, request() may return a target index (its pre-built bytes) or a request of its own on the same origin', async () => {
+  const server = await startTargetServer();
+  const dir = mkdtempSync(join(tmpdir(), 'gb-script-targets-'));
+  try {
+    const targets = join(dir, 't.txt');
+    writeFileSync(targets, `GET ${server.url}/a\n\nPOST ${server.url}/echo\n`);
+    const s = scriptFile('pick.mjs', "let n = 0;\nexport function request(ctx) { n++; return n % 3 === 0 ? { path: '/c', name: 'own' } : n % ctx.targets; }\n");
+    try {
+      const ran = await ranIn(['-q', '-k', '-n', '30', '--targets', targets, '--script', s.file, '--json', '-']);
+      assert.equal(ran.code, 0, ran.err);
+      const summary = JSON.parse(ran.out) as Summary;
+      assert.deepEqual(server.stats().byPath, { '/a': 10, '/echo': 10, '/c': 10 });
+      assert.deepEqual(summary.endpoints?.map((e) => [e.name, e.requests]), [['GET /a', 10], ['POST /echo', 10], ['own', 10]]);
+      assert.equal(summary.settings.method, 'GET');
+      assert.equal(summary.settings.hasBody, false);
+    } finally {
+      s.remove();
+    }
+  } finally {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
