@@ -30,8 +30,8 @@ export interface RunProgress {
  * what only a program can give: a body, an AbortSignal and a progress callback.
  */
 export interface RunOptions extends FlagOptions {
-  /** The target, as on the command line: `http://127.0.0.1:8080/path` (the scheme may be left out). */
-  readonly url: string;
+  /** The target, as on the command line: `http://127.0.0.1:8080/path` (the scheme may be left out). Left out with `targets`, whose file names each request's URL. */
+  readonly url?: string | undefined;
   /** Request body; sends POST unless `method` (or `putFile`) says otherwise. A string goes as UTF-8. */
   readonly body?: string | Uint8Array | undefined;
   /** --fail-if rules, e.g. 'p99>250ms', 'errors>1%'; RunReport.thresholds says which ones broke. */

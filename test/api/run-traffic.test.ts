@@ -1,0 +1,34 @@
+// run() takes the many-requests options: targets (no url needed), script, and reports a teardown's error.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { run } from '../../src/api/run.js';
+import { startTargetServer } from '../../src/server/target.js';
+
+test('run({ targets }) needs no url and counts per endpoint; run({ url, script }) runs the example', async () => {
+  const server = await startTargetServer();
+  const dir = mkdtempSync(join(tmpdir(), 'gb-api-traffic-'));
+  try {
+    const targets = join(dir, 't.txt');
+    writeFileSync(targets, `GET ${server.url}/a\n\nGET ${server.url}/b\n`);
+    const viaTargets = await run({ targets, requests: 10, concurrency: 2, keepalive: true, random: true, seed: 3 });
+    assert.ok(viaTargets.ok, viaTargets.ok ? '' : viaTargets.error.problems.join('; '));
+    assert.equal(viaTargets.value.summary.endpoints?.reduce((n, e) => n + e.requests, 0), 10);
+    const example = fileURLToPath(new URL('../../../examples/login-then-api.ts', import.meta.url));
+    const viaScript = await run({ url: `${server.url}/`, script: example, requests: 10 });
+    assert.ok(viaScript.ok, viaScript.ok ? '' : viaScript.error.problems.join('; '));
+    assert.equal(viaScript.value.scriptError, null);
+    assert.deepEqual(server.stats().api, { logins: 1, authorized: 10, unauthorized: 0 });
+    const bad = await run({ targets: join(dir, 'missing.txt') });
+    assert.ok(!bad.ok);
+    assert.equal(bad.error.kind, 'invalid-options');
+    assert.match(bad.error.problems[0] ?? '', /--targets .*missing\.txt: no such file/);
+  } finally {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
