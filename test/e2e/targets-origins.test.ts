@@ -62,3 +62,20 @@ test('a random order with a seed repeats: the same per-endpoint counts twice', a
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('--shard splits the targets sequence too: shards 1/2 and 2/2 of -n 3001 add up to the exact per-target counts', async () => {
+  const a = await startTargetServer();
+  const dir = mkdtempSync(join(tmpdir(), 'gb-shards-targets-'));
+  try {
+    const file = join(dir, 'targets.txt');
+    writeFileSync(file, `GET ${a.url}/a\n\nGET ${a.url}/b\n\nGET ${a.url}/c\n`);
+    for (const shard of ['1/2', '2/2']) {
+      const ran = await ranIn(['-q', '-k', '-c', '3', '-n', '3001', '--shard', shard, '--targets', file]);
+      assert.equal(ran.code, 0, ran.err);
+    }
+    assert.deepEqual(a.stats().byPath, { '/a': 1001, '/b': 1000, '/c': 1000 });
+  } finally {
+    await a.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
