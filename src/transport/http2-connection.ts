@@ -393,7 +393,9 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
   #headerBlock(streamId: number, bytes: Uint8Array, start: number, end: number, endStream: boolean): void {
     const i = this.#byStream.get(streamId);
     const decoder = this.#decoder;
-    decoder.wantServer = i !== undefined && this.#wantServer;
+    // Asked even for a stream gb no longer awaits: a value it leaves out of the dynamic table could be
+    // the one the first response refers to.
+    decoder.wantServer = this.#wantServer;
     decoder.wantHead = i !== undefined && this.#settings.captureHead;
     if (!decoder.decode(bytes, start, end)) {
       this.#connectionError(E_COMPRESSION_ERROR, 'BAD_HEADER', `bad response: HPACK: ${decoder.error ?? 'undecodable'}`);
