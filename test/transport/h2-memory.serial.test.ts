@@ -1,7 +1,8 @@
 // Memory under HTTP/2 reconnects. Against nginx (GOAWAY after keepalive_requests), gb's RSS rose with
-// the request count: V8 grew its young generation, and what fed it was garbage per response (a new
-// string for each literal header name and for the Server value, in the HPACK decoder). These tests
-// hold the decoder to no garbage per response, and gb to a heap that does not grow with connections.
+// the request count up to a plateau: V8 grew its young generation to its maximum, fed by garbage per
+// response (mostly a new string for each literal header name and for the Server value, in the HPACK
+// decoder; README, HTTP/2). These tests hold the decoder to no garbage per response, and gb to a heap,
+// buffers and sockets that do not grow with the connections it has closed.
 
 import assert from 'node:assert/strict';
 import { PerformanceObserver, constants } from 'node:perf_hooks';
