@@ -14,6 +14,9 @@ import {
 import { encodeHeaderBlock } from '../../src/transport/h2-request.js';
 import { Http2Connection } from '../../src/transport/http2-connection.js';
 
+/** Owner hooks other branches add (per-row failures): spread, so this compiles with and without them. */
+const LATER_HOOKS = { onRowFailed: (): void => {} };
+
 const ENDPOINT: Endpoint = { address: '127.0.0.1', ipv6: false, port: 9, tls: null, localAddress: null, tunnel: null, unixPath: null };
 
 function frame(type: number, flags: number, stream: number, payload: Uint8Array): Buffer {
@@ -62,6 +65,7 @@ function openStream(): { conn: Http2Connection; socket: ClientSocket; seen: Seen
     },
   };
   const owner: ConnectionOwner<LoadConnection> = {
+    ...LATER_HOOKS,
     onResponse: (_conn, _now, e: Exchange) =>
       seen.responses.push({ status: e.status, server: e.server, head: e.head, headerBytes: e.headerBytes, bodyBytes: e.bodyBytes }),
     onFailedRead: () => {},
