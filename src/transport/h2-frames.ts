@@ -144,7 +144,7 @@ export class FrameReader {
   /** DATA: the pad length, once its byte is seen (-1 before, when PADDED). */
   #padLength = 0;
   /** A split non-DATA payload is gathered here. */
-  #payload = new Uint8Array(DEFAULT_MAX_FRAME_SIZE);
+  #payload: Uint8Array | null = null;
   #sawFirst = false;
   #halted = false;
   /** Frames larger than this are a FRAME_SIZE_ERROR (what gb advertises: the default). */
@@ -204,6 +204,7 @@ export class FrameReader {
         continue;
       }
       const take = Math.min(want, avail);
+      this.#payload ??= new Uint8Array(DEFAULT_MAX_FRAME_SIZE);
       this.#payload.set(bytes.subarray(pos, pos + take), this.#got);
       this.#got += take;
       pos += take;

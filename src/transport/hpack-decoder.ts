@@ -23,6 +23,9 @@ const ENTRY_OVERHEAD = 32;
 /** A header block larger than this is refused (gb's bound on what one response may make it hold). */
 export const MAX_HEADER_LIST_BYTES = 1 << 20;
 
+/** Literal names remembered per connection (a few distinct ones is the rule). */
+const NAMES_KEPT = 16;
+
 /** Scratch for Huffman strings that are measured, not kept (8/5 of the largest frame, with room). */
 let scratch = new Uint8Array(64 * 1024);
 
@@ -98,7 +101,7 @@ export class HpackDecoder {
         p = this.#next;
         let name: string;
         if (r === 0) {
-          const s = this.#string(b, p, end, true);
+          const s = this.#string(b, p, end, true, true);
           if (s === null) return false;
           p = this.#next;
           name = s;
@@ -107,8 +110,10 @@ export class HpackDecoder {
           if (n === null) return false;
           name = n;
         }
-        // Building a string costs more than the rest of the field; most values are only measured.
-        const keep = this.wantHead || name === ':status' || name === 'server';
+        // Building a string costs more than the rest of the field; most values are only measured. The
+        // Server header is read once per connection: a string per response was most of gb's garbage
+        // per request against nginx, and garbage made V8 grow its young generation (RSS) as a run went on.
+        const keep = this.wantHead || name === ':status' || (name === 'server' && this.wantServer);
         const value = this.#string(b, p, end, keep);
         if (value === null && this.error !== null) return false;
         p = this.#next;
@@ -152,7 +157,7 @@ export class HpackDecoder {
   }
 
   /** A string literal (§5.2): its text when `keep`, else null with #stringLength set; null with `error` on a fault. */
-  #string(b: Uint8Array, p: number, end: number, keep: boolean): string | null {
+  #string(b: Uint8Array, p: number, end: number, keep: boolean, name = false): string | null {
     const huffman = (b[p]! & 0x80) !== 0;
     const length = this.#integer(b, p, end, 7);
     if (length < 0) return null;
@@ -162,19 +167,47 @@ export class HpackDecoder {
       return null;
     }
     this.#next = at + length;
-    if (!huffman) {
-      this.#stringLength = length;
-      return keep ? latin1(b, at, at + length) : null;
+    let src = b;
+    let from = at;
+    let to = at + length;
+    if (huffman) {
+      const room = Math.ceil((length * 8) / 5) + 1;
+      if (scratch.length < room) scratch = new Uint8Array(room * 2);
+      to = huffmanDecode(b, at, at + length, scratch, 0);
+      if (to < 0) {
+        this.#fail('a malformed Huffman-coded string');
+        return null;
+      }
+      src = scratch;
+      from = 0;
     }
-    const room = Math.ceil((length * 8) / 5) + 1;
-    if (scratch.length < room) scratch = new Uint8Array(room * 2);
-    const out = huffmanDecode(b, at, at + length, scratch, 0);
-    if (out < 0) {
-      this.#fail('a malformed Huffman-coded string');
-      return null;
+    this.#stringLength = to - from;
+    if (!keep) return null;
+    return name ? this.#knownName(src, from, to) : latin1(src, from, to);
+  }
+
+  /**
+   * Names sent as literals, as decoded before. Servers send the same few in every response (nginx:
+   * etag, accept-ranges), and a new string for each was garbage per request.
+   */
+  readonly #literalNames: { readonly bytes: Uint8Array; readonly text: string }[] = [];
+  #namesReplaced = 0;
+
+  #knownName(src: Uint8Array, from: number, to: number): string {
+    const length = to - from;
+    const seen = this.#literalNames;
+    search: for (const entry of seen) {
+      const bytes = entry.bytes;
+      if (bytes.length !== length) continue;
+      for (let k = 0; k < length; k++) if (bytes[k] !== src[from + k]) continue search;
+      return entry.text;
     }
-    this.#stringLength = out;
-    return keep ? latin1(scratch, 0, out) : null;
+    const text = latin1(src, from, to);
+    if (length > 64) return text;
+    const entry = { bytes: src.slice(from, to), text };
+    if (seen.length < NAMES_KEPT) seen.push(entry);
+    else seen[this.#namesReplaced++ % NAMES_KEPT] = entry;
+    return text;
   }
 
   #emitIndexed(index: number): boolean {

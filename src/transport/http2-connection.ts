@@ -253,11 +253,31 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
     const now = this.#io.now();
     this.#now = now;
     this.#owner.onBytesRead(now, end);
+    if (this.#endpoint.tls !== null) {
+      // Node hands over a TLS read one record at a time (nginx sends a record per response), each as
+      // its own callback: the streams they end go out again in one write, one TLS record, once this
+      // turn of the event loop has read everything, not a write per response.
+      if (!this.#flushQueued) {
+        this.#flushQueued = true;
+        setImmediate(this.#flushQueuedStreams);
+      }
+      this.#receiving = true;
+      this.#reader.feed(chunk, 0, end);
+      return;
+    }
     this.#receiving = true;
     this.#reader.feed(chunk, 0, end);
     this.#receiving = false;
     if (this.#socket === socket && this.#ready) this.#flush(now);
   }
+
+  #flushQueued = false;
+  readonly #flushQueuedStreams = (): void => {
+    this.#flushQueued = false;
+    this.#receiving = false;
+    // Timed now, when the HEADERS go out: Waiting starts at the write.
+    if (this.#socket !== null && this.#ready) this.#flush(this.#io.now());
+  };
 
   // FrameSink: what the reader finds in the server's bytes.
 
@@ -393,7 +413,9 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
   #headerBlock(streamId: number, bytes: Uint8Array, start: number, end: number, endStream: boolean): void {
     const i = this.#byStream.get(streamId);
     const decoder = this.#decoder;
-    decoder.wantServer = i !== undefined && this.#wantServer;
+    // Asked even for a stream gb no longer awaits: a value it leaves out of the dynamic table could be
+    // the one the first response refers to.
+    decoder.wantServer = this.#wantServer;
     decoder.wantHead = i !== undefined && this.#settings.captureHead;
     if (!decoder.decode(bytes, start, end)) {
       this.#connectionError(E_COMPRESSION_ERROR, 'BAD_HEADER', `bad response: HPACK: ${decoder.error ?? 'undecodable'}`);
