@@ -129,6 +129,7 @@ export function validate(raw: RawOptions): Result<Config, readonly string[]> {
     const problem = runIdProblem(raw.runId);
     if (problem !== null) problems.push(problem);
   }
+  if (targets !== null && concurrency !== null && workers !== null) originsFit(targets, concurrency, workers, shardParts, problems);
   if (shardParts !== null) shardFits(shardParts, concurrency, requests, workers, problems);
   else if (workers !== null && concurrency !== null && workers > concurrency) {
     problems.push(`-G ${workers} workers need at least as many connections, but -c is ${concurrency}`);
@@ -240,6 +241,20 @@ function http2Problems(raw: RawOptions, problems: string[]): void {
   if (raw.proxy !== undefined) problems.push(`--http2 cannot go through a proxy (-X ${shown(raw.proxy)}) yet`);
   // An HTTP/2 stream sends the one HEADERS block built for the run; per-request sources are HTTP/1.x's for now.
   if (raw.targets !== undefined || raw.script !== undefined) problems.push(`--http2 cannot be used with ${raw.targets !== undefined ? '--targets' : '--script'} yet (HTTP/2 streams send the run's one pre-built request)`);
+}
+
+/**
+ * A targets file of several origins gives each origin connections of its own, at least one in each
+ * worker: the connections this process runs (its shard's part of -c) must cover origins × workers.
+ */
+function originsFit(targets: TargetsConfig, concurrency: number, workers: number, shard: { readonly index: number; readonly count: number } | null, problems: string[]): void {
+  const origins = new Set(targets.list.map((t) => originOf(t.target))).size;
+  if (origins <= 1) return;
+  const own = shard === null ? concurrency : shardPart(concurrency, shard.index, shard.count);
+  if (own >= origins * workers) return;
+  const each = workers > 1 ? ` in each of ${workers} workers` : '';
+  const got = shard === null ? `got ${concurrency}` : `shard ${shard.index}/${shard.count} has ${own} of -c ${concurrency}`;
+  problems.push(`--targets ${shown(targets.file)} names ${origins} origins, each with connections of its own${each}: -c must be at least ${origins * workers} (${got})`);
 }
 
 /** Every shard must get a connection (and a request, with -n), and its -G workers one connection each. */
@@ -505,13 +520,6 @@ function targetsFrom(raw: RawOptions, problems: string[]): TargetsConfig | null 
   if (list === null) return null;
   const origins = new Set(list.map((t) => originOf(t.target)));
   if (origins.size > 1) {
-    // Each origin gets connections of its own, at least one per worker.
-    const workers = Number(raw.workers ?? '1');
-    const concurrency = Number(raw.concurrency ?? '1');
-    if (Number.isInteger(workers) && Number.isInteger(concurrency) && concurrency < origins.size * workers) {
-      const each = workers > 1 ? ` in each of ${workers} workers` : '';
-      problems.push(`--targets ${shown(raw.targets)} names ${origins.size} origins, each with connections of its own${each}: -c must be at least ${origins.size * workers} (got ${concurrency})`);
-    }
     if (raw.script !== undefined) problems.push(`--script cannot be used with --targets ${shown(raw.targets)} of ${origins.size} origins (a script's request() gives a path on one origin)`);
     if (raw.proxy !== undefined || raw.unixSocket !== undefined) problems.push(`${raw.proxy !== undefined ? '-X' : '--unix-socket'} cannot be used with --targets ${shown(raw.targets)} of ${origins.size} origins (every connection would go to one place)`);
   }

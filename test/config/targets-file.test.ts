@@ -130,3 +130,23 @@ describe('bad targets files: one message each, naming the file (and line)', () =
     assert.equal(ran.out, '');
   });
 });
+
+describe('a targets file of several origins: each origin needs a connection of its own', () => {
+  const twoOrigins = (): string => file('GET http://127.0.0.1:8080/a\n\nGET http://localhost:8080/b\n');
+
+  it('a shard whose part of -c cannot give each origin one is refused (it would send none of that origin\'s share, and wait for ever)', () => {
+    const path = twoOrigins();
+    assert.deepEqual(problems({ targets: path, concurrency: '3', requests: '40', shard: '2/2' }), [
+      `--targets ${path} names 2 origins, each with connections of its own: -c must be at least 2 (shard 2/2 has 1 of -c 3)`,
+    ]);
+    assert.equal(configOf({ targets: path, concurrency: '3', requests: '40', shard: '1/2' }).concurrency, 3);
+  });
+
+  it('-c is read as the command line reads it (1k), with -G counted per worker', () => {
+    const path = twoOrigins();
+    assert.equal(configOf({ targets: path, concurrency: '1k', requests: '2k', workers: '2' }).concurrency, 1000);
+    assert.deepEqual(problems({ targets: path, concurrency: '3', requests: '40', workers: '2' }), [
+      `--targets ${path} names 2 origins, each with connections of its own in each of 2 workers: -c must be at least 4 (got 3)`,
+    ]);
+  });
+});
