@@ -277,7 +277,6 @@ function shardFits(
   }
 }
 
-/** Integer in [min, max]; "1k"-style counts allowed. Zero and negatives parse here only to get the "at least" message. */
 /** A growing pool keeps a schedule; the closed loop has none to keep, so the flag means nothing there. */
 function maxConnectionsFrom(raw: RawOptions, concurrency: number | null, problems: string[]): number | null {
   if (raw.maxConnections === undefined) return null;
@@ -293,6 +292,7 @@ function maxConnectionsFrom(raw: RawOptions, concurrency: number | null, problem
   return max;
 }
 
+/** Integer in [min, max]; "1k"-style counts allowed. Zero and negatives parse here only to get the "at least" message. */
 function boundedInteger(problems: string[], what: string, flag: string, text: string | undefined, min: number, max: number): number | null {
   if (text === undefined) return null;
   const value = parseCount(text) ?? (/^-?\d+$/.test(text) ? Number(text) : null);
