@@ -11,7 +11,7 @@ import { parseCount, parseDurationMs } from './units.js';
 import { parseTarget, shown } from './target.js';
 import { credentialsFrom, parseProxy, proxyAuthFrom } from './proxy.js';
 import { readBodyFile } from './files.js';
-import { deriveRunId, parseShard, parseStartAt, runIdProblem, shardPart } from './shard.js';
+import { deriveRunId, parseShard, parseStartAt, runIdProblem, seedOfRun, shardPart } from './shard.js';
 import { stagesFrom } from './stages.js';
 import { tlsOptionsFrom, type RawTlsOptions } from './tls.js';
 
@@ -176,7 +176,9 @@ export function validate(raw: RawOptions): Result<Config, readonly string[]> {
       };
   const config: Config = {
     target,
-    targets,
+    // Shards are separate processes: a random seed each would give each its own sequence, so
+    // they take one from the run id they share, and their stretches are still of one sequence.
+    targets: targets !== null && shard !== null && targets.order === 'random' && raw.seed === undefined ? { ...targets, seed: seedOfRun(shard.runId) } : targets,
     script,
     maxEndpoints,
     sequenceStart: 0,

@@ -150,3 +150,14 @@ describe('a targets file of several origins: each origin needs a connection of i
     ]);
   });
 });
+
+describe('--random in shards', () => {
+  it('without --seed, the shards of one run share a seed taken from the run id (one sequence, split in stretches)', () => {
+    const path = file('GET http://127.0.0.1:8080/a\n\nGET http://127.0.0.1:8080/b\n\nGET http://127.0.0.1:8080/c\n');
+    const shard = (i: number, runId: string): number => configOf({ targets: path, random: true, requests: '300', concurrency: '3', shard: `${i}/3`, runId }).targets!.seed;
+    assert.equal(shard(1, 'r1'), shard(2, 'r1'));
+    assert.equal(shard(1, 'r1'), shard(3, 'r1'));
+    assert.notEqual(shard(1, 'r1'), shard(1, 'r2'), 'another run, another sequence');
+    assert.equal(configOf({ targets: path, random: true, seed: '9', requests: '300', concurrency: '3', shard: '2/3', runId: 'r1' }).targets!.seed, 9, '--seed still wins');
+  });
+});
