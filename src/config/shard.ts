@@ -93,3 +93,8 @@ export function deriveRunId(identity: RunIdentity, startMs: number): string {
   const text = JSON.stringify({ ...identity, startMs });
   return createHash('sha256').update(text).digest('hex').slice(0, 12);
 }
+
+/** --random's seed for the shards of one run when --seed is not given: the same in every shard, from the run id. */
+export function seedOfRun(runId: string): number {
+  return createHash('sha256').update(`seed:${runId}`).digest().readUInt32BE(0);
+}

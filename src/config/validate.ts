@@ -11,7 +11,7 @@ import { parseCount, parseDurationMs } from './units.js';
 import { parseTarget, shown } from './target.js';
 import { credentialsFrom, parseProxy, proxyAuthFrom } from './proxy.js';
 import { readBodyFile } from './files.js';
-import { deriveRunId, parseShard, parseStartAt, runIdProblem, shardPart } from './shard.js';
+import { deriveRunId, parseShard, parseStartAt, runIdProblem, seedOfRun, shardPart } from './shard.js';
 import { stagesFrom } from './stages.js';
 import { tlsOptionsFrom, type RawTlsOptions } from './tls.js';
 
@@ -129,6 +129,7 @@ export function validate(raw: RawOptions): Result<Config, readonly string[]> {
     const problem = runIdProblem(raw.runId);
     if (problem !== null) problems.push(problem);
   }
+  if (targets !== null && concurrency !== null && workers !== null) originsFit(targets, concurrency, workers, shardParts, problems);
   if (shardParts !== null) shardFits(shardParts, concurrency, requests, workers, problems);
   else if (workers !== null && concurrency !== null && workers > concurrency) {
     problems.push(`-G ${workers} workers need at least as many connections, but -c is ${concurrency}`);
@@ -175,7 +176,9 @@ export function validate(raw: RawOptions): Result<Config, readonly string[]> {
       };
   const config: Config = {
     target,
-    targets,
+    // Shards are separate processes: a random seed each would give each its own sequence, so
+    // they take one from the run id they share, and their stretches are still of one sequence.
+    targets: targets !== null && shard !== null && targets.order === 'random' && raw.seed === undefined ? { ...targets, seed: seedOfRun(shard.runId) } : targets,
     script,
     maxEndpoints,
     sequenceStart: 0,
@@ -242,6 +245,20 @@ function http2Problems(raw: RawOptions, problems: string[]): void {
   if (raw.targets !== undefined || raw.script !== undefined) problems.push(`--http2 cannot be used with ${raw.targets !== undefined ? '--targets' : '--script'} yet (HTTP/2 streams send the run's one pre-built request)`);
 }
 
+/**
+ * A targets file of several origins gives each origin connections of its own, at least one in each
+ * worker: the connections this process runs (its shard's part of -c) must cover origins × workers.
+ */
+function originsFit(targets: TargetsConfig, concurrency: number, workers: number, shard: { readonly index: number; readonly count: number } | null, problems: string[]): void {
+  const origins = new Set(targets.list.map((t) => originOf(t.target))).size;
+  if (origins <= 1) return;
+  const own = shard === null ? concurrency : shardPart(concurrency, shard.index, shard.count);
+  if (own >= origins * workers) return;
+  const each = workers > 1 ? ` in each of ${workers} workers` : '';
+  const got = shard === null ? `got ${concurrency}` : `shard ${shard.index}/${shard.count} has ${own} of -c ${concurrency}`;
+  problems.push(`--targets ${shown(targets.file)} names ${origins} origins, each with connections of its own${each}: -c must be at least ${origins * workers} (${got})`);
+}
+
 /** Every shard must get a connection (and a request, with -n), and its -G workers one connection each. */
 function shardFits(
   shard: { readonly index: number; readonly count: number },
@@ -262,7 +279,6 @@ function shardFits(
   }
 }
 
-/** Integer in [min, max]; "1k"-style counts allowed. Zero and negatives parse here only to get the "at least" message. */
 /** A growing pool keeps a schedule; the closed loop has none to keep, so the flag means nothing there. */
 function maxConnectionsFrom(raw: RawOptions, concurrency: number | null, problems: string[]): number | null {
   if (raw.maxConnections === undefined) return null;
@@ -278,6 +294,7 @@ function maxConnectionsFrom(raw: RawOptions, concurrency: number | null, problem
   return max;
 }
 
+/** Integer in [min, max]; "1k"-style counts allowed. Zero and negatives parse here only to get the "at least" message. */
 function boundedInteger(problems: string[], what: string, flag: string, text: string | undefined, min: number, max: number): number | null {
   if (text === undefined) return null;
   const value = parseCount(text) ?? (/^-?\d+$/.test(text) ? Number(text) : null);
@@ -505,13 +522,6 @@ function targetsFrom(raw: RawOptions, problems: string[]): TargetsConfig | null 
   if (list === null) return null;
   const origins = new Set(list.map((t) => originOf(t.target)));
   if (origins.size > 1) {
-    // Each origin gets connections of its own, at least one per worker.
-    const workers = Number(raw.workers ?? '1');
-    const concurrency = Number(raw.concurrency ?? '1');
-    if (Number.isInteger(workers) && Number.isInteger(concurrency) && concurrency < origins.size * workers) {
-      const each = workers > 1 ? ` in each of ${workers} workers` : '';
-      problems.push(`--targets ${shown(raw.targets)} names ${origins.size} origins, each with connections of its own${each}: -c must be at least ${origins.size * workers} (got ${concurrency})`);
-    }
     if (raw.script !== undefined) problems.push(`--script cannot be used with --targets ${shown(raw.targets)} of ${origins.size} origins (a script's request() gives a path on one origin)`);
     if (raw.proxy !== undefined || raw.unixSocket !== undefined) problems.push(`${raw.proxy !== undefined ? '-X' : '--unix-socket'} cannot be used with --targets ${shown(raw.targets)} of ${origins.size} origins (every connection would go to one place)`);
   }

@@ -98,6 +98,11 @@ export class Engine implements ConnectionOwner<LoadConnection> {
   #pacer: NodeJS.Timeout | null = null;
   readonly #stuck: StuckConnects;
   readonly #timers: NodeJS.Timeout[] = [];
+  /**
+   * Async response() verdicts not yet in, each able to withdraw itself. Their requests have left
+   * their connections, so a stop cannot cut them off through conn.close(): it withdraws them here.
+   */
+  readonly #pendingVerdicts = new Set<() => void>();
   #resolve: ((r: EngineResult) => void) | null = null;
 
   constructor(config: Config, endpoint: Endpoint, version: string, options: EngineOptions) {
@@ -199,7 +204,17 @@ export class Engine implements ConnectionOwner<LoadConnection> {
       this.recorder.counters[C.cutOff]! += cut;
       this.#inflight -= cut;
     }
+    const awaited = this.#withdrawVerdicts();
+    this.recorder.counters[C.cutOff]! += awaited;
+    this.#inflight -= awaited;
     this.#checkDone();
+  }
+
+  /** Stops waiting for every pending response() verdict (and its -s timer); how many there were. */
+  #withdrawVerdicts(): number {
+    const count = this.#pendingVerdicts.size;
+    for (const withdraw of this.#pendingVerdicts) withdraw();
+    return count;
   }
 
   onResponse(conn: LoadConnection, nowMs: number, exchange: Exchange): void {
@@ -242,11 +257,15 @@ export class Engine implements ConnectionOwner<LoadConnection> {
     const facts = { ...exchange };
     const recorder = this.recorder;
     let done = false;
-    const settle = (verdict: Verdict): void => {
-      if (done) return;
+    const withdraw = (): void => {
       done = true;
       clearTimeout(timer);
-      // A stop that came meanwhile has already counted it as cut off; a warm-up's recorder is gone.
+      this.#pendingVerdicts.delete(withdraw);
+    };
+    const settle = (verdict: Verdict): void => {
+      if (done) return;
+      withdraw();
+      // A stop that came meanwhile has withdrawn it and counted it as cut off; a warm-up's recorder is gone.
       if (this.#phase === 'done' || recorder !== this.recorder) return;
       this.#applyVerdict(facts, verdict);
       recorder.recordResponse(nowMs, facts);
@@ -260,6 +279,7 @@ export class Engine implements ConnectionOwner<LoadConnection> {
       () => settle({ rejected: true, code: 'SCRIPT_TIMEOUT', message: `script: response() did not finish within ${seconds} s (-s)`, threw: true }),
       this.#config.timeoutMs,
     );
+    this.#pendingVerdicts.add(withdraw);
     void pending.then(settle);
   }
 
@@ -538,6 +558,7 @@ export class Engine implements ConnectionOwner<LoadConnection> {
     this.#phase = 'done';
     this.#clearPacer();
     for (const t of this.#timers) clearTimeout(t);
+    this.#withdrawVerdicts();
     for (const conn of this.#pool.all) conn.close();
     destroyDrainingSockets();
     const resolve = this.#resolve;

@@ -83,16 +83,25 @@ export async function runInThread(config: Config, endpoint: Endpoint, version: s
   const monitor = new ClientMonitor();
   const cpuBefore = process.cpuUsage();
   const wallBefore = performance.now();
-  // Loaded only for a script: a static run never pays for the loader.
-  const script = config.script === null ? null : await (await import('./script-start.js')).startScript(config, version, 0);
-  const engine = await EngineGroup.create(config, endpoint, version, {
-    ...(script === null ? {} : { script }),
-    ...(hooks.onProgress === undefined ? {} : { onProgress: hooks.onProgress }),
-    progressEvery: hooks.progressEvery ?? 0,
-    ...(hooks.exchangeSink === undefined ? {} : { exchangeSink: hooks.exchangeSink }),
-    ...(hooks.onResponseHead === undefined ? {} : { onResponseHead: hooks.onResponseHead }),
-    runLength: new SharedLength(),
-  });
+  let script: ScriptRunner | null;
+  let engine: EngineGroup;
+  try {
+    // Loaded only for a script: a static run never pays for the loader.
+    script = config.script === null ? null : await (await import('./script-start.js')).startScript(config, version, 0);
+    engine = await EngineGroup.create(config, endpoint, version, {
+      ...(script === null ? {} : { script }),
+      ...(hooks.onProgress === undefined ? {} : { onProgress: hooks.onProgress }),
+      progressEvery: hooks.progressEvery ?? 0,
+      ...(hooks.exchangeSink === undefined ? {} : { exchangeSink: hooks.exchangeSink }),
+      ...(hooks.onResponseHead === undefined ? {} : { onResponseHead: hooks.onResponseHead }),
+      runLength: new SharedLength(),
+    });
+  } catch (e) {
+    // A script's setup() that threw, or an origin that did not resolve: the run never starts, and
+    // the monitor's sampling timer and observers must not outlive it (run() may be called again).
+    monitor.stop();
+    throw e;
+  }
   // One turn of the event loop before the first socket opens and its clock starts: V8 posts a young-
   // generation GC as a task while start-up and the engine's set-up allocate, and run on the loop's
   // next turn it landed between the first connect() and its callback, adding 1–2 ms to the first

@@ -1,6 +1,6 @@
 // Loads a --script module (.ts .mts .js .mjs) on every supported Node, and reports its errors with the script's own file:line.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -29,7 +29,8 @@ export async function loadScript(path: string): Promise<Result<LoadedScript, str
   try {
     module = typed && !nativeTypes ? await importTranspiled(file) : ((await import(pathToFileURL(file).href)) as Record<string, unknown>);
   } catch (e) {
-    return err(`--script ${path} failed to load: ${scriptError(e, file)}`);
+    const located = e instanceof SyntaxError ? await locateSyntaxError(file, e) : null;
+    return err(`--script ${path} failed to load: ${located ?? scriptError(e, file)}`);
   }
   const exported = (typeof module['default'] === 'object' && module['default'] !== null ? module['default'] : module) as Record<string, unknown>;
   for (const hook of HOOKS) {
@@ -78,6 +79,24 @@ async function importTranspiled(file: string): Promise<Record<string, unknown>> 
 }
 
 class ScriptSyntaxError extends Error {}
+
+/**
+ * Node 20 reports a syntax error in an ES module with no file or line at all ("SyntaxError:
+ * Unexpected number"): esbuild, parsing the same source, says where. Null when Node's own error
+ * already names the place, or esbuild finds nothing to say.
+ */
+async function locateSyntaxError(file: string, e: SyntaxError): Promise<string | null> {
+  if (scriptError(e, file).includes(' (at ')) return null;
+  try {
+    const esbuild = await import('esbuild');
+    await esbuild.transform(readFileSync(file, 'utf8'), { loader: /\.m?ts$/.test(file) ? 'ts' : 'js', format: 'esm', sourcefile: file, logLevel: 'silent' });
+    return null;
+  } catch (found) {
+    const first = (found as { errors?: { text: string; location: { file: string; line: number; column: number } | null }[] }).errors?.[0];
+    if (first?.location === undefined || first.location === null) return null;
+    return `SyntaxError: ${e.message} (at ${file}:${first.location.line}:${first.location.column + 1})`;
+  }
+}
 
 /** A script that failed to load or whose setup() threw: the run does not start. */
 export class ScriptStartError extends Error {

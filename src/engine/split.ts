@@ -19,7 +19,15 @@ export function splitRate(requestsPerSecond: number, parts: number): number[] {
  * exactly to the given one's; everything else is unchanged. Workers (-G) and shards (--shard)
  * both split this way, so N shards of a run add up to the run made on one machine.
  */
-export function splitConfig(config: Config, parts: number): Config[] {
+/**
+ * Without -n, how far apart in the sequence the parts of a split begin: a worker's stretch (2^32
+ * places, ~4 billion requests) times the most workers fits within a shard's, so shard I's workers
+ * never start where shard I+1 or its workers do.
+ */
+export const WORKER_STRETCH = 2 ** 32;
+export const SHARD_STRETCH = 2 ** 40;
+
+export function splitConfig(config: Config, parts: number, stretch: number = WORKER_STRETCH): Config[] {
   const connections = splitEvenly(config.concurrency, parts);
   const requests = config.requests === null ? null : splitEvenly(config.requests, parts);
   const maxima = config.maxConnections === null ? null : splitEvenly(config.maxConnections, parts);
@@ -27,7 +35,7 @@ export function splitConfig(config: Config, parts: number): Config[] {
   // Each part is its own stretch of the run's request sequence (--targets): with -n the stretches
   // follow each other, so per-target counts stay exact across shards and workers; without, they
   // start far apart so that parts do not send the same order.
-  const starts = requests === null ? connections.map((_, i) => i * 2 ** 40) : requests.map((_, i) => requests.slice(0, i).reduce((a, b) => a + b, 0));
+  const starts = requests === null ? connections.map((_, i) => i * stretch) : requests.map((_, i) => requests.slice(0, i).reduce((a, b) => a + b, 0));
   return connections.map((concurrency, i) => ({
     ...config,
     sequenceStart: config.sequenceStart + starts[i]!,
@@ -47,5 +55,5 @@ function shareSchedule(schedule: Extract<ScheduleConfig, { kind: 'rate' }>, requ
 /** With --shard I/N, this process's part of the run: part I of the N the whole splits into (workers unchanged, so -G splits it further). */
 export function shardShare(config: Config): Config {
   if (config.shard === null) return config;
-  return splitConfig(config, config.shard.count)[config.shard.index - 1] ?? config;
+  return splitConfig(config, config.shard.count, SHARD_STRETCH)[config.shard.index - 1] ?? config;
 }

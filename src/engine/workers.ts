@@ -111,6 +111,10 @@ export async function runWorkers(config: Config, endpoint: Endpoint, version: st
   let results: Done[];
   try {
     results = await Promise.all(done);
+  } catch (e) {
+    // A worker's script did not start: the run never does, and this thread's monitor stops with it.
+    monitor.stop();
+    throw e;
   } finally {
     hooks.signal?.removeEventListener('abort', onAbort);
     await Promise.all(workers.map((w) => w.terminate()));

@@ -46,13 +46,35 @@ export function toSummary(value: unknown): Result<Summary, string> {
   if (isObject(value) && value['schemaVersion'] !== SCHEMA_VERSION) {
     return err(`unsupported schemaVersion ${JSON.stringify(value['schemaVersion'])} (this gb reads version ${SCHEMA_VERSION})`);
   }
-  const problem = validate(value);
+  const problem = validate(isObject(value) ? withAddedFields(value) : value);
   if (problem !== null) return err(`not a valid gb result: ${describe(problem)}`);
   if (isObject(value) && Number.isNaN(Date.parse(String(value['startedAt'])))) {
     return err(`not a valid gb result: result.startedAt is not a date: ${JSON.stringify(value['startedAt'])}`);
   }
   // The schema describes Summary field by field, and a test holds real results to it.
-  return ok(value as Summary);
+  return ok(withAddedFields(value as Readonly<Record<string, unknown>>) as unknown as Summary);
+}
+
+/**
+ * Fields added to version 2 after results were already saved (HTTP/2, shards, endpoints, scripts,
+ * a schedule's target per second) get the value a run without them writes, so a saved baseline
+ * still compares and merges. A field that is present is left as it is, and the schema judges it.
+ */
+function withAddedFields(value: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+  const added: Record<string, unknown> = { ...value };
+  // Such results did not say whether --http1.0 was given; nearly every run is HTTP/1.1.
+  added['protocol'] ??= 'HTTP/1.1';
+  added['http2'] ??= null;
+  added['shards'] ??= null;
+  added['endpoints'] ??= null;
+  if (isObject(value['failures']) && !('script' in value['failures'])) added['failures'] = { ...value['failures'], script: 0 };
+  if (isObject(value['rate']) && !('stages' in value['rate'])) added['rate'] = { ...value['rate'], stages: null };
+  const timeline = value['timeline'];
+  if (isObject(timeline) && Array.isArray(timeline['rows'])) {
+    const rows = (timeline['rows'] as unknown[]).map((row) => (isObject(row) && !('scheduled' in row) ? { ...row, scheduled: null } : row));
+    added['timeline'] = { ...timeline, rows };
+  }
+  return added;
 }
 
 /** Parses the text of a gb JSON result; the error says what is wrong without a stack trace. */

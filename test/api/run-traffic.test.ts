@@ -32,3 +32,40 @@ test('run({ targets }) needs no url and counts per endpoint; run({ url, script }
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a run that cannot start (setup() threw) leaves no timer behind: the client monitor stops too', async () => {
+  const server = await startTargetServer();
+  const dir = mkdtempSync(join(tmpdir(), 'gb-api-traffic-'));
+  try {
+    const script = join(dir, 'refused.mjs');
+    writeFileSync(script, "export async function setup() { throw new Error('login refused'); }\n");
+    // The monitor's timer is unref'd, so it would not keep the process alive: count intervals instead.
+    const live = new Set<unknown>();
+    const { setInterval: realSet, clearInterval: realClear } = globalThis;
+    globalThis.setInterval = ((...args: Parameters<typeof realSet>) => {
+      const timer = realSet(...args);
+      live.add(timer);
+      return timer;
+    });
+    globalThis.clearInterval = ((timer: Parameters<typeof realClear>[0]) => {
+      live.delete(timer);
+      realClear(timer);
+    });
+    try {
+      for (const workers of [1, 1, 2]) {
+        const result = await run({ url: `${server.url}/`, script, requests: 5, concurrency: 2, workers });
+        assert.ok(!result.ok);
+        assert.equal(result.error.kind, 'cannot-start');
+      }
+    } finally {
+      globalThis.setInterval = realSet;
+      globalThis.clearInterval = realClear;
+    }
+    const left = live.size;
+    for (const timer of live) realClear(timer as NodeJS.Timeout);
+    assert.equal(left, 0, 'intervals left running by the three runs (one with -G 2)');
+  } finally {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -265,6 +265,11 @@ describe('usageText', () => {
       if (spec.long !== undefined) assert.ok(text.includes(`--${spec.long}`), spec.long);
     }
   });
+  it('shows the forms and sub-command flags added since: --targets without a URL, serve --http2, merge --report/--partial', () => {
+    assert.match(text, /^ +gb \[options\] --targets FILE/m);
+    assert.match(text, /gb serve .*\[--http2 \[--tls\]\]/);
+    assert.match(text, /gb merge .*\[--report\] \[--fail-if RULE\] \[--partial\]/);
+  });
   it('states the defaults', () => {
     for (const fragment of ['default 1;', 'default 30', "default 'text/plain'", 'default off', 'at most 20000']) {
       assert.ok(text.includes(fragment), fragment);

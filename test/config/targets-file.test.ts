@@ -130,3 +130,34 @@ describe('bad targets files: one message each, naming the file (and line)', () =
     assert.equal(ran.out, '');
   });
 });
+
+describe('a targets file of several origins: each origin needs a connection of its own', () => {
+  const twoOrigins = (): string => file('GET http://127.0.0.1:8080/a\n\nGET http://localhost:8080/b\n');
+
+  it('a shard whose part of -c cannot give each origin one is refused (it would send none of that origin\'s share, and wait for ever)', () => {
+    const path = twoOrigins();
+    assert.deepEqual(problems({ targets: path, concurrency: '3', requests: '40', shard: '2/2' }), [
+      `--targets ${path} names 2 origins, each with connections of its own: -c must be at least 2 (shard 2/2 has 1 of -c 3)`,
+    ]);
+    assert.equal(configOf({ targets: path, concurrency: '3', requests: '40', shard: '1/2' }).concurrency, 3);
+  });
+
+  it('-c is read as the command line reads it (1k), with -G counted per worker', () => {
+    const path = twoOrigins();
+    assert.equal(configOf({ targets: path, concurrency: '1k', requests: '2k', workers: '2' }).concurrency, 1000);
+    assert.deepEqual(problems({ targets: path, concurrency: '3', requests: '40', workers: '2' }), [
+      `--targets ${path} names 2 origins, each with connections of its own in each of 2 workers: -c must be at least 4 (got 3)`,
+    ]);
+  });
+});
+
+describe('--random in shards', () => {
+  it('without --seed, the shards of one run share a seed taken from the run id (one sequence, split in stretches)', () => {
+    const path = file('GET http://127.0.0.1:8080/a\n\nGET http://127.0.0.1:8080/b\n\nGET http://127.0.0.1:8080/c\n');
+    const shard = (i: number, runId: string): number => configOf({ targets: path, random: true, requests: '300', concurrency: '3', shard: `${i}/3`, runId }).targets!.seed;
+    assert.equal(shard(1, 'r1'), shard(2, 'r1'));
+    assert.equal(shard(1, 'r1'), shard(3, 'r1'));
+    assert.notEqual(shard(1, 'r1'), shard(1, 'r2'), 'another run, another sequence');
+    assert.equal(configOf({ targets: path, random: true, seed: '9', requests: '300', concurrency: '3', shard: '2/3', runId: 'r1' }).targets!.seed, 9, '--seed still wins');
+  });
+});

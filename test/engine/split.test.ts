@@ -153,3 +153,11 @@ test('-G with fewer connections than workers is refused, so no worker is left wi
   const parsed = parseCommandLine(['-G', '3', '-c', '2', 'http://127.0.0.1:9/']);
   assert.equal(parsed.ok, false);
 });
+
+test('without -n, every worker of every shard starts its own stretch of the targets sequence (none starts where another does)', () => {
+  const starts: number[] = [];
+  for (const i of [1, 2, 3]) {
+    for (const worker of shareConfig(configOf(['-t', '10', '-c', '12', '-G', '4', '--shard', `${i}/3`, '--run-id', 'r']))) starts.push(worker.sequenceStart);
+  }
+  assert.equal(new Set(starts).size, 12, `distinct starts: ${starts.join(', ')}`);
+});

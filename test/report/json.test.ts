@@ -134,6 +134,21 @@ describe('the schema and the runtime reader', () => {
     assert.deepEqual(optional, []);
   });
 
+  it('reads a result saved before HTTP/2, shards, endpoints and scripts were added to version 2, with their defaults', () => {
+    const saved = jsonOf(good);
+    for (const key of ['protocol', 'http2', 'shards', 'endpoints']) delete saved[key];
+    delete objectAt(saved, 'failures')['script'];
+    for (const row of objectAt(saved, 'timeline')['rows'] as { [key: string]: Json }[]) delete row['scheduled'];
+    const read = toSummary(saved);
+    if (!read.ok) assert.fail(read.error);
+    assert.equal(read.value.protocol, 'HTTP/1.1');
+    assert.equal(read.value.endpoints, null);
+    assert.equal(read.value.shards, null);
+    assert.equal(read.value.failures.script, 0);
+    assert.equal(read.value.timeline.rows[0]?.scheduled, null);
+    assert.deepEqual(toSummary(jsonOf(good)), { ok: true, value: JSON.parse(renderJson(good)) as Summary });
+  });
+
   it('reports what is wrong, with the path, in one sentence', () => {
     const broken = jsonOf(good);
     delete objectAt(broken, 'bytes')['body'];
