@@ -122,7 +122,9 @@ describe('through tinyproxy', { skip: noProxy }, () => {
       assert.equal(summary.responses, 200);
       assert.equal(summary.keepAliveRequests, 200);
       assert.equal(o.served.requests, 200);
-      assert.equal(o.served.sessions, 4);
+      // At most one session per connection. Fewer is possible on a loaded machine: once -n is spent,
+      // connections still opening their tunnel give their requests to free ones (engine/stuck-connects.ts).
+      assert.ok(o.served.sessions >= 1 && o.served.sessions <= 4, `${o.served.sessions} TLS sessions for -c 4`);
     });
 
     test('BasicAuth: the right -P opens the tunnel; without it, or with a wrong one, Connect failures name the status', T, async () => {
