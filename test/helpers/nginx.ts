@@ -137,7 +137,7 @@ http {
         last = now;
       }
     },
-    loggedByRequest: async () => {
+    loggedByRequest: async (protocol?: string) => {
       let last = -1;
       let text = '';
       // The same settling as loggedRequests: the count must hold still for 200 ms.
@@ -149,7 +149,8 @@ http {
       }
       const counts = new Map<string, number>();
       // The default "combined" format: ... "METHOD /path HTTP/1.1" status ...
-      for (const match of text.matchAll(/"([A-Z]+) (\S+) HTTP\/1\.[01]"/g)) {
+      for (const match of text.matchAll(/"([A-Z]+) (\S+) HTTP\/(1\.[01]|2\.0)"/g)) {
+        if (protocol !== undefined && `HTTP/${match[3]}` !== protocol) continue;
         const key = `${match[1]} ${match[2]}`;
         counts.set(key, (counts.get(key) ?? 0) + 1);
       }
