@@ -19,8 +19,8 @@ export interface TestNginx {
   readonly dir: string;
   /** Access-log lines, once the count has held still for 200 ms (nginx logs a request just after answering it). */
   loggedRequests(): Promise<number>;
-  /** Access-log lines by request path and method ("GET /a"), once the log has held still. */
-  loggedByRequest(): Promise<Map<string, number>>;
+  /** Access-log lines by request path and method ("GET /a"), once the log has held still; only `protocol`'s lines ("HTTP/2.0") when given. */
+  loggedByRequest(protocol?: string): Promise<Map<string, number>>;
   stop(): Promise<void>;
 }
 
