@@ -708,7 +708,7 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
     e.truncated = false;
     e.server = this.#wantServer ? (this.#server ?? '') : null;
     e.head = this.#settings.captureHead ? (this.#heads[i] ?? null) : null;
-    e.body = this.#settings.captureBodyBytes >= 0 ? Buffer.from(this.#bodies[i]?.subarray(0, this.#bodyKept[i]!) ?? new Uint8Array(0)) : null;
+    e.body = this.#settings.captureBodyBytes >= 0 ? Buffer.from(this.#bodies[i]?.subarray(0, this.#bodyKept[i]) ?? new Uint8Array(0)) : null;
     e.headerBytes = this.#headerBytes[i]!;
     e.headerDecodedBytes = this.#headerDecoded[i]!;
     e.row = this.#settings.source === null ? 0 : this.#rows[i]!;
