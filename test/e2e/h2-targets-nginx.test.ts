@@ -41,3 +41,23 @@ for (const c of cases) {
     }
   });
 }
+
+test('--http2 --targets on two origins (two nginx, h2c): an engine per origin, each nginx logs its targets\' exact share', { skip, timeout: 120_000 }, async () => {
+  const one = await startNginx(SERVER, '', { http2: true });
+  const two = await startNginx(SERVER, '', { http2: true });
+  const dir = mkdtempSync(join(tmpdir(), 'gb-h2-origins-'));
+  try {
+    const file = join(dir, 'targets.txt');
+    writeFileSync(file, `GET ${one.url}/a\n\nGET ${two.url}/b\n\nGET ${one.url}/c\n`);
+    const ran = await ranIn(['-q', '--http2', '-n', '3001', '-c', '4', '--streams', '5', '--targets', file, '--json', '-']);
+    assert.equal(ran.code, 0, ran.err);
+    const summary = JSON.parse(ran.out) as Summary;
+    assert.deepEqual(Object.fromEntries(await one.loggedByRequest('HTTP/2.0')), { 'GET /a': 1001, 'GET /c': 1000 });
+    assert.deepEqual(Object.fromEntries(await two.loggedByRequest('HTTP/2.0')), { 'GET /b': 1000 });
+    assert.deepEqual(summary.endpoints?.map((e) => [e.name, e.requests, e.failures]), [['GET /a', 1001, 0], ['GET /b', 1000, 0], ['GET /c', 1000, 0]]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await one.stop();
+    await two.stop();
+  }
+});
