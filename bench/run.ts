@@ -313,6 +313,7 @@ async function main(): Promise<number> {
       options.only === null || options.only === 'traffic'
         ? await runTraffic({
             baseUrl,
+            h2cUrl: `http://127.0.0.1:${activeServer.h2cPort}`,
             gbMain,
             scratchDir,
             connections: CONNECTIONS,

@@ -12,6 +12,8 @@ export interface TrafficRun {
 
 export interface TrafficOptions {
   readonly baseUrl: string;
+  /** The same nginx's h2c listener: adds --http2 rows (single URL and the targets file, 10 streams per connection). */
+  readonly h2cUrl?: string;
   readonly gbMain: string;
   readonly scratchDir: string;
   readonly connections: number;
@@ -44,21 +46,34 @@ export async function runTraffic(o: TrafficOptions): Promise<TrafficResult> {
   const script = join(o.scratchDir, 'fixed-request.mjs');
   writeFileSync(script, "const fixed = { path: '/small?s=1', name: 'GET /small' };\nexport function request() { return fixed; }\n");
   const common = ['-q', '-k', '-c', String(o.connections), '-n', String(o.requests)];
-  const kinds = [
-    { id: 'single', title: 'single URL', argv: [o.gbMain, ...common, `${o.baseUrl}/small`] },
-    { id: 'targets', title: '--targets, 3 targets round-robin', argv: [o.gbMain, ...common, '--targets', targets] },
-    { id: 'script', title: '--script, request() returns a fixed object', argv: [o.gbMain, ...common, '--script', script, `${o.baseUrl}/small`] },
-  ] as const;
+  const kinds: { readonly id: string; readonly title: string; readonly argv: readonly string[]; readonly base: string }[] = [
+    { id: 'single', title: 'single URL', argv: [o.gbMain, ...common, `${o.baseUrl}/small`], base: 'single' },
+    { id: 'targets', title: '--targets, 3 targets round-robin', argv: [o.gbMain, ...common, '--targets', targets], base: 'single' },
+    { id: 'script', title: '--script, request() returns a fixed object', argv: [o.gbMain, ...common, '--script', script, `${o.baseUrl}/small`], base: 'single' },
+  ];
+  if (o.h2cUrl !== undefined) {
+    const h2Targets = join(o.scratchDir, 'targets-h2c.txt');
+    writeFileSync(h2Targets, ['a', 'b', 'c'].map((q) => `GET ${o.h2cUrl}/small?${q}=1\n`).join('\n'));
+    const h2 = ['--http2', '--streams', '10'];
+    kinds.push(
+      { id: 'h2-single', title: 'h2c single URL, 10 streams', argv: [o.gbMain, ...common, ...h2, `${o.h2cUrl}/small`], base: 'h2-single' },
+      { id: 'h2-targets', title: 'h2c --targets, 3 round-robin, 10 streams', argv: [o.gbMain, ...common, ...h2, '--targets', h2Targets], base: 'h2-single' },
+    );
+  }
   const runs = new Map<string, TrafficRun[]>(kinds.map((k) => [k.id, []]));
   for (let round = 1; round <= o.rounds; round++) {
     for (const kind of kinds) runs.get(kind.id)!.push(await o.measure(`traffic-${kind.id}`, kind.argv));
   }
   const cpuOf = (id: string): number | null => median(runs.get(id)!.filter((r) => r.ok).map((r) => r.cpuUsPerRequest));
   const rpsOf = (id: string): number | null => median(runs.get(id)!.filter((r) => r.ok).map((r) => r.requestsPerSec));
-  const single = cpuOf('single');
-  const ratio = (id: string): string => {
+  const ratioOf = (id: string, base: string): number | null => {
     const cpu = cpuOf(id);
-    return cpu === null || single === null || single === 0 ? 'n/a' : `${(cpu / single).toFixed(2)}x`;
+    const single = cpuOf(base);
+    return cpu === null || single === null || single === 0 ? null : cpu / single;
+  };
+  const ratio = (id: string, base: string): string => {
+    const r = ratioOf(id, base);
+    return r === null ? 'n/a' : `${r.toFixed(2)}x`;
   };
   const lines = [
     `Many requests (gb -k -c ${o.connections} -n ${o.requests.toLocaleString('en-US')}, same nginx, medians of ${o.rounds}; target: targets ≤ 1.10x, script ≤ 1.50x):`,
@@ -66,12 +81,12 @@ export async function runTraffic(o: TrafficOptions): Promise<TrafficResult> {
       const cpu = cpuOf(k.id);
       const rps = rpsOf(k.id);
       const ok = runs.get(k.id)!.filter((r) => r.ok).length;
-      return `  ${k.title.padEnd(44)} ${(rps === null ? 'n/a' : Math.round(rps).toLocaleString('en-US')).padStart(9)} req/s  ${(cpu === null ? 'n/a' : cpu.toFixed(2)).padStart(6)} CPU us/req  ${k.id === 'single' ? '' : `${ratio(k.id)} of single`}  (${ok}/${o.rounds} runs)`;
+      return `  ${k.title.padEnd(44)} ${(rps === null ? 'n/a' : Math.round(rps).toLocaleString('en-US')).padStart(9)} req/s  ${(cpu === null ? 'n/a' : cpu.toFixed(2)).padStart(6)} CPU us/req  ${k.id === k.base ? '' : `${ratio(k.id, k.base)} of ${k.base}`}  (${ok}/${o.rounds} runs)`;
     }),
     '',
   ];
   return {
     lines,
-    json: Object.fromEntries(kinds.map((k) => [k.id, { cpuUsPerRequest: cpuOf(k.id), requestsPerSec: rpsOf(k.id), ratioToSingle: k.id === 'single' ? 1 : cpuOf(k.id) !== null && single !== null ? cpuOf(k.id)! / single : null }])),
+    json: Object.fromEntries(kinds.map((k) => [k.id, { cpuUsPerRequest: cpuOf(k.id), requestsPerSec: rpsOf(k.id), ratioToSingle: ratioOf(k.id, k.base) }])),
   };
 }

@@ -241,8 +241,6 @@ function pipelineFrom(raw: RawOptions, problems: string[]): number | null {
 function http2Problems(raw: RawOptions, problems: string[]): void {
   if (raw.http10 === true) problems.push('--http2 and --http1.0 cannot be used together: pick one protocol');
   if (raw.proxy !== undefined) problems.push(`--http2 cannot go through a proxy (-X ${shown(raw.proxy)}) yet`);
-  // An HTTP/2 stream sends the one HEADERS block built for the run; per-request sources are HTTP/1.x's for now.
-  if (raw.targets !== undefined || raw.script !== undefined) problems.push(`--http2 cannot be used with ${raw.targets !== undefined ? '--targets' : '--script'} yet (HTTP/2 streams send the run's one pre-built request)`);
 }
 
 /**

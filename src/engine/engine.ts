@@ -140,8 +140,11 @@ export class Engine implements ConnectionOwner<LoadConnection> {
     };
     let open: () => LoadConnection = () => new Connection(endpoint, this, settings, this.#io);
     if (config.http2) {
-      const request = buildH2Request(config, version);
-      const h2 = { headerBlock: request.headerBlock, body: request.body, streams: config.pipeline, isHead: settings.isHead, measureUncorrected: settings.measureUncorrected, captureHead: settings.captureHead };
+      // With --targets or a script, each stream takes its request from the same source as over HTTP/1.1.
+      const source = this.#scripted ? script : this.#sequence;
+      const request = buildH2Request(config, version).frames;
+      const bodies = request.body !== null || config.targets?.list.some((t) => t.body !== null && t.body.byteLength > 0) === true || this.#scripted;
+      const h2 = { request, source, bodies, streams: config.pipeline, isHead: settings.isHead, measureUncorrected: settings.measureUncorrected, captureHead: settings.captureHead, captureBodyBytes: settings.captureBodyBytes };
       open = () => new Http2Connection(endpoint, this, h2, this.#io);
     }
     this.#pool = new Pool(config.concurrency, config.maxConnections ?? config.concurrency, open);

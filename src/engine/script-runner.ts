@@ -3,6 +3,8 @@
 import type { Config, Header, RequestTarget } from '../config/config.js';
 import type { Summary } from '../metrics/summary.js';
 import type { RequestSource } from '../transport/exchange.js';
+import { buildH2Request, buildH2TargetRequest, type H2Frames } from '../transport/h2-request.js';
+import type { H2RequestSource } from '../transport/http2-connection.js';
 import { buildRequest, buildTargetRequest } from '../transport/request.js';
 import type { Script, ScriptContext, ScriptRequest, ScriptResponse } from './script-api.js';
 import { scriptError, type LoadedScript } from './script-loader.js';
@@ -27,7 +29,7 @@ export interface ResponseView {
   readonly row: number;
 }
 
-export class ScriptRunner implements RequestSource {
+export class ScriptRunner implements RequestSource, H2RequestSource {
   row = 0;
   isHead = false;
   readonly ctx: ScriptContext;
@@ -37,21 +39,30 @@ export class ScriptRunner implements RequestSource {
   readonly #version: string;
   /** The static request (the URL's, or the targets file's sequence) when request() is not exported or returns an index. */
   readonly #staticRequest: Buffer;
+  /** --http2: the same as HEADERS frames (only the protocol the run speaks is built; the other is empty). */
+  readonly #staticFrames: H2Frames | null;
   #sequence: TargetSequence | null = null;
   readonly #targetBuffers: readonly Buffer[];
+  readonly #targetFrames: readonly H2Frames[];
+  readonly #targetCount: number;
   readonly #targetRows: Int32Array;
   #rowOf: (name: string) => number = () => 0;
   #rowName: (row: number) => string = () => '';
   #prepared: Buffer | null = null;
+  #preparedFrames: H2Frames | null = null;
 
   constructor(loaded: LoadedScript, config: Config, version: string, worker: number) {
     this.#script = loaded.script;
     this.#file = loaded.file;
     this.#config = config;
     this.#version = version;
-    this.#staticRequest = buildRequest(config, version);
+    const h2 = config.http2;
+    this.#staticRequest = h2 ? Buffer.alloc(0) : buildRequest(config, version);
+    this.#staticFrames = h2 ? buildH2Request(config, version).frames : null;
     const list = config.targets?.list ?? [];
-    this.#targetBuffers = list.map((t) => buildTargetRequest(config, version, t));
+    this.#targetBuffers = h2 ? [] : list.map((t) => buildTargetRequest(config, version, t));
+    this.#targetFrames = h2 ? list.map((t) => buildH2TargetRequest(config, version, t).frames) : [];
+    this.#targetCount = list.length;
     this.#targetRows = new Int32Array(list.length);
     const target = config.target;
     const origin = `${target.tls ? 'https' : 'http'}://${target.hostHeader}`;
@@ -116,11 +127,12 @@ export class ScriptRunner implements RequestSource {
       return `script: request() threw: ${scriptError(e, this.#file)}`;
     }
     if (typeof value === 'number') {
-      if (!Number.isInteger(value) || value < 0 || value >= this.#targetBuffers.length) {
-        const range = this.#targetBuffers.length === 0 ? 'there is no --targets file' : `--targets has ${this.#targetBuffers.length}`;
+      if (!Number.isInteger(value) || value < 0 || value >= this.#targetCount) {
+        const range = this.#targetCount === 0 ? 'there is no --targets file' : `--targets has ${this.#targetCount}`;
         return `script: request() returned target index ${value}, but ${range}`;
       }
-      this.#prepared = this.#targetBuffers[value]!;
+      if (this.#config.http2) this.#preparedFrames = this.#targetFrames[value]!;
+      else this.#prepared = this.#targetBuffers[value]!;
       this.row = this.#targetRows[value]!;
       this.isHead = this.#config.targets!.list[value]!.method === 'HEAD';
       return null;
@@ -131,8 +143,25 @@ export class ScriptRunner implements RequestSource {
     }
     const built = this.#build(value);
     if (typeof built === 'string') return `script: request() returned a bad request: ${built}`;
-    this.#prepared = built;
+    if ('idOffsets' in built) this.#preparedFrames = built;
+    else this.#prepared = built;
     return null;
+  }
+
+  nextH2(): H2Frames {
+    if (this.#preparedFrames !== null) {
+      const frames = this.#preparedFrames;
+      this.#preparedFrames = null;
+      return frames;
+    }
+    if (this.#sequence !== null) {
+      const frames = this.#sequence.nextH2();
+      this.row = this.#sequence.row;
+      this.isHead = this.#sequence.isHead;
+      return frames;
+    }
+    this.isHead = this.#config.method === 'HEAD';
+    return this.#staticFrames!;
   }
 
   next(): Buffer {
@@ -151,7 +180,8 @@ export class ScriptRunner implements RequestSource {
     return this.#staticRequest;
   }
 
-  #build(r: ScriptRequest): Buffer | string {
+  /** The request as bytes (HTTP/1.x) or HEADERS frames (HTTP/2, its header block encoded here: only scripts pay per request); a string says what is wrong. */
+  #build(r: ScriptRequest): Buffer | H2Frames | string {
     const method = r.method === undefined ? this.#config.method : String(r.method).toUpperCase();
     if (!TOKEN.test(method)) return `method ${JSON.stringify(r.method)} is not a single word`;
     const path = r.path === undefined ? this.#config.target.path : r.path;
@@ -174,7 +204,7 @@ export class ScriptRunner implements RequestSource {
     const one: RequestTarget = { name, method, target: { ...this.#config.target, path }, headers, body };
     this.row = this.#rowOf(name);
     this.isHead = method === 'HEAD';
-    return buildTargetRequest(this.#config, this.#version, one);
+    return this.#config.http2 ? buildH2TargetRequest(this.#config, this.#version, one).frames : buildTargetRequest(this.#config, this.#version, one);
   }
 
   /** response(ctx, res): a verdict now, or a promise of one (an async check). */

@@ -2,6 +2,8 @@
 
 import type { Config, TargetsConfig } from '../config/config.js';
 import type { RequestSource } from '../transport/exchange.js';
+import { buildH2TargetRequest, type H2Frames } from '../transport/h2-request.js';
+import type { H2RequestSource } from '../transport/http2-connection.js';
 import { buildTargetRequest } from '../transport/request.js';
 
 /**
@@ -10,10 +12,13 @@ import { buildTargetRequest } from '../transport/request.js';
  * k (Config.sequenceStart), so the split of the run changes nothing about which request goes where:
  * `-n 30000` over 3 targets sends exactly 10 000 to each, with any -c, -k, --pipeline or -G.
  */
-export class TargetSequence implements RequestSource {
+export class TargetSequence implements RequestSource, H2RequestSource {
   row = 0;
   isHead = false;
+  /** HTTP/1.x: each target's bytes; HTTP/2: its HEADERS frames and body (the other list is empty). */
   readonly #buffers: readonly Buffer[];
+  readonly #frames: readonly H2Frames[];
+  readonly #count: number;
   readonly #rows: Int32Array;
   readonly #heads: Uint8Array;
   readonly #random: boolean;
@@ -23,15 +28,23 @@ export class TargetSequence implements RequestSource {
   readonly #members: Uint8Array | null;
   #next: number;
 
-  constructor(buffers: readonly Buffer[], rows: Int32Array, heads: Uint8Array, targets: Pick<TargetsConfig, 'order' | 'seed' | 'members'>, start: number) {
-    this.#buffers = buffers;
+  constructor(
+    requests: { readonly buffers: readonly Buffer[]; readonly frames: readonly H2Frames[] },
+    rows: Int32Array,
+    heads: Uint8Array,
+    targets: Pick<TargetsConfig, 'order' | 'seed' | 'members'>,
+    start: number,
+  ) {
+    this.#buffers = requests.buffers;
+    this.#frames = requests.frames;
+    this.#count = rows.length;
     this.#rows = rows;
     this.#heads = heads;
     this.#random = targets.order === 'random';
     this.#seed = targets.seed >>> 0;
     this.#start = start;
     this.#next = start;
-    this.#members = targets.members === null ? null : membership(targets.members, buffers.length);
+    this.#members = targets.members === null ? null : membership(targets.members, this.#count);
   }
 
   /** Back to this share's first place: the measured run starts the sequence afresh after a warm-up. */
@@ -40,16 +53,25 @@ export class TargetSequence implements RequestSource {
   }
 
   next(): Buffer {
+    return this.#buffers[this.#take()]!;
+  }
+
+  nextH2(): H2Frames {
+    return this.#frames[this.#take()]!;
+  }
+
+  /** The target of the next place, with its row and HEAD-ness noted. */
+  #take(): number {
     let t = this.#at(this.#next++);
     // Another origin's places are another engine's: skip them (a few steps; this origin's share of them).
     if (this.#members !== null) while (this.#members[t] === 0) t = this.#at(this.#next++);
     this.row = this.#rows[t]!;
     this.isHead = this.#heads[t] === 1;
-    return this.#buffers[t]!;
+    return t;
   }
 
   #at(k: number): number {
-    return this.#random ? pick(this.#seed, k, this.#buffers.length) : k % this.#buffers.length;
+    return this.#random ? pick(this.#seed, k, this.#count) : k % this.#count;
   }
 }
 
@@ -75,15 +97,17 @@ export function placesOf(targets: Pick<TargetsConfig, 'order' | 'seed' | 'list'>
   return n;
 }
 
-/** The sequence of a targets run: every target built to bytes once, mapped to its endpoint row. */
+/** The sequence of a targets run: every target built to bytes (HTTP/1.x) or HEADERS frames (HTTP/2) once, mapped to its endpoint row. */
 export function targetSequence(config: Config, version: string, rowOf: (name: string) => number): TargetSequence | null {
   const targets = config.targets;
   if (targets === null) return null;
   const list = targets.list;
-  const buffers = list.map((t) => buildTargetRequest(config, version, t));
+  // Each target is encoded once per run, for the protocol the run speaks.
+  const buffers = config.http2 ? [] : list.map((t) => buildTargetRequest(config, version, t));
+  const frames = config.http2 ? list.map((t) => buildH2TargetRequest(config, version, t).frames) : [];
   const rows = Int32Array.from(list, (t) => rowOf(t.name));
   const heads = Uint8Array.from(list, (t) => (t.method === 'HEAD' ? 1 : 0));
-  return new TargetSequence(buffers, rows, heads, targets, config.sequenceStart);
+  return new TargetSequence({ buffers, frames }, rows, heads, targets, config.sequenceStart);
 }
 
 /** Target of place k: a 32-bit integer hash of (seed, k), so any place can be computed on its own (no state to share between workers). */

@@ -122,6 +122,8 @@ export interface FrameSink {
    * `dataLength` the body bytes in it. The body itself is never kept.
    */
   onDataFrame(streamId: number, flags: number, length: number, dataLength: number): void;
+  /** With FrameReader.keepData: body bytes[start, end) of a DATA frame, as they arrive (before its onDataFrame). */
+  onDataBytes?(streamId: number, bytes: Uint8Array, start: number, end: number): void;
   /** The stream is not HTTP/2 framing; nothing follows. */
   onFramingError(code: string, message: string): void;
 }
@@ -149,6 +151,8 @@ export class FrameReader {
   #halted = false;
   /** Frames larger than this are a FRAME_SIZE_ERROR (what gb advertises: the default). */
   maxFrameSize = DEFAULT_MAX_FRAME_SIZE;
+  /** Hand DATA's body bytes to the sink (a script's response() reads bodies); off, they are only counted. */
+  keepData = false;
 
   constructor(sink: FrameSink) {
     this.#sink = sink;
@@ -190,6 +194,7 @@ export class FrameReader {
       if (this.#type === T_DATA) {
         const take = Math.min(want, avail);
         if (this.#padLength < 0 && take > 0) this.#padLength = bytes[pos]!;
+        if (this.keepData && take > 0) this.#dataBytes(bytes, pos, take);
         this.#got += take;
         pos += take;
         if (this.#got === this.#length) this.#endFrame(bytes, pos);
@@ -237,6 +242,16 @@ export class FrameReader {
       return false;
     }
     return true;
+  }
+
+  /** The body bytes (not the pad length or padding) among payload bytes[pos, pos + take). */
+  #dataBytes(bytes: Uint8Array, pos: number, take: number): void {
+    const padded = (this.#flags & F_PADDED) !== 0;
+    const lo = padded ? 1 : 0;
+    const hi = padded ? this.#length - this.#padLength : this.#length;
+    const from = Math.max(lo, this.#got);
+    const to = Math.min(hi, this.#got + take);
+    if (to > from) this.#sink.onDataBytes?.(this.#streamId, bytes, pos + from - this.#got, pos + to - this.#got);
   }
 
   /** A frame with an empty payload, or a DATA frame, is complete. */

@@ -1,6 +1,8 @@
-// The run's one HTTP/2 request as an HPACK header block, encoded once per run: every stream sends the same bytes.
+// HTTP/2 requests as HPACK header blocks and HEADERS frames, encoded once per run (per request only for a
+// script's request()): every stream sends a copy with its stream id written in.
 
-import type { Config } from '../config/config.js';
+import type { Config, Header, RequestTarget, Target } from '../config/config.js';
+import { DEFAULT_MAX_FRAME_SIZE, F_END_HEADERS, F_END_STREAM, FRAME_HEADER_BYTES, T_CONTINUATION, T_HEADERS, writeFrameHeader } from './h2-frames.js';
 import { STATIC_TABLE } from './hpack-decoder.js';
 import { USER_AGENT_PREFIX, basic } from './request.js';
 
@@ -14,14 +16,35 @@ export interface H2Request {
   readonly body: Uint8Array | null;
   /** The fields as name/value pairs, for -v's request print. */
   readonly fields: readonly (readonly [string, string])[];
+  /** What a stream sends: the HEADERS frames carrying headerBlock (stream id 0), and the body. */
+  readonly frames: H2Frames;
 }
 
 export function buildH2Request(config: Config, version: string): H2Request {
-  const { target } = config;
-  const userNames = new Set(config.headers.map((h) => h.name.toLowerCase()));
-  const hostOverride = config.headers.filter((h) => h.name.toLowerCase() === 'host').at(-1);
+  return buildH2RequestOf(config, version, { target: config.target, method: config.method, body: config.body, headers: config.headers });
+}
+
+/** One --targets entry (or a script's request): -H, -C and -A apply unless the target sets the header itself, as over HTTP/1.1. */
+export function buildH2TargetRequest(config: Config, version: string, one: RequestTarget): H2Request {
+  const own = new Set(one.headers.map((h) => h.name.toLowerCase()));
+  const headers = [...config.headers.filter((h) => !own.has(h.name.toLowerCase())), ...one.headers];
+  return buildH2RequestOf(config, version, { target: one.target, method: one.method, body: one.body, headers });
+}
+
+/** What varies between the requests of a run; the rest (-C, -A, -i, ...) is the Config's. */
+interface H2Parts {
+  readonly target: Target;
+  readonly method: string;
+  readonly body: Uint8Array | null;
+  readonly headers: readonly Header[];
+}
+
+function buildH2RequestOf(config: Config, version: string, parts: H2Parts): H2Request {
+  const { target } = parts;
+  const userNames = new Set(parts.headers.map((h) => h.name.toLowerCase()));
+  const hostOverride = parts.headers.filter((h) => h.name.toLowerCase() === 'host').at(-1);
   const fields: [string, string][] = [
-    [':method', config.method],
+    [':method', parts.method],
     [':scheme', target.tls ? 'https' : 'http'],
     [':authority', hostOverride?.value ?? target.hostHeader],
     [':path', target.path],
@@ -32,16 +55,50 @@ export function buildH2Request(config: Config, version: string): H2Request {
     ['accept-encoding', config.acceptGzip ? 'gzip' : null],
     ['cookie', config.cookies.length > 0 ? config.cookies.join('; ') : null],
     ['authorization', config.basicAuth === null ? null : basic(config.basicAuth)],
-    ['content-type', config.body === null ? null : config.contentType],
-    ['content-length', config.body === null ? null : String(config.body.byteLength)],
+    ['content-type', parts.body === null ? null : config.contentType],
+    ['content-length', parts.body === null ? null : String(parts.body.byteLength)],
   ];
   for (const [name, value] of defaults) if (value !== null && !userNames.has(name)) fields.push([name, value]);
-  for (const h of config.headers) {
+  for (const h of parts.headers) {
     const name = h.name.toLowerCase();
     if (!CONNECTION_SPECIFIC.has(name)) fields.push([name, h.value]);
   }
-  const body = config.body === null || config.body.byteLength === 0 ? null : config.body;
-  return { headerBlock: encodeHeaderBlock(fields), body, fields };
+  const body = parts.body === null || parts.body.byteLength === 0 ? null : parts.body;
+  const headerBlock = encodeHeaderBlock(fields);
+  return { headerBlock, body, fields, frames: h2Frames(headerBlock, body) };
+}
+
+/**
+ * A stream's HEADERS (and CONTINUATION) frames with stream id 0, built once per request: a stream
+ * sends a copy with its id written at each of `idOffsets`.
+ */
+export interface H2Frames {
+  readonly bytes: Buffer;
+  readonly idOffsets: readonly number[];
+  /** The request body, sent as DATA within the server's windows; null for none. */
+  readonly body: Uint8Array | null;
+}
+
+/** The HEADERS (and CONTINUATION) frames that carry `block`; END_STREAM unless a body follows as DATA. */
+export function h2Frames(block: Buffer, body: Uint8Array | null): H2Frames {
+  const endStream = body === null;
+  const frames: Buffer[] = [];
+  const idOffsets: number[] = [];
+  let at = 0;
+  let pos = 0;
+  do {
+    const piece = block.subarray(pos, pos + DEFAULT_MAX_FRAME_SIZE);
+    const first = pos === 0;
+    pos += piece.length;
+    const last = pos >= block.length;
+    const frame = Buffer.alloc(FRAME_HEADER_BYTES + piece.length);
+    writeFrameHeader(frame, 0, piece.length, first ? T_HEADERS : T_CONTINUATION, (first && endStream ? F_END_STREAM : 0) | (last ? F_END_HEADERS : 0), 0);
+    frame.set(piece, FRAME_HEADER_BYTES);
+    frames.push(frame);
+    idOffsets.push(at + 5);
+    at += frame.length;
+  } while (pos < block.length);
+  return { bytes: Buffer.concat(frames), idOffsets, body };
 }
 
 /** Literal fields without indexing (RFC 7541 §6.2.2), no Huffman: a name in the static table goes by its index. */

@@ -12,18 +12,35 @@ import {
   T_PING, T_PUSH_PROMISE, T_RST_STREAM, T_SETTINGS, T_WINDOW_UPDATE, controlFrame, errorName, goawayFrame, readUint32,
   rstStreamFrame, settingsFrame, windowUpdateFrame, writeFrameHeader, type FrameSink,
 } from './h2-frames.js';
+import type { H2Frames } from './h2-request.js';
 import { HpackDecoder } from './hpack-decoder.js';
 import { discardSocket, releaseSocket } from './socket-drain.js';
 
+/**
+ * Where each stream's request comes from when requests differ (--targets, a script): like the
+ * HTTP/1.x RequestSource, each pick hands back frames built earlier and sets `row` for it; the
+ * slot keeps them, so a stream sent again (GOAWAY, REFUSED_STREAM) is the same request.
+ */
+export interface H2RequestSource {
+  nextH2(): H2Frames;
+  /** The endpoint row of the request `nextH2()` returned last. */
+  readonly row: number;
+}
+
 export interface Http2Settings {
-  /** The HPACK block every stream's HEADERS carries (built once per run). */
-  readonly headerBlock: Buffer;
-  readonly body: Uint8Array | null;
+  /** Every stream's HEADERS frames and body when requests do not differ (built once per run). */
+  readonly request: H2Frames;
+  /** Requests that differ: picked per stream from here; null when every stream sends `request`. */
+  readonly source: H2RequestSource | null;
+  /** Some request may have a body: DATA is pumped as windows open. */
+  readonly bodies: boolean;
   /** Streams in flight per connection (--streams, the same setting as --pipeline). */
   readonly streams: number;
   readonly isHead: boolean;
   readonly measureUncorrected: boolean;
   readonly captureHead: boolean;
+  /** With captureHead: also keep up to this many body bytes per stream (a script's response() asked for bodies); -1 for none. */
+  readonly captureBodyBytes: number;
 }
 
 /**
@@ -100,6 +117,9 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
   readonly #bodySent: Float64Array;
   readonly #streamWindow: Float64Array;
   readonly #received: Float64Array;
+  /** With a source: each slot's request and endpoint row. */
+  readonly #requests: H2Frames[];
+  readonly #rows: Int32Array;
   readonly #free: number[] = [];
   /** Queued slots, oldest first. */
   #queue: number[] = [];
@@ -133,8 +153,9 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
     this.#bodySent = new Float64Array(n);
     this.#streamWindow = new Float64Array(n);
     this.#received = new Float64Array(n);
+    this.#requests = new Array<H2Frames>(n).fill(settings.request);
+    this.#rows = new Int32Array(settings.source === null ? 0 : n);
     for (let i = n - 1; i >= 0; i--) this.#free.push(i);
-    this.#template = this.#buildTemplate();
   }
 
   get capacity(): number {
@@ -162,8 +183,13 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
   send(startMs: number, count: number): void {
     if (count > this.#free.length) throw new RangeError(`${count} requests sent on a connection with ${this.#free.length} free streams`);
     const sentMs = this.#settings.measureUncorrected ? this.#io.now() : startMs;
+    const source = this.#settings.source;
     for (let j = 0; j < count; j++) {
       const i = this.#free.pop()!;
+      if (source !== null) {
+        this.#requests[i] = source.nextH2();
+        this.#rows[i] = source.row;
+      }
       this.#state[i] = QUEUED;
       this.#startMs[i] = startMs;
       this.#sentMs[i] = sentMs;
@@ -192,7 +218,7 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
       if (this.#state[i] === OPEN && nowMs - this.#activityMs[i]! > timeoutMs) {
         this.#write(rstStreamFrame(this.#streamId[i]!, E_CANCEL));
         this.#timeFailedRead(i, nowMs);
-        this.#closeStream(i);
+        this.#failStream(i);
         expired++;
       }
     }
@@ -228,6 +254,7 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
     // socket from inside its own onData), and must read no further frame into this socket's state.
     this.#reader.halt();
     this.#reader = new FrameReader(this);
+    this.#reader.keepData = this.#settings.captureBodyBytes >= 0;
     this.#decoder = new HpackDecoder();
     this.#socket = this.#io.open(this.#endpoint, this);
   }
@@ -442,6 +469,22 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
     if (endStream) this.#complete(i);
   }
 
+  /** With captureBodyBytes: each slot's body so far, up to the cap (buffers kept across the slot's streams). */
+  readonly #bodies: (Uint8Array | undefined)[] = [];
+  readonly #bodyKept: number[] = [];
+
+  onDataBytes(streamId: number, bytes: Uint8Array, start: number, end: number): void {
+    const i = this.#byStream.get(streamId);
+    if (i === undefined || this.#status[i] === 0) return;
+    const cap = this.#settings.captureBodyBytes;
+    const kept = this.#bodyKept[i]!;
+    const n = Math.min(end - start, cap - kept);
+    if (n <= 0) return;
+    const buf = (this.#bodies[i] ??= new Uint8Array(cap));
+    buf.set(bytes.subarray(start, start + n), kept);
+    this.#bodyKept[i] = kept + n;
+  }
+
   #server: string | null = null;
   readonly #heads: (string | null)[] = [];
 
@@ -483,7 +526,7 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
       // The connect time (TCP, TLS, the SETTINGS exchange) belongs to the stream that waited for it.
       const first = this.#queue[0];
       if (first !== undefined) this.#connectUs[first] = Math.round((this.#now - this.#connectStartMs) * 1000);
-    } else if (this.#settings.body !== null) {
+    } else if (this.#settings.bodies) {
       this.#pumpBodies();
     }
   }
@@ -501,7 +544,7 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
       if (i === undefined) return;
       this.#streamWindow[i]! += increment;
     }
-    if (this.#settings.body !== null) this.#pumpBodies();
+    if (this.#settings.bodies) this.#pumpBodies();
   }
 
   #onReset(streamId: number, code: number): void {
@@ -536,7 +579,7 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
     for (const i of slots) {
       if (this.#resent[i] === 1) {
         this.#timeFailedRead(i, now);
-        this.#closeStream(i);
+        this.#failStream(i);
         lost++;
         continue;
       }
@@ -582,24 +625,27 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
       }
       return;
     }
-    const template = this.#template;
-    const size = template.length;
-    const out = Buffer.allocUnsafe(count * size);
     const window = this.#serverInitialWindow;
     const queue = this.#queue;
+    const requests = this.#requests;
+    let total = 0;
+    for (let j = 0; j < count; j++) total += requests[queue[j]!]!.bytes.length;
+    const out = Buffer.allocUnsafe(total);
+    let at = 0;
     for (let j = 0; j < count; j++) {
       const i = queue[j]!;
       const id = this.#nextStreamId;
       this.#nextStreamId += 2;
-      const at = j * size;
-      out.set(template, at);
-      for (const offset of this.#idOffsets) {
+      const request = requests[i]!;
+      out.set(request.bytes, at);
+      for (const offset of request.idOffsets) {
         const q = at + offset;
         out[q] = (id >>> 24) & 0x7f;
         out[q + 1] = (id >>> 16) & 0xff;
         out[q + 2] = (id >>> 8) & 0xff;
         out[q + 3] = id & 0xff;
       }
+      at += request.bytes.length;
       this.#state[i] = OPEN;
       this.#streamId[i] = id;
       this.#byStream.set(id, i);
@@ -607,6 +653,7 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
       this.#activityMs[i] = now;
       this.#firstFrameMs[i] = 0;
       this.#bodyBytes[i] = 0;
+      this.#bodyKept[i] = 0;
       this.#status[i] = 0;
       this.#headerBytes[i] = 0;
       this.#headerDecoded[i] = 0;
@@ -617,41 +664,16 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
     this.#queue = count === queue.length ? [] : queue.slice(count);
     this.#open += count;
     this.#write(out);
-    if (this.#settings.body !== null) this.#pumpBodies();
-  }
-
-  /** The stream's HEADERS (and CONTINUATION) frames with stream id 0; #idOffsets say where each id goes. */
-  readonly #template: Buffer;
-  #idOffsets: number[] = [];
-
-  #buildTemplate(): Buffer {
-    const block = this.#settings.headerBlock;
-    const endStream = this.#settings.body === null ? F_END_STREAM : 0;
-    const frames: Buffer[] = [];
-    const offsets: number[] = [];
-    let at = 0;
-    let pos = 0;
-    do {
-      const piece = block.subarray(pos, pos + DEFAULT_MAX_FRAME_SIZE);
-      const first = pos === 0;
-      pos += piece.length;
-      const last = pos >= block.length;
-      const frame = Buffer.alloc(FRAME_HEADER_BYTES + piece.length);
-      writeFrameHeader(frame, 0, piece.length, first ? T_HEADERS : T_CONTINUATION, (first ? endStream : 0) | (last ? F_END_HEADERS : 0), 0);
-      frame.set(piece, FRAME_HEADER_BYTES);
-      frames.push(frame);
-      offsets.push(at + 5);
-      at += frame.length;
-    } while (pos < block.length);
-    this.#idOffsets = offsets;
-    return Buffer.concat(frames);
+    if (this.#settings.bodies) this.#pumpBodies();
   }
 
   /** Sends request bodies as the server's windows allow (the connection's and each stream's). */
   #pumpBodies(): void {
-    const body = this.#settings.body;
-    if (body === null || this.#socket === null || !this.#ready) return;
+    if (this.#socket === null || !this.#ready) return;
+    const requests = this.#requests;
     for (let i = 0; i < this.#settings.streams; i++) {
+      const body = requests[i]!.body;
+      if (body === null) continue;
       while (this.#state[i] === OPEN && this.#bodySent[i]! < body.length) {
         const sent = this.#bodySent[i]!;
         const n = Math.min(body.length - sent, this.#sendWindow, this.#streamWindow[i]!, this.#serverMaxFrame);
@@ -686,8 +708,10 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
     e.truncated = false;
     e.server = this.#wantServer ? (this.#server ?? '') : null;
     e.head = this.#settings.captureHead ? (this.#heads[i] ?? null) : null;
+    e.body = this.#settings.captureBodyBytes >= 0 ? Buffer.from(this.#bodies[i]?.subarray(0, this.#bodyKept[i]) ?? new Uint8Array(0)) : null;
     e.headerBytes = this.#headerBytes[i]!;
     e.headerDecodedBytes = this.#headerDecoded[i]!;
+    e.row = this.#settings.source === null ? 0 : this.#rows[i]!;
     this.#wantServer = false;
     this.#closeStream(i);
     if (this.#goingAway && this.#open === 0) this.#retire();
@@ -699,7 +723,7 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
     const now = this.#now;
     if (kind === 'exceptions' && this.#socket !== null) this.#write(rstStreamFrame(this.#streamId[i]!, E_PROTOCOL_ERROR));
     this.#timeFailedRead(i, now);
-    this.#closeStream(i);
+    this.#failStream(i);
     if (this.#goingAway && this.#open === 0) this.#retire();
     this.#failed(kind, 1, code, message, now);
   }
@@ -722,7 +746,7 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
     for (let i = 0; i < this.#settings.streams; i++) {
       if (this.#state[i] !== OPEN) continue;
       this.#timeFailedRead(i, now);
-      this.#closeStream(i);
+      this.#failStream(i);
       lost++;
     }
     if (lost > 0) this.#failed('exceptions', lost, code, message.startsWith('bad response') ? message : `bad response: ${message}`, now);
@@ -767,7 +791,7 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
         continue;
       }
       this.#timeFailedRead(i, now);
-      this.#closeStream(i);
+      this.#failStream(i);
       lost++;
     }
     unanswered.sort((a, b) => this.#streamId[a]! - this.#streamId[b]!);
@@ -787,7 +811,7 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
     for (let i = 0; i < this.#settings.streams; i++) {
       if (this.#state[i] === FREE) continue;
       if (kind === 'timeout' && this.#state[i] === OPEN) this.#timeFailedRead(i, now);
-      this.#closeStream(i);
+      this.#failStream(i);
       count++;
     }
     this.#queue = [];
@@ -805,7 +829,14 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
     const waitUs = this.#firstFrameMs[i] === 0 ? 0 : Math.round((this.#firstFrameMs[i]! - this.#writtenMs[i]!) * 1000);
     e.waitUs = waitUs < 0 ? 0 : waitUs;
     e.totalUs = Math.round((now - this.#startMs[i]!) * 1000);
+    e.row = this.#settings.source === null ? 0 : this.#rows[i]!;
     this.#owner.onFailedRead(now, e);
+  }
+
+  /** The slot's request failed: with a source, its endpoint row is told (before the owner's onFailure). */
+  #failStream(i: number): void {
+    if (this.#settings.source !== null) this.#owner.onRowFailed(this.#rows[i]!);
+    this.#closeStream(i);
   }
 
   /** The slot's request has ended, one way or another: its slot is free again. */

@@ -113,7 +113,6 @@ describe('bad targets files: one message each, naming the file (and line)', () =
     ['bad JSON', () => ({ targets: file('{"url": "http://127.0.0.1/"\n', '.jsonl') }), /^.*t\d+\.jsonl:1: not JSON \(.*\); expected \{"method","url","headers","body"\}$/],
     ['a URL given as well', () => ({ targets: file('GET http://127.0.0.1/a\n'), urls: ['http://127.0.0.1/'] }), /^--targets .* gives the requests: drop the URL http:\/\/127\.0\.0\.1\/$/],
     ['-p with --targets', () => ({ targets: file('GET http://127.0.0.1/a\n'), postFile: 'x' }), /^-p cannot be used with --targets: each request's method and body come from the file$/],
-    ['--http2 with --targets', () => ({ targets: file('GET http://127.0.0.1/a\n'), http2: true }), /^--http2 cannot be used with --targets yet \(HTTP\/2 streams send the run's one pre-built request\)$/],
   ];
   for (const [what, raw, message] of cases) {
     it(what, () => {

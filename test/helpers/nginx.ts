@@ -19,8 +19,8 @@ export interface TestNginx {
   readonly dir: string;
   /** Access-log lines, once the count has held still for 200 ms (nginx logs a request just after answering it). */
   loggedRequests(): Promise<number>;
-  /** Access-log lines by request path and method ("GET /a"), once the log has held still. */
-  loggedByRequest(): Promise<Map<string, number>>;
+  /** Access-log lines by request path and method ("GET /a"), once the log has held still; only `protocol`'s lines ("HTTP/2.0") when given. */
+  loggedByRequest(protocol?: string): Promise<Map<string, number>>;
   stop(): Promise<void>;
 }
 
@@ -137,7 +137,7 @@ http {
         last = now;
       }
     },
-    loggedByRequest: async () => {
+    loggedByRequest: async (protocol?: string) => {
       let last = -1;
       let text = '';
       // The same settling as loggedRequests: the count must hold still for 200 ms.
@@ -149,7 +149,8 @@ http {
       }
       const counts = new Map<string, number>();
       // The default "combined" format: ... "METHOD /path HTTP/1.1" status ...
-      for (const match of text.matchAll(/"([A-Z]+) (\S+) HTTP\/1\.[01]"/g)) {
+      for (const match of text.matchAll(/"([A-Z]+) (\S+) HTTP\/(1\.[01]|2\.0)"/g)) {
+        if (protocol !== undefined && `HTTP/${match[3]}` !== protocol) continue;
         const key = `${match[1]} ${match[2]}`;
         counts.set(key, (counts.get(key) ?? 0) + 1);
       }

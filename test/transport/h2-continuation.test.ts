@@ -11,7 +11,7 @@ import type { ConnectionIo, ConnectionOwner, Exchange, LoadConnection } from '..
 import {
   F_END_HEADERS, F_END_STREAM, FRAME_HEADER_BYTES, T_CONTINUATION, T_DATA, T_GOAWAY, T_HEADERS, T_PING, settingsFrame, writeFrameHeader,
 } from '../../src/transport/h2-frames.js';
-import { encodeHeaderBlock } from '../../src/transport/h2-request.js';
+import { encodeHeaderBlock, h2Frames } from '../../src/transport/h2-request.js';
 import { Http2Connection } from '../../src/transport/http2-connection.js';
 
 /** Owner hooks other branches add (per-row failures): spread, so this compiles with and without them. */
@@ -81,7 +81,7 @@ function openStream(): { conn: Http2Connection; socket: ClientSocket; seen: Seen
   const conn = new Http2Connection(
     ENDPOINT,
     owner,
-    { headerBlock: encodeHeaderBlock([[':method', 'GET'], [':path', '/'], [':scheme', 'http'], [':authority', 'x']]), body: null, streams: 1, isHead: false, measureUncorrected: false, captureHead: true },
+    { request: h2Frames(encodeHeaderBlock([[':method', 'GET'], [':path', '/'], [':scheme', 'http'], [':authority', 'x']]), null), source: null, bodies: false, streams: 1, isHead: false, measureUncorrected: false, captureHead: true, captureBodyBytes: -1 },
     io,
   );
   conn.send(0, 1);

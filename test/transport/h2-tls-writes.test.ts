@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import type { ClientSocket, Endpoint, SocketHandler, TlsInfo } from '../../src/transport/client-socket.js';
 import type { ConnectionIo, ConnectionOwner, LoadConnection } from '../../src/transport/exchange.js';
 import { F_END_HEADERS, F_END_STREAM, FRAME_HEADER_BYTES, T_DATA, T_HEADERS, settingsFrame, writeFrameHeader } from '../../src/transport/h2-frames.js';
-import { encodeHeaderBlock } from '../../src/transport/h2-request.js';
+import { encodeHeaderBlock, h2Frames } from '../../src/transport/h2-request.js';
 import { Http2Connection } from '../../src/transport/http2-connection.js';
 
 /** Owner hooks other branches add (per-row failures): spread, so this compiles with and without them. */
@@ -90,7 +90,7 @@ async function writesAfterOneReadOfRecords(tls: boolean): Promise<{ writes: numb
   conn = new Http2Connection(
     endpoint(tls),
     owner,
-    { headerBlock: encodeHeaderBlock([[':method', 'GET'], [':path', '/'], [':scheme', 'https'], [':authority', 'x']]), body: null, streams: STREAMS, isHead: false, measureUncorrected: false, captureHead: false },
+    { request: h2Frames(encodeHeaderBlock([[':method', 'GET'], [':path', '/'], [':scheme', 'https'], [':authority', 'x']]), null), source: null, bodies: false, streams: STREAMS, isHead: false, measureUncorrected: false, captureHead: false, captureBodyBytes: -1 },
     io,
   );
   conn.send(0, STREAMS);
