@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { splitEvenly, splitRate } from '../../src/engine/split.js';
+import { splitEvenly } from '../../src/config/even-split.js';
+import { splitRate } from '../../src/engine/split.js';
 import { shareConfig } from '../../src/engine/workers.js';
 import { parseCommandLine } from '../../src/cli/flags.js';
 import type { Config } from '../../src/config/config.js';
