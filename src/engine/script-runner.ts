@@ -1,6 +1,7 @@
 // Runs a --script's hooks in one engine thread: setup once, request() per request (only when exported), response() per response, teardown.
 
 import type { Config, Header, RequestTarget } from '../config/config.js';
+import { originOf } from '../config/validate.js';
 import type { Summary } from '../metrics/summary.js';
 import type { RequestSource } from '../transport/exchange.js';
 import { buildRequest, buildTargetRequest } from '../transport/request.js';
@@ -53,9 +54,9 @@ export class ScriptRunner implements RequestSource {
     const list = config.targets?.list ?? [];
     this.#targetBuffers = list.map((t) => buildTargetRequest(config, version, t));
     this.#targetRows = new Int32Array(list.length);
-    const target = config.target;
-    const origin = `${target.tls ? 'https' : 'http'}://${target.hostHeader}`;
-    this.ctx = { worker, url: `${origin}${target.path}`, origin, targets: list.length, state: {} };
+    // The origin the run's connections go to, so a setup() request reaches the same server.
+    const origin = originOf(config.target);
+    this.ctx = { worker, url: `${origin}${config.target.path}`, origin, targets: list.length, state: {} };
   }
 
   /** The engine's targets sequence (when request() is not exported or gives no request of its own) and its endpoint rows: names to rows, and back. */
