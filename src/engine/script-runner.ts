@@ -196,9 +196,13 @@ export class ScriptRunner implements RequestSource {
 
   #responseOf(view: ResponseView): ScriptResponse {
     const body = view.body;
+    let headers: Record<string, string> | null = null;
     return {
       status: view.status,
-      headers: headersOf(view.head),
+      // Parsed on first read: most checks look only at the status or the body, on every response.
+      get headers(): Record<string, string> {
+        return (headers ??= headersOf(view.head));
+      },
       body,
       text: () => body?.toString('utf8') ?? '',
       json: () => JSON.parse(body?.toString('utf8') ?? '') as unknown,

@@ -1,4 +1,4 @@
-// Tests the ctx a --script's hooks see: its origin is the one the run's connections go to.
+// Tests what a --script's hooks see: ctx's origin is the one the run's connections go to; res.headers is parsed only when read.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { parseCommandLine } from '../../src/cli/flags.js';
 import type { Config } from '../../src/config/config.js';
 import { originOf } from '../../src/config/validate.js';
+import type { ScriptResponse } from '../../src/engine/script-api.js';
 import { ScriptRunner } from '../../src/engine/script-runner.js';
 
 function configOf(url: string): Config {
@@ -28,3 +29,18 @@ for (const [url, origin] of [
     assert.equal(runner.ctx.url, `${origin}${config.target.path}`);
   });
 }
+
+test("res.headers is parsed on first read, once, and lower-cases names and joins repeats", () => {
+  let seen: ScriptResponse | null = null;
+  const runner = new ScriptRunner({ file: 'inline.mjs', script: { response: (_ctx, res) => void (seen = res) } }, configOf('http://127.0.0.1:8080/'), '0.0.0', 0);
+  const head = 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nSet-Cookie: a=1\r\nset-cookie: b=2\r\n';
+  assert.deepEqual(runner.check({ status: 200, head, body: null, totalUs: 1500, row: 0 }), { rejected: false });
+  const res = seen as ScriptResponse | null;
+  assert.ok(res !== null);
+  // A getter: response() that never reads the headers never has them parsed.
+  assert.equal(typeof Object.getOwnPropertyDescriptor(res, 'headers')?.get, 'function');
+  assert.deepEqual(res.headers, { 'content-type': 'text/plain', 'set-cookie': 'a=1, b=2' });
+  assert.equal(res.headers, res.headers, 'parsed once, then kept');
+  assert.equal(res.status, 200);
+  assert.equal(res.latencyMs, 1.5);
+});
