@@ -6,7 +6,7 @@ import { scaleSchedule } from './split.js';
 import { placesOf } from './target-sequence.js';
 
 /** The targets' origins in order of first appearance, each with the indices of its targets. */
-export function originsOf(config: Config): { readonly origin: string; readonly members: number[] }[] {
+function originsOf(config: Config): { readonly origin: string; readonly members: number[] }[] {
   const byOrigin = new Map<string, number[]>();
   (config.targets?.list ?? []).forEach((t, i) => {
     const key = originOf(t.target);
