@@ -119,6 +119,8 @@ function reportOptionsGiven(o: CliOptions): string[] {
     ['--td-attributes', o.cellAttributes !== null],
     ['-d', o.noPercentiles],
     ['-S', o.noSd],
+    // -v 2 and up log each request and response of a run; capacity passes its steps no such log.
+    [`-v ${o.config.verbosity}`, o.config.verbosity >= 2],
   ];
   return given.filter(([, on]) => on).map(([flag]) => flag);
 }

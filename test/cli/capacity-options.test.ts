@@ -16,6 +16,7 @@ describe('gb capacity with a run-only report option', () => {
     [['-w', '-x', 'border=1'], '-w, -x do not apply'],
     [['--td-attributes', 'class=c'], '--td-attributes does not apply'],
     [['-d', '-S'], '-d, -S do not apply'],
+    [['-v', '3'], '-v 3 does not apply'],
   ] as const) {
     it(`refuses ${args.join(' ')} in one line, exit 2, before sending`, async () => {
       const r = await ranIn([...BASE, ...args]);
