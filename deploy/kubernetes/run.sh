@@ -14,6 +14,8 @@
 #   --render      print the filled-in manifest and exit (nothing is applied)
 #   --extract LOG print the JSON result a pod's log carries between its marker lines, and exit
 #
+# Needs bash 3.2 or later (macOS's): an array that may be empty is expanded as ${a[@]+"${a[@]}"},
+# since bash before 4.4 calls "${a[@]}" of an empty array unbound under set -u.
 # Needs kubectl, and gb on this machine for the merge (GB=... to name it; in the repo: GB='npx gb').
 set -euo pipefail
 
@@ -78,18 +80,20 @@ gb_args=("$@")
 [[ "$delay" =~ ^[0-9]+$ ]] || die "-d $delay: expected whole seconds"
 [ ${#gb_args[@]} -gt 0 ] || die "give gb's arguments and the URL after --, e.g. -- -k -c 300 -n 300000 http://svc/"
 
-start_at="$(date -u -d "@$(( $(date +%s) + delay ))" +%Y-%m-%dT%H:%M:%SZ)"
+# Node (which gb needs anyway), not date: GNU date's -d and macOS date's -r are different options.
+command -v node >/dev/null || die "node is not installed (gb needs it)"
+start_at="$(node -p 'new Date(Date.now() + process.argv[1] * 1000).toISOString().slice(0, 19) + "Z"' "$delay")"
 if [ "$mode" = render ]; then render; exit 0; fi
 
 command -v kubectl >/dev/null || die "kubectl is not installed"
 mkdir -p "$out"
-kubectl "${namespace[@]}" delete job "$job" --ignore-not-found >/dev/null
-render | kubectl "${namespace[@]}" apply -f -
+kubectl ${namespace[@]+"${namespace[@]}"} delete job "$job" --ignore-not-found >/dev/null
+render | kubectl ${namespace[@]+"${namespace[@]}"} apply -f -
 echo "run.sh: $shards shards start at $start_at; waiting for the Job" >&2
 # Until the Job is Complete or Failed (backoffLimit 0: one failed pod fails it), an hour past the start at most.
 deadline=$(( $(date +%s) + delay + 3600 ))
 while :; do
-  state="$(kubectl "${namespace[@]}" get job "$job" -o jsonpath='{.status.conditions[?(@.status=="True")].type}')"
+  state="$(kubectl ${namespace[@]+"${namespace[@]}"} get job "$job" -o jsonpath='{.status.conditions[?(@.status=="True")].type}')"
   case "$state" in
     *Complete*) break ;;
     *Failed*) echo "run.sh: the Job failed; merging what the pods left (gb merge names any missing shard)" >&2; break ;;
@@ -99,11 +103,11 @@ while :; do
 done
 
 files=()
-for pod in $(kubectl "${namespace[@]}" get pods -l "job-name=$job" -o jsonpath='{range .items[*]}{.metadata.name}{"\n"}{end}'); do
-  kubectl "${namespace[@]}" logs "$pod" > "$out/$pod.log" || true
+for pod in $(kubectl ${namespace[@]+"${namespace[@]}"} get pods -l "job-name=$job" -o jsonpath='{range .items[*]}{.metadata.name}{"\n"}{end}'); do
+  kubectl ${namespace[@]+"${namespace[@]}"} logs "$pod" > "$out/$pod.log" || true
   extract "$out/$pod.log" > "$out/$pod.json"
   if [ -s "$out/$pod.json" ]; then files+=("$out/$pod.json"); else echo "run.sh: no result in $pod's log ($out/$pod.log)" >&2; fi
 done
 [ ${#files[@]} -gt 0 ] || die "no pod left a result"
 # gb merge refuses a missing or duplicated shard; its exit status (0, 1 for a broken rule, 2) is the script's.
-$gb_cmd merge "${files[@]}" --report --json "$out/merged.json" "${rules[@]}"
+$gb_cmd merge "${files[@]}" --report --json "$out/merged.json" ${rules[@]+"${rules[@]}"}

@@ -41,6 +41,12 @@ const DURATION: OptionKind<number | string> = {
   toRaw: (v) => (typeof v === 'number' ? `${v}ms` : isText(v) ? v : undefined),
 };
 
+/** --seed: a whole number, or its digits as a string ('42'; not '1k': a seed is no count). */
+const SEED: OptionKind<number | `${bigint}`> = {
+  expected: "a whole number or a string of digits such as '42'",
+  toRaw: (v) => (typeof v === 'number' ? String(v) : isText(v) ? v : undefined),
+};
+
 const TEXT: OptionKind<string> = { expected: 'a string', toRaw: (v) => (isText(v) ? v : undefined) };
 
 /** A wall-clock time: a Date, or a string as the command line takes it (RFC 3339, or '+30s' from now). */
@@ -203,7 +209,7 @@ export const FLAG_OPTIONS = {
   /** --random: with `targets`, pick each request at random instead of round-robin. */
   random: row('random', SWITCH),
   /** --seed: with `random`, the seed, so the sequence repeats. */
-  seed: row('seed', COUNT),
+  seed: row('seed', SEED),
   /** --script: a .ts/.mts/.js/.mjs module of hooks (setup, request, response, teardown). */
   script: row('script', TEXT),
   /** --max-endpoints: rows of the per-endpoint table (default 100). */

@@ -2,14 +2,14 @@
 // the command line's runs go through runValidated() here too, so there is one way to run.
 
 import { performance } from 'node:perf_hooks';
-import type { Config } from '../config/config.js';
-import { validate } from '../config/validate.js';
 import type { LiveSample, RunHooks } from '../engine/run.js';
-import { checkThresholds, parseThreshold, type Threshold, type ThresholdOutcome } from '../metrics/thresholds.js';
+import { checkThresholds, type ThresholdOutcome } from '../metrics/thresholds.js';
 import { err, ok, type Result } from '../result.js';
 import { runConfig, type RunOutcome } from '../run-config.js';
 import { FLAG_OPTIONS, describeValue, didYouMean, rawFromFlagOptions, type FlagOptions } from './options.js';
-import { shardShare } from '../engine/split.js';
+import { validateRun, type ValidatedRun } from './validated-run.js';
+
+export type { ValidatedRun } from './validated-run.js';
 
 /** In-flight requests get this long to finish after an abort (Ctrl-C) before they are cut off. */
 export const ABORT_GRACE_MS = 500;
@@ -54,12 +54,6 @@ export interface RunFailure {
   readonly problems: readonly string[];
 }
 
-/** A run whose options passed validation: what runValidated() needs. */
-export interface ValidatedRun {
-  readonly config: Config;
-  readonly thresholds: readonly Threshold[];
-}
-
 /** The options that are not command-line flags. */
 const PROGRAM_OPTIONS = ['url', 'body', 'failIf', 'signal', 'onProgress'] as const satisfies readonly (keyof RunOptions)[];
 const ALL_NAMES: readonly string[] = [...PROGRAM_OPTIONS, ...Object.keys(FLAG_OPTIONS)];
@@ -100,23 +94,10 @@ export function validateRunOptions(options: unknown): Result<ValidatedRun, reado
     if (raw.method === undefined) rawWithBody = { ...raw, method: 'POST' };
   }
 
-  const thresholds: Threshold[] = [];
   const rules = typeof failIf === 'string' ? [failIf] : failIf;
-  if (rules !== undefined && !(Array.isArray(rules) && rules.every((r) => typeof r === 'string'))) wrongType('failIf', 'a string or an array of strings');
-  else {
-    for (const text of (rules ?? []) as readonly string[]) {
-      const rule = parseThreshold(text);
-      if (rule.ok) thresholds.push(rule.value);
-      else problems.push(rule.error);
-    }
-  }
-
-  const validated = validate(rawWithBody);
-  if (!validated.ok) problems.push(...validated.error);
-  if (!validated.ok || problems.length > 0) return err(problems);
-  const whole = bodyBytes === null ? validated.value : Object.freeze({ ...validated.value, body: bodyBytes });
-  // A shard runs its own part; the Config's shard plan keeps the whole for the result.
-  return ok({ config: shardShare(whole), thresholds });
+  const ruleTexts = rules === undefined ? [] : Array.isArray(rules) && rules.every((r) => typeof r === 'string') ? (rules as readonly string[]) : null;
+  if (ruleTexts === null) wrongType('failIf', 'a string or an array of strings');
+  return validateRun(rawWithBody, ruleTexts ?? [], problems, bodyBytes);
 }
 
 /** The engine's hooks a caller may set; the abort grace is the same for everyone. */

@@ -6,7 +6,7 @@ import { parseThreshold, THRESHOLD_METRICS, type Threshold } from '../metrics/th
 import { renderCapacityAnswer, renderCapacitySteps, type MeasuredVerdict } from '../report/capacity-text.js';
 import { runConfig } from '../run-config.js';
 import { parseDurationMs } from '../config/units.js';
-import { parseCommandLine } from './flags.js';
+import { parseCommandLine, type CliOptions } from './flags.js';
 import { EXIT, type CliIo } from './io.js';
 import { oneLine } from './subcommand.js';
 
@@ -108,6 +108,23 @@ function plan(s: Split): Plan | string {
   return { objectives, search: { ...CAPACITY_DEFAULTS, startRate, maxRate, maxSteps }, step, warmup, jsonFile, htmlFile, rest: s.rest };
 }
 
+/** The options of a run's printed report that the user gave, as they are spelled in gb's usage. */
+function reportOptionsGiven(o: CliOptions): string[] {
+  const given: [string, boolean][] = [
+    ['--timeline', o.timeline],
+    ['--uncorrected', o.uncorrected],
+    ['-w', o.htmlTables],
+    ['-x', o.tableAttributes !== null],
+    ['-y', o.rowAttributes !== null],
+    ['--td-attributes', o.cellAttributes !== null],
+    ['-d', o.noPercentiles],
+    ['-S', o.noSd],
+    // -v 2 and up log each request and response of a run; capacity passes its steps no such log.
+    [`-v ${o.config.verbosity}`, o.config.verbosity >= 2],
+  ];
+  return given.filter(([, on]) => on).map(([flag]) => flag);
+}
+
 export async function capacityCommand(args: readonly string[], io: CliIo): Promise<number> {
   const usage = (message: string): number => {
     io.err.write(`gb: ${oneLine(message)}\n`);
@@ -130,6 +147,11 @@ export async function capacityCommand(args: readonly string[], io: CliIo): Promi
   // A step's own report files would be overwritten by every step; the --json file holds them all.
   if (o.csvFile !== null || o.gnuplotFile !== null || o.profileDir !== null || o.thresholds.length > 0) {
     return usage("capacity writes only --json and --html FILE (of every step), and takes objectives as --slo, not --fail-if");
+  }
+  // A run's report options shape a report capacity never prints: accepted, they would do nothing.
+  const reportOnly = reportOptionsGiven(o);
+  if (reportOnly.length > 0) {
+    return usage(`capacity prints its own table of steps, not a run's report: ${reportOnly.join(', ')} ${reportOnly.length === 1 ? 'does' : 'do'} not apply`);
   }
 
   // Each machine's search would take its own steps, so shards of it could not add up.

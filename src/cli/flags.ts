@@ -9,10 +9,10 @@
  */
 
 import { MAX_CONCURRENCY, type Config } from '../config/config.js';
-import { MAX_PIPELINE, MAX_WORKERS, outputPathProblem, validate } from '../config/validate.js';
+import { MAX_PIPELINE, MAX_WORKERS, outputPathProblem } from '../config/validate.js';
 import type { RawOptions } from '../config/validate.js';
-import { shardShare } from '../engine/split.js';
-import { parseThreshold, type Threshold } from '../metrics/thresholds.js';
+import { validateRun } from '../api/validated-run.js';
+import type { Threshold } from '../metrics/thresholds.js';
 import { err, ok } from '../result.js';
 import type { Result } from '../result.js';
 
@@ -322,16 +322,9 @@ export function parseCommandLine(argv: readonly string[]): Result<CliCommand, re
     if (problem !== null) problems.push(problem);
   }
 
-  const thresholds: Threshold[] = [];
-  for (const text of tokens.values.get('failIf') ?? []) {
-    const rule = parseThreshold(text);
-    if (rule.ok) thresholds.push(rule.value);
-    else problems.push(rule.error);
-  }
-
-  const validated = validate(raw);
-  if (!validated.ok) problems.push(...validated.error);
-  if (!validated.ok || problems.length > 0) return err(problems);
+  const validated = validateRun(raw, tokens.values.get('failIf') ?? [], problems);
+  if (!validated.ok) return err(validated.error);
+  const { config, thresholds } = validated.value;
   const tableAttributes = last('tableAttributes') ?? null;
   const rowAttributes = last('rowAttributes') ?? null;
   const cellAttributes = last('cellAttributes') ?? null;
@@ -341,7 +334,7 @@ export function parseCommandLine(argv: readonly string[]): Result<CliCommand, re
     // ab ignores them silently; saying so once spares a search for where the attributes went.
     if (given.length > 0) notices.push(`gb: ${given.join(', ')} ${given.length === 1 ? 'applies' : 'apply'} only to -w's HTML tables; ignored`);
   }
-  const { startAtMs } = validated.value;
+  const { startAtMs } = config;
   if (startAtMs !== null && startAtMs < Date.now()) {
     notices.push(`gb: --start-at ${raw.startAt ?? ''} is ${((Date.now() - startAtMs) / 1000).toFixed(1)} s in the past: starting now (the result records how late)`);
   }
@@ -351,8 +344,7 @@ export function parseCommandLine(argv: readonly string[]): Result<CliCommand, re
   return ok({
     kind: 'run',
     options: {
-      // A shard runs its own part; the Config's shard plan keeps the whole for the result.
-      config: shardShare(validated.value),
+      config,
       quiet: on('quiet'),
       noPercentiles: on('noPercentiles'),
       noSd: on('noSd'),

@@ -30,11 +30,6 @@ export function parseShard(text: string, problems: string[]): { readonly index: 
   return null;
 }
 
-/** This shard's part of a total split as splitEvenly splits it: the first total mod N shards get one more. */
-export function shardPart(total: number, index: number, count: number): number {
-  return Math.floor(total / count) + (index - 1 < total % count ? 1 : 0);
-}
-
 /** --start-at: an RFC 3339 time, or "+30s" from `nowMs` (rounded up to the second); null after saying why (a time in the past is not a problem: the run starts at once). */
 export function parseStartAt(text: string, nowMs: number, problems: string[]): number | null {
   let atMs: number | null = null;

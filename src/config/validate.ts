@@ -11,7 +11,8 @@ import { parseCount, parseDurationMs } from './units.js';
 import { parseTarget, shown } from './target.js';
 import { credentialsFrom, parseProxy, proxyAuthFrom } from './proxy.js';
 import { readBodyFile } from './files.js';
-import { deriveRunId, parseShard, parseStartAt, runIdProblem, seedOfRun, shardPart } from './shard.js';
+import { deriveRunId, parseShard, parseStartAt, runIdProblem, seedOfRun } from './shard.js';
+import { evenPart } from './even-split.js';
 import { stagesFrom } from './stages.js';
 import { tlsOptionsFrom, type RawTlsOptions } from './tls.js';
 
@@ -250,7 +251,7 @@ function http2Problems(raw: RawOptions, problems: string[]): void {
 function originsFit(targets: TargetsConfig, concurrency: number, workers: number, shard: { readonly index: number; readonly count: number } | null, problems: string[]): void {
   const origins = new Set(targets.list.map((t) => originOf(t.target))).size;
   if (origins <= 1) return;
-  const own = shard === null ? concurrency : shardPart(concurrency, shard.index, shard.count);
+  const own = shard === null ? concurrency : evenPart(concurrency, shard.index, shard.count);
   if (own >= origins * workers) return;
   const each = workers > 1 ? ` in each of ${workers} workers` : '';
   const got = shard === null ? `got ${concurrency}` : `shard ${shard.index}/${shard.count} has ${own} of -c ${concurrency}`;
@@ -272,7 +273,7 @@ function shardFits(
   } else if (requests !== null && requests < index) {
     problems.push(`${name} would get no request: -n ${requests} spreads over ${requests} shard${requests === 1 ? '' : 's'} at most (use fewer shards or a larger -n)`);
   } else if (concurrency !== null && workers !== null) {
-    const own = shardPart(concurrency, index, count);
+    const own = evenPart(concurrency, index, count);
     if (workers > own) problems.push(`-G ${workers} workers need at least as many connections, but ${name} has ${own} of -c ${concurrency}`);
   }
 }

@@ -1,6 +1,7 @@
 // The engines of one thread: one, or one per origin of a targets file that names several, run side by side as one.
 
 import type { Config } from '../config/config.js';
+import { Histogram } from '../metrics/histogram.js';
 import { Recorder } from '../metrics/recorder.js';
 import type { StopReason } from '../metrics/summary.js';
 import { Timeline } from '../metrics/timeline.js';
@@ -14,6 +15,14 @@ export class StartError extends Error {
   override readonly name = 'StartError';
 }
 
+/** What a live view shows of the run so far. */
+export interface LiveSample {
+  readonly settled: number;
+  readonly failed: number;
+  /** p99 of Total so far, null before the first response. */
+  readonly p99Us: number | null;
+}
+
 /** A stop that says something went wrong outranks a planned one. */
 const STOP_RANK: Readonly<Record<StopReason, number>> = { requests: 0, duration: 1, interrupted: 2, error: 3 };
 
@@ -24,6 +33,8 @@ const STOP_RANK: Readonly<Record<StopReason, number>> = { requests: 0, duration:
  */
 export class EngineGroup {
   readonly #engines: Engine[];
+  /** With several engines, the sum of their Total histograms for sample(), refilled each time. */
+  #summedTotal: Histogram | null = null;
 
   private constructor(engines: Engine[]) {
     this.#engines = engines;
@@ -67,12 +78,25 @@ export class EngineGroup {
     return group;
   }
 
-  /** The recorder so far (a live view's sample): with several engines, their sum. */
-  get recorder(): Recorder {
-    if (this.#engines.length === 1) return this.#engines[0]!.recorder;
-    const sum = new Recorder(new Timeline(0, 0));
-    for (const e of this.#engines) sum.merge(e.recorder.snapshot());
-    return sum;
+  /**
+   * The run so far, for a live view (every SAMPLE_EVERY_MS): with several engines their sums, and
+   * the p99 of their Total histograms added into one kept here, so a sample allocates nothing.
+   */
+  sample(): LiveSample {
+    const engines = this.#engines;
+    let total = engines[0]!.recorder.total;
+    if (engines.length > 1) {
+      total = this.#summedTotal ??= new Histogram();
+      total.reset();
+      for (const e of engines) total.add(e.recorder.total);
+    }
+    let settled = 0;
+    let failed = 0;
+    for (const e of engines) {
+      settled += e.recorder.settled;
+      failed += e.recorder.failed;
+    }
+    return { settled, failed, p99Us: total.count > 0 ? total.valueAtPercentile(99) : null };
   }
 
   stop(reason: StopReason, graceMs: number): void {

@@ -1,11 +1,12 @@
 // A targets file that names several origins: one engine per origin, each with its exact share of the requests, connections and rate.
 
-import type { Config, ScheduleConfig } from '../config/config.js';
+import type { Config } from '../config/config.js';
 import { originOf } from '../config/validate.js';
+import { scaleSchedule } from './split.js';
 import { placesOf } from './target-sequence.js';
 
 /** The targets' origins in order of first appearance, each with the indices of its targets. */
-export function originsOf(config: Config): { readonly origin: string; readonly members: number[] }[] {
+function originsOf(config: Config): { readonly origin: string; readonly members: number[] }[] {
   const byOrigin = new Map<string, number[]>();
   (config.targets?.list ?? []).forEach((t, i) => {
     const key = originOf(t.target);
@@ -32,11 +33,6 @@ export function splitByOrigin(config: Config): Config[] {
   const maxima = config.maxConnections === null ? null : shareOut(config.maxConnections, weights);
   return origins.map((o, i): Config => {
     const w = weights[i]!;
-    const schedule: ScheduleConfig = config.schedule.kind !== 'rate'
-      ? config.schedule
-      : config.schedule.stages === undefined
-        ? { kind: 'rate', requestsPerSecond: config.schedule.requestsPerSecond * w }
-        : { kind: 'rate', requestsPerSecond: config.schedule.requestsPerSecond * w, stages: config.schedule.stages.map((s) => ({ durationMs: s.durationMs, requestsPerSecond: s.requestsPerSecond * w })) };
     return {
       ...config,
       target: targets.list[o.members[0]!]!.target,
@@ -44,7 +40,7 @@ export function splitByOrigin(config: Config): Config[] {
       requests: config.requests === null ? null : placesOf(targets, o.members, config.sequenceStart, config.requests),
       concurrency: connections[i]!,
       maxConnections: maxima === null ? null : maxima[i]!,
-      schedule,
+      schedule: scaleSchedule(config.schedule, (rate) => rate * w),
     };
   });
 }

@@ -4,10 +4,10 @@ import { performance } from 'node:perf_hooks';
 import type { Config } from '../config/config.js';
 import { ClientMonitor } from '../metrics/client-monitor.js';
 import type { SummaryFacts } from './summarize.js';
-import type { ExchangeSink, Recorder } from '../metrics/recorder.js';
+import type { ExchangeSink } from '../metrics/recorder.js';
 import { SharedLength } from '../metrics/shared-length.js';
 import type { Endpoint } from '../transport/connection.js';
-import { EngineGroup } from './engine-group.js';
+import { EngineGroup, type LiveSample } from './engine-group.js';
 import type { ScriptRunner } from './script-runner.js';
 
 export interface RunHooks {
@@ -25,21 +25,13 @@ export interface RunHooks {
   readonly onResponseHead?: (status: number, head: string) => void;
 }
 
-export interface LiveSample {
-  readonly settled: number;
-  readonly failed: number;
-  /** p99 of Total so far, null before the first response. */
-  readonly p99Us: number | null;
-}
+export type { LiveSample } from './engine-group.js';
 
 export const SAMPLE_EVERY_MS = 100;
 
-/** Samples a recorder for a live view until the returned function is called. */
-export function startSampling(current: () => Recorder, onSample: (s: LiveSample) => void): () => void {
-  const timer = setInterval(() => {
-    const r = current();
-    onSample({ settled: r.settled, failed: r.failed, p99Us: r.total.count > 0 ? r.total.valueAtPercentile(99) : null });
-  }, SAMPLE_EVERY_MS);
+/** Samples the engines for a live view until the returned function is called. */
+export function startSampling(group: EngineGroup, onSample: (s: LiveSample) => void): () => void {
+  const timer = setInterval(() => onSample(group.sample()), SAMPLE_EVERY_MS);
   return () => clearInterval(timer);
 }
 
@@ -107,7 +99,7 @@ export async function runInThread(config: Config, endpoint: Endpoint, version: s
   // next turn it landed between the first connect() and its callback, adding 1–2 ms to the first
   // request's Connect time (ab shows 0 there).
   await new Promise<void>((resolve) => setImmediate(resolve));
-  const stopSampling = hooks.onSample === undefined ? null : startSampling(() => engine.recorder, hooks.onSample);
+  const stopSampling = hooks.onSample === undefined ? null : startSampling(engine, hooks.onSample);
   const { signal } = hooks;
   const onAbort = (): void => engine.stop('interrupted', hooks.graceMs ?? 0);
   signal?.addEventListener('abort', onAbort, { once: true });

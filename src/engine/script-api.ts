@@ -6,9 +6,9 @@ import type { Summary } from '../metrics/summary.js';
 export interface ScriptContext<State = Record<string, unknown>> {
   /** 0-based index of the worker thread (-G); 0 without -G. */
   readonly worker: number;
-  /** The run's URL (with --targets, the first target's): origin and path, as typed. */
+  /** The run's URL (with --targets, the first target's): its origin and path. */
   readonly url: string;
-  /** scheme://host[:port] of the URL, for setup() requests of its own (fetch a token). */
+  /** scheme://host:port of the URL, the port always given, for setup() requests of its own (fetch a token). */
   readonly origin: string;
   /** How many requests the targets file holds (request() may return an index below it); 0 without --targets. */
   readonly targets: number;

@@ -1,6 +1,7 @@
 // Runs a --script's hooks in one engine thread: setup once, request() per request (only when exported), response() per response, teardown.
 
 import type { Config, Header, RequestTarget } from '../config/config.js';
+import { originOf } from '../config/validate.js';
 import type { Summary } from '../metrics/summary.js';
 import type { RequestSource } from '../transport/exchange.js';
 import { buildH2Request, buildH2TargetRequest, type H2Frames } from '../transport/h2-request.js';
@@ -64,9 +65,9 @@ export class ScriptRunner implements RequestSource, H2RequestSource {
     this.#targetFrames = h2 ? list.map((t) => buildH2TargetRequest(config, version, t).frames) : [];
     this.#targetCount = list.length;
     this.#targetRows = new Int32Array(list.length);
-    const target = config.target;
-    const origin = `${target.tls ? 'https' : 'http'}://${target.hostHeader}`;
-    this.ctx = { worker, url: `${origin}${target.path}`, origin, targets: list.length, state: {} };
+    // The origin the run's connections go to, so a setup() request reaches the same server.
+    const origin = originOf(config.target);
+    this.ctx = { worker, url: `${origin}${config.target.path}`, origin, targets: list.length, state: {} };
   }
 
   /** The engine's targets sequence (when request() is not exported or gives no request of its own) and its endpoint rows: names to rows, and back. */
@@ -225,9 +226,13 @@ export class ScriptRunner implements RequestSource, H2RequestSource {
 
   #responseOf(view: ResponseView): ScriptResponse {
     const body = view.body;
+    let headers: Record<string, string> | null = null;
     return {
       status: view.status,
-      headers: headersOf(view.head),
+      // Parsed on first read: most checks look only at the status or the body, on every response.
+      get headers(): Record<string, string> {
+        return (headers ??= headersOf(view.head));
+      },
       body,
       text: () => body?.toString('utf8') ?? '',
       json: () => JSON.parse(body?.toString('utf8') ?? '') as unknown,

@@ -1,24 +1,21 @@
 // Exact division of work among workers and shards: every remainder is handed out, none dropped.
 
 import type { Config, ScheduleConfig } from '../config/config.js';
-
-/** Splits an integer total into `parts` integers that differ by at most one and sum to it. */
-export function splitEvenly(total: number, parts: number): number[] {
-  const base = Math.floor(total / parts);
-  const extra = total - base * parts;
-  return Array.from({ length: parts }, (_, i) => base + (i < extra ? 1 : 0));
-}
-
-/** Splits a rate (which may be fractional) into equal shares that sum to it. */
-export function splitRate(requestsPerSecond: number, parts: number): number[] {
-  return Array.from({ length: parts }, () => requestsPerSecond / parts);
-}
+import { splitEvenly } from '../config/even-split.js';
 
 /**
- * `parts` Configs whose requests, connections, connection limits and rate (each stage's too) sum
- * exactly to the given one's; everything else is unchanged. Workers (-G) and shards (--shard)
- * both split this way, so N shards of a run add up to the run made on one machine.
+ * The schedule with its rate and each stage's rate passed through `scale`: a part's share of the
+ * load keeps the whole's shape. A function rather than a factor: a shard's rate is the whole's
+ * divided by N, which is not always the same float as multiplied by 1/N, and shards' rates must
+ * add up to the whole.
  */
+export function scaleSchedule(schedule: ScheduleConfig, scale: (requestsPerSecond: number) => number): ScheduleConfig {
+  if (schedule.kind !== 'rate') return schedule;
+  const requestsPerSecond = scale(schedule.requestsPerSecond);
+  if (schedule.stages === undefined) return { kind: 'rate', requestsPerSecond };
+  return { kind: 'rate', requestsPerSecond, stages: schedule.stages.map((s) => ({ durationMs: s.durationMs, requestsPerSecond: scale(s.requestsPerSecond) })) };
+}
+
 /**
  * Without -n, how far apart in the sequence the parts of a split begin: a worker's stretch (2^32
  * places, ~4 billion requests) times the most workers fits within a shard's, so shard I's workers
@@ -27,11 +24,15 @@ export function splitRate(requestsPerSecond: number, parts: number): number[] {
 export const WORKER_STRETCH = 2 ** 32;
 export const SHARD_STRETCH = 2 ** 40;
 
+/**
+ * `parts` Configs whose requests, connections, connection limits and rate (each stage's too) sum
+ * exactly to the given one's; everything else is unchanged. Workers (-G) and shards (--shard)
+ * both split this way, so N shards of a run add up to the run made on one machine.
+ */
 export function splitConfig(config: Config, parts: number, stretch: number = WORKER_STRETCH): Config[] {
   const connections = splitEvenly(config.concurrency, parts);
   const requests = config.requests === null ? null : splitEvenly(config.requests, parts);
   const maxima = config.maxConnections === null ? null : splitEvenly(config.maxConnections, parts);
-  const rates = config.schedule.kind === 'rate' ? splitRate(config.schedule.requestsPerSecond, parts) : null;
   // Each part is its own stretch of the run's request sequence (--targets): with -n the stretches
   // follow each other, so per-target counts stay exact across shards and workers; without, they
   // start far apart so that parts do not send the same order.
@@ -42,14 +43,8 @@ export function splitConfig(config: Config, parts: number, stretch: number = WOR
     concurrency,
     maxConnections: maxima === null ? null : maxima[i]!,
     requests: requests === null ? null : requests[i]!,
-    schedule: config.schedule.kind !== 'rate' || rates === null ? config.schedule : shareSchedule(config.schedule, rates[i]!, parts),
+    schedule: scaleSchedule(config.schedule, (rate) => rate / parts),
   }));
-}
-
-/** A part of the schedule: its rate, and each stage's rate divided the same way so the shapes add up to the whole. */
-function shareSchedule(schedule: Extract<ScheduleConfig, { kind: 'rate' }>, requestsPerSecond: number, n: number): ScheduleConfig {
-  if (schedule.stages === undefined) return { kind: 'rate', requestsPerSecond };
-  return { kind: 'rate', requestsPerSecond, stages: schedule.stages.map((s) => ({ durationMs: s.durationMs, requestsPerSecond: s.requestsPerSecond / n })) };
 }
 
 /** With --shard I/N, this process's part of the run: part I of the N the whole splits into (workers unchanged, so -G splits it further). */

@@ -41,7 +41,7 @@ if (port !== null) {
   await go;
   // After 'go', which waited for any --start-at: the thread's health covers the run, not the wait.
   const monitor = new ClientMonitor();
-  const stopSampling = input.sample ? startSampling(() => engine.recorder, (sample) => post({ type: 'sample', sample })) : null;
+  const stopSampling = input.sample ? startSampling(engine, (sample) => post({ type: 'sample', sample })) : null;
   const result = await engine.run();
   stopSampling?.();
   const thread = monitor.stop();

@@ -231,7 +231,7 @@ export interface MergeOptions {
  * Shards add up to their run only when every one of them is there once, all from one run. Results
  * without shard information are merged as before (side-by-side runs the user vouches for).
  */
-export function mergeShardSets(summaries: readonly Summary[], options: MergeOptions = {}): Result<ShardSet | null, string> {
+function mergeShardSets(summaries: readonly Summary[], options: MergeOptions = {}): Result<ShardSet | null, string> {
   const name = (i: number): string => options.names?.[i] ?? `result ${i + 1}`;
   const firstShard = summaries.findIndex((s) => s.shards !== null);
   const first = summaries[firstShard]?.shards;

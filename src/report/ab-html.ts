@@ -1,7 +1,7 @@
 // Renders ab's -w output: the banner as an HTML paragraph and the report as ab 2.4's one HTML table, row for row.
 
 import type { PhaseStats, Summary } from '../metrics/summary.js';
-import { escapeHtml } from './html.js';
+import { escapeHtml } from './html-escape.js';
 import { formatFixed, formatInt, roundUsToMs } from './format.js';
 
 /**

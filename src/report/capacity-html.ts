@@ -3,7 +3,7 @@
 import type { CapacityStep } from '../metrics/capacity.js';
 import { CAPACITY_COLUMNS, capacityRows, type MeasuredVerdict } from './capacity-text.js';
 import { formatFixed } from './format.js';
-import { escapeHtml } from './html.js';
+import { escapeHtml } from './html-escape.js';
 
 const WIDTH = 720;
 const HEIGHT = 320;
@@ -22,7 +22,7 @@ function tickStep(max: number): number {
  * green passed, red failed, so the knee and the bisection around it can be seen at once. Plain
  * SVG, no script: the page stays readable anywhere.
  */
-export function renderCapacityChart(steps: readonly CapacityStep<MeasuredVerdict>[]): string {
+function renderCapacityChart(steps: readonly CapacityStep<MeasuredVerdict>[]): string {
   const points = steps.map((st, i) => ({ n: i + 1, rate: st.rate, p99Ms: (st.verdict.summary.total?.p99Us ?? 0) / 1000, pass: st.verdict.pass }));
   if (points.length === 0) return '';
   const xStep = tickStep(Math.max(1, ...points.map((p) => p.rate)) * 1.05);

@@ -118,7 +118,7 @@ function shardLines(set: ShardSet): string {
 const ENDPOINT_HEADINGS = ['requests', 'failures', 'non-2xx', 'req/s', 'p50', 'p90', 'p99', 'max'] as const;
 
 /** One row per endpoint: its counts, its share of the throughput, and its Total latency (ms). */
-export function renderEndpoints(rows: readonly EndpointResult[]): string {
+function renderEndpoints(rows: readonly EndpointResult[]): string {
   const nameWidth = Math.max(20, ...rows.map((r) => r.name.length + 2));
   let out = `\nPer endpoint (latency of Total, ms)\n${' '.repeat(nameWidth + 2)}${ENDPOINT_HEADINGS.map((h) => padLeft(h, h.startsWith('p') || h === 'max' ? 9 : 10)).join('')}\n`;
   for (const r of rows) {

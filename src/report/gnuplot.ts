@@ -26,7 +26,7 @@ import { roundUsToMs } from './format.js';
 export const GNUPLOT_HEADER = 'starttime\tseconds\tctime\tdtime\tttime\twait\n';
 
 /** With per-endpoint rows (--targets, a script) each line also names its endpoint; ab's columns stay first and unchanged. */
-export const GNUPLOT_ENDPOINT_HEADER = GNUPLOT_HEADER.replace('\n', '\tendpoint\n');
+const GNUPLOT_ENDPOINT_HEADER = GNUPLOT_HEADER.replace('\n', '\tendpoint\n');
 
 /** One row: start time as a float64 (ms since the epoch), then four int32 ms values and the endpoint row (one int32 of padding). */
 const ROW_BYTES = 32;

@@ -12,7 +12,7 @@ export interface ApiStats {
   readonly unauthorized: number;
 }
 
-/** A canned answer: status, content type and body. */
+/** A canned answer: status and JSON body (the server sends it as application/json). */
 export interface ApiAnswer {
   readonly status: number;
   readonly body: Buffer;

@@ -165,3 +165,20 @@ test('shard, startAt (a Date too) and runId give the command line\'s shard of th
   assert.equal(options.startAtMs, at.getTime());
   assert.match(problemsOf({ url: URL_, concurrency: 2, requests: 10, shard: '3/3' }).join('\n'), /shard 3\/3 would get no connection/);
 });
+
+test("seed takes a whole number or its digits; a count's '1k' is refused by its type and by validation alike", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gb-api-seed-'));
+  try {
+    const targets = join(dir, 'targets.txt');
+    writeFileSync(targets, `GET ${URL_}a\n\nGET ${URL_}b\n`);
+    const seeded = (seed: RunOptions['seed']): Config => configOf({ targets, random: true, seed });
+    assert.equal(seeded(42).targets?.seed, 42);
+    assert.equal(seeded('42').targets?.seed, 42);
+    // @ts-expect-error: '1k' is a count's spelling, not a seed's.
+    const options: RunOptions = { targets, random: true, seed: '1k' };
+    assert.ok(problemsOf(options).some((p) => p.startsWith('invalid seed: --seed 1k')), problemsOf(options).join(' | '));
+    assert.ok(problemsOf({ targets, random: true, seed: true }).includes("option 'seed' must be a whole number or a string of digits such as '42', got boolean true"));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -6,8 +6,8 @@ import fc from 'fast-check';
 
 import { parseCommandLine } from '../../src/cli/flags.js';
 import type { Config } from '../../src/config/config.js';
-import { MAX_START_AHEAD_MS, parseShard, parseStartAt, shardPart } from '../../src/config/shard.js';
-import { splitEvenly } from '../../src/engine/split.js';
+import { evenPart } from '../../src/config/even-split.js';
+import { MAX_START_AHEAD_MS, parseShard, parseStartAt } from '../../src/config/shard.js';
 
 function configOf(args: readonly string[]): Config {
   const parsed = parseCommandLine([...args, 'http://127.0.0.1:8080/']);
@@ -45,11 +45,13 @@ describe('--shard I/N', () => {
     assert.match(problemsOf(['-c', '10', '-n', '100', '-G', '4', '--shard', '3/3']).join('\n'), /-G 4 workers need at least as many connections, but shard 3\/3 has 3 of -c 10/);
   });
 
-  it('gives the first (total mod N) shards one more, as splitEvenly does', () => {
+  it('gives the first (total mod N) shards one more, and the shards add up to the whole', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 1_000_000 }), fc.integer({ min: 1, max: 64 }), (total, count) => {
-        const parts = Array.from({ length: count }, (_, i) => shardPart(total, i + 1, count));
-        assert.deepEqual(parts, splitEvenly(total, count));
+        const parts = Array.from({ length: count }, (_, i) => evenPart(total, i + 1, count));
+        assert.equal(parts.reduce((a, b) => a + b, 0), total);
+        assert.equal(parts.filter((p) => p === Math.ceil(total / count)).length, total % count === 0 ? count : total % count);
+        assert.ok(parts.every((p, i) => i === 0 || p <= (parts[i - 1] ?? 0)), 'the larger parts come first');
       }),
     );
   });

@@ -113,6 +113,29 @@ describe('deploy/kubernetes/run.sh', () => {
     assert.deepEqual(stdout.split('\n').slice(0, -1), ['-k', '-c', '50', '-H', `X-Q: a "b" & c\\d 'e'`, 'http://t/?a=1&b=2']);
   });
 
+  it('computes the start without GNU date -d (macOS date has none)', async () => {
+    const bin = mkdtempSync(join(tmpdir(), 'gb-k8s-date-'));
+    try {
+      // A date that refuses -d, as macOS's does; any other use goes to the real one.
+      writeFileSync(join(bin, 'date'), '#!/bin/sh\nfor a in "$@"; do case "$a" in -d*) echo "date: illegal option -- d" >&2; exit 1 ;; esac; done\nPATH="${PATH#*:}" exec date "$@"\n');
+      chmodSync(join(bin, 'date'), 0o755);
+      const before = Date.now();
+      const { stdout } = await run('bash', [RUN_SH, '--render', '-d', '10', '--', 'http://t/'], { env: { ...process.env, PATH: `${bin}:${process.env['PATH'] ?? ''}` } });
+      const startAt = Date.parse(envOf(parse(stdout) as Job)['START_AT'] ?? '');
+      assert.ok(startAt >= before + 8_000 && startAt <= Date.now() + 11_000, `START_AT ${String(startAt)}`);
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
+  });
+
+  it('guards every array that may be empty, as bash 3.2 (macOS) needs under set -u', () => {
+    // Only gb's arguments and the result files are checked non-empty before they are expanded.
+    const code = readFileSync(RUN_SH, 'utf8').split('\n').filter((line) => !/^\s*#/.test(line)).join('\n');
+    const bare = [...code.matchAll(/(?<!\+)"\$\{(\w+)\[@\]\}"/g)].map((m) => m[1]);
+    assert.ok(bare.length > 0);
+    assert.deepEqual([...new Set(bare)].sort(), ['files', 'gb_args']);
+  });
+
   it('refuses bad options in one line, exit 2', async () => {
     for (const args of [['-s', '0', '--', 'http://t/'], ['--render'], ['--bogus']]) {
       const failed = await run('bash', [RUN_SH, ...args]).then(() => null, (e: { code: number; stderr: string }) => e);

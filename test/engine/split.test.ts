@@ -3,12 +3,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { splitEvenly, splitRate } from '../../src/engine/split.js';
+import { splitEvenly } from '../../src/config/even-split.js';
+import { scaleSchedule } from '../../src/engine/split.js';
 import { shareConfig } from '../../src/engine/workers.js';
 import { parseCommandLine } from '../../src/cli/flags.js';
 import type { Config } from '../../src/config/config.js';
 
 const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
+
+/** Each of `parts` shares of a flat rate, as splitConfig gives them. */
+function splitRate(requestsPerSecond: number, parts: number): number[] {
+  return Array.from({ length: parts }, () => {
+    const share = scaleSchedule({ kind: 'rate', requestsPerSecond }, (rate) => rate / parts);
+    return share.kind === 'rate' ? share.requestsPerSecond : Number.NaN;
+  });
+}
 
 interface EvenRow {
   readonly total: number;
@@ -160,4 +169,21 @@ test('without -n, every worker of every shard starts its own stretch of the targ
     for (const worker of shareConfig(configOf(['-t', '10', '-c', '12', '-G', '4', '--shard', `${i}/3`, '--run-id', 'r']))) starts.push(worker.sequenceStart);
   }
   assert.equal(new Set(starts).size, 12, `distinct starts: ${starts.join(', ')}`);
+});
+
+test('scaleSchedule scales the rate and every stage, keeps the stages\' durations, and leaves a closed loop alone', () => {
+  const staged = scaleSchedule({ kind: 'rate', requestsPerSecond: 50, stages: [{ durationMs: 1000, requestsPerSecond: 0 }, { durationMs: 3000, requestsPerSecond: 90 }] }, (rate) => rate / 3);
+  assert.deepEqual(staged, { kind: 'rate', requestsPerSecond: 50 / 3, stages: [{ durationMs: 1000, requestsPerSecond: 0 }, { durationMs: 3000, requestsPerSecond: 30 }] });
+  assert.deepEqual(scaleSchedule({ kind: 'closed' }, (rate) => rate * 2), { kind: 'closed' });
+});
+
+test('shareConfig with --stages: each stage\'s shares sum to the stage\'s rate', () => {
+  const config = configOf(['-G', '3', '-c', '6', '--stages', '1s:100,2s:300']);
+  const shares = shareConfig(config);
+  assert.ok(config.schedule.kind === 'rate' && config.schedule.stages !== undefined);
+  config.schedule.stages.forEach((stage, k) => {
+    const parts = shares.map((s) => (s.schedule.kind === 'rate' ? s.schedule.stages?.[k]?.requestsPerSecond ?? Number.NaN : Number.NaN));
+    assert.ok(Math.abs(sum(parts) - stage.requestsPerSecond) <= stage.requestsPerSecond * 1e-12, `stage ${k}: ${parts.join(' + ')}`);
+    assert.ok(shares.every((s) => s.schedule.kind === 'rate' && s.schedule.stages?.[k]?.durationMs === stage.durationMs));
+  });
 });
