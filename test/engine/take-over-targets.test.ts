@@ -32,7 +32,7 @@ function ioWithStuckConnect(stuckAt: number): { io: ConnectionIo; stuck: Stuck; 
   const stuck: Stuck = { written: 0, destroyed: false };
   let opened = 0;
   const io: ConnectionIo = {
-    now: REAL_IO.now,
+    now: () => REAL_IO.now(),
     open: (endpoint: Endpoint, handler: SocketHandler): ClientSocket => {
       opened++;
       if (opened !== stuckAt) return REAL_IO.open(endpoint, handler);
