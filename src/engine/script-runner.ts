@@ -9,6 +9,7 @@ import type { H2RequestSource } from '../transport/http2-connection.js';
 import { buildRequest, buildTargetRequest } from '../transport/request.js';
 import type { Script, ScriptContext, ScriptRequest, ScriptResponse } from './script-api.js';
 import { scriptError, type LoadedScript } from './script-loader.js';
+import { ReturnedRequests } from './returned-requests.js';
 import type { TargetSequence } from './target-sequence.js';
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -51,6 +52,12 @@ export class ScriptRunner implements RequestSource, H2RequestSource {
   #rowName: (row: number) => string = () => '';
   #prepared: Buffer | null = null;
   #preparedFrames: H2Frames | null = null;
+  /**
+   * Requests request() built that a connection gave back unsent (a take-over of a stuck connect):
+   * sent again as built, without another request() call, so the script's count of requests holds.
+   */
+  readonly #returned: ReturnedRequests<Buffer>;
+  readonly #returnedH2: ReturnedRequests<H2Frames>;
 
   constructor(loaded: LoadedScript, config: Config, version: string, worker: number) {
     this.#script = loaded.script;
@@ -68,6 +75,8 @@ export class ScriptRunner implements RequestSource, H2RequestSource {
     // The origin the run's connections go to, so a setup() request reaches the same server.
     const origin = originOf(config.target);
     this.ctx = { worker, url: `${origin}${config.target.path}`, origin, targets: list.length, state: {} };
+    this.#returned = new ReturnedRequests(h2 ? 0 : config.pipeline);
+    this.#returnedH2 = new ReturnedRequests(h2 ? config.pipeline : 0);
   }
 
   /** The engine's targets sequence (when request() is not exported or gives no request of its own) and its endpoint rows: names to rows, and back. */
@@ -155,6 +164,11 @@ export class ScriptRunner implements RequestSource, H2RequestSource {
       this.#preparedFrames = null;
       return frames;
     }
+    if (!this.#returnedH2.empty) {
+      const frames = this.#returnedH2.take();
+      this.row = this.#returnedH2.row;
+      return frames;
+    }
     if (this.#sequence !== null) {
       const frames = this.#sequence.nextH2();
       this.row = this.#sequence.row;
@@ -171,6 +185,12 @@ export class ScriptRunner implements RequestSource, H2RequestSource {
       this.#prepared = null;
       return bytes;
     }
+    if (!this.#returned.empty) {
+      const bytes = this.#returned.take();
+      this.row = this.#returned.row;
+      this.isHead = this.#returned.isHead;
+      return bytes;
+    }
     if (this.#sequence !== null) {
       const bytes = this.#sequence.next();
       this.row = this.#sequence.row;
@@ -179,6 +199,14 @@ export class ScriptRunner implements RequestSource, H2RequestSource {
     }
     this.isHead = this.#config.method === 'HEAD';
     return this.#staticRequest;
+  }
+
+  giveBack(request: Buffer, row: number, isHead: boolean): void {
+    this.#returned.put(request, row, isHead);
+  }
+
+  giveBackH2(frames: H2Frames, row: number): void {
+    this.#returnedH2.put(frames, row, false);
   }
 
   /** The request as bytes (HTTP/1.x) or HEADERS frames (HTTP/2, its header block encoded here: only scripts pay per request); a string says what is wrong. */

@@ -5,12 +5,14 @@ import type { RequestSource } from '../transport/exchange.js';
 import { buildH2TargetRequest, type H2Frames } from '../transport/h2-request.js';
 import type { H2RequestSource } from '../transport/http2-connection.js';
 import { buildTargetRequest } from '../transport/request.js';
+import { ReturnedRequests } from './returned-requests.js';
 
 /**
  * Request k of the run (k counted from 0 over the whole run, across workers) goes to target
  * k mod T in round-robin, or to hash(seed, k) mod T with --random. A worker's share is a range of
  * k (Config.sequenceStart), so the split of the run changes nothing about which request goes where:
- * `-n 30000` over 3 targets sends exactly 10 000 to each, with any -c, -k, --pipeline or -G.
+ * `-n 30000` over 3 targets sends exactly 10 000 to each, with any -c, -k, --pipeline or -G, and
+ * through a take-over of stuck connects (their drawn requests come back here and are drawn again).
  */
 export class TargetSequence implements RequestSource, H2RequestSource {
   row = 0;
@@ -27,6 +29,9 @@ export class TargetSequence implements RequestSource, H2RequestSource {
   /** 1 for the targets this engine sends (one origin's); null: all of them. */
   readonly #members: Uint8Array | null;
   #next: number;
+  /** Requests a connection drew but gave back unsent (a take-over): drawn again before any new place. */
+  readonly #returned: ReturnedRequests<Buffer>;
+  readonly #returnedH2: ReturnedRequests<H2Frames>;
 
   constructor(
     requests: { readonly buffers: readonly Buffer[]; readonly frames: readonly H2Frames[] },
@@ -34,6 +39,7 @@ export class TargetSequence implements RequestSource, H2RequestSource {
     heads: Uint8Array,
     targets: Pick<TargetsConfig, 'order' | 'seed' | 'members'>,
     start: number,
+    slots: number,
   ) {
     this.#buffers = requests.buffers;
     this.#frames = requests.frames;
@@ -45,19 +51,45 @@ export class TargetSequence implements RequestSource, H2RequestSource {
     this.#start = start;
     this.#next = start;
     this.#members = targets.members === null ? null : membership(targets.members, this.#count);
+    // Only the protocol the run speaks gets slots (the other list of requests is empty).
+    this.#returned = new ReturnedRequests(requests.buffers.length > 0 ? slots : 0);
+    this.#returnedH2 = new ReturnedRequests(requests.frames.length > 0 ? slots : 0);
   }
 
   /** Back to this share's first place: the measured run starts the sequence afresh after a warm-up. */
   restart(): void {
     this.#next = this.#start;
+    this.#returned.clear();
+    this.#returnedH2.clear();
   }
 
   next(): Buffer {
+    const returned = this.#returned;
+    if (!returned.empty) {
+      const bytes = returned.take();
+      this.row = returned.row;
+      this.isHead = returned.isHead;
+      return bytes;
+    }
     return this.#buffers[this.#take()]!;
   }
 
   nextH2(): H2Frames {
+    const returned = this.#returnedH2;
+    if (!returned.empty) {
+      const frames = returned.take();
+      this.row = returned.row;
+      return frames;
+    }
     return this.#frames[this.#take()]!;
+  }
+
+  giveBack(request: Buffer, row: number, isHead: boolean): void {
+    this.#returned.put(request, row, isHead);
+  }
+
+  giveBackH2(frames: H2Frames, row: number): void {
+    this.#returnedH2.put(frames, row, false);
   }
 
   /** The target of the next place, with its row and HEAD-ness noted. */
@@ -107,7 +139,7 @@ export function targetSequence(config: Config, version: string, rowOf: (name: st
   const frames = config.http2 ? list.map((t) => buildH2TargetRequest(config, version, t).frames) : [];
   const rows = Int32Array.from(list, (t) => rowOf(t.name));
   const heads = Uint8Array.from(list, (t) => (t.method === 'HEAD' ? 1 : 0));
-  return new TargetSequence({ buffers, frames }, rows, heads, targets, config.sequenceStart);
+  return new TargetSequence({ buffers, frames }, rows, heads, targets, config.sequenceStart, config.pipeline);
 }
 
 /** Target of place k: a 32-bit integer hash of (seed, k), so any place can be computed on its own (no state to share between workers). */

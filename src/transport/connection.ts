@@ -96,10 +96,21 @@ export class Connection implements SocketHandler {
   /**
    * Hands back up to `max` requests that still wait for a connect, so that another connection can
    * send them; returns how many. None of their bytes has left, so to the server they never existed.
+   * With a RequestSource they go back to it, and the taker's send() draws these same requests.
    */
   withdraw(max: number): number {
     if (this.#socket === null || this.#connected) return 0;
     const count = Math.min(max, this.#unwritten);
+    const source = this.#settings.source;
+    if (source !== null) {
+      // Each keeps its place in the run: the taker's next draws get these requests back, oldest first.
+      const slots = this.#settings.pipeline;
+      for (let j = this.#inflight - count; j < this.#inflight; j++) {
+        const i = (this.#head + j) % slots;
+        source.giveBack(this.#requests[i]!, this.#rows[i]!, this.#heads[i] === 1);
+        this.#requests[i] = null;
+      }
+    }
     // Unwritten requests are the newest in the ring: taking them from its tail leaves the rest in order.
     this.#inflight -= count;
     this.#unwritten -= count;

@@ -24,6 +24,11 @@ export interface RequestSource {
   /** The endpoint row of the request `next()` returned last. */
   readonly row: number;
   readonly isHead: boolean;
+  /**
+   * A request drawn earlier and never written (its connect was given up in a take-over): the next
+   * draws hand it back first, so it keeps its place in the run and is sent as the same request.
+   */
+  giveBack(request: Buffer, row: number, isHead: boolean): void;
 }
 
 export interface ExchangeSettings {
@@ -87,6 +92,10 @@ export interface LoadConnection {
   readonly waitingSinceMs: number;
   /** The engine's bookkeeping: whether this connection waits in its idle list (rate mode). */
   parked: boolean;
+  /**
+   * Up to `max` requests that wait for a connect leave this connection (the count is returned); with a
+   * source their requests go back to it, so the taker's send() of that count sends these same requests.
+   */
   withdraw(max: number): number;
   send(startMs: number, count: number): void;
   checkTimeout(nowMs: number, timeoutMs: number): void;

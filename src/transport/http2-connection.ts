@@ -25,6 +25,8 @@ export interface H2RequestSource {
   nextH2(): H2Frames;
   /** The endpoint row of the request `nextH2()` returned last. */
   readonly row: number;
+  /** A stream's request drawn earlier and never sent (a take-over): the next draws hand it back first (see RequestSource.giveBack). */
+  giveBackH2(frames: H2Frames, row: number): void;
 }
 
 export interface Http2Settings {
@@ -175,6 +177,14 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
   withdraw(max: number): number {
     if (this.#socket === null || this.#ready) return 0;
     const count = Math.min(max, this.#queue.length);
+    const source = this.#settings.source;
+    // The newest queued streams go; their requests go back to the source in their order, for the taker's draws.
+    if (source !== null) {
+      for (let j = this.#queue.length - count; j < this.#queue.length; j++) {
+        const i = this.#queue[j]!;
+        source.giveBackH2(this.#requests[i]!, this.#rows[i]!);
+      }
+    }
     for (let j = 0; j < count; j++) this.#closeStream(this.#queue.pop()!);
     if (this.#inflight === 0) this.#discardSocket();
     return count;
