@@ -30,7 +30,11 @@ export interface TlsInfo {
 export interface ClientSocket {
   /** Who gets this socket's events; a connection hands a socket it gives up to a drainer. */
   handler: SocketHandler;
-  write(bytes: Buffer): void;
+  /**
+   * Writes `bytes`. True when the socket is done with them on return (the kernel took them all), so
+   * the caller may fill the same buffer again; false while a write still holds them.
+   */
+  write(bytes: Buffer): boolean;
   /** Closes at once. onClose still follows, unless the handler was changed before. */
   destroy(): void;
   /** TLS details, once connected over TLS; null for plain TCP. */

@@ -14,7 +14,9 @@ import {
 } from './h2-frames.js';
 import type { H2Frames } from './h2-request.js';
 import { HpackDecoder } from './hpack-decoder.js';
+import { SlotQueue } from './slot-queue.js';
 import { discardSocket, releaseSocket } from './socket-drain.js';
+import { StreamSlots } from './stream-slots.js';
 
 /**
  * Where each stream's request comes from when requests differ (--targets, a script): like the
@@ -57,6 +59,7 @@ const OPENING = Buffer.concat([
 /** Received DATA is handed back to the server's window in steps this large (bodies are never kept). */
 const WINDOW_STEP = 2 ** 30;
 const LAST_STREAM_ID = 2 ** 31 - 1;
+const NO_BYTES = Buffer.alloc(0);
 const UNANSWERED = 'server closed the connection twice with the stream unanswered';
 
 // A slot's state.
@@ -124,8 +127,16 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
   readonly #rows: Int32Array;
   readonly #free: number[] = [];
   /** Queued slots, oldest first. */
-  #queue: number[] = [];
-  readonly #byStream = new Map<number, number>();
+  readonly #queue: SlotQueue;
+  /** Open streams' slots by stream id. */
+  readonly #byStream: StreamSlots;
+  /**
+   * HEADERS are copied here and written from here, the same buffer flush after flush while the
+   * socket is done with each write when write() returns; one it still holds is left to it.
+   */
+  #out: Buffer = NO_BYTES;
+  /** Views of #out holding `count` copies of the run's one request (no source), made once per buffer. */
+  #outViews: (Buffer | undefined)[] = [];
   #inflight = 0;
   #open = 0;
   parked = false;
@@ -158,6 +169,8 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
     this.#requests = new Array<H2Frames>(n).fill(settings.request);
     this.#rows = new Int32Array(settings.source === null ? 0 : n);
     for (let i = n - 1; i >= 0; i--) this.#free.push(i);
+    this.#queue = new SlotQueue(n);
+    this.#byStream = new StreamSlots(n);
   }
 
   get capacity(): number {
@@ -238,7 +251,7 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
   close(): number {
     const cut = this.#inflight;
     for (let i = 0; i < this.#settings.streams; i++) if (this.#state[i] !== FREE) this.#closeStream(i);
-    this.#queue.length = 0;
+    this.#queue.clear();
     this.#discardSocket();
     return cut;
   }
@@ -373,7 +386,7 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
       this.#unacknowledgedData = 0;
     }
     const i = this.#byStream.get(streamId);
-    if (i === undefined) return; // a stream gb reset: its late frames mean nothing
+    if (i < 0) return; // a stream gb reset: its late frames mean nothing
     const now = this.#now;
     this.#activityMs[i] = now;
     if (this.#firstFrameMs[i] === 0) this.#firstFrameMs[i] = now;
@@ -453,12 +466,12 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
     // Asked even for a stream gb no longer awaits: a value it leaves out of the dynamic table could be
     // the one the first response refers to.
     decoder.wantServer = this.#wantServer;
-    decoder.wantHead = i !== undefined && this.#settings.captureHead;
+    decoder.wantHead = i >= 0 && this.#settings.captureHead;
     if (!decoder.decode(bytes, start, end)) {
       this.#connectionError(E_COMPRESSION_ERROR, 'BAD_HEADER', `bad response: HPACK: ${decoder.error ?? 'undecodable'}`);
       return;
     }
-    if (i === undefined) return;
+    if (i < 0) return;
     const now = this.#now;
     this.#activityMs[i] = now;
     if (this.#firstFrameMs[i] === 0) this.#firstFrameMs[i] = now;
@@ -485,7 +498,7 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
 
   onDataBytes(streamId: number, bytes: Uint8Array, start: number, end: number): void {
     const i = this.#byStream.get(streamId);
-    if (i === undefined || this.#status[i] === 0) return;
+    if (i < 0 || this.#status[i] === 0) return;
     const cap = this.#settings.captureBodyBytes;
     const kept = this.#bodyKept[i]!;
     const n = Math.min(end - start, cap - kept);
@@ -534,8 +547,7 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
     if (!this.#ready) {
       this.#ready = true;
       // The connect time (TCP, TLS, the SETTINGS exchange) belongs to the stream that waited for it.
-      const first = this.#queue[0];
-      if (first !== undefined) this.#connectUs[first] = Math.round((this.#now - this.#connectStartMs) * 1000);
+      if (this.#queue.length > 0) this.#connectUs[this.#queue.at(0)] = Math.round((this.#now - this.#connectStartMs) * 1000);
     } else if (this.#settings.bodies) {
       this.#pumpBodies();
     }
@@ -551,7 +563,7 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
       this.#sendWindow += increment;
     } else {
       const i = this.#byStream.get(streamId);
-      if (i === undefined) return;
+      if (i < 0) return;
       this.#streamWindow[i]! += increment;
     }
     if (this.#settings.bodies) this.#pumpBodies();
@@ -559,7 +571,7 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
 
   #onReset(streamId: number, code: number): void {
     const i = this.#byStream.get(streamId);
-    if (i === undefined) return;
+    if (i < 0) return;
     // REFUSED_STREAM: the server did no work on it (RFC 9113 §8.7), so it may go out again, once.
     if (code === E_REFUSED_STREAM && this.#resent[i] === 0) {
       this.#requeue([i]);
@@ -601,7 +613,7 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
       again.push(i);
     }
     if (again.length > 0) {
-      this.#queue = again.concat(this.#queue);
+      for (let j = again.length - 1; j >= 0; j--) this.#queue.unshift(again[j]!);
       this.#owner.onResent(again.length);
     }
     if (lost > 0) this.#failed('receive', lost, 'UNANSWERED', UNANSWERED, now);
@@ -639,11 +651,16 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
     const queue = this.#queue;
     const requests = this.#requests;
     let total = 0;
-    for (let j = 0; j < count; j++) total += requests[queue[j]!]!.bytes.length;
-    const out = Buffer.allocUnsafe(total);
+    for (let j = 0; j < count; j++) total += requests[queue.at(j)]!.bytes.length;
+    if (this.#out.length < total) {
+      // Grown rarely: to the largest flush so far, and at least twice the last size.
+      this.#out = Buffer.allocUnsafeSlow(Math.max(total, 2 * this.#out.length, 4096));
+      this.#outViews = [];
+    }
+    const out = this.#out;
     let at = 0;
     for (let j = 0; j < count; j++) {
-      const i = queue[j]!;
+      const i = queue.at(j);
       const id = this.#nextStreamId;
       this.#nextStreamId += 2;
       const request = requests[i]!;
@@ -671,9 +688,14 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
       this.#streamWindow[i] = window;
       this.#received[i] = 0;
     }
-    this.#queue = count === queue.length ? [] : queue.slice(count);
+    queue.dropFront(count);
     this.#open += count;
-    this.#write(out);
+    const written = this.#settings.source === null ? (this.#outViews[count] ??= out.subarray(0, total)) : out.subarray(0, total);
+    if (!this.#write(written)) {
+      // The socket still holds this write (the kernel took only part of it): the next flush copies into a new buffer.
+      this.#out = NO_BYTES;
+      this.#outViews = [];
+    }
     if (this.#settings.bodies) this.#pumpBodies();
   }
 
@@ -824,7 +846,7 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
       this.#failStream(i);
       count++;
     }
-    this.#queue = [];
+    this.#queue.clear();
     this.#discardSocket();
     if (count > 0) this.#owner.onFailure(this, now, kind, count, code, message);
   }
@@ -855,19 +877,19 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
       this.#byStream.delete(this.#streamId[i]!);
       this.#open--;
     } else if (this.#state[i] === QUEUED) {
-      const at = this.#queue.indexOf(i);
-      if (at >= 0) this.#queue.splice(at, 1);
+      this.#queue.remove(i);
     }
     this.#state[i] = FREE;
     this.#inflight--;
     this.#free.push(i);
   }
 
-  #write(bytes: Buffer): void {
+  /** Writes on the current socket; false while the socket still holds `bytes`, which must then stay as they are. */
+  #write(bytes: Buffer): boolean {
     const s = this.#socket;
-    if (s === null) return;
+    if (s === null) return true;
     this.#owner.onBytesWritten(bytes.length);
-    s.write(bytes);
+    return s.write(bytes);
   }
 
   #discardSocket(): void {

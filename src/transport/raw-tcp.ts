@@ -194,15 +194,22 @@ export class RawTcpSocket implements ClientSocket {
     this.#pendingWrites--;
   }
 
-  write(bytes: Buffer): void {
-    if (this.#closed || B === null) return;
+  write(bytes: Buffer): boolean {
+    if (this.#closed || B === null) return true;
     const req = new B.WriteWrap();
     req.handle = this.#handle;
     req.oncomplete = onWritten;
     req.async = false;
     const err = this.#handle.writeBuffer(req, bytes);
-    if (err < 0) queueMicrotask(() => this.failed(err, true));
-    else if (B.kLastWriteWasAsync >= 0 && B.state[B.kLastWriteWasAsync] !== 0) this.#pendingWrites++;
+    if (err < 0) {
+      queueMicrotask(() => this.failed(err, true));
+      return false;
+    }
+    // A Node that does not say whether the write finished at once is assumed to hold the bytes.
+    if (B.kLastWriteWasAsync < 0) return false;
+    if (B.state[B.kLastWriteWasAsync] === 0) return true;
+    this.#pendingWrites++;
+    return false;
   }
 
   destroy(): void {

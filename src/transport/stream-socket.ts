@@ -135,8 +135,11 @@ export class StreamSocket implements ClientSocket {
     this.handler.onClose(this);
   }
 
-  write(bytes: Buffer): void {
+  write(bytes: Buffer): boolean {
     this.#socket.write(bytes, this.#afterWrite);
+    // Nothing left in the stream's queue: the handle wrote it all synchronously (TLS encrypts at once
+    // into its own buffers), and nothing refers to `bytes` any more.
+    return this.#socket.writableLength === 0;
   }
 
   destroy(): void {

@@ -60,7 +60,7 @@ class FakeNetwork {
         let closed = false;
         const socket: ClientSocket = {
           handler,
-          write: (bytes: Buffer): void => {
+          write: (bytes: Buffer): boolean => {
             assert.equal(bytes.length % requestBytes, 0, 'whole requests only');
             for (let k = 0; k < bytes.length / requestBytes; k++) {
               outstanding++;
@@ -79,6 +79,7 @@ class FakeNetwork {
                 }
               });
             }
+            return true;
           },
           destroy: (): void => {
             closed = true;

@@ -45,16 +45,17 @@ function openStream(): { conn: Http2Connection; socket: ClientSocket; seen: Seen
       seen.sockets++;
       const s: ClientSocket = {
         handler,
-        write: (bytes: Buffer): void => {
+        write: (bytes: Buffer): boolean => {
           if (opening) {
             opening = false; // the preface, SETTINGS and WINDOW_UPDATE, in one write
-            return;
+            return true;
           }
           for (let p = 0; p + FRAME_HEADER_BYTES <= bytes.length; ) {
             const length = (bytes[p]! << 16) | (bytes[p + 1]! << 8) | bytes[p + 2]!;
             seen.written.push(bytes[p + 3]!);
             p += FRAME_HEADER_BYTES + length;
           }
+          return true;
         },
         destroy: (): void => {},
         tlsInfo: (): TlsInfo | null => null,

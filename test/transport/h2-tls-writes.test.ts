@@ -47,10 +47,10 @@ async function writesAfterOneReadOfRecords(tls: boolean): Promise<{ writes: numb
     open: (_endpoint: Endpoint, handler: SocketHandler): ClientSocket => {
       socket = {
         handler,
-        write: (bytes: Buffer): void => {
+        write: (bytes: Buffer): boolean => {
           if (opening) {
             opening = false;
-            return;
+            return true;
           }
           let headers = 0;
           for (let p = 0; p + FRAME_HEADER_BYTES <= bytes.length; ) {
@@ -62,6 +62,7 @@ async function writesAfterOneReadOfRecords(tls: boolean): Promise<{ writes: numb
             p += FRAME_HEADER_BYTES + length;
           }
           if (headers > 0) writes.push(headers);
+          return true;
         },
         destroy: (): void => {},
         tlsInfo: (): TlsInfo | null => null,
