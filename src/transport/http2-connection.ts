@@ -665,8 +665,9 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
       this.#nextStreamId += 2;
       const request = requests[i]!;
       out.set(request.bytes, at);
-      for (const offset of request.idOffsets) {
-        const q = at + offset;
+      const offsets = request.idOffsets;
+      for (let k = 0; k < offsets.length; k++) {
+        const q = at + offsets[k]!;
         out[q] = (id >>> 24) & 0x7f;
         out[q + 1] = (id >>> 16) & 0xff;
         out[q + 2] = (id >>> 8) & 0xff;
