@@ -135,6 +135,12 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
    * socket is done with each write when write() returns; one it still holds is left to it.
    */
   #out: Buffer = NO_BYTES;
+  /**
+   * The socket held the last write (TLS always does: its writes complete a turn later): flushes
+   * write buffers of their exact size from Node's pool, as a reused one would have to be dropped
+   * each time, until a write is taken at once again.
+   */
+  #socketHoldsWrites = false;
   /** Views of #out holding `count` copies of the run's one request (no source), made once per buffer. */
   #outViews: (Buffer | undefined)[] = [];
   #inflight = 0;
@@ -652,12 +658,13 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
     const requests = this.#requests;
     let total = 0;
     for (let j = 0; j < count; j++) total += requests[queue.at(j)]!.bytes.length;
-    if (this.#out.length < total) {
+    const held = this.#socketHoldsWrites;
+    if (!held && this.#out.length < total) {
       // Grown rarely: to the largest flush so far, and at least twice the last size.
       this.#out = Buffer.allocUnsafeSlow(Math.max(total, 2 * this.#out.length, 4096));
       this.#outViews = [];
     }
-    const out = this.#out;
+    const out = held ? Buffer.allocUnsafe(total) : this.#out;
     let at = 0;
     for (let j = 0; j < count; j++) {
       const i = queue.at(j);
@@ -691,9 +698,10 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
     }
     queue.dropFront(count);
     this.#open += count;
-    const written = this.#settings.source === null ? (this.#outViews[count] ??= out.subarray(0, total)) : out.subarray(0, total);
-    if (!this.#write(written)) {
-      // The socket still holds this write (the kernel took only part of it): the next flush copies into a new buffer.
+    const written = held ? out : this.#settings.source === null ? (this.#outViews[count] ??= out.subarray(0, total)) : out.subarray(0, total);
+    this.#socketHoldsWrites = !this.#write(written);
+    if (this.#socketHoldsWrites && !held) {
+      // The socket still holds the reused buffer (the kernel took only part of it): it is the socket's now.
       this.#out = NO_BYTES;
       this.#outViews = [];
     }
