@@ -131,6 +131,8 @@ export class RawTcpSocket implements ClientSocket {
   #closed = false;
   /** Writes the kernel has not taken in full yet: an error while one waits means that write failed. */
   #pendingWrites = 0;
+  /** The request object of the last write, when that write finished at once: free for the next. */
+  #spareWrite: WriteReq | null = null;
 
   /** Opens a connection; the handler hears of it (or of its failure) asynchronously. */
   constructor(address: string, port: number, ipv6: boolean, localAddress: string | null, handler: SocketHandler) {
@@ -196,9 +198,14 @@ export class RawTcpSocket implements ClientSocket {
 
   write(bytes: Buffer): boolean {
     if (this.#closed || B === null) return true;
-    const req = new B.WriteWrap();
-    req.handle = this.#handle;
-    req.oncomplete = onWritten;
+    let req = this.#spareWrite;
+    if (req === null) {
+      req = new B.WriteWrap();
+      req.handle = this.#handle;
+      req.oncomplete = onWritten;
+    } else {
+      this.#spareWrite = null;
+    }
     req.async = false;
     const err = this.#handle.writeBuffer(req, bytes);
     if (err < 0) {
@@ -207,7 +214,12 @@ export class RawTcpSocket implements ClientSocket {
     }
     // A Node that does not say whether the write finished at once is assumed to hold the bytes.
     if (B.kLastWriteWasAsync < 0) return false;
-    if (B.state[B.kLastWriteWasAsync] === 0) return true;
+    if (B.state[B.kLastWriteWasAsync] === 0) {
+      // Written at once: Node returns before it ties a native write to the request object, so the
+      // next write may use it again (one object per write was most of what remained per request).
+      this.#spareWrite = req;
+      return true;
+    }
     this.#pendingWrites++;
     return false;
   }
