@@ -200,7 +200,7 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
     // The newest queued streams go; their requests go back to the source in their order, for the taker's draws.
     if (source !== null) {
       for (let j = this.#queue.length - count; j < this.#queue.length; j++) {
-        const i = this.#queue[j]!;
+        const i = this.#queue.at(j);
         source.giveBackH2(this.#requests[i]!, this.#rows[i]!);
       }
     }
