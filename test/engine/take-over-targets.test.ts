@@ -40,6 +40,7 @@ function ioWithStuckConnect(stuckAt: number): { io: ConnectionIo; stuck: Stuck; 
         handler,
         write: () => {
           stuck.written++;
+          return true;
         },
         destroy: () => {
           stuck.destroyed = true;
