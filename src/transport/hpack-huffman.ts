@@ -33,8 +33,11 @@ let nextState: Uint16Array;
 let emitted: Int16Array;
 /** A state where the input may end: the root, or ≤ 7 bits of all ones below it (the EOS prefix as padding). */
 let accepting: Uint8Array;
+let built = false;
 
+/** Made on the first Huffman string, not at load: start-up of every run that is not HTTP/2 pays nothing for it. */
 function build(): void {
+  built = true;
   const { codes, lengths } = huffmanCodes();
   // Inner nodes: children[2n] and children[2n+1]; a leaf is stored as −1 − symbol.
   const children: number[] = [0, 0];
@@ -85,13 +88,12 @@ function build(): void {
     }
   }
 }
-build();
-
 /**
  * Decodes src[start, end) into out from outAt; returns the end of the output, or -1 for a bad
  * string (EOS inside, or padding that is not a short run of ones). `out` must hold (end − start) × 8 / 5 bytes.
  */
 export function huffmanDecode(src: Uint8Array, start: number, end: number, out: Uint8Array, outAt: number): number {
+  if (!built) build();
   let state = 0;
   let o = outAt;
   for (let i = start; i < end; i++) {
