@@ -7,6 +7,7 @@ import { Exchange, REAL_IO, type ConnectionIo, type ConnectionOwner, type Exchan
 import { discardSocket, releaseSocket } from './socket-drain.js';
 import { HeadCopy } from './head-copy.js';
 import { onlyStray } from './header-block.js';
+import { SocketError } from './socket-error.js';
 
 export type { Endpoint } from './client-socket.js';
 export { REAL_IO, type ConnectionIo, type ExchangeSettings } from './exchange.js';
@@ -24,12 +25,8 @@ export class Connection implements SocketHandler {
   #connected = false;
   #connectStartMs = 0;
   #lastActivityMs = 0;
-  /** The socket layer's code for the error that ends this socket (ECONNRESET, ...), once there is one. */
-  #lastError: string | null = null;
-  /** What to report for #lastError, when its layer said more than the code. */
-  #lastMessage: string | null = null;
-  /** A write on this socket failed: the requests that fail with it are ab's Write errors too. */
-  #writeFailed = false;
+  /** The error that ends this socket, once there is one. */
+  readonly #error = new SocketError();
   /** This socket already carried a kept-alive exchange, so a silent close may be the server's idle close. */
   #reused = false;
   // In-flight requests form a ring of `pipeline` slots; #head is the oldest.
@@ -165,9 +162,7 @@ export class Connection implements SocketHandler {
     const now = this.#io.now();
     this.#connectStartMs = now;
     this.#lastActivityMs = now;
-    this.#lastError = null;
-    this.#lastMessage = null;
-    this.#writeFailed = false;
+    this.#error.clear();
     this.#headCopy.clear();
     this.#connected = false;
     this.#reused = false;
@@ -304,11 +299,7 @@ export class Connection implements SocketHandler {
   }
 
   onError(socket: ClientSocket, code: string, inWrite: boolean, message?: string): void {
-    if (socket !== this.#socket) return;
-    if (inWrite) this.#writeFailed = true;
-    if (this.#lastError !== null) return;
-    this.#lastError = code;
-    this.#lastMessage = message ?? null;
+    if (socket === this.#socket) this.#error.note(code, inWrite, message);
   }
 
   onClose(socket: ClientSocket): void {
@@ -318,7 +309,7 @@ export class Connection implements SocketHandler {
     this.#connected = false;
     if (this.#inflight === 0) return;
     const parser = this.#parser;
-    if (this.#lastError === null && parser.started) {
+    if (this.#error.code === null && parser.started) {
       // Either way the response ends here. #complete sends any requests pipelined behind it again
       // on a new socket, and may already have started the next request there: leave that alone.
       if (parser.finishOnClose()) {
@@ -331,18 +322,18 @@ export class Connection implements SocketHandler {
         return;
       }
     }
-    if (!connected || (!this.#reused && !parser.started && rejectedHandshake(this.#lastError))) {
-      this.#fail('connect', this.#lastError ?? 'CLOSED', this.#lastMessage ?? this.#lastError ?? 'connection closed');
+    if (!connected || (!this.#reused && !parser.started && rejectedHandshake(this.#error.code))) {
+      this.#fail('connect', this.#error.code ?? 'CLOSED', this.#error.message ?? this.#error.code ?? 'connection closed');
       return;
     }
-    if (this.#reused && this.#lastError === null && !parser.started) {
+    if (this.#reused && this.#error.code === null && !parser.started) {
       // A clean close before any byte of the answer, on a kept-alive socket, is the server ending an
       // idle connection as our request crossed it: ab sends again on a new connection, and so do we.
       this.#retryRest(0, 'receive', 'UNANSWERED', UNANSWERED);
       return;
     }
     // The request being read fails; any pipelined behind it were not answered and go out again.
-    if (this.#lastError !== null) this.#retryRest(1, 'receive', this.#lastError, this.#lastError, this.#writeFailed);
+    if (this.#error.code !== null) this.#retryRest(1, 'receive', this.#error.code, this.#error.code, this.#error.inWrite);
     else this.#retryRest(1, 'receive', 'CLOSED', parser.error ?? 'connection closed before the response ended');
   }
 

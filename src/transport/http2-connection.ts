@@ -17,6 +17,7 @@ import { HpackDecoder } from './hpack-decoder.js';
 import { SlotQueue } from './slot-queue.js';
 import { discardSocket, releaseSocket } from './socket-drain.js';
 import { StreamSlots } from './stream-slots.js';
+import { SocketError } from './socket-error.js';
 
 /**
  * Where each stream's request comes from when requests differ (--targets, a script): like the
@@ -83,9 +84,8 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
   /** The server's SETTINGS arrived: streams may open. */
   #ready = false;
   #connectStartMs = 0;
-  #lastError: string | null = null;
-  #lastMessage: string | null = null;
-  #writeFailed = false;
+  /** The error that ends this socket, once there is one. */
+  readonly #error = new SocketError();
   /** The server sent GOAWAY: no new stream on this socket; streams above #lastStreamId go out again elsewhere. */
   #goingAway = false;
   #nextStreamId = 1;
@@ -265,9 +265,7 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
   #openSocket(): void {
     const now = this.#io.now();
     this.#connectStartMs = now;
-    this.#lastError = null;
-    this.#lastMessage = null;
-    this.#writeFailed = false;
+    this.#error.clear();
     this.#connected = false;
     this.#ready = false;
     this.#goingAway = false;
@@ -596,7 +594,7 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
     unprocessed.sort((a, b) => this.#streamId[a]! - this.#streamId[b]!);
     this.#requeue(unprocessed);
     if (this.#open === 0) this.#retire();
-    else if (code !== E_NO_ERROR) this.#lastMessage ??= `the server sent GOAWAY (${errorName(code)})`;
+    else if (code !== E_NO_ERROR) this.#error.message ??= `the server sent GOAWAY (${errorName(code)})`;
   }
 
   /** Open streams the server did not process go back to the queue's front; those already sent twice fail. */
@@ -795,11 +793,7 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
   }
 
   onError(socket: ClientSocket, code: string, inWrite: boolean, message?: string): void {
-    if (socket !== this.#socket) return;
-    if (inWrite) this.#writeFailed = true;
-    if (this.#lastError !== null) return;
-    this.#lastError = code;
-    this.#lastMessage = message ?? null;
+    if (socket === this.#socket) this.#error.note(code, inWrite, message);
   }
 
   onClose(socket: ClientSocket): void {
@@ -814,11 +808,11 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
     this.#now = now;
     if (!ready) {
       // A TLS server that speaks no protocol gb offered may end the handshake with this alert instead of choosing none.
-      if (this.#lastError === 'ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL') {
+      if (this.#error.code === 'ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL') {
         this.#failAll('connect', 'NO_H2', 'the server does not offer HTTP/2 over TLS (it refused ALPN h2)');
         return;
       }
-      this.#failAll('connect', this.#lastError ?? 'CLOSED', this.#lastMessage ?? this.#lastError ?? 'connection closed before the HTTP/2 SETTINGS exchange');
+      this.#failAll('connect', this.#error.code ?? 'CLOSED', this.#error.message ?? this.#error.code ?? 'connection closed before the HTTP/2 SETTINGS exchange');
       return;
     }
     // A clean close before any frame of a stream's answer, with no GOAWAY to say what was processed,
@@ -827,7 +821,7 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
     let lost = 0;
     for (let i = 0; i < this.#settings.streams; i++) {
       if (this.#state[i] !== OPEN) continue;
-      if (this.#lastError === null && !this.#goingAway && this.#firstFrameMs[i] === 0 && this.#resent[i] === 0) {
+      if (this.#error.code === null && !this.#goingAway && this.#firstFrameMs[i] === 0 && this.#resent[i] === 0) {
         unanswered.push(i);
         continue;
       }
@@ -838,9 +832,9 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
     unanswered.sort((a, b) => this.#streamId[a]! - this.#streamId[b]!);
     this.#requeue(unanswered);
     if (lost > 0) {
-      if (this.#writeFailed && this.#lastError !== null) this.#owner.onWriteErrors(lost);
-      const code = this.#lastError ?? 'CLOSED';
-      this.#failed('receive', lost, code, this.#lastMessage ?? this.#lastError ?? 'connection closed before the stream ended', now);
+      if (this.#error.inWrite && this.#error.code !== null) this.#owner.onWriteErrors(lost);
+      const code = this.#error.code ?? 'CLOSED';
+      this.#failed('receive', lost, code, this.#error.message ?? this.#error.code ?? 'connection closed before the stream ended', now);
     }
     if (this.#queue.length > 0 && this.#socket === null) this.#openSocket();
   }

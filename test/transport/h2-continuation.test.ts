@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { FailureKind } from '../../src/failures.js';
 import type { ClientSocket, Endpoint, SocketHandler, TlsInfo } from '../../src/transport/client-socket.js';
-import type { ConnectionIo, ConnectionOwner, Exchange, LoadConnection } from '../../src/transport/exchange.js';
+import type { ConnectionIo, Exchange } from '../../src/transport/exchange.js';
+import { quietOwner } from '../helpers/connection-owner.js';
 import {
   F_END_HEADERS, F_END_STREAM, FRAME_HEADER_BYTES, T_CONTINUATION, T_DATA, T_GOAWAY, T_HEADERS, T_PING, settingsFrame, writeFrameHeader,
 } from '../../src/transport/h2-frames.js';
@@ -15,7 +16,6 @@ import { encodeHeaderBlock, h2Frames } from '../../src/transport/h2-request.js';
 import { Http2Connection } from '../../src/transport/http2-connection.js';
 
 /** Owner hooks other branches add (per-row failures): spread, so this compiles with and without them. */
-const LATER_HOOKS = { onRowFailed: (): void => {} };
 
 const ENDPOINT: Endpoint = { address: '127.0.0.1', ipv6: false, port: 9, tls: null, localAddress: null, tunnel: null, unixPath: null };
 
@@ -65,20 +65,11 @@ function openStream(): { conn: Http2Connection; socket: ClientSocket; seen: Seen
       return s;
     },
   };
-  const owner: ConnectionOwner<LoadConnection> = {
-    ...LATER_HOOKS,
+  const owner = quietOwner({
     onResponse: (_conn, _now, e: Exchange) =>
       seen.responses.push({ status: e.status, server: e.server, head: e.head, headerBytes: e.headerBytes, bodyBytes: e.bodyBytes }),
-    onFailedRead: () => {},
     onFailure: (_conn, _now, kind, count, code, message) => seen.failures.push({ kind, count, code, message }),
-    onBytesRead: () => {},
-    onBytesWritten: () => {},
-    onWriteErrors: () => {},
-    onResent: () => {},
-    wantsTlsInfo: false,
-    onTlsInfo: () => {},
-    onStreamLimit: () => {},
-  };
+  });
   const conn = new Http2Connection(
     ENDPOINT,
     owner,

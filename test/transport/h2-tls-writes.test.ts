@@ -7,13 +7,13 @@ import assert from 'node:assert/strict';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 import type { ClientSocket, Endpoint, SocketHandler, TlsInfo } from '../../src/transport/client-socket.js';
-import type { ConnectionIo, ConnectionOwner, LoadConnection } from '../../src/transport/exchange.js';
+import type { ConnectionIo } from '../../src/transport/exchange.js';
+import { quietOwner } from '../helpers/connection-owner.js';
 import { F_END_HEADERS, F_END_STREAM, FRAME_HEADER_BYTES, T_DATA, T_HEADERS, settingsFrame, writeFrameHeader } from '../../src/transport/h2-frames.js';
 import { encodeHeaderBlock, h2Frames } from '../../src/transport/h2-request.js';
 import { Http2Connection } from '../../src/transport/http2-connection.js';
 
 /** Owner hooks other branches add (per-row failures): spread, so this compiles with and without them. */
-const LATER_HOOKS = { onRowFailed: (): void => {} };
 
 const STREAMS = 10;
 
@@ -71,23 +71,14 @@ async function writesAfterOneReadOfRecords(tls: boolean): Promise<{ writes: numb
       return socket;
     },
   };
-  const owner: ConnectionOwner<LoadConnection> = {
-    ...LATER_HOOKS,
+  const owner = quietOwner({
     // As the engine does: each answered request is replaced at once.
     onResponse: (c) => {
       responses++;
       c.send(1, 1);
     },
-    onFailedRead: () => {},
     onFailure: (_c, _now, kind, count, code, message) => assert.fail(`${kind} ${count} ${code} ${message}`),
-    onBytesRead: () => {},
-    onBytesWritten: () => {},
-    onWriteErrors: () => {},
-    onResent: () => {},
-    wantsTlsInfo: false,
-    onTlsInfo: () => {},
-    onStreamLimit: () => {},
-  };
+  });
   conn = new Http2Connection(
     endpoint(tls),
     owner,

@@ -5,12 +5,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ClientSocket, Endpoint, SocketHandler } from '../../src/transport/client-socket.js';
-import type { ConnectionIo, ConnectionOwner, LoadConnection } from '../../src/transport/exchange.js';
+import type { ConnectionIo } from '../../src/transport/exchange.js';
+import { quietOwner } from '../helpers/connection-owner.js';
 import { F_END_HEADERS, F_END_STREAM, FRAME_HEADER_BYTES, T_HEADERS, settingsFrame, writeFrameHeader } from '../../src/transport/h2-frames.js';
 import { encodeHeaderBlock, h2Frames } from '../../src/transport/h2-request.js';
 import { Http2Connection } from '../../src/transport/http2-connection.js';
 
-const LATER_HOOKS = { onRowFailed: (): void => {} };
 const STREAMS = 4;
 const ROUNDS = 50;
 
@@ -48,22 +48,13 @@ function run(holds: (write: number) => boolean): { written: Buffer[]; copies: Bu
     },
   };
   let conn: Http2Connection | null = null;
-  const owner: ConnectionOwner<LoadConnection> = {
-    ...LATER_HOOKS,
+  const owner = quietOwner({
     onResponse: (c) => {
       responses++;
       if (responses <= STREAMS * ROUNDS) c.send(1, 1);
     },
-    onFailedRead: () => {},
     onFailure: (_c, _now, kind, count, code, message) => assert.fail(`${kind} ${count} ${code} ${message}`),
-    onBytesRead: () => {},
-    onBytesWritten: () => {},
-    onWriteErrors: () => {},
-    onResent: () => {},
-    wantsTlsInfo: false,
-    onTlsInfo: () => {},
-    onStreamLimit: () => {},
-  };
+  });
   const endpoint: Endpoint = { address: '127.0.0.1', ipv6: false, port: 9, localAddress: null, tunnel: null, unixPath: null, tls: null };
   const request = h2Frames(encodeHeaderBlock([[':method', 'GET'], [':path', '/'], [':scheme', 'http'], [':authority', 'x']]), null);
   conn = new Http2Connection(endpoint, owner, { request, source: null, bodies: false, streams: STREAMS, isHead: false, measureUncorrected: false, captureHead: false, captureBodyBytes: -1 }, io);
