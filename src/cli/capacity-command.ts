@@ -1,7 +1,8 @@
 // `gb capacity URL --slo RULE...`: measured constant-rate steps that search for the highest rate meeting every objective.
 
 import { writeFile } from 'node:fs/promises';
-import { CAPACITY_DEFAULTS, checkObjectives, clientLimited, searchCapacity, type CapacityOptions } from '../metrics/capacity.js';
+import { CAPACITY_DEFAULTS, checkObjectives, clientLimit, searchCapacity, type CapacityOptions } from '../metrics/capacity.js';
+import type { Summary } from '../metrics/summary.js';
 import { parseThreshold, THRESHOLD_METRICS, type Threshold } from '../metrics/thresholds.js';
 import { renderCapacityAnswer, renderCapacitySteps, type MeasuredVerdict } from '../report/capacity-text.js';
 import { runConfig } from '../run-config.js';
@@ -26,8 +27,12 @@ const USAGE = `Usage: gb capacity URL --slo RULE [--slo RULE]... [options] [gb o
   --json FILE       write every step (its result and verdicts) and the answer
   --html FILE       write the steps' table and the answer as a page
   -h, --help        show this help
+  A step gb limited is failed too and the search goes on below it: gb's event loop was busy or
+  lagging, most requests left late beside a free connection, or most waited for a connection and
+  -c connections could not have carried the rate even at the first step's latency. Requests that
+  waited because every connection was held by a slowing server are the server's doing.
 Exit status: 0 a capacity was found; 1 none (the first rate broke an objective), or gb itself was
-the bottleneck at the failing step, so none is claimed; 2 bad input.
+the bottleneck at the lowest failing rate, so none is claimed; 2 bad input.
 `;
 
 const OWN_VALUES = ['slo', 'start-rate', 'max-rate', 'max-steps', 'step', 'warmup', 'json', 'html'] as const;
@@ -158,6 +163,8 @@ export async function capacityCommand(args: readonly string[], io: CliIo): Promi
   if (o.config.shard !== null) return usage('capacity searches from one machine: --shard, --start-at and --run-id do not apply');
 
   let startError: string | null = null;
+  // The first step is the lowest rate the search tries: its latency is the server's when unhurried.
+  let baseline: Summary | null = null;
   const measure = async (rate: number): Promise<MeasuredVerdict> => {
     if (io.signal.aborted) throw new Error('interrupted');
     const parsed = parseCommandLine(stepArgs(rate));
@@ -169,7 +176,8 @@ export async function capacityCommand(args: readonly string[], io: CliIo): Promi
     }
     const summary = ran.value.summary;
     const outcomes = checkObjectives(summary, p.objectives);
-    const verdict: MeasuredVerdict = { pass: outcomes.every((o) => o.held), clientLimited: clientLimited(summary), summary, outcomes };
+    baseline ??= summary;
+    const verdict: MeasuredVerdict = { pass: outcomes.every((o) => o.held), clientLimit: clientLimit(summary, baseline), summary, outcomes };
     io.err.write(`capacity step at ${rate}/s: ${verdict.pass ? 'pass' : 'FAIL'}\n`);
     return verdict;
   };
@@ -194,7 +202,8 @@ export async function capacityCommand(args: readonly string[], io: CliIo): Promi
     const steps = result.steps.map((st) => ({
       rate: st.rate,
       pass: st.verdict.pass,
-      clientLimited: st.verdict.clientLimited,
+      clientLimited: st.verdict.clientLimit !== null,
+      clientLimit: st.verdict.clientLimit,
       objectives: st.verdict.outcomes.map((o) => ({ rule: o.rule.text, value: o.value, held: o.held })),
       summary: st.verdict.summary,
     }));

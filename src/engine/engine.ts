@@ -96,6 +96,13 @@ export class Engine implements ConnectionOwner<LoadConnection> {
   #startMs = 0;
   #endMs = 0;
   #pacer: NodeJS.Timeout | null = null;
+  /**
+   * Rate mode: since when every connection has been busy (no free slot, the pool at its limit); NaN
+   * while one is free. A request due since then that leaves late waited for the server to free a
+   * connection: its lateness is the server's doing. A slot that frees while a request is overdue is
+   * taken at once, so it does not end the busy spell.
+   */
+  #busySinceMs = Number.NaN;
   readonly #stuck: StuckConnects;
   readonly #timers: NodeJS.Timeout[] = [];
   /**
@@ -368,6 +375,7 @@ export class Engine implements ConnectionOwner<LoadConnection> {
     first.tlsServerName = warm.tlsServerName;
     this.#phase = 'measuring';
     this.#startMs = this.#io.now();
+    this.#busySinceMs = Number.NaN;
     this.#issued = 0;
     this.#sequence?.restart();
     this.#settled = 0;
@@ -417,9 +425,10 @@ export class Engine implements ConnectionOwner<LoadConnection> {
       return;
     }
     // Catch up on every free slot (a failure frees all of a pipelined connection's), then wait.
-    while (conn.capacity > 0 && this.#behindSchedule(nowMs)) this.#issueScheduled(conn, nowMs);
+    while (conn.capacity > 0 && this.#behindSchedule(nowMs)) this.#issueScheduled(conn, nowMs, false);
     if (conn.capacity > 0) {
       this.#park(conn);
+      this.#busySinceMs = Number.NaN;
       if (this.#pacer === null) this.#pace();
     }
   }
@@ -494,18 +503,21 @@ export class Engine implements ConnectionOwner<LoadConnection> {
     return this.#canIssue(nowMs) && this.#issued < rate.dueCount(nowMs - this.#startMs);
   }
 
-  /** Rate mode: sends the next scheduled request on `conn`, timed from its intended start. */
-  #issueScheduled(conn: LoadConnection, now: number): void {
+  /**
+   * Rate mode: sends the next scheduled request on `conn`, timed from its intended start. From the
+   * pacer, a connection was free and only gb's timer was late; from a connection that has just freed,
+   * the request waited for it if every connection was busy from its intended time on.
+   */
+  #issueScheduled(conn: LoadConnection, now: number, fromPacer: boolean): void {
     const intendedMs = this.#startMs + this.#rate!.intendedOffsetMs(this.#issued);
+    if (this.#phase === 'measuring') this.recorder.recordLateness(now - intendedMs, !fromPacer && this.#busySinceMs <= intendedMs);
     if (this.#scripted) {
-      if (this.#phase === 'measuring') this.recorder.recordLateness(now - intendedMs);
       this.#sendScripted(conn, now, intendedMs);
       return;
     }
     this.#issued += 1;
     this.#inflight += 1;
     this.recorder.counters[C.issued]! += 1;
-    if (this.#phase === 'measuring') this.recorder.recordLateness(now - intendedMs);
     conn.send(intendedMs, 1);
   }
 
@@ -515,11 +527,17 @@ export class Engine implements ConnectionOwner<LoadConnection> {
     const now = this.#io.now();
     while (this.#behindSchedule(now)) {
       const conn = this.#idle.pop() ?? this.#pool.grow(now);
-      if (conn === undefined) return; // behind, at the pool's limit: the next free connection catches up (onFree)
+      if (conn === undefined) {
+        // Behind, at the pool's limit: the next free connection catches up (onFree).
+        if (Number.isNaN(this.#busySinceMs)) this.#busySinceMs = now;
+        return;
+      }
       conn.parked = false;
       if (conn.capacity === 0) continue; // filled while listed; a response will list it again
-      this.#issueScheduled(conn, now);
+      this.#issueScheduled(conn, now, true);
       this.#park(conn);
+      // That took the last free slot: from now on a due request waits for the server to free one.
+      if (conn.capacity === 0 && Number.isNaN(this.#busySinceMs) && !this.#pool.canGrow && !this.#idle.some((c) => c.capacity > 0)) this.#busySinceMs = now;
     }
     if (!this.#canIssue(now)) return;
     const nextMs = this.#startMs + this.#rate!.intendedOffsetMs(this.#issued);

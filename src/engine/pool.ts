@@ -21,9 +21,14 @@ export class Pool {
     for (let i = 0; i < initial; i++) this.all.push(open());
   }
 
+  /** Whether grow() would open another connection. */
+  get canGrow(): boolean {
+    return this.all.length < this.#max;
+  }
+
   /** A new connection when the limit allows, else undefined (the request then waits for a free one and is late). */
   grow(nowMs: number): LoadConnection | undefined {
-    if (this.all.length >= this.#max) return undefined;
+    if (!this.canGrow) return undefined;
     const conn = this.#open();
     this.all.push(conn);
     this.#grewAtMs ??= nowMs;

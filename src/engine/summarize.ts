@@ -1,7 +1,7 @@
 // Freezes a run's recorder into the plain Summary that reporters read.
 
 import type { Config } from '../config/config.js';
-import { assessClient } from '../metrics/client-health.js';
+import { assessClient, type ClientFacts } from '../metrics/client-health.js';
 import type { ThreadHealth } from '../metrics/client-monitor.js';
 import { phaseStats } from '../metrics/phase-stats.js';
 import { C, type Recorder } from '../metrics/recorder.js';
@@ -34,10 +34,19 @@ function rateStats(config: Config, r: Recorder, elapsedMs: number): RateStats | 
     stages: config.schedule.stages ?? null,
     achievedPerSecond: elapsedMs > 0 ? ((c[C.issued] ?? 0) * 1000) / elapsedMs : 0,
     late,
+    lateServer: c[C.lateServer] ?? 0,
+    lateClient: late - (c[C.lateServer] ?? 0),
     maxLateUs: c[C.lateMaxUs] ?? 0,
     meanLateUs: late > 0 ? (c[C.lateSumUs] ?? 0) / late : 0,
     uncorrectedTotal: phaseStats(r.uncorrectedTotal),
   };
+}
+
+/** Rate mode: what the pool could carry, for the judgement of requests that waited for a connection. */
+function poolFacts(config: Config, streamLimitPlusOne: number, fastestUs: number): ClientFacts['pool'] {
+  const perConnection = streamLimitPlusOne > 0 ? Math.min(config.pipeline, streamLimitPlusOne - 1) : config.pipeline;
+  const connections = config.maxConnections ?? config.concurrency;
+  return { slots: connections * perConnection, fastestUs, targetPerSecond: config.schedule.kind === 'rate' ? config.schedule.requestsPerSecond : 0 };
 }
 
 /**
@@ -119,7 +128,8 @@ export function summarize(config: Config, facts: SummaryFacts): Summary {
     cpuSystemUs: facts.cpuSystemUs,
     wallMs: facts.wallMs,
     threads: facts.threads,
-    late: config.schedule.kind === 'rate' ? { count: count(C.late), of: count(C.issued), maxUs: count(C.lateMaxUs) } : null,
+    late: config.schedule.kind === 'rate' ? { count: count(C.late), server: count(C.lateServer), of: count(C.issued), maxUs: count(C.lateMaxUs) } : null,
+    pool: config.schedule.kind === 'rate' && r.uncorrectedTotal.count > 0 ? poolFacts(config, count(C.h2StreamLimit), r.uncorrectedTotal.min) : null,
   });
   const completed = count(C.complete) + failures.receive + failures.exceptions;
   return {

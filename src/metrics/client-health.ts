@@ -10,8 +10,16 @@ export interface ClientFacts {
   readonly wallMs: number;
   /** Engine threads that did the work (the -G workers, or 1). */
   readonly threads: number;
-  /** Rate mode: requests that left late, and of how many; null in closed-loop mode. */
-  readonly late: { readonly count: number; readonly of: number; readonly maxUs: number } | null;
+  /**
+   * Rate mode: requests that left late (`server` of them waited for a connection the server held),
+   * and of how many; null in closed-loop mode.
+   */
+  readonly late: { readonly count: number; readonly server: number; readonly of: number; readonly maxUs: number } | null;
+  /**
+   * Rate mode: request slots at the pool's largest (connections × requests each), the fastest request
+   * measured from its actual send, and the rate asked for; null in closed-loop mode or with no response.
+   */
+  readonly pool: { readonly slots: number; readonly fastestUs: number; readonly targetPerSecond: number } | null;
 }
 
 /** Thresholds: beyond these a run's numbers start to describe gb itself. */
@@ -41,11 +49,25 @@ export function assessClient(f: ClientFacts): ClientHealth {
       `gb's event loop lagged ${t.eventLoopDelayP99Ms.toFixed(1)} ms at p99 (max ${t.eventLoopDelayMaxMs.toFixed(1)} ms): latencies include time gb took to notice responses; ${FIXES}.`,
     );
   }
-  if (f.late !== null && f.late.of > 0 && f.late.count / f.late.of > LATE_SATURATED_FRACTION) {
-    const pct = ((f.late.count / f.late.of) * 100).toFixed(1);
+  // Requests that waited for a connection the server held say nothing about gb: only those sent
+  // late beside a free connection mean gb could not keep its own schedule.
+  const ownLate = f.late === null ? 0 : f.late.count - f.late.server;
+  if (f.late !== null && f.late.of > 0 && ownLate / f.late.of > LATE_SATURATED_FRACTION) {
+    const pct = ((ownLate / f.late.of) * 100).toFixed(1);
     warnings.push(
-      `${f.late.count} of ${f.late.of} requests (${pct}%) went out late, by up to ${(f.late.maxUs / 1000).toFixed(1)} ms: the schedule was not kept; add connections (-c) or workers (-G), or lower the rate.`,
+      `${ownLate} of ${f.late.of} requests (${pct}%) went out late although a connection was free, by up to ${(f.late.maxUs / 1000).toFixed(1)} ms: gb did not keep the schedule; add workers (-G) or lower the rate.`,
     );
+  }
+  // Little's law: had every request been as quick as the quickest, the pool still could not carry
+  // the rate. Then the requests that waited for a connection waited on gb's too-small pool.
+  const p = f.pool;
+  if (f.late !== null && p !== null && f.late.of > 0 && f.late.server / f.late.of > LATE_SATURATED_FRACTION && p.fastestUs > 0) {
+    const ceiling = (p.slots * 1e6) / p.fastestUs;
+    if (ceiling < p.targetPerSecond) {
+      warnings.push(
+        `${f.late.server} of ${f.late.of} requests waited for a free connection, and ${p.slots} request slots cannot carry ${p.targetPerSecond} req/s even at the fastest response seen (${(p.fastestUs / 1000).toFixed(3)} ms, at most ${Math.floor(ceiling)} req/s): add connections (-c) or let the pool grow (--max-connections).`,
+      );
+    }
   }
   return {
     cpuUserSeconds: f.cpuUserUs / 1e6,

@@ -178,6 +178,8 @@ function mergeRates(rates: readonly RateStats[]): Result<RateStats, string> {
     stages: mergeStages(rates.map((r) => r.stages)),
     achievedPerSecond: total(rates.map((r) => r.achievedPerSecond)),
     late,
+    lateServer: total(rates.map((r) => r.lateServer)),
+    lateClient: total(rates.map((r) => r.lateClient)),
     maxLateUs: largest(rates.map((r) => r.maxLateUs)),
     meanLateUs: late === 0 ? 0 : total(rates.map((r) => r.meanLateUs * r.late)) / late,
     uncorrectedTotal: uncorrected.value,

@@ -46,8 +46,14 @@ export const C = {
   failScript: 24,
   /** Of those, responses read to the end that response() rejected (complete, not succeeded). */
   scriptRejected: 25,
+  /**
+   * Of the late requests (C.late), those that waited for a connection: every one was busy awaiting the
+   * server, with the pool at its limit, from their intended time on. The rest were late although a
+   * connection was free (gb's timers or event loop).
+   */
+  lateServer: 26,
 } as const;
-const COUNTER_SLOTS = 26;
+const COUNTER_SLOTS = 27;
 /** Status codes are three digits (RFC 9110 §15), and the parser accepts 100–999. */
 const STATUS_SLOTS = 1000;
 /**
@@ -255,12 +261,16 @@ export class Recorder {
     return c[C.failConnect]! + c[C.failReceive]! + c[C.failLength]! + c[C.failExceptions]! + c[C.failScript]!;
   }
 
-  /** Rate mode: a request left `lateMs` after its intended time. */
-  recordLateness(lateMs: number): void {
+  /**
+   * Rate mode: a request left `lateMs` after its intended time; `waitedForConnection` when no
+   * connection was free for it then (the server's doing), else a free one went unused (gb's).
+   */
+  recordLateness(lateMs: number, waitedForConnection: boolean): void {
     if (lateMs <= LATE_THRESHOLD_MS) return;
     const c = this.counters;
     const us = Math.round(lateMs * 1000);
     c[C.late]! += 1;
+    if (waitedForConnection) c[C.lateServer]! += 1;
     c[C.lateSumUs]! += us;
     if (us > c[C.lateMaxUs]!) c[C.lateMaxUs] = us;
   }

@@ -68,7 +68,16 @@ function withAddedFields(value: Readonly<Record<string, unknown>>): Readonly<Rec
   added['shards'] ??= null;
   added['endpoints'] ??= null;
   if (isObject(value['failures']) && !('script' in value['failures'])) added['failures'] = { ...value['failures'], script: 0 };
-  if (isObject(value['rate']) && !('stages' in value['rate'])) added['rate'] = { ...value['rate'], stages: null };
+  if (isObject(value['rate'])) {
+    const rate: Record<string, unknown> = { ...value['rate'] };
+    rate['stages'] ??= null;
+    // gb then blamed itself for every late request, as its warning did.
+    if (!('lateServer' in rate)) {
+      rate['lateServer'] = 0;
+      rate['lateClient'] = rate['late'];
+    }
+    added['rate'] = rate;
+  }
   const timeline = value['timeline'];
   if (isObject(timeline) && Array.isArray(timeline['rows'])) {
     const rows = (timeline['rows'] as unknown[]).map((row) => (isObject(row) && !('scheduled' in row) ? { ...row, scheduled: null } : row));

@@ -257,6 +257,14 @@ export interface RateStats {
   readonly achievedPerSecond: number;
   /** Requests sent more than 10 ms (LATE_THRESHOLD_MS) after their intended time, and by how much at most / on average. */
   readonly late: number;
+  /**
+   * Of `late`, those that waited for a connection: every one was busy awaiting the server (the pool
+   * at its -c or --max-connections limit) from their intended time on. The server's doing: their
+   * latency, counted from the intended time, holds the wait; gb is not to blame for them.
+   */
+  readonly lateServer: number;
+  /** Of `late`, those sent late although a connection was free: gb's timers or event loop fell behind. */
+  readonly lateClient: number;
   readonly maxLateUs: number;
   readonly meanLateUs: number;
   /** Total time measured from the actual send (what a closed-loop tool reports); the corrected one is `total`. */

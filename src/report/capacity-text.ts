@@ -1,6 +1,6 @@
 // The words of `gb capacity`: one table row per measured step, then the answer in one line.
 
-import type { CapacityAnswer, CapacityStep, ObjectiveOutcome, StepVerdict } from '../metrics/capacity.js';
+import type { CapacityAnswer, CapacityStep, ClientLimit, ObjectiveOutcome, StepVerdict } from '../metrics/capacity.js';
 import type { Summary } from '../metrics/summary.js';
 import { formatFixed } from './format.js';
 import { thresholdFigure } from './threshold-text.js';
@@ -23,9 +23,21 @@ function outcomeText(o: ObjectiveOutcome): string {
   return o.value === null ? `no ${o.rule.metric}` : `${o.rule.metric} ${thresholdFigure(o.rule, o.value)}`;
 }
 
+const LIMIT_WORDS: Readonly<Record<ClientLimit, string>> = {
+  busy: 'its event loop was saturated',
+  late: 'most requests left late beside a free connection',
+  connections: 'too few connections for the rate',
+};
+
+const LIMIT_FIXES: Readonly<Record<ClientLimit, string>> = {
+  busy: 'add workers (-G N)',
+  late: 'add workers (-G N)',
+  connections: 'add connections (-c N) or let the pool grow (--max-connections N)',
+};
+
 function why(v: MeasuredVerdict): string {
   const broken = v.outcomes.filter((o) => !o.held).map((o) => `${outcomeText(o)} (want ${o.rule.text})`);
-  if (v.clientLimited) broken.push('gb was the bottleneck');
+  if (v.clientLimit !== null) broken.push(`gb was the bottleneck (${LIMIT_WORDS[v.clientLimit]})`);
   return broken.join('; ');
 }
 
@@ -71,7 +83,9 @@ export function renderCapacityAnswer(answer: CapacityAnswer, steps: readonly Cap
     }
     case 'none':
       return `capacity: none: the objectives broke at the first rate, ${groupDigits(answer.firstBad)} req/s (${decisive(steps, answer.firstBad) ?? ''}); try a lower --start-rate\n`;
-    case 'client-limited':
-      return `capacity: not claimed: gb itself was the bottleneck at ${groupDigits(answer.rate)} req/s${answer.lastGood === null ? '' : ` (the last good rate was ${groupDigits(answer.lastGood)})`}; add workers (-G N) or connections (-c N)\n`;
+    case 'client-limited': {
+      const lastGood = answer.lastGood === null ? '' : ` (the last good rate was ${groupDigits(answer.lastGood)})`;
+      return `capacity: not claimed: gb itself was the bottleneck at ${groupDigits(answer.rate)} req/s: ${LIMIT_WORDS[answer.limit]}${lastGood}; ${LIMIT_FIXES[answer.limit]}${budget}\n`;
+    }
   }
 }

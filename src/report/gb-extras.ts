@@ -49,7 +49,11 @@ export function renderGbExtras(s: Summary, options: GbExtrasOptions = {}): strin
   if (s.rate !== null) {
     const r = s.rate;
     out += `${padLabel('Rate:')}${formatFixed(r.targetPerSecond, 2)} [#/sec] target, ${formatFixed(r.achievedPerSecond, 2)} sent`;
-    out += r.late > 0 ? `; ${r.late} sent late (max ${formatFixed(r.maxLateUs / 1000, 1)} ms, mean ${formatFixed(r.meanLateUs / 1000, 1)} ms)\n` : '; none sent late\n';
+    if (r.late === 0) out += '; none sent late\n';
+    else {
+      out += `; ${r.late} sent late (max ${formatFixed(r.maxLateUs / 1000, 1)} ms, mean ${formatFixed(r.meanLateUs / 1000, 1)} ms): `;
+      out += `${r.lateServer} waited for a connection (every one busy on the server), ${r.lateClient} late by gb itself\n`;
+    }
   }
   if (s.connections !== null) {
     const p = s.connections;

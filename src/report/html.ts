@@ -180,6 +180,8 @@ function rateSection(summary: Summary): string {
     ['Target rate', `${formatFixed(rate.targetPerSecond, 2)} req/s`],
     ['Achieved rate', `${formatFixed(rate.achievedPerSecond, 2)} req/s`],
     ['Sent late (> 10 ms)', rate.late],
+    ['… waiting for a connection the server held', rate.lateServer],
+    ['… late by gb itself (a connection was free)', rate.lateClient],
     ['Mean lateness', ms(rate.meanLateUs)],
     ['Max lateness', ms(rate.maxLateUs)],
   ])}\n</section>`;

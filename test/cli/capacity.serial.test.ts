@@ -3,14 +3,17 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
+import type { Summary } from '../../src/metrics/summary.js';
+import { runGb } from '../helpers/gb-process.js';
 import { ranIn, type Ran } from '../helpers/in-process.js';
+import { startRawServer } from '../helpers/raw-server.js';
 
 const gb = (args: readonly string[]): Promise<Ran> => ranIn(args);
 
@@ -47,6 +50,11 @@ function assertUsageError(r: Ran, pattern: RegExp): void {
   assert.match(r.err, pattern);
 }
 
+interface CapacityJson {
+  readonly steps: readonly { rate: number; pass: boolean; clientLimit: string | null; summary: Summary }[];
+  readonly answer: { kind: string; rate?: number; limit?: string };
+}
+
 let dir = '';
 before(() => {
   dir = mkdtempSync(join(tmpdir(), 'gb-capacity-'));
@@ -54,12 +62,15 @@ before(() => {
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('gb capacity', () => {
+  // -c from 10 to 200: with few connections every one soon waits on the full server, and those
+  // late requests are the server's doing; with many, requests leave on time and queue at the server.
   const pairs = [
-    { k: 4, d: 20, capacity: 200, start: 10, c: 300 },
-    { k: 8, d: 10, capacity: 800, start: 30, c: 400 },
+    { k: 4, d: 20, capacity: 200, start: 10, c: 10 },
+    { k: 4, d: 10, capacity: 400, start: 20, c: 100 },
+    { k: 8, d: 10, capacity: 800, start: 30, c: 200 },
   ];
   for (const { k, d, capacity, start, c } of pairs) {
-    it(`finds a K=${k}, D=${d} ms server's ${capacity} req/s within 10 %`, async () => {
+    it(`finds a K=${k}, D=${d} ms server's ${capacity} req/s within 10 % with -c ${c}`, async () => {
       const server = await queueServer(k, d);
       try {
         const json = join(dir, `k${k}.json`);
@@ -92,6 +103,67 @@ describe('gb capacity', () => {
       }
     });
   }
+
+  it("does not warn of gb's saturation on a plain run against an overloaded server: the requests waited for it", async () => {
+    const server = await queueServer(4, 10);
+    try {
+      // 640/s against a server that carries 400/s: every connection soon waits on its queue.
+      const r = await gb(['-q', '-k', '-c', '10', '--rate', '640', '-t', '2', server.url]);
+      assert.equal(r.code, 0, r.err);
+      const rate = /^Rate: +640\.00 \[#\/sec\] target, [\d.]+ sent; (\d+) sent late \(max [\d.]+ ms, mean [\d.]+ ms\): (\d+) waited for a connection \(every one busy on the server\), (\d+) late by gb itself$/m.exec(r.out);
+      assert.ok(rate !== null, r.out);
+      const [late, server_, own] = [Number(rate[1]), Number(rate[2]), Number(rate[3])];
+      assert.equal(late, server_ + own);
+      assert.ok(server_ > 300 && own < late * 0.05, `${server_} waited, ${own} late by gb`);
+      assert.doesNotMatch(r.out, /WARNING/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  // gb as a child process, so that the server in this process does not share gb's event loop.
+  const capacityOf = async (args: readonly string[]): Promise<{ out: string; err: string; code: number | null; json: CapacityJson }> => {
+    const json = join(dir, `limited-${args.length}-${Date.now()}.json`);
+    const r = await runGb(['capacity', ...args, '--json', json], { killAfterMs: 90_000 });
+    process.stdout.write(r.stdout);
+    return { out: r.stdout, err: r.stderr, code: r.code, json: JSON.parse(readFileSync(json, 'utf8')) as CapacityJson };
+  };
+
+  it('says gb was the bottleneck when one connection cannot carry the rate a fast server could', async () => {
+    const server = await startRawServer({ reply: () => 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok' });
+    try {
+      const r = await capacityOf([server.url, '-k', '-c', '1', '--max-connections', '1', '--slo', 'p99<50ms', '--start-rate', '200', '--max-steps', '16', '--step', '1s', '--warmup', '0.3s']);
+      assert.equal(r.code, 1, r.err);
+      assert.match(r.out, /^capacity: not claimed: gb itself was the bottleneck at [\d ]+ req\/s: too few connections for the rate \(the last good rate was [\d ]+\); add connections \(-c N\)/m);
+      assert.match(r.err, /^gb: capacity: not claimed: gb itself was the bottleneck/m);
+      assert.equal(r.json.answer.kind, 'client-limited');
+      assert.equal(r.json.answer.limit, 'connections');
+      const failed = r.json.steps.filter((s) => !s.pass);
+      assert.ok(failed.length > 0 && failed.every((s) => s.clientLimit === 'connections'), JSON.stringify(failed.map((s) => [s.rate, s.clientLimit])));
+      // The one connection was busy, not gb's loop: the late requests waited for it.
+      const worst = failed[0]!.summary;
+      assert.ok(worst.rate !== null && worst.rate.lateServer > worst.rate.lateClient, `late: ${worst.rate?.lateServer} waiting, ${worst.rate?.lateClient} by gb`);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('says gb was the bottleneck when a CPU-bound script hook saturates its event loop', async () => {
+    const server = await startRawServer({ reply: () => 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok' });
+    const script = join(dir, 'busy-hook.mjs');
+    // Half a millisecond of work per request: gb's one thread cannot build more than about 2 000 a second.
+    writeFileSync(script, "export function request() { const end = performance.now() + 0.5; while (performance.now() < end); return { path: '/' }; }\n");
+    try {
+      const r = await capacityOf([server.url, '--script', script, '-k', '-c', '20', '--slo', 'p99<50ms', '--start-rate', '200', '--max-steps', '12', '--step', '1s', '--warmup', '0.3s']);
+      assert.equal(r.code, 1, r.err);
+      assert.match(r.out, /^capacity: not claimed: gb itself was the bottleneck at [\d ]+ req\/s: /m);
+      assert.equal(r.json.answer.kind, 'client-limited');
+      assert.ok(r.json.answer.limit === 'busy' || r.json.answer.limit === 'late', String(r.json.answer.limit));
+      assert.ok((r.json.answer.rate ?? 0) <= 2400, `limited at ${r.json.answer.rate}`);
+    } finally {
+      await server.close();
+    }
+  });
 
   it('exits 1 with no capacity when the first rate already breaks an objective', async () => {
     const server = await queueServer(1, 50);

@@ -6,11 +6,11 @@ import assert from 'node:assert/strict';
 import type { ClientHealth, Summary } from '../../src/metrics/summary.js';
 import { parseThreshold, type Threshold } from '../../src/metrics/thresholds.js';
 
-import { CAPACITY_DEFAULTS, checkObjectives, clientLimited, searchCapacity, type CapacityOptions, type StepVerdict } from '../../src/metrics/capacity.js';
+import { CAPACITY_DEFAULTS, checkObjectives, clientLimit, poolCeilingPerSecond, searchCapacity, type CapacityOptions, type StepVerdict } from '../../src/metrics/capacity.js';
 
 /** A server that meets the objectives up to `capacity` req/s; gb itself gives out from `clientCeiling`. */
 function fake(capacity: number, clientCeiling = Infinity): (rate: number) => Promise<StepVerdict> {
-  return (rate) => Promise.resolve({ pass: rate <= capacity && rate < clientCeiling, clientLimited: rate >= clientCeiling });
+  return (rate) => Promise.resolve({ pass: rate <= capacity && rate < clientCeiling, clientLimit: rate >= clientCeiling ? 'busy' : null });
 }
 
 const options = (o: Partial<CapacityOptions> = {}): CapacityOptions => ({ ...CAPACITY_DEFAULTS, ...o });
@@ -34,14 +34,19 @@ describe('searchCapacity', () => {
     });
   }
 
-  it('claims no capacity when gb itself limited the failing step, ramping or bisecting', async () => {
+  it('claims no capacity when gb itself limited the lowest failing rate, after bisecting below it', async () => {
     const ramp = await searchCapacity(options(), fake(1000, 300));
-    assert.deepEqual(ramp.steps.map((s) => s.rate), [10, 20, 40, 80, 160, 320]);
-    assert.deepEqual(ramp.answer, { kind: 'client-limited', rate: 320, lastGood: 160 });
-    // Limited only between 230 and 300: the ramp's 320 fails on the server, the bisection's 240 on gb.
-    const bisect = await searchCapacity(options(), (rate) => Promise.resolve({ pass: rate <= 200, clientLimited: rate > 230 && rate < 300 }));
-    assert.deepEqual(bisect.steps.map((s) => s.rate), [10, 20, 40, 80, 160, 320, 240]);
-    assert.deepEqual(bisect.answer, { kind: 'client-limited', rate: 240, lastGood: 160 });
+    assert.deepEqual(ramp.steps.map((s) => s.rate), [10, 20, 40, 80, 160, 320, 240, 280, 300, 290]);
+    assert.deepEqual(ramp.answer, { kind: 'client-limited', rate: 300, lastGood: 290, limit: 'busy' });
+    const first = await searchCapacity(options({ startRate: 400 }), fake(1000, 300));
+    assert.deepEqual(first.answer, { kind: 'client-limited', rate: 400, lastGood: null, limit: 'busy' });
+  });
+
+  it("finds the server's capacity below a rate gb could not carry: the bisection's failures there are the server's", async () => {
+    // gb gives out from 300 on, the server from 201: the ramp's 320 says nothing, but 240 fails on the server.
+    const r = await searchCapacity(options(), (rate) => Promise.resolve({ pass: rate <= 200, clientLimit: rate >= 300 ? 'connections' : null }));
+    assert.deepEqual(r.steps.map((s) => s.rate), [10, 20, 40, 80, 160, 320, 240, 200, 220, 210]);
+    assert.deepEqual(r.answer, { kind: 'found', rate: 200, firstBad: 210, atMaxRate: false });
   });
 });
 
@@ -50,11 +55,26 @@ const CALM: ClientHealth = {
   gcPauseTotalMs: 0, gcPauseMaxMs: 0, heapUsedMaxBytes: 1, rssMaxBytes: 1, saturated: false, warnings: [],
 };
 
+interface StepShape {
+  readonly lateServer?: number;
+  readonly lateClient?: number;
+  readonly client?: Partial<ClientHealth>;
+  readonly target?: number;
+  readonly concurrency?: number;
+  /** Uncorrected p50, µs: the baseline's stands for the unhurried server. */
+  readonly p50Us?: number;
+}
+
 /** Only the fields the capacity verdicts read; the rest of a Summary does not matter to them. */
-function step(late: number, client: Partial<ClientHealth> = {}, p99Us = 30_000, failed = 0): Summary {
-  const rate = { targetPerSecond: 100, achievedPerSecond: 100, late, maxLateUs: 0, meanLateUs: 0, uncorrectedTotal: null };
+function step(shape: StepShape = {}, p99Us = 30_000, failed = 0): Summary {
+  const { lateServer = 0, lateClient = 0, target = 100, concurrency = 10, p50Us = 10_000 } = shape;
+  const rate = {
+    targetPerSecond: target, achievedPerSecond: target, late: lateServer + lateClient, lateServer, lateClient, maxLateUs: 0, meanLateUs: 0,
+    uncorrectedTotal: { p50Us },
+  };
   const total = { p50Us: 10_000, p90Us: 20_000, p99Us, p999Us: p99Us, maxUs: p99Us };
-  return { issued: 100, completed: 100, failed, elapsedSeconds: 1, rate, total, client: { ...CALM, ...client } } as unknown as Summary;
+  const settings = { concurrency, pipeline: 1 };
+  return { issued: 100, completed: 100, failed, elapsedSeconds: 1, rate, total, settings, http2: null, connections: null, client: { ...CALM, ...shape.client } } as unknown as Summary;
 }
 
 function rule(text: string): Threshold {
@@ -63,24 +83,38 @@ function rule(text: string): Threshold {
   return parsed.value;
 }
 
-describe('clientLimited', () => {
-  it('blames gb for a busy or lagging event loop, or for most requests sent late', () => {
-    assert.equal(clientLimited(step(0)), false);
-    assert.equal(clientLimited(step(0, { saturated: true, loopUtilizationPercent: 97 })), true);
-    assert.equal(clientLimited(step(0, { saturated: true, eventLoopDelayP99Ms: 25 })), true);
-    assert.equal(clientLimited(step(51)), true);
+describe('clientLimit', () => {
+  const calm = step();
+  it('blames gb for a busy or lagging event loop, or for most requests sent late beside a free connection', () => {
+    assert.equal(clientLimit(step(), calm), null);
+    assert.equal(clientLimit(step({ client: { saturated: true, loopUtilizationPercent: 97 } }), calm), 'busy');
+    assert.equal(clientLimit(step({ client: { saturated: true, eventLoopDelayP99Ms: 25 } }), calm), 'busy');
+    assert.equal(clientLimit(step({ lateClient: 51 }), calm), 'late');
+    assert.equal(clientLimit(step({ lateClient: 50 }), calm), null, 'half is not most');
   });
 
-  it('does not blame gb for some late requests alone: connections waiting on a slow server make those', () => {
-    assert.equal(clientLimited(step(30, { saturated: true, warnings: ['30 of 100 requests (30.0%) went out late'] })), false);
+  it('does not blame gb for requests that waited for connections a slowing server held', () => {
+    // -c 100 against a server that carries 400/s: at 640/s every connection waits on it, yet 100
+    // connections at its unhurried 10 ms would carry 10 000/s.
+    assert.equal(clientLimit(step({ lateServer: 99, target: 640, concurrency: 100 }), step({ target: 10, concurrency: 100, p50Us: 10_000 })), null);
+    assert.equal(clientLimit(step({ lateServer: 30, client: { saturated: true, warnings: ['late'] } }), calm), null);
+  });
+
+  it('blames gb when its connections could not carry the rate even at the unhurried latency', () => {
+    // -c 1 against a fast server (0.2 ms unhurried): one connection carries 5 000/s at most.
+    const fast = step({ target: 10, concurrency: 1, p50Us: 200 });
+    assert.equal(poolCeilingPerSecond(step({ concurrency: 1 }), fast), 5000);
+    assert.equal(clientLimit(step({ lateServer: 90, target: 10_240, concurrency: 1 }), fast), 'connections');
+    assert.equal(clientLimit(step({ lateServer: 90, target: 4000, concurrency: 1 }), fast), null, 'below the ceiling it is the server');
+    assert.equal(clientLimit(step({ lateServer: 40, target: 10_240, concurrency: 1 }), fast), null, 'only when most requests waited');
   });
 });
 
 describe('checkObjectives', () => {
   it('holds an objective when its comparison is true, and not when there is no figure', () => {
-    const held = checkObjectives(step(0, {}, 30_000, 2), [rule('p99<50ms'), rule('errors<1%'), rule('errors<=2%')]);
+    const held = checkObjectives(step({}, 30_000, 2), [rule('p99<50ms'), rule('errors<1%'), rule('errors<=2%')]);
     assert.deepEqual(held.map((o) => [o.value, o.held]), [[30_000, true], [2, false], [2, true]]);
-    const empty = checkObjectives({ ...step(0), total: null }, [rule('p99<50ms')]);
+    const empty = checkObjectives({ ...step(), total: null }, [rule('p99<50ms')]);
     assert.deepEqual(empty.map((o) => o.held), [false]);
   });
 });

@@ -27,6 +27,7 @@ const CALM: ClientFacts = {
   wallMs: 1000,
   threads: 1,
   late: null,
+  pool: null,
 };
 
 function facts(change: Partial<Omit<ClientFacts, 'thread'>> & { readonly thread?: Partial<ThreadHealth> }): ClientFacts {
@@ -54,10 +55,23 @@ const ROWS: readonly Row[] = [
   { facts: facts({ thread: { eventLoopDelayP99Ms: 9.9 } }), warning: null, why: 'under 10 ms: not flagged' },
   { facts: facts({ thread: { eventLoopDelayP99Ms: 50 }, wallMs: 50 }), warning: ['50.0 ms at p99'], why: 'loop lag is judged even in a short run' },
   // Lateness in rate mode (1 % threshold, strict).
-  { facts: facts({ late: { count: 2, of: 100, maxUs: 12_300 } }), warning: ['2 of 100', '2.0%', '12.3 ms', 'add connections (-c)', 'lower the rate'], why: 'over 1 % late: count, share, worst delay, fixes' },
-  { facts: facts({ late: { count: 1, of: 100, maxUs: 5000 } }), warning: null, why: 'exactly 1 % is not over' },
-  { facts: facts({ late: { count: 9, of: 1000, maxUs: 5000 } }), warning: null, why: 'under 1 %: not flagged' },
-  { facts: facts({ late: { count: 0, of: 0, maxUs: 0 } }), warning: null, why: 'a rate run that sent nothing cannot divide by zero' },
+  { facts: facts({ late: { count: 2, server: 0, of: 100, maxUs: 12_300 } }), warning: ['2 of 100', '2.0%', 'although a connection was free', '12.3 ms', 'add workers (-G)', 'lower the rate'], why: 'over 1 % late beside a free connection: count, share, worst delay, fixes' },
+  { facts: facts({ late: { count: 1, server: 0, of: 100, maxUs: 5000 } }), warning: null, why: 'exactly 1 % is not over' },
+  { facts: facts({ late: { count: 9, server: 0, of: 1000, maxUs: 5000 } }), warning: null, why: 'under 1 %: not flagged' },
+  { facts: facts({ late: { count: 0, server: 0, of: 0, maxUs: 0 } }), warning: null, why: 'a rate run that sent nothing cannot divide by zero' },
+  // Late because every connection was busy on the server: the server's doing, unless the pool could never have carried the rate.
+  { facts: facts({ late: { count: 90, server: 90, of: 100, maxUs: 900_000 } }), warning: null, why: 'requests that waited for a connection the server held do not blame gb' },
+  { facts: facts({ late: { count: 92, server: 90, of: 100, maxUs: 900_000 } }), warning: ['2 of 100', 'although a connection was free'], why: 'only the ones late beside a free connection count against gb' },
+  {
+    facts: facts({ late: { count: 90, server: 90, of: 100, maxUs: 900_000 }, pool: { slots: 100, fastestUs: 10_000, targetPerSecond: 640 } }),
+    warning: null,
+    why: 'a pool that could carry the rate at the fastest response (100 slots at 10 ms: 10 000/s) is not to blame',
+  },
+  {
+    facts: facts({ late: { count: 90, server: 90, of: 100, maxUs: 900_000 }, pool: { slots: 1, fastestUs: 50, targetPerSecond: 40_000 } }),
+    warning: ['90 of 100 requests waited for a free connection', '1 request slots cannot carry 40000 req/s', '0.050 ms', 'at most 20000 req/s', 'add connections (-c)'],
+    why: "a pool too small for the rate even at the fastest response is gb's (Little's law)",
+  },
   { facts: facts({ late: null }), warning: null, why: 'closed loop has no schedule to be late for' },
 ];
 
@@ -77,7 +91,7 @@ for (const row of ROWS) {
 
 test('assessClient: every symptom at once gives one warning each', () => {
   const health = assessClient(
-    facts({ thread: { loopUtilization: 1, eventLoopDelayP99Ms: 30 }, late: { count: 50, of: 100, maxUs: 400_000 } }),
+    facts({ thread: { loopUtilization: 1, eventLoopDelayP99Ms: 30 }, late: { count: 50, server: 0, of: 100, maxUs: 400_000 } }),
   );
   assert.equal(health.warnings.length, 3);
   assert.equal(health.saturated, true);
@@ -147,19 +161,22 @@ test('a client whose thread is kept busy is flagged, with figures, in the summar
   for (const w of c.warnings) assert.ok(report.includes(`WARNING: ${w}`), 'the report prints every warning');
 });
 
-test('a rate the client cannot keep is flagged as late, with figures', async (t) => {
+test('a rate one connection cannot carry is flagged: the requests waited for the pool, not the server', async (t) => {
   // One connection cannot send a million a second (Node 24 reached 54 000 here against 100 000):
-  // nearly every request leaves after its intended time.
+  // nearly every request waits for it, and even at the fastest response it could not carry the rate.
   const summary = await run(['-k', '--rate', '1000000', '-t', '1', '-c', '1', `${target.url}/`]);
   t.diagnostic(`overloaded schedule: ${figures(summary)}; achieved ${summary.rate?.achievedPerSecond.toFixed(0)}/s`);
   assert.ok(summary.rate !== null);
-  assert.ok(summary.rate.late / summary.issued > 0.5, `${summary.rate.late} of ${summary.issued} late`);
+  assert.ok(summary.rate.lateServer / summary.issued > 0.5, `${summary.rate.lateServer} of ${summary.issued} waited for the connection`);
+  assert.equal(summary.rate.late, summary.rate.lateServer + summary.rate.lateClient);
   assert.ok(summary.rate.achievedPerSecond < 1_000_000 * 0.5);
   assert.equal(summary.client.saturated, true);
-  const late = summary.client.warnings.find((w) => w.includes('went out late'));
-  assert.ok(late !== undefined, 'a lateness warning');
-  assert.ok(late.includes(`${summary.rate.late} of ${summary.issued} requests`), late);
+  const pool = summary.client.warnings.find((w) => w.includes('waited for a free connection'));
+  assert.ok(pool !== undefined, 'a pool warning');
+  assert.ok(pool.includes(`${summary.rate.lateServer} of ${summary.issued} requests`), pool);
+  assert.ok(pool.includes('1 request slots cannot carry 1000000 req/s'), pool);
   assert.ok(renderGbExtras(summary).includes(`${summary.rate.late} sent late`));
+  assert.ok(renderGbExtras(summary).includes(`${summary.rate.lateServer} waited for a connection (every one busy on the server), ${summary.rate.lateClient} late by gb itself`));
 });
 
 test('an unsaturated run (--rate 50 -t 2 -c 5) has no warnings and saturated: false', async (t) => {

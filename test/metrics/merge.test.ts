@@ -276,7 +276,7 @@ describe('mergeSummaries', () => {
   it('refuses an empty list, a closed-loop result next to a constant-rate one, and a corrupt histogram', () => {
     assert.equal(mergeSummaries([]).ok, false);
     const rated = summaryOf([100], {
-      rate: { targetPerSecond: 100, stages: null, achievedPerSecond: 99, late: 0, maxLateUs: 0, meanLateUs: 0, uncorrectedTotal: statsOf([90]) },
+      rate: { targetPerSecond: 100, stages: null, achievedPerSecond: 99, late: 0, lateServer: 0, lateClient: 0, maxLateUs: 0, meanLateUs: 0, uncorrectedTotal: statsOf([90]) },
     });
     const mixed = mergeSummaries([summaryOf([100]), rated]);
     assert.match(mixed.ok ? '' : mixed.error, /constant-rate/);
@@ -288,19 +288,20 @@ describe('mergeSummaries', () => {
 
   it('merges constant-rate results, weighting lateness by the late counts', () => {
     const rate = (late: number, meanLateUs: number, values: number[]) => ({
-      targetPerSecond: 100, stages: null, achievedPerSecond: 98, late, maxLateUs: meanLateUs * 2, meanLateUs, uncorrectedTotal: statsOf(values),
+      targetPerSecond: 100, stages: null, achievedPerSecond: 98, late, lateServer: late - 1, lateClient: 1, maxLateUs: meanLateUs * 2, meanLateUs, uncorrectedTotal: statsOf(values),
     });
     const merged = mergeSummaries([summaryOf([100], { rate: rate(1, 1000, [90]) }), summaryOf([200], { rate: rate(3, 2000, [190, 10]) })]);
     assert.ok(merged.ok && merged.value.rate !== null);
     assert.equal(merged.value.rate.targetPerSecond, 200);
     assert.equal(merged.value.rate.late, 4);
+    assert.deepEqual([merged.value.rate.lateServer, merged.value.rate.lateClient], [2, 2], 'each cause adds up on its own');
     assert.equal(merged.value.rate.meanLateUs, 1750);
     assert.equal(merged.value.rate.uncorrectedTotal?.count, 3);
   });
 
   it('adds --stages shapes stage by stage when their durations agree, and drops them when not', () => {
     const staged = (stages: { durationMs: number; requestsPerSecond: number }[] | null) => ({
-      targetPerSecond: 100, stages, achievedPerSecond: 98, late: 0, maxLateUs: 0, meanLateUs: 0, uncorrectedTotal: statsOf([90]),
+      targetPerSecond: 100, stages, achievedPerSecond: 98, late: 0, lateServer: 0, lateClient: 0, maxLateUs: 0, meanLateUs: 0, uncorrectedTotal: statsOf([90]),
     });
     const a = [{ durationMs: 5000, requestsPerSecond: 50 }, { durationMs: 5000, requestsPerSecond: 500 }];
     const b = [{ durationMs: 5000, requestsPerSecond: 50 }, { durationMs: 5000, requestsPerSecond: 501 }];

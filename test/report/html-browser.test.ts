@@ -83,7 +83,7 @@ function syntheticSummary(): Summary {
     stopReason: 'duration',
     timeline: { startEpochMs: Date.parse('2026-01-02T03:04:05.000Z'), rows },
     rate: {
-      targetPerSecond: 250, stages: null, achievedPerSecond: 249.8, late: 31, maxLateUs: 60_000, meanLateUs: 3000,
+      targetPerSecond: 250, stages: null, achievedPerSecond: 249.8, late: 31, lateServer: 20, lateClient: 11, maxLateUs: 60_000, meanLateUs: 3000,
       uncorrectedTotal: phaseOf(totals.map((t) => Math.max(1, Math.round(t * 0.6)))),
     },
     client: {

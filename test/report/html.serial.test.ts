@@ -59,7 +59,7 @@ function syntheticSummary(timeline: readonly TimelineRow[]): Summary {
     stopReason: 'requests',
     timeline: { startEpochMs: Date.parse('2026-01-02T03:04:05.000Z'), rows: timeline },
     rate: {
-      targetPerSecond: 500, stages: null, achievedPerSecond: 476.19, late: 12, maxLateUs: 40_000, meanLateUs: 2500,
+      targetPerSecond: 500, stages: null, achievedPerSecond: 476.19, late: 12, lateServer: 0, lateClient: 12, maxLateUs: 40_000, meanLateUs: 2500,
       uncorrectedTotal: phaseOf(totals.map((t) => Math.max(1, t - 300))),
     },
     client: {
