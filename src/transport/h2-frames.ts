@@ -1,5 +1,7 @@
 // HTTP/2 framing (RFC 9113 §4, §6): the frame reader, fed any split of the byte stream, and the few frames gb writes.
 
+import type { GbFailureCode } from '../failures.js';
+
 export const FRAME_HEADER_BYTES = 9;
 export const T_DATA = 0x0;
 export const T_HEADERS = 0x1;
@@ -125,8 +127,11 @@ export interface FrameSink {
   /** With FrameReader.keepData: body bytes[start, end) of a DATA frame, as they arrive (before its onDataFrame). */
   onDataBytes?(streamId: number, bytes: Uint8Array, start: number, end: number): void;
   /** The stream is not HTTP/2 framing; nothing follows. */
-  onFramingError(code: string, message: string): void;
+  onFramingError(code: FramingErrorCode, message: string): void;
 }
+
+/** What the reader finds wrong: no HTTP/2 at all, or a frame no HTTP/2 peer may send (each the RFC 9113 error's name). */
+export type FramingErrorCode = Extract<GbFailureCode, 'NOT_HTTP2' | 'FRAME_SIZE_ERROR' | 'PROTOCOL_ERROR'>;
 
 /**
  * Reads frames from a byte stream split anywhere. The first frame must be the server's SETTINGS
@@ -275,7 +280,7 @@ export class FrameReader {
     this.#sink.onFrame(this.#type, this.#flags, this.#streamId, bytes, at, this.#length);
   }
 
-  #fail(code: string, message: string): void {
+  #fail(code: FramingErrorCode, message: string): void {
     this.#halted = true;
     this.#sink.onFramingError(code, message);
   }

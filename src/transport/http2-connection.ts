@@ -2,7 +2,7 @@
 // It drives the same engine as the HTTP/1.x Connection (LoadConnection, ConnectionOwner): each stream
 // is one request, reported once, whatever the server does with it.
 
-import type { FailureKind } from '../failures.js';
+import type { FailureCode, FailureKind } from '../failures.js';
 import type { ClientSocket, Endpoint, SocketHandler } from './client-socket.js';
 import { Exchange, REAL_IO, type ConnectionIo, type ConnectionOwner, type LoadConnection } from './exchange.js';
 import {
@@ -10,7 +10,7 @@ import {
   F_ACK, F_END_HEADERS, F_END_STREAM, F_PADDED, F_PRIORITY, FRAME_HEADER_BYTES, FrameReader, MAX_WINDOW, S_ENABLE_PUSH,
   S_INITIAL_WINDOW_SIZE, S_MAX_CONCURRENT_STREAMS, S_MAX_FRAME_SIZE, SETTINGS_ACK, T_CONTINUATION, T_DATA, T_GOAWAY, T_HEADERS,
   T_PING, T_PUSH_PROMISE, T_RST_STREAM, T_SETTINGS, T_WINDOW_UPDATE, controlFrame, errorName, goawayFrame, readUint32,
-  rstStreamFrame, settingsFrame, windowUpdateFrame, writeFrameHeader, type FrameSink,
+  rstStreamFrame, settingsFrame, windowUpdateFrame, writeFrameHeader, type FrameSink, type FramingErrorCode,
 } from './h2-frames.js';
 import type { H2Frames } from './h2-request.js';
 import { HpackDecoder } from './hpack-decoder.js';
@@ -335,7 +335,7 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
 
   // FrameSink: what the reader finds in the server's bytes.
 
-  onFramingError(code: string, message: string): void {
+  onFramingError(code: FramingErrorCode, message: string): void {
     this.#connectionError(E_PROTOCOL_ERROR, code, message);
   }
 
@@ -758,7 +758,7 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
   }
 
   /** One stream fails (a reset, a malformed answer); the connection goes on. */
-  #streamError(i: number, kind: FailureKind, code: string, message: string): void {
+  #streamError(i: number, kind: FailureKind, code: FailureCode, message: string): void {
     const now = this.#now;
     if (kind === 'exceptions' && this.#socket !== null) this.#write(rstStreamFrame(this.#streamId[i]!, E_PROTOCOL_ERROR));
     this.#timeFailedRead(i, now);
@@ -772,10 +772,10 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
    * responses, and requests still queued go out on a new one. Before the SETTINGS exchange finished
    * the server never spoke HTTP/2: every request fails to connect.
    */
-  #connectionError(errorCode: number, code: string, message: string): void {
+  #connectionError(errorCode: number, code: FailureCode, message: string): void {
     this.#reader.halt();
     if (!this.#ready) {
-      this.#failAll('connect', code === 'NOT_HTTP2' ? 'NOT_HTTP2' : code, message);
+      this.#failAll('connect', code, message);
       return;
     }
     if (this.#socket !== null) this.#write(goawayFrame(0, errorCode));
@@ -792,7 +792,7 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
     if (this.#queue.length > 0 && this.#socket === null) this.#openSocket();
   }
 
-  onError(socket: ClientSocket, code: string, inWrite: boolean, message?: string): void {
+  onError(socket: ClientSocket, code: FailureCode, inWrite: boolean, message: string): void {
     if (socket === this.#socket) this.#error.note(code, inWrite, message);
   }
 
@@ -808,11 +808,11 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
     this.#now = now;
     if (!ready) {
       // A TLS server that speaks no protocol gb offered may end the handshake with this alert instead of choosing none.
-      if (this.#error.code === 'ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL') {
+      if (this.#error.code === 'TLS_ALERT_NO_APPLICATION_PROTOCOL') {
         this.#failAll('connect', 'NO_H2', 'the server does not offer HTTP/2 over TLS (it refused ALPN h2)');
         return;
       }
-      this.#failAll('connect', this.#error.code ?? 'CLOSED', this.#error.message ?? this.#error.code ?? 'connection closed before the HTTP/2 SETTINGS exchange');
+      this.#failAll('connect', this.#error.code ?? 'CLOSED', this.#error.message ?? 'connection closed before the HTTP/2 SETTINGS exchange');
       return;
     }
     // A clean close before any frame of a stream's answer, with no GOAWAY to say what was processed,
@@ -833,14 +833,13 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
     this.#requeue(unanswered);
     if (lost > 0) {
       if (this.#error.inWrite && this.#error.code !== null) this.#owner.onWriteErrors(lost);
-      const code = this.#error.code ?? 'CLOSED';
-      this.#failed('receive', lost, code, this.#error.message ?? this.#error.code ?? 'connection closed before the stream ended', now);
+      this.#failed('receive', lost, this.#error.code ?? 'CLOSED', this.#error.message ?? 'connection closed before the stream ended', now);
     }
     if (this.#queue.length > 0 && this.#socket === null) this.#openSocket();
   }
 
   /** Every request on this connection fails with `kind` (a connect that failed, a timeout before SETTINGS). */
-  #failAll(kind: FailureKind, code: string, message: string): void {
+  #failAll(kind: FailureKind, code: FailureCode, message: string): void {
     const now = this.#io.now();
     let count = 0;
     for (let i = 0; i < this.#settings.streams; i++) {
@@ -854,7 +853,7 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
     if (count > 0) this.#owner.onFailure(this, now, kind, count, code, message);
   }
 
-  #failed(kind: FailureKind, count: number, code: string, message: string, now: number): void {
+  #failed(kind: FailureKind, count: number, code: FailureCode, message: string, now: number): void {
     this.#owner.onFailure(this, now, kind, count, code, message);
   }
 
