@@ -227,7 +227,8 @@ export class FrameReader {
     const type = h[at + 3]!;
     if (!this.#sawFirst) {
       this.#sawFirst = true;
-      if (type !== T_SETTINGS || (h[at + 4]! & F_ACK) !== 0 || length % 6 !== 0 || length > this.maxFrameSize) {
+      // A SETTINGS of the wrong length is still an HTTP/2 peer's, and its sink says what is wrong with it.
+      if (type !== T_SETTINGS || (h[at + 4]! & F_ACK) !== 0 || length > this.maxFrameSize) {
         this.#fail('NOT_HTTP2', notHttp2(h, at));
         return false;
       }
@@ -243,7 +244,8 @@ export class FrameReader {
     this.#got = 0;
     this.#padLength = type === T_DATA && (this.#flags & F_PADDED) !== 0 ? -1 : 0;
     if (type === T_DATA && this.#padLength < 0 && length === 0) {
-      this.#fail('PROTOCOL_ERROR', 'a padded DATA frame with no room for its pad length');
+      // Too short for a field it must carry (§4.2).
+      this.#fail('FRAME_SIZE_ERROR', 'a padded DATA frame with no room for its pad length');
       return false;
     }
     return true;
