@@ -8,6 +8,7 @@ export type { Threshold, ThresholdOutcome } from './metrics/thresholds.js';
 export { runConfig, type RunOutcome } from './run-config.js';
 export type { Config } from './config/config.js';
 export type { Summary, PhaseStats } from './metrics/summary.js';
+export type { FailureCode, FailureKind } from './failures.js';
 export type { RunHooks } from './engine/run.js';
 export type { Script, ScriptContext, ScriptRequest, ScriptResponse, ScriptOptions } from './engine/script-api.js';
 export { startTargetServer, type TargetServer, type TargetStats } from './server/target.js';

@@ -3,6 +3,7 @@
 import type { Config } from './config/config.js';
 import { resolveEndpoint } from './engine/endpoint.js';
 import { runInThread, type RunHooks } from './engine/run.js';
+import { StartError } from './engine/start-error.js';
 import { scheduledRows, summarize } from './engine/summarize.js';
 import type { Summary } from './metrics/summary.js';
 import { FINE_ROW_MS, FINE_ROWS, type FineTimelineRow } from './metrics/timeline.js';
@@ -32,8 +33,9 @@ export async function runConfig(config: Config, hooks: RunHooks = {}): Promise<R
   try {
     result = await run(config, endpoint.value, VERSION, hooks);
   } catch (e) {
-    // A script that did not load, or whose setup() threw, in this thread or a worker: nothing was sent.
-    if (e instanceof Error && (e.name === 'ScriptStartError' || e.name === 'StartError')) return err(e.message);
+    // A script that did not load, or whose setup() threw, in this thread or a worker (ScriptStartError),
+    // or another origin that did not resolve: nothing was sent.
+    if (e instanceof StartError) return err(e.message);
     throw e;
   }
   const summary = summarize(config, result);

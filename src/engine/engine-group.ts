@@ -9,11 +9,7 @@ import type { Endpoint } from '../transport/connection.js';
 import { resolveEndpoint } from './endpoint.js';
 import { Engine, type EngineOptions, type EngineResult } from './engine.js';
 import { splitByOrigin } from './origins.js';
-
-/** Another origin's host did not resolve: the run does not start. */
-export class StartError extends Error {
-  override readonly name = 'StartError';
-}
+import { StartError } from './start-error.js';
 
 /** What a live view shows of the run so far. */
 export interface LiveSample {

@@ -3,7 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Config } from '../config/config.js';
 import type { SharedLength } from '../metrics/shared-length.js';
-import type { FailureKind } from '../failures.js';
+import type { FailureCode, FailureKind } from '../failures.js';
 import { C, Recorder, type ExchangeSink } from '../metrics/recorder.js';
 import { EndpointStats } from '../metrics/endpoints.js';
 import type { StopReason } from '../metrics/summary.js';
@@ -310,7 +310,7 @@ export class Engine implements ConnectionOwner<LoadConnection> {
     this.recorder.recordRowFailure(row);
   }
 
-  onFailure(conn: LoadConnection, nowMs: number, kind: FailureKind, count: number, code: string, message: string): void {
+  onFailure(conn: LoadConnection, nowMs: number, kind: FailureKind, count: number, code: FailureCode, message: string): void {
     this.recorder.recordFailure(nowMs, kind, count, code, message);
     this.#inflight -= count;
     // ab's heartbeat counts complete requests (its done): a connect that failed is not one.

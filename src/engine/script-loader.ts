@@ -98,11 +98,6 @@ async function locateSyntaxError(file: string, e: SyntaxError): Promise<string |
   }
 }
 
-/** A script that failed to load or whose setup() threw: the run does not start. */
-export class ScriptStartError extends Error {
-  override readonly name = 'ScriptStartError';
-}
-
 /**
  * An error a script raised, in one line: its message and where in the script it happened (the
  * first stack frame, or a SyntaxError's "file:line" header, that names the script's file).

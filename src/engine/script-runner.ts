@@ -1,6 +1,7 @@
 // Runs a --script's hooks in one engine thread: setup once, request() per request (only when exported), response() per response, teardown.
 
 import type { Config, Header, RequestTarget } from '../config/config.js';
+import type { GbFailureCode } from '../failures.js';
 import { originOf } from '../config/validate.js';
 import type { Summary } from '../metrics/summary.js';
 import type { RequestSource } from '../transport/exchange.js';
@@ -17,7 +18,9 @@ const LINE_BREAK = /[\r\n\0]/;
 const DEFAULT_BODY_BYTES = 64 * 1024;
 
 /** What response() made of a response: accepted, rejected (false), or failed (a throw: the message). */
-export type Verdict = { readonly rejected: false } | { readonly rejected: true; readonly code: string; readonly message: string; readonly threw: boolean };
+export type Verdict =
+  | { readonly rejected: false }
+  | { readonly rejected: true; readonly code: Extract<GbFailureCode, 'SCRIPT' | 'SCRIPT_TIMEOUT'>; readonly message: string; readonly threw: boolean };
 
 const ACCEPTED: Verdict = { rejected: false };
 const RETURNED_FALSE: Verdict = { rejected: true, code: 'SCRIPT', message: 'script: response() returned false', threw: false };

@@ -1,7 +1,8 @@
 // Starts a --script in one engine thread: load it, then its setup(), before the first request.
 
 import type { Config } from '../config/config.js';
-import { loadScript, ScriptStartError } from './script-loader.js';
+import { loadScript } from './script-loader.js';
+import { ScriptStartError } from './start-error.js';
 import { ScriptRunner } from './script-runner.js';
 
 /** Loads the script and runs its setup() for one engine thread; throws ScriptStartError with the script's own message. */

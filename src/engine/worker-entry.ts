@@ -6,6 +6,7 @@ import { ClientMonitor } from '../metrics/client-monitor.js';
 import { SharedLength } from '../metrics/shared-length.js';
 import { EngineGroup } from './engine-group.js';
 import { startSampling } from './run.js';
+import { StartError } from './start-error.js';
 import { summarize } from './summarize.js';
 import type { FromWorker, ToWorker, WorkerInput } from './worker-protocol.js';
 
@@ -23,14 +24,23 @@ if (port !== null) {
     port.close();
     process.exit(0);
   }
-  const engine = await EngineGroup.create(input.config, input.endpoint, input.version, {
-    ...(script === null ? {} : { script }),
-    progressEvery: input.progressEvery,
-    onProgress: (settled) => post({ type: 'progress', settled }),
-    onErrorStop: () => post({ type: 'error-stop' }),
-    runLength: new SharedLength(input.runLength),
-    ...(input.heads ? { onResponseHead: (status: number, head: string) => post({ type: 'head', status, head }) } : {}),
-  });
+  let engine: EngineGroup;
+  try {
+    engine = await EngineGroup.create(input.config, input.endpoint, input.version, {
+      ...(script === null ? {} : { script }),
+      progressEvery: input.progressEvery,
+      onProgress: (settled) => post({ type: 'progress', settled }),
+      onErrorStop: () => post({ type: 'error-stop' }),
+      runLength: new SharedLength(input.runLength),
+      ...(input.heads ? { onResponseHead: (status: number, head: string) => post({ type: 'head', status, head }) } : {}),
+    });
+  } catch (e) {
+    // An error thrown out of a worker reaches the main thread as a plain Error: its class is lost.
+    if (!(e instanceof StartError)) throw e;
+    post({ type: 'start-error', message: e.message });
+    port.close();
+    process.exit(0);
+  }
   const go = new Promise<void>((start) => {
     port.on('message', (m: ToWorker) => {
       if (m.type === 'go') start();

@@ -30,6 +30,8 @@ export type FromWorker =
   | { readonly type: 'ready' }
   /** --script: it did not load, or its setup() threw; the worker ends without sending. */
   | { readonly type: 'script-error'; readonly message: string }
+  /** Another origin of the targets file did not resolve; the worker ends without sending. */
+  | { readonly type: 'start-error'; readonly message: string }
   | { readonly type: 'progress'; readonly settled: number }
   | { readonly type: 'error-stop' }
   | { readonly type: 'sample'; readonly sample: LiveSample }

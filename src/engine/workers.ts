@@ -11,7 +11,7 @@ import { Timeline } from '../metrics/timeline.js';
 import type { Endpoint } from '../transport/connection.js';
 import { untilStart, type LiveSample, type RunFacts, type RunHooks } from './run.js';
 import { splitConfig } from './split.js';
-import { ScriptStartError } from './script-loader.js';
+import { ScriptStartError, StartError } from './start-error.js';
 import type { FromWorker, ToWorker, WorkerInput } from './worker-protocol.js';
 
 type Done = Extract<FromWorker, { type: 'done' }>;
@@ -96,6 +96,8 @@ export async function runWorkers(config: Config, endpoint: Endpoint, version: st
             hooks.onResponseHead?.(m.status, m.head);
           } else if (m.type === 'script-error') {
             reject(new ScriptStartError(m.message));
+          } else if (m.type === 'start-error') {
+            reject(new StartError(m.message));
           } else if (m.type === 'error-stop') {
             stopAll('error', 0, w);
           } else {

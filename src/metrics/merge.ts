@@ -68,12 +68,13 @@ export function mergePhases(phases: readonly (PhaseStats | null)[]): Result<Phas
   return ok(phaseStats(exact));
 }
 
-function addRecords(records: readonly Readonly<Record<string, number>>[]): Record<string, number> {
+/** Counts by key (status codes, messages, failure codes), added key by key: the sum has the records' own keys. */
+function addRecords<R extends Readonly<Partial<Record<string, number>>>>(records: readonly R[]): R {
   const sum: Record<string, number> = {};
   for (const record of records) {
-    for (const [key, n] of Object.entries(record)) sum[key] = (sum[key] ?? 0) + n;
+    for (const [key, n] of Object.entries(record)) sum[key] = (sum[key] ?? 0) + (n ?? 0);
   }
-  return sum;
+  return sum as R;
 }
 
 const total = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0);

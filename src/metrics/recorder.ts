@@ -3,7 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import { Histogram, type HistogramSnapshot } from './histogram.js';
 import { EndpointStats, type EndpointSnapshot } from './endpoints.js';
-import type { FailureKind } from '../failures.js';
+import type { FailureCode, FailureKind } from '../failures.js';
 import type { SharedLength } from './shared-length.js';
 import type { Timeline} from './timeline.js';
 import { type TimelineSnapshot } from './timeline.js';
@@ -114,7 +114,7 @@ export interface RecorderSnapshot {
   readonly counters: Float64Array;
   readonly statusCounts: Float64Array;
   readonly errors: Readonly<Record<string, number>>;
-  readonly errorCodes: Readonly<Record<string, number>>;
+  readonly errorCodes: Readonly<Partial<Record<FailureCode, number>>>;
   readonly connect: HistogramSnapshot;
   readonly processing: HistogramSnapshot;
   readonly waiting: HistogramSnapshot;
@@ -133,7 +133,7 @@ export class Recorder {
   /** Error messages by text; only failures reach it, so a Map is fine here. */
   readonly errors = new Map<string, number>();
   /** The same failures by stable code (ECONNRESET, TIMEOUT, BAD_STATUS_LINE, ...). */
-  readonly errorCodes = new Map<string, number>();
+  readonly errorCodes = new Map<FailureCode, number>();
   // ab's Connection Times cover every complete response; the success pair keeps only 2xx/3xx
   // answers of the right length, so fast failures cannot flatter the latency.
   readonly connect = new Histogram();
@@ -222,7 +222,7 @@ export class Recorder {
   }
 
   /** `count` requests failed alike: `code` is stable (ECONNRESET, TIMEOUT, ...), `message` for people. */
-  recordFailure(nowMs: number, kind: FailureKind, count: number, code: string, message: string): void {
+  recordFailure(nowMs: number, kind: FailureKind, count: number, code: FailureCode, message: string): void {
     const c = this.counters;
     if (kind === 'connect') c[C.failConnect]! += count;
     else if (kind === 'receive') c[C.failReceive]! += count;
@@ -240,7 +240,7 @@ export class Recorder {
   }
 
   /** A failure's message and code, counted where its request already is (a response a script rejected). */
-  noteError(code: string, message: string): void {
+  noteError(code: FailureCode, message: string): void {
     this.errors.set(message, (this.errors.get(message) ?? 0) + 1);
     this.errorCodes.set(code, (this.errorCodes.get(code) ?? 0) + 1);
   }
@@ -303,7 +303,7 @@ export class Recorder {
     }
     for (let i = 0; i < STATUS_SLOTS; i++) this.statusCounts[i]! += s.statusCounts[i]!;
     for (const [k, v] of Object.entries(s.errors)) this.errors.set(k, (this.errors.get(k) ?? 0) + v);
-    for (const [k, v] of Object.entries(s.errorCodes)) this.errorCodes.set(k, (this.errorCodes.get(k) ?? 0) + v);
+    for (const [k, v] of failureCodeCounts(s.errorCodes)) this.errorCodes.set(k, (this.errorCodes.get(k) ?? 0) + v);
     this.connect.add(Histogram.fromSnapshot(s.connect));
     this.processing.add(Histogram.fromSnapshot(s.processing));
     this.waiting.add(Histogram.fromSnapshot(s.waiting));
@@ -322,6 +322,11 @@ export class Recorder {
     if (f.transport === null) f.transport = s.first.transport;
     else if (s.first.transport !== null && s.first.transport !== f.transport) f.transport = 'mixed';
   }
+}
+
+/** A snapshot's codes with their counts: its keys are FailureCodes, which Object.entries cannot tell. */
+function failureCodeCounts(counts: Readonly<Partial<Record<FailureCode, number>>>): [FailureCode, number][] {
+  return Object.entries(counts) as [FailureCode, number][];
 }
 
 /** The earlier of two moments where 0 means none. */

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
+import { currentFailureCode, type FailureCode } from '../failures.js';
 import { err, ok, type Result } from '../result.js';
 import type { Summary } from './summary.js';
 
@@ -52,7 +53,21 @@ export function toSummary(value: unknown): Result<Summary, string> {
     return err(`not a valid gb result: result.startedAt is not a date: ${JSON.stringify(value['startedAt'])}`);
   }
   // The schema describes Summary field by field, and a test holds real results to it.
-  return ok(withAddedFields(value as Readonly<Record<string, unknown>>) as unknown as Summary);
+  const summary = withAddedFields(value as Readonly<Record<string, unknown>>) as unknown as Summary;
+  return ok({ ...summary, errorCodes: withCurrentCodes(summary.errorCodes as Readonly<Record<string, number>>) });
+}
+
+/**
+ * The schema reads errorCodes of any gb (older ones kept OpenSSL's codes and any errno name as
+ * they were); the Summary has them as gb names them now, so a merge adds old and new alike.
+ */
+function withCurrentCodes(saved: Readonly<Record<string, number>>): Partial<Record<FailureCode, number>> {
+  const codes: Partial<Record<FailureCode, number>> = {};
+  for (const [key, n] of Object.entries(saved)) {
+    const code = currentFailureCode(key);
+    codes[code] = (codes[code] ?? 0) + n;
+  }
+  return codes;
 }
 
 /**

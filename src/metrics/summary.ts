@@ -1,5 +1,7 @@
 // The plain, JSON-able result of a run: the only thing reporters see.
 
+import type { FailureCode } from '../failures.js';
+
 /** Statistics of one timing phase, all in integer microseconds except the standard deviation. */
 export interface PhaseStats {
   readonly count: number;
@@ -131,8 +133,11 @@ export interface Summary {
   readonly statusCodes: Readonly<Record<string, number>>;
   /** Distinct error messages with their counts (e.g. "ECONNREFUSED": 3). */
   readonly errors: Readonly<Record<string, number>>;
-  /** The same failures counted by stable code: a socket layer's (ECONNRESET, ...) or gb's own (GB_FAILURE_CODES in failures.ts). */
-  readonly errorCodes: Readonly<Record<string, number>>;
+  /**
+   * The same failures counted by stable code (FailureCode in failures.ts): gb's own, a socket error's
+   * errno name, or a TLS failure's. A result saved by an older gb is read with its codes as gb names them now.
+   */
+  readonly errorCodes: Readonly<Partial<Record<FailureCode, number>>>;
 
   readonly bytes: {
     /** Everything read: status lines, headers and bodies (ab's Total transferred). */

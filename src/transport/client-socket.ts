@@ -1,6 +1,7 @@
 // The few things a connection needs from a socket, whichever implementation carries it.
 
 import type { TlsOptions } from '../config/config.js';
+import type { FailureCode } from '../failures.js';
 import { RawTcpSocket, rawTcpAvailable } from './raw-tcp.js';
 import { StreamSocket } from './stream-socket.js';
 import type { Tunnel } from './proxy-tunnel.js';
@@ -11,11 +12,12 @@ export interface SocketHandler {
   /** bytes[0, length) arrived; the array is reused after the call returns. */
   onData(socket: ClientSocket, bytes: Uint8Array, length: number): void;
   /**
-   * A socket error, as an errno-style code (ECONNREFUSED, ECONNRESET, …), with a message when the
-   * code alone does not say enough (a proxy's refusal names its status). onClose follows.
+   * A socket error: its failure code (ECONNREFUSED, TLS_ALERT_HANDSHAKE_FAILURE, PROXY_REFUSED, …)
+   * and what to report for it: the socket layer's own code (ECONNREFUSED, ERR_SSL_…), or more when
+   * the code alone does not say enough (a proxy's refusal names its status). onClose follows.
    * inWrite: a write failed (ab counts those apart, as Write errors).
    */
-  onError(socket: ClientSocket, code: string, inWrite: boolean, message?: string): void;
+  onError(socket: ClientSocket, code: FailureCode, inWrite: boolean, message: string): void;
   /** The socket is closed; no event follows. */
   onClose(socket: ClientSocket): void;
 }

@@ -1,7 +1,7 @@
 // One client connection: opens sockets, writes the prebuilt request, feeds the parser, times each exchange.
 
 import { NEED_MORE, PARSE_ERROR, ResponseParser } from './response-parser.js';
-import type { FailureKind } from '../failures.js';
+import { isTlsAlert, type FailureCode, type FailureKind } from '../failures.js';
 import type { ClientSocket, Endpoint, SocketHandler } from './client-socket.js';
 import { Exchange, REAL_IO, type ConnectionIo, type ConnectionOwner, type ExchangeSettings } from './exchange.js';
 import { discardSocket, releaseSocket } from './socket-drain.js';
@@ -246,7 +246,7 @@ export class Connection implements SocketHandler {
       if (r === NEED_MORE) return;
       if (r === PARSE_ERROR) {
         const message = `bad response: ${parser.error ?? 'unparsable'}`;
-        const code = parser.errorCode ?? 'INTERNAL';
+        const code: FailureCode = parser.errorCode ?? 'INTERNAL';
         this.#discardSocket();
         this.#retryRest(1, 'exceptions', code, message);
         return;
@@ -298,7 +298,7 @@ export class Connection implements SocketHandler {
     this.#owner.onResponse(this, nowMs, e);
   }
 
-  onError(socket: ClientSocket, code: string, inWrite: boolean, message?: string): void {
+  onError(socket: ClientSocket, code: FailureCode, inWrite: boolean, message: string): void {
     if (socket === this.#socket) this.#error.note(code, inWrite, message);
   }
 
@@ -323,7 +323,7 @@ export class Connection implements SocketHandler {
       }
     }
     if (!connected || (!this.#reused && !parser.started && rejectedHandshake(this.#error.code))) {
-      this.#fail('connect', this.#error.code ?? 'CLOSED', this.#error.message ?? this.#error.code ?? 'connection closed');
+      this.#fail('connect', this.#error.code ?? 'CLOSED', this.#error.message ?? 'connection closed');
       return;
     }
     if (this.#reused && this.#error.code === null && !parser.started) {
@@ -333,7 +333,7 @@ export class Connection implements SocketHandler {
       return;
     }
     // The request being read fails; any pipelined behind it were not answered and go out again.
-    if (this.#error.code !== null) this.#retryRest(1, 'receive', this.#error.code, this.#error.code, this.#error.inWrite);
+    if (this.#error.code !== null) this.#retryRest(1, 'receive', this.#error.code, this.#error.message ?? this.#error.code, this.#error.inWrite);
     else this.#retryRest(1, 'receive', 'CLOSED', parser.error ?? 'connection closed before the response ended');
   }
 
@@ -342,7 +342,7 @@ export class Connection implements SocketHandler {
    * not answered, so each is sent again on a new socket (RFC 9112 §9.3.2), but only once: a request
    * left unanswered a second time fails too. Call with the socket already released or discarded.
    */
-  #retryRest(failing: number, kind: FailureKind, code: string, message: string, writeFailed = false): void {
+  #retryRest(failing: number, kind: FailureKind, code: FailureCode, message: string, writeFailed = false): void {
     const slots = this.#settings.pipeline;
     const written = this.#inflight - this.#unwritten;
     // Requests sent again are the oldest on their new socket, so those still unanswered lead the ring.
@@ -369,7 +369,7 @@ export class Connection implements SocketHandler {
   }
 
   /** Every request on this connection fails with `kind` (a timeout, a connect that failed). */
-  #fail(kind: FailureKind, code: string, message: string): void {
+  #fail(kind: FailureKind, code: FailureCode, message: string): void {
     const count = this.#inflight;
     const now = this.#io.now();
     if (kind === 'timeout') this.#timeFailedReads(count, now);
@@ -429,6 +429,6 @@ export class Connection implements SocketHandler {
  * server that refuses it (certificate_required, bad_certificate, unknown_ca, ...) says so only
  * after 'secureConnect': the connection never became usable, which is a Connect failure.
  */
-function rejectedHandshake(code: string | null): boolean {
-  return code !== null && code.startsWith('ERR_SSL_') && code.includes('_ALERT_');
+function rejectedHandshake(code: FailureCode | null): boolean {
+  return code !== null && isTlsAlert(code);
 }

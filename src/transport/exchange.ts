@@ -2,7 +2,7 @@
 // and what the connection reports back: each finished exchange as numbers, each failure as a kind, a code and a message.
 
 import { performance } from 'node:perf_hooks';
-import type { FailureKind } from '../failures.js';
+import type { FailureCode, FailureKind } from '../failures.js';
 import { openSocket, type ClientSocket, type Endpoint, type SocketHandler, type TlsInfo } from './client-socket.js';
 
 /** What a connection takes from the outside world: a clock and sockets. Tests pass fakes of both. */
@@ -112,7 +112,7 @@ export interface ConnectionOwner<Conn> {
    */
   onFailedRead(nowMs: number, exchange: Exchange): void;
   /** The oldest `count` requests on `conn` failed; the owner may call conn.send() from here. */
-  onFailure(conn: Conn, nowMs: number, kind: FailureKind, count: number, code: string, message: string): void;
+  onFailure(conn: Conn, nowMs: number, kind: FailureKind, count: number, code: FailureCode, message: string): void;
   onBytesRead(nowMs: number, bytes: number): void;
   onBytesWritten(bytes: number): void;
   /** `count` requests are about to fail because a write on their socket failed (ab's Write errors). */

@@ -1,5 +1,7 @@
 // HTTP/2 framing (RFC 9113 §4, §6): the frame reader, fed any split of the byte stream, and the few frames gb writes.
 
+import type { GbFailureCode } from '../failures.js';
+
 export const FRAME_HEADER_BYTES = 9;
 export const T_DATA = 0x0;
 export const T_HEADERS = 0x1;
@@ -125,8 +127,11 @@ export interface FrameSink {
   /** With FrameReader.keepData: body bytes[start, end) of a DATA frame, as they arrive (before its onDataFrame). */
   onDataBytes?(streamId: number, bytes: Uint8Array, start: number, end: number): void;
   /** The stream is not HTTP/2 framing; nothing follows. */
-  onFramingError(code: string, message: string): void;
+  onFramingError(code: FramingErrorCode, message: string): void;
 }
+
+/** What the reader finds wrong: no HTTP/2 at all, or a frame no HTTP/2 peer may send (each the RFC 9113 error's name). */
+export type FramingErrorCode = Extract<GbFailureCode, 'NOT_HTTP2' | 'FRAME_SIZE_ERROR' | 'PROTOCOL_ERROR'>;
 
 /**
  * Reads frames from a byte stream split anywhere. The first frame must be the server's SETTINGS
@@ -222,7 +227,8 @@ export class FrameReader {
     const type = h[at + 3]!;
     if (!this.#sawFirst) {
       this.#sawFirst = true;
-      if (type !== T_SETTINGS || (h[at + 4]! & F_ACK) !== 0 || length % 6 !== 0 || length > this.maxFrameSize) {
+      // A SETTINGS of the wrong length is still an HTTP/2 peer's, and its sink says what is wrong with it.
+      if (type !== T_SETTINGS || (h[at + 4]! & F_ACK) !== 0 || length > this.maxFrameSize) {
         this.#fail('NOT_HTTP2', notHttp2(h, at));
         return false;
       }
@@ -238,7 +244,8 @@ export class FrameReader {
     this.#got = 0;
     this.#padLength = type === T_DATA && (this.#flags & F_PADDED) !== 0 ? -1 : 0;
     if (type === T_DATA && this.#padLength < 0 && length === 0) {
-      this.#fail('PROTOCOL_ERROR', 'a padded DATA frame with no room for its pad length');
+      // Too short for a field it must carry (§4.2).
+      this.#fail('FRAME_SIZE_ERROR', 'a padded DATA frame with no room for its pad length');
       return false;
     }
     return true;
@@ -275,7 +282,7 @@ export class FrameReader {
     this.#sink.onFrame(this.#type, this.#flags, this.#streamId, bytes, at, this.#length);
   }
 
-  #fail(code: string, message: string): void {
+  #fail(code: FramingErrorCode, message: string): void {
     this.#halted = true;
     this.#sink.onFramingError(code, message);
   }

@@ -1,6 +1,9 @@
 // Scans a response's status line and header lines, and the trailer lines after a chunked body: one scanner, one size limit.
 
+import type { GbFailureCode } from '../failures.js';
 import { HeaderValues } from './header-values.js';
+
+export type HeaderBlockErrorCode = Extract<GbFailureCode, 'BAD_STATUS_LINE' | 'BAD_HEADER' | 'HEADERS_TOO_LARGE'>;
 
 // Module-local on purpose, as in header-values.ts: V8 folds these into the code, not imported ones.
 const HTAB = 9;
@@ -74,7 +77,7 @@ export class HeaderBlockScanner {
   http11 = true;
   /** Why the block is invalid, once it is, and the stable code for it (BAD_STATUS_LINE, BAD_HEADER, HEADERS_TOO_LARGE). */
   error: string | null = null;
-  errorCode: string | null = null;
+  errorCode: HeaderBlockErrorCode | null = null;
 
   #state = VERSION;
   #trailers = false;
@@ -341,7 +344,7 @@ export class HeaderBlockScanner {
     return i;
   }
 
-  #fail(code: string, reason: string): number {
+  #fail(code: HeaderBlockErrorCode, reason: string): number {
     this.errorCode = code;
     this.error = reason;
     return FAILED;

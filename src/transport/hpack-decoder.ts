@@ -2,7 +2,14 @@
 // It keeps what gb reads of a response (the status, the Server header, the decoded size) and, only
 // when asked (-v), the whole header list; every other string is measured, never built.
 
+import type { GbFailureCode } from '../failures.js';
 import { huffmanDecode } from './hpack-huffman.js';
+
+/**
+ * Why a block did not decode: HPACK itself (COMPRESSION_ERROR), gb's limit on the decoded list, or a
+ * :status that is not three digits. The rest of the block is left undecoded either way.
+ */
+export type HpackErrorCode = Extract<GbFailureCode, 'COMPRESSION_ERROR' | 'HEADERS_TOO_LARGE' | 'BAD_STATUS_LINE'>;
 
 /** RFC 7541 Appendix A, index 1…61. */
 export const STATIC_TABLE: readonly (readonly [string, string])[] = [
@@ -52,6 +59,7 @@ export class HpackDecoder {
   wantHead = false;
   head: string[] = [];
   error: string | null = null;
+  errorCode: HpackErrorCode = 'COMPRESSION_ERROR';
 
   constructor(limit = 4096) {
     this.#limit = limit;
@@ -66,13 +74,14 @@ export class HpackDecoder {
     return this.#count;
   }
 
-  /** Decodes one whole header block; false (with `error`) on a COMPRESSION_ERROR, after which the connection is unusable. */
+  /** Decodes one whole header block; false (with `error` and `errorCode`) when it does not, after which the connection is unusable. */
   decode(b: Uint8Array, start: number, end: number): boolean {
     this.status = 0;
     this.decodedBytes = 0;
     this.server = this.wantServer ? '' : null;
     if (this.wantHead) this.head = [];
     this.error = null;
+    this.errorCode = 'COMPRESSION_ERROR';
     let p = start;
     let fieldsSeen = false;
     while (p < end) {
@@ -122,7 +131,7 @@ export class HpackDecoder {
         if (indexing) this.#insert(name, value ?? '', valueLength);
         fieldsSeen = true;
       }
-      if (this.decodedBytes > MAX_HEADER_LIST_BYTES) return this.#fail('a header list over 1 MiB');
+      if (this.decodedBytes > MAX_HEADER_LIST_BYTES) return this.#fail('a header list over 1 MiB', 'HEADERS_TOO_LARGE');
     }
     return true;
   }
@@ -241,7 +250,7 @@ export class HpackDecoder {
     this.decodedBytes += name.length + valueLength;
     if (name === ':status') {
       const status = statusCode(value);
-      if (status < 0) return this.#fail(`a :status of ${JSON.stringify(value)}`);
+      if (status < 0) return this.#fail(`a :status of ${JSON.stringify(value)}`, 'BAD_STATUS_LINE');
       // A second :status in one block is malformed; the first wins here.
       if (this.status === 0) this.status = status;
     } else if (name === 'server' && this.server === '') {
@@ -293,8 +302,11 @@ export class HpackDecoder {
     }
   }
 
-  #fail(message: string): false {
-    this.error ??= message;
+  #fail(message: string, code: HpackErrorCode = 'COMPRESSION_ERROR'): false {
+    if (this.error === null) {
+      this.error = message;
+      this.errorCode = code;
+    }
     return false;
   }
 }

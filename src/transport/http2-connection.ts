@@ -2,18 +2,19 @@
 // It drives the same engine as the HTTP/1.x Connection (LoadConnection, ConnectionOwner): each stream
 // is one request, reported once, whatever the server does with it.
 
-import type { FailureKind } from '../failures.js';
+import { unreachable, type FailureCode, type FailureKind, type GbFailureCode } from '../failures.js';
 import type { ClientSocket, Endpoint, SocketHandler } from './client-socket.js';
 import { Exchange, REAL_IO, type ConnectionIo, type ConnectionOwner, type LoadConnection } from './exchange.js';
 import {
-  CLIENT_PREFACE, DEFAULT_MAX_FRAME_SIZE, DEFAULT_WINDOW, E_CANCEL, E_COMPRESSION_ERROR, E_NO_ERROR, E_PROTOCOL_ERROR, E_REFUSED_STREAM,
-  F_ACK, F_END_HEADERS, F_END_STREAM, F_PADDED, F_PRIORITY, FRAME_HEADER_BYTES, FrameReader, MAX_WINDOW, S_ENABLE_PUSH,
-  S_INITIAL_WINDOW_SIZE, S_MAX_CONCURRENT_STREAMS, S_MAX_FRAME_SIZE, SETTINGS_ACK, T_CONTINUATION, T_DATA, T_GOAWAY, T_HEADERS,
-  T_PING, T_PUSH_PROMISE, T_RST_STREAM, T_SETTINGS, T_WINDOW_UPDATE, controlFrame, errorName, goawayFrame, readUint32,
-  rstStreamFrame, settingsFrame, windowUpdateFrame, writeFrameHeader, type FrameSink,
+  CLIENT_PREFACE, DEFAULT_MAX_FRAME_SIZE, DEFAULT_WINDOW, E_CANCEL, E_COMPRESSION_ERROR, E_FLOW_CONTROL_ERROR, E_FRAME_SIZE_ERROR,
+  E_NO_ERROR, E_PROTOCOL_ERROR, E_REFUSED_STREAM, F_ACK, F_END_HEADERS, F_END_STREAM, F_PADDED, F_PRIORITY, FRAME_HEADER_BYTES,
+  FrameReader, MAX_WINDOW, S_ENABLE_PUSH, S_INITIAL_WINDOW_SIZE, S_MAX_CONCURRENT_STREAMS, S_MAX_FRAME_SIZE, SETTINGS_ACK,
+  T_CONTINUATION, T_DATA, T_GOAWAY, T_HEADERS, T_PING, T_PRIORITY, T_PUSH_PROMISE, T_RST_STREAM, T_SETTINGS, T_WINDOW_UPDATE,
+  controlFrame, errorName, goawayFrame, readUint32, rstStreamFrame, settingsFrame, windowUpdateFrame, writeFrameHeader,
+  type FrameSink, type FramingErrorCode,
 } from './h2-frames.js';
 import type { H2Frames } from './h2-request.js';
-import { HpackDecoder } from './hpack-decoder.js';
+import { HpackDecoder, type HpackErrorCode } from './hpack-decoder.js';
 import { SlotQueue } from './slot-queue.js';
 import { discardSocket, releaseSocket } from './socket-drain.js';
 import { StreamSlots } from './stream-slots.js';
@@ -62,6 +63,40 @@ const WINDOW_STEP = 2 ** 30;
 const LAST_STREAM_ID = 2 ** 31 - 1;
 const NO_BYTES = Buffer.alloc(0);
 const UNANSWERED = 'server closed the connection twice with the stream unanswered';
+/** gb's limit on a response's header block, gathered over CONTINUATION frames. */
+const MAX_HEADER_BLOCK_BYTES = 1 << 20;
+
+/** Why gb ends a connection (GOAWAY), as it records the failure of the streams that were open. */
+type ConnectionErrorCode = Extract<GbFailureCode, 'PROTOCOL_ERROR' | 'FLOW_CONTROL_ERROR' | 'FRAME_SIZE_ERROR'> | HpackErrorCode;
+/** Why gb resets one stream whose answer it cannot take (RST_STREAM), as it records that stream's failure. */
+type StreamErrorCode = Extract<GbFailureCode, 'PROTOCOL_ERROR' | 'BAD_HEADER' | 'BAD_STATUS_LINE' | 'FLOW_CONTROL_ERROR' | 'FRAME_SIZE_ERROR' | 'TIMEOUT'>;
+
+/** The RFC 9113 error code (§7) gb's GOAWAY or RST_STREAM carries for each cause. */
+function wireCode(cause: ConnectionErrorCode | StreamErrorCode): number {
+  switch (cause) {
+    case 'PROTOCOL_ERROR':
+    // A malformed response (§8.1.1): DATA before its headers, headers without :status or with a bad one.
+    case 'BAD_HEADER':
+    case 'BAD_STATUS_LINE':
+      return E_PROTOCOL_ERROR;
+    // §6.9.1: a window past 2^31 − 1.
+    case 'FLOW_CONTROL_ERROR':
+      return E_FLOW_CONTROL_ERROR;
+    // §4.2: over the SETTINGS_MAX_FRAME_SIZE gb advertised, or the wrong length for a fixed-size frame.
+    case 'FRAME_SIZE_ERROR':
+      return E_FRAME_SIZE_ERROR;
+    case 'COMPRESSION_ERROR':
+    // §4.3 asks for COMPRESSION_ERROR when a field block is not decompressed, which is what gb's
+    // limit does to the rest of one: HPACK's table cannot be kept in step past it.
+    case 'HEADERS_TOO_LARGE':
+      return E_COMPRESSION_ERROR;
+    // §8.7: gb no longer wants the answer (its -s passed).
+    case 'TIMEOUT':
+      return E_CANCEL;
+    default:
+      return unreachable(cause);
+  }
+}
 
 // A slot's state.
 const FREE = 0;
@@ -245,7 +280,7 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
     let expired = 0;
     for (let i = 0; i < n; i++) {
       if (this.#state[i] === OPEN && nowMs - this.#activityMs[i]! > timeoutMs) {
-        this.#write(rstStreamFrame(this.#streamId[i]!, E_CANCEL));
+        this.#write(rstStreamFrame(this.#streamId[i]!, wireCode('TIMEOUT')));
         this.#timeFailedRead(i, nowMs);
         this.#failStream(i);
         expired++;
@@ -256,10 +291,18 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
 
   close(): number {
     const cut = this.#inflight;
+    if (this.#open > 0) this.#cancelOpenStreams();
     for (let i = 0; i < this.#settings.streams; i++) if (this.#state[i] !== FREE) this.#closeStream(i);
     this.#queue.clear();
     this.#discardSocket();
     return cut;
+  }
+
+  /** A stop abandons the open streams: the server is told (CANCEL, §8.7), in one write, before the socket goes. */
+  #cancelOpenStreams(): void {
+    const frames: Buffer[] = [];
+    for (let i = 0; i < this.#settings.streams; i++) if (this.#state[i] === OPEN) frames.push(rstStreamFrame(this.#streamId[i]!, E_CANCEL));
+    this.#write(Buffer.concat(frames));
   }
 
   #openSocket(): void {
@@ -335,13 +378,15 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
 
   // FrameSink: what the reader finds in the server's bytes.
 
-  onFramingError(code: string, message: string): void {
-    this.#connectionError(E_PROTOCOL_ERROR, code, message);
+  onFramingError(code: FramingErrorCode, message: string): void {
+    // Not HTTP/2 at all (an HTTP/1.x answer): nothing to say to it in HTTP/2.
+    if (code === 'NOT_HTTP2') this.#failAll('connect', code, message);
+    else this.#connectionError(code, message);
   }
 
   onFrame(type: number, flags: number, streamId: number, bytes: Uint8Array, start: number, length: number): void {
     if (this.#blockStream !== 0 && type !== T_CONTINUATION) {
-      this.#connectionError(E_PROTOCOL_ERROR, 'PROTOCOL_ERROR', 'a header block interrupted by another frame');
+      this.#connectionError('PROTOCOL_ERROR', 'a header block interrupted by another frame');
       return;
     }
     switch (type) {
@@ -358,29 +403,45 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
         this.#onWindowUpdate(streamId, bytes, start, length);
         return;
       case T_PING:
-        if (length !== 8 || streamId !== 0) this.#connectionError(E_PROTOCOL_ERROR, 'PROTOCOL_ERROR', 'a malformed PING frame');
+        if (streamId !== 0) this.#connectionError('PROTOCOL_ERROR', `a PING frame on stream ${streamId}`);
+        else if (length !== 8) this.#connectionError('FRAME_SIZE_ERROR', `a PING frame of ${length} bytes, not 8`);
         else if ((flags & F_ACK) === 0) this.#write(controlFrame(T_PING, F_ACK, 0, bytes.subarray(start, start + 8)));
         return;
       case T_RST_STREAM:
-        if (length !== 4 || streamId === 0) this.#connectionError(E_PROTOCOL_ERROR, 'PROTOCOL_ERROR', 'a malformed RST_STREAM frame');
+        if (streamId === 0) this.#connectionError('PROTOCOL_ERROR', 'a RST_STREAM frame on stream 0');
+        else if (length !== 4) this.#connectionError('FRAME_SIZE_ERROR', `a RST_STREAM frame of ${length} bytes, not 4`);
         else this.#onReset(streamId, readUint32(bytes, start));
         return;
       case T_GOAWAY:
-        if (length < 8 || streamId !== 0) this.#connectionError(E_PROTOCOL_ERROR, 'PROTOCOL_ERROR', 'a malformed GOAWAY frame');
+        if (streamId !== 0) this.#connectionError('PROTOCOL_ERROR', `a GOAWAY frame on stream ${streamId}`);
+        else if (length < 8) this.#connectionError('FRAME_SIZE_ERROR', `a GOAWAY frame of ${length} bytes, under 8`);
         else this.#onGoaway(readUint32(bytes, start) & 0x7fffffff, readUint32(bytes, start + 4));
         return;
       case T_PUSH_PROMISE:
-        this.#connectionError(E_PROTOCOL_ERROR, 'PROTOCOL_ERROR', 'a PUSH_PROMISE, though gb turned push off');
+        this.#connectionError('PROTOCOL_ERROR', 'a PUSH_PROMISE, though gb turned push off');
+        return;
+      case T_PRIORITY:
+        // Its signal is ignored (§5.3.2), not its framing (§6.3).
+        if (streamId === 0) {
+          this.#connectionError('PROTOCOL_ERROR', 'a PRIORITY frame on stream 0');
+        } else if (length !== 5) {
+          const i = this.#byStream.get(streamId);
+          if (i >= 0) this.#streamError(i, 'FRAME_SIZE_ERROR', `bad response: a PRIORITY frame of ${length} bytes, not 5`);
+        }
         return;
       default:
-        // PRIORITY, and frame types this version does not know, are ignored (RFC 9113 §4.1, §5.3.2).
+        // Frame types this version does not know are ignored (§4.1, §5.5).
         return;
     }
   }
 
   onDataFrame(streamId: number, flags: number, length: number, dataLength: number): void {
     if (this.#blockStream !== 0) {
-      this.#connectionError(E_PROTOCOL_ERROR, 'PROTOCOL_ERROR', 'a header block interrupted by another frame');
+      this.#connectionError('PROTOCOL_ERROR', 'a header block interrupted by another frame');
+      return;
+    }
+    if (streamId === 0) {
+      this.#connectionError('PROTOCOL_ERROR', 'a DATA frame on stream 0');
       return;
     }
     // The whole payload counts against the connection's window, whichever stream it was for.
@@ -395,7 +456,7 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
     this.#activityMs[i] = now;
     if (this.#firstFrameMs[i] === 0) this.#firstFrameMs[i] = now;
     if (this.#status[i] === 0) {
-      this.#streamError(i, 'exceptions', 'BAD_HEADER', 'bad response: DATA before the response headers');
+      this.#streamError(i, 'BAD_HEADER', 'bad response: DATA before the response headers');
       return;
     }
     this.#bodyBytes[i]! += dataLength;
@@ -412,18 +473,19 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
 
   #onHeaders(flags: number, streamId: number, bytes: Uint8Array, start: number, length: number): void {
     if (streamId === 0 || streamId % 2 === 0) {
-      this.#connectionError(E_PROTOCOL_ERROR, 'PROTOCOL_ERROR', `HEADERS on stream ${streamId}, which gb did not open`);
+      this.#connectionError('PROTOCOL_ERROR', `HEADERS on stream ${streamId}, which gb did not open`);
       return;
     }
-    let p = start;
-    let end = start + length;
-    if ((flags & F_PADDED) !== 0) {
-      end -= bytes[p]!;
-      p++;
+    const padded = (flags & F_PADDED) !== 0;
+    const fixed = (padded ? 1 : 0) + ((flags & F_PRIORITY) !== 0 ? 5 : 0);
+    if (length < fixed) {
+      this.#connectionError('FRAME_SIZE_ERROR', `a HEADERS frame of ${length} bytes, too short for its pad length and priority`);
+      return;
     }
-    if ((flags & F_PRIORITY) !== 0) p += 5;
+    const p = start + fixed;
+    const end = start + length - (padded ? bytes[start]! : 0);
     if (end < p) {
-      this.#connectionError(E_PROTOCOL_ERROR, 'PROTOCOL_ERROR', 'a HEADERS frame whose padding is longer than the frame');
+      this.#connectionError('PROTOCOL_ERROR', 'a HEADERS frame whose padding is longer than the frame');
       return;
     }
     const endStream = (flags & F_END_STREAM) !== 0;
@@ -439,11 +501,11 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
 
   #onContinuation(flags: number, streamId: number, bytes: Uint8Array, start: number, length: number): void {
     if (streamId !== this.#blockStream || streamId === 0) {
-      this.#connectionError(E_PROTOCOL_ERROR, 'PROTOCOL_ERROR', 'a CONTINUATION frame that continues no header block');
+      this.#connectionError('PROTOCOL_ERROR', 'a CONTINUATION frame that continues no header block');
       return;
     }
-    if (this.#blockLength + length > 1 << 20) {
-      this.#connectionError(E_PROTOCOL_ERROR, 'HEADERS_TOO_LARGE', 'a header block over 1 MiB');
+    if (this.#blockLength + length > MAX_HEADER_BLOCK_BYTES) {
+      this.#connectionError('HEADERS_TOO_LARGE', 'a header block over 1 MiB');
       return;
     }
     this.#appendBlock(bytes, start, start + length);
@@ -472,7 +534,7 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
     decoder.wantServer = this.#wantServer;
     decoder.wantHead = i >= 0 && this.#settings.captureHead;
     if (!decoder.decode(bytes, start, end)) {
-      this.#connectionError(E_COMPRESSION_ERROR, 'BAD_HEADER', `bad response: HPACK: ${decoder.error ?? 'undecodable'}`);
+      this.#connectionError(decoder.errorCode, `HPACK: ${decoder.error ?? 'undecodable'}`);
       return;
     }
     if (i < 0) return;
@@ -484,7 +546,7 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
     const status = decoder.status;
     if (this.#status[i] === 0) {
       if (status === 0) {
-        this.#streamError(i, 'exceptions', 'BAD_STATUS_LINE', 'bad response: response headers without :status');
+        this.#streamError(i, 'BAD_STATUS_LINE', 'bad response: response headers without :status');
         return;
       }
       // 1xx answers come before the real one (RFC 9113 §8.1).
@@ -516,15 +578,26 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
   readonly #heads: (string | null)[] = [];
 
   #onSettings(flags: number, streamId: number, bytes: Uint8Array, start: number, length: number): void {
-    if (streamId !== 0 || length % 6 !== 0) {
-      this.#connectionError(E_PROTOCOL_ERROR, 'PROTOCOL_ERROR', 'a malformed SETTINGS frame');
+    if (streamId !== 0) {
+      this.#connectionError('PROTOCOL_ERROR', `a SETTINGS frame on stream ${streamId}`);
       return;
     }
-    if ((flags & F_ACK) !== 0) return;
+    const ack = (flags & F_ACK) !== 0;
+    if (ack ? length !== 0 : length % 6 !== 0) {
+      this.#connectionError('FRAME_SIZE_ERROR', `a SETTINGS ${ack ? 'ACK' : 'frame'} of ${length} bytes`);
+      return;
+    }
+    if (ack) return;
     for (let p = start; p < start + length; p += 6) {
       const id = (bytes[p]! << 8) | bytes[p + 1]!;
       const value = readUint32(bytes, p + 2);
-      if (id === S_MAX_CONCURRENT_STREAMS) {
+      if (id === S_ENABLE_PUSH) {
+        // Only a client may turn push on (§6.5.2).
+        if (value !== 0) {
+          this.#connectionError('PROTOCOL_ERROR', `SETTINGS_ENABLE_PUSH ${value} from the server`);
+          return;
+        }
+      } else if (id === S_MAX_CONCURRENT_STREAMS) {
         this.#serverMaxStreams = value;
         if (value < this.#settings.streams && !this.#reportedLimit) {
           this.#reportedLimit = true;
@@ -532,16 +605,23 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
         }
       } else if (id === S_INITIAL_WINDOW_SIZE) {
         if (value > MAX_WINDOW) {
-          this.#connectionError(E_PROTOCOL_ERROR, 'FLOW_CONTROL_ERROR', `an initial window of ${value}, over 2^31 − 1`);
+          this.#connectionError('FLOW_CONTROL_ERROR', `an initial window of ${value}, over 2^31 − 1`);
           return;
         }
-        // The change applies to every open stream's window (RFC 9113 §6.9.2).
+        // The change applies to every open stream's window (RFC 9113 §6.9.2), which must stay in range.
         const delta = value - this.#serverInitialWindow;
         this.#serverInitialWindow = value;
-        for (let i = 0; i < this.#settings.streams; i++) if (this.#state[i] === OPEN) this.#streamWindow[i]! += delta;
+        for (let i = 0; i < this.#settings.streams; i++) {
+          if (this.#state[i] !== OPEN) continue;
+          this.#streamWindow[i]! += delta;
+          if (this.#streamWindow[i]! > MAX_WINDOW) {
+            this.#connectionError('FLOW_CONTROL_ERROR', `an initial window of ${value} takes a stream's window over 2^31 − 1`);
+            return;
+          }
+        }
       } else if (id === S_MAX_FRAME_SIZE) {
         if (value < DEFAULT_MAX_FRAME_SIZE || value > 16_777_215) {
-          this.#connectionError(E_PROTOCOL_ERROR, 'PROTOCOL_ERROR', `a maximum frame size of ${value}`);
+          this.#connectionError('PROTOCOL_ERROR', `a maximum frame size of ${value}`);
           return;
         }
         this.#serverMaxFrame = value;
@@ -559,15 +639,33 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
 
   #onWindowUpdate(streamId: number, bytes: Uint8Array, start: number, length: number): void {
     if (length !== 4) {
-      this.#connectionError(E_PROTOCOL_ERROR, 'FRAME_SIZE_ERROR', 'a WINDOW_UPDATE frame that is not 4 bytes');
+      this.#connectionError('FRAME_SIZE_ERROR', `a WINDOW_UPDATE frame of ${length} bytes, not 4`);
       return;
     }
     const increment = readUint32(bytes, start) & 0x7fffffff;
+    // §6.9, §6.9.1: an increment of 0, or one past the largest window, ends the connection when it is
+    // the connection's window, and only the stream when it is a stream's.
     if (streamId === 0) {
+      if (increment === 0) {
+        this.#connectionError('PROTOCOL_ERROR', 'a WINDOW_UPDATE of 0 for the connection');
+        return;
+      }
+      if (this.#sendWindow + increment > MAX_WINDOW) {
+        this.#connectionError('FLOW_CONTROL_ERROR', `a WINDOW_UPDATE of ${increment} takes the connection's window over 2^31 − 1`);
+        return;
+      }
       this.#sendWindow += increment;
     } else {
       const i = this.#byStream.get(streamId);
       if (i < 0) return;
+      if (increment === 0) {
+        this.#streamError(i, 'PROTOCOL_ERROR', 'bad response: a WINDOW_UPDATE of 0 for the stream');
+        return;
+      }
+      if (this.#streamWindow[i]! + increment > MAX_WINDOW) {
+        this.#streamError(i, 'FLOW_CONTROL_ERROR', `bad response: a WINDOW_UPDATE of ${increment} takes the stream's window over 2^31 − 1`);
+        return;
+      }
       this.#streamWindow[i]! += increment;
     }
     if (this.#settings.bodies) this.#pumpBodies();
@@ -581,7 +679,7 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
       this.#requeue([i]);
       return;
     }
-    this.#streamError(i, 'receive', 'RST_STREAM', `stream reset by the server (${errorName(code)})`);
+    this.#endStream(i, 'receive', 'RST_STREAM', `stream reset by the server (${errorName(code)})`);
   }
 
   #onGoaway(lastStreamId: number, code: number): void {
@@ -757,10 +855,15 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
     this.#owner.onResponse(this, now, e);
   }
 
+  /** The server's answer on one stream is malformed: gb resets that stream (saying why) and fails it as a bad response. */
+  #streamError(i: number, code: StreamErrorCode, message: string): void {
+    this.#write(rstStreamFrame(this.#streamId[i]!, wireCode(code)));
+    this.#endStream(i, 'exceptions', code, message);
+  }
+
   /** One stream fails (a reset, a malformed answer); the connection goes on. */
-  #streamError(i: number, kind: FailureKind, code: string, message: string): void {
+  #endStream(i: number, kind: FailureKind, code: FailureCode, message: string): void {
     const now = this.#now;
-    if (kind === 'exceptions' && this.#socket !== null) this.#write(rstStreamFrame(this.#streamId[i]!, E_PROTOCOL_ERROR));
     this.#timeFailedRead(i, now);
     this.#failStream(i);
     if (this.#goingAway && this.#open === 0) this.#retire();
@@ -768,17 +871,18 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
   }
 
   /**
-   * The server broke the protocol: the connection ends (GOAWAY), its open streams fail as bad
-   * responses, and requests still queued go out on a new one. Before the SETTINGS exchange finished
-   * the server never spoke HTTP/2: every request fails to connect.
+   * The server broke the protocol: the connection ends (GOAWAY with the RFC's code for the cause), its
+   * open streams fail as bad responses, and requests still queued go out on a new one. Before the
+   * SETTINGS exchange finished the server never spoke HTTP/2 well enough: every request fails to connect.
    */
-  #connectionError(errorCode: number, code: string, message: string): void {
+  #connectionError(code: ConnectionErrorCode, message: string): void {
     this.#reader.halt();
+    // Last-Stream-ID 0: with push off the server opens no stream that gb could have processed (§6.8).
+    this.#write(goawayFrame(0, wireCode(code)));
     if (!this.#ready) {
-      this.#failAll('connect', code === 'NOT_HTTP2' ? 'NOT_HTTP2' : code, message);
+      this.#failAll('connect', code, message);
       return;
     }
-    if (this.#socket !== null) this.#write(goawayFrame(0, errorCode));
     this.#discardSocket();
     const now = this.#now;
     let lost = 0;
@@ -788,11 +892,11 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
       this.#failStream(i);
       lost++;
     }
-    if (lost > 0) this.#failed('exceptions', lost, code, message.startsWith('bad response') ? message : `bad response: ${message}`, now);
+    if (lost > 0) this.#failed('exceptions', lost, code, `bad response: ${message}`, now);
     if (this.#queue.length > 0 && this.#socket === null) this.#openSocket();
   }
 
-  onError(socket: ClientSocket, code: string, inWrite: boolean, message?: string): void {
+  onError(socket: ClientSocket, code: FailureCode, inWrite: boolean, message: string): void {
     if (socket === this.#socket) this.#error.note(code, inWrite, message);
   }
 
@@ -808,11 +912,11 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
     this.#now = now;
     if (!ready) {
       // A TLS server that speaks no protocol gb offered may end the handshake with this alert instead of choosing none.
-      if (this.#error.code === 'ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL') {
+      if (this.#error.code === 'TLS_ALERT_NO_APPLICATION_PROTOCOL') {
         this.#failAll('connect', 'NO_H2', 'the server does not offer HTTP/2 over TLS (it refused ALPN h2)');
         return;
       }
-      this.#failAll('connect', this.#error.code ?? 'CLOSED', this.#error.message ?? this.#error.code ?? 'connection closed before the HTTP/2 SETTINGS exchange');
+      this.#failAll('connect', this.#error.code ?? 'CLOSED', this.#error.message ?? 'connection closed before the HTTP/2 SETTINGS exchange');
       return;
     }
     // A clean close before any frame of a stream's answer, with no GOAWAY to say what was processed,
@@ -833,14 +937,13 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
     this.#requeue(unanswered);
     if (lost > 0) {
       if (this.#error.inWrite && this.#error.code !== null) this.#owner.onWriteErrors(lost);
-      const code = this.#error.code ?? 'CLOSED';
-      this.#failed('receive', lost, code, this.#error.message ?? this.#error.code ?? 'connection closed before the stream ended', now);
+      this.#failed('receive', lost, this.#error.code ?? 'CLOSED', this.#error.message ?? 'connection closed before the stream ended', now);
     }
     if (this.#queue.length > 0 && this.#socket === null) this.#openSocket();
   }
 
   /** Every request on this connection fails with `kind` (a connect that failed, a timeout before SETTINGS). */
-  #failAll(kind: FailureKind, code: string, message: string): void {
+  #failAll(kind: FailureKind, code: FailureCode, message: string): void {
     const now = this.#io.now();
     let count = 0;
     for (let i = 0; i < this.#settings.streams; i++) {
@@ -854,7 +957,7 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
     if (count > 0) this.#owner.onFailure(this, now, kind, count, code, message);
   }
 
-  #failed(kind: FailureKind, count: number, code: string, message: string, now: number): void {
+  #failed(kind: FailureKind, count: number, code: FailureCode, message: string, now: number): void {
     this.#owner.onFailure(this, now, kind, count, code, message);
   }
 

@@ -7,6 +7,7 @@
 // benchmark must never add to someone's output, so in that case gb uses net.Socket as well.
 
 import { getSystemErrorName } from 'node:util';
+import { socketFailureCode } from '../failures.js';
 import type { ClientSocket, SocketHandler, TlsInfo } from './client-socket.js';
 
 interface TcpHandle {
@@ -187,7 +188,8 @@ export class RawTcpSocket implements ClientSocket {
    */
   failed(status: number, inWrite = false): void {
     if (this.#closed) return;
-    this.handler.onError(this, getSystemErrorName(status), inWrite || this.#pendingWrites > 0);
+    const name = getSystemErrorName(status);
+    this.handler.onError(this, socketFailureCode(name), inWrite || this.#pendingWrites > 0, name);
     this.destroy();
   }
 

@@ -1,7 +1,8 @@
 // Incremental HTTP/1.x response parser (RFC 9112) for the load generator's hot path: status, framing and keep-alive, with no allocation per response.
 
+import type { GbFailureCode } from '../failures.js';
 import { ChunkedBody } from './chunked-body.js';
-import { HeaderBlockScanner } from './header-block.js';
+import { HeaderBlockScanner, type HeaderBlockErrorCode } from './header-block.js';
 
 /** Every byte given was consumed; the message is not complete yet. */
 export const NEED_MORE = -1;
@@ -27,8 +28,8 @@ export class ResponseParser {
   headersComplete = false;
   started = false;
   error: string | null = null;
-  /** The stable code for `error`: BAD_STATUS_LINE, BAD_HEADER, HEADERS_TOO_LARGE, BAD_CHUNK or CLOSED. */
-  errorCode: string | null = null;
+  /** The stable code for `error`. */
+  errorCode: HeaderBlockErrorCode | Extract<GbFailureCode, 'BAD_CHUNK' | 'CLOSED' | 'INTERNAL'> | null = null;
 
   // Field initializers run in the constructor, so every instance has the same shape from birth.
   readonly #head = new HeaderBlockScanner();
@@ -156,7 +157,7 @@ export class ResponseParser {
     return false;
   }
 
-  #fail(code: string, reason: string): void {
+  #fail(code: NonNullable<ResponseParser['errorCode']>, reason: string): void {
     this.errorCode = code;
     this.error = reason;
     this.#state = FAILED;

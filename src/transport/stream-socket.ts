@@ -2,6 +2,7 @@
 
 import net from 'node:net';
 import type tls from 'node:tls';
+import { socketFailureCode } from '../failures.js';
 import type { ClientSocket, Endpoint, SocketHandler, TlsInfo, TlsSettings } from './client-socket.js';
 import { openTunnel } from './proxy-tunnel.js';
 
@@ -49,7 +50,7 @@ export class StreamSocket implements ClientSocket {
   readonly #tls: boolean;
   /** One callback per socket, not per write: a failed write reports here before the 'error' event. */
   readonly #afterWrite = (e: Error | null | undefined): void => {
-    if (e) this.handler.onError(this, (e as NodeJS.ErrnoException).code ?? e.message, true);
+    if (e) this.#reportError(e, true);
   };
 
   constructor(options: Endpoint, handler: SocketHandler) {
@@ -71,7 +72,7 @@ export class StreamSocket implements ClientSocket {
     });
     this.#socket = s;
     s.on('error', (e: NodeJS.ErrnoException) => {
-      if (this.#socket === s) this.handler.onError(this, e.code ?? e.message, s.writableLength > 0);
+      if (this.#socket === s) this.#reportError(e, s.writableLength > 0);
     });
     s.on('close', () => {
       // Once TLS runs over it, the TLS socket reports the close, after any error of its own.
@@ -119,9 +120,15 @@ export class StreamSocket implements ClientSocket {
       this.handler.onConnect(this);
     });
     // Bytes still queued when the socket fails (often seen as a read error first) are a failed write.
-    s.on('error', (e: NodeJS.ErrnoException) => this.handler.onError(this, e.code ?? e.message, s.writableLength > 0));
+    s.on('error', (e: NodeJS.ErrnoException) => this.#reportError(e, s.writableLength > 0));
     s.on('close', () => this.#onClose());
     return s;
+  }
+
+  /** Node's code (an errno name, OpenSSL's, a certificate's) is reported as it is, beside the failure code it maps to. */
+  #reportError(e: NodeJS.ErrnoException, inWrite: boolean): void {
+    const libraryCode = e.code ?? null;
+    this.handler.onError(this, socketFailureCode(libraryCode), inWrite, libraryCode ?? e.message);
   }
 
   #onTlsRead(length: number, bytes: Uint8Array): boolean {

@@ -79,3 +79,23 @@ test('--shard splits the targets sequence too: shards 1/2 and 2/2 of -n 3001 add
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+for (const workers of ['1', '2']) {
+  test(`another origin that does not resolve, -G ${workers}: the run does not start, one line says why`, { timeout: 60_000 }, async () => {
+    const a = await startTargetServer();
+    const dir = mkdtempSync(join(tmpdir(), 'gb-origins-'));
+    try {
+      const file = join(dir, 'targets.txt');
+      // .invalid never resolves (RFC 6761). With -G 2 the lookup fails inside each worker, whose error
+      // crosses to the main thread as a message, not as the thrown error (its class would be lost).
+      writeFileSync(file, `GET ${a.url}/a\n\nGET http://nowhere.invalid/b\n`);
+      const ran = await ranIn(['-q', '-G', workers, '-c', '4', '-n', '4', '--targets', file]);
+      assert.equal(ran.code, 1, ran.err);
+      assert.match(ran.err, /^gb: cannot resolve nowhere\.invalid: \S+\n$/);
+      assert.equal(a.stats().requests, 0, 'no request was sent');
+    } finally {
+      await a.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}

@@ -120,6 +120,7 @@ describe('TLS options against real servers', { concurrency: true, skip }, () => 
     assert.equal(untrusted.summary.failures.connect, 1);
     assert.equal(untrusted.summary.responses, 0);
     assert.equal(untrusted.firstError, 'UNABLE_TO_VERIFY_LEAF_SIGNATURE');
+    assert.deepEqual(untrusted.summary.errorCodes, { UNABLE_TO_VERIFY_LEAF_SIGNATURE: 1 });
   });
 
   for (const protocol of ['TLS1.3', 'TLS1.2']) {
@@ -130,7 +131,9 @@ describe('TLS options against real servers', { concurrency: true, skip }, () => 
         const refused = await runGb(['-f', protocol, '-r', '-n', '3', server.url]);
         assert.equal(refused.summary.failures.connect, 3, JSON.stringify(refused.summary.errors));
         assert.equal(refused.summary.responses, 0);
-        for (const code of Object.keys(refused.summary.errorCodes)) assert.match(code, /CERTIFICATE|HANDSHAKE_FAILURE/);
+        // The alert by its registry name in errorCodes; OpenSSL's exact code (ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED, ...) is the message.
+        for (const code of Object.keys(refused.summary.errorCodes)) assert.match(code, /^TLS_ALERT_(?:CERTIFICATE_REQUIRED|HANDSHAKE_FAILURE|BAD_CERTIFICATE)$/);
+        for (const message of Object.keys(refused.summary.errors)) assert.match(message, /^ERR_SSL_\w+_ALERT_(?:CERTIFICATE_REQUIRED|HANDSHAKE_FAILURE|BAD_CERTIFICATE)$/);
 
         const accepted = await runGb(['-f', protocol, '-E', p.clientFile, '-n', '3', server.url]);
         assert.equal(accepted.summary.responses, 3);

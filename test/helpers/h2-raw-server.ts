@@ -1,12 +1,13 @@
 // A raw-socket HTTP/2 server for tests that need one to misbehave: it reads the client's frames and
-// lets each test decide, stream by stream, what to answer (or not), and counts what it saw.
+// lets each test decide, stream by stream, what to answer (or not), counts what it saw, and keeps
+// the frames gb sent, so a test can read gb's GOAWAY and RST_STREAM codes off the wire.
 
 import { once } from 'node:events';
 import { createServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import {
-  CLIENT_PREFACE, F_ACK, F_END_HEADERS, F_END_STREAM, FrameReader, SETTINGS_ACK, T_DATA, T_HEADERS, T_RST_STREAM, T_SETTINGS,
-  goawayFrame, rstStreamFrame, settingsFrame, writeFrameHeader,
+  CLIENT_PREFACE, F_ACK, F_END_HEADERS, F_END_STREAM, FrameReader, SETTINGS_ACK, T_DATA, T_GOAWAY, T_HEADERS, T_RST_STREAM,
+  T_SETTINGS, goawayFrame, readUint32, rstStreamFrame, settingsFrame, writeFrameHeader,
 } from '../../src/transport/h2-frames.js';
 
 export interface H2Peer {
@@ -17,6 +18,30 @@ export interface H2Peer {
   respond(streamId: number, body?: string): void;
   reset(streamId: number, code: number): void;
   goaway(lastStreamId: number, code: number): void;
+  /** Writes bytes as they are (frames built by the test, malformed on purpose). */
+  send(...bytes: Buffer[]): void;
+}
+
+/** A frame gb sent, on the server's `connection`-th connection (from 1). DATA keeps no payload. */
+export interface ReceivedFrame {
+  readonly connection: number;
+  readonly type: number;
+  readonly flags: number;
+  readonly streamId: number;
+  readonly payload: Buffer;
+}
+
+export interface ReceivedGoaway {
+  readonly connection: number;
+  readonly lastStreamId: number;
+  /** RFC 9113 §7's error code. */
+  readonly code: number;
+}
+
+export interface ReceivedReset {
+  readonly connection: number;
+  readonly streamId: number;
+  readonly code: number;
 }
 
 export interface H2ServerOptions {
@@ -26,23 +51,39 @@ export interface H2ServerOptions {
   readonly onStream: (peer: H2Peer, streamId: number, index: number) => void;
   /** Instead of HTTP/2: called with the socket when the preface arrives (e.g. to answer in HTTP/1.1). */
   readonly notHttp2?: (socket: Socket) => void;
+  /** What the server says first instead of SETTINGS built from `settings` (a malformed SETTINGS, say). */
+  readonly preface?: Buffer;
 }
 
 export interface H2RawServer {
   readonly url: string;
   /** HEADERS frames received (requests seen), DATA bytes received, RST_STREAM frames received, connections. */
   readonly seen: { requests: number; dataBytes: number; resets: number; connections: number; maxOpen: number; answered: number };
+  /** Every frame gb sent after its preface, in order of arrival. */
+  readonly received: readonly ReceivedFrame[];
+  /** The GOAWAY frames gb sent, decoded. */
+  goaways(): ReceivedGoaway[];
+  /** The RST_STREAM frames gb sent, decoded. */
+  resets(): ReceivedReset[];
+  /** Resolves once every connection accepted so far has closed: all gb wrote on them has been read. */
+  allClosed(): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startH2RawServer(options: H2ServerOptions): Promise<H2RawServer> {
   const seen = { requests: 0, dataBytes: 0, resets: 0, connections: 0, maxOpen: 0, answered: 0 };
+  const received: ReceivedFrame[] = [];
   const sockets = new Set<Socket>();
+  const whenAllClosed: (() => void)[] = [];
   const server = createServer((socket) => {
     sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+    socket.on('close', () => {
+      sockets.delete(socket);
+      if (sockets.size === 0) for (const done of whenAllClosed.splice(0)) done();
+    });
     socket.on('error', () => {});
     seen.connections++;
+    const connection = seen.connections;
     const open = new Set<number>();
     const write = (bytes: Buffer): void => {
       if (!socket.destroyed) socket.write(bytes);
@@ -68,9 +109,13 @@ export async function startH2RawServer(options: H2ServerOptions): Promise<H2RawS
       goaway(lastStreamId, code) {
         write(goawayFrame(lastStreamId, code));
       },
+      send(...bytes) {
+        write(Buffer.concat(bytes));
+      },
     };
     const reader = new FrameReader({
-      onFrame(type, flags, streamId) {
+      onFrame(type, flags, streamId, bytes, start, length) {
+        received.push({ connection, type, flags, streamId, payload: Buffer.from(bytes.subarray(start, start + length)) });
         if (type === T_SETTINGS && (flags & F_ACK) === 0) write(SETTINGS_ACK);
         if (type === T_RST_STREAM) {
           seen.resets++;
@@ -84,7 +129,8 @@ export async function startH2RawServer(options: H2ServerOptions): Promise<H2RawS
           options.onStream(peer, streamId, seen.requests - 1);
         }
       },
-      onDataFrame(_streamId, _flags, _length, dataLength) {
+      onDataFrame(streamId, flags, _length, dataLength) {
+        received.push({ connection, type: T_DATA, flags, streamId, payload: Buffer.alloc(0) });
         seen.dataBytes += dataLength;
       },
       onFramingError(code, message) {
@@ -100,7 +146,7 @@ export async function startH2RawServer(options: H2ServerOptions): Promise<H2RawS
           options.notHttp2(socket);
           return;
         }
-        write(settingsFrame(options.settings ?? []));
+        write(options.preface ?? settingsFrame(options.settings ?? []));
         chunk = preface.subarray(CLIENT_PREFACE.length);
       }
       reader.feed(chunk, 0, chunk.length);
@@ -112,6 +158,13 @@ export async function startH2RawServer(options: H2ServerOptions): Promise<H2RawS
   return {
     url: `http://127.0.0.1:${port}`,
     seen,
+    received,
+    goaways: () =>
+      received
+        .filter((f) => f.type === T_GOAWAY)
+        .map((f) => ({ connection: f.connection, lastStreamId: readUint32(f.payload, 0) & 0x7fffffff, code: readUint32(f.payload, 4) })),
+    resets: () => received.filter((f) => f.type === T_RST_STREAM).map((f) => ({ connection: f.connection, streamId: f.streamId, code: readUint32(f.payload, 0) })),
+    allClosed: () => (sockets.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => whenAllClosed.push(resolve))),
     close: async () => {
       for (const s of sockets) s.destroy();
       await new Promise((resolve) => server.close(resolve));

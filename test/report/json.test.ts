@@ -6,16 +6,20 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import * as hdr from 'hdr-histogram-js';
 
+import { FAILURE_CODES } from '../../src/failures.js';
 import type { Summary } from '../../src/metrics/summary.js';
+import { startTargetServer } from '../../src/server/target.js';
 import { parseSummaryJson, toSummary } from '../../src/metrics/result-json.js';
 import { renderJson } from '../../src/report/json.js';
-import { runSummary } from '../helpers/summaries.js';
+import { runArgs, runSummary } from '../helpers/summaries.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 const schemaText = readFileSync(new URL('../../../schema/gb-result.schema.json', import.meta.url), 'utf8');
 const schema: unknown = JSON.parse(schemaText);
 const validate = new Ajv2020({ allErrors: true }).compile(schema as object);
+/** The codes gb writes, as the schema lists them. */
+const writtenCodes = (schema as { $defs: { failureCode: { enum: string[] } } }).$defs.failureCode.enum;
 
 
 /** A deep copy as plain JSON, which the tests may break at will. */
@@ -147,6 +151,34 @@ describe('the schema and the runtime reader', () => {
     assert.equal(read.value.failures.script, 0);
     assert.equal(read.value.timeline.rows[0]?.scheduled, null);
     assert.deepEqual(toSummary(jsonOf(good)), { ok: true, value: JSON.parse(renderJson(good)) as Summary });
+  });
+
+  it("lists in $defs.failureCode exactly the codes of failures.ts's FailureCode", () => {
+    assert.deepEqual([...writtenCodes].sort(), [...FAILURE_CODES].sort());
+  });
+
+  it('writes socket failures under codes the schema lists for what gb writes', async () => {
+    const closed = await startTargetServer();
+    const url = closed.url;
+    await closed.close();
+    const refused = await runArgs(['-q', '-r', '-n', '3', `${url}/`]);
+    assert.deepEqual(refused.errorCodes, { ECONNREFUSED: 3 });
+    const written = jsonOf(refused);
+    assert.equal(validate(written), true, JSON.stringify(validate.errors));
+    for (const code of Object.keys(objectAt(written, 'errorCodes'))) assert.ok(writtenCodes.includes(code), code);
+  });
+
+  it("reads a result saved by an older gb, whose errorCodes kept OpenSSL's and unlisted codes, under today's codes", () => {
+    const saved = jsonOf(good);
+    saved['errorCodes'] = { ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE: 2, ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED: 1, ERR_SSL_WRONG_VERSION_NUMBER: 1, EWEIRD: 1, ECONNRESET: 3 };
+    assert.equal(validate(saved), true, `the schema still reads it: ${JSON.stringify(validate.errors)}`);
+    const read = toSummary(saved);
+    if (!read.ok) assert.fail(read.error);
+    assert.deepEqual(read.value.errorCodes, { TLS_ALERT_HANDSHAKE_FAILURE: 2, TLS_ALERT_CERTIFICATE_REQUIRED: 1, TLS_ERROR: 1, SOCKET_ERROR: 1, ECONNRESET: 3 });
+    const lowercase = jsonOf(good);
+    lowercase['errorCodes'] = { econnreset: 1 };
+    assert.equal(validate(lowercase), false, 'a code is upper case, old or new');
+    assert.equal(toSummary(lowercase).ok, false);
   });
 
   it('reports what is wrong, with the path, in one sentence', () => {
