@@ -18,6 +18,13 @@ export interface SocketHandler {
   onError(socket: ClientSocket, code: string, inWrite: boolean, message?: string): void;
   /** The socket is closed; no event follows. */
   onClose(socket: ClientSocket): void;
+  /**
+   * TLS only: the TCP connection (through a proxy, the tunnel) is up and the handshake begins;
+   * onConnect follows when it is done. Handlers that time nothing leave it out.
+   */
+  onTcpConnect?(socket: ClientSocket): void;
+  /** Every write that write() returned false for has now been handed to the kernel (once per such stretch). */
+  onWritten?(socket: ClientSocket): void;
 }
 
 export interface TlsInfo {
