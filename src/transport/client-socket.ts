@@ -23,7 +23,7 @@ export interface SocketHandler {
    * onConnect follows when it is done. Handlers that time nothing leave it out.
    */
   onTcpConnect?(socket: ClientSocket): void;
-  /** Every write that write() returned false for has now been handed to the kernel (once per such stretch). */
+  /** The socket was backlogged (see ClientSocket.backlogged) and has now handed all of it to the kernel. */
   onWritten?(socket: ClientSocket): void;
 }
 
@@ -42,6 +42,13 @@ export interface ClientSocket {
    * the caller may fill the same buffer again; false while a write still holds them.
    */
   write(bytes: Buffer): boolean;
+  /**
+   * After a write: bytes are still waiting for the kernel beyond what the socket takes at once (a
+   * large body, a full send buffer), and the handler hears onWritten when they are gone. Node's
+   * stream buffer below its high-water mark counts as taken, so TLS, which completes every write a
+   * turn later, is not backlogged by a request. Absent means never backlogged.
+   */
+  readonly backlogged?: boolean;
   /** Closes at once. onClose still follows, unless the handler was changed before. */
   destroy(): void;
   /** TLS details, once connected over TLS; null for plain TCP. */

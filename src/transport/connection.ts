@@ -231,8 +231,9 @@ export class Connection implements SocketHandler {
     this.#lastActivityMs = now;
     const burst = this.#settings.source === null ? this.#settings.bursts[count]! : this.#variedBurst(count); // count ≤ pipeline by the send() contract
     this.#owner.onBytesWritten(burst.length);
-    if (this.#socket.write(burst)) return;
-    // The socket keeps some of the bytes (a large body, a full send buffer, TLS): sent once it says so (onWritten).
+    const socket = this.#socket;
+    if (socket.write(burst) || socket.backlogged !== true) return;
+    // The socket keeps some of the bytes (a large body, a full send buffer): sent once it says so (onWritten).
     for (let j = this.#inflight - count; j < this.#inflight; j++) this.#sentEndMs[(this.#head + j) % slots] = Number.POSITIVE_INFINITY;
   }
 

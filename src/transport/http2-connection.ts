@@ -749,8 +749,8 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
         this.#out = NO_BYTES;
         this.#outViews = [];
       }
-      // These HEADERS are still the socket's: the streams are sent once it says so (onWritten).
-      for (let j = 0; j < count; j++) this.#sentEndMs[queue.at(j)] = Number.POSITIVE_INFINITY;
+      // These HEADERS wait for the kernel: the streams are sent once the socket says so (onWritten).
+      if (this.#socket?.backlogged === true) for (let j = 0; j < count; j++) this.#sentEndMs[queue.at(j)] = Number.POSITIVE_INFINITY;
     }
     queue.dropFront(count);
     if (this.#settings.bodies) this.#pumpBodies(now);
@@ -774,8 +774,9 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
         this.#bodySent[i] = sent + n;
         this.#sendWindow -= n;
         this.#streamWindow[i]! -= n;
-        // The last frame of a body the socket took at once ends the stream's sending; a held one ends at onWritten.
-        if (this.#write(frame) && last) this.#sentEndMs[i] = nowMs;
+        // The last frame of a body ends the stream's sending, once the socket has taken it (else at onWritten).
+        const taken = this.#write(frame);
+        if (last && (taken || this.#socket?.backlogged !== true)) this.#sentEndMs[i] = nowMs;
       }
       if (this.#sendWindow <= 0) return;
     }

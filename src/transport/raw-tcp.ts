@@ -197,6 +197,10 @@ export class RawTcpSocket implements ClientSocket {
     if (ok && this.#pendingWrites === 0 && !this.#closed) this.handler.onWritten?.(this);
   }
 
+  get backlogged(): boolean {
+    return this.#pendingWrites > 0;
+  }
+
   write(bytes: Buffer): boolean {
     if (this.#closed || B === null) return true;
     let req = this.#spareWrite;

@@ -47,16 +47,11 @@ export class StreamSocket implements ClientSocket {
   /** Through a tunnel, the TCP socket under the TLS one; both may report the close, the handler hears it once. */
   #closed = false;
   readonly #tls: boolean;
-  /** A write left bytes in the stream's queue: the handler hears when the queue is empty again. */
-  #held = false;
   /** One callback per socket, not per write: a failed write reports here before the 'error' event. */
   readonly #afterWrite = (e: Error | null | undefined): void => {
     if (e) this.handler.onError(this, (e as NodeJS.ErrnoException).code ?? e.message, true);
-    else if (this.#held && this.#socket.writableLength === 0) {
-      this.#held = false;
-      this.handler.onWritten?.(this);
-    }
   };
+  readonly #onDrain = (): void => this.handler.onWritten?.(this);
 
   constructor(options: Endpoint, handler: SocketHandler) {
     this.handler = handler;
@@ -76,6 +71,7 @@ export class StreamSocket implements ClientSocket {
       ...local,
     });
     this.#socket = s;
+    s.on('drain', this.#onDrain);
     s.on('error', (e: NodeJS.ErrnoException) => {
       if (this.#socket === s) this.handler.onError(this, e.code ?? e.message, s.writableLength > 0);
     });
@@ -124,6 +120,7 @@ export class StreamSocket implements ClientSocket {
     s.on('data', (chunk: Buffer) => this.handler.onData(this, chunk, chunk.length));
     // Over a socket of its own TLS hears TCP connect first; over a tunnel's, that was the tunnel opening.
     if (!('socket' in where)) s.on('connect', () => this.handler.onTcpConnect?.(this));
+    s.on('drain', this.#onDrain);
     s.on('secureConnect', () => {
       s.setNoDelay(true);
       this.handler.onConnect(this);
@@ -147,11 +144,14 @@ export class StreamSocket implements ClientSocket {
 
   write(bytes: Buffer): boolean {
     this.#socket.write(bytes, this.#afterWrite);
-    // Nothing left in the stream's queue: the handle wrote it all synchronously, and nothing refers
-    // to `bytes` any more. TLS completes its writes a turn later.
-    const done = this.#socket.writableLength === 0;
-    if (!done) this.#held = true;
-    return done;
+    // Nothing left in the stream's queue: the handle wrote it all synchronously (TLS encrypts at once
+    // into its own buffers), and nothing refers to `bytes` any more.
+    return this.#socket.writableLength === 0;
+  }
+
+  get backlogged(): boolean {
+    // Past the high-water mark the stream emits 'drain' once it is empty again (onWritten).
+    return this.#socket.writableNeedDrain;
   }
 
   destroy(): void {
