@@ -25,19 +25,22 @@ export interface RunOutcome {
 
 /** Runs a validated Config. Fails only when the run cannot start (e.g. the host does not resolve). */
 export async function runConfig(config: Config, hooks: RunHooks = {}): Promise<Result<RunOutcome, string>> {
-  const endpoint = await resolveEndpoint(config);
-  if (!endpoint.ok) return err(endpoint.error);
+  const resolved = await resolveEndpoint(config);
+  if (!resolved.ok) return err(resolved.error);
+  const { endpoint, lookupUs } = resolved.value;
   // Worker threads cost start-up time and memory: load them only when asked for.
   const run = config.workers > 1 ? (await import('./engine/workers.js')).runWorkers : runInThread;
   let result;
   try {
-    result = await run(config, endpoint.value, VERSION, hooks);
+    result = await run(config, endpoint, VERSION, hooks);
   } catch (e) {
     // A script that did not load, or whose setup() threw, in this thread or a worker (ScriptStartError),
     // or another origin that did not resolve: nothing was sent.
     if (e instanceof StartError) return err(e.message);
     throw e;
   }
+  // Made once, before the run and outside every request's Total: one sample of the DNS phase.
+  if (lookupUs !== null) result.recorder.recordLookup(lookupUs);
   const summary = summarize(config, result);
   const scriptError = (await result.script?.teardown(summary)) ?? result.scriptError ?? null;
   return ok({ summary, firstError: result.firstError, fineTimeline: result.recorder.timeline.fineRows(scheduledRows(config, FINE_ROW_MS, FINE_ROWS, result.elapsedMs)), scriptError });

@@ -1,29 +1,39 @@
 // Resolves where sockets go (the target, the proxy in front of it, or a unix socket) once per run, so no request pays for a name lookup.
 
 import { isIP } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import type { Config } from '../config/config.js';
 import type { Endpoint } from '../transport/connection.js';
 import { basic } from '../transport/request.js';
 import { err, ok, type Result } from '../result.js';
 
-export async function resolveEndpoint(config: Config): Promise<Result<Endpoint, string>> {
+export interface ResolvedEndpoint {
+  readonly endpoint: Endpoint;
+  /** How long the name lookup took, in µs (the run's DNS phase); null when there was none: an IP literal, a unix socket. */
+  readonly lookupUs: number | null;
+}
+
+export async function resolveEndpoint(config: Config): Promise<Result<ResolvedEndpoint, string>> {
   const { target, proxy } = config;
   // Through a proxy only the proxy's name is looked up here: the proxy resolves the target's, which
   // this machine may not even be able to.
   const host = proxy?.connectHost ?? target.connectHost;
   let address = host;
+  let lookupUs: number | null = null;
   // Over a unix socket the host only names the target (Host, SNI): nothing to look up.
   if (config.unixSocket === null && isIP(address) === 0) {
     try {
       // Loaded only for a name: an IP literal needs no resolver (and no start-up time for one).
       const { lookup } = await import('node:dns/promises');
+      const startMs = performance.now();
       address = (await lookup(address)).address;
+      lookupUs = Math.round((performance.now() - startMs) * 1000);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code ?? 'lookup failed';
       return err(`cannot resolve ${proxy === null ? '' : 'proxy '}${host}: ${code}`);
     }
   }
-  return ok({
+  const endpoint: Endpoint = {
     address,
     // isIP tries IPv4 first, so an IPv4 address never compiles the long IPv6 pattern.
     ipv6: isIP(address) === 6,
@@ -38,7 +48,8 @@ export async function resolveEndpoint(config: Config): Promise<Result<Endpoint, 
           }
         : null,
     unixPath: config.unixSocket,
-  });
+  };
+  return ok({ endpoint, lookupUs });
 }
 
 /**

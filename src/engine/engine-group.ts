@@ -29,6 +29,8 @@ const STOP_RANK: Readonly<Record<StopReason, number>> = { requests: 0, duration:
  */
 export class EngineGroup {
   readonly #engines: Engine[];
+  /** Name lookups this group made itself (each origin of a targets file), in µs: added to the merged recorder. */
+  #lookupsUs: readonly number[] = [];
   /** With several engines, the sum of their Total histograms for sample(), refilled each time. */
   #summedTotal: Histogram | null = null;
 
@@ -40,14 +42,16 @@ export class EngineGroup {
   static async create(config: Config, endpoint: Endpoint, version: string, options: EngineOptions): Promise<EngineGroup> {
     const configs = splitByOrigin(config);
     if (configs.length === 1) return new EngineGroup([new Engine(config, endpoint, version, options)]);
-    const endpoints = await Promise.all(
+    const resolved = await Promise.all(
       configs.map(async (c) => {
-        const resolved = await resolveEndpoint(c);
-        if (!resolved.ok) throw new StartError(resolved.error);
-        return resolved.value;
+        const r = await resolveEndpoint(c);
+        if (!r.ok) throw new StartError(r.error);
+        return r.value;
       }),
     );
+    const endpoints = resolved.map((r) => r.endpoint);
     const group = new EngineGroup([]);
+    group.#lookupsUs = resolved.flatMap((r) => (r.lookupUs === null ? [] : [r.lookupUs]));
     const step = options.progressEvery ?? 0;
     const settledBy = new Array<number>(configs.length).fill(0);
     let nextProgress = step > 0 ? step : Number.POSITIVE_INFINITY;
@@ -106,6 +110,7 @@ export class EngineGroup {
     const endedAtMs = Math.max(...results.map((r) => r.startedAtMs + r.elapsedMs));
     const recorder = new Recorder(new Timeline(startedAtMs, 0));
     for (const r of results) recorder.merge(r.recorder.snapshot());
+    for (const us of this.#lookupsUs) recorder.recordLookup(us);
     return {
       recorder,
       startedAtMs,

@@ -188,6 +188,7 @@ export function summarize(config: Config, facts: SummaryFacts): Summary {
     total: phaseStats(r.total),
     successTotal: phaseStats(r.successTotal),
     successWaiting: phaseStats(r.successWaiting),
+    phases: r.phases.stats(),
     stopReason: facts.stopReason,
     timeline: { startEpochMs: r.timeline.startEpochMs, rows: r.timeline.rows(scheduledRows(config, 1000, MAX_TIMELINE_ROWS, facts.elapsedMs)) },
     rate: rateStats(config, r, facts.elapsedMs),

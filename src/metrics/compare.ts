@@ -1,10 +1,10 @@
 // Compares two gb results metric by metric, judges each change against the runs' own second-to-second noise, and checks --fail-if rules.
 
-import type { EndpointResult, PhaseStats, Summary, TimelineRow } from './summary.js';
+import { REQUEST_PHASES, type EndpointResult, type PhaseStats, type RequestPhase, type Summary, type TimelineRow } from './summary.js';
 import { err, ok, type Result } from '../result.js';
 import { bootstrapChange, BOOTSTRAP_DEFAULTS, type BootstrapOptions } from './bootstrap.js';
 
-export type MetricName = 'rps' | 'p50' | 'p90' | 'p99' | 'p999' | 'max' | 'ttfb-p50' | 'ttfb-p99';
+export type MetricName = 'rps' | 'p50' | 'p90' | 'p99' | 'p999' | 'max' | 'ttfb-p50' | 'ttfb-p99' | `${RequestPhase}-p50` | `${RequestPhase}-p99`;
 
 interface MetricSpec {
   readonly name: MetricName;
@@ -15,11 +15,24 @@ interface MetricSpec {
   readonly perSecond: ((row: TimelineRow) => number) | null;
   /** Why there is no per-second figure, shown instead of a verdict. */
   readonly noPerSecond?: string;
+  /** A request phase's row: left out of the table when neither result had the phase (TLS over http). */
+  readonly phase?: RequestPhase;
 }
 
 const latency = (phase: (s: Summary) => PhaseStats | null, pick: (p: PhaseStats) => number) => (s: Summary): number | null => {
   const p = phase(s);
   return p === null ? null : pick(p);
+};
+
+/** Short names of the phases in compare's rows (its rule metrics are the keys: tls-p99). */
+const PHASE_LABELS: Readonly<Record<RequestPhase, string>> = {
+  dns: 'DNS',
+  tcp: 'TCP',
+  tls: 'TLS',
+  blocked: 'Blocked',
+  sending: 'Sending',
+  waiting: 'Waiting',
+  receiving: 'Receiving',
 };
 
 /*
@@ -37,6 +50,14 @@ const METRICS: readonly MetricSpec[] = [
   { name: 'max', label: 'max [ms]', value: latency((s) => s.total, (p) => p.maxUs), perSecond: (r) => r.maxUs },
   { name: 'ttfb-p50', label: 'TTFB p50 [ms]', value: latency((s) => s.waiting, (p) => p.p50Us), perSecond: null, noPerSecond: 'no per-second TTFB' },
   { name: 'ttfb-p99', label: 'TTFB p99 [ms]', value: latency((s) => s.waiting, (p) => p.p99Us), perSecond: null, noPerSecond: 'no per-second TTFB' },
+  ...REQUEST_PHASES.flatMap((phase): MetricSpec[] => {
+    const stats = (s: Summary): PhaseStats | null => s.phases?.[phase] ?? null;
+    const spec = { perSecond: null, noPerSecond: 'no per-second phases', phase } as const;
+    return [
+      { name: `${phase}-p50`, label: `${PHASE_LABELS[phase]} p50 [ms]`, value: latency(stats, (p) => p.p50Us), ...spec },
+      { name: `${phase}-p99`, label: `${PHASE_LABELS[phase]} p99 [ms]`, value: latency(stats, (p) => p.p99Us), ...spec },
+    ];
+  }),
 ];
 
 export const METRIC_NAMES: readonly MetricName[] = METRICS.map((m) => m.name);
@@ -82,7 +103,7 @@ function perSecondSamples(s: Summary, spec: MetricSpec, pick: (row: TimelineRow)
 
 export function compareSummaries(a: Summary, b: Summary, options: NoiseOptions = {}): readonly MetricComparison[] {
   const minSeconds = options.minSeconds ?? COMPARE_DEFAULTS.minSeconds;
-  return METRICS.map((spec, index): MetricComparison => {
+  const rows = METRICS.map((spec, index): MetricComparison => {
     const valueA = spec.value(a);
     const valueB = spec.value(b);
     const changePercent = valueA === null || valueB === null ? null : valueA === 0 ? (valueB === 0 ? 0 : null) : 100 * (valueB / valueA - 1);
@@ -105,6 +126,8 @@ export function compareSummaries(a: Summary, b: Summary, options: NoiseOptions =
     }
     return { metric: spec.name, label: spec.label, a: valueA, b: valueB, changePercent, noise };
   });
+  // A phase neither run had (TLS over http) gets no row; a rule on it still finds it missing and breaks.
+  return rows.filter((row, index) => METRICS[index]?.phase === undefined || row.a !== null || row.b !== null);
 }
 
 export interface FailRule {

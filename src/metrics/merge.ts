@@ -9,6 +9,7 @@ import type {
   EndpointResult,
   PhaseStats,
   RateStageStats,
+  RequestPhases,
   RateStats,
   ShardMember,
   ShardSet,
@@ -17,6 +18,7 @@ import type {
   Timeline,
   TimelineRow,
 } from './summary.js';
+import { REQUEST_PHASES } from './summary.js';
 import { err, ok, type Result } from '../result.js';
 import { VERSION } from '../version.js';
 
@@ -294,6 +296,8 @@ export function mergeSummaries(summaries: readonly Summary[], options: MergeOpti
     if (!merged.ok) return err(`${key}: ${merged.error}`);
     phases[key] = merged.value;
   }
+  const requestPhases = mergeRequestPhases(summaries);
+  if (!requestPhases.ok) return err(requestPhases.error);
   let rate: RateStats | null = null;
   if (first.rate !== null) {
     const merged = mergeRates(summaries.flatMap((s) => (s.rate === null ? [] : [s.rate])));
@@ -369,6 +373,7 @@ export function mergeSummaries(summaries: readonly Summary[], options: MergeOpti
     total: phases.total ?? null,
     successTotal: phases.successTotal ?? null,
     successWaiting: phases.successWaiting ?? null,
+    phases: requestPhases.value,
     stopReason: summaries.map((s) => s.stopReason).reduce((a, b) => (STOP_RANK[b] > STOP_RANK[a] ? b : a)),
     timeline: mergeTimelines(summaries.map((s) => s.timeline)),
     rate,
@@ -377,6 +382,22 @@ export function mergeSummaries(summaries: readonly Summary[], options: MergeOpti
     shards: shards.value,
     endpoints: mergeEndpoints(summaries, (endMs - startMs) / 1000),
   });
+}
+
+/**
+ * Each phase's histograms add. A result of a gb that kept no phases has none to add, and phases of
+ * the other results alone would describe only some of the responses: the merge then has none.
+ */
+function mergeRequestPhases(summaries: readonly Summary[]): Result<RequestPhases | null, string> {
+  const all = summaries.map((s) => s.phases);
+  if (all.some((p) => p === null)) return ok(null);
+  const merged: Partial<Record<keyof RequestPhases, PhaseStats | null>> = {};
+  for (const key of REQUEST_PHASES) {
+    const m = mergePhases(all.map((p) => p![key]));
+    if (!m.ok) return err(`phases.${key}: ${m.error}`);
+    merged[key] = m.value;
+  }
+  return ok(merged as RequestPhases);
 }
 
 /** Rows with the same name add (counts and histograms); the order is the first run's, then new names as they appear. */

@@ -3,6 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import { Histogram, type HistogramSnapshot } from './histogram.js';
 import { EndpointStats, type EndpointSnapshot } from './endpoints.js';
+import { PhaseHistograms, type PhaseSnapshots } from './request-phases.js';
 import type { FailureCode, FailureKind } from '../failures.js';
 import type { SharedLength } from './shared-length.js';
 import type { Timeline} from './timeline.js';
@@ -97,6 +98,13 @@ export interface ResponseFacts {
   readonly row?: number;
   /** A --script response() rejected it: complete, and a Script failure. */
   readonly rejected?: boolean;
+  /** The phases of its time (see RequestPhases): TCP and TLS negative when it opened no connection (or had no TLS); absent, no phases are recorded. */
+  readonly tcpUs?: number;
+  readonly tlsUs?: number;
+  /** From the write's start to the socket having taken the last byte, at most waitUs. */
+  readonly sendUs?: number;
+  /** From the first byte to the last. */
+  readonly receiveUs?: number;
 }
 
 export interface RecorderOptions {
@@ -122,6 +130,7 @@ export interface RecorderSnapshot {
   readonly successTotal: HistogramSnapshot;
   readonly successWaiting: HistogramSnapshot;
   readonly uncorrectedTotal: HistogramSnapshot;
+  readonly phases: PhaseSnapshots;
   readonly timeline: TimelineSnapshot;
   readonly first: FirstSeen;
   readonly endpoints: EndpointSnapshot | null;
@@ -144,6 +153,8 @@ export class Recorder {
   readonly successWaiting = new Histogram();
   /** Rate mode only: Total measured from the actual send, as a closed-loop tool would. */
   readonly uncorrectedTotal = new Histogram();
+  /** Where the time of each response read to the end went, and the run's name lookups. */
+  readonly phases = new PhaseHistograms();
   readonly timeline: Timeline;
   readonly #sink: ExchangeSink | null;
   readonly #runLength: SharedLength | null;
@@ -182,6 +193,8 @@ export class Recorder {
     this.waiting.record(waitUs);
     this.total.record(totalUs);
     if (uncorrectedUs >= 0) this.uncorrectedTotal.record(uncorrectedUs);
+    const receiveUs = r.receiveUs;
+    if (receiveUs !== undefined) this.phases.record(totalUs, waitUs, r.tcpUs ?? -1, r.tlsUs ?? -1, r.sendUs ?? 0, receiveUs);
     this.timeline.recordResponse(nowMs, totalUs, non2xx);
     this.#sink?.record(performance.timeOrigin + nowMs - totalUs / 1000, connectUs, totalUs - connectUs, totalUs, waitUs, r.row ?? 0);
     // ab takes the document length from the first response and holds every later one to it.
@@ -214,6 +227,11 @@ export class Recorder {
     this.waiting.record(waitUs);
     this.total.record(totalUs);
     this.#sink?.record(performance.timeOrigin + nowMs - totalUs / 1000, connectUs, totalUs - connectUs, totalUs, waitUs, r.row ?? 0);
+  }
+
+  /** A name lookup gb made before the run, in µs: in no request's Total. */
+  recordLookup(us: number): void {
+    this.phases.dns.record(us);
   }
 
   recordBytes(nowMs: number, bytes: number): void {
@@ -288,6 +306,7 @@ export class Recorder {
       successTotal: this.successTotal.toSnapshot(),
       successWaiting: this.successWaiting.toSnapshot(),
       uncorrectedTotal: this.uncorrectedTotal.toSnapshot(),
+      phases: this.phases.snapshot(),
       timeline: this.timeline.snapshot(),
       first: { ...this.first },
       endpoints: this.endpoints?.snapshot() ?? null,
@@ -311,6 +330,7 @@ export class Recorder {
     this.successTotal.add(Histogram.fromSnapshot(s.successTotal));
     this.successWaiting.add(Histogram.fromSnapshot(s.successWaiting));
     this.uncorrectedTotal.add(Histogram.fromSnapshot(s.uncorrectedTotal));
+    this.phases.merge(s.phases);
     this.timeline.merge(s.timeline);
     if (s.endpoints !== null) (this.endpoints ??= new EndpointStats(s.endpoints.maxRows)).merge(s.endpoints);
     const f = this.first;

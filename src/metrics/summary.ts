@@ -26,6 +26,32 @@ export interface PhaseStats {
 
 export const AB_PERCENTS = [50, 66, 75, 80, 90, 95, 98, 99] as const;
 
+/**
+ * Where a response's time went, phase by phase (hey's and k6's breakdown), keys in the order they
+ * happen. Per response: blocked + tcp + tls + sending + waiting + receiving = Total (within 1 µs of
+ * rounding), where tcp and tls count only on the response that waited for its connection to open;
+ * dns happens before the run and is in no response's Total.
+ */
+export const REQUEST_PHASES = ['dns', 'tcp', 'tls', 'blocked', 'sending', 'waiting', 'receiving'] as const;
+export type RequestPhase = (typeof REQUEST_PHASES)[number];
+
+/**
+ * One PhaseStats per phase over the responses read to the end; a phase the run never had (TLS over
+ * http, DNS for an IP literal, any phase of a run without responses) is null.
+ * - dns: each name lookup gb made before the run (the URL's host, or the proxy's: one per run).
+ * - tcp: opening the socket to connected (TCP's handshake; through -X for https also the proxy's
+ *   CONNECT answer), once per connection, on the response that waited for it, as ab's Connect.
+ * - tls: the TLS handshake after that, likewise once per connection.
+ * - blocked: from the response's start (its intended start with --rate) until its own work began,
+ *   less tcp and tls: late timers, no free connection, a connection another request was opening,
+ *   over HTTP/2 the server's SETTINGS, and a re-sent request's first try.
+ * - sending: from the request's write to the socket having taken its last byte (0 when the write
+ *   call took it all).
+ * - waiting: from then to the response's first byte. ab's Waiting (TTFB) is sending + waiting.
+ * - receiving: from the first byte to the last.
+ */
+export type RequestPhases = { readonly [K in RequestPhase]: PhaseStats | null };
+
 export interface FailureCounts {
   readonly connect: number;
   readonly receive: number;
@@ -156,6 +182,8 @@ export interface Summary {
   /** Total and Waiting over successful (2xx/3xx, right length) responses only. */
   readonly successTotal: PhaseStats | null;
   readonly successWaiting: PhaseStats | null;
+  /** Where each response's time went (see RequestPhases); null only in a result of a gb that did not record them, or a merge with one. */
+  readonly phases: RequestPhases | null;
   /** Why the run stopped. */
   readonly stopReason: StopReason;
   /** Per-second activity, oldest first (bounded: see metrics/timeline.ts). */

@@ -1,6 +1,6 @@
 // What gb reports beyond ab, printed after ab's report so ab's fields stay where scripts expect them.
 
-import type { EndpointResult, PhaseStats, ShardSet, Summary } from '../metrics/summary.js';
+import { REQUEST_PHASES, type EndpointResult, type PhaseStats, type RequestPhase, type RequestPhases, type ShardSet, type Summary } from '../metrics/summary.js';
 import { formatFixed, formatFixedWidth, padLabel, padLeft } from './format.js';
 
 export interface GbExtrasOptions {
@@ -69,10 +69,39 @@ export function renderGbExtras(s: Summary, options: GbExtrasOptions = {}): strin
       out += latencyRow('Total, uncorrected:', s.rate.uncorrectedTotal);
     }
   }
+  if (s.phases !== null) out += phaseLines(s.phases);
   if (s.shards !== null) out += `\n${shardLines(s.shards)}`;
   if (s.endpoints !== null && s.endpoints.length > 0) out += renderEndpoints(s.endpoints);
   for (const w of s.client.warnings) out += `\nWARNING: ${w}\n`;
   return out;
+}
+
+export const PHASE_NAMES: Readonly<Record<RequestPhase, string>> = {
+  dns: 'DNS lookup',
+  tcp: 'TCP connect',
+  tls: 'TLS handshake',
+  blocked: 'Blocked',
+  sending: 'Sending',
+  waiting: 'Waiting',
+  receiving: 'Receiving',
+};
+
+const PHASE_COLUMNS = ['count', 'p50', 'p99', 'max'] as const;
+
+/**
+ * Where the responses' time went, in the latency table's columns, with a count: DNS has one sample
+ * per lookup and TCP and TLS one per connection, the others one per response. Phases the run never
+ * had (TLS over http, DNS for an IP) are left out, as a table of zeros would claim they were timed.
+ */
+function phaseLines(phases: RequestPhases): string {
+  const rows = REQUEST_PHASES.flatMap((key) => {
+    const p = phases[key];
+    if (p === null) return [];
+    const values = [p.p50Us, p.p99Us, p.maxUs].map((us) => ` ${formatFixedWidth(us / 1000, 3, 8)}`).join('');
+    return [`  ${`${PHASE_NAMES[key]}:`.padEnd(20)} ${padLeft(String(p.count), 8)}${values}\n`];
+  });
+  if (rows.length === 0) return '';
+  return `\nPhases of the responses (ms): DNS once per lookup, TCP and TLS once per connection\n${' '.repeat(22)}${PHASE_COLUMNS.map((c) => padLeft(c, 9)).join('')}\n${rows.join('')}`;
 }
 
 /** The protocol, the streams per connection (and the server's cap on them), and where the received bytes went. */

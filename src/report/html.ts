@@ -10,6 +10,7 @@ import { PAGE_CSS, PAGE_SCRIPT, uplotAssets } from './html-assets.js';
 import { chartData, type HtmlOptions } from './html-charts.js';
 import { endpointSection } from './html-endpoints.js';
 import { escapeHtml } from './html-escape.js';
+import { phaseSection } from './html-phases.js';
 
 export type { HtmlOptions } from './html-charts.js';
 
@@ -288,6 +289,7 @@ ${tiles(summary)}
 ${chartBox('chart-percentiles', charts.percentiles !== null, 'No response completed, so there is no latency distribution.')}
 ${percentileTable(summary)}
 </section>
+${phaseSection(summary)}
 ${endpointSection(summary)}
 <section><h2>Latency over time</h2>
 ${chartBox('chart-latency-time', hasLatency, latencyNote)}

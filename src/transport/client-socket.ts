@@ -20,6 +20,13 @@ export interface SocketHandler {
   onError(socket: ClientSocket, code: FailureCode, inWrite: boolean, message: string): void;
   /** The socket is closed; no event follows. */
   onClose(socket: ClientSocket): void;
+  /**
+   * TLS only: the TCP connection (through a proxy, the tunnel) is up and the handshake begins;
+   * onConnect follows when it is done. Handlers that time nothing leave it out.
+   */
+  onTcpConnect?(socket: ClientSocket): void;
+  /** The socket was backlogged (see ClientSocket.backlogged) and has now handed all of it to the kernel. */
+  onWritten?(socket: ClientSocket): void;
 }
 
 export interface TlsInfo {
@@ -37,6 +44,13 @@ export interface ClientSocket {
    * the caller may fill the same buffer again; false while a write still holds them.
    */
   write(bytes: Buffer): boolean;
+  /**
+   * After a write: bytes are still waiting for the kernel beyond what the socket takes at once (a
+   * large body, a full send buffer), and the handler hears onWritten when they are gone. Node's
+   * stream buffer below its high-water mark counts as taken, so TLS, which completes every write a
+   * turn later, is not backlogged by a request. Absent means never backlogged.
+   */
+  readonly backlogged?: boolean;
   /** Closes at once. onClose still follows, unless the handler was changed before. */
   destroy(): void;
   /** TLS details, once connected over TLS; null for plain TCP. */

@@ -24,6 +24,8 @@ export class Connection implements SocketHandler {
   #socket: ClientSocket | null = null;
   #connected = false;
   #connectStartMs = 0;
+  /** TLS: when TCP connected and the handshake began; NaN before, and without TLS. */
+  #tcpConnectedMs = Number.NaN;
   #lastActivityMs = 0;
   /** The error that ends this socket, once there is one. */
   readonly #error = new SocketError();
@@ -35,6 +37,10 @@ export class Connection implements SocketHandler {
   readonly #writtenMs: Float64Array;
   readonly #firstByteMs: Float64Array;
   readonly #connectUs: Float64Array;
+  /** The TCP part of #connectUs on the slot that got it (the rest is TLS); -1 on the others. */
+  readonly #tcpUs: Float64Array;
+  /** When the socket had taken the whole request: its write time, or +Infinity while the socket still holds some of it. */
+  readonly #sentEndMs: Float64Array;
   /** 1 for a request already sent again after a server left it unanswered: it gets no third try. */
   readonly #resent: Uint8Array;
   /** With a RequestSource: each slot's request bytes, endpoint row and whether it is HEAD. */
@@ -65,6 +71,8 @@ export class Connection implements SocketHandler {
     this.#writtenMs = new Float64Array(slots);
     this.#firstByteMs = new Float64Array(slots);
     this.#connectUs = new Float64Array(slots);
+    this.#tcpUs = new Float64Array(slots);
+    this.#sentEndMs = new Float64Array(slots);
     this.#resent = new Uint8Array(slots);
     this.#headCopy = new HeadCopy(settings.captureBodyBytes);
     const varied = settings.source !== null;
@@ -133,6 +141,7 @@ export class Connection implements SocketHandler {
       this.#startMs[i] = startMs;
       this.#sentMs[i] = sentMs;
       this.#connectUs[i] = 0;
+      this.#tcpUs[i] = -1;
       this.#resent[i] = 0;
     }
     this.#inflight += count;
@@ -161,6 +170,7 @@ export class Connection implements SocketHandler {
   #open(): void {
     const now = this.#io.now();
     this.#connectStartMs = now;
+    this.#tcpConnectedMs = Number.NaN;
     this.#lastActivityMs = now;
     this.#error.clear();
     this.#headCopy.clear();
@@ -180,8 +190,31 @@ export class Connection implements SocketHandler {
       if (info !== null) this.#owner.onTlsInfo(info, this.#endpoint.tls?.servername ?? null);
     }
     // The connect time belongs to the first request that waited for this socket (ab's Connect).
-    if (this.#inflight > 0) this.#connectUs[this.#head] = Math.round((now - this.#connectStartMs) * 1000);
+    if (this.#inflight > 0) {
+      const head = this.#head;
+      const connectUs = Math.round((now - this.#connectStartMs) * 1000);
+      this.#connectUs[head] = connectUs;
+      // Without TLS (no reading in between) connecting was all TCP; with it, TLS is the rest.
+      const tcpEnd = this.#tcpConnectedMs;
+      this.#tcpUs[head] = Number.isNaN(tcpEnd) ? connectUs : Math.round((tcpEnd - this.#connectStartMs) * 1000);
+    }
     this.#flush(now);
+  }
+
+  onTcpConnect(socket: ClientSocket): void {
+    if (socket === this.#socket) this.#tcpConnectedMs = this.#io.now();
+  }
+
+  /** The socket has handed every held byte to the kernel: the requests written so far are sent. */
+  onWritten(socket: ClientSocket): void {
+    if (socket !== this.#socket) return;
+    const now = this.#io.now();
+    const slots = this.#settings.pipeline;
+    const written = this.#inflight - this.#unwritten;
+    for (let j = 0; j < written; j++) {
+      const i = (this.#head + j) % slots;
+      if (this.#sentEndMs[i] === Number.POSITIVE_INFINITY) this.#sentEndMs[i] = now;
+    }
   }
 
   /** Writes the requests not yet written; nowMs is the caller's clock reading (one read per request suffices). */
@@ -189,12 +222,19 @@ export class Connection implements SocketHandler {
     const count = this.#unwritten;
     if (count === 0 || this.#socket === null) return;
     const slots = this.#settings.pipeline;
-    for (let j = this.#inflight - count; j < this.#inflight; j++) this.#writtenMs[(this.#head + j) % slots] = now;
+    for (let j = this.#inflight - count; j < this.#inflight; j++) {
+      const i = (this.#head + j) % slots;
+      this.#writtenMs[i] = now;
+      this.#sentEndMs[i] = now;
+    }
     this.#unwritten = 0;
     this.#lastActivityMs = now;
     const burst = this.#settings.source === null ? this.#settings.bursts[count]! : this.#variedBurst(count); // count ≤ pipeline by the send() contract
     this.#owner.onBytesWritten(burst.length);
-    this.#socket.write(burst);
+    const socket = this.#socket;
+    if (socket.write(burst) || socket.backlogged !== true) return;
+    // The socket keeps some of the bytes (a large body, a full send buffer): sent once it says so (onWritten).
+    for (let j = this.#inflight - count; j < this.#inflight; j++) this.#sentEndMs[(this.#head + j) % slots] = Number.POSITIVE_INFINITY;
   }
 
   /** The last `count` slots' own requests: one write, as a static burst is (one request needs no copy). */
@@ -267,11 +307,22 @@ export class Connection implements SocketHandler {
     const keep = settings.keepAlive && parser.keepAlive && !truncated && !outOfStep;
     this.#lastStartMs = this.#startMs[i]!;
     this.#lastEndMs = nowMs;
-    const waitUs = Math.round((this.#firstByteMs[i]! - this.#writtenMs[i]!) * 1000);
+    const firstByteMs = this.#firstByteMs[i]!;
+    const writtenMs = this.#writtenMs[i]!;
+    const waitUs = Math.round((firstByteMs - writtenMs) * 1000);
+    // An answer can begin before the request is all sent (a server refusing a large body): sending ends there.
+    const sentEndMs = this.#sentEndMs[i]!;
+    const sendUs = Math.round(((sentEndMs < firstByteMs ? sentEndMs : firstByteMs) - writtenMs) * 1000);
     const e = this.#exchange;
     e.status = parser.statusCode;
-    e.connectUs = this.#connectUs[i]!;
+    const connectUs = this.#connectUs[i]!;
+    e.connectUs = connectUs;
+    const tcpUs = this.#tcpUs[i]!;
+    e.tcpUs = tcpUs;
+    e.tlsUs = tcpUs < 0 || this.#endpoint.tls === null ? -1 : connectUs - tcpUs;
     e.waitUs = waitUs < 0 ? 0 : waitUs;
+    e.sendUs = sendUs < 0 ? 0 : sendUs;
+    e.receiveUs = Math.round((nowMs - firstByteMs) * 1000);
     e.totalUs = Math.round((nowMs - this.#lastStartMs) * 1000);
     e.uncorrectedUs = settings.measureUncorrected ? Math.round((nowMs - this.#sentMs[i]!) * 1000) : -1;
     e.bodyBytes = parser.bodyBytes;
@@ -352,6 +403,7 @@ export class Connection implements SocketHandler {
       const i = (this.#head + j) % slots;
       this.#resent[i] = 1;
       this.#connectUs[i] = 0;
+      this.#tcpUs[i] = -1;
     }
     if (written > lost) this.#owner.onResent(written - lost);
     const now = this.#io.now();

@@ -62,6 +62,18 @@ export class Exchange {
   totalUs = 0;
   /** Rate mode: Total from the actual send; -1 otherwise. */
   uncorrectedUs = -1;
+  /**
+   * The connection's own phases, on the exchange that waited for it to open (as connectUs): TCP
+   * (opening to connected; through a proxy's tunnel, until the tunnel is open) and the TLS handshake
+   * after it; -1 on other exchanges, and TLS -1 without TLS. Over HTTP/2 connectUs also holds the
+   * SETTINGS exchange, which neither counts.
+   */
+  tcpUs = -1;
+  tlsUs = -1;
+  /** From the request's write to the socket having taken all of it (0 when the write call did), capped at waitUs. */
+  sendUs = 0;
+  /** From the response's first byte to its last. */
+  receiveUs = 0;
   bodyBytes = 0;
   /** The connection stays open for the next request. */
   keptAlive = false;

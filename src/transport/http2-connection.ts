@@ -119,6 +119,11 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
   /** The server's SETTINGS arrived: streams may open. */
   #ready = false;
   #connectStartMs = 0;
+  /** TLS: when TCP connected and the handshake began; NaN before, and without TLS. */
+  #tcpConnectedMs = Number.NaN;
+  /** This socket's TCP and TLS parts (TLS -1 without it), for the stream that waited for it. */
+  #socketTcpUs = -1;
+  #socketTlsUs = -1;
   /** The error that ends this socket, once there is one. */
   readonly #error = new SocketError();
   /** The server sent GOAWAY: no new stream on this socket; streams above #lastStreamId go out again elsewhere. */
@@ -148,6 +153,11 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
   readonly #firstFrameMs: Float64Array;
   readonly #activityMs: Float64Array;
   readonly #connectUs: Float64Array;
+  /** The socket's TCP and TLS parts on the slot that got #connectUs; -1 on the others. */
+  readonly #tcpUs: Float64Array;
+  readonly #tlsUs: Float64Array;
+  /** When the socket had taken the stream's whole request: +Infinity while it holds some, or its body waits for windows. */
+  readonly #sentEndMs: Float64Array;
   readonly #bodyBytes: Float64Array;
   readonly #status: Uint16Array;
   readonly #headerBytes: Float64Array;
@@ -199,6 +209,9 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
     this.#firstFrameMs = new Float64Array(n);
     this.#activityMs = new Float64Array(n);
     this.#connectUs = new Float64Array(n);
+    this.#tcpUs = new Float64Array(n);
+    this.#tlsUs = new Float64Array(n);
+    this.#sentEndMs = new Float64Array(n);
     this.#bodyBytes = new Float64Array(n);
     this.#status = new Uint16Array(n);
     this.#headerBytes = new Float64Array(n);
@@ -258,6 +271,8 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
       this.#startMs[i] = startMs;
       this.#sentMs[i] = sentMs;
       this.#connectUs[i] = 0;
+      this.#tcpUs[i] = -1;
+      this.#tlsUs[i] = -1;
       this.#resent[i] = 0;
       this.#queue.push(i);
     }
@@ -308,6 +323,7 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
   #openSocket(): void {
     const now = this.#io.now();
     this.#connectStartMs = now;
+    this.#tcpConnectedMs = Number.NaN;
     this.#error.clear();
     this.#connected = false;
     this.#ready = false;
@@ -332,6 +348,12 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
   onConnect(socket: ClientSocket): void {
     if (socket !== this.#socket) return;
     this.#connected = true;
+    // Once per socket: its TCP and TLS parts, kept for the stream that gets the whole connect time.
+    const now = this.#io.now();
+    const tcpEnd = this.#tcpConnectedMs;
+    const tls = this.#endpoint.tls !== null && !Number.isNaN(tcpEnd);
+    this.#socketTcpUs = Math.round(((tls ? tcpEnd : now) - this.#connectStartMs) * 1000);
+    this.#socketTlsUs = tls ? Math.round((now - tcpEnd) * 1000) : -1;
     if (this.#endpoint.tls !== null && socket.alpnProtocol() !== 'h2') {
       const chosen = socket.alpnProtocol();
       this.#failAll('connect', 'NO_H2', `the server does not offer HTTP/2 over TLS (ALPN ${chosen === null ? 'chose no protocol' : `chose ${chosen}`})`);
@@ -343,6 +365,22 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
     }
     this.#owner.onBytesWritten(OPENING.length);
     socket.write(OPENING);
+  }
+
+  onTcpConnect(socket: ClientSocket): void {
+    if (socket === this.#socket) this.#tcpConnectedMs = this.#io.now();
+  }
+
+  /** The socket has handed every held byte to the kernel: streams whose whole request was written are sent. */
+  onWritten(socket: ClientSocket): void {
+    if (socket !== this.#socket) return;
+    const now = this.#io.now();
+    const requests = this.#requests;
+    for (let i = 0; i < this.#settings.streams; i++) {
+      if (this.#state[i] !== OPEN || this.#sentEndMs[i] !== Number.POSITIVE_INFINITY) continue;
+      const body = requests[i]!.body;
+      if (body === null || this.#bodySent[i] === body.length) this.#sentEndMs[i] = now;
+    }
   }
 
   onData(socket: ClientSocket, chunk: Uint8Array, end: number): void {
@@ -631,9 +669,14 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
     if (!this.#ready) {
       this.#ready = true;
       // The connect time (TCP, TLS, the SETTINGS exchange) belongs to the stream that waited for it.
-      if (this.#queue.length > 0) this.#connectUs[this.#queue.at(0)] = Math.round((this.#now - this.#connectStartMs) * 1000);
+      if (this.#queue.length > 0) {
+        const i = this.#queue.at(0);
+        this.#connectUs[i] = Math.round((this.#now - this.#connectStartMs) * 1000);
+        this.#tcpUs[i] = this.#socketTcpUs;
+        this.#tlsUs[i] = this.#socketTlsUs;
+      }
     } else if (this.#settings.bodies) {
-      this.#pumpBodies();
+      this.#pumpBodies(this.#now);
     }
   }
 
@@ -668,7 +711,7 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
       }
       this.#streamWindow[i]! += increment;
     }
-    if (this.#settings.bodies) this.#pumpBodies();
+    if (this.#settings.bodies) this.#pumpBodies(this.#now);
   }
 
   #onReset(streamId: number, code: number): void {
@@ -712,6 +755,8 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
       this.#state[i] = QUEUED;
       this.#resent[i] = 1;
       this.#connectUs[i] = 0;
+      this.#tcpUs[i] = -1;
+      this.#tlsUs[i] = -1;
       again.push(i);
     }
     if (again.length > 0) {
@@ -781,6 +826,7 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
       this.#streamId[i] = id;
       this.#byStream.set(id, i);
       this.#writtenMs[i] = now;
+      this.#sentEndMs[i] = request.body === null ? now : Number.POSITIVE_INFINITY;
       this.#activityMs[i] = now;
       this.#firstFrameMs[i] = 0;
       this.#bodyBytes[i] = 0;
@@ -792,20 +838,24 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
       this.#streamWindow[i] = window;
       this.#received[i] = 0;
     }
-    queue.dropFront(count);
     this.#open += count;
     const written = held ? out : this.#settings.source === null ? (this.#outViews[count] ??= out.subarray(0, total)) : out.subarray(0, total);
     this.#socketHoldsWrites = !this.#write(written);
-    if (this.#socketHoldsWrites && !held) {
-      // The socket still holds the reused buffer (the kernel took only part of it): it is the socket's now.
-      this.#out = NO_BYTES;
-      this.#outViews = [];
+    if (this.#socketHoldsWrites) {
+      if (!held) {
+        // The socket still holds the reused buffer (the kernel took only part of it): it is the socket's now.
+        this.#out = NO_BYTES;
+        this.#outViews = [];
+      }
+      // These HEADERS wait for the kernel: the streams are sent once the socket says so (onWritten).
+      if (this.#socket?.backlogged === true) for (let j = 0; j < count; j++) this.#sentEndMs[queue.at(j)] = Number.POSITIVE_INFINITY;
     }
-    if (this.#settings.bodies) this.#pumpBodies();
+    queue.dropFront(count);
+    if (this.#settings.bodies) this.#pumpBodies(now);
   }
 
-  /** Sends request bodies as the server's windows allow (the connection's and each stream's). */
-  #pumpBodies(): void {
+  /** Sends request bodies as the server's windows allow (the connection's and each stream's); nowMs: the caller's clock reading. */
+  #pumpBodies(nowMs: number): void {
     if (this.#socket === null || !this.#ready) return;
     const requests = this.#requests;
     for (let i = 0; i < this.#settings.streams; i++) {
@@ -822,7 +872,9 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
         this.#bodySent[i] = sent + n;
         this.#sendWindow -= n;
         this.#streamWindow[i]! -= n;
-        this.#write(frame);
+        // The last frame of a body ends the stream's sending, once the socket has taken it (else at onWritten).
+        const taken = this.#write(frame);
+        if (last && (taken || this.#socket?.backlogged !== true)) this.#sentEndMs[i] = nowMs;
       }
       if (this.#sendWindow <= 0) return;
     }
@@ -834,10 +886,19 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
     const start = this.#startMs[i]!;
     this.#lastStartMs = start;
     this.#lastEndMs = now;
-    const waitUs = Math.round((this.#firstFrameMs[i]! - this.#writtenMs[i]!) * 1000);
+    const firstFrameMs = this.#firstFrameMs[i]!;
+    const writtenMs = this.#writtenMs[i]!;
+    const waitUs = Math.round((firstFrameMs - writtenMs) * 1000);
+    // A server may answer before the body is all sent: sending ends at its first frame then.
+    const sentEndMs = this.#sentEndMs[i]!;
+    const sendUs = Math.round(((sentEndMs < firstFrameMs ? sentEndMs : firstFrameMs) - writtenMs) * 1000);
     e.status = this.#status[i]!;
     e.connectUs = this.#connectUs[i]!;
+    e.tcpUs = this.#tcpUs[i]!;
+    e.tlsUs = this.#tlsUs[i]!;
     e.waitUs = waitUs < 0 ? 0 : waitUs;
+    e.sendUs = sendUs < 0 ? 0 : sendUs;
+    e.receiveUs = Math.round((now - firstFrameMs) * 1000);
     e.totalUs = Math.round((now - start) * 1000);
     e.uncorrectedUs = this.#settings.measureUncorrected ? Math.round((now - this.#sentMs[i]!) * 1000) : -1;
     e.bodyBytes = this.#bodyBytes[i]!;

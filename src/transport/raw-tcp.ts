@@ -122,7 +122,7 @@ function onConnected(this: ConnectReq & { socket: RawTcpSocket }, status: number
 function onWritten(this: WriteReq, status: number): void {
   const socket = this.handle.owner;
   if (socket === null) return;
-  socket.writeEnded();
+  socket.writeEnded(status >= 0);
   if (status < 0) socket.failed(status, true);
 }
 
@@ -194,8 +194,13 @@ export class RawTcpSocket implements ClientSocket {
   }
 
   /** Part of the binding's callbacks: an asynchronous write finished, well or not. */
-  writeEnded(): void {
+  writeEnded(ok: boolean): void {
     this.#pendingWrites--;
+    if (ok && this.#pendingWrites === 0 && !this.#closed) this.handler.onWritten?.(this);
+  }
+
+  get backlogged(): boolean {
+    return this.#pendingWrites > 0;
   }
 
   write(bytes: Buffer): boolean {

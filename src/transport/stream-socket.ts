@@ -52,6 +52,7 @@ export class StreamSocket implements ClientSocket {
   readonly #afterWrite = (e: Error | null | undefined): void => {
     if (e) this.#reportError(e, true);
   };
+  readonly #onDrain = (): void => this.handler.onWritten?.(this);
 
   constructor(options: Endpoint, handler: SocketHandler) {
     this.handler = handler;
@@ -71,6 +72,7 @@ export class StreamSocket implements ClientSocket {
       ...local,
     });
     this.#socket = s;
+    s.on('drain', this.#onDrain);
     s.on('error', (e: NodeJS.ErrnoException) => {
       if (this.#socket === s) this.#reportError(e, s.writableLength > 0);
     });
@@ -88,6 +90,8 @@ export class StreamSocket implements ClientSocket {
       openTunnel(s, tunnel, (failure) => {
         if (this.#closed) return;
         if (failure === null) {
+          // The tunnel is this connection's TCP part: TLS starts now.
+          this.handler.onTcpConnect?.(this);
           this.#socket = this.#startTls(t, { socket: s });
           return;
         }
@@ -115,6 +119,9 @@ export class StreamSocket implements ClientSocket {
     const s = node.connect(options);
     // Where a Node version would not take onread for TLS, the bytes come as 'data' events instead.
     s.on('data', (chunk: Buffer) => this.handler.onData(this, chunk, chunk.length));
+    // Over a socket of its own TLS hears TCP connect first; over a tunnel's, that was the tunnel opening.
+    if (!('socket' in where)) s.on('connect', () => this.handler.onTcpConnect?.(this));
+    s.on('drain', this.#onDrain);
     s.on('secureConnect', () => {
       s.setNoDelay(true);
       this.handler.onConnect(this);
@@ -147,6 +154,11 @@ export class StreamSocket implements ClientSocket {
     // Nothing left in the stream's queue: the handle wrote it all synchronously (TLS encrypts at once
     // into its own buffers), and nothing refers to `bytes` any more.
     return this.#socket.writableLength === 0;
+  }
+
+  get backlogged(): boolean {
+    // Past the high-water mark the stream emits 'drain' once it is empty again (onWritten).
+    return this.#socket.writableNeedDrain;
   }
 
   destroy(): void {

@@ -23,7 +23,7 @@ test('two origins: sample() sums both engines (settled, failed, p99 of the added
     const config = parsed.value.options.config;
     const endpoint = await resolveEndpoint(config);
     if (!endpoint.ok) assert.fail(endpoint.error);
-    const group = await EngineGroup.create(config, endpoint.value, '0.0.0', {});
+    const group = await EngineGroup.create(config, endpoint.value.endpoint, '0.0.0', {});
     assert.deepEqual(group.sample(), { settled: 0, failed: 0, p99Us: null });
     const result = await group.run();
     const merged = result.recorder;

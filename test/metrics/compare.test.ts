@@ -70,7 +70,7 @@ function run(shape: RunShape): Summary {
     failed: 0,
     failures: { connect: 0, receive: 0, length: 0, exceptions: 0, script: 0 },
     timeouts: 0,
-    cutOff: 0, resent: 0, writeErrors: 0, endpoints: null,
+    cutOff: 0, resent: 0, writeErrors: 0, endpoints: null, phases: null,
     non2xx: 0,
     keepAliveRequests: complete,
     statusCodes: { '200': complete },
@@ -202,6 +202,8 @@ describe('parseFailRule', () => {
     ['rps<5%', { metric: 'rps', op: '<', percent: -5 }],
     ['p50>2.5%', { metric: 'p50', op: '>', percent: 2.5 }],
     [' ttfb-p99 > +20 % ', { metric: 'ttfb-p99', op: '>', percent: 20 }],
+    ['tls-p99>+10%', { metric: 'tls-p99', op: '>', percent: 10 }],
+    ['Receiving-P50<-5%', { metric: 'receiving-p50', op: '<', percent: -5 }],
     ['p99.9>+1%', { metric: 'p999', op: '>', percent: 1 }],
     ['MAX>+0%', { metric: 'max', op: '>', percent: 0 }],
     ['rps<+3%', { metric: 'rps', op: '<', percent: 3 }],
@@ -319,5 +321,67 @@ describe('renderComparison', () => {
     const text = renderComparison(a, b, compareSummaries(a, b), { a: 'a', b: 'b' });
     assert.match(text, /^note: concurrency differs: A 10, B 50$/m);
     assert.match(text, /^note: B's load generator was saturated/m);
+  });
+});
+
+describe('request phases in gb compare', () => {
+  const withPhases = (s: Summary, tlsP99Us: number | null): Summary => ({
+    ...s,
+    phases: {
+      dns: null,
+      tcp: phase(80, 200, 10),
+      tls: tlsP99Us === null ? null : phase(Math.round(tlsP99Us / 2), tlsP99Us, 10),
+      blocked: phase(0, 10, s.responses),
+      sending: phase(5, 20, s.responses),
+      waiting: phase(1500, 8000, s.responses),
+      receiving: phase(20, 300, s.responses),
+    },
+  });
+  const rule = (text: string): FailRule => {
+    const parsed = parseFailRule(text);
+    return parsed.ok ? parsed.value : assert.fail(parsed.error);
+  };
+
+  it('compares each phase the runs had at p50 and p99, with no verdict (no per-second phases), and leaves out the ones neither had', () => {
+    const a = withPhases(run(BASE), 3000);
+    const b = withPhases(run(BASE), 4500);
+    const rows = compareSummaries(a, b);
+    const tls = row(rows, 'tls-p99');
+    assert.equal(tls.a, 3000);
+    assert.equal(tls.b, 4500);
+    assert.equal(tls.changePercent, 50);
+    assert.deepEqual(tls.noise, { kind: 'n/a', reason: 'no per-second phases' });
+    assert.equal(row(rows, 'tcp-p50').a, 80);
+    assert.equal(row(rows, 'waiting-p99').b, 8000);
+    assert.ok(!rows.some((r) => r.metric.startsWith('dns-')), 'neither run looked a name up');
+    const text = renderComparison(a, b, rows, { a: 'a', b: 'b' });
+    assert.match(text, /^TLS p99 \[ms\] +3\.000 +4\.500 +\+50\.0 % +n\/a \(no per-second phases\)$/m);
+    assert.match(text, /^Receiving p50 \[ms\] +0\.020 +0\.020 +\+0\.0 %/m);
+    assert.ok(!text.includes('DNS'));
+  });
+
+  it('judges tls-p99 rules as it judges ttfb ones: past the limit breaks only with --strict', () => {
+    const rows = compareSummaries(withPhases(run(BASE), 3000), withPhases(run(BASE), 4500));
+    const [lenient] = checkRules(rows, [rule('tls-p99>+10%')]);
+    assert.equal(lenient?.violated, false);
+    assert.match(messageOf(lenient), /^tls-p99>\+10%: ok \(tls-p99 \+50\.0 %, past the limit, noise not judged: no per-second phases; passes without --strict\)$/);
+    const [strict] = checkRules(rows, [rule('tls-p99>+10%')], { strict: true });
+    assert.equal(strict?.violated, true);
+    const [within] = checkRules(rows, [rule('tls-p99>+60%')], { strict: true });
+    assert.equal(within?.violated, false);
+  });
+
+  it('breaks a phase rule when a result has no such phase (TLS over http), or kept no phases (an older gb)', () => {
+    const https = withPhases(run(BASE), 3000);
+    const http = withPhases(run(BASE), null);
+    const legacy: Summary = { ...run(BASE), phases: null };
+    const [noTls] = checkRules(compareSummaries(https, http), [rule('tls-p99>+10%')]);
+    assert.equal(noTls?.violated, true);
+    assert.match(messageOf(noTls), /cannot check, tls-p99 is missing in one of the results/);
+    const rows = compareSummaries(legacy, https);
+    assert.equal(row(rows, 'tls-p99').a, null);
+    assert.equal(row(rows, 'p99').changePercent, 0, 'the rest compares as before');
+    assert.equal(checkRules(rows, [rule('waiting-p99>+10%')])[0]?.violated, true);
+    assert.deepEqual(compareSummaries(legacy, legacy).filter((r) => r.metric.includes('-') && !r.metric.startsWith('ttfb')), []);
   });
 });

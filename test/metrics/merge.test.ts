@@ -6,7 +6,7 @@ import fc from 'fast-check';
 
 import { Histogram } from '../../src/metrics/histogram.js';
 import { phaseStats } from '../../src/metrics/phase-stats.js';
-import type { ClientHealth, PhaseStats, Summary, TimelineRow } from '../../src/metrics/summary.js';
+import type { ClientHealth, PhaseStats, RequestPhases, Summary, TimelineRow } from '../../src/metrics/summary.js';
 import { renderGbExtras } from '../../src/report/gb-extras.js';
 import { mergeSummaries, mergeTimelines } from '../../src/metrics/merge.js';
 
@@ -74,7 +74,7 @@ function summaryOf(totalUs: readonly number[], overrides: Partial<Summary> = {})
     failed: 0,
     failures: { connect: 0, receive: 0, length: 0, exceptions: 0, script: 0 },
     timeouts: 0,
-    cutOff: 0, resent: 0, writeErrors: 0, endpoints: null,
+    cutOff: 0, resent: 0, writeErrors: 0, endpoints: null, phases: null,
     non2xx: 0,
     keepAliveRequests: n,
     statusCodes: n > 0 ? { '200': n } : {},
@@ -93,6 +93,20 @@ function summaryOf(totalUs: readonly number[], overrides: Partial<Summary> = {})
     rate: null,
     client: idleClient,
     ...overrides,
+  };
+}
+
+/** Phases of responses whose Total was `totalUs[i]`: every `perConnection`-th opened its connection (TCP, and TLS with `tls`). */
+function phasesOf(totalUs: readonly number[], options: { readonly tls: boolean; readonly lookupsUs: readonly number[]; readonly perConnection: number }): RequestPhases {
+  const opened = totalUs.filter((_, i) => i % options.perConnection === 0);
+  return {
+    dns: statsOf(options.lookupsUs),
+    tcp: statsOf(opened.map((t) => Math.floor(t / 20))),
+    tls: options.tls ? statsOf(opened.map((t) => Math.floor(t / 5))) : null,
+    blocked: statsOf(totalUs.map((t) => t % 7)),
+    sending: statsOf(totalUs.map((t) => t % 13)),
+    waiting: statsOf(totalUs.map((t) => Math.floor(t * 0.6))),
+    receiving: statsOf(totalUs.map((t) => Math.floor(t * 0.1))),
   };
 }
 
@@ -137,6 +151,59 @@ describe('mergeSummaries', () => {
     }
     assert.equal(merged.value.responses, 20_000);
     assert.equal(merged.value.issued, 20_000);
+  });
+
+  it('adds the request phases exactly: each merged histogram is the sum of the runs\' and its percentiles those of one run that saw all', () => {
+    const all = latencies(9000, 11);
+    const first = all.filter((_, i) => i % 2 === 0);
+    const second = all.filter((_, i) => i % 2 !== 0);
+    // Every 10th response opened a connection; each run looked its host up once.
+    const options = { tls: true, perConnection: 10 };
+    const a = summaryOf(first, { phases: phasesOf(first, { ...options, lookupsUs: [1200] }) });
+    const b = summaryOf(second, { phases: phasesOf(second, { ...options, lookupsUs: [900] }) });
+    const merged = mergeSummaries([a, b]);
+    assert.ok(merged.ok, merged.ok ? '' : merged.error);
+    const phases = merged.value.phases;
+    assert.ok(phases !== null && a.phases !== null && b.phases !== null);
+    for (const key of ['dns', 'tcp', 'tls', 'blocked', 'sending', 'waiting', 'receiving'] as const) {
+      const m: PhaseStats | null = phases[key];
+      const x: PhaseStats | null = a.phases[key];
+      const y: PhaseStats | null = b.phases[key];
+      assert.ok(m !== null && x !== null && y !== null, key);
+      const sum = Histogram.decode(x.histogram);
+      sum.add(Histogram.decode(y.histogram));
+      assert.equal(m.histogram, sum.encode(), `${key}: the merged histogram is the runs' added bucket by bucket`);
+      assert.equal(m.count, x.count + y.count, key);
+    }
+    // The same samples recorded by one run: identical percentiles (the connections' phases count their own samples).
+    const whole = {
+      blocked: statsOf([...first, ...second].map((t) => t % 7)),
+      waiting: statsOf([...first, ...second].map((t) => Math.floor(t * 0.6))),
+      dns: statsOf([1200, 900]),
+    };
+    assertSamePercentiles(phases.blocked, whole.blocked, 'blocked');
+    assertSamePercentiles(phases.waiting, whole.waiting, 'waiting');
+    assertSamePercentiles(phases.dns, whole.dns, 'dns');
+    assert.equal(phases.dns?.count, 2, 'one lookup per run');
+    assert.ok(!renderGbExtras(merged.value).includes('NaN'));
+  });
+
+  it('keeps a phase only one run had (DNS for a name, none for an IP), and has no phases when a result kept none', () => {
+    const all = latencies(400, 3);
+    const byName = summaryOf(all, { phases: phasesOf(all, { tls: false, lookupsUs: [800], perConnection: 50 }) });
+    const byIp = summaryOf(all, { phases: phasesOf(all, { tls: false, lookupsUs: [], perConnection: 50 }) });
+    const merged = mergeSummaries([byName, byIp]);
+    assert.ok(merged.ok, merged.ok ? '' : merged.error);
+    assert.equal(merged.value.phases?.dns?.count, 1);
+    assert.equal(merged.value.phases?.dns?.maxUs, 800);
+    assert.equal(merged.value.phases?.tls, null, 'no run had TLS');
+    assert.equal(merged.value.phases?.receiving?.count, 800);
+    // A result saved by a gb that kept no phases: the others' alone would cover only some responses.
+    const legacy = summaryOf(all, { phases: null });
+    const withLegacy = mergeSummaries([byName, legacy]);
+    assert.ok(withLegacy.ok, withLegacy.ok ? '' : withLegacy.error);
+    assert.equal(withLegacy.value.phases, null);
+    assert.equal(withLegacy.value.responses, 800);
   });
 
   it('gives the same percentiles for any split of any samples into any number of runs', () => {

@@ -25,7 +25,7 @@ function summary(overrides: Partial<Summary> = {}): Summary {
     elapsedSeconds: 2, startedAt: new Date(0).toISOString(),
     issued: 2000, responses: 1960, completed: 2000, succeeded: 1960, failed: 40,
     failures: { connect: 0, receive: 40, length: 0, exceptions: 0, script: 0 },
-    timeouts: 0, cutOff: 0, resent: 0, writeErrors: 0, endpoints: null, non2xx: 10, keepAliveRequests: 2000,
+    timeouts: 0, cutOff: 0, resent: 0, writeErrors: 0, endpoints: null, phases: null, non2xx: 10, keepAliveRequests: 2000,
     statusCodes: { '200': 1950, '500': 10 }, errors: {}, errorCodes: {},
     bytes: { received: 0, body: 0, sent: 0 },
     connect: TOTAL, processing: TOTAL, waiting: TOTAL, total: TOTAL, successTotal: TOTAL, successWaiting: TOTAL,

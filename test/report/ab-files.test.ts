@@ -191,7 +191,7 @@ function htmlSummary(): Summary {
     settings: { method: 'POST', concurrency: 2, requests: 3, durationMs: null, keepAlive: true, variableLength: false, hasBody: true, pipeline: 1, workers: 1, requestsPerSecond: null },
     serverSoftware: 'srv<1>',
     tlsProtocol: null, tlsTempKey: null, tlsServerName: null, transport: 'raw-tcp', protocol: 'HTTP/1.1', http2: null, documentLength: 11, documentLengthConflict: null, elapsedSeconds: 0.5, startedAt: '2026-01-01T00:00:00.000Z',
-    issued: 4, responses: 3, completed: 3, succeeded: 2, failed: 2, failures: { connect: 1, receive: 0, length: 1, exceptions: 0, script: 0 }, timeouts: 0, cutOff: 0, resent: 0, writeErrors: 0, endpoints: null,
+    issued: 4, responses: 3, completed: 3, succeeded: 2, failed: 2, failures: { connect: 1, receive: 0, length: 1, exceptions: 0, script: 0 }, timeouts: 0, cutOff: 0, resent: 0, writeErrors: 0, endpoints: null, phases: null,
     non2xx: 1, keepAliveRequests: 3, statusCodes: { '200': 2, '500': 1 }, errors: {}, errorCodes: {},
     bytes: { received: 2048, body: 33, sent: 1024 },
     connect: phaseOf([400, 600, 1600]), processing: phaseOf([1000, 2000, 8300]), waiting: phaseOf([900, 1900, 8000]), total,

@@ -99,7 +99,7 @@ function keepAliveSummary(): Summary {
     failed: 0,
     failures: { connect: 0, receive: 0, length: 0, exceptions: 0, script: 0 },
     timeouts: 0,
-    cutOff: 0, resent: 0, writeErrors: 0, endpoints: null,
+    cutOff: 0, resent: 0, writeErrors: 0, endpoints: null, phases: null,
     non2xx: 0,
     keepAliveRequests: 990,
     statusCodes: { '200': 1000 },
@@ -610,4 +610,43 @@ test('Write errors: printed after the failure breakdown only when some write fai
   assert.ok(!none.includes('Write errors:'), none);
   const some = renderAbReport({ ...failingPostSummary(), writeErrors: 2 }, { noPercentiles: true });
   assert.match(some, /\n {3}\(Connect: \d+, Receive: \d+, Length: \d+, Exceptions: \d+\)\nWrite errors: {11}2\n/);
+});
+
+test('request phases: a block after the latency table, in its columns with a count, phases the run never had left out, ab\'s report untouched', () => {
+  const base = keepAliveSummary();
+  const p = (p50Us: number, p99Us: number, maxUs: number, count: number): PhaseStats => ({ ...phase({ minUs: 0, meanUs: p50Us, sdUs: 0, medianUs: p50Us, maxUs }, count), p99Us });
+  const summary: Summary = {
+    ...base,
+    successTotal: base.total,
+    successWaiting: base.waiting,
+    phases: {
+      dns: null,
+      tcp: p(71, 139, 139, 10),
+      tls: null,
+      blocked: p(0, 0, 2054, 1000),
+      sending: p(0, 3, 12_345_678, 1000),
+      waiting: p(666, 4455, 18_343, 1000),
+      receiving: p(0, 1, 50, 1000),
+    },
+  };
+  const extras = renderGbExtras(summary);
+  const lines = extras.split('\n');
+  const heading = lines.indexOf('Phases of the responses (ms): DNS once per lookup, TCP and TLS once per connection');
+  assert.ok(heading > lines.findIndex((l) => l.startsWith('  Waiting (TTFB):')), 'after the latency table');
+  assert.deepEqual(lines.slice(heading + 1, heading + 7), [
+    '                          count      p50      p99      max',
+    '  TCP connect:               10    0.071    0.139    0.139',
+    '  Blocked:                 1000    0.000    0.000    2.054',
+    '  Sending:                 1000    0.000    0.003 12345.678',
+    '  Waiting:                 1000    0.666    4.455   18.343',
+    '  Receiving:               1000    0.000    0.001    0.050',
+  ]);
+  // The columns are the latency table's: each value ends where its heading does.
+  const latencyHeader = lines.find((l) => l.includes('p50      p90')) ?? '';
+  assert.equal(lines[heading + 1]?.indexOf('p50'), latencyHeader.indexOf('p50') + 9);
+  assert.ok(!extras.includes('TLS handshake') && !extras.includes('DNS lookup:'), 'a phase the run never had has no row');
+  assert.equal(renderAbReport(summary), renderAbReport(base));
+  assert.ok(!renderGbExtras(base).includes('Phases of the responses'), 'a result without phases has no block');
+  const none = renderGbExtras({ ...summary, phases: { dns: null, tcp: null, tls: null, blocked: null, sending: null, waiting: null, receiving: null } });
+  assert.ok(!none.includes('Phases of the responses'), 'nor one whose phases are all absent');
 });

@@ -12,6 +12,8 @@ import { parseCommandLine } from '../../src/cli/flags.js';
 import { startTargetServer } from '../../src/server/target.js';
 import type { Summary, TimelineRow } from '../../src/metrics/summary.js';
 import { renderHtml, type HtmlOptions } from '../../src/report/html.js';
+import { PHASE_COLORS } from '../../src/report/html-phases.js';
+import { countColor, decodePng } from '../helpers/png.js';
 import { phaseOf } from '../helpers/summaries.js';
 import { findTool, requireTool } from '../helpers/tools.js';
 
@@ -66,7 +68,7 @@ function syntheticSummary(): Summary {
     failed: 4,
     failures: { connect: 0, receive: 4, length: 0, exceptions: 0, script: 0 },
     timeouts: 4,
-    cutOff: 0, resent: 0, writeErrors: 0, endpoints: null,
+    cutOff: 0, resent: 0, writeErrors: 0, endpoints: null, phases: null,
     non2xx: 60,
     keepAliveRequests: 5000,
     statusCodes: { '200': 4940, '503': 60 },
@@ -176,4 +178,88 @@ test('a half-second run (100 ms rows) and a run where every request failed rende
   assert.deepEqual(page.problems, []);
   // Only the throughput-and-errors chart: no latency distribution, no latency over time.
   assert.equal(page.canvases.length, 1);
+});
+
+/** The synthetic run over https: 5000 responses on 50 connections, each phase wide enough to see. */
+function phasedSummary(): Summary {
+  const base = syntheticSummary();
+  const n = 5000;
+  const each = (us: number, count = n): ReturnType<typeof phaseOf> => phaseOf(Array.from({ length: count }, (_, i) => us + (i % 10)));
+  return {
+    ...base,
+    target: { ...base.target, url: 'https://127.0.0.1:8443/', tls: true },
+    phases: {
+      dns: each(900, 1),
+      tcp: each(20_000, 50),
+      tls: each(60_000, 50),
+      blocked: each(300),
+      sending: each(200),
+      waiting: each(4000),
+      receiving: each(1500),
+    },
+  };
+}
+
+test('the phase chart: a stacked bar in Chromium, each phase in its colour, with its legend and data a test can read', { skip, timeout: 20_000 }, async () => {
+  assert.ok(browser !== null);
+  const file = join(OUTPUT_DIR, 'html-report-phases.html');
+  writeFileSync(file, renderHtml(phasedSummary()));
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text());
+  });
+  try {
+    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    // Runs in the page; its nodes are DOM elements, which this project's types (no DOM lib) only describe.
+    type Node = { getAttribute(name: string): string | null; getBoundingClientRect(): { width: number }; textContent: string | null };
+    const seen = await page.$eval('svg.phases', (svg: Node & { querySelectorAll(s: string): ArrayLike<Node> }) => ({
+      responses: svg.getAttribute('data-responses'),
+      meanTotalUs: svg.getAttribute('data-mean-total-us'),
+      segments: Array.from(svg.querySelectorAll('rect[data-phase]')).map((r) => ({ phase: r.getAttribute('data-phase'), meanUs: r.getAttribute('data-mean-us'), width: r.getBoundingClientRect().width })),
+      legend: Array.from(svg.querySelectorAll('text.legend')).map((t) => t.textContent ?? ''),
+    }));
+    const rows = await page.$$eval('table.phases tr[data-phase]', (trs: readonly Node[]) => trs.map((tr) => tr.getAttribute('data-phase')));
+    assert.deepEqual(problems, []);
+    assert.equal(seen.responses, '5000');
+    assert.deepEqual(seen.segments.map((x) => x.phase), ['blocked', 'tcp', 'tls', 'sending', 'waiting', 'receiving']);
+    // 50 connects of 20 ms over 5000 responses: 200 µs a response.
+    assert.equal(seen.segments.find((x) => x.phase === 'tcp')?.meanUs, '200');
+    const sum = seen.segments.reduce((total, x) => total + Number(x.meanUs), 0);
+    assert.ok(Math.abs(sum - Number(seen.meanTotalUs)) <= seen.segments.length, `${sum} vs ${seen.meanTotalUs}`);
+    for (const x of seen.segments) assert.ok(x.width > 5, `${x.phase} drawn ${x.width} px wide`);
+    for (const label of ['Blocked', 'TCP connect', 'TLS handshake', 'Sending', 'Waiting', 'Receiving']) {
+      assert.ok(seen.legend.some((text) => text.startsWith(`${label} `)), `legend ${label}: ${seen.legend.join(' | ')}`);
+    }
+    assert.deepEqual(rows, ['dns', 'tcp', 'tls', 'blocked', 'sending', 'waiting', 'receiving'], 'the table has DNS too');
+    const shot = await (await page.$('svg.phases'))!.screenshot({ path: join(OUTPUT_DIR, 'html-report-phases.png') });
+    const pixels = decodePng(shot);
+    let inked = 0;
+    for (let i = 0; i < pixels.rgba.length; i += 4) if (pixels.rgba[i]! < 240 || pixels.rgba[i + 1]! < 240 || pixels.rgba[i + 2]! < 240) inked++;
+    assert.ok(inked > 2000, `${inked} non-blank pixels`);
+    for (const x of seen.segments) {
+      const phase = x.phase as keyof typeof PHASE_COLORS;
+      // Each segment is 30 px tall: at least a few columns of it in its colour, plus its legend swatch.
+      assert.ok(countColor(pixels, PHASE_COLORS[phase]) >= 5 * 30, `${phase} in ${PHASE_COLORS[phase]}`);
+    }
+  } finally {
+    await page.close();
+  }
+});
+
+test('a real run\'s report draws the phase bar too', { skip, timeout: 20_000 }, async () => {
+  assert.ok(browser !== null);
+  const summary = await realRunSummary();
+  const file = join(OUTPUT_DIR, 'html-report-real-phases.html');
+  writeFileSync(file, renderHtml(summary));
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  try {
+    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    const shot = await (await page.$('svg.phases'))!.screenshot();
+    // The server waits 5 ms a request: waiting is most of the bar.
+    assert.ok(countColor(decodePng(shot), PHASE_COLORS.waiting) > 300 * 30);
+  } finally {
+    await page.close();
+  }
 });

@@ -42,7 +42,7 @@ function syntheticSummary(timeline: readonly TimelineRow[]): Summary {
     failed: 3,
     failures: { connect: 1, receive: 2, length: 0, exceptions: 0, script: 0 },
     timeouts: 1,
-    cutOff: 0, resent: 0, writeErrors: 0, endpoints: null,
+    cutOff: 0, resent: 0, writeErrors: 0, endpoints: null, phases: null,
     non2xx: 40,
     keepAliveRequests: 2000,
     statusCodes: { '200': 1960, '503': 40 },
@@ -249,4 +249,22 @@ test('a run in which every request failed plots no latency and says why', async 
   assert.ok(t.errors.some((v) => v > 0), 'the failures are plotted');
   assert.match(html, /<div class="chart" id="chart-latency-time"><p class="empty">No response was received \(every request failed\), so there is no latency to plot\.<\/p><\/div>/);
   assert.match(html, /<div class="chart" id="chart-throughput-time"><\/div>/);
+});
+
+test('the phase section: a stacked bar whose segments add up to the mean response, data attributes to read, left out without phases', async () => {
+  const summary = await runSummary(['-k', '-c', '2', '-n', '300'], '/');
+  const html = renderHtml(summary);
+  const svg = /<svg class="phases"[^>]*data-responses="(\d+)" data-mean-total-us="(\d+)"[^>]*>(.*?)<\/svg>/s.exec(html);
+  assert.ok(svg !== null, 'the phase chart is on the page');
+  assert.equal(svg[1], '300');
+  const segments = [...(svg[3] ?? '').matchAll(/<rect data-phase="(\w+)" data-mean-us="(\d+)"/g)].map((m) => [m[1], Number(m[2])] as const);
+  // Over http to an IP: no TLS and no DNS in the bar; TCP once per connection, spread over the responses.
+  assert.deepEqual(segments.map(([phase]) => phase), ['blocked', 'tcp', 'sending', 'waiting', 'receiving']);
+  const sum = segments.reduce((total, [, us]) => total + us, 0);
+  assert.ok(Math.abs(sum - Number(svg[2])) <= segments.length, `${sum} vs ${svg[2]}`);
+  const meanTotalUs = summary.total?.meanUs ?? 0;
+  assert.ok(Math.abs(Number(svg[2]) - meanTotalUs) <= 7, `the bar is the mean Total: ${svg[2]} vs ${meanTotalUs} µs`);
+  assert.match(html, /<tr data-phase="tcp"><td>TCP connect<\/td><td>2<\/td>/);
+  assert.doesNotMatch(html, /data-phase="tls"/);
+  assert.doesNotMatch(renderHtml({ ...summary, phases: null }), /class="phases"/);
 });

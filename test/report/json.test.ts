@@ -7,7 +7,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import * as hdr from 'hdr-histogram-js';
 
 import { FAILURE_CODES } from '../../src/failures.js';
-import type { Summary } from '../../src/metrics/summary.js';
+import type { PhaseStats, Summary } from '../../src/metrics/summary.js';
 import { startTargetServer } from '../../src/server/target.js';
 import { parseSummaryJson, toSummary } from '../../src/metrics/result-json.js';
 import { renderJson } from '../../src/report/json.js';
@@ -44,6 +44,20 @@ describe('renderJson', () => {
   it("writes a real run's Summary so that it validates against schema/gb-result.schema.json", () => {
     const valid = validate(JSON.parse(renderJson(summary)));
     assert.equal(valid, true, JSON.stringify(validate.errors, null, 2));
+  });
+
+  it('writes the request phases: each a full phase with its histogram, TLS and DNS null for http to an IP', () => {
+    const phases = summary.phases;
+    assert.ok(phases !== null);
+    for (const key of ['tcp', 'blocked', 'sending', 'waiting', 'receiving'] as const) {
+      const p: PhaseStats | null = phases[key];
+      assert.ok(p !== null, key);
+      assert.equal(hdr.decodeFromCompressedBase64(p.histogram).totalCount, p.count, key);
+    }
+    assert.equal(phases.receiving?.count, 300);
+    assert.equal(phases.tcp?.count, 4, 'one connect per connection');
+    assert.equal(phases.tls, null);
+    assert.equal(phases.dns, null);
   });
 
   it('writes schemaVersion 2 and loses nothing: parsing it back gives the same Summary', () => {
@@ -94,6 +108,8 @@ describe('the schema and the runtime reader', () => {
     { name: 'a timeline row missing a field', breakIt: (j) => void (objectAt(j, 'timeline')['rows'] = [{ second: 0 }]) },
     { name: 'client warnings that are not strings', breakIt: (j) => void (objectAt(j, 'client')['warnings'] = [1]) },
     { name: 'a settings object that is null', breakIt: (j) => void (j['settings'] = null) },
+    { name: 'an unknown request phase', breakIt: (j) => void (objectAt(j, 'phases')['dnsAgain'] = null) },
+    { name: 'a request phase missing', breakIt: (j) => delete objectAt(j, 'phases')['receiving'] },
   ];
 
   for (const { name, breakIt } of breakages) {
@@ -138,9 +154,9 @@ describe('the schema and the runtime reader', () => {
     assert.deepEqual(optional, []);
   });
 
-  it('reads a result saved before HTTP/2, shards, endpoints and scripts were added to version 2, with their defaults', () => {
+  it('reads a result saved before HTTP/2, shards, endpoints, scripts and phases were added to version 2, with their defaults', () => {
     const saved = jsonOf(good);
-    for (const key of ['protocol', 'http2', 'shards', 'endpoints']) delete saved[key];
+    for (const key of ['protocol', 'http2', 'shards', 'endpoints', 'phases']) delete saved[key];
     delete objectAt(saved, 'failures')['script'];
     for (const row of objectAt(saved, 'timeline')['rows'] as { [key: string]: Json }[]) delete row['scheduled'];
     const read = toSummary(saved);
@@ -148,6 +164,7 @@ describe('the schema and the runtime reader', () => {
     assert.equal(read.value.protocol, 'HTTP/1.1');
     assert.equal(read.value.endpoints, null);
     assert.equal(read.value.shards, null);
+    assert.equal(read.value.phases, null);
     assert.equal(read.value.failures.script, 0);
     assert.equal(read.value.timeline.rows[0]?.scheduled, null);
     assert.deepEqual(toSummary(jsonOf(good)), { ok: true, value: JSON.parse(renderJson(good)) as Summary });
