@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -86,6 +86,39 @@ test('request() that throws: that request is a Script failure, never sent; with 
     s.remove();
   }
 });
+
+// On Node 20 a .ts script runs as an esbuild bundle in a temporary folder; its import.meta must still be its own file's.
+for (const ext of ['ts', 'js'] as const) {
+  test(`a .${ext} script and the module it imports read the data files beside them through import.meta.url`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gb-script-meta-'));
+    mkdirSync(join(dir, 'lib'));
+    writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+    writeFileSync(join(dir, 'data.txt'), 'beside\n');
+    writeFileSync(join(dir, 'lib', 'data.txt'), 'in-lib\n');
+    const typed = ext === 'ts' ? ': string' : '';
+    writeFileSync(
+      join(dir, 'lib', `helper.${ext}`),
+      `import { readFileSync } from 'node:fs';\nexport const libData${typed} = readFileSync(new URL('./data.txt', import.meta.url), 'utf8').trim();\n` +
+        `export const libFile${typed} = import.meta.url.slice(import.meta.url.lastIndexOf('/') + 1);\n`,
+    );
+    writeFileSync(
+      join(dir, `script.${ext}`),
+      `import { readFileSync } from 'node:fs';\nimport { libData, libFile } from './lib/helper.${ext}';\n` +
+        `const data${typed} = readFileSync(new URL('./data.txt', import.meta.url), 'utf8').trim();\n` +
+        `const own${typed} = import.meta.url.slice(import.meta.url.lastIndexOf('/') + 1);\n` +
+        'export function request() {\n  return { path: `/${data}/${own}/${libData}/${libFile}` };\n}\n',
+    );
+    const server = await startTargetServer();
+    try {
+      const ran = await ranIn(['-q', '-n', '3', '--script', join(dir, `script.${ext}`), `${server.url}/`]);
+      assert.equal(ran.code, 0, ran.err);
+      assert.deepEqual(server.stats().byPath, { [`/beside/script.${ext}/in-lib/helper.${ext}`]: 3 });
+    } finally {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
 
 const badScripts: readonly { readonly name: string; readonly file: string; readonly text: string; readonly code: number; readonly message: RegExp }[] = [
   { name: 'a syntax error', file: 'syntax.ts', text: "export function request() {\n  return { path: '/' ;\n}\n", code: 2, message: /^gb: --script .*syntax\.ts failed to load: SyntaxError: (.*syntax\.ts:2:\d+: Expected "}" but found ";"|Expected ',', got ';' \(at .*syntax\.ts:2(:\d+)?\))\n$/ },
