@@ -125,6 +125,8 @@ const badScripts: readonly { readonly name: string; readonly file: string; reado
   { name: 'a syntax error in an .mjs', file: 'syntax.mjs', text: 'export function request() {\n  return { path: "/" ;\n}\n', code: 2, message: /^gb: --script .*syntax\.mjs failed to load: SyntaxError: .* \(at .*syntax\.mjs:2(:\d+)?\)\n$/ },
   { name: 'a hook that is not a function', file: 'notfn.mjs', text: 'export const request = 5;\n', code: 2, message: /^gb: --script .*notfn\.mjs: export 'request' must be a function, got number\n$/ },
   { name: 'setup() that throws', file: 'setup.ts', text: "export async function setup(): Promise<void> {\n  throw new Error('login refused');\n}\n", code: 1, message: /gb: --script setup\(\) threw: Error: login refused \(at .*setup\.ts:2:\d+\)\n$/ },
+  // import.meta makes the Node 20 loader rewrite the module before bundling: its lines must still map back.
+  { name: 'setup() that throws after reading import.meta', file: 'meta-setup.ts', text: "const here: string = import.meta.url;\nexport async function setup(): Promise<void> {\n  throw new Error(`login refused at ${here.length > 0 ? 'home' : ''}`);\n}\n", code: 1, message: /gb: --script setup\(\) threw: Error: login refused at home \(at .*meta-setup\.ts:3:\d+\)\n$/ },
   { name: 'request() that returns a string', file: 'string.mjs', text: "export function request() { return 'GET /'; }\n", code: 1, message: /gb: stopped at the first error: script: request\(\) returned string; expected \{ method\?, path\?, headers\?, body\?, name\? \} or a target index/ },
 ];
 
