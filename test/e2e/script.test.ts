@@ -3,6 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { createServer as createH2cServer, type Http2Server } from 'node:http2';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -116,6 +119,39 @@ for (const ext of ['ts', 'js'] as const) {
     } finally {
       await server.close();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
+
+// Set-Cookie values hold commas (Expires dates), so joined they could not be split: a script gets each one.
+const COOKIES = ['session=abc; Path=/; HttpOnly', 'seen=1; Expires=Wed, 21 Oct 2026 07:28:00 GMT; Path=/'];
+for (const protocol of ['HTTP/1.1', 'h2c'] as const) {
+  test(`${protocol}: res.headers['set-cookie'] is a list of every Set-Cookie, other repeated headers are joined`, async () => {
+    const s = scriptFile(
+      'cookies.ts',
+      'export function response(_ctx: unknown, res: { headers: Record<string, unknown> }): void {\n' +
+        "  const seen = JSON.stringify([res.headers['set-cookie'], res.headers['vary'], res.headers['content-type']]);\n" +
+        `  if (seen !== ${JSON.stringify(JSON.stringify([COOKIES, 'Accept, Origin', 'text/plain']))}) throw new Error(seen);\n` +
+        '}\n',
+    );
+    const answer = (res: { setHeader(name: string, value: string | string[]): unknown; end(body: string): unknown }): void => {
+      res.setHeader('Content-Type', 'text/plain');
+      res.setHeader('Set-Cookie', COOKIES);
+      res.setHeader('Vary', ['Accept', 'Origin']);
+      res.end('ok');
+    };
+    const server: Server | Http2Server = protocol === 'h2c' ? createH2cServer((_req, res) => answer(res)) : createServer((_req, res) => answer(res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+      const ran = await ranIn(['-q', '-k', '-n', '20', ...(protocol === 'h2c' ? ['--http2'] : []), '--script', s.file, '--json', '-', url]);
+      assert.equal(ran.code, 0, ran.err);
+      const summary = JSON.parse(ran.out) as Summary;
+      assert.equal(summary.succeeded, 20);
+      assert.equal(summary.failures.script, 0);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      s.remove();
     }
   });
 }
