@@ -32,8 +32,8 @@ export interface ScriptRequest {
  * A response's headers by lower-case name. A header sent several times has its values joined with
  * ", " (RFC 9110 §5.3), except Set-Cookie: a cookie's Expires date holds a comma, so joined cookies
  * could not be split again, and `set-cookie` is a list with one entry per header, in order. The
- * names below are typed as the single string they always are; any other name may be `set-cookie`
- * as far as the index signature knows, so narrow it (`typeof v === 'string'`) or use `String(v)`.
+ * names below are typed as the single string they always are; the index signature cannot tell any
+ * other name from `set-cookie`, so it allows both: narrow it (`typeof v === 'string'`) or `String(v)`.
  */
 export interface ScriptResponseHeaders {
   readonly 'set-cookie'?: readonly string[];
