@@ -10,7 +10,7 @@ export type { Config } from './config/config.js';
 export type { Summary, PhaseStats } from './metrics/summary.js';
 export type { FailureCode, FailureKind } from './failures.js';
 export type { RunHooks } from './engine/run.js';
-export type { Script, ScriptContext, ScriptRequest, ScriptResponse, ScriptOptions } from './engine/script-api.js';
+export type { Script, ScriptContext, ScriptRequest, ScriptResponse, ScriptResponseHeaders, ScriptOptions } from './engine/script-api.js';
 export { startTargetServer, type TargetServer, type TargetStats } from './server/target.js';
 export { renderAbReport } from './report/ab-text.js';
 export { VERSION } from './version.js';

@@ -10,13 +10,17 @@ const EXIT_RULE_FAILED = 1;
 
 const USAGE = `Usage: gb compare A.json B.json [--fail-if RULE]... [--strict]
   Prints throughput and latency of two gb --json results side by side, the change from A to B, and
-  whether each change is beyond the runs' second-to-second noise (95 % bootstrap interval).
+  whether each change is beyond the runs' noise (95 % bootstrap interval): second to second, or,
+  when a run has under 5 whole seconds, request to request (resampled from its histograms).
   --fail-if RULE   exit with status 1 when RULE is broken (repeatable). RULE is METRIC>+N% (broken
                    when METRIC rose by more than N % and the rise is beyond noise) or METRIC<-N%
                    (fell by more than N %, beyond noise); METRIC is one of ${METRIC_NAMES.join(', ')}.
+                   Judged on requests, the whole interval must lie past the limit.
                    e.g. --fail-if 'p99>+10%' --fail-if 'rps<-5%'
-                   When noise cannot be judged (runs under 5 whole seconds, TTFB, A's figure 0) a
-                   change past the limit passes with a "noise not judged" note.
+                   When noise cannot be judged a change past the limit passes with a "noise not
+                   judged" note: rps and max in runs under 5 whole seconds, a percentile with fewer
+                   than 10 requests above it there, TTFB and the request phases in longer runs, A's
+                   figure 0.
   --strict         break such rules instead: only a change within the limit passes unjudged
   -h, --help       show this help
 Exit status: 0 no rule broken, 1 a rule broken, 2 bad input.

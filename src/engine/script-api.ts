@@ -28,11 +28,32 @@ export interface ScriptRequest {
   readonly name?: string;
 }
 
+/**
+ * A response's headers by lower-case name. A header sent several times has its values joined with
+ * ", " (RFC 9110 §5.3), except Set-Cookie: a cookie's Expires date holds a comma, so joined cookies
+ * could not be split again, and `set-cookie` is a list with one entry per header, in order. The
+ * names below are typed as the single string they always are; the index signature cannot tell any
+ * other name from `set-cookie`, so it allows both: narrow it (`typeof v === 'string'`) or `String(v)`.
+ */
+export interface ScriptResponseHeaders {
+  readonly 'set-cookie'?: readonly string[];
+  readonly 'content-type'?: string;
+  readonly 'content-length'?: string;
+  readonly 'content-encoding'?: string;
+  readonly 'cache-control'?: string;
+  readonly etag?: string;
+  readonly location?: string;
+  readonly 'last-modified'?: string;
+  readonly date?: string;
+  readonly server?: string;
+  readonly [name: string]: string | readonly string[] | undefined;
+}
+
 /** A response as response() sees it. */
 export interface ScriptResponse {
   readonly status: number;
-  /** Header names in lower case; repeated headers joined with ", ". */
-  readonly headers: Readonly<Record<string, string>>;
+  /** Header names in lower case; repeated headers joined with ", ", but `set-cookie` always a list. */
+  readonly headers: ScriptResponseHeaders;
   /**
    * The body's first bytes (at most `options.responseBody`), de-chunked; null unless the script asks
    * for bodies with `export const options = { responseBody: 65536 }` (or true, for 64 KiB).

@@ -2,8 +2,9 @@
 
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { Plugin, TransformFailure } from 'esbuild';
 import { err, ok, type Result } from '../result.js';
 import type { Script } from './script-api.js';
 
@@ -45,9 +46,43 @@ export async function loadScript(path: string): Promise<Result<LoadedScript, str
   return ok({ file, script: exported });
 }
 
-/** esbuild (loaded only here) to one ES module in a temporary folder, imported from there and removed. */
+/**
+ * esbuild (loaded only here) to one ES module in a temporary folder, imported from there and removed.
+ * In a bundle every module's import.meta would be the temporary file's, so a script could not find
+ * a file beside it (`new URL('./data.txt', import.meta.url)`): each of the script's own modules has
+ * its import.meta.url, .filename and .dirname replaced by its own file's before bundling.
+ */
 async function importTranspiled(file: string): Promise<Record<string, unknown>> {
   const esbuild = await import('esbuild');
+  const ownImportMeta: Plugin = {
+    name: 'gb-own-import-meta',
+    setup(build) {
+      build.onLoad({ filter: /\.[cm]?[jt]sx?$/ }, async (args) => {
+        const source = readFileSync(args.path, 'utf8');
+        if (!source.includes('import.meta')) return undefined;
+        const loader = /\.[cm]?tsx?$/.test(args.path) ? (args.path.endsWith('x') ? 'tsx' : 'ts') : args.path.endsWith('x') ? 'jsx' : 'js';
+        try {
+          const transformed = await esbuild.transform(source, {
+            loader,
+            format: 'esm',
+            sourcefile: args.path,
+            // The bundle maps back through this map to the original lines.
+            sourcemap: 'inline',
+            define: {
+              'import.meta.url': JSON.stringify(pathToFileURL(args.path).href),
+              'import.meta.filename': JSON.stringify(args.path),
+              'import.meta.dirname': JSON.stringify(dirname(args.path)),
+            },
+            logLevel: 'silent',
+          });
+          return { contents: transformed.code, loader: 'js', resolveDir: dirname(args.path) };
+        } catch (e) {
+          // A syntax error keeps its file:line:column, as esbuild reports it without this step.
+          return { errors: (e as TransformFailure).errors };
+        }
+      });
+    },
+  };
   let code: string;
   try {
     const built = await esbuild.build({
@@ -59,6 +94,7 @@ async function importTranspiled(file: string): Promise<Record<string, unknown>> 
       write: false,
       sourcemap: 'inline',
       logLevel: 'silent',
+      plugins: [ownImportMeta],
     });
     code = built.outputFiles[0]?.text ?? '';
   } catch (e) {

@@ -8,7 +8,7 @@ import type { RequestSource } from '../transport/exchange.js';
 import { buildH2Request, buildH2TargetRequest, type H2Frames } from '../transport/h2-request.js';
 import type { H2RequestSource } from '../transport/http2-connection.js';
 import { buildRequest, buildTargetRequest } from '../transport/request.js';
-import type { Script, ScriptContext, ScriptRequest, ScriptResponse } from './script-api.js';
+import type { Script, ScriptContext, ScriptRequest, ScriptResponse, ScriptResponseHeaders } from './script-api.js';
 import { scriptError, type LoadedScript } from './script-loader.js';
 import { ReturnedRequests } from './returned-requests.js';
 import type { TargetSequence } from './target-sequence.js';
@@ -257,11 +257,11 @@ export class ScriptRunner implements RequestSource, H2RequestSource {
 
   #responseOf(view: ResponseView): ScriptResponse {
     const body = view.body;
-    let headers: Record<string, string> | null = null;
+    let headers: ScriptResponseHeaders | null = null;
     return {
       status: view.status,
       // Parsed on first read: most checks look only at the status or the body, on every response.
-      get headers(): Record<string, string> {
+      get headers(): ScriptResponseHeaders {
         return (headers ??= headersOf(view.head));
       },
       body,
@@ -273,16 +273,21 @@ export class ScriptRunner implements RequestSource, H2RequestSource {
   }
 }
 
-/** The header block (status line first) as lower-case names; repeated headers joined with ", ". */
-function headersOf(head: string | null): Record<string, string> {
+/**
+ * The header block (status line first) as lower-case names; repeated headers joined with ", ",
+ * except Set-Cookie, whose values (Expires=Wed, 21 Oct 2015 ...) hold commas: a list, one per line.
+ */
+function headersOf(head: string | null): ScriptResponseHeaders {
   const headers: Record<string, string> = {};
+  const cookies: string[] = [];
   if (head === null) return headers;
   for (const line of head.split('\r\n').slice(1)) {
     const colon = line.indexOf(':');
     if (colon <= 0) continue;
     const name = line.slice(0, colon).trim().toLowerCase();
     const value = line.slice(colon + 1).trim();
-    headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
+    if (name === 'set-cookie') cookies.push(value);
+    else headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
   }
-  return headers;
+  return cookies.length === 0 ? headers : { ...headers, 'set-cookie': cookies };
 }

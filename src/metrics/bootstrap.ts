@@ -1,4 +1,6 @@
-// Owns the statistics behind gb compare's noise verdicts: a seeded PRNG, data-driven block lengths and the circular block-bootstrap interval of a change in means.
+// Owns the statistics behind gb compare's noise verdicts: a seeded PRNG, data-driven block lengths, the circular block-bootstrap interval of a change in means, and the request-level bootstrap interval of a change in a percentile.
+
+import { percentileRank, type Histogram } from './histogram.js';
 
 export interface BootstrapOptions {
   readonly resamples?: number;
@@ -136,9 +138,92 @@ export function bootstrapChange(
     // A resample of only zero seconds has no relative change; count it as an unbounded one either way.
     changes[i] = meanA === 0 ? (meanB === 0 ? 0 : Infinity) : 100 * (meanB / meanA - 1);
   }
+  return interval(changes, Math.min(a.length, b.length));
+}
+
+/** The expanded percentile interval of sorted-in-place resampled changes, n the smaller sample. */
+function interval(changes: Float64Array, n: number): { readonly lowPercent: number; readonly highPercent: number } {
   changes.sort();
-  const n = Math.min(a.length, b.length);
+  const resamples = changes.length;
   const tail = n < 2 ? 0 : normalCdf(-Math.sqrt(n / (n - 1)) * t975(n - 1));
   const at = (q: number): number => changes[Math.min(resamples - 1, Math.max(0, Math.round(q * (resamples - 1))))] ?? 0;
   return { lowPercent: at(tail), highPercent: at(1 - tail) };
+}
+
+/** A standard normal deviate by Box–Muller (one of the pair; the other is not worth keeping here). */
+function normalSample(random: () => number): number {
+  const u = 1 - random(); // in (0, 1], so the logarithm is finite
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+}
+
+/** Gamma(shape, 1) for shape ≥ 1, by Marsaglia & Tsang's squeeze method (2000). */
+function gammaSample(shape: number, random: () => number): number {
+  const d = shape - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    const x = normalSample(random);
+    const v = (1 + c * x) ** 3;
+    if (v <= 0) continue;
+    const u = 1 - random();
+    if (Math.log(u) < 0.5 * x * x + d - d * v + d * Math.log(v)) return d * v;
+  }
+}
+
+/** Beta(a, b) for a, b ≥ 1, as X / (X + Y) of two Gamma deviates. */
+function betaSample(a: number, b: number, random: () => number): number {
+  const x = gammaSample(a, random);
+  return x / (x + gammaSample(b, random));
+}
+
+/** Draws what a bootstrap resample of one histogram's samples would report as its rank-k value. */
+function resampledRankValue(h: Histogram, percent: number): (random: () => number) => number {
+  const n = h.count;
+  const k = percentileRank(percent, n);
+  const { atOrBelow, values } = h.rankTable();
+  return (random) => {
+    // A resample is F⁻¹ of n uniforms, and F⁻¹ keeps order, so its k-th smallest is F⁻¹ of the
+    // uniforms' k-th smallest, which is Beta(k, n − k + 1): one draw instead of n.
+    const rank = Math.ceil(betaSample(k, n - k + 1, random) * n);
+    if (rank <= 1) return h.min;
+    let lo = 0;
+    let hi = atOrBelow.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((atOrBelow[mid] ?? 0) >= rank) hi = mid;
+      else lo = mid + 1;
+    }
+    return values[lo] ?? h.max;
+  };
+}
+
+/** Samples above the percentile: with fewer, a resampled percentile only hops between a few values. */
+export function requestsAbove(h: Histogram, percent: number): number {
+  return h.count - percentileRank(percent, h.count);
+}
+
+/**
+ * 95 % bootstrap interval of the relative change in a latency percentile, 100·(pB/pA − 1), from the
+ * requests themselves: each resample draws each run's requests again, with replacement, from its
+ * histogram. Requests are taken as independent, so the interval holds their sampling noise but not
+ * a drift within a run or between runs (which the per-second bootstrap sees once there are enough
+ * seconds). Null when either histogram is empty or A's percentile is 0.
+ */
+export function bootstrapPercentileChange(
+  a: Histogram,
+  b: Histogram,
+  percent: number,
+  options: BootstrapOptions = {},
+): { readonly lowPercent: number; readonly highPercent: number } | null {
+  if (a.count === 0 || b.count === 0 || a.valueAtPercentile(percent) === 0) return null;
+  const resamples = options.resamples ?? BOOTSTRAP_DEFAULTS.resamples;
+  const random = seededRandom(options.seed ?? BOOTSTRAP_DEFAULTS.seed);
+  const drawA = resampledRankValue(a, percent);
+  const drawB = resampledRankValue(b, percent);
+  const changes = new Float64Array(resamples);
+  for (let i = 0; i < resamples; i++) {
+    const pA = drawA(random);
+    const pB = drawB(random);
+    changes[i] = pA === 0 ? (pB === 0 ? 0 : Infinity) : 100 * (pB / pA - 1);
+  }
+  return interval(changes, Math.min(a.count, b.count));
 }

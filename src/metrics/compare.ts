@@ -1,8 +1,9 @@
-// Compares two gb results metric by metric, judges each change against the runs' own second-to-second noise, and checks --fail-if rules.
+// Compares two gb results metric by metric, judges each change against the runs' own noise (second to second, or request to request in short runs), and checks --fail-if rules.
 
 import { REQUEST_PHASES, type EndpointResult, type PhaseStats, type RequestPhase, type Summary, type TimelineRow } from './summary.js';
 import { err, ok, type Result } from '../result.js';
-import { bootstrapChange, BOOTSTRAP_DEFAULTS, type BootstrapOptions } from './bootstrap.js';
+import { bootstrapChange, bootstrapPercentileChange, BOOTSTRAP_DEFAULTS, requestsAbove, type BootstrapOptions } from './bootstrap.js';
+import { Histogram } from './histogram.js';
 
 export type MetricName = 'rps' | 'p50' | 'p90' | 'p99' | 'p999' | 'max' | 'ttfb-p50' | 'ttfb-p99' | `${RequestPhase}-p50` | `${RequestPhase}-p99`;
 
@@ -17,7 +18,12 @@ interface MetricSpec {
   readonly noPerSecond?: string;
   /** A request phase's row: left out of the table when neither result had the phase (TLS over http). */
   readonly phase?: RequestPhase;
+  /** The phase histogram and percentile a run too short for the per-second bootstrap is judged on instead. */
+  readonly requestLevel: { readonly phase: (s: Summary) => PhaseStats | null; readonly percent: number } | null;
 }
+
+const TOTAL = (s: Summary): PhaseStats | null => s.total;
+const WAITING = (s: Summary): PhaseStats | null => s.waiting;
 
 const latency = (phase: (s: Summary) => PhaseStats | null, pick: (p: PhaseStats) => number) => (s: Summary): number | null => {
   const p = phase(s);
@@ -38,24 +44,25 @@ const PHASE_LABELS: Readonly<Record<RequestPhase, string>> = {
 /*
  * Rows keep p50, p90, p99 and max of each second. The timeline has no per-second p99.9, so p99.9 is
  * judged on the per-second maxima (the nearest tail figure it keeps), and no per-second waiting time,
- * so the TTFB lines get no verdict.
+ * so the TTFB lines get no verdict from seconds (only from requests, in runs too short for seconds).
  */
 const METRICS: readonly MetricSpec[] = [
   // Responses per second, the figure the per-second rows also count; ab's Requests per second adds failed reads.
-  { name: 'rps', label: 'Requests/s', value: (s) => (s.elapsedSeconds > 0 ? s.responses / s.elapsedSeconds : null), perSecond: (r) => r.complete },
-  { name: 'p50', label: 'p50 [ms]', value: latency((s) => s.total, (p) => p.p50Us), perSecond: (r) => r.p50Us },
-  { name: 'p90', label: 'p90 [ms]', value: latency((s) => s.total, (p) => p.p90Us), perSecond: (r) => r.p90Us },
-  { name: 'p99', label: 'p99 [ms]', value: latency((s) => s.total, (p) => p.p99Us), perSecond: (r) => r.p99Us },
-  { name: 'p999', label: 'p99.9 [ms]', value: latency((s) => s.total, (p) => p.p999Us), perSecond: (r) => r.maxUs },
-  { name: 'max', label: 'max [ms]', value: latency((s) => s.total, (p) => p.maxUs), perSecond: (r) => r.maxUs },
-  { name: 'ttfb-p50', label: 'TTFB p50 [ms]', value: latency((s) => s.waiting, (p) => p.p50Us), perSecond: null, noPerSecond: 'no per-second TTFB' },
-  { name: 'ttfb-p99', label: 'TTFB p99 [ms]', value: latency((s) => s.waiting, (p) => p.p99Us), perSecond: null, noPerSecond: 'no per-second TTFB' },
+  { name: 'rps', label: 'Requests/s', value: (s) => (s.elapsedSeconds > 0 ? s.responses / s.elapsedSeconds : null), perSecond: (r) => r.complete, requestLevel: null },
+  { name: 'p50', label: 'p50 [ms]', value: latency(TOTAL, (p) => p.p50Us), perSecond: (r) => r.p50Us, requestLevel: { phase: TOTAL, percent: 50 } },
+  { name: 'p90', label: 'p90 [ms]', value: latency(TOTAL, (p) => p.p90Us), perSecond: (r) => r.p90Us, requestLevel: { phase: TOTAL, percent: 90 } },
+  { name: 'p99', label: 'p99 [ms]', value: latency(TOTAL, (p) => p.p99Us), perSecond: (r) => r.p99Us, requestLevel: { phase: TOTAL, percent: 99 } },
+  { name: 'p999', label: 'p99.9 [ms]', value: latency(TOTAL, (p) => p.p999Us), perSecond: (r) => r.maxUs, requestLevel: { phase: TOTAL, percent: 99.9 } },
+  // No request lies above the maximum, so a resampled maximum only repeats the top few requests: no request-level interval.
+  { name: 'max', label: 'max [ms]', value: latency(TOTAL, (p) => p.maxUs), perSecond: (r) => r.maxUs, requestLevel: null },
+  { name: 'ttfb-p50', label: 'TTFB p50 [ms]', value: latency(WAITING, (p) => p.p50Us), perSecond: null, noPerSecond: 'no per-second TTFB', requestLevel: { phase: WAITING, percent: 50 } },
+  { name: 'ttfb-p99', label: 'TTFB p99 [ms]', value: latency(WAITING, (p) => p.p99Us), perSecond: null, noPerSecond: 'no per-second TTFB', requestLevel: { phase: WAITING, percent: 99 } },
   ...REQUEST_PHASES.flatMap((phase): MetricSpec[] => {
     const stats = (s: Summary): PhaseStats | null => s.phases?.[phase] ?? null;
     const spec = { perSecond: null, noPerSecond: 'no per-second phases', phase } as const;
     return [
-      { name: `${phase}-p50`, label: `${PHASE_LABELS[phase]} p50 [ms]`, value: latency(stats, (p) => p.p50Us), ...spec },
-      { name: `${phase}-p99`, label: `${PHASE_LABELS[phase]} p99 [ms]`, value: latency(stats, (p) => p.p99Us), ...spec },
+      { name: `${phase}-p50`, label: `${PHASE_LABELS[phase]} p50 [ms]`, value: latency(stats, (p) => p.p50Us), ...spec, requestLevel: { phase: stats, percent: 50 } },
+      { name: `${phase}-p99`, label: `${PHASE_LABELS[phase]} p99 [ms]`, value: latency(stats, (p) => p.p99Us), ...spec, requestLevel: { phase: stats, percent: 99 } },
     ];
   }),
 ];
@@ -65,7 +72,13 @@ export const METRIC_NAMES: readonly MetricName[] = METRICS.map((m) => m.name);
 export type NoiseVerdict =
   | {
       readonly kind: 'beyond-noise' | 'within-noise';
-      /** Interval of the change in the mean per-second figure, in percent of A's. */
+      /**
+       * What was resampled: 'seconds', the per-second figures in blocks (the interval is of the change
+       * in their mean); 'requests', each run's requests from its histogram, as independent draws (the
+       * interval is of the change in the percentile itself), where a run is too short for seconds.
+       */
+      readonly basis: 'seconds' | 'requests';
+      /** Interval of the change, in percent of A's. */
       readonly lowPercent: number;
       readonly highPercent: number;
     }
@@ -83,11 +96,13 @@ export interface MetricComparison {
 }
 
 export interface NoiseOptions extends BootstrapOptions {
-  /** Fewer usable seconds than this in either run gives "n/a (too few seconds)". */
+  /** With fewer usable seconds than this in either run, latency is judged on requests, and throughput not at all ("n/a (too few seconds)"). */
   readonly minSeconds?: number;
+  /** The request-level bootstrap needs at least this many requests above the percentile in each run. */
+  readonly minRequestsAbove?: number;
 }
 
-export const COMPARE_DEFAULTS = { ...BOOTSTRAP_DEFAULTS, minSeconds: 5 } as const;
+export const COMPARE_DEFAULTS = { ...BOOTSTRAP_DEFAULTS, minSeconds: 5, minRequestsAbove: 10 } as const;
 /** The bootstrap interval's confidence. */
 export const CONFIDENCE_PERCENT = 95;
 
@@ -103,31 +118,65 @@ function perSecondSamples(s: Summary, spec: MetricSpec, pick: (row: TimelineRow)
 
 export function compareSummaries(a: Summary, b: Summary, options: NoiseOptions = {}): readonly MetricComparison[] {
   const minSeconds = options.minSeconds ?? COMPARE_DEFAULTS.minSeconds;
+  const histograms = new HistogramCache();
   const rows = METRICS.map((spec, index): MetricComparison => {
     const valueA = spec.value(a);
     const valueB = spec.value(b);
     const changePercent = valueA === null || valueB === null ? null : valueA === 0 ? (valueB === 0 ? 0 : null) : 100 * (valueB / valueA - 1);
+    // One seed per metric, so a metric's interval does not depend on which metrics came before it.
+    const seeded = { ...options, seed: (options.seed ?? COMPARE_DEFAULTS.seed) + index };
+    // TTFB has no per-second figure; its seconds are those the latency figures would use.
+    const pick = spec.perSecond ?? ((r: TimelineRow): number => r.p50Us);
+    const samplesA = perSecondSamples(a, spec, pick);
+    const samplesB = perSecondSamples(b, spec, pick);
     let noise: NoiseVerdict;
-    if (spec.perSecond === null) {
-      noise = { kind: 'n/a', reason: spec.noPerSecond ?? 'no per-second data' };
-    } else {
-      const samplesA = perSecondSamples(a, spec, spec.perSecond);
-      const samplesB = perSecondSamples(b, spec, spec.perSecond);
-      // One seed per metric, so a metric's interval does not depend on which metrics came before it.
-      const seed = (options.seed ?? COMPARE_DEFAULTS.seed) + index;
-      const tooFew = samplesA.length < minSeconds || samplesB.length < minSeconds;
-      const interval = tooFew ? null : bootstrapChange(samplesA, samplesB, { ...options, seed });
-      if (tooFew) noise = { kind: 'n/a', reason: 'too few seconds' };
-      else if (interval === null) noise = { kind: 'n/a', reason: 'A is 0' };
-      else {
-        const beyond = interval.lowPercent > 0 || interval.highPercent < 0;
-        noise = { kind: beyond ? 'beyond-noise' : 'within-noise', ...interval };
-      }
-    }
+    if (samplesA.length < minSeconds || samplesB.length < minSeconds) noise = requestLevelVerdict(spec, a, b, histograms, seeded);
+    else if (spec.perSecond === null) noise = { kind: 'n/a', reason: spec.noPerSecond ?? 'no per-second data' };
+    else noise = verdictOf('seconds', bootstrapChange(samplesA, samplesB, seeded));
     return { metric: spec.name, label: spec.label, a: valueA, b: valueB, changePercent, noise };
   });
   // A phase neither run had (TLS over http) gets no row; a rule on it still finds it missing and breaks.
   return rows.filter((row, index) => METRICS[index]?.phase === undefined || row.a !== null || row.b !== null);
+}
+
+function verdictOf(basis: 'seconds' | 'requests', interval: { readonly lowPercent: number; readonly highPercent: number } | null): NoiseVerdict {
+  if (interval === null) return { kind: 'n/a', reason: 'A is 0' };
+  const beyond = interval.lowPercent > 0 || interval.highPercent < 0;
+  return { kind: beyond ? 'beyond-noise' : 'within-noise', basis, ...interval };
+}
+
+/** A run too short for the per-second bootstrap: resample its requests from the phase's histogram, where that can say something. */
+function requestLevelVerdict(spec: MetricSpec, a: Summary, b: Summary, histograms: HistogramCache, options: NoiseOptions): NoiseVerdict {
+  const level = spec.requestLevel;
+  if (level === null) return { kind: 'n/a', reason: spec.name === 'max' ? 'too few seconds, and no request lies above a max' : 'too few seconds' };
+  const ha = histograms.of(level.phase(a));
+  const hb = histograms.of(level.phase(b));
+  // A result without a readable histogram (an edited or hand-made file) has no requests to resample.
+  if (ha === null || hb === null) return { kind: 'n/a', reason: 'too few seconds' };
+  const minAbove = options.minRequestsAbove ?? COMPARE_DEFAULTS.minRequestsAbove;
+  if (requestsAbove(ha, level.percent) < minAbove || requestsAbove(hb, level.percent) < minAbove) {
+    return { kind: 'n/a', reason: `too few seconds, and under ${minAbove} requests above p${level.percent}` };
+  }
+  return verdictOf('requests', bootstrapPercentileChange(ha, hb, level.percent, options));
+}
+
+/** Each phase's histogram decoded once, though several metrics read it. */
+class HistogramCache {
+  readonly #decoded = new Map<string, Histogram | null>();
+
+  of(phase: PhaseStats | null): Histogram | null {
+    if (phase === null || phase.histogram === '') return null;
+    let h = this.#decoded.get(phase.histogram);
+    if (h === undefined) {
+      try {
+        h = Histogram.decode(phase.histogram);
+      } catch {
+        h = null;
+      }
+      this.#decoded.set(phase.histogram, h);
+    }
+    return h;
+  }
 }
 
 export interface FailRule {
@@ -161,7 +210,19 @@ export type RuleVerdict =
   | { readonly kind: 'missing' }
   /** The change is past the limit but noise could not be judged (decided by `strict`), or A's figure is 0. */
   | { readonly kind: 'unjudged'; readonly reason: string; readonly pastLimit: boolean }
-  | { readonly kind: 'judged'; readonly pastLimit: boolean; readonly noise: 'beyond' | 'within' | 'other-way' };
+  /**
+   * 'reaches-limit' (request-level only): past the limit and beyond noise, but the interval reaches
+   * back inside the limit, which such a rule needs it not to.
+   */
+  | {
+      readonly kind: 'judged';
+      readonly pastLimit: boolean;
+      readonly noise: 'beyond' | 'within' | 'other-way' | 'reaches-limit';
+      readonly basis: 'seconds' | 'requests';
+      /** The change's interval, in percent of A's. */
+      readonly lowPercent: number;
+      readonly highPercent: number;
+    };
 
 export interface RuleOutcome {
   readonly rule: FailRule;
@@ -181,7 +242,9 @@ export interface RuleOptions {
 /**
  * A rule breaks only when the change is past its limit and beyond noise in the same direction: two runs of
  * the same server differ by more than 10 % at p99 often enough that a bare threshold fails CI on noise.
- * Where noise cannot be judged (too few seconds, no per-second TTFB, A at 0) the rule passes with a note,
+ * Judged on requests (runs too short for seconds), the whole interval must lie past the limit.
+ * Where noise cannot be judged (rps and max in runs too short for seconds, a percentile with too few
+ * requests above it, TTFB in longer runs, A at 0) the rule passes with a note,
  * or breaks under `strict`. A metric missing from a result (no responses) always breaks: a CI gate
  * should not pass on missing data.
  */
@@ -203,8 +266,17 @@ export function checkRules(rows: readonly MetricComparison[], rules: readonly Fa
     }
     // The interval is of per-second means, so in a lopsided run it can exclude 0 on the other side of the whole-run change.
     const real = noise.kind === 'beyond-noise' && ((change > 0 && noise.lowPercent > 0) || (change < 0 && noise.highPercent < 0));
+    const interval = { lowPercent: noise.lowPercent, highPercent: noise.highPercent };
+    if (noise.basis === 'requests') {
+      // Requests resampled as independent leave out the drift by which two runs of one server differ
+      // (their intervals exclude 0 for a few per cent at p50), so such a rule breaks only when the
+      // whole interval lies past the limit: a change past it by more than its own sampling noise.
+      const clears = rule.op === '>' ? noise.lowPercent > rule.percent : noise.highPercent < rule.percent;
+      const verdict = real ? (pastLimit && !clears ? 'reaches-limit' : 'beyond') : noise.kind === 'beyond-noise' ? 'other-way' : 'within';
+      return { rule, violated: pastLimit && real && clears, changePercent: change, verdict: { kind: 'judged', pastLimit, noise: verdict, basis: 'requests', ...interval }, strict };
+    }
     const verdict = real ? 'beyond' : noise.kind === 'beyond-noise' ? 'other-way' : 'within';
-    return { rule, violated: pastLimit && real, changePercent: change, verdict: { kind: 'judged', pastLimit, noise: verdict }, strict };
+    return { rule, violated: pastLimit && real, changePercent: change, verdict: { kind: 'judged', pastLimit, noise: verdict, basis: 'seconds', ...interval }, strict };
   });
 }
 

@@ -137,11 +137,29 @@ export class Histogram {
 
   valueAtPercentile(percent: number): number {
     if (this.#count === 0) return 0;
-    const fraction = Math.min(Math.max(percent, 0), 100) / 100;
-    const exactRank = fraction * this.#count;
-    // As HdrHistogram does: drop one ulp before rounding up, so 99.9% of 1000 (999.0000000000001 in binary) is rank 999.
-    const rank = exactRank > 0 ? Math.ceil(exactRank - ulp(exactRank)) : 1;
-    return this.valueAtRank(Math.max(rank, 1));
+    return this.valueAtRank(percentileRank(percent, this.#count));
+  }
+
+  /**
+   * The non-empty buckets in order: how many samples lie at or below each, and the value
+   * valueAtRank reports for a rank that falls in it. Lets a caller that asks for many ranks (a
+   * bootstrap) find each by binary search instead of a scan over every bucket.
+   */
+  rankTable(): { readonly atOrBelow: Float64Array; readonly values: Float64Array } {
+    const atOrBelow: number[] = [];
+    const values: number[] = [];
+    if (this.#count > 0) {
+      const last = this.#indexOf(this.#max);
+      let seen = 0;
+      for (let i = this.#indexOf(this.#min); i <= last; i++) {
+        const c = this.#counts[i]!; // i <= last < counts.length
+        if (c === 0) continue;
+        seen += c;
+        atOrBelow.push(seen);
+        values.push(Math.min(this.#highestEquivalentAt(i), this.#max));
+      }
+    }
+    return { atOrBelow: Float64Array.from(atOrBelow), values: Float64Array.from(values) };
   }
 
   add(other: Histogram): void {
@@ -345,6 +363,15 @@ export class Histogram {
   #highestEquivalentAt(index: number): number {
     return this.#lowestEquivalentAt(index) + this.#widthAt(index) - 1;
   }
+}
+
+/** The rank (1-based) HdrHistogram reports as a percentile of `count` samples. */
+export function percentileRank(percent: number, count: number): number {
+  const fraction = Math.min(Math.max(percent, 0), 100) / 100;
+  const exactRank = fraction * count;
+  // As HdrHistogram does: drop one ulp before rounding up, so 99.9% of 1000 (999.0000000000001 in binary) is rank 999.
+  const rank = exactRank > 0 ? Math.ceil(exactRank - ulp(exactRank)) : 1;
+  return Math.max(rank, 1);
 }
 
 function ulp(x: number): number {

@@ -16,8 +16,26 @@ export function ruleMessage(o: RuleOutcome): string {
     const note = `noise not judged: ${verdict.reason}`;
     return verdict.pastLimit ? `${head} (${changeText}, past the limit, ${note}; ${strictNote})` : `${head} (${changeText}, ${note})`;
   }
+  const interval = `[${formatPercent(verdict.lowPercent).replace(' %', '')}, ${formatPercent(verdict.highPercent)}]`;
+  if (verdict.basis === 'requests') {
+    // Judged on requests, whose interval holds sampling noise only, the rule looks at where the whole interval lies.
+    const basis = 'judged on the requests: too few seconds';
+    const why =
+      verdict.noise === 'beyond'
+        ? verdict.pastLimit
+          ? `interval ${interval} past the limit`
+          : 'beyond noise'
+        : verdict.noise === 'reaches-limit'
+          ? `past the limit, but its interval ${interval} reaches inside it`
+          : verdict.noise === 'other-way'
+            ? 'resampled requests moved the other way'
+            : verdict.pastLimit
+              ? 'past the limit but within noise'
+              : 'within noise';
+    return `${head} (${changeText}, ${why}; ${basis})`;
+  }
   const why =
-    verdict.noise === 'beyond'
+    verdict.noise === 'beyond' || verdict.noise === 'reaches-limit'
       ? 'beyond noise'
       : verdict.noise === 'other-way'
         ? 'per-second figures moved the other way'
@@ -97,6 +115,22 @@ export function renderComparison(
       .join('  ')
       .trimEnd();
   const resamples = options.resamples ?? COMPARE_DEFAULTS.resamples;
+  const bases = new Set(rows.map((r) => (r.noise.kind === 'n/a' ? null : r.noise.basis)));
+  const minSeconds = options.minSeconds ?? COMPARE_DEFAULTS.minSeconds;
+  const secondsLines = (lead: string): string[] => [
+    `${lead}: block bootstrap (${resamples} resamples) of the change`,
+    'in the mean per-second figure; p99.9 and max use per-second maxima, and per-second latencies are coarse',
+  ];
+  const how = bases.has('requests')
+    ? [
+        `Change: (B - A) / A of the whole-run figures. Interval: with under ${minSeconds} whole seconds in a run, each run's`,
+        `requests are resampled from its histogram (${resamples} resamples) and the interval is of the change in the`,
+        'percentile; it takes requests as independent, so it holds their sampling noise, not drift within or',
+        'between runs.',
+        ...(bases.has('seconds') ? [...secondsLines('Other rows'), '(about 12 %).'] : []),
+        'Beyond noise: the interval excludes 0.',
+      ]
+    : [...secondsLines('Change: (B - A) / A of the whole-run figures. Interval'), '(about 12 %). Beyond noise: the interval excludes 0.'];
   return [
     describeRun('A', sources.a, a),
     describeRun('B', sources.b, b),
@@ -104,9 +138,7 @@ export function renderComparison(
     line(header),
     ...cells.map(line),
     '',
-    `Change: (B - A) / A of the whole-run figures. Interval: block bootstrap (${resamples} resamples) of the change`,
-    'in the mean per-second figure; p99.9 and max use per-second maxima, and per-second latencies are coarse',
-    '(about 12 %). Beyond noise: the interval excludes 0.',
+    ...how,
     ...notes(a, b),
     ...endpointTable(compareEndpoints(a, b)),
     '',

@@ -118,6 +118,11 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
   #connected = false;
   /** The server's SETTINGS arrived: streams may open. */
   #ready = false;
+  /**
+   * Bytes read on this socket before its SETTINGS: counted as transferred only once they turn out to
+   * be HTTP/2. An HTTP/1.1 server's 400 to the preface answered no request of the run.
+   */
+  #bytesBeforeReady = 0;
   #connectStartMs = 0;
   /** TLS: when TCP connected and the handshake began; NaN before, and without TLS. */
   #tcpConnectedMs = Number.NaN;
@@ -327,6 +332,7 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
     this.#error.clear();
     this.#connected = false;
     this.#ready = false;
+    this.#bytesBeforeReady = 0;
     this.#goingAway = false;
     this.#nextStreamId = 1;
     this.#serverMaxStreams = Number.POSITIVE_INFINITY;
@@ -387,7 +393,8 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
     if (socket !== this.#socket) return;
     const now = this.#io.now();
     this.#now = now;
-    this.#owner.onBytesRead(now, end);
+    if (this.#ready) this.#owner.onBytesRead(now, end);
+    else this.#bytesBeforeReady += end;
     if (this.#endpoint.tls !== null) {
       // Node hands over a TLS read one record at a time (nginx sends a record per response), each as
       // its own callback: the streams they end go out again in one write, one TLS record, once this
@@ -668,6 +675,8 @@ export class Http2Connection implements SocketHandler, FrameSink, LoadConnection
     this.#write(SETTINGS_ACK);
     if (!this.#ready) {
       this.#ready = true;
+      this.#owner.onBytesRead(this.#now, this.#bytesBeforeReady);
+      this.#bytesBeforeReady = 0;
       // The connect time (TCP, TLS, the SETTINGS exchange) belongs to the stream that waited for it.
       if (this.#queue.length > 0) {
         const i = this.#queue.at(0);

@@ -3,6 +3,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -123,12 +125,13 @@ describe('gb compare', () => {
   it('with --strict, breaks exactly the rules past their limit on runs too short to judge noise', async () => {
     const result = await ran(compareCommand, [file('a.json'), file('a-p99-plus50.json'), '--fail-if', 'p99>+10%', '--fail-if=rps<-5%', '--strict']);
     assert.equal(result.code, 1);
-    assert.match(result.out, /^p99>\+10%: FAILED \(p99 \+50\.0 %, past the limit, noise not judged: too few seconds; failed by --strict\)$/m);
+    // 200 requests: too few seconds for the per-second bootstrap, and only 2 above p99 for the request-level one.
+    assert.match(result.out, /^p99>\+10%: FAILED \(p99 \+50\.0 %, past the limit, noise not judged: too few seconds, and under 10 requests above p99; failed by --strict\)$/m);
     assert.match(result.out, /^rps<-5%: ok \(rps \+0\.0 %/m);
     assert.equal(result.err, 'gb: 1 of 2 --fail-if rules broken\n');
     const lenient = await ran(compareCommand, [file('a.json'), file('a-p99-plus50.json'), '--fail-if', 'p99>+10%']);
     assert.equal(lenient.code, 0, 'the same change passes without --strict');
-    assert.match(lenient.out, /^p99>\+10%: ok \(p99 \+50\.0 %, past the limit, noise not judged: too few seconds; passes without --strict\)$/m);
+    assert.match(lenient.out, /^p99>\+10%: ok \(p99 \+50\.0 %, past the limit, noise not judged: too few seconds, and under 10 requests above p99; passes without --strict\)$/m);
   });
 
   it('fails a genuine regression (/delay/20 after /) on runs long enough to judge noise, without --strict', { timeout: 30_000 }, async () => {
@@ -171,6 +174,51 @@ describe('gb compare', () => {
     assertOneErrorLine(await ran(compareCommand, [file('a.json'), file('b.json'), file('b.json')]), /exactly two result files, got 3/);
     assertOneErrorLine(await ran(compareCommand, [file('a.json'), file('cut.json')]), /cut\.json: not JSON/);
     assertOneErrorLine(await ran(compareCommand, [file('a.json'), file('v1.json')]), /unsupported schemaVersion 1/);
+  });
+});
+
+describe('gb compare on runs under 5 s: noise judged on the requests', () => {
+  // A server whose only work is waiting ?ms=N milliseconds, so the two runs differ by exactly that.
+  const server = createServer((req, res) => {
+    const ms = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('ms') ?? 0);
+    setTimeout(() => res.end('ok'), ms);
+  });
+  let origin = '';
+  before(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  /** A real gb process, 2000 requests (20 above p99) in well under 5 s; its --json file. */
+  const runTo = async (name: string, delayMs: number): Promise<string> => {
+    const r = await spawnGb(['-q', '-k', '-c', '4', '-n', '2000', '--json', file(name), `${origin}/?ms=${delayMs}`], { killAfterMs: 30_000 }).done;
+    assert.equal(r.code, 0, r.stderr);
+    const s = JSON.parse(readFileSync(file(name), 'utf8')) as Summary;
+    assert.ok(s.elapsedSeconds < 5, `${name} took ${s.elapsedSeconds} s: the per-second bootstrap would judge it`);
+    return file(name);
+  };
+
+  it('fails p99>+10% when every request waits 4 ms instead of 1 ms, the same way each time', { timeout: 60_000 }, async () => {
+    const fast = await runTo('wait-1ms.json', 1);
+    const slow = await runTo('wait-4ms.json', 4);
+    const result = await spawnGb(['compare', fast, slow, '--fail-if', 'p99>+10%']).done;
+    assert.equal(result.code, 1, result.stdout);
+    assert.match(result.stdout, /^p99>\+10%: FAILED \(p99 \+\d+\.\d %, interval \[\+\d+\.\d, \+\d+\.\d %\] past the limit; judged on the requests: too few seconds\)$/m);
+    assert.match(result.stdout, /^p99 \[ms\] .* beyond noise$/m);
+    assert.equal(result.stderr, 'gb: 1 of 1 --fail-if rule broken\n');
+    // Seeded: the same files give the same table and verdict.
+    const again = await spawnGb(['compare', fast, slow, '--fail-if', 'p99>+10%']).done;
+    assert.equal(again.stdout, result.stdout);
+  });
+
+  it('passes p99>+10% between two runs of the same server', { timeout: 60_000 }, async () => {
+    // Side by side, so both runs meet the same load on the machine and differ only by chance.
+    const [one, two] = await Promise.all([runTo('same-1.json', 1), runTo('same-2.json', 1)]);
+    const result = await spawnGb(['compare', one, two, '--fail-if', 'p99>+10%']).done;
+    assert.equal(result.code, 0, result.stdout);
+    assert.equal(result.stderr, '');
+    assert.match(result.stdout, /^p99>\+10%: ok \(p99 [+-]\d+\.\d %, [^\n]*judged on the requests: too few seconds\)$/m);
   });
 });
 

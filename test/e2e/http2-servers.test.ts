@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import http2 from 'node:http2';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { makeCertificate } from '../helpers/certificate.js';
+import { ranIn } from '../helpers/in-process.js';
 import { startNginx } from '../helpers/nginx.js';
 import { runArgs } from '../helpers/summaries.js';
 import { requireTool } from '../helpers/tools.js';
@@ -98,6 +100,38 @@ describe('--http2 against node:http2', () => {
     }
   });
 
+  it('h2c against an HTTP/1.1-only node:http server: Connect failures, and its 400 to the preface is not counted as transferred', { timeout: 30_000 }, async () => {
+    let seen = 0;
+    let connections = 0;
+    // node:http answers the preface (PRI * HTTP/2.0 ...) with its own 400 Bad Request, 47 bytes, and closes.
+    const server = http.createServer((_req, res) => {
+      seen++;
+      res.end('h1');
+    });
+    server.on('connection', () => connections++);
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const dir = mkdtempSync(join(tmpdir(), 'gb-h2c-h1-'));
+    try {
+      const json = join(dir, 'r.json');
+      const ran = await ranIn(['-r', '--http2', '-c', '1', '-n', '3', '--json', json, `http://127.0.0.1:${(server.address() as AddressInfo).port}/`]);
+      assert.equal(ran.code, 1, ran.err);
+      assert.ok(connections >= 1, 'gb reached the server');
+      assert.equal(seen, 0, 'the server processed no request');
+      assert.match(ran.out, /^Total transferred: +0 bytes$/m);
+      assert.match(ran.out, /^HTML transferred: +0 bytes$/m);
+      const s = JSON.parse(readFileSync(json, 'utf8')) as { failures: { connect: number }; errorCodes: Record<string, number>; bytes: { received: number; body: number } };
+      assert.equal(s.failures.connect, 3);
+      assert.deepEqual(s.errorCodes, { NOT_HTTP2: 3 });
+      assert.equal(s.bytes.received, 0);
+      assert.equal(s.bytes.body, 0);
+    } finally {
+      server.close();
+      server.closeAllConnections();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('h2 over TLS with ALPN; a TLS server offering only http/1.1 is a Connect failure that says so', { timeout: 30_000, skip: skipTls }, async () => {
     if (typeof certificate === 'string') return;
     let seen = 0;
@@ -127,6 +161,7 @@ describe('--http2 against node:http2', () => {
       assert.equal(refused.responses, 0);
       assert.deepEqual(Object.keys(refused.errors), ['the server does not offer HTTP/2 over TLS (it refused ALPN h2)']);
       assert.deepEqual(refused.errorCodes, { NO_H2: 3 });
+      assert.equal(refused.bytes.received, 0, 'a refused handshake transferred nothing');
       assert.equal(seen, 60, 'no request reached the HTTP/1.1 server');
     } finally {
       server.close();

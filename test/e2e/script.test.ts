@@ -2,7 +2,10 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { createServer as createH2cServer, type Http2Server } from 'node:http2';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -87,11 +90,79 @@ test('request() that throws: that request is a Script failure, never sent; with 
   }
 });
 
+// On Node 20 a .ts script runs as an esbuild bundle in a temporary folder; its import.meta must still be its own file's.
+for (const ext of ['ts', 'js'] as const) {
+  test(`a .${ext} script and the module it imports read the data files beside them through import.meta.url`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gb-script-meta-'));
+    mkdirSync(join(dir, 'lib'));
+    writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+    writeFileSync(join(dir, 'data.txt'), 'beside\n');
+    writeFileSync(join(dir, 'lib', 'data.txt'), 'in-lib\n');
+    const typed = ext === 'ts' ? ': string' : '';
+    writeFileSync(
+      join(dir, 'lib', `helper.${ext}`),
+      `import { readFileSync } from 'node:fs';\nexport const libData${typed} = readFileSync(new URL('./data.txt', import.meta.url), 'utf8').trim();\n` +
+        `export const libFile${typed} = import.meta.url.slice(import.meta.url.lastIndexOf('/') + 1);\n`,
+    );
+    writeFileSync(
+      join(dir, `script.${ext}`),
+      `import { readFileSync } from 'node:fs';\nimport { libData, libFile } from './lib/helper.${ext}';\n` +
+        `const data${typed} = readFileSync(new URL('./data.txt', import.meta.url), 'utf8').trim();\n` +
+        `const own${typed} = import.meta.url.slice(import.meta.url.lastIndexOf('/') + 1);\n` +
+        'export function request() {\n  return { path: `/${data}/${own}/${libData}/${libFile}` };\n}\n',
+    );
+    const server = await startTargetServer();
+    try {
+      const ran = await ranIn(['-q', '-n', '3', '--script', join(dir, `script.${ext}`), `${server.url}/`]);
+      assert.equal(ran.code, 0, ran.err);
+      assert.deepEqual(server.stats().byPath, { [`/beside/script.${ext}/in-lib/helper.${ext}`]: 3 });
+    } finally {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
+
+// Set-Cookie values hold commas (Expires dates), so joined they could not be split: a script gets each one.
+const COOKIES = ['session=abc; Path=/; HttpOnly', 'seen=1; Expires=Wed, 21 Oct 2026 07:28:00 GMT; Path=/'];
+for (const protocol of ['HTTP/1.1', 'h2c'] as const) {
+  test(`${protocol}: res.headers['set-cookie'] is a list of every Set-Cookie, other repeated headers are joined`, async () => {
+    const s = scriptFile(
+      'cookies.ts',
+      'export function response(_ctx: unknown, res: { headers: Record<string, unknown> }): void {\n' +
+        "  const seen = JSON.stringify([res.headers['set-cookie'], res.headers['vary'], res.headers['content-type']]);\n" +
+        `  if (seen !== ${JSON.stringify(JSON.stringify([COOKIES, 'Accept, Origin', 'text/plain']))}) throw new Error(seen);\n` +
+        '}\n',
+    );
+    const answer = (res: { setHeader(name: string, value: string | string[]): unknown; end(body: string): unknown }): void => {
+      res.setHeader('Content-Type', 'text/plain');
+      res.setHeader('Set-Cookie', COOKIES);
+      res.setHeader('Vary', ['Accept', 'Origin']);
+      res.end('ok');
+    };
+    const server: Server | Http2Server = protocol === 'h2c' ? createH2cServer((_req, res) => answer(res)) : createServer((_req, res) => answer(res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+      const ran = await ranIn(['-q', '-k', '-n', '20', ...(protocol === 'h2c' ? ['--http2'] : []), '--script', s.file, '--json', '-', url]);
+      assert.equal(ran.code, 0, ran.err);
+      const summary = JSON.parse(ran.out) as Summary;
+      assert.equal(summary.succeeded, 20);
+      assert.equal(summary.failures.script, 0);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      s.remove();
+    }
+  });
+}
+
 const badScripts: readonly { readonly name: string; readonly file: string; readonly text: string; readonly code: number; readonly message: RegExp }[] = [
   { name: 'a syntax error', file: 'syntax.ts', text: "export function request() {\n  return { path: '/' ;\n}\n", code: 2, message: /^gb: --script .*syntax\.ts failed to load: SyntaxError: (.*syntax\.ts:2:\d+: Expected "}" but found ";"|Expected ',', got ';' \(at .*syntax\.ts:2(:\d+)?\))\n$/ },
   { name: 'a syntax error in an .mjs', file: 'syntax.mjs', text: 'export function request() {\n  return { path: "/" ;\n}\n', code: 2, message: /^gb: --script .*syntax\.mjs failed to load: SyntaxError: .* \(at .*syntax\.mjs:2(:\d+)?\)\n$/ },
   { name: 'a hook that is not a function', file: 'notfn.mjs', text: 'export const request = 5;\n', code: 2, message: /^gb: --script .*notfn\.mjs: export 'request' must be a function, got number\n$/ },
   { name: 'setup() that throws', file: 'setup.ts', text: "export async function setup(): Promise<void> {\n  throw new Error('login refused');\n}\n", code: 1, message: /gb: --script setup\(\) threw: Error: login refused \(at .*setup\.ts:2:\d+\)\n$/ },
+  // import.meta makes the Node 20 loader rewrite the module before bundling: its lines must still map back.
+  { name: 'setup() that throws after reading import.meta', file: 'meta-setup.ts', text: "const here: string = import.meta.url;\nexport async function setup(): Promise<void> {\n  throw new Error(`login refused at ${here.length > 0 ? 'home' : ''}`);\n}\n", code: 1, message: /gb: --script setup\(\) threw: Error: login refused at home \(at .*meta-setup\.ts:3:\d+\)\n$/ },
   { name: 'request() that returns a string', file: 'string.mjs', text: "export function request() { return 'GET /'; }\n", code: 1, message: /gb: stopped at the first error: script: request\(\) returned string; expected \{ method\?, path\?, headers\?, body\?, name\? \} or a target index/ },
 ];
 

@@ -1,4 +1,4 @@
-// Tests what a --script's hooks see: ctx's origin is the one the run's connections go to; res.headers is parsed only when read.
+// Tests what a --script's hooks see: ctx's origin is the one the run's connections go to; res.headers is parsed only when read, Set-Cookie as a list.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -30,17 +30,21 @@ for (const [url, origin] of [
   });
 }
 
-test("res.headers is parsed on first read, once, and lower-cases names and joins repeats", () => {
+test("res.headers is parsed on first read, once, lower-cases names and joins repeats, but keeps each Set-Cookie apart", () => {
   let seen: ScriptResponse | null = null;
   const runner = new ScriptRunner({ file: 'inline.mjs', script: { response: (_ctx, res) => void (seen = res) } }, configOf('http://127.0.0.1:8080/'), '0.0.0', 0);
-  const head = 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nSet-Cookie: a=1\r\nset-cookie: b=2\r\n';
+  const head = 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nSet-Cookie: a=1\r\nVary: Accept\r\nset-cookie: b=2; Expires=Wed, 21 Oct 2015 07:28:00 GMT\r\nVary: Origin\r\n';
   assert.deepEqual(runner.check({ status: 200, head, body: null, totalUs: 1500, row: 0 }), { rejected: false });
   const res = seen as ScriptResponse | null;
   assert.ok(res !== null);
   // A getter: response() that never reads the headers never has them parsed.
   assert.equal(typeof Object.getOwnPropertyDescriptor(res, 'headers')?.get, 'function');
-  assert.deepEqual(res.headers, { 'content-type': 'text/plain', 'set-cookie': 'a=1, b=2' });
+  assert.deepEqual(res.headers, { 'content-type': 'text/plain', vary: 'Accept, Origin', 'set-cookie': ['a=1', 'b=2; Expires=Wed, 21 Oct 2015 07:28:00 GMT'] });
   assert.equal(res.headers, res.headers, 'parsed once, then kept');
+  // The exported type says the same: a list for set-cookie, a string for the headers it names.
+  const cookies: readonly string[] | undefined = res.headers['set-cookie'];
+  const contentType: string | undefined = res.headers['content-type'];
+  assert.deepEqual([cookies?.length, contentType], [2, 'text/plain']);
   assert.equal(res.status, 200);
   assert.equal(res.latencyMs, 1.5);
 });

@@ -2,9 +2,10 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mayIssue, requestBudget, type StopRule } from '../../src/engine/stop.js';
 import { runConfig } from '../../src/run-config.js';
-import { startTargetServer } from '../../src/server/target.js';
 import { optionsOf } from '../helpers/summaries.js';
 
 interface BudgetRow {
@@ -74,21 +75,52 @@ test('-n N allows exactly N starts when requests are counted one by one', () => 
   }
 });
 
+// Clock-free: the server holds the four responses, gb is interrupted once it has all four, and
+// the responses are released only after the abort, so what is asserted follows from the order of
+// events, not from how fast a shared machine runs them (the README keeps wall-time bounds in
+// *.serial.test.ts files).
 test('Ctrl-C: the elapsed time runs to the last response counted in the grace period, not to the signal', async () => {
-  const target = await startTargetServer();
+  const held: ServerResponse[] = [];
+  const controller = new AbortController();
+  let released!: () => void;
+  const allReleased = new Promise<void>((resolve) => (released = resolve));
+  const calledAt = performance.now();
+  const server = createServer((_req, res) => {
+    held.push(res);
+    if (held.length < 4) return;
+    const abortedAt = performance.now();
+    controller.abort();
+    // Held after the abort for at least as long as everything before it took, so each held request
+    // (sent before the abort) lasts longer than the whole run up to the signal: an elapsed time that
+    // stopped at the signal would then be shorter than the run's longest request.
+    const release = (): void => {
+      if (performance.now() - abortedAt <= abortedAt - calledAt) {
+        setTimeout(release, 5);
+        return;
+      }
+      for (const r of held) r.end('held');
+      released();
+    };
+    release();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {
-    const controller = new AbortController();
-    setTimeout(() => controller.abort(), 100);
-    const outcome = await runConfig(optionsOf(['-c', '4', '-n', '8', `${target.url}/delay/400`]).config, { signal: controller.signal, graceMs: 2000 });
+    const { port } = server.address() as AddressInfo;
+    // A grace far longer than the test may take: the run must end with its last in-flight response.
+    const run = runConfig(optionsOf(['-c', '4', '-n', '8', `http://127.0.0.1:${port}/`]).config, { signal: controller.signal, graceMs: 600_000 });
+    const outcome = await run;
+    await allReleased;
     assert.ok(outcome.ok);
     const s = outcome.value.summary;
     assert.equal(s.stopReason, 'interrupted');
-    // The four in flight at the signal finish about 400 ms in, inside the grace, and are counted.
+    // The four in flight at the signal finish inside the grace, and are counted; nothing new started.
     assert.equal(s.responses, 4);
+    assert.equal(s.completed, 4);
     assert.equal(s.cutOff, 0);
-    assert.ok(s.elapsedSeconds >= 0.39, `elapsed ${s.elapsedSeconds} s, responses ended about 0.4 s in`);
-    assert.ok(s.elapsedSeconds < 1.5, `elapsed ${s.elapsedSeconds} s`);
+    assert.ok(s.total !== null);
+    assert.ok(s.elapsedSeconds * 1e6 >= s.total.maxUs, `elapsed ${s.elapsedSeconds} s covers the longest request, ${s.total.maxUs} µs`);
+    assert.ok(s.elapsedSeconds < 600, `elapsed ${s.elapsedSeconds} s: ended with the last response, not the grace`);
   } finally {
-    await target.close();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 });

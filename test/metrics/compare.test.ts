@@ -4,7 +4,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
 import type { PhaseStats, Summary, TimelineRow } from '../../src/metrics/summary.js';
-import { blockLength, bootstrapChange, seededRandom } from '../../src/metrics/bootstrap.js';
+import { blockLength, bootstrapChange, bootstrapPercentileChange, requestsAbove, seededRandom } from '../../src/metrics/bootstrap.js';
+import { Histogram } from '../../src/metrics/histogram.js';
+import { phaseStats } from '../../src/metrics/phase-stats.js';
 import { checkRules, compareSummaries, parseFailRule, type FailRule, type MetricComparison, type RuleOutcome } from '../../src/metrics/compare.js';
 import { renderComparison, ruleMessage } from '../../src/report/compare-text.js';
 
@@ -192,6 +194,144 @@ describe('bootstrapChange', () => {
 
   it('has no answer when A is all zero', () => {
     assert.equal(bootstrapChange([0, 0, 0, 0, 0], [1, 2, 3, 4, 5]), null);
+  });
+});
+
+/** n latencies (µs) around `medianUs`, log-normally spread as a server's are; seeded. */
+function latencies(n: number, medianUs: number, seed: number, sigma = 0.3): number[] {
+  const random = seededRandom(seed);
+  return Array.from({ length: n }, () => {
+    const normal = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+    return Math.round(medianUs * Math.exp(sigma * normal));
+  });
+}
+
+function histogramOf(samplesUs: readonly number[]): Histogram {
+  const h = new Histogram();
+  for (const us of samplesUs) h.record(us);
+  return h;
+}
+
+describe('bootstrapPercentileChange (requests resampled from histograms)', () => {
+  it('brackets 0 for the same requests and +300 % for requests four times as slow, tightly', () => {
+    const a = latencies(2000, 1200, 1);
+    const same = bootstrapPercentileChange(histogramOf(a), histogramOf(a), 99) ?? assert.fail();
+    assert.ok(same.lowPercent < 0 && same.highPercent > 0, JSON.stringify(same));
+    const slow = bootstrapPercentileChange(histogramOf(a), histogramOf(a.map((us) => 4 * us)), 99) ?? assert.fail();
+    assert.ok(slow.lowPercent > 250 && slow.highPercent < 350, JSON.stringify(slow));
+  });
+
+  it('draws what resampling every request would: one Beta draw per resample matches brute force', () => {
+    // Brute force: resample the 500 requests themselves and read p90 of each resample.
+    const samples = latencies(500, 1000, 7, 0.5);
+    const h = histogramOf(samples);
+    const random = seededRandom(11);
+    const brute: number[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const r = new Histogram();
+      for (let j = 0; j < samples.length; j++) r.record(samples[Math.floor(random() * samples.length)] ?? 0);
+      brute.push(100 * (r.valueAtPercentile(90) / h.valueAtPercentile(90) - 1));
+    }
+    brute.sort((x, y) => x - y);
+    // Against an unchanging B (a single value equal to A's p90 resamples to itself), the interval is A's resampled spread mirrored.
+    const fixed = new Histogram();
+    for (let j = 0; j < 1000; j++) fixed.record(h.valueAtPercentile(90));
+    const drawn = bootstrapPercentileChange(h, fixed, 90, { resamples: 4000 }) ?? assert.fail();
+    const bruteLow = 100 * (1 / (1 + (brute[Math.round(0.975 * 1999)] ?? 0) / 100) - 1);
+    const bruteHigh = 100 * (1 / (1 + (brute[Math.round(0.025 * 1999)] ?? 0) / 100) - 1);
+    assert.ok(Math.abs(drawn.lowPercent - bruteLow) < 1.5, `low ${drawn.lowPercent} vs brute force ${bruteLow}`);
+    assert.ok(Math.abs(drawn.highPercent - bruteHigh) < 1.5, `high ${drawn.highPercent} vs brute force ${bruteHigh}`);
+    assert.ok(drawn.highPercent - drawn.lowPercent > 3, 'a real spread, not a point');
+  });
+
+  it('is wrong about two samples of one distribution about as rarely as its 95 % level promises', () => {
+    let falseAlarms = 0;
+    const pairs = 200;
+    for (let i = 0; i < pairs; i++) {
+      const a = histogramOf(latencies(1000, 1500, 100 + 2 * i));
+      const b = histogramOf(latencies(1000, 1500, 101 + 2 * i));
+      const interval = bootstrapPercentileChange(a, b, 99, { resamples: 1000 }) ?? assert.fail();
+      if (interval.lowPercent > 0 || interval.highPercent < 0) falseAlarms++;
+    }
+    assert.ok(falseAlarms / pairs <= 0.1, `false alarm rate ${falseAlarms / pairs}`);
+  });
+
+  it('is seeded: the same histograms give the same interval, another seed another one', () => {
+    const a = histogramOf(latencies(1000, 1500, 3));
+    const b = histogramOf(latencies(1000, 1700, 4));
+    assert.deepEqual(bootstrapPercentileChange(a, b, 99), bootstrapPercentileChange(a, b, 99));
+    assert.notDeepEqual(bootstrapPercentileChange(a, b, 99, { seed: 1 }), bootstrapPercentileChange(a, b, 99, { seed: 2 }));
+  });
+
+  it('has no answer for an empty run or an A at 0, and counts the requests above a percentile', () => {
+    const a = histogramOf(latencies(1000, 1500, 5));
+    assert.equal(bootstrapPercentileChange(new Histogram(), a, 99), null);
+    assert.equal(bootstrapPercentileChange(histogramOf([0, 0, 0]), a, 50), null);
+    assert.equal(requestsAbove(a, 99), 10);
+    assert.equal(requestsAbove(a, 99.9), 1);
+    assert.equal(requestsAbove(a, 100), 0);
+  });
+});
+
+/** A run of under five seconds whose Total and Waiting phases carry real histograms of these latencies. */
+function shortRun(samplesUs: readonly number[], seconds = 2): Summary {
+  const base = run({ ...BASE, seconds, noise: 0 });
+  const h = histogramOf(samplesUs);
+  const stats = phaseStats(h) ?? assert.fail();
+  return { ...base, total: stats, waiting: stats, successTotal: stats, successWaiting: stats };
+}
+
+describe('compareSummaries on runs too short for the per-second bootstrap', () => {
+  const rule = (text: string): FailRule => {
+    const parsed = parseFailRule(text);
+    return parsed.ok ? parsed.value : assert.fail(parsed.error);
+  };
+
+  it('judges percentiles on the requests, and leaves throughput and max unjudged, saying why', () => {
+    const a = shortRun(latencies(2000, 1200, 21));
+    const b = shortRun(latencies(2000, 4800, 22));
+    const rows = compareSummaries(a, b);
+    for (const metric of ['p50', 'p90', 'p99', 'ttfb-p50', 'ttfb-p99']) {
+      const noise = row(rows, metric).noise;
+      assert.ok(noise.kind === 'beyond-noise' && noise.basis === 'requests', `${metric}: ${JSON.stringify(noise)}`);
+      assert.ok(noise.lowPercent > 200, `${metric}: ${JSON.stringify(noise)}`);
+    }
+    assert.deepEqual(row(rows, 'rps').noise, { kind: 'n/a', reason: 'too few seconds' });
+    assert.deepEqual(row(rows, 'max').noise, { kind: 'n/a', reason: 'too few seconds, and no request lies above a max' });
+    // 2000 requests leave 2 above p99.9: too few to resample.
+    assert.deepEqual(row(rows, 'p999').noise, { kind: 'n/a', reason: 'too few seconds, and under 10 requests above p99.9' });
+    const [p99] = checkRules(rows, [rule('p99>+10%')]);
+    assert.equal(p99?.violated, true);
+    assert.match(messageOf(p99), /^p99>\+10%: FAILED \(p99 \+\d+\.\d %, interval \[\+\d+\.\d, \+\d+\.\d %\] past the limit; judged on the requests: too few seconds\)$/);
+  });
+
+  it('breaks a rule only when the whole interval lies past the limit, not merely beyond 0', () => {
+    const a = shortRun(latencies(2000, 1200, 31));
+    // 20 % slower: past a 10 % limit and beyond the requests' noise at p99 (20 requests above it), but
+    // the interval reaches back below +10 %.
+    const b = shortRun(latencies(2000, 1440, 32));
+    const rows = compareSummaries(a, b);
+    const noise = row(rows, 'p99').noise;
+    assert.ok(noise.kind === 'beyond-noise' && noise.lowPercent > 0 && noise.lowPercent < 10, JSON.stringify(noise));
+    const [lenient, loose] = checkRules(rows, [rule('p99>+10%'), rule(`p99>+${Math.floor(noise.lowPercent) - 1}%`)]);
+    assert.equal(lenient?.violated, false);
+    assert.match(messageOf(lenient), /^p99>\+10%: ok \(p99 \+\d+\.\d %, past the limit, but its interval \[\+\d\.\d, \+\d+\.\d %\] reaches inside it; judged on the requests: too few seconds\)$/);
+    // A limit below the interval's low end: the same change now breaks it.
+    assert.equal(loose?.violated, true, messageOf(loose));
+  });
+
+  it('passes two samples of one server', () => {
+    const rows = compareSummaries(shortRun(latencies(2000, 1200, 41)), shortRun(latencies(2000, 1200, 42)));
+    const outcomes = checkRules(rows, ['p50>+10%', 'p90>+10%', 'p99>+10%', 'ttfb-p99>+10%'].map(rule));
+    assert.deepEqual(outcomes.map((o) => o.violated), [false, false, false, false], outcomes.map(messageOf).join('\n'));
+  });
+
+  it('says in the table notes that the interval came from the requests', () => {
+    const a = shortRun(latencies(2000, 1200, 51));
+    const b = shortRun(latencies(2000, 2400, 52));
+    const text = renderComparison(a, b, compareSummaries(a, b), { a: 'a', b: 'b' });
+    assert.match(text, /each run's\nrequests are resampled from its histogram \(2000 resamples\)/);
+    assert.doesNotMatch(text, /block bootstrap/);
   });
 });
 

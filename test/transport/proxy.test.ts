@@ -124,10 +124,12 @@ describe('a proxy on the wire', { concurrency: true }, () => {
   });
 
   test('HTTPS: CONNECT names the origin with Host and -P; a 403 is a Connect failure naming it', T, async () => {
-    const p = await proxy(() => 'HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n');
+    const p = await proxy(() => 'HTTP/1.1 403 Forbidden\r\nContent-Length: 9\r\n\r\nforbidden');
     const { summary } = await runGb(['-r', '-X', `127.0.0.1:${p.port}`, '-P', 'user:secret', '-n', '6', '-c', '2', 'https://origin.test/x']);
     assert.equal(summary.responses, 0);
     assert.equal(summary.failures.connect, 6);
+    // The proxy's refusal answered no request of the run: none of its bytes are transferred ones.
+    assert.equal(summary.bytes.received, 0);
     assert.deepEqual(summary.errors, { 'proxy answered CONNECT with 403 Forbidden': 6 });
     assert.deepEqual(summary.errorCodes, { PROXY_REFUSED: 6 });
     assert.equal(p.heads.length, 6);
