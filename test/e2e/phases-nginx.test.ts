@@ -79,7 +79,8 @@ describe('request phases against nginx over https', { skip }, () => {
 
     const compared = await runGb(['compare', join(dir, 'a.json'), join(dir, 'b.json'), '--fail-if', 'tls-p99>+100000%']);
     assert.equal(compared.code, 0, compared.stderr);
-    assert.match(compared.stdout, /^TLS p99 \[ms\] +\d+\.\d{3} +\d+\.\d{3} .*n\/a \(no per-second phases\)$/m);
+    // Runs under 5 s are judged on their requests, but ten handshakes leave none above a p99 to resample.
+    assert.match(compared.stdout, /^TLS p99 \[ms\] +\d+\.\d{3} +\d+\.\d{3} .*n\/a \(too few seconds, and under 10 requests above p99\)$/m);
     assert.match(compared.stdout, /^tls-p99>\+100000%: ok/m);
 
     // A result written before gb kept phases: no such field at all.
