@@ -81,8 +81,15 @@ export class Histogram {
 
   record(value: number): void {
     let v = Math.round(value);
-    // `>= 0` is false for NaN too, so garbage lands in bucket 0 instead of poisoning the sums.
-    v = v > this.#highestTrackableValue ? this.#highestTrackableValue : v >= 0 ? v : 0;
+    // Most phases of a kept-alive request are 0 µs (blocked, sending): bucket 0, and no sum changes.
+    // `> 0` is false for NaN too, so garbage lands in bucket 0 instead of poisoning the sums.
+    if (!(v > 0)) {
+      this.#counts[0]! += 1;
+      this.#count += 1;
+      this.#min = 0;
+      return;
+    }
+    if (v > this.#highestTrackableValue) v = this.#highestTrackableValue;
     const index = this.#indexOf(v);
     this.#counts[index]! += 1; // index < counts.length because v <= highestTrackableValue
     this.#count += 1;
