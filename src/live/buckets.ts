@@ -5,8 +5,9 @@ import type { Histogram } from '../metrics/histogram.js';
 /**
  * Classic-histogram `le` bounds in seconds: 2^(k/8) for k = -133…48 (9.9 µs … 64 s), rounded to
  * four significant digits so the labels read as numbers people recognise. Neighbours are ×1.0905
- * apart (at most ×1.092 after rounding), so histogram_quantile, which interpolates inside the
- * bucket a quantile falls in, is within 9.2 % of gb's own figure however the samples lie in it,
+ * apart (at most ×1.0912 after rounding), so histogram_quantile, which interpolates inside the
+ * bucket a quantile falls in, is within 9.12 % of gb's own figure however the samples lie in it
+ * (for quantiles between 9.9 µs and 64 s; below, it interpolates from 0; above, it says 64 s),
  * while 182 buckets (183 series with +Inf) keep a histogram's series bounded. The bounds are the
  * same as Prometheus's native schema 3, rounded.
  */

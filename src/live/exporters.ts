@@ -63,9 +63,13 @@ export interface LiveExporter {
 
 const USER_AGENT = `gb/${VERSION}`;
 
-/** Prometheus remote write 1.0 answers 400 to samples it will never take (out of order, too old): only 5xx and 429 are worth another try. */
-function prometheusRetryable(status: number): boolean {
-  return status === 429 || status >= 500;
+/**
+ * Prometheus answers 400 to samples it will never take (out of order, too old): only 5xx and 429
+ * are worth another try, except the 500 of a Prometheus without --enable-feature=native-histograms
+ * for a native histogram, which no retry changes.
+ */
+function prometheusRetryable(status: number, text: string): boolean {
+  return (status === 429 || status >= 500) && !text.includes('native histograms are disabled');
 }
 
 /** OTLP/HTTP names the statuses a client should retry: 429, 502, 503, 504. */

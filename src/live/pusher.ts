@@ -20,8 +20,8 @@ export interface PusherOptions {
   /** The first retry's delay, doubled each time up to maxBackoffMs. Defaults 250 ms and 5 s. */
   readonly initialBackoffMs?: number;
   readonly maxBackoffMs?: number;
-  /** Whether an HTTP status other than 2xx is worth sending again; network errors and timeouts always are. */
-  readonly retryable: (status: number) => boolean;
+  /** Whether an answer other than 2xx (its status, and the first line of its body) is worth sending again; network errors and timeouts always are. */
+  readonly retryable: (status: number, text: string) => boolean;
 }
 
 export interface DeliveryStats {
@@ -150,7 +150,7 @@ export class Pusher {
       }
       const message = 'status' in outcome ? `HTTP ${outcome.status}${outcome.text === '' ? '' : `: ${outcome.text}`}` : outcome.error;
       this.#lastError = message;
-      if ('status' in outcome && !this.#options.retryable(outcome.status)) {
+      if ('status' in outcome && !this.#options.retryable(outcome.status, outcome.text)) {
         this.#queue.shift();
         this.#rejected++;
         continue;

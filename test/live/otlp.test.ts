@@ -2,7 +2,9 @@
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import { encodeOtlpMetrics } from '../../src/live/otlp.js';
+import { createExporter, parseOut } from '../../src/live/exporters.js';
 import { EXPONENTIAL_SCALE } from '../../src/live/buckets.js';
 import { VERSION } from '../../src/version.js';
 import { otlpRoot, RUN, syntheticRun } from '../helpers/live.js';
@@ -99,5 +101,34 @@ describe('OTLP ExportMetricsServiceRequest', () => {
     const phases = metric('gb.request.phase.duration').exponential_histogram!.data_points;
     assert.deepEqual(phases.map((x) => attributes(x.attributes)), [{ phase: 'connect' }]);
     assert.equal(Number(phases[0]!.zero_count), snapshot.phases[0]!.histogram.count * 0.9);
+  });
+
+  it('is POSTed to /v1/metrics as application/x-protobuf, retried on 503, and decodes there to the same totals', async () => {
+    const seen: { path: string | undefined; type: string | undefined; body: Buffer }[] = [];
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        seen.push({ path: req.url, type: req.headers['content-type'], body: Buffer.concat(chunks) });
+        res.writeHead(seen.length === 1 ? 503 : 200, { 'Content-Type': 'application/x-protobuf' }).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const address = server.address();
+      assert.ok(address !== null && typeof address !== 'string');
+      const target = parseOut(`otlp=http://127.0.0.1:${address.port}`);
+      assert.ok(typeof target !== 'string');
+      const exporter = createExporter(target, RUN, { initialBackoffMs: 10 });
+      exporter.push(run.at(3, NOW + 1000));
+      const stats = await exporter.close(5000);
+      assert.deepEqual([stats.delivered, stats.retries], [1, 1]);
+      assert.deepEqual(seen.map((s) => [s.path, s.type]), [['/v1/metrics', 'application/x-protobuf'], ['/v1/metrics', 'application/x-protobuf']]);
+      const got = Request.toObject(Request.decode(seen[1]!.body), { longs: String, oneofs: true }) as typeof decoded;
+      const points = got.resource_metrics[0]!.scope_metrics[0]!.metrics.find((m) => m.name === 'gb.requests')!.sum!.data_points;
+      assert.equal(points.reduce((sum, p) => sum + Number(p.as_int), 0), run.completed(3));
+    } finally {
+      server.close();
+    }
   });
 });
