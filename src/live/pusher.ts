@@ -15,7 +15,7 @@ export interface PusherOptions {
   readonly headers: Readonly<Record<string, string>>;
   /** Per request, from the first byte sent to the end of the answer. Default 5 s. */
   readonly timeoutMs?: number;
-  /** Pushes waiting (the one being sent included); a new push beyond it drops the oldest that is not in flight. Default 16. */
+  /** Pushes waiting (the one being sent included), at least 2; a new push beyond it drops the oldest that is not in flight. Default 16. */
   readonly queueLimit?: number;
   /** The first retry's delay, doubled each time up to maxBackoffMs. Defaults 250 ms and 5 s. */
   readonly initialBackoffMs?: number;
@@ -73,7 +73,8 @@ export class Pusher {
   constructor(options: PusherOptions) {
     this.#options = options;
     this.#timeoutMs = options.timeoutMs ?? 5000;
-    this.#queueLimit = Math.max(1, options.queueLimit ?? 16);
+    // Room for the one in flight and the newest, so a full queue can always drop one.
+    this.#queueLimit = Math.max(2, options.queueLimit ?? 16);
   }
 
   push(item: PushItem): void {
@@ -85,11 +86,8 @@ export class Pusher {
     this.#pushed++;
     if (this.#queue.length >= this.#queueLimit) {
       // The oldest waiting push goes: a later one carries the same counters, only newer.
-      const victim = this.#queue[0] === this.#inFlight ? 1 : 0;
-      if (victim < this.#queue.length) {
-        this.#queue.splice(victim, 1);
-        this.#dropped++;
-      }
+      this.#queue.splice(this.#queue[0] === this.#inFlight ? 1 : 0, 1);
+      this.#dropped++;
     }
     this.#queue.push(item);
     if (!this.#pumping) void this.#pump();
@@ -188,6 +186,7 @@ export class Pusher {
     this.#agent ??= new module.Agent({ keepAlive: true, maxSockets: 1 });
     return new Promise((resolve) => {
       let settled = false;
+      let timer: NodeJS.Timeout | undefined = undefined;
       const finish = (outcome: Outcome): void => {
         if (settled) return;
         settled = true;
@@ -195,13 +194,20 @@ export class Pusher {
         this.#request = null;
         resolve(outcome);
       };
-      const request = module.request(url, {
-        method: 'POST',
-        agent: this.#agent!,
-        headers: { ...headers, 'Content-Length': String(item.body.length) },
-      });
+      let request: Http.ClientRequest;
+      try {
+        request = module.request(url, {
+          method: 'POST',
+          agent: this.#agent!,
+          headers: { ...headers, 'Content-Length': String(item.body.length) },
+        });
+      } catch (err) {
+        // Node checks some things (header values, say) synchronously: still an outcome, never a throw into the pump.
+        finish({ error: err instanceof Error ? err.message : String(err) });
+        return;
+      }
       this.#request = request;
-      const timer = setTimeout(() => {
+      timer = setTimeout(() => {
         finish({ error: `no answer within ${this.#timeoutMs} ms` });
         request.destroy();
       }, this.#timeoutMs);
