@@ -11,6 +11,7 @@ const layers = {
   transport: ['config'],
   metrics: [],
   report: ['metrics'],
+  live: ['metrics'],
   config: [],
   server: [],
 };
