@@ -13,6 +13,8 @@ const layers = {
   report: ['metrics'],
   config: [],
   server: [],
+  // Live outputs while a run runs: they read metrics and render pages, and own their sockets.
+  live: ['metrics', 'report'],
 };
 const ALL = Object.keys(layers);
 
