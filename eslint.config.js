@@ -14,6 +14,8 @@ const layers = {
   live: ['metrics'],
   config: [],
   server: [],
+  // Live outputs while a run runs: they read metrics and render pages, and own their sockets.
+  live: ['metrics', 'report'],
 };
 const ALL = Object.keys(layers);
 
