@@ -11,7 +11,6 @@ const layers = {
   transport: ['config'],
   metrics: [],
   report: ['metrics'],
-  live: ['metrics'],
   config: [],
   server: [],
   // Live outputs while a run runs: they read metrics and render pages, and own their sockets.
