@@ -1,4 +1,4 @@
-// Lint: typescript-eslint's type-aware rules, and the import direction of the layers (see README "Layout").
+// Lint: typescript-eslint's type-aware rules, and the import direction of the layers (see docs/architecture.md, "Import direction").
 import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
@@ -28,7 +28,7 @@ function boundaries(layer, allowed) {
         {
           patterns: forbidden.map((other) => ({
             group: [`../${other}/*`, `../../${other}/*`],
-            message: `src/${layer} may not import src/${other}: see the layout in README.md`,
+            message: `src/${layer} may not import src/${other}: see the import direction in docs/architecture.md`,
           })),
         },
       ],

@@ -1,5 +1,5 @@
 // Plain TCP on libuv's handle directly, skipping net.Socket's streams: a third of the CPU per
-// request with keep-alive and half of it with a connection per request (see docs/bench.md).
+// request with keep-alive and half of it with a connection per request (see docs/performance.md).
 //
 // This uses Node's internal tcp_wrap binding, the layer under net.Socket. It is not a public API,
 // so it is probed once at load time; where it is missing or differs, gb uses net.Socket instead.

@@ -1,5 +1,5 @@
 // A FIFO of slot indices in a fixed ring: queuing and dequeuing streams makes no garbage, where an
-// array sliced per flush made a new one each time (README, HTTP/2, memory over many connections).
+// array sliced per flush made a new one each time (docs/performance.md, HTTP/2 garbage per flush and per stream).
 
 export class SlotQueue {
   readonly #ring: Int32Array;

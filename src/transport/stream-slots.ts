@@ -1,5 +1,5 @@
 // Which slot carries an open stream, by stream id, in fixed typed arrays: a Map set and deleted per
-// stream made garbage per request (README, HTTP/2, memory over many connections).
+// stream made garbage per request (docs/performance.md, HTTP/2 garbage per flush and per stream).
 //
 // An open-addressed table with linear probing, at most half full. A client's stream ids are odd and
 // rise by 2, so (id - 1) / 2 spreads them over consecutive cells and a probe rarely goes past the

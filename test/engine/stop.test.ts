@@ -77,7 +77,7 @@ test('-n N allows exactly N starts when requests are counted one by one', () => 
 
 // Clock-free: the server holds the four responses, gb is interrupted once it has all four, and
 // the responses are released only after the abort, so what is asserted follows from the order of
-// events, not from how fast a shared machine runs them (the README keeps wall-time bounds in
+// events, not from how fast a shared machine runs them (docs/architecture.md keeps wall-time bounds in
 // *.serial.test.ts files).
 test('Ctrl-C: the elapsed time runs to the last response counted in the grace period, not to the signal', async () => {
   const held: ServerResponse[] = [];

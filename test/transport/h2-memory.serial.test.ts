@@ -1,7 +1,7 @@
 // Memory under HTTP/2 reconnects. Against nginx (GOAWAY after keepalive_requests), gb's RSS rose with
 // the request count up to a plateau: V8 grew its young generation to its maximum, fed by garbage per
 // response (mostly a new string for each literal header name and for the Server value, in the HPACK
-// decoder; README, HTTP/2), and per flush (a new HEADERS buffer, a sliced queue, a Map entry per
+// decoder; docs/performance.md, HTTP/2 memory), and per flush (a new HEADERS buffer, a sliced queue, a Map entry per
 // stream). These tests hold the decoder to no garbage per response, a whole h2c run to few scavenges,
 // and gb to a heap, buffers and sockets that do not grow with the connections it has closed.
 
