@@ -17,16 +17,19 @@ export class ResponseReader {
   readonly #table: StreamTable;
   readonly #sink: ResponseSink;
   readonly #settings: Http2Settings;
+  /** The connection's clock reading for the chunk being read (element 0). */
+  readonly #clock: Float64Array;
   /** Per socket: HPACK's dynamic table is the connection's. */
   #decoder = new HpackDecoder();
   /** -v / the first response's Server header: asked of the decoder only while needed. */
   #wantServer = true;
   #server: string | null = null;
 
-  constructor(table: StreamTable, sink: ResponseSink, settings: Http2Settings) {
+  constructor(table: StreamTable, sink: ResponseSink, settings: Http2Settings, clock: Float64Array) {
     this.#table = table;
     this.#sink = sink;
     this.#settings = settings;
+    this.#clock = clock;
   }
 
   /** A new socket: a new HPACK context. */
@@ -42,10 +45,10 @@ export class ResponseReader {
   }
 
   /**
-   * A whole header block for stream `i`'s slot (-1: a stream gb no longer awaits), at `nowMs`. It is
-   * decoded either way, since HPACK's table depends on every block.
+   * A whole header block for stream `i`'s slot (-1: a stream gb no longer awaits). It is decoded
+   * either way, since HPACK's table depends on every block.
    */
-  onHeaderBlock(i: number, bytes: Uint8Array, start: number, end: number, endStream: boolean, nowMs: number): void {
+  onHeaderBlock(i: number, bytes: Uint8Array, start: number, end: number, endStream: boolean): void {
     const table = this.#table;
     const decoder = this.#decoder;
     // Asked even for a stream gb no longer awaits: a value it leaves out of the dynamic table could be
@@ -57,6 +60,7 @@ export class ResponseReader {
       return;
     }
     if (i < 0) return;
+    const nowMs = this.#clock[0]!;
     table.activityMs[i] = nowMs;
     if (table.firstFrameMs[i] === 0) table.firstFrameMs[i] = nowMs;
     table.headerBytes[i]! += end - start;
@@ -76,9 +80,10 @@ export class ResponseReader {
     if (endStream) this.#sink.onStreamEnd(i);
   }
 
-  /** A DATA frame of `dataLength` body bytes on slot `i`'s stream, at `nowMs`; true while the stream goes on. */
-  onData(i: number, flags: number, dataLength: number, nowMs: number): boolean {
+  /** A DATA frame of `dataLength` body bytes on slot `i`'s stream; true while the stream goes on. */
+  onData(i: number, flags: number, dataLength: number): boolean {
     const table = this.#table;
+    const nowMs = this.#clock[0]!;
     table.activityMs[i] = nowMs;
     if (table.firstFrameMs[i] === 0) table.firstFrameMs[i] = nowMs;
     if (table.status[i] === 0) {

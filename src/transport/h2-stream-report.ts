@@ -10,16 +10,19 @@ export class StreamReport {
   readonly #owner: ConnectionOwner<LoadConnection>;
   readonly #table: StreamTable;
   readonly #settings: Http2Settings;
+  /** The connection's clock reading for the chunk being read (element 0): when a response ends. */
+  readonly #clock: Float64Array;
   /** Lent to the owner for the length of each call, so reporting allocates nothing. */
   readonly #exchange = new Exchange();
   #lastStartMs = Number.NEGATIVE_INFINITY;
   #lastEndMs = Number.NEGATIVE_INFINITY;
 
-  constructor(conn: LoadConnection, owner: ConnectionOwner<LoadConnection>, table: StreamTable, settings: Http2Settings) {
+  constructor(conn: LoadConnection, owner: ConnectionOwner<LoadConnection>, table: StreamTable, settings: Http2Settings, clock: Float64Array) {
     this.#conn = conn;
     this.#owner = owner;
     this.#table = table;
     this.#settings = settings;
+    this.#clock = clock;
   }
 
   /** How long the response reported last took; NaN before the first. */
@@ -27,8 +30,9 @@ export class StreamReport {
     return this.#lastEndMs - this.#lastStartMs;
   }
 
-  /** Slot `i`'s response ended at `nowMs`: its numbers, for the owner (server: the Server header while it is wanted, else null). */
-  response(i: number, nowMs: number, server: string | null): Exchange {
+  /** Slot `i`'s response ended with the chunk being read: its numbers, for the owner (server: the Server header while it is wanted, else null). */
+  response(i: number, server: string | null): Exchange {
+    const nowMs = this.#clock[0]!;
     const table = this.#table;
     const settings = this.#settings;
     const e = this.#exchange;

@@ -59,8 +59,11 @@ export class Http2Connection implements SocketHandler, FrameSink, HeaderBlockSin
   #receiving = false;
   /** TLS: that write waits for the end of this turn of the event loop (setImmediate). */
   #flushQueued = false;
-  /** The clock read once per chunk, for every frame in it. */
-  #now = 0;
+  /**
+   * The clock read once per chunk, for every frame in it. A typed array, shared with the parts that
+   * time frames: a number read from it and passed on is never boxed, where a field's would be.
+   */
+  readonly #clock = new Float64Array(1);
   parked = false;
 
   constructor(endpoint: Endpoint, owner: ConnectionOwner<LoadConnection>, settings: Http2Settings, io: ConnectionIo = REAL_IO) {
@@ -72,8 +75,8 @@ export class Http2Connection implements SocketHandler, FrameSink, HeaderBlockSin
     this.#output = new H2Output(owner, this.#table, settings.source === null);
     this.#flow = new FlowControl(this.#table, this.#output, this);
     this.#peer = new PeerSettings(this.#flow, this, owner, settings.streams);
-    this.#answers = new ResponseReader(this.#table, this, settings);
-    this.#report = new StreamReport(this, owner, this.#table, settings);
+    this.#answers = new ResponseReader(this.#table, this, settings, this.#clock);
+    this.#report = new StreamReport(this, owner, this.#table, settings, this.#clock);
   }
 
   get capacity(): number {
@@ -195,7 +198,7 @@ export class Http2Connection implements SocketHandler, FrameSink, HeaderBlockSin
   onData(socket: ClientSocket, chunk: Uint8Array, end: number): void {
     if (socket !== this.#socket) return;
     const now = this.#io.now();
-    this.#now = now;
+    this.#clock[0] = now;
     if (this.#ready) this.#owner.onBytesRead(now, end);
     else this.#bytesBeforeReady += end;
     if (this.#endpoint.tls !== null) {
@@ -214,6 +217,10 @@ export class Http2Connection implements SocketHandler, FrameSink, HeaderBlockSin
     this.#reader.feed(chunk, 0, end);
     this.#receiving = false;
     if (this.#socket === socket && this.#ready) this.#flush(now);
+  }
+
+  get #now(): number {
+    return this.#clock[0]!;
   }
 
   readonly #flushQueuedStreams = (): void => {
@@ -291,7 +298,7 @@ export class Http2Connection implements SocketHandler, FrameSink, HeaderBlockSin
     this.#flow.onConnectionData(length);
     const i = this.#table.byStream.get(streamId);
     if (i < 0) return; // a stream gb reset: its late frames mean nothing
-    if (this.#answers.onData(i, flags, dataLength, this.#now)) this.#flow.onStreamData(i, length);
+    if (this.#answers.onData(i, flags, dataLength)) this.#flow.onStreamData(i, length);
   }
 
   onDataBytes(streamId: number, bytes: Uint8Array, start: number, end: number): void {
@@ -301,7 +308,7 @@ export class Http2Connection implements SocketHandler, FrameSink, HeaderBlockSin
 
   /** HeaderBlockSink: a whole block, for the stream's answer. */
   onHeaderBlock(streamId: number, bytes: Uint8Array, start: number, end: number, endStream: boolean): void {
-    this.#answers.onHeaderBlock(this.#table.byStream.get(streamId), bytes, start, end, endStream, this.#now);
+    this.#answers.onHeaderBlock(this.#table.byStream.get(streamId), bytes, start, end, endStream);
   }
 
   /** The server's first SETTINGS: the connection is up, and what it read so far was HTTP/2. */
@@ -368,11 +375,10 @@ export class Http2Connection implements SocketHandler, FrameSink, HeaderBlockSin
 
   /** ResponseSink: slot `i`'s response is whole. */
   onStreamEnd(i: number): void {
-    const now = this.#now;
-    const e = this.#report.response(i, now, this.#answers.takeServer());
+    const e = this.#report.response(i, this.#answers.takeServer());
     this.#table.close(i);
     if (this.#goingAway && this.#table.openStreams === 0) this.#retire();
-    this.#owner.onResponse(this, now, e);
+    this.#owner.onResponse(this, this.#now, e);
   }
 
   // ProtocolErrorSink: what the connection's parts find wrong, and the frame dispatch's own finds.
@@ -422,7 +428,7 @@ export class Http2Connection implements SocketHandler, FrameSink, HeaderBlockSin
     const table = this.#table;
     if (table.inflight === 0) return;
     const now = this.#io.now();
-    this.#now = now;
+    this.#clock[0] = now;
     const error = this.#attempt.error;
     if (!ready) {
       // A TLS server that speaks no protocol gb offered may end the handshake with this alert instead of choosing none.
