@@ -18,8 +18,8 @@ export const OPEN = 2;
 /**
  * Arrays rather than an object per stream: a stream then costs no allocation, and the connection's
  * per-frame code reads one stable shape. Each field is reset in one of two places: start() for the
- * request's (kept when it goes out again on another stream), open() for the stream's; the table's
- * test holds the two to every field.
+ * request's (kept when it goes out again on another stream), open() for the stream's;
+ * test/transport/h2-stream-table.test.ts fails for a field that neither resets.
  */
 export class StreamTable {
   readonly size: number;

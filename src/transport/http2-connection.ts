@@ -60,8 +60,8 @@ export class Http2Connection implements SocketHandler, FrameSink, HeaderBlockSin
   /** TLS: that write waits for the end of this turn of the event loop (setImmediate). */
   #flushQueued = false;
   /**
-   * The clock read once per chunk, for every frame in it. A typed array, shared with the parts that
-   * time frames: a number read from it and passed on is never boxed, where a field's would be.
+   * The clock read once per chunk, for every frame in it: a typed array shared with the parts that
+   * time frames, which read it themselves. Handed to them as an argument it was boxed, per frame.
    */
   readonly #clock = new Float64Array(1);
   parked = false;
