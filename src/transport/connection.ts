@@ -3,11 +3,11 @@
 import { NEED_MORE, PARSE_ERROR, ResponseParser } from './response-parser.js';
 import { isTlsAlert, type FailureCode, type FailureKind } from '../failures.js';
 import type { ClientSocket, Endpoint, SocketHandler } from './client-socket.js';
-import { Exchange, REAL_IO, type ConnectionIo, type ConnectionOwner, type ExchangeSettings } from './exchange.js';
+import { Exchange, REAL_IO, reportTlsInfo, type ConnectionIo, type ConnectionOwner, type ExchangeSettings } from './exchange.js';
 import { discardSocket, releaseSocket } from './socket-drain.js';
 import { HeadCopy } from './head-copy.js';
 import { onlyStray } from './header-block.js';
-import { SocketError } from './socket-error.js';
+import { SocketAttempt } from './socket-attempt.js';
 
 export type { Endpoint } from './client-socket.js';
 export { REAL_IO, type ConnectionIo, type ExchangeSettings } from './exchange.js';
@@ -23,12 +23,9 @@ export class Connection implements SocketHandler {
   readonly #exchange = new Exchange();
   #socket: ClientSocket | null = null;
   #connected = false;
-  #connectStartMs = 0;
-  /** TLS: when TCP connected and the handshake began; NaN before, and without TLS. */
-  #tcpConnectedMs = Number.NaN;
+  /** The socket's connect clock and the error that ends it. */
+  readonly #attempt = new SocketAttempt();
   #lastActivityMs = 0;
-  /** The error that ends this socket, once there is one. */
-  readonly #error = new SocketError();
   /** This socket already carried a kept-alive exchange, so a silent close may be the server's idle close. */
   #reused = false;
   // In-flight requests form a ring of `pipeline` slots; #head is the oldest.
@@ -95,7 +92,7 @@ export class Connection implements SocketHandler {
 
   /** When this connection's requests began waiting for its socket to connect; +Infinity when none wait for one. */
   get waitingSinceMs(): number {
-    return this.#socket !== null && !this.#connected && this.#unwritten > 0 ? this.#connectStartMs : Number.POSITIVE_INFINITY;
+    return this.#socket !== null && !this.#connected && this.#unwritten > 0 ? this.#attempt.startMs : Number.POSITIVE_INFINITY;
   }
 
   /**
@@ -169,10 +166,8 @@ export class Connection implements SocketHandler {
 
   #open(): void {
     const now = this.#io.now();
-    this.#connectStartMs = now;
-    this.#tcpConnectedMs = Number.NaN;
+    this.#attempt.begin(now);
     this.#lastActivityMs = now;
-    this.#error.clear();
     this.#headCopy.clear();
     this.#connected = false;
     this.#reused = false;
@@ -185,24 +180,21 @@ export class Connection implements SocketHandler {
     const now = this.#io.now();
     this.#connected = true;
     this.#lastActivityMs = now;
-    if (this.#owner.wantsTlsInfo) {
-      const info = socket.tlsInfo();
-      if (info !== null) this.#owner.onTlsInfo(info, this.#endpoint.tls?.servername ?? null);
-    }
+    reportTlsInfo(this.#owner, socket, this.#endpoint);
     // The connect time belongs to the first request that waited for this socket (ab's Connect).
     if (this.#inflight > 0) {
       const head = this.#head;
-      const connectUs = Math.round((now - this.#connectStartMs) * 1000);
+      const connectUs = Math.round((now - this.#attempt.startMs) * 1000);
       this.#connectUs[head] = connectUs;
       // Without TLS (no reading in between) connecting was all TCP; with it, TLS is the rest.
-      const tcpEnd = this.#tcpConnectedMs;
-      this.#tcpUs[head] = Number.isNaN(tcpEnd) ? connectUs : Math.round((tcpEnd - this.#connectStartMs) * 1000);
+      const tcpEnd = this.#attempt.tcpConnectedMs;
+      this.#tcpUs[head] = Number.isNaN(tcpEnd) ? connectUs : Math.round((tcpEnd - this.#attempt.startMs) * 1000);
     }
     this.#flush(now);
   }
 
   onTcpConnect(socket: ClientSocket): void {
-    if (socket === this.#socket) this.#tcpConnectedMs = this.#io.now();
+    if (socket === this.#socket) this.#attempt.tcpConnectedMs = this.#io.now();
   }
 
   /** The socket has handed every held byte to the kernel: the requests written so far are sent. */
@@ -350,7 +342,7 @@ export class Connection implements SocketHandler {
   }
 
   onError(socket: ClientSocket, code: FailureCode, inWrite: boolean, message: string): void {
-    if (socket === this.#socket) this.#error.note(code, inWrite, message);
+    if (socket === this.#socket) this.#attempt.error.note(code, inWrite, message);
   }
 
   onClose(socket: ClientSocket): void {
@@ -360,7 +352,8 @@ export class Connection implements SocketHandler {
     this.#connected = false;
     if (this.#inflight === 0) return;
     const parser = this.#parser;
-    if (this.#error.code === null && parser.started) {
+    const error = this.#attempt.error;
+    if (error.code === null && parser.started) {
       // Either way the response ends here. #complete sends any requests pipelined behind it again
       // on a new socket, and may already have started the next request there: leave that alone.
       if (parser.finishOnClose()) {
@@ -373,18 +366,18 @@ export class Connection implements SocketHandler {
         return;
       }
     }
-    if (!connected || (!this.#reused && !parser.started && rejectedHandshake(this.#error.code))) {
-      this.#fail('connect', this.#error.code ?? 'CLOSED', this.#error.message ?? 'connection closed');
+    if (!connected || (!this.#reused && !parser.started && rejectedHandshake(error.code))) {
+      this.#fail('connect', error.code ?? 'CLOSED', error.message ?? 'connection closed');
       return;
     }
-    if (this.#reused && this.#error.code === null && !parser.started) {
+    if (this.#reused && error.code === null && !parser.started) {
       // A clean close before any byte of the answer, on a kept-alive socket, is the server ending an
       // idle connection as our request crossed it: ab sends again on a new connection, and so do we.
       this.#retryRest(0, 'receive', 'UNANSWERED', UNANSWERED);
       return;
     }
     // The request being read fails; any pipelined behind it were not answered and go out again.
-    if (this.#error.code !== null) this.#retryRest(1, 'receive', this.#error.code, this.#error.message ?? this.#error.code, this.#error.inWrite);
+    if (error.code !== null) this.#retryRest(1, 'receive', error.code, error.message ?? error.code, error.inWrite);
     else this.#retryRest(1, 'receive', 'CLOSED', parser.error ?? 'connection closed before the response ended');
   }
 

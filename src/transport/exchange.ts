@@ -4,6 +4,7 @@
 import { performance } from 'node:perf_hooks';
 import type { FailureCode, FailureKind } from '../failures.js';
 import { openSocket, type ClientSocket, type Endpoint, type SocketHandler, type TlsInfo } from './client-socket.js';
+import type { H2Frames } from './h2-request.js';
 
 /** What a connection takes from the outside world: a clock and sockets. Tests pass fakes of both. */
 export interface ConnectionIo {
@@ -13,6 +14,13 @@ export interface ConnectionIo {
 }
 
 export const REAL_IO: ConnectionIo = { now: () => performance.now(), open: openSocket };
+
+/** A connected socket's TLS details go to the owner while it wants them (it reports the first). */
+export function reportTlsInfo(owner: ConnectionOwner<unknown>, socket: ClientSocket, endpoint: Endpoint): void {
+  if (!owner.wantsTlsInfo) return;
+  const info = socket.tlsInfo();
+  if (info !== null) owner.onTlsInfo(info, endpoint.tls?.servername ?? null);
+}
 
 /**
  * Where a connection's requests come from when they differ (--targets, a script). Each pick hands
@@ -45,6 +53,35 @@ export interface ExchangeSettings {
   /** Hand each response's status line and headers to the owner (ab's -v 2 and up, a script's response()); off, it costs one test per chunk. */
   readonly captureHead: boolean;
   /** With captureHead: also keep up to this many body bytes (a script's response() asked for bodies); -1 for none. */
+  readonly captureBodyBytes: number;
+}
+
+/**
+ * Where each stream's request comes from when requests differ (--targets, a script): like the
+ * HTTP/1.x RequestSource, each pick hands back frames built earlier and sets `row` for it; the
+ * slot keeps them, so a stream sent again (GOAWAY, REFUSED_STREAM) is the same request.
+ */
+export interface H2RequestSource {
+  nextH2(): H2Frames;
+  /** The endpoint row of the request `nextH2()` returned last. */
+  readonly row: number;
+  /** A stream's request drawn earlier and never sent (a take-over): the next draws hand it back first (see RequestSource.giveBack). */
+  giveBackH2(frames: H2Frames, row: number): void;
+}
+
+export interface Http2Settings {
+  /** Every stream's HEADERS frames and body when requests do not differ (built once per run). */
+  readonly request: H2Frames;
+  /** Requests that differ: picked per stream from here; null when every stream sends `request`. */
+  readonly source: H2RequestSource | null;
+  /** Some request may have a body: DATA is pumped as windows open. */
+  readonly bodies: boolean;
+  /** Streams in flight per connection (--streams, the same setting as --pipeline). */
+  readonly streams: number;
+  readonly isHead: boolean;
+  readonly measureUncorrected: boolean;
+  readonly captureHead: boolean;
+  /** With captureHead: also keep up to this many body bytes per stream (a script's response() asked for bodies); -1 for none. */
   readonly captureBodyBytes: number;
 }
 

@@ -112,6 +112,16 @@ export function goawayFrame(lastStreamId: number, code: number): Buffer {
 
 export const SETTINGS_ACK = controlFrame(T_SETTINGS, F_ACK, 0, new Uint8Array(0));
 
+/**
+ * What gb says first on each connection: the preface, its SETTINGS (no push; stream windows as
+ * large as HTTP/2 allows, so no response is throttled by gb), and the connection window opened the same.
+ */
+export const CLIENT_OPENING = Buffer.concat([
+  CLIENT_PREFACE,
+  settingsFrame([[S_ENABLE_PUSH, 0], [S_INITIAL_WINDOW_SIZE, MAX_WINDOW]]),
+  windowUpdateFrame(0, MAX_WINDOW - DEFAULT_WINDOW),
+]);
+
 /** Where the reader sends what it finds; the reader allocates nothing per frame. */
 export interface FrameSink {
   /**

@@ -1,9 +1,10 @@
 // HTTP/2 requests as HPACK header blocks and HEADERS frames, encoded once per run (per request only for a
 // script's request()): every stream sends a copy with its stream id written in.
 
-import type { Config, Header, RequestTarget, Target } from '../config/config.js';
+import type { Config, RequestTarget } from '../config/config.js';
 import { DEFAULT_MAX_FRAME_SIZE, F_END_HEADERS, F_END_STREAM, FRAME_HEADER_BYTES, T_CONTINUATION, T_HEADERS, writeFrameHeader } from './h2-frames.js';
 import { STATIC_TABLE } from './hpack-decoder.js';
+import { requestParts } from './request-parts.js';
 import { USER_AGENT_PREFIX, basic } from './request.js';
 
 /** Headers HTTP/2 forbids (RFC 9113 §8.2.2) or carries otherwise (Host becomes :authority). */
@@ -20,26 +21,9 @@ export interface H2Request {
   readonly frames: H2Frames;
 }
 
-export function buildH2Request(config: Config, version: string): H2Request {
-  return buildH2RequestOf(config, version, { target: config.target, method: config.method, body: config.body, headers: config.headers });
-}
-
-/** One --targets entry (or a script's request): -H, -C and -A apply unless the target sets the header itself, as over HTTP/1.1. */
-export function buildH2TargetRequest(config: Config, version: string, one: RequestTarget): H2Request {
-  const own = new Set(one.headers.map((h) => h.name.toLowerCase()));
-  const headers = [...config.headers.filter((h) => !own.has(h.name.toLowerCase())), ...one.headers];
-  return buildH2RequestOf(config, version, { target: one.target, method: one.method, body: one.body, headers });
-}
-
-/** What varies between the requests of a run; the rest (-C, -A, -i, ...) is the Config's. */
-interface H2Parts {
-  readonly target: Target;
-  readonly method: string;
-  readonly body: Uint8Array | null;
-  readonly headers: readonly Header[];
-}
-
-function buildH2RequestOf(config: Config, version: string, parts: H2Parts): H2Request {
+/** The run's request, or with `one` a --targets entry's (or a script's request), with the headers requestParts gives it, as over HTTP/1.1. */
+export function buildH2Request(config: Config, version: string, one?: RequestTarget): H2Request {
+  const parts = requestParts(config, one);
   const { target } = parts;
   const userNames = new Set(parts.headers.map((h) => h.name.toLowerCase()));
   const hostOverride = parts.headers.filter((h) => h.name.toLowerCase() === 'host').at(-1);
@@ -67,6 +51,9 @@ function buildH2RequestOf(config: Config, version: string, parts: H2Parts): H2Re
   const headerBlock = encodeHeaderBlock(fields);
   return { headerBlock, body, fields, frames: h2Frames(headerBlock, body) };
 }
+
+/** One target's request: buildH2Request with the target. */
+export const buildH2TargetRequest: (config: Config, version: string, one: RequestTarget) => H2Request = buildH2Request;
 
 /**
  * A stream's HEADERS (and CONTINUATION) frames with stream id 0, built once per request: a stream

@@ -128,6 +128,9 @@ export class HeaderBlockScanner {
   /**
    * Scan buf[start, end) until the block ends (`ended`), fails (`error`) or the bytes run out;
    * returns the index it stopped at. captureServer: read the Server value too, unless one was read.
+   * One function over every byte of a response's head, longer than any other here on purpose: a
+   * byte-level state machine whose state and position stay in locals through one loop, where a method
+   * per state would cost a call and a store of both per byte.
    */
   scan(buf: Uint8Array, start: number, end: number, captureServer: boolean): number {
     // Stopping at the block limit (rather than checking a counter per byte) fails at the same byte whatever the split.

@@ -1,6 +1,7 @@
 // Serializes a run's requests — request line, headers, body — into bytes, once per run: the URL's one, or each target's (--targets).
 
-import type { Config, Header, RequestTarget, Target } from '../config/config.js';
+import type { Config, RequestTarget } from '../config/config.js';
+import { requestParts, type RequestParts } from './request-parts.js';
 
 export const USER_AGENT_PREFIX = 'gb/';
 
@@ -8,34 +9,14 @@ export const USER_AGENT_PREFIX = 'gb/';
 type Default = readonly [name: string, value: string | null];
 
 /**
- * Builds the exact bytes every request of the run writes. HTTP/1.1 by default: without -k each
+ * Builds the exact bytes every request of the run writes, or with `one` every request of that target
+ * of a targets file (requestParts says which headers it carries). HTTP/1.1 by default: without -k each
  * request says `Connection: close`, which is what ab's HTTP/1.0 requests mean. --http1.0 sends ab
  * 2.3's request instead (checked against the real ab): its request line, and its header order and
  * spelling. Defaults give way to a user header of the same name, as in ab.
  */
-export function buildRequest(config: Config, version: string): Buffer {
-  return buildRequestOf(config, version, { target: config.target, method: config.method, body: config.body, headers: config.headers });
-}
-
-/**
- * The bytes of one target of a targets file: its method, URL, headers and body, with -H, -C and -A
- * added to each unless the target sets a header of that name itself.
- */
-export function buildTargetRequest(config: Config, version: string, one: RequestTarget): Buffer {
-  const own = new Set(one.headers.map((h) => h.name.toLowerCase()));
-  const headers = [...config.headers.filter((h) => !own.has(h.name.toLowerCase())), ...one.headers];
-  return buildRequestOf(config, version, { target: one.target, method: one.method, body: one.body, headers });
-}
-
-/** What varies between the requests of a run; the rest (-C, -A, -k, proxy, ...) is the Config's. */
-interface RequestParts {
-  readonly target: Target;
-  readonly method: string;
-  readonly body: Uint8Array | null;
-  readonly headers: readonly Header[];
-}
-
-function buildRequestOf(config: Config, version: string, parts: RequestParts): Buffer {
+export function buildRequest(config: Config, version: string, one?: RequestTarget): Buffer {
+  const parts = requestParts(config, one);
   const { target } = parts;
   // Through a proxy, plain HTTP names the whole URL (RFC 9112 §3.2.2, absolute form) so the proxy
   // knows where to forward it; HTTPS goes through a CONNECT tunnel, where the origin reads the path.
@@ -81,6 +62,9 @@ function buildRequestOf(config: Config, version: string, parts: RequestParts): B
     ['Content-Length', length],
   ], []);
 }
+
+/** One target's bytes: buildRequest with the target. */
+export const buildTargetRequest: (config: Config, version: string, one: RequestTarget) => Buffer = buildRequest;
 
 /** The request line, the defaults before the -H headers, the -H headers, the defaults after them, and the body. */
 function assemble(parts: RequestParts, requestLine: string, before: readonly Default[], after: readonly Default[]): Buffer {
