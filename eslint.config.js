@@ -6,11 +6,13 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
 /** What each layer of src/ may import from the others; the layers not listed here may import nothing from src/. */
 const layers = {
   cli: null, // the composition root: may use every layer
-  api: ['config', 'engine', 'metrics'],
+  api: ['config', 'inputs', 'engine', 'metrics'],
   engine: ['config', 'transport', 'metrics'],
   transport: ['config'],
   metrics: [],
   report: ['metrics'],
+  // config is pure (options → Config); inputs reads the files the options name, for cli and api alike.
+  inputs: ['config'],
   config: [],
   server: [],
 };
