@@ -1,0 +1,59 @@
+// docs/options.md, rendered from the option table (`npm run docs:options` writes it; a test fails when the committed file is stale).
+
+import { API_KINDS } from '../api/options.js';
+import type { Entry } from '../config/option-spec.js';
+import { ENTRIES } from '../config/options.js';
+
+const names = (entry: Entry): string[] => {
+  const value = entry.valueName === undefined ? '' : ` ${entry.valueName}`;
+  const main = [entry.short === undefined ? null : `-${entry.short}${value}`, entry.long === undefined ? null : `--${entry.long}${value}`];
+  const alias = entry.alias === undefined ? null : `--${entry.alias} ${entry.aliasLine?.valueName ?? entry.valueName ?? ''}`.trimEnd();
+  return [...main, alias].filter((n) => n !== null).map((n) => `\`${n}\``);
+};
+
+/** What a program passes to run() for the option, or why it passes nothing. */
+function runName(key: string, entry: Entry): string {
+  if ('api' in entry) {
+    if (typeof entry.api === 'string') return `\`${key}\`: ${API_KINDS[entry.api].expected}`;
+    return `none: ${entry.api.none}`;
+  }
+  if (entry.scope === 'command') return 'none';
+  return 'none: it only shapes what the command line prints or writes (render the Summary with `renderAbReport`, `renderJson` or `renderHtml`)';
+}
+
+function defaultOf(entry: Entry): string {
+  if (entry.defaultText !== undefined) return entry.defaultText;
+  if ('default' in entry && entry.default !== undefined) return `\`${entry.default}\``;
+  return entry.arity === 'switch' ? 'off' : 'none';
+}
+
+export function renderOptionsDoc(): string {
+  const index = ENTRIES.map(([key, entry]) => `| [${names(entry).join(', ')}](#${key}) | ${runName(key, entry).split(':')[0] ?? ''} |`);
+  const sections = ENTRIES.flatMap(([key, entry]) => [
+    `<a id="${key}"></a>`,
+    `### ${names(entry).join(', ')}`,
+    '',
+    `- run(): ${runName(key, entry)}`,
+    `- default: ${defaultOf(entry)}`,
+    '',
+    entry.doc,
+    '',
+  ]);
+  return [
+    '# gb options',
+    '',
+    '<!-- Generated from src/config/option-table.ts by `npm run docs:options`: edit the table, not this file. -->',
+    '',
+    'Every option of `gb [options] URL`, in the order `gb -h` lists them. A value may be written',
+    '`-n 100`, `-n100`, `-n=100`, `--requests 100` or `--requests=100`, and switches may be grouped',
+    "(`-kq`). The last of a repeated option wins, except the repeatable ones (`-H`, `-C`, `--fail-if`).",
+    "The run() name is the key a program gives `run(options)` for the same option, checked by the same",
+    'rules with the same messages.',
+    '',
+    '| option | run() |',
+    '| --- | --- |',
+    ...index,
+    '',
+    ...sections,
+  ].join('\n');
+}
