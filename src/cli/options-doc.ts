@@ -11,14 +11,14 @@ const names = (entry: Entry): string[] => {
   return [...main, alias].filter((n) => n !== null).map((n) => `\`${n}\``);
 };
 
-/** What a program passes to run() for the option, or why it passes nothing. */
-function runName(key: string, entry: Entry): string {
+/** The key a program passes to run() for the option and the value it takes, or why there is none. */
+function runKey(key: string, entry: Entry): { readonly key: string | null; readonly text: string } {
   if ('api' in entry) {
-    if (typeof entry.api === 'string') return `\`${key}\`: ${API_KINDS[entry.api].expected}`;
-    return `none: ${entry.api.none}`;
+    if (typeof entry.api === 'string') return { key, text: `\`${key}\`, ${API_KINDS[entry.api].expected}` };
+    return { key: null, text: `no key (${entry.api.none})` };
   }
-  if (entry.scope === 'command') return 'none';
-  return 'none: it only shapes what the command line prints or writes (render the Summary with `renderAbReport`, `renderJson` or `renderHtml`)';
+  if (entry.scope === 'command') return { key: null, text: 'no key' };
+  return { key: null, text: 'no key: the option only shapes what the command line prints or writes (render the Summary with `renderAbReport`, `renderJson` or `renderHtml`)' };
 }
 
 function defaultOf(entry: Entry): string {
@@ -28,12 +28,15 @@ function defaultOf(entry: Entry): string {
 }
 
 export function renderOptionsDoc(): string {
-  const index = ENTRIES.map(([key, entry]) => `| [${names(entry).join(', ')}](#${key}) | ${runName(key, entry).split(':')[0] ?? ''} |`);
+  const index = ENTRIES.map(([key, entry]) => {
+    const run = runKey(key, entry).key;
+    return `| [${names(entry).join(', ')}](#${key}) | ${run === null ? '—' : `\`${run}\``} |`;
+  });
   const sections = ENTRIES.flatMap(([key, entry]) => [
     `<a id="${key}"></a>`,
     `### ${names(entry).join(', ')}`,
     '',
-    `- run(): ${runName(key, entry)}`,
+    `- run(): ${runKey(key, entry).text}`,
     `- default: ${defaultOf(entry)}`,
     '',
     entry.doc,

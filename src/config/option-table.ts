@@ -17,7 +17,8 @@ import { parseStages } from './stages.js';
 import { caPem, ciphers, clientPem, protocolVersions } from './tls.js';
 
 const MAX_COUNT = Number.MAX_SAFE_INTEGER;
-const SEE_FILE_OUTPUTS = 'see docs/outputs-html-files.md';
+// The paragraphs are rendered into docs/options.md, so links are relative to docs/.
+const SEE_FILE_OUTPUTS = 'see [outputs-html-files.md](outputs-html-files.md)';
 
 export const OPTION_TABLE = {
   /** -n: requests to send (default 1; no limit when only `duration` is given). */
@@ -199,7 +200,7 @@ export const OPTION_TABLE = {
   /** --json [FILE]: the whole result as JSON; "-" for stdout. */
   jsonFile: option({ long: 'json', scope: 'output', arity: 'optional', output: 'file' }, {
     valueName: '[FILE]', help: "Write the report as JSON to FILE (no FILE, or '-': stdout)",
-    doc: 'Write the whole result as JSON (schema/gb-result.schema.json), to stdout when no FILE or `-` is given; then stdout carries nothing else. A bare `--json` takes the next argument as its FILE when it is `-` or ends in `.json`, or when the URL remains beside it. See docs/outputs-json-compare-merge.md.',
+    doc: 'Write the whole result as JSON ([schema/gb-result.schema.json](../schema/gb-result.schema.json)), to stdout when no FILE or `-` is given; then stdout carries nothing else. A bare `--json` takes the next argument as its FILE when it is `-` or ends in `.json`, or when the URL remains beside it. See [outputs-json-compare-merge.md](outputs-json-compare-merge.md).',
   }),
   /** --html FILE: a self-contained HTML report. */
   htmlFile: option({ long: 'html', scope: 'output', arity: 'value', output: 'file' }, {
