@@ -17,15 +17,21 @@ const layers = {
   server: [],
 };
 const ALL = Object.keys(layers);
+/** Layers that must not touch the file system: config is options → Config, and its files come from src/inputs. */
+const NO_FILES = ['config'];
 
 function boundaries(layer, allowed) {
   const forbidden = ALL.filter((other) => other !== layer && !allowed.includes(other));
+  const files = NO_FILES.includes(layer)
+    ? ['fs', 'fs/promises', 'node:fs', 'node:fs/promises'].map((name) => ({ name, message: `src/${layer} reads no files: the loading step in src/inputs does` }))
+    : [];
   return {
     files: [`src/${layer}/**/*.ts`],
     rules: {
       'no-restricted-imports': [
         'error',
         {
+          paths: files,
           patterns: forbidden.map((other) => ({
             group: [`../${other}/*`, `../../${other}/*`],
             message: `src/${layer} may not import src/${other}: see the layout in README.md`,
