@@ -29,7 +29,6 @@ export function configFrom(raw: RawOptions, files: LoadedFiles): Result<Config, 
 interface Load {
   readonly requests: number | null;
   readonly concurrency: number;
-  readonly workers: number;
   readonly pipeline: number;
   readonly durationMs: number | null;
   readonly schedule: ScheduleConfig;
@@ -117,7 +116,7 @@ function loadFrom(o: OptionValues, targets: TargetsConfig | null): Load | null {
     problems.push(`--pipeline ${pipeline} needs -k (pipelined requests share one kept-alive connection)`);
   }
   if (concurrency === null || workers === null || pipeline === null || timed.schedule === null) return null;
-  return { requests, concurrency, workers, pipeline, durationMs: timed.durationMs, schedule: timed.schedule, maxConnections, shardParts };
+  return { requests, concurrency, pipeline, durationMs: timed.durationMs, schedule: timed.schedule, maxConnections, shardParts };
 }
 
 /** How long (-t, --stages) and on what schedule (--rate, --stages); --stages replaces the other three. */
