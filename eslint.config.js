@@ -6,26 +6,34 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
 /** What each layer of src/ may import from the others; the layers not listed here may import nothing from src/. */
 const layers = {
   cli: null, // the composition root: may use every layer
-  api: ['config', 'engine', 'metrics'],
+  api: ['config', 'inputs', 'engine', 'metrics'],
   engine: ['config', 'transport', 'metrics'],
   transport: ['config'],
   metrics: [],
   report: ['metrics'],
+  // config is pure (options → Config); inputs reads the files the options name, for cli and api alike.
+  inputs: ['config'],
   config: [],
   server: [],
   // Live outputs while a run runs: they read metrics and render pages, and own their sockets.
   live: ['metrics', 'report'],
 };
 const ALL = Object.keys(layers);
+/** Layers that must not touch the file system: config is options → Config, and its files come from src/inputs. */
+const NO_FILES = ['config'];
 
 function boundaries(layer, allowed) {
   const forbidden = ALL.filter((other) => other !== layer && !allowed.includes(other));
+  const files = NO_FILES.includes(layer)
+    ? ['fs', 'fs/promises', 'node:fs', 'node:fs/promises'].map((name) => ({ name, message: `src/${layer} reads no files: the loading step in src/inputs does` }))
+    : [];
   return {
     files: [`src/${layer}/**/*.ts`],
     rules: {
       'no-restricted-imports': [
         'error',
         {
+          paths: files,
           patterns: forbidden.map((other) => ({
             group: [`../${other}/*`, `../../${other}/*`],
             message: `src/${layer} may not import src/${other}: see the import direction in docs/architecture.md`,

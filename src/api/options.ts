@@ -1,11 +1,9 @@
-// run()'s options object: the command line's long flags, camelCased, turned into the raw strings
-// validate() takes, so that the API and the CLI share every rule and every message.
+// run()'s options object: the option table's run options by their run() names, turned into the raw
+// strings validation takes, so that the API and the CLI share every rule and every message.
 
-import type { RawOptions } from '../config/validate.js';
-
-/** What validate() takes, writable while it is being filled in. */
-type MutableRaw = { -readonly [K in keyof RawOptions]: RawOptions[K] };
-type RawField = Exclude<keyof RawOptions, 'urls'>;
+import type { ApiTag } from '../config/option-spec.js';
+import type { OPTION_TABLE } from '../config/option-table.js';
+import { ENTRIES, rawName, type RawOptions } from '../config/options.js';
 
 /**
  * How one option's value becomes the string (or switch, or list) a command-line flag would have
@@ -117,122 +115,47 @@ const STAGES: OptionKind<StagesOption> = {
   },
 };
 
-interface OptionRow<T, F extends RawField = RawField> {
-  /** The field of validate()'s RawOptions this option fills. */
-  readonly raw: F;
-  readonly kind: OptionKind<T>;
+/** What run() accepts for each kind of option: FlagOptions' value types. */
+interface ApiValues {
+  readonly count: number | string;
+  readonly rate: number | string;
+  readonly duration: number | string;
+  readonly seed: number | `${bigint}`;
+  readonly text: string;
+  readonly time: string | Date;
+  readonly switch: boolean;
+  readonly list: string | readonly string[];
+  readonly headers: HeadersOption;
+  readonly credentials: CredentialsOption;
+  readonly stages: StagesOption;
 }
-const row = <F extends RawField, T>(raw: F, kind: OptionKind<T>): OptionRow<T, F> => ({ raw, kind });
 
+/** Each kind's conversion; a new kind in ApiTag does not build until it has one here. */
+export const API_KINDS: { readonly [T in ApiTag]: OptionKind<ApiValues[T]> } = {
+  count: COUNT,
+  rate: RATE,
+  duration: DURATION,
+  seed: SEED,
+  text: TEXT,
+  time: TIME,
+  switch: SWITCH,
+  list: LIST,
+  headers: HEADERS,
+  credentials: CREDENTIALS,
+  stages: STAGES,
+};
+
+type Table = typeof OPTION_TABLE;
 /**
- * Every command-line flag run() takes, by its option name. Adding a flag to run() is one row here:
- * its name (the long flag, camelCased), the RawOptions field it fills, and the kind of its value.
- * The command line's messages name the flag (`-n`), since validation is the command line's own.
+ * The command-line flags as run() options, every one optional: the option table's entries that have
+ * an api kind, by their key (each entry's comment is its documentation here).
  */
-export const FLAG_OPTIONS = {
-  /** -n: requests to send (default 1; no limit when only `duration` is given). */
-  requests: row('requests', COUNT),
-  /** -c: connections, one request in flight on each (default 1). */
-  concurrency: row('concurrency', COUNT),
-  /** -t / --duration: stop after this long; a number is milliseconds, a string takes a unit ('30s'). */
-  duration: row('timeLimit', DURATION),
-  /** -s: per-request inactivity timeout (default 30 s); a number is milliseconds. */
-  timeout: row('timeout', DURATION),
-  /** -k: reuse connections. */
-  keepalive: row('keepAlive', SWITCH),
-  /** -p: POST this file's bytes. */
-  postFile: row('postFile', TEXT),
-  /** -u: PUT this file's bytes. */
-  putFile: row('putFile', TEXT),
-  /** -T: Content-Type of the body (default text/plain). */
-  contentType: row('contentType', TEXT),
-  /** -H: extra headers; a name given here replaces gb's default of that name. */
-  headers: row('headers', HEADERS),
-  /** -C: cookies, 'name=value' each, sent in one Cookie header. */
-  cookies: row('cookies', LIST),
-  /** -A: basic authentication. */
-  basicAuth: row('auth', CREDENTIALS),
-  /** -X: send through this HTTP proxy, 'host[:port]'. */
-  proxy: row('proxy', TEXT),
-  /** -P: basic authentication to the proxy (needs `proxy`). */
-  proxyAuth: row('proxyAuth', CREDENTIALS),
-  /** -i: HEAD requests. */
-  head: row('head', SWITCH),
-  /** -m: the method (overrides the one `postFile`, `putFile`, `body` and `head` imply). */
-  method: row('method', TEXT),
-  /** -l: responses of another length than the first are not Length failures. */
-  variableLength: row('variableLength', SWITCH),
-  /** -r: do not stop at the first socket error. */
-  continueOnError: row('continueOnError', SWITCH),
-  /** -z: ask for gzip (Accept-Encoding: gzip). */
-  gzip: row('gzip', SWITCH),
-  /** -G: worker threads sharing the load (default 1); requests, connections and rate are split exactly. */
-  workers: row('workers', COUNT),
-  /** -B: local address to send from. */
-  bind: row('bind', TEXT),
-  /** --unix-socket: send over this unix domain socket; the URL still gives Host and path. */
-  unixSocket: row('unixSocket', TEXT),
-  /** --http1.0: ab's exact request bytes (HTTP/1.0, ab's header order). */
-  http10: row('http10', SWITCH),
-  /** --rate: requests per second in total on a fixed schedule (needs `requests` or `duration`). */
-  rate: row('rate', RATE),
-  /** --stages: a rate that changes linearly from stage to stage; sets the run's length. */
-  stages: row('stages', STAGES),
-  /** --max-connections: with `rate` or `stages`, let the pool grow up to this many connections. */
-  maxConnections: row('maxConnections', COUNT),
-  /** --shard: 'I/N', run shard I of N of this run; requests, connections and rate are split exactly. */
-  shard: row('shard', TEXT),
-  /** --start-at: begin measuring at this wall-clock time, after any warm-up. */
-  startAt: row('startAt', TIME),
-  /** --run-id: the name the shards of one run share. */
-  runId: row('runId', TEXT),
-  /** --warmup: run this long first, unmeasured; a number is milliseconds. */
-  warmup: row('warmup', DURATION),
-  /** --pipeline: requests in flight per connection (needs `keepalive`). */
-  pipeline: row('pipeline', COUNT),
-  /** --http2: speak HTTP/2 (h2 by ALPN over https://, h2c with prior knowledge over http://). */
-  http2: row('http2', SWITCH),
-  /** --streams: with `http2`, requests in flight per connection (the same setting as `pipeline`). */
-  streams: row('streams', COUNT),
-  /** --verify: verify TLS certificates (off by default, as in ab). */
-  verify: row('verifyTls', SWITCH),
-  /** --ca: with `verify`, trust the CA certificates in this PEM file. */
-  ca: row('caFile', TEXT),
-  /** -f: pin the TLS version: 'TLS1', 'TLS1.1', 'TLS1.2', 'TLS1.3' or 'ALL'. */
-  protocol: row('protocol', TEXT),
-  /** -Z: OpenSSL cipher list. */
-  ciphers: row('ciphers', TEXT),
-  /** -E: a PEM file with the client certificate and its unencrypted key. */
-  certificate: row('clientCertFile', TEXT),
-  /** --targets: a targets file (vegeta's plain format or JSON Lines) whose requests are sent instead of `url`'s. */
-  targets: row('targets', TEXT),
-  /** --random: with `targets`, pick each request at random instead of round-robin. */
-  random: row('random', SWITCH),
-  /** --seed: with `random`, the seed, so the sequence repeats. */
-  seed: row('seed', SEED),
-  /** --script: a .ts/.mts/.js/.mjs module of hooks (setup, request, response, teardown). */
-  script: row('script', TEXT),
-  /** --max-endpoints: rows of the per-endpoint table (default 100). */
-  maxEndpoints: row('maxEndpoints', COUNT),
-} satisfies Record<string, OptionRow<unknown>>;
+export type FlagOptions = {
+  readonly [K in keyof typeof OPTION_TABLE as Table[K] extends { readonly api: ApiTag } ? K : never]?: Table[K] extends { readonly api: infer T extends ApiTag } ? ApiValues[T] | undefined : never;
+};
 
-/**
- * The RawOptions fields run() deliberately has no option for: -v only adds output (run() writes
- * none), and -b is accepted by the command line only to say that Node cannot honour it.
- */
-type NotAnOption = 'verbosity' | 'bufferSize';
-/**
- * A flag added to RawOptions without a row above, or a reason in NotAnOption, stops the build here,
- * naming the field: run() must not silently lag behind the command line.
- */
-type FieldsWithoutOption = Exclude<RawField, (typeof FLAG_OPTIONS)[keyof typeof FLAG_OPTIONS]['raw'] | NotAnOption>;
-const everyFlagHasAnOption: [FieldsWithoutOption] extends [never] ? true : FieldsWithoutOption = true;
-void everyFlagHasAnOption;
-
-type AcceptedBy<R> = R extends OptionRow<infer T> ? T : never;
-
-/** The command-line flags as run() options; every one is optional. */
-export type FlagOptions = { readonly [N in keyof typeof FLAG_OPTIONS]?: AcceptedBy<(typeof FLAG_OPTIONS)[N]> | undefined };
+/** run()'s names for the flags, in the table's order. */
+export const FLAG_OPTION_NAMES: readonly string[] = ENTRIES.filter(([, entry]) => 'api' in entry && typeof entry.api === 'string').map(([key]) => key);
 
 /** Names that are not options but that a user of the command line may try; each points at the option. */
 const KNOWN_MISNAMES: Readonly<Record<string, string>> = {
@@ -282,18 +205,20 @@ const describe = (value: unknown): string => {
 
 /**
  * Fills RawOptions from the flag options in `options`, pushing a problem for each value of the
- * wrong type. Names not in FLAG_OPTIONS are left to the caller, which knows its other names.
+ * wrong type. Names that are not flag options are left to the caller, which knows its other names.
  */
 export function rawFromFlagOptions(options: Readonly<Record<string, unknown>>, urls: readonly string[], problems: string[]): RawOptions {
-  const raw: MutableRaw = { urls };
-  for (const [name, { raw: field, kind }] of Object.entries(FLAG_OPTIONS) as [string, OptionRow<unknown>][]) {
+  const raw: Record<string, unknown> = { urls };
+  for (const [name, entry] of ENTRIES) {
+    if (!('api' in entry) || typeof entry.api !== 'string') continue;
     const value = options[name];
     if (value === undefined) continue;
+    const kind: OptionKind<unknown> = API_KINDS[entry.api];
     const converted = kind.toRaw(value);
     if (converted === undefined) problems.push(`option '${name}' must be ${kind.expected}, got ${describe(value)}`);
-    else (raw as Record<string, unknown>)[field] = converted;
+    else raw[rawName(name)] = converted;
   }
-  return raw;
+  return raw as RawOptions;
 }
 
 export { describe as describeValue };

@@ -6,7 +6,7 @@ import type { LiveSample, RunHooks } from '../engine/run.js';
 import { checkThresholds, type ThresholdOutcome } from '../metrics/thresholds.js';
 import { err, ok, type Result } from '../result.js';
 import { runConfig, type RunOutcome } from '../run-config.js';
-import { FLAG_OPTIONS, describeValue, didYouMean, rawFromFlagOptions, type FlagOptions } from './options.js';
+import { FLAG_OPTION_NAMES, describeValue, didYouMean, rawFromFlagOptions, type FlagOptions } from './options.js';
 import { validateRun, type ValidatedRun } from './validated-run.js';
 
 export type { ValidatedRun } from './validated-run.js';
@@ -26,16 +26,15 @@ export interface RunProgress {
 }
 
 /**
- * run()'s options: `url`, the command line's long flags camelCased (see FLAG_OPTIONS for each), and
- * what only a program can give: a body, an AbortSignal and a progress callback.
+ * run()'s options: `url`, the command line's flags by their run() names (the option table's keys,
+ * src/config/option-table.ts; docs/options.md lists them), and what only a program can give: a body,
+ * an AbortSignal and a progress callback.
  */
 export interface RunOptions extends FlagOptions {
   /** The target, as on the command line: `http://127.0.0.1:8080/path` (the scheme may be left out). Left out with `targets`, whose file names each request's URL. */
   readonly url?: string | undefined;
   /** Request body; sends POST unless `method` (or `putFile`) says otherwise. A string goes as UTF-8. */
   readonly body?: string | Uint8Array | undefined;
-  /** --fail-if rules, e.g. 'p99>250ms', 'errors>1%'; RunReport.thresholds says which ones broke. */
-  readonly failIf?: string | readonly string[] | undefined;
   /** Aborting stops the run as Ctrl-C does: no new requests, and run() resolves with the report of what was done. */
   readonly signal?: AbortSignal | undefined;
   /** Called about every 100 ms with the run so far. */
@@ -55,8 +54,8 @@ export interface RunFailure {
 }
 
 /** The options that are not command-line flags. */
-const PROGRAM_OPTIONS = ['url', 'body', 'failIf', 'signal', 'onProgress'] as const satisfies readonly (keyof RunOptions)[];
-const ALL_NAMES: readonly string[] = [...PROGRAM_OPTIONS, ...Object.keys(FLAG_OPTIONS)];
+const PROGRAM_OPTIONS = ['url', 'body', 'signal', 'onProgress'] as const satisfies readonly (keyof RunOptions)[];
+const ALL_NAMES: readonly string[] = [...PROGRAM_OPTIONS, ...FLAG_OPTION_NAMES];
 
 /** Checks run()'s options, reporting every problem at once, in the command line's words where it has any. Never throws. */
 export function validateRunOptions(options: unknown): Result<ValidatedRun, readonly string[]> {
@@ -74,7 +73,7 @@ export function validateRunOptions(options: unknown): Result<ValidatedRun, reado
     problems.push(`option '${name}' must be ${expected}, got ${describeValue(given[name])}`);
   };
 
-  const { url, body, failIf, signal, onProgress } = given;
+  const { url, body, signal, onProgress } = given;
   if (url !== undefined && typeof url !== 'string') wrongType('url', 'a string');
   if (signal !== undefined && !(signal instanceof AbortSignal)) wrongType('signal', 'an AbortSignal');
   if (onProgress !== undefined && typeof onProgress !== 'function') wrongType('onProgress', 'a function');
@@ -93,11 +92,7 @@ export function validateRunOptions(options: unknown): Result<ValidatedRun, reado
     if (raw.head === true) problems.push("option 'body' cannot be used with 'head': a HEAD request has no body");
     if (raw.method === undefined) rawWithBody = { ...raw, method: 'POST' };
   }
-
-  const rules = typeof failIf === 'string' ? [failIf] : failIf;
-  const ruleTexts = rules === undefined ? [] : Array.isArray(rules) && rules.every((r) => typeof r === 'string') ? (rules as readonly string[]) : null;
-  if (ruleTexts === null) wrongType('failIf', 'a string or an array of strings');
-  return validateRun(rawWithBody, ruleTexts ?? [], problems, bodyBytes);
+  return validateRun(rawWithBody, problems, bodyBytes);
 }
 
 /** The engine's hooks a caller may set; the abort grace is the same for everyone. */

@@ -1,8 +1,9 @@
 // The checks the command line and run() share once each has turned its input into RawOptions: the
-// --fail-if rules, validate(), and with --shard this process's part of the run.
+// --fail-if rules, the loading step and validation, and with --shard this process's part of the run.
 
 import type { Config } from '../config/config.js';
-import { validate, type RawOptions } from '../config/validate.js';
+import type { RawOptions } from '../config/options.js';
+import { validate } from '../inputs/load.js';
 import { shardShare } from '../engine/split.js';
 import { parseThreshold, type Threshold } from '../metrics/thresholds.js';
 import { err, ok, type Result } from '../result.js';
@@ -15,14 +16,14 @@ export interface ValidatedRun {
 }
 
 /**
- * Validates `raw` and parses `rules` (--fail-if), adding their problems to the caller's `problems`
- * (those the caller found itself come first); fails when any problem was found. `body`, run()'s
- * body given as bytes, replaces the request body the options name.
+ * Parses `raw`'s --fail-if rules and validates the rest, adding their problems to the caller's
+ * `problems` (those the caller found itself come first); fails when any problem was found. `body`,
+ * run()'s body given as bytes, replaces the request body the options name.
  */
-export function validateRun(raw: RawOptions, rules: readonly string[], problems: readonly string[], body: Uint8Array | null = null): Result<ValidatedRun, string[]> {
+export function validateRun(raw: RawOptions, problems: readonly string[], body: Uint8Array | null = null): Result<ValidatedRun, string[]> {
   const all = [...problems];
   const thresholds: Threshold[] = [];
-  for (const text of rules) {
+  for (const text of raw.failIf ?? []) {
     const rule = parseThreshold(text);
     if (rule.ok) thresholds.push(rule.value);
     else all.push(rule.error);

@@ -34,7 +34,7 @@ export interface Proxy {
 /** A TLS protocol version as node:tls names it. */
 export type TlsVersion = 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
 
-/** How to speak TLS (-f, -Z, -E, --ca); null fields keep Node's defaults. Files are read once, at validation. */
+/** How to speak TLS (-f, -Z, -E, --ca); null fields keep Node's defaults. The PEM files are read once, before validation (src/inputs). */
 export interface TlsOptions {
   readonly minVersion: TlsVersion | null;
   readonly maxVersion: TlsVersion | null;
@@ -178,5 +178,7 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_ENDPOINTS = 100;
 export const DEFAULT_CONTENT_TYPE = 'text/plain';
 export const MAX_CONCURRENCY = 20_000;
+export const MAX_WORKERS = 256;
+export const MAX_PIPELINE = 1000;
 /** -X without a port: HTTP's own port, as for a URL without one (ab's man page documents no default). */
 export const DEFAULT_PROXY_PORT = 80;

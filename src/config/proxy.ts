@@ -1,6 +1,7 @@
 // Owns parsing -X proxy[:port] and -P user:password into the run's Proxy, with messages that name what is wrong.
 
 import { DEFAULT_PROXY_PORT, type Proxy } from './config.js';
+import type { Parse } from './option-spec.js';
 import { err, ok, type Result } from '../result.js';
 import { shown } from './target.js';
 
@@ -50,15 +51,13 @@ export function parseProxy(text: string, auth: string | null): Result<Proxy, str
   return ok({ host: hostText, connectHost, port, auth });
 }
 
-/** -P's credentials, split at the first colon as -A's are; null with the problem recorded. */
-export function proxyAuthFrom(text: string | undefined, proxyGiven: boolean, problems: string[]): string | null {
-  if (text === undefined) return null;
-  if (!proxyGiven) {
-    problems.push('-P (proxy credentials) needs -X (the proxy to send them to)');
-    return null;
-  }
-  return credentialsFrom('-P', text, problems);
-}
+/** -X's parse; -P's credentials are added by the rules (validate.ts), which also say when -P lacks -X. */
+export const proxy: Parse<string, Proxy> = (text, c) => {
+  const parsed = parseProxy(text, null);
+  if (parsed.ok) return parsed.value;
+  c.problems.push(parsed.error);
+  return null;
+};
 
 /** user:password for a Basic authorization header (-A, -P), or null with the problem pushed. */
 export function credentialsFrom(flag: string, text: string, problems: string[]): string | null {

@@ -2,6 +2,7 @@
 
 import { createHash } from 'node:crypto';
 import type { ScheduleConfig } from './config.js';
+import type { Parse } from './option-spec.js';
 import { shown } from './target.js';
 import { parseDurationMs } from './units.js';
 
@@ -61,6 +62,15 @@ function fieldsInRange(text: string): boolean {
   const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
   return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour <= 23 && minute <= 59 && second <= 59;
 }
+
+export const shard: Parse<string, { readonly index: number; readonly count: number }> = (text, c) => parseShard(text, c.problems);
+export const startAt: Parse<string, number> = (text, c) => parseStartAt(text, Date.now(), c.problems);
+export const runId: Parse<string, string> = (text, c) => {
+  const problem = runIdProblem(text);
+  if (problem === null) return text;
+  c.problems.push(problem);
+  return null;
+};
 
 export function runIdProblem(text: string): string | null {
   return RUN_ID.test(text) ? null : `invalid run id: --run-id ${shown(text)} (1 to 64 letters, digits, '.', '_' or '-')`;

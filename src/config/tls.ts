@@ -1,19 +1,9 @@
 // ab's TLS options (-f, -Z, -E) and --ca, checked up front: a cipher list OpenSSL rejects or a PEM it cannot use is one line here, not a Connect failure per request.
 
-import { readFileSync } from 'node:fs';
 import type { TlsOptions, TlsVersion } from './config.js';
+import type { Parse } from './option-spec.js';
+import { fromFile } from './parsers.js';
 import { shown } from './target.js';
-
-export interface RawTlsOptions {
-  /** -f: ab's protocol name. */
-  readonly protocol?: string | undefined;
-  /** -Z: an OpenSSL cipher list. */
-  readonly ciphers?: string | undefined;
-  /** -E: a PEM file holding the client certificate and its key. */
-  readonly clientCertFile?: string | undefined;
-  /** --ca: a PEM file of trusted certificates. */
-  readonly caFile?: string | undefined;
-}
 
 /** ab's -f names (matched without regard to case, as ab does), each pinning one version; ALL allows any. */
 const PROTOCOLS: Readonly<Record<string, readonly [TlsVersion, TlsVersion]>> = {
@@ -34,22 +24,25 @@ const OLD_PROTOCOL_CIPHERS = 'DEFAULT:@SECLEVEL=0';
 const CERTIFICATE = /-----BEGIN CERTIFICATE-----/;
 const PRIVATE_KEY = /-----BEGIN (?:(RSA|EC|DSA|ENCRYPTED) )?PRIVATE KEY-----/;
 
-export function tlsOptionsFrom(raw: RawTlsOptions, problems: string[]): TlsOptions {
-  let versions: readonly [TlsVersion, TlsVersion] | null = null;
-  if (raw.protocol !== undefined) {
-    const name = raw.protocol.toUpperCase();
-    versions = PROTOCOLS[name] ?? null;
-    if (name === 'SSL2' || name === 'SSL3') {
-      problems.push(`-f ${raw.protocol}: Node's TLS (OpenSSL 3) cannot speak SSL 2 or 3; use TLS1, TLS1.1, TLS1.2, TLS1.3 or ALL`);
-    } else if (versions === null) {
-      problems.push(`invalid protocol: -f ${shown(raw.protocol)} (expected TLS1, TLS1.1, TLS1.2, TLS1.3 or ALL)`);
-    }
+type Versions = readonly [TlsVersion, TlsVersion];
+
+/** -f: the lowest and highest version it allows. */
+export const protocolVersions: Parse<string, Versions> = (text, c) => {
+  const name = text.toUpperCase();
+  const versions = PROTOCOLS[name] ?? null;
+  if (name === 'SSL2' || name === 'SSL3') {
+    c.problems.push(`${c.flag} ${text}: Node's TLS (OpenSSL 3) cannot speak SSL 2 or 3; use TLS1, TLS1.1, TLS1.2, TLS1.3 or ALL`);
+  } else if (versions === null) {
+    c.problems.push(`invalid protocol: ${c.flag} ${shown(text)} (expected TLS1, TLS1.1, TLS1.2, TLS1.3 or ALL)`);
   }
+  return versions;
+};
+
+/** The four TLS options as one; `ciphers` is undefined when -Z was not given. */
+export function tlsOptionsOf(versions: Versions | null, ciphers: string | null | undefined, clientPem: string | null, caPem: string | null): TlsOptions {
   const oldPinned = versions !== null && (versions[1] === 'TLSv1' || versions[1] === 'TLSv1.1');
-  const ciphers = raw.ciphers !== undefined ? checkedCiphers(raw.ciphers, problems) : oldPinned ? OLD_PROTOCOL_CIPHERS : null;
-  const clientPem = raw.clientCertFile === undefined ? null : checkedClientPem(raw.clientCertFile, problems);
-  const caPem = raw.caFile === undefined ? null : checkedCaPem(raw.caFile, problems);
-  return Object.freeze({ minVersion: versions?.[0] ?? null, maxVersion: versions?.[1] ?? null, ciphers, clientPem, caPem });
+  const cipherList = ciphers !== undefined ? ciphers : oldPinned ? OLD_PROTOCOL_CIPHERS : null;
+  return Object.freeze({ minVersion: versions?.[0] ?? null, maxVersion: versions?.[1] ?? null, ciphers: cipherList, clientPem, caPem });
 }
 
 /** Builds a throwaway context the way a run will, so OpenSSL judges the input now; its complaint, or null. */
@@ -66,57 +59,48 @@ function openSslRejects(options: { ciphers?: string; cert?: string; key?: string
   }
 }
 
-function checkedCiphers(text: string, problems: string[]): string | null {
+/** -Z: OpenSSL judges the list now, not at the first connect. */
+export const ciphers: Parse<string, string> = (text, c) => {
   if (text.trim() === '') {
-    problems.push('invalid cipher list: -Z is empty');
+    c.problems.push(`invalid cipher list: ${c.flag} is empty`);
     return null;
   }
   const why = openSslRejects({ ciphers: text });
   if (why === null) return text;
-  problems.push(`invalid cipher list: -Z ${shown(text)} (OpenSSL: ${why})`);
+  c.problems.push(`invalid cipher list: ${c.flag} ${shown(text)} (OpenSSL: ${why})`);
   return null;
-}
+};
 
-function readPem(flag: string, path: string, problems: string[]): string | null {
-  try {
-    return readFileSync(path, 'latin1');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable (permission denied)' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? String(error)})`;
-    problems.push(`${flag} file ${shown(path)} ${why}`);
-    return null;
-  }
-}
-
-function checkedClientPem(path: string, problems: string[]): string | null {
-  const pem = readPem('-E', path, problems);
+/** -E: one PEM file with the client certificate and its unencrypted private key, as ab reads it. */
+export const clientPem = fromFile('pem', (path, c, file) => {
+  const pem = file();
   if (pem === null) return null;
   const key = PRIVATE_KEY.exec(pem);
   const missing = [CERTIFICATE.test(pem) ? null : 'certificate', key === null ? 'private key' : null].filter((m) => m !== null);
   if (missing.length > 0) {
-    problems.push(`-E file ${shown(path)} has no ${missing.join(' and no ')} (it must hold both, in PEM)`);
+    c.problems.push(`${c.flag} file ${shown(path)} has no ${missing.join(' and no ')} (it must hold both, in PEM)`);
     return null;
   }
   if (key?.[1] === 'ENCRYPTED') {
-    problems.push(`-E file ${shown(path)} has an encrypted private key; gb cannot ask for its passphrase (decrypt it with openssl pkey)`);
+    c.problems.push(`${c.flag} file ${shown(path)} has an encrypted private key; gb cannot ask for its passphrase (decrypt it with openssl pkey)`);
     return null;
   }
   const why = openSslRejects({ cert: pem, key: pem });
   if (why === null) return pem;
-  problems.push(`-E file ${shown(path)} cannot be used as a client certificate (OpenSSL: ${why})`);
+  c.problems.push(`${c.flag} file ${shown(path)} cannot be used as a client certificate (OpenSSL: ${why})`);
   return null;
-}
+});
 
-function checkedCaPem(path: string, problems: string[]): string | null {
-  const pem = readPem('--ca', path, problems);
+/** --ca: the certificates --verify trusts instead of Node's bundled roots. */
+export const caPem = fromFile('pem', (path, c, file) => {
+  const pem = file();
   if (pem === null) return null;
   if (!CERTIFICATE.test(pem)) {
-    problems.push(`--ca file ${shown(path)} holds no PEM certificate`);
+    c.problems.push(`${c.flag} file ${shown(path)} holds no PEM certificate`);
     return null;
   }
   const why = openSslRejects({ ca: pem });
   if (why === null) return pem;
-  problems.push(`--ca file ${shown(path)} cannot be read as certificates (OpenSSL: ${why})`);
+  c.problems.push(`${c.flag} file ${shown(path)} cannot be read as certificates (OpenSSL: ${why})`);
   return null;
-}
+});

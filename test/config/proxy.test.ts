@@ -2,7 +2,7 @@
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { validate } from '../../src/config/validate.js';
+import { validate } from '../../src/inputs/load.js';
 import type { RawOptions } from '../../src/config/validate.js';
 
 const URL_ONLY: RawOptions = { urls: ['http://127.0.0.1:8080/'] };

@@ -3,7 +3,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Config } from '../../src/config/config.js';
-import { validate, type RawOptions } from '../../src/config/validate.js';
+import type { RawOptions } from '../../src/config/validate.js';
+import { validate } from '../../src/inputs/load.js';
 
 const URL_ONLY: RawOptions = { urls: ['http://127.0.0.1:8080/'] };
 

@@ -8,7 +8,8 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '../../src/config/config.js';
-import { parseBasicAuth, parseTarget, validate } from '../../src/config/validate.js';
+import { parseBasicAuth, parseTarget } from '../../src/config/validate.js';
+import { validate } from '../../src/inputs/load.js';
 import type { RawOptions } from '../../src/config/validate.js';
 
 const URL_ONLY: RawOptions = { urls: ['http://127.0.0.1:8080/'] };

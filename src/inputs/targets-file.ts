@@ -2,8 +2,8 @@
 
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { Header, RequestTarget, Target } from './config.js';
-import { parseTarget, shown } from './target.js';
+import type { Header, RequestTarget, Target } from '../config/config.js';
+import { parseTarget, shown } from '../config/target.js';
 
 // RFC 9110 §5.6.2 token: the characters of a method or a header name.
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
