@@ -3,7 +3,7 @@
 import type { Config } from '../config/config.js';
 import { Histogram } from '../metrics/histogram.js';
 import { Recorder } from '../metrics/recorder.js';
-import type { StopReason } from '../metrics/summary.js';
+import { weightiestStop, type StopReason } from '../metrics/summary.js';
 import { Timeline } from '../metrics/timeline.js';
 import type { Endpoint } from '../transport/connection.js';
 import { resolveEndpoint } from './endpoint.js';
@@ -18,9 +18,6 @@ export interface LiveSample {
   /** p99 of Total so far, null before the first response. */
   readonly p99Us: number | null;
 }
-
-/** A stop that says something went wrong outranks a planned one. */
-const STOP_RANK: Readonly<Record<StopReason, number>> = { requests: 0, duration: 1, interrupted: 2, error: 3 };
 
 /**
  * Looks like one Engine to its thread. With several origins each engine has its own connections,
@@ -115,7 +112,7 @@ export class EngineGroup {
       recorder,
       startedAtMs,
       elapsedMs: endedAtMs - startedAtMs,
-      stopReason: results.map((r) => r.stopReason).reduce((a, b) => (STOP_RANK[b] > STOP_RANK[a] ? b : a)),
+      stopReason: weightiestStop(results.map((r) => r.stopReason)),
       firstError: results.find((r) => r.firstError !== null)?.firstError ?? null,
     };
   }

@@ -6,7 +6,7 @@ import type { Config } from '../config/config.js';
 import { ClientMonitor, combineThreadHealth, type ThreadHealth } from '../metrics/client-monitor.js';
 import { Recorder } from '../metrics/recorder.js';
 import { SharedLength } from '../metrics/shared-length.js';
-import type { StopReason } from '../metrics/summary.js';
+import { weightiestStop, type StopReason } from '../metrics/summary.js';
 import { Timeline } from '../metrics/timeline.js';
 import type { Endpoint } from '../transport/connection.js';
 import { untilStart, type LiveSample, type RunFacts, type RunHooks } from './run.js';
@@ -125,21 +125,13 @@ export async function runWorkers(config: Config, endpoint: Endpoint, version: st
   const endedAtMs = Math.max(...results.map((r) => r.startedAtMs + r.elapsedMs));
   const recorder = new Recorder(new Timeline(startedAtMs, 0));
   for (const r of results) recorder.merge(r.recorder);
-  const reasons = results.map((r) => r.stopReason);
-  const stopReason: StopReason = reasons.includes('error')
-    ? 'error'
-    : reasons.includes('interrupted')
-      ? 'interrupted'
-      : reasons.includes('duration')
-        ? 'duration'
-        : 'requests';
   const cpu = process.cpuUsage(cpuBefore);
   const threads: ThreadHealth[] = [monitor.stop(), ...results.map((r) => r.thread)];
   return {
     recorder,
     startedAtMs,
     elapsedMs: endedAtMs - startedAtMs,
-    stopReason,
+    stopReason: weightiestStop(results.map((r) => r.stopReason)),
     firstError: results.find((r) => r.firstError !== null)?.firstError ?? null,
     scriptError: results.find((r) => r.scriptError !== null)?.scriptError ?? null,
     thread: combineThreadHealth(threads),
