@@ -43,7 +43,7 @@ export interface ResponseView {
 class Draws<T> {
   prepared: T | null = null;
   readonly returned: ReturnedRequests<T>;
-  /** Null for the protocol the run does not speak: only the other's requests are built. */
+  /** The URL's request; for the protocol the run does not speak, empty or null: only the other's requests are built. */
   readonly url: T | null;
   readonly fromSequence: (sequence: TargetSequence) => T;
 
@@ -83,7 +83,7 @@ export class ScriptRunner implements RequestSource, H2RequestSource {
     this.#config = config;
     this.#version = version;
     const h2 = config.http2;
-    this.#bytes = new Draws(h2 ? 0 : config.pipeline, h2 ? null : buildRequest(config, version), SEQUENCE_BYTES);
+    this.#bytes = new Draws(h2 ? 0 : config.pipeline, h2 ? Buffer.alloc(0) : buildRequest(config, version), SEQUENCE_BYTES);
     this.#frames = new Draws(h2 ? config.pipeline : 0, h2 ? buildH2Request(config, version).frames : null, SEQUENCE_FRAMES);
     const list = config.targets?.list ?? [];
     this.#targetBuffers = h2 ? [] : list.map((t) => buildTargetRequest(config, version, t));

@@ -4,11 +4,10 @@ import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { Config } from '../config/config.js';
 import { ClientMonitor, combineThreadHealth, type ThreadHealth } from '../metrics/client-monitor.js';
-import { Recorder } from '../metrics/recorder.js';
 import { SharedLength } from '../metrics/shared-length.js';
-import { weightiestStop, type StopReason } from '../metrics/summary.js';
-import { Timeline } from '../metrics/timeline.js';
+import type { StopReason } from '../metrics/summary.js';
 import type { Endpoint } from '../transport/connection.js';
+import { addUp } from './engine-group.js';
 import { untilStart, type LiveSample, type RunFacts, type RunHooks } from './run.js';
 import { splitConfig } from './split.js';
 import { ScriptStartError, StartError } from './start-error.js';
@@ -167,18 +166,11 @@ export async function runWorkers(config: Config, endpoint: Endpoint, version: st
 
 /** The workers' results added up, with this thread's health and CPU since 'go'. */
 function mergedFacts(fleet: Fleet, results: readonly Done[]): RunFacts {
-  const startedAtMs = Math.min(...results.map((r) => r.startedAtMs));
-  const endedAtMs = Math.max(...results.map((r) => r.startedAtMs + r.elapsedMs));
-  const recorder = new Recorder(new Timeline(startedAtMs, 0));
-  for (const r of results) recorder.merge(r.recorder);
+  const merged = addUp(results);
   const cpu = process.cpuUsage(fleet.cpuBefore);
   const threads: ThreadHealth[] = [fleet.monitor.stop(), ...results.map((r) => r.thread)];
   return {
-    recorder,
-    startedAtMs,
-    elapsedMs: endedAtMs - startedAtMs,
-    stopReason: weightiestStop(results.map((r) => r.stopReason)),
-    firstError: results.find((r) => r.firstError !== null)?.firstError ?? null,
+    ...merged,
     scriptError: results.find((r) => r.scriptError !== null)?.scriptError ?? null,
     thread: combineThreadHealth(threads),
     cpuUserUs: cpu.user,
