@@ -3,10 +3,14 @@ import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
-/** What each layer of src/ may import from the others; the layers not listed here may import nothing from src/. */
+/**
+ * What each part of src/ may import from the others. A part is a folder or a file directly in src/;
+ * null: every other part (a composition root). The package's entry, index.ts, is imported by none.
+ */
 const layers = {
   cli: null, // the composition root: may use every layer
-  api: ['config', 'inputs', 'engine', 'metrics'],
+  api: ['config', 'inputs', 'engine', 'metrics', 'run-config.ts'],
+  'run-config.ts': ['config', 'engine', 'metrics'],
   engine: ['config', 'transport', 'metrics'],
   transport: ['config'],
   metrics: [],
@@ -17,31 +21,29 @@ const layers = {
   server: [],
   // Live outputs while a run runs: they read metrics and render pages, and own their sockets.
   live: ['metrics', 'report'],
+  'index.ts': null, // the package's entry: re-exports what the library offers
 };
+/** The words every layer shares (failure kinds and codes, Result, the version): any part may import them, and they import no part. */
+const SHARED = ['failures.ts', 'result.ts', 'version.ts'];
 const ALL = Object.keys(layers);
 /** Layers that must not touch the file system: config is options → Config, and its files come from src/inputs. */
 const NO_FILES = ['config'];
+const ENTRY = 'index.ts';
 
-function boundaries(layer, allowed) {
-  const forbidden = ALL.filter((other) => other !== layer && !allowed.includes(other));
-  const files = NO_FILES.includes(layer)
-    ? ['fs', 'fs/promises', 'node:fs', 'node:fs/promises'].map((name) => ({ name, message: `src/${layer} reads no files: the loading step in src/inputs does` }))
-    : [];
-  return {
-    files: [`src/${layer}/**/*.ts`],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: files,
-          patterns: forbidden.map((other) => ({
-            group: [`../${other}/*`, `../../${other}/*`],
-            message: `src/${layer} may not import src/${other}: see the import direction in docs/architecture.md`,
-          })),
-        },
-      ],
-    },
-  };
+/**
+ * import-x's no-restricted-paths rather than core no-restricted-imports: it matches the resolved file,
+ * so files directly in src/ get the rules as folders do, and it checks import() expressions too.
+ */
+function zones() {
+  const out = [];
+  for (const [part, allowed] of [...Object.entries(layers), ...SHARED.map((file) => [file, []])]) {
+    const may = allowed ?? ALL.filter((other) => other !== ENTRY);
+    for (const other of ALL) {
+      if (other === part || may.includes(other)) continue;
+      out.push({ target: `src/${part}`, from: `src/${other}`, message: `src/${part} may not import src/${other}: see the import direction in docs/architecture.md` });
+    }
+  }
+  return out;
 }
 
 export default tseslint.config(
@@ -64,7 +66,17 @@ export default tseslint.config(
       '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
     },
   },
-  ...Object.entries(layers)
-    .filter(([, allowed]) => allowed !== null)
-    .map(([layer, allowed]) => boundaries(layer, allowed)),
+  {
+    files: ['src/**/*.ts'],
+    rules: { 'import-x/no-restricted-paths': ['error', { basePath: import.meta.dirname, zones: zones() }] },
+  },
+  ...NO_FILES.map((layer) => ({
+    files: [`src/${layer}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: ['fs', 'fs/promises', 'node:fs', 'node:fs/promises'].map((name) => ({ name, message: `src/${layer} reads no files: the loading step in src/inputs does` })) },
+      ],
+    },
+  })),
 );

@@ -118,8 +118,8 @@ function fetchBody(port: number, path: string): Promise<{ status: number; body: 
   });
 }
 
-/** Starts nginx under `taskset -c <cpus>` with its prefix, config, log and files all inside prefixDir. */
-export async function startNginx(nginxPath: string, prefixDir: string, cpus: string): Promise<NginxServer> {
+/** Writes nginx's files into prefixDir: what it serves, a self-signed certificate, and its config for these ports. */
+function preparePrefix(prefixDir: string, port: number, tlsPort: number, h2cPort: number, h2Port: number): string {
   // Workers drop to 'nobody' when started as root: the tree they serve must be world-readable.
   mkdirSync(prefixDir, { recursive: true });
   chmodSync(prefixDir, 0o755);
@@ -127,10 +127,6 @@ export async function startNginx(nginxPath: string, prefixDir: string, cpus: str
   const largeBody = Buffer.alloc(LARGE_BODY_BYTES);
   for (let i = 0; i < largeBody.length; i++) largeBody[i] = 0x61 + (i % 26);
   writeFileSync(join(prefixDir, 'www', '10k.dat'), largeBody, { mode: 0o644 });
-  const port = await freeLoopbackPort();
-  const tlsPort = await freeLoopbackPort();
-  const h2cPort = await freeLoopbackPort();
-  const h2Port = await freeLoopbackPort();
   const certified = spawnSync(
     'openssl',
     ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=localhost', '-keyout', join(prefixDir, 'key.pem'), '-out', join(prefixDir, 'cert.pem')],
@@ -140,6 +136,28 @@ export async function startNginx(nginxPath: string, prefixDir: string, cpus: str
   chmodSync(join(prefixDir, 'key.pem'), 0o644);
   const confPath = join(prefixDir, 'nginx.conf');
   writeFileSync(confPath, nginxConfig(prefixDir, port, tlsPort, h2cPort, h2Port));
+  return confPath;
+}
+
+/** Throws unless nginx serves /small and /10k.dat as the scenarios expect. */
+async function checkServes(port: number): Promise<void> {
+  const small = await fetchBody(port, '/small');
+  const large = await fetchBody(port, '/10k.dat');
+  if (small.status !== 200 || small.body.toString('utf8') !== SMALL_BODY) {
+    throw new Error(`GET /small gave ${small.status} with ${small.body.length} bytes`);
+  }
+  if (large.status !== 200 || large.body.length !== LARGE_BODY_BYTES) {
+    throw new Error(`GET /10k.dat gave ${large.status} with ${large.body.length} bytes`);
+  }
+}
+
+/** Starts nginx under `taskset -c <cpus>` with its prefix, config, log and files all inside prefixDir. */
+export async function startNginx(nginxPath: string, prefixDir: string, cpus: string): Promise<NginxServer> {
+  const port = await freeLoopbackPort();
+  const tlsPort = await freeLoopbackPort();
+  const h2cPort = await freeLoopbackPort();
+  const h2Port = await freeLoopbackPort();
+  const confPath = preparePrefix(prefixDir, port, tlsPort, h2cPort, h2Port);
   const accessLogPath = join(prefixDir, 'access.log');
   const errorLogPath = join(prefixDir, 'error.log');
 
@@ -188,14 +206,7 @@ export async function startNginx(nginxPath: string, prefixDir: string, cpus: str
   }
 
   try {
-    const small = await fetchBody(port, '/small');
-    const large = await fetchBody(port, '/10k.dat');
-    if (small.status !== 200 || small.body.toString('utf8') !== SMALL_BODY) {
-      throw new Error(`GET /small gave ${small.status} with ${small.body.length} bytes`);
-    }
-    if (large.status !== 200 || large.body.length !== LARGE_BODY_BYTES) {
-      throw new Error(`GET /10k.dat gave ${large.status} with ${large.body.length} bytes`);
-    }
+    await checkServes(port);
   } catch (error) {
     await stop();
     throw error;

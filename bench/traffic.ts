@@ -2,6 +2,7 @@
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { median } from './table.js';
 
 /** What a measured gb run gave: its client CPU per request, its req/s, and whether it ran cleanly. */
 export interface TrafficRun {
@@ -27,13 +28,6 @@ export interface TrafficResult {
   readonly lines: readonly string[];
   readonly json: Record<string, unknown>;
 }
-
-const median = (values: readonly (number | null)[]): number | null => {
-  const sorted = values.filter((v): v is number => v !== null).sort((a, b) => a - b);
-  if (sorted.length === 0) return null;
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 /**
  * The three kinds interleaved round by round, so a slow spell of the machine hits all alike. The

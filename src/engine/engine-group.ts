@@ -2,8 +2,8 @@
 
 import type { Config } from '../config/config.js';
 import { Histogram } from '../metrics/histogram.js';
-import { Recorder } from '../metrics/recorder.js';
-import type { StopReason } from '../metrics/summary.js';
+import { Recorder, type RecorderSnapshot } from '../metrics/recorder.js';
+import { weightiestStop, type StopReason } from '../metrics/summary.js';
 import { Timeline } from '../metrics/timeline.js';
 import type { Endpoint } from '../transport/connection.js';
 import { resolveEndpoint } from './endpoint.js';
@@ -18,9 +18,6 @@ export interface LiveSample {
   /** p99 of Total so far, null before the first response. */
   readonly p99Us: number | null;
 }
-
-/** A stop that says something went wrong outranks a planned one. */
-const STOP_RANK: Readonly<Record<StopReason, number>> = { requests: 0, duration: 1, interrupted: 2, error: 3 };
 
 /**
  * Looks like one Engine to its thread. With several origins each engine has its own connections,
@@ -106,17 +103,32 @@ export class EngineGroup {
   async run(): Promise<EngineResult> {
     const results = await Promise.all(this.#engines.map((e) => e.run()));
     if (results.length === 1) return results[0]!;
-    const startedAtMs = Math.min(...results.map((r) => r.startedAtMs));
-    const endedAtMs = Math.max(...results.map((r) => r.startedAtMs + r.elapsedMs));
-    const recorder = new Recorder(new Timeline(startedAtMs, 0));
-    for (const r of results) recorder.merge(r.recorder.snapshot());
-    for (const us of this.#lookupsUs) recorder.recordLookup(us);
-    return {
-      recorder,
-      startedAtMs,
-      elapsedMs: endedAtMs - startedAtMs,
-      stopReason: results.map((r) => r.stopReason).reduce((a, b) => (STOP_RANK[b] > STOP_RANK[a] ? b : a)),
-      firstError: results.find((r) => r.firstError !== null)?.firstError ?? null,
-    };
+    const merged = addUp(results.map((r) => ({ ...r, recorder: r.recorder.snapshot() })));
+    for (const us of this.#lookupsUs) merged.recorder.recordLookup(us);
+    return merged;
   }
+}
+
+/** What one of several runs made side by side left: its recorder's counts, when it ran, and how it stopped. */
+export interface PartResult {
+  readonly recorder: RecorderSnapshot;
+  readonly startedAtMs: number;
+  readonly elapsedMs: number;
+  readonly stopReason: StopReason;
+  readonly firstError: string | null;
+}
+
+/** Runs made side by side (one per origin, or per worker) as one: their counts added up, over the span from the first start to the last end. */
+export function addUp(parts: readonly PartResult[]): EngineResult {
+  const startedAtMs = Math.min(...parts.map((r) => r.startedAtMs));
+  const endedAtMs = Math.max(...parts.map((r) => r.startedAtMs + r.elapsedMs));
+  const recorder = new Recorder(new Timeline(startedAtMs, 0));
+  for (const r of parts) recorder.merge(r.recorder);
+  return {
+    recorder,
+    startedAtMs,
+    elapsedMs: endedAtMs - startedAtMs,
+    stopReason: weightiestStop(parts.map((r) => r.stopReason)),
+    firstError: parts.find((r) => r.firstError !== null)?.firstError ?? null,
+  };
 }

@@ -9,14 +9,15 @@ import { EndpointStats } from '../metrics/endpoints.js';
 import type { StopReason } from '../metrics/summary.js';
 import { Timeline } from '../metrics/timeline.js';
 import { transportFor, type TlsInfo } from '../transport/client-socket.js';
-import { Connection, REAL_IO, type ConnectionIo, type Endpoint } from '../transport/connection.js';
+import { REAL_IO, type ConnectionIo, type Endpoint } from '../transport/connection.js';
 import type { ConnectionOwner, Exchange, LoadConnection } from '../transport/exchange.js';
-import { buildH2Request } from '../transport/h2-request.js';
-import { Http2Connection } from '../transport/http2-connection.js';
 import { destroyDrainingSockets } from '../transport/socket-drain.js';
-import { buildBursts, buildRequest } from '../transport/request.js';
+import { connectionOpener } from './connection-opener.js';
+import { Pacer } from './pacer.js';
+import { PendingVerdicts } from './pending-verdicts.js';
+import { RunPhases } from './phases.js';
 import { Pool } from './pool.js';
-import { scheduleOf, type RateSchedule } from './schedule.js';
+import { scheduleOf } from './schedule.js';
 import { StuckConnects } from './stuck-connects.js';
 import { targetSequence, type TargetSequence } from './target-sequence.js';
 import type { ScriptRunner, Verdict } from './script-runner.js';
@@ -62,15 +63,21 @@ const STOPS_RUN: Readonly<Record<FailureKind, boolean>> = {
   script: true,
 };
 
-type Phase = 'idle' | 'waiting' | 'warmup' | 'draining' | 'measuring' | 'done';
+/** The endpoint rows of a run (--targets, a script), or null: without either, every request is the URL's and there are none. */
+function endpointRows(config: Config, script: ScriptRunner | null): EndpointStats | null {
+  if (config.targets !== null) return new EndpointStats(config.maxEndpoints, config.targets.list.map((t) => t.name));
+  if (script === null) return null;
+  // A script's request() names its rows as it goes.
+  return new EndpointStats(config.maxEndpoints, script.makesRequests ? [] : [`${config.method} ${config.target.path}`]);
+}
 
 export class Engine implements ConnectionOwner<LoadConnection> {
   recorder: Recorder;
   readonly #config: Config;
   readonly #options: EngineOptions;
   readonly #rule: StopRule;
-  /** Rate mode's schedule (flat --rate or --stages); null in the closed loop. */
-  readonly #rate: RateSchedule | null;
+  /** Rate mode (flat --rate or --stages) sends on the schedule's time; null in the closed loop. */
+  readonly #pacer: Pacer | null;
   readonly #io: ConnectionIo;
   readonly #pool: Pool;
   /** --targets: which request each send carries; null when every request is the URL's. */
@@ -80,12 +87,7 @@ export class Engine implements ConnectionOwner<LoadConnection> {
   readonly #script: ScriptRunner | null;
   /** The script's request() builds each request (it is exported). */
   readonly #scripted: boolean;
-  /**
-   * Rate mode: connections waiting for the schedule. A connection may fill up while listed (a
-   * response frees it, and it catches up at once), so #pace checks capacity when it takes one.
-   */
-  readonly #idle: LoadConnection[] = [];
-  #phase: Phase = 'idle';
+  readonly #phases: RunPhases;
   #issued = 0;
   #inflight = 0;
   #settled = 0;
@@ -95,36 +97,19 @@ export class Engine implements ConnectionOwner<LoadConnection> {
   #firstError: string | null = null;
   #startMs = 0;
   #endMs = 0;
-  #pacer: NodeJS.Timeout | null = null;
-  /**
-   * Rate mode: since when every connection has been busy (no free slot, the pool at its limit); NaN
-   * while one is free. A request due since then that leaves late waited for the server to free a
-   * connection: its lateness is the server's doing. A slot that frees while a request is overdue is
-   * taken at once, so it does not end the busy spell.
-   */
-  #busySinceMs = Number.NaN;
   readonly #stuck: StuckConnects;
-  readonly #timers: NodeJS.Timeout[] = [];
-  /**
-   * Async response() verdicts not yet in, each able to withdraw itself. Their requests have left
-   * their connections, so a stop cannot cut them off through conn.close(): it withdraws them here.
-   */
-  readonly #pendingVerdicts = new Set<() => void>();
+  readonly #verdicts: PendingVerdicts;
   #resolve: ((r: EngineResult) => void) | null = null;
 
   constructor(config: Config, endpoint: Endpoint, version: string, options: EngineOptions) {
     this.#config = config;
     this.#options = options;
     this.#rule = { requests: config.requests, durationMs: config.durationMs };
-    const schedule = config.schedule;
-    this.#rate = scheduleOf(schedule);
     this.#io = options.io ?? REAL_IO;
     const script = options.script ?? null;
     this.#script = script;
     this.#scripted = script?.makesRequests === true;
-    // A script's request() names its rows as it goes; without one, every request is the URL's.
-    const names = config.targets !== null ? config.targets.list.map((t) => t.name) : script === null ? null : this.#scripted ? [] : [`${config.method} ${config.target.path}`];
-    const rows = names === null ? null : new EndpointStats(config.maxEndpoints, names);
+    const rows = endpointRows(config, script);
     this.#rows = rows;
     this.#sequence = rows === null ? null : targetSequence(config, version, (name) => rows.rowOf(name));
     // Records the warm-up, if any; measuring starts on a fresh recorder (#beginMeasuring).
@@ -135,27 +120,18 @@ export class Engine implements ConnectionOwner<LoadConnection> {
       this.recorder.endpoints?.rowOf(name);
       return row;
     }, (row) => rows!.names[row] ?? '');
-    const settings = {
-      source: this.#scripted ? script : this.#sequence,
-      bursts: config.http2 ? [] : buildBursts(buildRequest(config, version), config.pipeline),
-      pipeline: config.pipeline,
-      isHead: config.method === 'HEAD',
-      keepAlive: config.keepAlive,
-      measureUncorrected: this.#rate !== null,
-      captureHead: (config.verbosity >= 2 && options.onResponseHead !== undefined) || script?.checksResponses === true,
-      captureBodyBytes: script?.bodyBytes ?? -1,
-    };
-    let open: () => LoadConnection = () => new Connection(endpoint, this, settings, this.#io);
-    if (config.http2) {
-      // With --targets or a script, each stream takes its request from the same source as over HTTP/1.1.
-      const source = this.#scripted ? script : this.#sequence;
-      const request = buildH2Request(config, version).frames;
-      const bodies = request.body !== null || config.targets?.list.some((t) => t.body !== null && t.body.byteLength > 0) === true || this.#scripted;
-      const h2 = { request, source, bodies, streams: config.pipeline, isHead: settings.isHead, measureUncorrected: settings.measureUncorrected, captureHead: settings.captureHead, captureBodyBytes: settings.captureBodyBytes };
-      open = () => new Http2Connection(endpoint, this, h2, this.#io);
-    }
+    this.#phases = new RunPhases(config, { warmUp: () => this.#beginWarmup(), drain: () => this.#drain(), measure: () => this.#beginMeasuring() });
+    this.#verdicts = new PendingVerdicts(config.timeoutMs, (conn, nowMs, facts, verdict, recorder) => this.#verdictIn(conn, nowMs, facts, verdict, recorder));
+    const headsWanted = config.verbosity >= 2 && options.onResponseHead !== undefined;
+    const open = connectionOpener(config, version, endpoint, this, this.#io, { sequence: this.#sequence, script, headsWanted });
     this.#pool = new Pool(config.concurrency, config.maxConnections ?? config.concurrency, open);
     this.#stuck = new StuckConnects(this.#pool.all);
+    const rate = scheduleOf(config.schedule);
+    this.#pacer = rate === null ? null : new Pacer(rate, this.#pool, this.#io, {
+      canIssue: (nowMs) => this.#canIssue(nowMs),
+      issued: () => this.#issued,
+      sendScheduled: (conn, nowMs, intendedMs, byServer) => this.#sendScheduled(conn, nowMs, intendedMs, byServer),
+    });
   }
 
   run(): Promise<EngineResult> {
@@ -163,50 +139,26 @@ export class Engine implements ConnectionOwner<LoadConnection> {
       this.#resolve = resolve;
       // One sweep for every connection's timeout, instead of a timer per request.
       const sweepMs = Math.max(10, Math.min(250, this.#config.timeoutMs / 10));
-      this.#timers.push(setInterval(() => this.#sweep(), sweepMs));
-      const { warmupMs, startAtMs } = this.#config;
-      // --start-at: wait so that the warm-up, if any, ends and measuring begins at that wall-clock time.
-      const untilStartMs = startAtMs === null ? 0 : Math.max(0, startAtMs - Date.now());
-      const begin = warmupMs > 0 ? (): void => this.#beginWarmup(startAtMs === null ? warmupMs : Math.max(0, startAtMs - Date.now())) : (): void => this.#beginMeasuring();
-      const waitMs = warmupMs > 0 ? Math.max(0, untilStartMs - warmupMs) : untilStartMs;
-      if (waitMs <= 0) {
-        begin();
-      } else {
-        this.#phase = 'waiting';
-        this.#timers.push(setTimeout(begin, waitMs));
-      }
+      this.#phases.every(sweepMs, () => this.#sweep());
+      this.#phases.start();
     });
-  }
-
-  #beginWarmup(warmupMs: number): void {
-    this.#phase = 'warmup';
-    this.#startMs = this.#io.now();
-    this.#timers.push(setTimeout(() => this.#endWarmup(), warmupMs));
-    this.#issueAll();
   }
 
   /** Stops issuing; in-flight requests get graceMs, then whatever is left is cut off and counted. */
   stop(reason: StopReason, graceMs: number): void {
-    if (this.#phase === 'done' || this.#phase === 'idle') return;
-    if (this.#phase !== 'measuring') {
-      // Stopped before measuring began: nothing was measured, and warm-up requests are not reported.
-      for (const conn of this.#pool.all) conn.close();
-      this.#inflight = 0;
-      this.recorder = this.#newRecorder(null, null);
-      this.#phase = 'measuring';
-      this.#startMs = this.#io.now();
-      this.#stopping = true;
-      this.#stopReason = reason;
-      this.#finish();
+    const phase = this.#phases.current;
+    if (phase === 'done' || phase === 'idle') return;
+    if (phase !== 'measuring') {
+      this.#stopUnmeasured(reason);
       return;
     }
     if (!this.#stopping) {
       this.#stopping = true;
       this.#stopReason = reason;
-      this.#clearPacer();
+      this.#pacer?.stop();
     }
     if (graceMs > 0 && this.#inflight > 0) {
-      this.#timers.push(setTimeout(() => this.stop(reason, 0), graceMs));
+      this.#phases.after(graceMs, () => this.stop(reason, 0));
       return;
     }
     for (const conn of this.#pool.all) {
@@ -214,17 +166,23 @@ export class Engine implements ConnectionOwner<LoadConnection> {
       this.recorder.counters[C.cutOff]! += cut;
       this.#inflight -= cut;
     }
-    const awaited = this.#withdrawVerdicts();
+    const awaited = this.#verdicts.withdrawAll();
     this.recorder.counters[C.cutOff]! += awaited;
     this.#inflight -= awaited;
     this.#checkDone();
   }
 
-  /** Stops waiting for every pending response() verdict (and its -s timer); how many there were. */
-  #withdrawVerdicts(): number {
-    const count = this.#pendingVerdicts.size;
-    for (const withdraw of this.#pendingVerdicts) withdraw();
-    return count;
+  /** Stopped before measuring began: nothing was measured, and warm-up requests are not reported. */
+  #stopUnmeasured(reason: StopReason): void {
+    for (const conn of this.#pool.all) conn.close();
+    this.#inflight = 0;
+    this.recorder = this.#newRecorder(null, null);
+    // An empty measured run that begins and ends now: #finish takes its elapsed time (0) from that.
+    this.#phases.current = 'measuring';
+    this.#startMs = this.#io.now();
+    this.#stopping = true;
+    this.#stopReason = reason;
+    this.#finish();
   }
 
   onResponse(conn: LoadConnection, nowMs: number, exchange: Exchange): void {
@@ -235,7 +193,9 @@ export class Engine implements ConnectionOwner<LoadConnection> {
     if (this.#script?.checksResponses === true) {
       const verdict = this.#script.check(exchange);
       if (verdict instanceof Promise) {
-        this.#awaitVerdict(conn, nowMs, exchange, verdict);
+        // An async response(): the request stays in flight (the connection's slot is not refilled)
+        // until the verdict comes or -s passes, then it is recorded as it was timed when its response ended.
+        this.#verdicts.await(conn, nowMs, exchange, rec, verdict);
         return;
       }
       this.#applyVerdict(exchange, verdict);
@@ -259,43 +219,21 @@ export class Engine implements ConnectionOwner<LoadConnection> {
     if (verdict.threw) this.#stopOnError('script', verdict.message);
   }
 
-  /**
-   * An async response(): the request stays in flight (the connection's slot is not refilled) until
-   * the verdict comes or -s passes, then it is recorded as it was timed when its response ended.
-   */
-  #awaitVerdict(conn: LoadConnection, nowMs: number, exchange: Exchange, pending: Promise<Verdict>): void {
-    const facts = { ...exchange };
-    const recorder = this.recorder;
-    let done = false;
-    const withdraw = (): void => {
-      done = true;
-      clearTimeout(timer);
-      this.#pendingVerdicts.delete(withdraw);
-    };
-    const settle = (verdict: Verdict): void => {
-      if (done) return;
-      withdraw();
-      // A stop that came meanwhile has withdrawn it and counted it as cut off; a warm-up's recorder is gone.
-      if (this.#phase === 'done' || recorder !== this.recorder) return;
-      this.#applyVerdict(facts, verdict);
-      recorder.recordResponse(nowMs, facts);
-      this.#inflight--;
-      this.#noteSettled(1);
-      this.#onFree(conn, this.#io.now());
-      this.#checkDone();
-    };
-    const seconds = this.#config.timeoutMs / 1000;
-    const timer = setTimeout(
-      () => settle({ rejected: true, code: 'SCRIPT_TIMEOUT', message: `script: response() did not finish within ${seconds} s (-s)`, threw: true }),
-      this.#config.timeoutMs,
-    );
-    this.#pendingVerdicts.add(withdraw);
-    void pending.then(settle);
+  /** An async verdict came (or -s passed): its request is recorded as it was timed when its response ended. */
+  #verdictIn(conn: LoadConnection, nowMs: number, facts: Exchange, verdict: Verdict, recorder: Recorder): void {
+    // A stop that came meanwhile has withdrawn it and counted it as cut off; a warm-up's recorder is gone.
+    if (this.#phases.current === 'done' || recorder !== this.recorder) return;
+    this.#applyVerdict(facts, verdict);
+    recorder.recordResponse(nowMs, facts);
+    this.#inflight--;
+    this.#noteSettled(1);
+    this.#onFree(conn, this.#io.now());
+    this.#checkDone();
   }
 
   /** Without -r the first failure of a stopping kind ends the run, as in ab. */
   #stopOnError(kind: FailureKind, message: string): void {
-    if (STOPS_RUN[kind] && !this.#config.continueOnError && this.#phase === 'measuring' && !this.#stopping) {
+    if (STOPS_RUN[kind] && !this.#config.continueOnError && this.#phases.current === 'measuring' && !this.#stopping) {
       this.#firstError = message;
       this.stop('error', 0);
       this.#options.onErrorStop?.();
@@ -363,6 +301,17 @@ export class Engine implements ConnectionOwner<LoadConnection> {
     return recorder;
   }
 
+  #beginWarmup(): void {
+    this.#startMs = this.#io.now();
+    this.#issueAll();
+  }
+
+  /** The warm-up's time is up: its schedule stops; whether its requests are all in already. */
+  #drain(): boolean {
+    this.#pacer?.stop();
+    return this.#inflight === 0;
+  }
+
   #beginMeasuring(): void {
     const warm = this.recorder.first;
     this.recorder = this.#newRecorder(this.#options.exchangeSink ?? null, this.#options.runLength ?? null);
@@ -373,103 +322,64 @@ export class Engine implements ConnectionOwner<LoadConnection> {
     first.tlsProtocol = warm.tlsProtocol;
     first.tlsTempKey = warm.tlsTempKey;
     first.tlsServerName = warm.tlsServerName;
-    this.#phase = 'measuring';
     this.#startMs = this.#io.now();
-    this.#busySinceMs = Number.NaN;
     this.#issued = 0;
     this.#sequence?.restart();
     this.#settled = 0;
     const every = this.#options.progressEvery ?? 0;
     this.#nextProgress = every > 0 ? every : Number.POSITIVE_INFINITY;
     const { durationMs } = this.#config;
-    if (durationMs !== null) this.#timers.push(setTimeout(() => this.stop('duration', 0), durationMs));
+    if (durationMs !== null) this.#phases.after(durationMs, () => this.stop('duration', 0));
     this.#issueAll();
     this.#checkDone();
   }
 
-  /** Warm-up over: let in-flight requests finish unmeasured, then start afresh on warm connections. */
-  #endWarmup(): void {
-    this.#phase = 'draining';
-    this.#clearPacer();
-    if (this.#inflight === 0) this.#afterDrain();
-  }
-
-  #afterDrain(): void {
-    for (const conn of this.#idle) conn.parked = false;
-    this.#idle.length = 0;
-    this.#beginMeasuring();
-  }
-
+  /** A phase begins: in rate mode (on warm connections, after a warm-up) its schedule starts afresh now. */
   #issueAll(): void {
-    if (this.#rate === null) {
-      const now = this.#io.now();
-      for (const conn of this.#pool.all) this.#fill(conn, now);
-    } else {
-      for (const conn of this.#pool.all) this.#park(conn);
-      this.#pace();
+    if (this.#pacer !== null) {
+      this.#pacer.begin(this.#startMs);
+      return;
     }
+    const now = this.#io.now();
+    for (const conn of this.#pool.all) this.#fill(conn, now);
   }
 
   #canIssue(nowMs: number): boolean {
-    if (this.#phase === 'warmup') return true;
-    return this.#phase === 'measuring' && !this.#stopping && mayIssue(this.#rule, this.#issued, nowMs - this.#startMs);
+    const phase = this.#phases.current;
+    if (phase === 'warmup') return true;
+    return phase === 'measuring' && !this.#stopping && mayIssue(this.#rule, this.#issued, nowMs - this.#startMs);
+  }
+
+  /** How many more requests -n allows; unbounded without -n, and in the warm-up, which does not count against it. */
+  #requestsLeft(): number {
+    return this.#rule.requests === null || this.#phases.current === 'warmup' ? Number.POSITIVE_INFINITY : this.#rule.requests - this.#issued;
+  }
+
+  /** The measured run has issued all -n requests and is not stopping: a free connection may take over stuck connects. */
+  #spent(): boolean {
+    return this.#phases.current === 'measuring' && !this.#stopping && this.#rule.requests !== null && this.#issued >= this.#rule.requests;
   }
 
   #onFree(conn: LoadConnection, nowMs: number): void {
-    if (this.#phase === 'draining') {
-      if (this.#inflight === 0) this.#afterDrain();
+    if (this.#phases.current === 'draining') {
+      if (this.#inflight === 0) this.#phases.drained();
       return;
     }
-    if (this.#rate === null) {
-      this.#fill(conn, nowMs);
-      return;
-    }
-    // Catch up on every free slot (a failure frees all of a pipelined connection's), then wait.
-    while (conn.capacity > 0 && this.#behindSchedule(nowMs)) this.#issueScheduled(conn, nowMs, false);
-    if (conn.capacity > 0) {
-      this.#park(conn);
-      this.#busySinceMs = Number.NaN;
-      if (this.#pacer === null) this.#pace();
-    }
-  }
-
-  #park(conn: LoadConnection): void {
-    if (conn.capacity > 0 && !conn.parked) {
-      conn.parked = true;
-      this.#idle.push(conn);
-    }
-  }
-
-  /** Closed loop: a connection with a free slot starts the next request at once. */
-  #fill(conn: LoadConnection, nowMs: number): void {
-    if (this.#scripted) {
-      this.#fillScripted(conn, nowMs);
-      return;
-    }
-    while (conn.capacity > 0 && this.#canIssue(nowMs)) {
-      // Warm-up requests do not count against -n: the measured run starts its count afresh.
-      const left = this.#rule.requests === null || this.#phase === 'warmup' ? conn.capacity : this.#rule.requests - this.#issued;
-      const count = Math.min(conn.capacity, left);
-      if (count <= 0) break;
-      this.#issued += count;
-      this.#inflight += count;
-      this.recorder.counters[C.issued]! += count;
-      conn.send(nowMs, count);
-    }
-    if (conn.capacity > 0 && this.#phase === 'measuring' && !this.#stopping && this.#rule.requests !== null && this.#issued >= this.#rule.requests) {
-      this.#stuck.takeOver(conn, nowMs);
-    }
+    if (this.#pacer === null) this.#fill(conn, nowMs);
+    else this.#pacer.freed(conn, nowMs);
   }
 
   /**
-   * Closed loop with a script's request(): one request at a time, each built by the script. One
-   * that fails never leaves; the connection then waits a turn of the event loop before the next,
-   * so a script that always throws under -t cannot hold the thread.
+   * Closed loop: a connection with a free slot starts the next requests at once, all its free slots'
+   * worth, or with a script's request() one at a time, each built by the script. One that fails never
+   * leaves; the connection then waits a turn of the event loop before the next, so a script that
+   * always throws under -t cannot hold the thread.
    */
-  #fillScripted(conn: LoadConnection, nowMs: number): void {
+  #fill(conn: LoadConnection, nowMs: number): void {
     while (conn.capacity > 0 && this.#canIssue(nowMs)) {
-      if (this.#rule.requests !== null && this.#phase !== 'warmup' && this.#issued >= this.#rule.requests) break;
-      if (!this.#sendScripted(conn, nowMs, nowMs)) {
+      const count = Math.min(this.#scripted ? 1 : conn.capacity, this.#requestsLeft());
+      if (count <= 0) break;
+      if (!this.#issue(conn, nowMs, nowMs, count)) {
         setImmediate(() => {
           this.#fill(conn, this.#io.now());
           this.#checkDone();
@@ -477,9 +387,17 @@ export class Engine implements ConnectionOwner<LoadConnection> {
         break;
       }
     }
-    if (conn.capacity > 0 && this.#phase === 'measuring' && !this.#stopping && this.#rule.requests !== null && this.#issued >= this.#rule.requests) {
-      this.#stuck.takeOver(conn, nowMs);
-    }
+    if (conn.capacity > 0 && this.#spent()) this.#stuck.takeOver(conn, nowMs);
+  }
+
+  /** Sends `count` requests on `conn`, timed from `startMs`; false when a script's request() failed (count 1: a Script failure, counted, never sent). */
+  #issue(conn: LoadConnection, nowMs: number, startMs: number, count: number): boolean {
+    if (this.#scripted) return this.#sendScripted(conn, nowMs, startMs);
+    this.#issued += count;
+    this.#inflight += count;
+    this.recorder.counters[C.issued]! += count;
+    conn.send(startMs, count);
+    return true;
   }
 
   /** Issues one request built by the script's request(); false when it failed (a Script failure, counted, never sent). */
@@ -498,61 +416,14 @@ export class Engine implements ConnectionOwner<LoadConnection> {
     return true;
   }
 
-  #behindSchedule(nowMs: number): boolean {
-    const rate = this.#rate!; // only called in rate mode
-    return this.#canIssue(nowMs) && this.#issued < rate.dueCount(nowMs - this.#startMs);
-  }
-
-  /**
-   * Rate mode: sends the next scheduled request on `conn`, timed from its intended start. From the
-   * pacer, a connection was free and only gb's timer was late; from a connection that has just freed,
-   * the request waited for it if every connection was busy from its intended time on.
-   */
-  #issueScheduled(conn: LoadConnection, now: number, fromPacer: boolean): void {
-    const intendedMs = this.#startMs + this.#rate!.intendedOffsetMs(this.#issued);
-    if (this.#phase === 'measuring') this.recorder.recordLateness(now - intendedMs, !fromPacer && this.#busySinceMs <= intendedMs);
-    if (this.#scripted) {
-      this.#sendScripted(conn, now, intendedMs);
-      return;
-    }
-    this.#issued += 1;
-    this.#inflight += 1;
-    this.recorder.counters[C.issued]! += 1;
-    conn.send(intendedMs, 1);
-  }
-
-  /** Rate mode: sends every request that has come due on idle connections, then sleeps until the next. */
-  #pace(): void {
-    this.#pacer = null;
-    const now = this.#io.now();
-    while (this.#behindSchedule(now)) {
-      const conn = this.#idle.pop() ?? this.#pool.grow(now);
-      if (conn === undefined) {
-        // Behind, at the pool's limit: the next free connection catches up (onFree).
-        if (Number.isNaN(this.#busySinceMs)) this.#busySinceMs = now;
-        return;
-      }
-      conn.parked = false;
-      if (conn.capacity === 0) continue; // filled while listed; a response will list it again
-      this.#issueScheduled(conn, now, true);
-      this.#park(conn);
-      // That took the last free slot: from now on a due request waits for the server to free one.
-      if (conn.capacity === 0 && Number.isNaN(this.#busySinceMs) && !this.#pool.canGrow && !this.#idle.some((c) => c.capacity > 0)) this.#busySinceMs = now;
-    }
-    if (!this.#canIssue(now)) return;
-    const nextMs = this.#startMs + this.#rate!.intendedOffsetMs(this.#issued);
-    // Past the last stage nothing more is due: the duration timer ends the run.
-    if (!Number.isFinite(nextMs)) return;
-    this.#pacer = setTimeout(() => this.#pace(), Math.max(0, nextMs - this.#io.now()));
-  }
-
-  #clearPacer(): void {
-    if (this.#pacer !== null) clearTimeout(this.#pacer);
-    this.#pacer = null;
+  /** Rate mode: a request the schedule had due at `intendedMs` leaves now; `byServer`: it was late because it waited for a connection. */
+  #sendScheduled(conn: LoadConnection, nowMs: number, intendedMs: number, byServer: boolean): void {
+    if (this.#phases.current === 'measuring') this.recorder.recordLateness(nowMs - intendedMs, byServer);
+    this.#issue(conn, nowMs, intendedMs, 1);
   }
 
   #noteSettled(count: number): void {
-    if (this.#phase !== 'measuring') return;
+    if (this.#phases.current !== 'measuring') return;
     this.#settled += count;
     if (this.#settled >= this.#nextProgress) {
       const every = this.#options.progressEvery ?? 0;
@@ -562,7 +433,7 @@ export class Engine implements ConnectionOwner<LoadConnection> {
   }
 
   #checkDone(): void {
-    if (this.#phase !== 'measuring' || this.#inflight > 0) return;
+    if (this.#phases.current !== 'measuring' || this.#inflight > 0) return;
     if (!this.#stopping) {
       if (this.#canIssue(this.#io.now())) return;
       this.#stopping = true;
@@ -574,12 +445,11 @@ export class Engine implements ConnectionOwner<LoadConnection> {
 
   #finish(): void {
     // Responses that finish in a stop's grace period are counted, so the elapsed time covers them too.
-    if (this.#phase === 'measuring') this.#endMs = this.#io.now();
+    if (this.#phases.current === 'measuring') this.#endMs = this.#io.now();
     this.#pool.record(this.recorder.counters, this.#startMs);
-    this.#phase = 'done';
-    this.#clearPacer();
-    for (const t of this.#timers) clearTimeout(t);
-    this.#withdrawVerdicts();
+    this.#phases.end();
+    this.#pacer?.stop();
+    this.#verdicts.withdrawAll();
     for (const conn of this.#pool.all) conn.close();
     destroyDrainingSockets();
     const resolve = this.#resolve;
@@ -598,6 +468,6 @@ export class Engine implements ConnectionOwner<LoadConnection> {
     const timeoutMs = this.#config.timeoutMs;
     for (const conn of this.#pool.all) conn.checkTimeout(now, timeoutMs);
     destroyDrainingSockets(now);
-    if (this.#phase === 'measuring' && !this.#stopping) this.#stuck.retry(now);
+    if (this.#phases.current === 'measuring' && !this.#stopping) this.#stuck.retry(now);
   }
 }

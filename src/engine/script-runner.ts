@@ -34,6 +34,29 @@ export interface ResponseView {
   readonly row: number;
 }
 
+/**
+ * One protocol's requests in a script's run (bytes for HTTP/1.x, HEADERS frames for HTTP/2), drawn in
+ * this order: the one request() has just built, else one a connection gave back unsent (a take-over of
+ * a stuck connect: sent again as built, without another request() call, so the script's count of
+ * requests holds), else the targets sequence's next, else the URL's.
+ */
+class Draws<T> {
+  prepared: T | null = null;
+  readonly returned: ReturnedRequests<T>;
+  /** The URL's request; for the protocol the run does not speak, empty or null: only the other's requests are built. */
+  readonly url: T | null;
+  readonly fromSequence: (sequence: TargetSequence) => T;
+
+  constructor(slots: number, url: T | null, fromSequence: (sequence: TargetSequence) => T) {
+    this.returned = new ReturnedRequests(slots);
+    this.url = url;
+    this.fromSequence = fromSequence;
+  }
+}
+
+const SEQUENCE_BYTES = (sequence: TargetSequence): Buffer => sequence.next();
+const SEQUENCE_FRAMES = (sequence: TargetSequence): H2Frames => sequence.nextH2();
+
 export class ScriptRunner implements RequestSource, H2RequestSource {
   row = 0;
   isHead = false;
@@ -42,10 +65,6 @@ export class ScriptRunner implements RequestSource, H2RequestSource {
   readonly #file: string;
   readonly #config: Config;
   readonly #version: string;
-  /** The static request (the URL's, or the targets file's sequence) when request() is not exported or returns an index. */
-  readonly #staticRequest: Buffer;
-  /** --http2: the same as HEADERS frames (only the protocol the run speaks is built; the other is empty). */
-  readonly #staticFrames: H2Frames | null;
   #sequence: TargetSequence | null = null;
   readonly #targetBuffers: readonly Buffer[];
   readonly #targetFrames: readonly H2Frames[];
@@ -53,14 +72,10 @@ export class ScriptRunner implements RequestSource, H2RequestSource {
   readonly #targetRows: Int32Array;
   #rowOf: (name: string) => number = () => 0;
   #rowName: (row: number) => string = () => '';
-  #prepared: Buffer | null = null;
-  #preparedFrames: H2Frames | null = null;
-  /**
-   * Requests request() built that a connection gave back unsent (a take-over of a stuck connect):
-   * sent again as built, without another request() call, so the script's count of requests holds.
-   */
-  readonly #returned: ReturnedRequests<Buffer>;
-  readonly #returnedH2: ReturnedRequests<H2Frames>;
+  /** Over HTTP/1.x: the request bytes of each draw (the URL's when request() is not exported or returns an index). */
+  readonly #bytes: Draws<Buffer>;
+  /** --http2: the same as HEADERS frames. */
+  readonly #frames: Draws<H2Frames>;
 
   constructor(loaded: LoadedScript, config: Config, version: string, worker: number) {
     this.#script = loaded.script;
@@ -68,8 +83,8 @@ export class ScriptRunner implements RequestSource, H2RequestSource {
     this.#config = config;
     this.#version = version;
     const h2 = config.http2;
-    this.#staticRequest = h2 ? Buffer.alloc(0) : buildRequest(config, version);
-    this.#staticFrames = h2 ? buildH2Request(config, version).frames : null;
+    this.#bytes = new Draws(h2 ? 0 : config.pipeline, h2 ? Buffer.alloc(0) : buildRequest(config, version), SEQUENCE_BYTES);
+    this.#frames = new Draws(h2 ? config.pipeline : 0, h2 ? buildH2Request(config, version).frames : null, SEQUENCE_FRAMES);
     const list = config.targets?.list ?? [];
     this.#targetBuffers = h2 ? [] : list.map((t) => buildTargetRequest(config, version, t));
     this.#targetFrames = h2 ? list.map((t) => buildH2TargetRequest(config, version, t).frames) : [];
@@ -78,8 +93,6 @@ export class ScriptRunner implements RequestSource, H2RequestSource {
     // The origin the run's connections go to, so a setup() request reaches the same server.
     const origin = originOf(config.target);
     this.ctx = { worker, url: `${origin}${config.target.path}`, origin, targets: list.length, state: {} };
-    this.#returned = new ReturnedRequests(h2 ? 0 : config.pipeline);
-    this.#returnedH2 = new ReturnedRequests(h2 ? config.pipeline : 0);
   }
 
   /** The engine's targets sequence (when request() is not exported or gives no request of its own) and its endpoint rows: names to rows, and back. */
@@ -144,8 +157,8 @@ export class ScriptRunner implements RequestSource, H2RequestSource {
         const range = this.#targetCount === 0 ? 'there is no --targets file' : `--targets has ${this.#targetCount}`;
         return `script: request() returned target index ${value}, but ${range}`;
       }
-      if (this.#config.http2) this.#preparedFrames = this.#targetFrames[value]!;
-      else this.#prepared = this.#targetBuffers[value]!;
+      if (this.#config.http2) this.#frames.prepared = this.#targetFrames[value]!;
+      else this.#bytes.prepared = this.#targetBuffers[value]!;
       this.row = this.#targetRows[value]!;
       this.isHead = this.#config.targets!.list[value]!.method === 'HEAD';
       return null;
@@ -156,60 +169,49 @@ export class ScriptRunner implements RequestSource, H2RequestSource {
     }
     const built = this.#build(value);
     if (typeof built === 'string') return `script: request() returned a bad request: ${built}`;
-    if ('idOffsets' in built) this.#preparedFrames = built;
-    else this.#prepared = built;
+    if ('idOffsets' in built) this.#frames.prepared = built;
+    else this.#bytes.prepared = built;
     return null;
   }
 
   nextH2(): H2Frames {
-    if (this.#preparedFrames !== null) {
-      const frames = this.#preparedFrames;
-      this.#preparedFrames = null;
-      return frames;
-    }
-    if (!this.#returnedH2.empty) {
-      const frames = this.#returnedH2.take();
-      this.row = this.#returnedH2.row;
-      return frames;
-    }
-    if (this.#sequence !== null) {
-      const frames = this.#sequence.nextH2();
-      this.row = this.#sequence.row;
-      this.isHead = this.#sequence.isHead;
-      return frames;
-    }
-    this.isHead = this.#config.method === 'HEAD';
-    return this.#staticFrames!;
+    return this.#draw(this.#frames);
   }
 
   next(): Buffer {
-    if (this.#prepared !== null) {
-      const bytes = this.#prepared;
-      this.#prepared = null;
-      return bytes;
+    return this.#draw(this.#bytes);
+  }
+
+  #draw<T>(draws: Draws<T>): T {
+    const prepared = draws.prepared;
+    if (prepared !== null) {
+      draws.prepared = null;
+      return prepared;
     }
-    if (!this.#returned.empty) {
-      const bytes = this.#returned.take();
-      this.row = this.#returned.row;
-      this.isHead = this.#returned.isHead;
-      return bytes;
+    const returned = draws.returned;
+    if (!returned.empty) {
+      const request = returned.take();
+      this.row = returned.row;
+      this.isHead = returned.isHead;
+      return request;
     }
-    if (this.#sequence !== null) {
-      const bytes = this.#sequence.next();
-      this.row = this.#sequence.row;
-      this.isHead = this.#sequence.isHead;
-      return bytes;
+    const sequence = this.#sequence;
+    if (sequence !== null) {
+      const request = draws.fromSequence(sequence);
+      this.row = sequence.row;
+      this.isHead = sequence.isHead;
+      return request;
     }
     this.isHead = this.#config.method === 'HEAD';
-    return this.#staticRequest;
+    return draws.url!;
   }
 
   giveBack(request: Buffer, row: number, isHead: boolean): void {
-    this.#returned.put(request, row, isHead);
+    this.#bytes.returned.put(request, row, isHead);
   }
 
   giveBackH2(frames: H2Frames, row: number): void {
-    this.#returnedH2.put(frames, row, false);
+    this.#frames.returned.put(frames, row, false);
   }
 
   /** The request as bytes (HTTP/1.x) or HEADERS frames (HTTP/2, its header block encoded here: only scripts pay per request); a string says what is wrong. */

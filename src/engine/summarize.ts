@@ -106,23 +106,27 @@ export function endpointResults(e: EndpointStats, elapsedMs: number): EndpointRe
   });
 }
 
-export function summarize(config: Config, facts: SummaryFacts): Summary {
-  const r = facts.recorder;
-  const c = r.counters;
-  const count = (i: number): number => c[i] ?? 0;
-  const statusCodes: Record<string, number> = {};
-  r.statusCounts.forEach((n, code) => {
-    if (n > 0) statusCodes[String(code)] = n;
-  });
-  const failures = {
-    connect: count(C.failConnect),
-    receive: count(C.failReceive),
-    length: count(C.failLength),
-    exceptions: count(C.failExceptions),
-    script: count(C.failScript),
+/** The settings a Summary repeats, so that a report read later says what was run. */
+function settingsOf(config: Config): Summary['settings'] {
+  return {
+    method: config.method,
+    concurrency: config.concurrency,
+    requests: config.requests,
+    durationMs: config.durationMs,
+    keepAlive: config.keepAlive,
+    variableLength: config.variableLength,
+    hasBody: config.body !== null || (config.targets?.list.some((t) => t.body !== null) ?? false),
+    pipeline: config.pipeline,
+    workers: config.workers,
+    requestsPerSecond: config.schedule.kind === 'rate' ? config.schedule.requestsPerSecond : null,
   };
-  const { target } = config;
-  const client = assessClient({
+}
+
+/** How the client fared, and in rate mode whether late requests and the pool point at it rather than the server. */
+function clientOf(config: Config, facts: SummaryFacts): ClientHealth {
+  const r = facts.recorder;
+  const count = (i: number): number => r.counters[i] ?? 0;
+  return assessClient({
     thread: facts.thread,
     cpuUserUs: facts.cpuUserUs,
     cpuSystemUs: facts.cpuSystemUs,
@@ -131,23 +135,35 @@ export function summarize(config: Config, facts: SummaryFacts): Summary {
     late: config.schedule.kind === 'rate' ? { count: count(C.late), server: count(C.lateServer), of: count(C.issued), maxUs: count(C.lateMaxUs) } : null,
     pool: config.schedule.kind === 'rate' && r.uncorrectedTotal.count > 0 ? poolFacts(config, count(C.h2StreamLimit), r.uncorrectedTotal.min) : null,
   });
+}
+
+function statusCodesOf(r: Recorder): Record<string, number> {
+  const statusCodes: Record<string, number> = {};
+  r.statusCounts.forEach((n, code) => {
+    if (n > 0) statusCodes[String(code)] = n;
+  });
+  return statusCodes;
+}
+
+export function summarize(config: Config, facts: SummaryFacts): Summary {
+  const r = facts.recorder;
+  const c = r.counters;
+  const count = (i: number): number => c[i] ?? 0;
+  const failures = {
+    connect: count(C.failConnect),
+    receive: count(C.failReceive),
+    length: count(C.failLength),
+    exceptions: count(C.failExceptions),
+    script: count(C.failScript),
+  };
+  const { target } = config;
+  const client = clientOf(config, facts);
   const completed = count(C.complete) + failures.receive + failures.exceptions;
   return {
     schemaVersion: 2,
     tool: { name: 'gb', version: VERSION },
     target: { url: target.url, host: target.host, port: target.port, path: target.path, tls: target.tls },
-    settings: {
-      method: config.method,
-      concurrency: config.concurrency,
-      requests: config.requests,
-      durationMs: config.durationMs,
-      keepAlive: config.keepAlive,
-      variableLength: config.variableLength,
-      hasBody: config.body !== null || (config.targets?.list.some((t) => t.body !== null) ?? false),
-      pipeline: config.pipeline,
-      workers: config.workers,
-      requestsPerSecond: config.schedule.kind === 'rate' ? config.schedule.requestsPerSecond : null,
-    },
+    settings: settingsOf(config),
     serverSoftware: r.first.serverSoftware ?? '',
     tlsProtocol: r.first.tlsProtocol,
     tlsTempKey: r.first.tlsTempKey,
@@ -178,7 +194,7 @@ export function summarize(config: Config, facts: SummaryFacts): Summary {
     writeErrors: count(C.writeErrors),
     non2xx: count(C.non2xx),
     keepAliveRequests: count(C.keepAlive),
-    statusCodes,
+    statusCodes: statusCodesOf(r),
     errors: Object.fromEntries(r.errors),
     errorCodes: Object.fromEntries(r.errorCodes),
     bytes: { received: count(C.bytesReceived), body: count(C.bytesBody), sent: count(C.bytesSent) },

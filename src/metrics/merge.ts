@@ -13,20 +13,16 @@ import type {
   RateStats,
   ShardMember,
   ShardSet,
-  StopReason,
   Summary,
   Timeline,
   TimelineRow,
 } from './summary.js';
-import { REQUEST_PHASES } from './summary.js';
+import { REQUEST_PHASES, weightiestStop } from './summary.js';
 import { err, ok, type Result } from '../result.js';
 import { VERSION } from '../version.js';
 
 type PhaseKey = 'connect' | 'processing' | 'waiting' | 'total' | 'successTotal' | 'successWaiting';
 const PHASES: readonly PhaseKey[] = ['connect', 'processing', 'waiting', 'total', 'successTotal', 'successWaiting'];
-
-/** A stop that says something went wrong outranks a planned one, so the merged run does not look clean. */
-const STOP_RANK: Readonly<Record<StopReason, number>> = { requests: 0, duration: 1, interrupted: 2, error: 3 };
 
 /**
  * Adds the phase histograms bucket by bucket, so every percentile of the result is exactly what one
@@ -374,7 +370,7 @@ export function mergeSummaries(summaries: readonly Summary[], options: MergeOpti
     successTotal: phases.successTotal ?? null,
     successWaiting: phases.successWaiting ?? null,
     phases: requestPhases.value,
-    stopReason: summaries.map((s) => s.stopReason).reduce((a, b) => (STOP_RANK[b] > STOP_RANK[a] ? b : a)),
+    stopReason: weightiestStop(summaries.map((s) => s.stopReason)),
     timeline: mergeTimelines(summaries.map((s) => s.timeline)),
     rate,
     connections: mergePools(summaries, startMs),

@@ -331,3 +331,11 @@ export interface ClientHealth {
 }
 
 export type StopReason = 'requests' | 'duration' | 'interrupted' | 'error';
+
+/** A stop that says something went wrong outranks a planned one, so that runs taken together do not look clean when one was not. */
+const STOP_RANK: Readonly<Record<StopReason, number>> = { requests: 0, duration: 1, interrupted: 2, error: 3 };
+
+/** The stop reason of runs made side by side (workers, origins, shards): the weightiest of theirs. */
+export function weightiestStop(reasons: readonly StopReason[]): StopReason {
+  return reasons.reduce((a, b) => (STOP_RANK[b] > STOP_RANK[a] ? b : a), 'requests');
+}

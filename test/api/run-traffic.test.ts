@@ -2,17 +2,14 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run } from '../../src/api/run.js';
-import { startTargetServer } from '../../src/server/target.js';
+import { withTargetAndDir } from '../helpers/target.js';
 
 test('run({ targets }) needs no url and counts per endpoint; run({ url, script }) runs the example', async () => {
-  const server = await startTargetServer();
-  const dir = mkdtempSync(join(tmpdir(), 'gb-api-traffic-'));
-  try {
+  await withTargetAndDir('gb-api-traffic-', async (server, dir) => {
     const targets = join(dir, 't.txt');
     writeFileSync(targets, `GET ${server.url}/a\n\nGET ${server.url}/b\n`);
     const viaTargets = await run({ targets, requests: 10, concurrency: 2, keepalive: true, random: true, seed: 3 });
@@ -27,16 +24,11 @@ test('run({ targets }) needs no url and counts per endpoint; run({ url, script }
     assert.ok(!bad.ok);
     assert.equal(bad.error.kind, 'invalid-options');
     assert.match(bad.error.problems[0] ?? '', /--targets .*missing\.txt: no such file/);
-  } finally {
-    await server.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('a run that cannot start (setup() threw) leaves no timer behind: the client monitor stops too', async () => {
-  const server = await startTargetServer();
-  const dir = mkdtempSync(join(tmpdir(), 'gb-api-traffic-'));
-  try {
+  await withTargetAndDir('gb-api-traffic-', async (server, dir) => {
     const script = join(dir, 'refused.mjs');
     writeFileSync(script, "export async function setup() { throw new Error('login refused'); }\n");
     // The monitor's timer is unref'd, so it would not keep the process alive: count intervals instead.
@@ -64,8 +56,5 @@ test('a run that cannot start (setup() threw) leaves no timer behind: the client
     const left = live.size;
     for (const timer of live) realClear(timer as NodeJS.Timeout);
     assert.equal(left, 0, 'intervals left running by the three runs (one with -G 2)');
-  } finally {
-    await server.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });

@@ -2,17 +2,12 @@
 
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
-import { after, before, test } from 'node:test';
-import { parseSummaryJson, run, startTargetServer, type RunProgress, type Summary, type TargetServer } from '../../src/index.js';
+import { test } from 'node:test';
+import { parseSummaryJson, run, type RunProgress, type Summary } from '../../src/index.js';
 import { ranIn } from '../helpers/in-process.js';
+import { fileTarget } from '../helpers/target.js';
 
-let server: TargetServer;
-before(async () => {
-  server = await startTargetServer();
-});
-after(async () => {
-  await server.close();
-});
+const server = fileTarget({ resetStats: false });
 
 /** What two runs of the same load must agree on exactly (times and dates differ). */
 const counts = (s: Summary): object => ({

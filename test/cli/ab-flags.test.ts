@@ -5,13 +5,12 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { runGb } from '../helpers/gb-process.js';
 import { findTool, requireTool } from '../helpers/tools.js';
+import { listenLoopback } from '../helpers/loopback.js';
 
 const AB = findTool('ab') ?? 'ab';
 const noAb = requireTool('ab');
@@ -24,13 +23,9 @@ interface Recorder {
 }
 
 /** A server on 127.0.0.1 that records each request's bytes and answers with `reply(index)`, then closes. */
-function startRecorder(reply: (index: number) => string): Promise<Recorder> {
+async function startRecorder(reply: (index: number) => string): Promise<Recorder> {
   const requests: string[] = [];
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => {});
+  const server = await listenLoopback((socket) => {
     let text = '';
     socket.on('data', (chunk: Buffer) => {
       text += chunk.toString('latin1');
@@ -43,19 +38,7 @@ function startRecorder(reply: (index: number) => string): Promise<Recorder> {
       socket.end(reply(requests.length - 1));
     });
   });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      resolve({
-        port: (server.address() as AddressInfo).port,
-        requests,
-        close: () =>
-          new Promise<void>((done) => {
-            for (const s of sockets) s.destroy();
-            server.close(() => done());
-          }),
-      });
-    });
-  });
+  return { port: server.port, requests, close: () => server.close() };
 }
 
 function runAb(args: readonly string[]): Promise<{ stdout: string; code: number }> {
@@ -237,18 +220,11 @@ test('-h: -z is gzip in gb, ab\'s -z is --td-attributes; -b, -x, -y and --http1.
 });
 
 test('Write errors: a server that resets during a large upload fails each request in a write, as ab counts them', async (t) => {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('error', () => {});
-    socket.once('data', () => socket.resetAndDestroy());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
+  const server = await listenLoopback((socket) => socket.once('data', () => socket.resetAndDestroy()));
+  const port = server.port;
   const dir = mkdtempSync(join(tmpdir(), 'gb-write-'));
-  t.after(() => {
-    for (const s of sockets) s.destroy();
-    server.close();
+  t.after(async () => {
+    await server.close();
     rmSync(dir, { recursive: true, force: true });
   });
   // Far more than loopback's socket buffers hold, so the write is still going when the reset lands.

@@ -20,6 +20,7 @@ import { renderJson } from '../../src/report/json.js';
 import { startTargetServer } from '../../src/server/target.js';
 import { spawnGb } from '../helpers/gb-process.js';
 import { ranIn, type Ran } from '../helpers/in-process.js';
+import { withTarget } from '../helpers/target.js';
 
 const ran = (command: (args: readonly string[], io: CliIo) => Promise<number>, args: readonly string[]): Promise<Ran> => ranIn(args, command);
 
@@ -37,8 +38,7 @@ const writeResult = (name: string, summary: Summary): string => {
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'gb-compare-merge-'));
-  const server = await startTargetServer();
-  try {
+  await withTarget(async (server) => {
     const once = async (): Promise<Summary> => {
       const parsed = parseCommandLine(['-k', '-n', '200', '-c', '4', `${server.url}/`]);
       assert.ok(parsed.ok && parsed.value.kind === 'run');
@@ -48,9 +48,7 @@ before(async () => {
     };
     runA = await once();
     runB = await once();
-  } finally {
-    await server.close();
-  }
+  });
   writeResult('a.json', runA);
   writeResult('b.json', runB);
   const total = runA.total ?? assert.fail('run A completed nothing');

@@ -1,14 +1,11 @@
 // Tests --fail-if on a run and `gb check` on its saved result, against the built-in target: exit codes, the stderr lines, the listing.
 // Serial: the verdicts rest on latency bounds (/delay/20 must take over 5 ms).
 
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
-import { startTargetServer, type TargetServer } from '../../src/server/target.js';
 import { ranIn, type Ran } from '../helpers/in-process.js';
+import { fileScratchDir, fileTarget } from '../helpers/target.js';
 
 const gb = (args: readonly string[]): Promise<Ran> => ranIn(args);
 
@@ -19,16 +16,8 @@ function assertUsageError(result: Ran, pattern: RegExp): void {
   assert.match(result.err, pattern);
 }
 
-let server: TargetServer;
-let dir = '';
-before(async () => {
-  server = await startTargetServer();
-  dir = mkdtempSync(join(tmpdir(), 'gb-fail-if-'));
-});
-after(async () => {
-  await server.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const server = fileTarget({ resetStats: false });
+const inDir = fileScratchDir('gb-fail-if-');
 
 describe('gb URL --fail-if', () => {
   it('exits 1 with one stderr line per broken rule, after the whole report and the listing of every rule', async () => {
@@ -63,7 +52,7 @@ describe('gb URL --fail-if', () => {
 describe('gb check', () => {
   let resultFile = '';
   before(async () => {
-    resultFile = join(dir, 'run.json');
+    resultFile = inDir('run.json');
     const r = await gb(['-q', '-n', '20', '-c', '2', '--json', resultFile, `${server.url}/delay/20`]);
     assert.equal(r.code, 0, r.err);
   });
@@ -86,7 +75,7 @@ describe('gb check', () => {
     assertUsageError(await gb(['check', resultFile]), /at least one --fail-if/);
     assertUsageError(await gb(['check', resultFile, '--fail-if', 'p99>+10%']), /relative change/);
     assertUsageError(await gb(['check', '--fail-if', 'p99>1s']), /exactly one result file, got 0/);
-    assertUsageError(await gb(['check', join(dir, 'missing.json'), '--fail-if', 'p99>1s']), /cannot read .*missing\.json: ENOENT/);
+    assertUsageError(await gb(['check', inDir('missing.json'), '--fail-if', 'p99>1s']), /cannot read .*missing\.json: ENOENT/);
     assertUsageError(await gb(['check', resultFile, '--nope']), /--nope/);
   });
 });

@@ -6,11 +6,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as hdr from 'hdr-histogram-js';
 
 import type { Summary } from '../../src/metrics/summary.js';
 import { startTargetServer, type TargetServer } from '../../src/server/target.js';
 import { ranIn, type Ran } from '../helpers/in-process.js';
+import { hdrUnionOfTotals } from '../helpers/summaries.js';
 
 let dir = '';
 let server: TargetServer;
@@ -75,14 +75,7 @@ describe('three shards of one run', () => {
     assert.deepEqual(merged.shards?.members.map((m) => m.index), [1, 2, 3]);
     assert.equal(merged.timeline.rows.reduce((a, r) => a + r.complete, 0), 301, 'per-second rows add up too');
 
-    // The union, built by the HdrHistogram project's own port rather than by gb's code.
-    const union = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3, bitBucketSize: 64, autoResize: true });
-    assert.ok(union instanceof hdr.JsHistogram);
-    for (const s of shards) {
-      const part = hdr.decodeFromCompressedBase64(s.total?.histogram ?? '', 64);
-      assert.ok(part instanceof hdr.JsHistogram);
-      union.add(part);
-    }
+    const union = hdrUnionOfTotals(shards);
     const total = merged.total;
     assert.ok(total !== null);
     assert.equal(union.totalCount, total.count);

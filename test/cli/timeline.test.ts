@@ -2,13 +2,12 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTargetServer } from '../../src/server/target.js';
 import { renderTimelineText } from '../../src/report/timeline-text.js';
 import { ranIn } from '../helpers/in-process.js';
+import { withTarget } from '../helpers/target.js';
 
 test('--timeline under --rate prints one row per second with the target due in it', async () => {
-  const server = await startTargetServer();
-  try {
+  await withTarget(async (server) => {
     const { code, out } = await ranIn(['-q', '-k', '-c', '4', '--rate', '300', '-n', '450', '--timeline', `${server.url}/`]);
     assert.equal(code, 0);
     const table = out.slice(out.indexOf('Timeline (per second):'));
@@ -19,9 +18,7 @@ test('--timeline under --rate prints one row per second with the target due in i
     assert.deepEqual(targets, [300, 150]);
     const responses = lines.slice(2).reduce((sum, l) => sum + Number(l.trim().split(/\s+/)[2]), 0);
     assert.equal(responses, 450);
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('a closed-loop timeline has no target, and a second without responses shows no latency', () => {

@@ -1,32 +1,19 @@
 // End-to-end tests of the built `gb` command: exit codes, what goes to stdout and stderr, Ctrl-C, and that the process ends by itself.
 
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
-import { startTargetServer } from '../../src/index.js';
-import type { TargetServer } from '../../src/index.js';
 import { runGb, spawnGb } from '../helpers/gb-process.js';
 import type { GbExit } from '../helpers/gb-process.js';
+import { fileScratchDir, fileTarget } from '../helpers/target.js';
 
 const TEST_TIMEOUT = { timeout: 15_000 } as const;
 
-let target: TargetServer;
-let tmpDir: string;
-
-before(async () => {
-  target = await startTargetServer();
-  tmpDir = mkdtempSync(`${tmpdir()}/gb-cli-test-`);
-});
-after(async () => {
-  await target.close();
-  rmSync(tmpDir, { recursive: true, force: true });
-});
-beforeEach(() => target.resetStats());
+const target = fileTarget();
+const inDir = fileScratchDir('gb-cli-test-');
 
 /** The integer after an ab report label such as "Complete requests:", or null when the line is absent. */
 function reportNumber(stdout: string, label: string): number | null {
@@ -86,7 +73,7 @@ const BAD_INPUTS: readonly (readonly [string, readonly string[], RegExp])[] = [
 describe('bad input', { concurrency: 4 }, () => {
   for (const [what, args, names] of BAD_INPUTS) {
     test(`${what}: exit 2, one "gb: " line on stderr naming it, nothing on stdout`, TEST_TIMEOUT, async () => {
-      const run = await runGb(args.map((arg) => (arg === '<tmp>' ? tmpDir : arg)));
+      const run = await runGb(args.map((arg) => (arg === '<tmp>' ? inDir() : arg)));
       assert.equal(run.code, 2, describeExit(run));
       assert.equal(run.stdout, '', 'nothing on stdout');
       const lines = run.stderr.split('\n');

@@ -3,12 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { startTargetServer } from '../../src/server/target.js';
 import { GB_MAIN } from '../helpers/gb-process.js';
+import { withTarget } from '../helpers/target.js';
 
 test('gb whose stdout is closed exits with the SIGPIPE status and no stack trace', async () => {
-  const target = await startTargetServer();
-  try {
+  await withTarget(async (target) => {
     const child = spawn(process.execPath, [GB_MAIN, '-n', '2', `${target.url}/delay/200`], { stdio: ['ignore', 'pipe', 'pipe'] });
     // Close our end before gb writes its report.
     child.stdout.destroy();
@@ -19,7 +18,5 @@ test('gb whose stdout is closed exits with the SIGPIPE status and no stack trace
     clearTimeout(timer);
     assert.equal(code, 141);
     assert.doesNotMatch(stderr, /Error|at /, stderr);
-  } finally {
-    await target.close();
-  }
+  });
 });

@@ -2,12 +2,11 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Summary } from '../../src/metrics/summary.js';
-import { startTargetServer } from '../../src/server/target.js';
 import { runGb } from '../helpers/gb-process.js';
+import { withTargetAndDir } from '../helpers/target.js';
 
 const RUNS = 5;
 /**
@@ -18,9 +17,7 @@ const RUNS = 5;
 const MEDIAN_BOUND_US = 1500;
 
 test(`gb -n 1: the median first-request Connect time of ${RUNS} fresh processes is under ${MEDIAN_BOUND_US} µs`, { timeout: 30_000 }, async () => {
-  const server = await startTargetServer();
-  const dir = mkdtempSync(join(tmpdir(), 'gb-first-connect-'));
-  try {
+  await withTargetAndDir('gb-first-connect-', async (server, dir) => {
     const connectUs: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       const file = join(dir, `${i}.json`);
@@ -33,8 +30,5 @@ test(`gb -n 1: the median first-request Connect time of ${RUNS} fresh processes 
     const sorted = [...connectUs].sort((a, b) => a - b);
     const median = sorted[Math.floor(RUNS / 2)] ?? assert.fail();
     assert.ok(median < MEDIAN_BOUND_US, `Connect of the first request, µs: ${connectUs.join(', ')}`);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-    await server.close();
-  }
+  });
 });

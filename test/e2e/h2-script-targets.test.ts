@@ -11,17 +11,16 @@ import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { spawnGb } from '../helpers/gb-process.js';
 import { ranIn } from '../helpers/in-process.js';
-import { startTargetServer } from '../../src/server/target.js';
 import { selfSignedCertificate } from '../../src/server/self-signed.js';
 import type { Summary } from '../../src/metrics/summary.js';
+import { withTarget } from '../helpers/target.js';
 
 const examples = fileURLToPath(new URL('../../../examples/', import.meta.url));
 
 test('examples/login-then-api.ts over --http2 (h2, -c 4 --streams 8): every request the server sees carries the token', { timeout: 60_000 }, async () => {
   const tls = selfSignedCertificate();
   if (typeof tls === 'string') assert.fail(tls);
-  const server = await startTargetServer({ http2: 'h2', tls });
-  try {
+  await withTarget(async (server) => {
     // setup()'s fetch() checks certificates; the built-in target's is self-signed.
     const gb = spawnGb(['-q', '--http2', '-n', '600', '-c', '4', '--streams', '8', '--script', join(examples, 'login-then-api.ts'), '--json', '-', `${server.url}/`], { env: { NODE_TLS_REJECT_UNAUTHORIZED: '0' } });
     const ran = await gb.done;
@@ -33,9 +32,7 @@ test('examples/login-then-api.ts over --http2 (h2, -c 4 --streams 8): every requ
     assert.equal(api.logins, 1);
     assert.equal(summary.protocol, 'h2');
     assert.deepEqual(summary.endpoints?.map((e) => [e.name, e.requests, e.non2xx]), [['GET /api/items/:id', 600, 0]]);
-  } finally {
-    await server.close();
-  }
+  }, { http2: 'h2', tls });
 });
 
 test('a script over --http2 h2c: request() varies path and header per request; response() sees status, headers and the body', { timeout: 60_000 }, async () => {

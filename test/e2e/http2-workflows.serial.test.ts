@@ -15,6 +15,7 @@ import { startTargetServer, type TargetServer } from '../../src/server/target.js
 import { makeCertificate } from '../helpers/certificate.js';
 import { ranIn } from '../helpers/in-process.js';
 import { runArgs } from '../helpers/summaries.js';
+import { withTarget } from '../helpers/target.js';
 
 const schema: unknown = JSON.parse(readFileSync(new URL('../../../schema/gb-result.schema.json', import.meta.url), 'utf8'));
 const validate = new Ajv2020({ allErrors: true }).compile(schema as object);
@@ -93,16 +94,13 @@ describe('HTTP/2 under every load model', () => {
       t.skip(certificate);
       return;
     }
-    const h2 = await startTargetServer({ http2: 'h2', tls: certificate });
-    try {
+    await withTarget(async (h2) => {
       const s = await runArgs(['-q', '--http2', '-c', '2', '--streams', '5', '-n', '300', `${h2.url}/10k.dat`]);
       assert.equal(s.responses, 300);
       assert.equal(s.protocol, 'h2');
       assert.equal(s.bytes.body, 300 * 10240);
       assert.equal(h2.stats().requests, 300);
-    } finally {
-      await h2.close();
-    }
+    }, { http2: 'h2', tls: certificate });
   });
 });
 
@@ -116,7 +114,6 @@ describe('HTTP/2 outputs', () => {
     assert.equal(all.match(/^HTTP\/2 404$/gm)?.length, 2, all);
     assert.match(all, /^server: gb-target$/m);
   });
-
 
   it('--json and --html carry the protocol; gb compare shows it; gb merge refuses HTTP/1.1 with HTTP/2 unless told', T, async () => {
     const a = join(dir, 'a.json');

@@ -3,8 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
-import type { AddressInfo } from 'node:net';
+import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -16,6 +15,8 @@ import { startTargetServer, type TargetServer } from '../../src/server/target.js
 import { makeCertificate } from '../helpers/certificate.js';
 import { optionsOf, runArgs } from '../helpers/summaries.js';
 import { requireTool } from '../helpers/tools.js';
+import { withTarget } from '../helpers/target.js';
+import { listenLoopback } from '../helpers/loopback.js';
 
 const T = { timeout: 30_000 };
 const certificate = makeCertificate();
@@ -191,27 +192,20 @@ describe('the phases add up to Total, response by response (exact sums)', () => 
 
 describe('phases over h2c', () => {
   it('TCP once per connection, no TLS, and the phases add up to Total per stream', T, async () => {
-    const server = await startTargetServer({ http2: 'h2c' });
-    try {
+    await withTarget(async (server) => {
       const s = await runArgs(['-q', '--http2', '-c', '3', '--streams', '4', '-n', '600', `${server.url}/`]);
       assert.equal(s.responses, 600);
       assert.equal(server.stats().connections, 3);
       assert.equal(phase(s, 'tcp').count, 3);
       assert.equal(s.phases?.tls, null);
       assertPhasesAddUp(s);
-    } finally {
-      await server.close();
-    }
+    }, { http2: 'h2c' });
   });
 });
 
 /** A server that reads each request head (and its Content-Length body) and hands its socket to `answer`. */
-async function rawServer(answer: (socket: net.Socket) => void, onConnection?: (socket: net.Socket) => void): Promise<{ url: string; close: () => Promise<void> }> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => {});
+async function rawServer(answer: (socket: Socket) => void, onConnection?: (socket: Socket) => void): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = await listenLoopback((socket) => {
     onConnection?.(socket);
     let pending = Buffer.alloc(0);
     let bodyLeft = -1;
@@ -234,15 +228,7 @@ async function rawServer(answer: (socket: net.Socket) => void, onConnection?: (s
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/`,
-    close: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
+  return { url: `${server.url}/`, close: () => server.close() };
 }
 
 describe('a server\'s delays land in their phase', () => {
@@ -253,36 +239,39 @@ describe('a server\'s delays land in their phase', () => {
    */
   const SLACK_MS = 3;
 
-  it(`a first byte ${D} ms after the request: waiting is at least ${D} ms, receiving is not`, T, async () => {
-    const server = await rawServer((socket) => {
-      setTimeout(() => socket.write('HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello'), D + SLACK_MS);
+  const slowPhases: readonly { readonly what: string; readonly slow: 'waiting' | 'receiving'; readonly fast: 'waiting' | 'receiving'; readonly answer: (socket: Socket) => void }[] = [
+    {
+      what: `a first byte ${D} ms after the request`,
+      slow: 'waiting',
+      fast: 'receiving',
+      answer: (socket) => {
+        setTimeout(() => socket.write('HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello'), D + SLACK_MS);
+      },
+    },
+    {
+      what: `a body dribbled over ${D} ms`,
+      slow: 'receiving',
+      fast: 'waiting',
+      answer: (socket) => {
+        socket.write('HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\na');
+        for (let k = 1; k <= 3; k++) setTimeout(() => socket.write('b'), (k * (D + SLACK_MS)) / 3);
+      },
+    },
+  ];
+  for (const { what, slow, fast, answer } of slowPhases) {
+    it(`${what}: ${slow} is at least ${D} ms, ${fast} is not`, T, async () => {
+      const server = await rawServer(answer);
+      try {
+        const s = await runArgs(['-q', '-k', '-c', '2', '-n', '10', server.url]);
+        assert.equal(s.responses, 10);
+        assert.ok(phase(s, slow).minUs >= D * 1000, `${slow} at least ${phase(s, slow).minUs} µs`);
+        assert.ok(phase(s, fast).maxUs < D * 1000, `${fast} at most ${phase(s, fast).maxUs} µs`);
+        assertPhasesAddUp(s);
+      } finally {
+        await server.close();
+      }
     });
-    try {
-      const s = await runArgs(['-q', '-k', '-c', '2', '-n', '10', server.url]);
-      assert.equal(s.responses, 10);
-      assert.ok(phase(s, 'waiting').minUs >= D * 1000, `waiting at least ${phase(s, 'waiting').minUs} µs`);
-      assert.ok(phase(s, 'receiving').maxUs < D * 1000, `receiving at most ${phase(s, 'receiving').maxUs} µs`);
-      assertPhasesAddUp(s);
-    } finally {
-      await server.close();
-    }
-  });
-
-  it(`a body dribbled over ${D} ms: receiving is at least ${D} ms, waiting is not`, T, async () => {
-    const server = await rawServer((socket) => {
-      socket.write('HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\na');
-      for (let k = 1; k <= 3; k++) setTimeout(() => socket.write('b'), (k * (D + SLACK_MS)) / 3);
-    });
-    try {
-      const s = await runArgs(['-q', '-k', '-c', '2', '-n', '10', server.url]);
-      assert.equal(s.responses, 10);
-      assert.ok(phase(s, 'receiving').minUs >= D * 1000, `receiving at least ${phase(s, 'receiving').minUs} µs`);
-      assert.ok(phase(s, 'waiting').maxUs < D * 1000, `waiting at most ${phase(s, 'waiting').maxUs} µs`);
-      assertPhasesAddUp(s);
-    } finally {
-      await server.close();
-    }
-  });
+  }
 
   it(`a large body the server starts reading after ${D * 4} ms: sending is at least that, waiting is short`, T, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gb-phases-'));

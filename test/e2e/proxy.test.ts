@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { startTargetServer, type TargetServer } from '../../src/server/target.js';
-import { runGb } from '../faults/fault-server.js';
+import { runAccounted } from '../faults/fault-server.js';
 import { makeCertificate } from '../helpers/certificate.js';
 import { spawnGb } from '../helpers/gb-process.js';
 import { startTinyproxy, type TestTinyproxy, type TinyproxyOptions } from '../helpers/tinyproxy.js';
@@ -67,7 +67,7 @@ describe('through tinyproxy', { skip: noProxy }, () => {
 
   test('plain HTTP: -n 1000 -c 10 reaches the origin exactly 1000 times, none failed', LONG, async () => {
     origin.resetStats();
-    const { summary } = await runGb(['-X', await proxy(), '-n', '1000', '-c', '10', `${origin.url}/`], { maxMs: LONG_RUN_MS });
+    const { summary } = await runAccounted(['-X', await proxy(), '-n', '1000', '-c', '10', `${origin.url}/`], { maxMs: LONG_RUN_MS });
     assert.equal(summary.responses, 1000);
     assert.equal(summary.failed, 0);
     assert.deepEqual(summary.statusCodes, { '200': 1000 });
@@ -80,11 +80,11 @@ describe('through tinyproxy', { skip: noProxy }, () => {
   test('BasicAuth: -P with the right credentials passes; without them 407 is an ordinary response for plain HTTP', T, async () => {
     origin.resetStats();
     const guarded = await proxy({ basicAuth: 'gb s3cret' });
-    const right = await runGb(['-X', guarded, '-P', 'gb:s3cret', '-n', '20', '-c', '2', `${origin.url}/`]);
+    const right = await runAccounted(['-X', guarded, '-P', 'gb:s3cret', '-n', '20', '-c', '2', `${origin.url}/`]);
     assert.deepEqual(right.summary.statusCodes, { '200': 20 });
     assert.equal(origin.stats().requests, 20);
 
-    const missing = await runGb(['-X', guarded, '-n', '20', '-c', '2', `${origin.url}/`]);
+    const missing = await runAccounted(['-X', guarded, '-n', '20', '-c', '2', `${origin.url}/`]);
     assert.equal(missing.summary.responses, 20);
     assert.equal(missing.summary.failed, 0);
     assert.equal(missing.summary.non2xx, 20);
@@ -105,7 +105,7 @@ describe('through tinyproxy', { skip: noProxy }, () => {
 
     test('-n 1000 -c 10: a tunnel and a TLS session per request, each reaching the origin once', LONG, async () => {
       const o = await secureOrigin();
-      const { summary } = await runGb(['-X', await proxy({ connectPorts: [o.port] }), '-n', '1000', '-c', '10', o.url], { maxMs: LONG_RUN_MS });
+      const { summary } = await runAccounted(['-X', await proxy({ connectPorts: [o.port] }), '-n', '1000', '-c', '10', o.url], { maxMs: LONG_RUN_MS });
       assert.equal(summary.responses, 1000);
       assert.equal(summary.failed, 0);
       assert.equal(o.served.requests, 1000);
@@ -118,7 +118,7 @@ describe('through tinyproxy', { skip: noProxy }, () => {
 
     test('with -k each connection keeps its tunnel: c sessions carry every request', T, async () => {
       const o = await secureOrigin();
-      const { summary } = await runGb(['-k', '-X', await proxy({ connectPorts: [o.port] }), '-n', '200', '-c', '4', o.url]);
+      const { summary } = await runAccounted(['-k', '-X', await proxy({ connectPorts: [o.port] }), '-n', '200', '-c', '4', o.url]);
       assert.equal(summary.responses, 200);
       assert.equal(summary.keepAliveRequests, 200);
       assert.equal(o.served.requests, 200);
@@ -130,18 +130,18 @@ describe('through tinyproxy', { skip: noProxy }, () => {
     test('BasicAuth: the right -P opens the tunnel; without it, or with a wrong one, Connect failures name the status', T, async () => {
       const o = await secureOrigin();
       const guarded = await proxy({ connectPorts: [o.port], basicAuth: 'gb s3cret' });
-      const right = await runGb(['-X', guarded, '-P', 'gb:s3cret', '-n', '10', '-c', '2', o.url]);
+      const right = await runAccounted(['-X', guarded, '-P', 'gb:s3cret', '-n', '10', '-c', '2', o.url]);
       assert.equal(right.summary.responses, 10);
       assert.equal(o.served.requests, 10);
 
-      const missing = await runGb(['-r', '-X', guarded, '-n', '10', '-c', '2', o.url]);
+      const missing = await runAccounted(['-r', '-X', guarded, '-n', '10', '-c', '2', o.url]);
       assert.equal(missing.summary.responses, 0);
       assert.equal(missing.summary.failures.connect, 10);
       assert.deepEqual(missing.summary.errors, { 'proxy answered CONNECT with 407 Proxy Authentication Required': 10 });
       assert.deepEqual(missing.summary.errorCodes, { PROXY_REFUSED: 10 });
 
       // tinyproxy 1.11 answers wrong credentials with 401 rather than 407; either is a refusal.
-      const wrong = await runGb(['-r', '-X', guarded, '-P', 'gb:nope', '-n', '10', '-c', '2', o.url]);
+      const wrong = await runAccounted(['-r', '-X', guarded, '-P', 'gb:nope', '-n', '10', '-c', '2', o.url]);
       assert.equal(wrong.summary.failures.connect, 10);
       assert.match(Object.keys(wrong.summary.errors).join('|'), /^proxy answered CONNECT with 40[17] /);
       assert.equal(o.served.requests, 10, 'no tunnel opened without the right credentials');

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { ranIn } from '../helpers/in-process.js';
 import { startTargetServer } from '../../src/server/target.js';
 import type { Summary } from '../../src/metrics/summary.js';
+import { withTarget, withTargetAndDir } from '../helpers/target.js';
 
 const examples = fileURLToPath(new URL('../../../examples/', import.meta.url));
 
@@ -28,8 +29,7 @@ for (const [example, extra] of [
   ['check-json-field.ts', ['-c', '3', '--pipeline', '2']],
 ] as const) {
   test(`examples/${example} ${extra.join(' ')}: every request the server sees carries a token from /login`, { timeout: 60_000 }, async () => {
-    const server = await startTargetServer();
-    try {
+    await withTarget(async (server) => {
       const ran = await ranIn(['-q', '-k', '-n', '600', ...extra, '--script', join(examples, example), '--json', '-', `${server.url}/`]);
       assert.equal(ran.code, 0, ran.err);
       const summary = JSON.parse(ran.out) as Summary;
@@ -39,22 +39,17 @@ for (const [example, extra] of [
       assert.equal(api.logins, (extra as readonly string[]).includes('-G') ? 2 : 1, 'setup() ran once per worker');
       assert.equal(summary.failed, 0);
       assert.deepEqual(summary.endpoints?.map((e) => [e.name, e.requests, e.non2xx]), [['GET /api/items/:id', 600, 0]]);
-    } finally {
-      await server.close();
-    }
+    });
   });
 }
 
 test('without the token the server answers 401 and counts it: the counter the examples are judged by can fail', async () => {
-  const server = await startTargetServer();
-  try {
+  await withTarget(async (server) => {
     const ran = await ranIn(['-q', '-n', '5', `${server.url}/api/items/3`]);
     assert.equal(ran.code, 0, ran.err);
     assert.match(ran.out, /Non-2xx responses: +5\n/);
     assert.equal(server.stats().api.unauthorized, 5);
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('response() returning false is a Script failure of a complete response; the run goes on without -r', async () => {
@@ -204,9 +199,7 @@ test('teardown(ctx, summary) runs after the run with its Summary; ctx.state carr
 });
 
 test('with --targets, request() may return a target index (its pre-built bytes) or a request of its own on the same origin', async () => {
-  const server = await startTargetServer();
-  const dir = mkdtempSync(join(tmpdir(), 'gb-script-targets-'));
-  try {
+  await withTargetAndDir('gb-script-targets-', async (server, dir) => {
     const targets = join(dir, 't.txt');
     writeFileSync(targets, `GET ${server.url}/a\n\nPOST ${server.url}/echo\n`);
     const s = scriptFile('pick.mjs', "let n = 0;\nexport function request(ctx) { n++; return n % 3 === 0 ? { path: '/c', name: 'own' } : n % ctx.targets; }\n");
@@ -221,8 +214,5 @@ test('with --targets, request() may return a target index (its pre-built bytes) 
     } finally {
       s.remove();
     }
-  } finally {
-    await server.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });

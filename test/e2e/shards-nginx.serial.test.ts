@@ -7,12 +7,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as hdr from 'hdr-histogram-js';
 
 import type { Summary } from '../../src/metrics/summary.js';
 import { runGb } from '../helpers/gb-process.js';
 import { startNginx, type TestNginx } from '../helpers/nginx.js';
 import { requireTool } from '../helpers/tools.js';
+import { hdrUnionOfTotals } from '../helpers/summaries.js';
 
 const skip = requireTool('nginx');
 
@@ -49,13 +49,7 @@ describe('three shards against nginx', { skip }, () => {
     const whole = JSON.parse(readFileSync(join(dir, 'merged.json'), 'utf8')) as Summary;
     assert.deepEqual(shards.map((s) => s.completed), [10_000, 10_000, 10_000]);
     assert.equal(whole.completed, 30_000);
-    const union = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3, bitBucketSize: 64, autoResize: true });
-    assert.ok(union instanceof hdr.JsHistogram);
-    for (const s of shards) {
-      const part = hdr.decodeFromCompressedBase64(s.total?.histogram ?? '', 64);
-      assert.ok(part instanceof hdr.JsHistogram);
-      union.add(part);
-    }
+    const union = hdrUnionOfTotals(shards);
     const total = whole.total;
     assert.ok(total !== null);
     assert.equal(union.totalCount, 30_000);

@@ -9,6 +9,7 @@ import { ranIn } from '../helpers/in-process.js';
 import { startTargetServer } from '../../src/server/target.js';
 import { shareOut } from '../../src/engine/origins.js';
 import type { Summary } from '../../src/metrics/summary.js';
+import { withTargetAndDir } from '../helpers/target.js';
 
 test('-c is split between origins: by share of the targets, remainders to the largest fractions, at least one each', () => {
   assert.deepEqual(shareOut(4, [2 / 3, 1 / 3]), [3, 1]);
@@ -45,9 +46,7 @@ for (const extra of [['-c', '4'], ['-c', '6', '-G', '2', '--pipeline', '3'], ['-
 }
 
 test('a random order with a seed repeats: the same per-endpoint counts twice', async () => {
-  const a = await startTargetServer();
-  const dir = mkdtempSync(join(tmpdir(), 'gb-origins-'));
-  try {
+  await withTargetAndDir('gb-origins-', async (a, dir) => {
     const file = join(dir, 'targets.txt');
     writeFileSync(file, `GET ${a.url}/a\n\nGET ${a.url}/b\n\nGET ${a.url}/c\n`);
     const counts = async (): Promise<unknown> => {
@@ -57,16 +56,11 @@ test('a random order with a seed repeats: the same per-endpoint counts twice', a
     const first = await counts();
     assert.deepEqual(await counts(), first);
     assert.notDeepEqual(first, [['GET /a', 333], ['GET /b', 333], ['GET /c', 333]], 'random, not round-robin');
-  } finally {
-    await a.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('--shard splits the targets sequence too: shards 1/2 and 2/2 of -n 3001 add up to the exact per-target counts', async () => {
-  const a = await startTargetServer();
-  const dir = mkdtempSync(join(tmpdir(), 'gb-shards-targets-'));
-  try {
+  await withTargetAndDir('gb-shards-targets-', async (a, dir) => {
     const file = join(dir, 'targets.txt');
     writeFileSync(file, `GET ${a.url}/a\n\nGET ${a.url}/b\n\nGET ${a.url}/c\n`);
     for (const shard of ['1/2', '2/2']) {
@@ -74,17 +68,12 @@ test('--shard splits the targets sequence too: shards 1/2 and 2/2 of -n 3001 add
       assert.equal(ran.code, 0, ran.err);
     }
     assert.deepEqual(a.stats().byPath, { '/a': 1001, '/b': 1000, '/c': 1000 });
-  } finally {
-    await a.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 for (const workers of ['1', '2']) {
   test(`another origin that does not resolve, -G ${workers}: the run does not start, one line says why`, { timeout: 60_000 }, async () => {
-    const a = await startTargetServer();
-    const dir = mkdtempSync(join(tmpdir(), 'gb-origins-'));
-    try {
+    await withTargetAndDir('gb-origins-', async (a, dir) => {
       const file = join(dir, 'targets.txt');
       // .invalid never resolves (RFC 6761). With -G 2 the lookup fails inside each worker, whose error
       // crosses to the main thread as a message, not as the thrown error (its class would be lost).
@@ -93,9 +82,6 @@ for (const workers of ['1', '2']) {
       assert.equal(ran.code, 1, ran.err);
       assert.match(ran.err, /^gb: cannot resolve nowhere\.invalid: \S+\n$/);
       assert.equal(a.stats().requests, 0, 'no request was sent');
-    } finally {
-      await a.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 }

@@ -1,25 +1,19 @@
 // The open model (--max-connections): against a slow server the pool grows so the schedule is kept,
 // where a fixed pool of -c connections sends most requests late.
 
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTargetServer, type TargetServer } from '../../src/server/target.js';
 import { renderGbExtras } from '../../src/report/gb-extras.js';
 import { runArgs } from '../helpers/summaries.js';
 import { ranIn } from '../helpers/in-process.js';
+import { fileTarget } from '../helpers/target.js';
 
 const RATE = 200;
 const SECONDS = 2;
 // Each answer takes 200 ms, so keeping 200/s needs about 40 requests in flight: 20 times -c 2.
 const SLOW = '/delay/200';
 
-let server: TargetServer;
-before(async () => {
-  server = await startTargetServer();
-});
-after(async () => {
-  await server.close();
-});
+const server = fileTarget({ resetStats: false });
 
 describe('--rate against a server that answers after 200 ms', () => {
   it('with --max-connections, grows the pool and keeps the schedule', async (t) => {
@@ -58,7 +52,6 @@ describe('--rate against a server that answers after 200 ms', () => {
     assert.ok(s.rate.late <= s.issued * 0.05, `${s.rate.late} of ${s.issued} sent late`);
   });
 });
-
 
 describe('--max-connections: bad input', () => {
   const cases: readonly (readonly [readonly string[], RegExp])[] = [

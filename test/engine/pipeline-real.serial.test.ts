@@ -3,11 +3,11 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import net, { type AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { startNginx } from '../helpers/nginx.js';
 import { requireTool } from '../helpers/tools.js';
 import { runArgs } from '../helpers/summaries.js';
+import { listenLoopback } from '../helpers/loopback.js';
 
 interface PipelineServer {
   readonly url: string;
@@ -30,17 +30,13 @@ interface PipelineServerOptions {
   readonly resetAt?: number;
 }
 
-function startPipelineServer(options: PipelineServerOptions): Promise<PipelineServer> {
+async function startPipelineServer(options: PipelineServerOptions): Promise<PipelineServer> {
   let answered = 0;
   let maxOutstanding = 0;
   let connections = 0;
   let resets = 0;
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
+  const server = await listenLoopback((socket) => {
     connections++;
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => {});
     let pending = '';
     let received = 0;
     let outstanding = 0;
@@ -81,23 +77,14 @@ function startPipelineServer(options: PipelineServerOptions): Promise<PipelineSe
       }
     });
   });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({
-        url: `http://127.0.0.1:${port}/`,
-        answered: () => answered,
-        maxOutstanding: () => maxOutstanding,
-        connections: () => connections,
-        resets: () => resets,
-        close: () =>
-          new Promise<void>((done) => {
-            for (const s of sockets) s.destroy();
-            server.close(() => done());
-          }),
-      });
-    });
-  });
+  return {
+    url: `${server.url}/`,
+    answered: () => answered,
+    maxOutstanding: () => maxOutstanding,
+    connections: () => connections,
+    resets: () => resets,
+    close: () => server.close(),
+  };
 }
 
 test('--rate with --pipeline 4 never has more than 4 requests outstanding, and no Waiting below the server\'s 5 ms', { timeout: 20_000 }, async (t) => {

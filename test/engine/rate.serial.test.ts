@@ -1,14 +1,14 @@
 // Ground truth for gb's latency and rate against servers whose timing is known: a fixed delay, a steady rate, a one-off stall.
 
-import { after, before, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { startTargetServer } from '../../src/index.js';
-import type { PhaseStats, Summary, TargetServer } from '../../src/index.js';
+import type { PhaseStats, Summary } from '../../src/index.js';
 import { renderGbExtras } from '../../src/report/gb-extras.js';
 import { optionsOf, runArgs } from '../helpers/summaries.js';
+import { fileTarget } from '../helpers/target.js';
 
 interface TimedServer {
   readonly url: string;
@@ -86,14 +86,7 @@ function stats(s: PhaseStats | null | undefined, what: string): PhaseStats {
 
 const ms = (us: number): string => (us / 1000).toFixed(3);
 
-let target: TargetServer;
-before(async () => {
-  target = await startTargetServer();
-});
-after(async () => {
-  await target.close();
-});
-beforeEach(() => target.resetStats());
+const target = fileTarget();
 
 const DELAY_MS = 20;
 /** Loopback, parsing and a busy 2-core CI box: what gb may add on top of the server's delay at the median. */

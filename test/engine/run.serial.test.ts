@@ -1,32 +1,21 @@
 // Acceptance tests of a run through the programmatic API: exact request counts on the server, what arrives there, and how responses are classified.
 
-import { after, before, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { renderAbReport, runConfig, startTargetServer } from '../../src/index.js';
-import type { Config, Summary, TargetServer } from '../../src/index.js';
+import type { Config, Summary } from '../../src/index.js';
 import { parseCommandLine } from '../../src/cli/flags.js';
 import { startRawServer } from '../helpers/raw-server.js';
 import type { RawServerOptions } from '../helpers/raw-server.js';
+import { fileScratchDir, fileTarget } from '../helpers/target.js';
 
 /** A hung run fails its test instead of hanging the whole suite. */
 const TEST_TIMEOUT = { timeout: 10_000 } as const;
 
-let target: TargetServer;
-let tmpDir: string;
-
-before(async () => {
-  target = await startTargetServer();
-  tmpDir = mkdtempSync(join(tmpdir(), 'gb-run-test-'));
-});
-after(async () => {
-  await target.close();
-  rmSync(tmpDir, { recursive: true, force: true });
-});
-beforeEach(() => target.resetStats());
+const target = fileTarget();
+const inDir = fileScratchDir('gb-run-test-');
 
 /** The Config the command line would build from these arguments. */
 function configOf(args: readonly string[]): Config {
@@ -113,7 +102,7 @@ function binaryBody(): Buffer {
 for (const [flag, method] of [['-p', 'POST'], ['-u', 'PUT']] as const) {
   test(`${flag} sends the file byte for byte as a ${method} with -T's Content-Type`, TEST_TIMEOUT, async () => {
     const body = binaryBody();
-    const file = join(tmpDir, `body-${method}.bin`);
+    const file = inDir(`body-${method}.bin`);
     writeFileSync(file, body);
     const requests = 25;
     const summary = await run(['-k', '-n', String(requests), '-c', '5', flag, file, '-T', 'application/x-gb-test', `${target.url}/`]);

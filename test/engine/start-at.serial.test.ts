@@ -1,33 +1,23 @@
 // Tests --start-at on real runs: the measured run begins at that time (after a warm-up that ends
 // there, with worker threads too), and Ctrl-C during the wait ends gb at once with nothing sent.
 
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import type { Summary } from '../../src/metrics/summary.js';
-import { startTargetServer, type TargetServer } from '../../src/server/target.js';
 import { runGb, spawnGb } from '../helpers/gb-process.js';
+import { fileScratchDir, fileTarget } from '../helpers/target.js';
 
-let server: TargetServer;
-let dir = '';
-before(async () => {
-  server = await startTargetServer();
-  dir = mkdtempSync(join(tmpdir(), 'gb-start-at-'));
-});
-after(async () => {
-  await server.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const server = fileTarget({ resetStats: false });
+const inDir = fileScratchDir('gb-start-at-');
 
 describe('--start-at', () => {
   for (const extra of [[], ['-G', '2'], ['--warmup', '400ms'], ['-G', '2', '--warmup', '400ms']]) {
     it(`begins measuring at the given time (${extra.length === 0 ? 'one thread' : extra.join(' ')})`, async () => {
       const startAtMs = Math.ceil((Date.now() + 2500) / 1000) * 1000;
-      const file = join(dir, 'run.json');
+      const file = inDir('run.json');
       const exit = await runGb(['-k', '-q', '-c', '4', '-n', '400', ...extra, '--start-at', new Date(startAtMs).toISOString(), '--json', file, `${server.url}/`]);
       assert.equal(exit.code, 0, exit.stderr);
       const s = JSON.parse(readFileSync(file, 'utf8')) as Summary;

@@ -1,21 +1,15 @@
 // Acceptance tests of --warmup: the warm-up runs and reaches the server, then is left out of every reported number.
 
-import { after, before, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { parseCommandLine } from '../../src/cli/flags.js';
-import { runConfig, startTargetServer } from '../../src/index.js';
-import type { Summary, TargetServer } from '../../src/index.js';
+import { runConfig } from '../../src/index.js';
+import type { Summary } from '../../src/index.js';
 import { runGb } from '../helpers/gb-process.js';
+import { fileTarget } from '../helpers/target.js';
 
-let target: TargetServer;
-before(async () => {
-  target = await startTargetServer();
-});
-after(async () => {
-  await target.close();
-});
-beforeEach(() => target.resetStats());
+const target = fileTarget();
 
 interface Timed {
   readonly summary: Summary;

@@ -1,22 +1,14 @@
 // Acceptance tests of -G: worker threads share a run exactly, keep a shared rate, and their results merge by addition.
 
-import { after, before, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { startTargetServer } from '../../src/index.js';
-import type { TargetServer } from '../../src/index.js';
 import { runArgs } from '../helpers/summaries.js';
+import { fileTarget } from '../helpers/target.js';
 
-let target: TargetServer;
-before(async () => {
-  target = await startTargetServer();
-});
-after(async () => {
-  await target.close();
-});
-beforeEach(() => target.resetStats());
+const target = fileTarget();
 
 const run = runArgs;
 

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { assertNoStackTrace, closedPort, reportField, spawnGb, startFaultServer, type CliRun } from './fault-server.js';
+import { spawnGb, type GbExit } from '../helpers/gb-process.js';
+import { assertNoStackTrace, closedPort, reportField, startFaultServer } from './fault-server.js';
 
 const T = { timeout: 15_000 };
 /** gb's grace for in-flight requests after the first Ctrl-C (src/cli/bench-command.ts). */
@@ -19,7 +20,7 @@ function nonEmptyLines(text: string): string[] {
   return text.split('\n').filter((line) => line.trim() !== '');
 }
 
-function linesMentioning(run: CliRun, text: string): string[] {
+function linesMentioning(run: GbExit, text: string): string[] {
   return nonEmptyLines(run.stdout + '\n' + run.stderr).filter((line) => line.includes(text));
 }
 
@@ -44,7 +45,7 @@ describe('bad input', { concurrency: true }, () => {
   ];
   for (const { what, args, says, code } of cases) {
     test(`${what}: one line on stderr naming it, non-zero exit`, T, async () => {
-      const run = await spawnGb(args, 5000).done;
+      const run = await spawnGb(args, { killAfterMs: 5000 }).done;
       assert.notEqual(run.code, null, 'gb was killed: it hung');
       assert.notEqual(run.code, 0);
       if (code !== undefined) assert.equal(run.code, code);
@@ -60,7 +61,7 @@ describe('bad input', { concurrency: true }, () => {
 describe('refused connections', { concurrency: true }, () => {
   test('without -r: ECONNREFUSED once on stderr, a full report, exit 1', T, async () => {
     const url = `http://127.0.0.1:${await closedPort()}/`;
-    const run = await spawnGb(['-n', '5', url], 5000).done;
+    const run = await spawnGb(['-n', '5', url], { killAfterMs: 5000 }).done;
     assert.equal(run.code, 1);
     const errLines = nonEmptyLines(run.stderr).filter((line) => line.includes('ECONNREFUSED'));
     assert.equal(errLines.length, 1, run.stderr);
@@ -71,7 +72,7 @@ describe('refused connections', { concurrency: true }, () => {
 
   test('with -r and -n 50: fifty Connect failures, reported once with their count, not fifty times', T, async () => {
     const url = `http://127.0.0.1:${await closedPort()}/`;
-    const run = await spawnGb(['-r', '-n', '50', '-c', '5', url], 5000).done;
+    const run = await spawnGb(['-r', '-n', '50', '-c', '5', url], { killAfterMs: 5000 }).done;
     // Nothing succeeded, so a CI step that runs this must fail: exit 1, and one line saying why.
     assert.equal(run.code, 1);
     assert.match(run.stderr, /^gb: no request succeeded \(50 connect failures; most often: ECONNREFUSED\)$/m);
@@ -89,7 +90,7 @@ describe('refused connections', { concurrency: true }, () => {
 test('stop at the first error: the full report still prints, the others are cut off, exit 1', T, async () => {
   const server = await startFaultServer();
   try {
-    const run = await spawnGb(['-n', '20', '-c', '4', server.url('/rst-on-arrival')], 5000).done;
+    const run = await spawnGb(['-n', '20', '-c', '4', server.url('/rst-on-arrival')], { killAfterMs: 5000 }).done;
     await server.idle();
     assert.equal(run.code, 1);
     const errLines = nonEmptyLines(run.stderr);
@@ -114,7 +115,7 @@ test('stop at the first error: the full report still prints, the others are cut 
 test('a mixed run with -r: the report matches what the server counted, exit 0', T, async () => {
   const server = await startFaultServer();
   try {
-    const run = await spawnGb(['-r', '-k', '-n', '200', '-c', '4', server.url('/reset-every?n=10')], 5000).done;
+    const run = await spawnGb(['-r', '-k', '-n', '200', '-c', '4', server.url('/reset-every?n=10')], { killAfterMs: 5000 }).done;
     await server.idle();
     const seen = server.stats('/reset-every');
     assert.equal(run.code, 0, run.stderr);
@@ -133,7 +134,7 @@ describe('signals', { concurrency: true }, () => {
   /** Starts gb on a path that never answers and resolves once both its requests reached the server. */
   async function stalledGb(): Promise<{ gb: ReturnType<typeof spawnGb>; close: () => Promise<void> }> {
     const server = await startFaultServer();
-    const gb = spawnGb(['-n', '10', '-c', '2', server.url('/never')], 10_000);
+    const gb = spawnGb(['-n', '10', '-c', '2', server.url('/never')], { killAfterMs: 10_000 });
     await server.waitForRequests('/never', 2, 5000);
     return { gb, close: () => server.close() };
   }
@@ -143,7 +144,7 @@ describe('signals', { concurrency: true }, () => {
       const { gb, close } = await stalledGb();
       try {
         const signalledAt = performance.now();
-        gb.signal(name);
+        gb.child.kill(name);
         const run = await gb.done;
         const afterSignalMs = performance.now() - signalledAt;
         assert.equal(run.code, 130);
@@ -162,10 +163,10 @@ describe('signals', { concurrency: true }, () => {
     const { gb, close } = await stalledGb();
     try {
       const firstAt = performance.now();
-      gb.signal('SIGINT');
+      gb.child.kill('SIGINT');
       // Two signals sent together merge into one; give gb time to take the first.
       await new Promise((resolve) => setTimeout(resolve, 150));
-      gb.signal('SIGINT');
+      gb.child.kill('SIGINT');
       const run = await gb.done;
       const afterFirstMs = performance.now() - firstAt;
       assert.equal(run.code, 130);

@@ -6,7 +6,6 @@ import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { parseCommandLine } from '../../src/cli/flags.js';
 import { runConfig, type RunHooks, type Summary } from '../../src/index.js';
-import { GB_MAIN } from '../helpers/gb-process.js';
 
 /** What the server saw and did on one path. */
 export interface PathStats {
@@ -384,7 +383,7 @@ export interface GbRun {
   readonly wallMs: number;
 }
 
-export interface RunGbOptions {
+export interface RunAccountedOptions {
   /** The run must end by itself within this long (default 5000 ms). */
   readonly maxMs?: number;
   readonly hooks?: RunHooks;
@@ -426,7 +425,7 @@ export function assertAccounted(s: Summary): void {
 }
 
 /** Runs gb in this process as the API does (flags → Config → runConfig), bounded, and checks its accounting. */
-export async function runGb(args: readonly string[], options: RunGbOptions = {}): Promise<GbRun> {
+export async function runAccounted(args: readonly string[], options: RunAccountedOptions = {}): Promise<GbRun> {
   const errors = watchProcessErrors();
   const errorsBefore = errors.length;
   const parsed = parseCommandLine(args);
@@ -450,47 +449,6 @@ export async function runGb(args: readonly string[], options: RunGbOptions = {})
   } finally {
     clearTimeout(timer);
   }
-}
-
-export { GB_MAIN };
-
-export interface CliRun {
-  readonly stdout: string;
-  readonly stderr: string;
-  /** null when a signal ended it. */
-  readonly code: number | null;
-  readonly wallMs: number;
-}
-
-export interface CliProcess {
-  readonly pid: number | undefined;
-  /** Sends a signal to the child. */
-  signal(name: NodeJS.Signals): void;
-  readonly done: Promise<CliRun>;
-}
-
-/** Spawns the built gb; it gets SIGKILL after killAfterMs so a hang fails the test instead of stalling it. */
-export function spawnGb(args: readonly string[], killAfterMs = 10_000): CliProcess {
-  const startMs = performance.now();
-  const child = spawn(process.execPath, [GB_MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const stdout: Buffer[] = [];
-  const stderr: Buffer[] = [];
-  child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-  child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-  const killer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-  const done = new Promise<CliRun>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(killer);
-      resolve({
-        stdout: Buffer.concat(stdout).toString('utf8'),
-        stderr: Buffer.concat(stderr).toString('utf8'),
-        code,
-        wallMs: performance.now() - startMs,
-      });
-    });
-  });
-  return { pid: child.pid, signal: (name) => child.kill(name), done };
 }
 
 /** A JavaScript stack trace in gb's output means something threw that should have been reported. */

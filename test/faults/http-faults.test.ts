@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { FAULT_PATHS, runGb, startFaultServer, type FaultServer } from './fault-server.js';
+import { FAULT_PATHS, runAccounted, startFaultServer, type FaultServer } from './fault-server.js';
 
 /** A fresh server per test, so its per-path counts belong to that test's run alone. */
 async function withServer(body: (server: FaultServer) => Promise<void>): Promise<void> {
@@ -19,7 +19,7 @@ const T = { timeout: 10_000 };
 
 test('baseline: a well-behaved path completes every request, kept alive on c connections', T, () =>
   withServer(async (server) => {
-    const { summary } = await runGb(['-k', '-n', '50', '-c', '5', server.url('/ok')]);
+    const { summary } = await runAccounted(['-k', '-n', '50', '-c', '5', server.url('/ok')]);
     await server.idle();
     assert.equal(summary.responses, 50);
     assert.equal(summary.failed, 0);
@@ -32,7 +32,7 @@ test('body shorter than Content-Length, then close: a Length failure of a comple
   withServer(async (server) => {
     for (const keepAlive of [[], ['-k']]) {
       const before = server.stats('/short-body').requests;
-      const { summary } = await runGb([...keepAlive, '-n', '6', '-c', '2', server.url('/short-body')]);
+      const { summary } = await runAccounted([...keepAlive, '-n', '6', '-c', '2', server.url('/short-body')]);
       await server.idle();
       assert.equal(summary.stopReason, 'requests');
       assert.equal(summary.responses, 6);
@@ -45,7 +45,7 @@ test('body shorter than Content-Length, then close: a Length failure of a comple
 
 test('chunked body cut short by a close: a Length failure too', T, () =>
   withServer(async (server) => {
-    const { summary } = await runGb(['-n', '4', server.url('/short-chunked')]);
+    const { summary } = await runAccounted(['-n', '4', server.url('/short-chunked')]);
     assert.equal(summary.responses, 4);
     assert.equal(summary.failures.length, 4);
     assert.equal(summary.failures.receive, 0);
@@ -54,7 +54,7 @@ test('chunked body cut short by a close: a Length failure too', T, () =>
 
 test('body longer than announced: the response is complete at Content-Length and the stray bytes end the connection', T, () =>
   withServer(async (server) => {
-    const { summary } = await runGb(['-k', '-n', '10', '-c', '2', server.url('/long-body')]);
+    const { summary } = await runAccounted(['-k', '-n', '10', '-c', '2', server.url('/long-body')]);
     await server.idle();
     assert.equal(summary.responses, 10);
     assert.equal(summary.failed, 0, JSON.stringify(summary.errors));
@@ -68,14 +68,14 @@ test('body longer than announced: the response is complete at Content-Length and
 
 test('RST in the middle of a body: a Receive failure; without -r it stops the run', T, () =>
   withServer(async (server) => {
-    const kept = await runGb(['-r', '-n', '6', '-c', '2', server.url('/rst-mid-body')]);
+    const kept = await runAccounted(['-r', '-n', '6', '-c', '2', server.url('/rst-mid-body')]);
     await server.idle();
     assert.equal(kept.summary.failures.receive, 6);
     assert.equal(kept.summary.responses, 0);
     assert.deepEqual(kept.summary.errors, { ECONNRESET: 6 });
     assert.equal(server.stats('/rst-mid-body').resets, 6);
 
-    const stopped = await runGb(['-n', '6', server.url('/rst-mid-body')]);
+    const stopped = await runAccounted(['-n', '6', server.url('/rst-mid-body')]);
     await server.idle();
     assert.equal(stopped.summary.stopReason, 'error');
     assert.equal(stopped.summary.issued, 1);
@@ -86,7 +86,7 @@ test('RST in the middle of a body: a Receive failure; without -r it stops the ru
 
 test('RST as soon as the request arrives: with -r every request fails, one per reset the server sent', T, () =>
   withServer(async (server) => {
-    const { summary } = await runGb(['-r', '-k', '-n', '20', '-c', '4', server.url('/rst-on-arrival')]);
+    const { summary } = await runAccounted(['-r', '-k', '-n', '20', '-c', '4', server.url('/rst-on-arrival')]);
     await server.idle();
     const seen = server.stats('/rst-on-arrival');
     assert.equal(summary.failures.receive, 20);
@@ -98,7 +98,7 @@ test('RST as soon as the request arrives: with -r every request fails, one per r
 
 test('RST on arrival without -r: the first failure stops the run and cuts off the requests in flight', T, () =>
   withServer(async (server) => {
-    const { summary, firstError } = await runGb(['-n', '20', '-c', '4', server.url('/rst-on-arrival')]);
+    const { summary, firstError } = await runAccounted(['-n', '20', '-c', '4', server.url('/rst-on-arrival')]);
     await server.idle();
     assert.equal(summary.stopReason, 'error');
     assert.equal(firstError, 'ECONNRESET');
@@ -112,7 +112,7 @@ test('RST on arrival without -r: the first failure stops the run and cuts off th
 
 test('a reset on every tenth request: failures equal the resets, the rest complete', T, () =>
   withServer(async (server) => {
-    const { summary } = await runGb(['-r', '-k', '-n', '100', '-c', '4', server.url('/reset-every?n=10')]);
+    const { summary } = await runAccounted(['-r', '-k', '-n', '100', '-c', '4', server.url('/reset-every?n=10')]);
     await server.idle();
     const seen = server.stats('/reset-every');
     assert.equal(seen.requests, 100);
@@ -121,7 +121,7 @@ test('a reset on every tenth request: failures equal the resets, the rest comple
     assert.equal(summary.responses, 100 - seen.resets);
     assert.equal(summary.failures.length, 0);
 
-    const stopped = await runGb(['-n', '30', server.url('/reset-every?n=10')]);
+    const stopped = await runAccounted(['-n', '30', server.url('/reset-every?n=10')]);
     await server.idle();
     assert.equal(stopped.summary.stopReason, 'error');
     assert.equal(stopped.summary.responses, 9);
@@ -137,7 +137,7 @@ test('bytes that are not HTTP, a malformed status line, a malformed chunk size: 
       { path: '/bad-chunk', message: 'bad response: invalid chunk size', code: 'BAD_CHUNK' },
     ];
     for (const { path, message, code } of cases) {
-      const { summary } = await runGb(['-k', '-n', '5', server.url(path)]);
+      const { summary } = await runAccounted(['-k', '-n', '5', server.url(path)]);
       await server.idle();
       assert.equal(summary.stopReason, 'requests', path);
       assert.equal(summary.failures.exceptions, 5, path);
@@ -150,13 +150,13 @@ test('bytes that are not HTTP, a malformed status line, a malformed chunk size: 
 
 test('64 KiB of headers are read; 1.5 MiB of headers are refused as an Exception', T, () =>
   withServer(async (server) => {
-    const huge = await runGb(['-k', '-n', '10', '-c', '2', server.url('/huge-headers')]);
+    const huge = await runAccounted(['-k', '-n', '10', '-c', '2', server.url('/huge-headers')]);
     assert.equal(huge.summary.responses, 10);
     assert.equal(huge.summary.failed, 0);
     assert.ok(huge.summary.bytes.received >= 10 * 64 * 1024, `received ${huge.summary.bytes.received}`);
     assert.equal(huge.summary.bytes.body, 10 * 5);
 
-    const giant = await runGb(['-n', '2', server.url('/giant-headers')]);
+    const giant = await runAccounted(['-n', '2', server.url('/giant-headers')]);
     assert.equal(giant.summary.failures.exceptions, 2);
     assert.deepEqual(giant.summary.errors, { 'bad response: headers too large': 2 });
     assert.deepEqual(giant.summary.errorCodes, { HEADERS_TOO_LARGE: 2 });
@@ -165,7 +165,7 @@ test('64 KiB of headers are read; 1.5 MiB of headers are refused as an Exception
 test('500, 404 and 302 are complete responses counted as Non-2xx, not failures', T, () =>
   withServer(async (server) => {
     for (const [path, status] of [['/status/500', '500'], ['/status/404', '404'], ['/redirect', '302']] as const) {
-      const { summary } = await runGb(['-k', '-n', '10', '-c', '2', server.url(path)]);
+      const { summary } = await runAccounted(['-k', '-n', '10', '-c', '2', server.url(path)]);
       assert.equal(summary.responses, 10, path);
       assert.equal(summary.failed, 0, path);
       assert.equal(summary.non2xx, 10, path);
@@ -176,7 +176,7 @@ test('500, 404 and 302 are complete responses counted as Non-2xx, not failures',
 
 test('a body length that changes per request: Length failures for every answer unlike the first; none with -l', T, () =>
   withServer(async (server) => {
-    const { summary } = await runGb(['-k', '-n', '20', '-c', '3', server.url('/varlen')]);
+    const { summary } = await runAccounted(['-k', '-n', '20', '-c', '3', server.url('/varlen')]);
     const sent = server.stats('/varlen').bodyLengths;
     assert.equal(sent.length, 20);
     assert.ok(summary.documentLength !== null && sent.includes(summary.documentLength));
@@ -184,14 +184,14 @@ test('a body length that changes per request: Length failures for every answer u
     assert.equal(summary.responses, 20);
     assert.equal(summary.bytes.body, sent.reduce((a, b) => a + b, 0));
 
-    const variable = await runGb(['-l', '-k', '-n', '20', '-c', '3', server.url('/varlen')]);
+    const variable = await runAccounted(['-l', '-k', '-n', '20', '-c', '3', server.url('/varlen')]);
     assert.equal(variable.summary.failed, 0);
     assert.equal(variable.summary.responses, 20);
   }));
 
 test('Connection: close on every third response: all complete, and only the announced closes cost a reconnect', T, () =>
   withServer(async (server) => {
-    const { summary } = await runGb(['-k', '-n', '30', server.url('/close-every-3rd')]);
+    const { summary } = await runAccounted(['-k', '-n', '30', server.url('/close-every-3rd')]);
     await server.idle();
     const seen = server.stats('/close-every-3rd');
     assert.equal(summary.responses, 30);
@@ -204,7 +204,7 @@ test('Connection: close on every third response: all complete, and only the anno
 
 test('a server that closes kept-alive connections without saying so: the request is sent again, as ab does', T, () =>
   withServer(async (server) => {
-    const { summary } = await runGb(['-k', '-n', '20', server.url('/close-quietly')]);
+    const { summary } = await runAccounted(['-k', '-n', '20', server.url('/close-quietly')]);
     await server.idle();
     assert.equal(summary.responses, 20);
     assert.equal(summary.failed, 0, JSON.stringify(summary.errors));
@@ -214,7 +214,7 @@ test('a server that closes kept-alive connections without saying so: the request
 
 test('an HTTP/1.0 answer: complete, and the connection is not kept even with -k', T, () =>
   withServer(async (server) => {
-    const { summary } = await runGb(['-k', '-n', '5', server.url('/http10')]);
+    const { summary } = await runAccounted(['-k', '-n', '5', server.url('/http10')]);
     await server.idle();
     assert.equal(summary.responses, 5);
     assert.equal(summary.failed, 0);
@@ -224,7 +224,7 @@ test('an HTTP/1.0 answer: complete, and the connection is not kept even with -k'
 
 test('100 Continue before the answer: one complete 200 per request', T, () =>
   withServer(async (server) => {
-    const { summary } = await runGb(['-k', '-n', '10', server.url('/continue')]);
+    const { summary } = await runAccounted(['-k', '-n', '10', server.url('/continue')]);
     assert.equal(summary.responses, 10);
     assert.deepEqual(summary.statusCodes, { '200': 10 });
     assert.equal(summary.keepAliveRequests, 10);
@@ -233,7 +233,7 @@ test('100 Continue before the answer: one complete 200 per request', T, () =>
 
 test('HEAD with a Content-Length: no body is awaited, the connection is reused', T, () =>
   withServer(async (server) => {
-    const head = await runGb(['-i', '-k', '-n', '10', server.url('/head')], { maxMs: 2000 });
+    const head = await runAccounted(['-i', '-k', '-n', '10', server.url('/head')], { maxMs: 2000 });
     await server.idle();
     assert.equal(head.summary.responses, 10);
     assert.equal(head.summary.failed, 0);
@@ -241,7 +241,7 @@ test('HEAD with a Content-Length: no body is awaited, the connection is reused',
     assert.equal(head.summary.bytes.body, 0);
     assert.equal(server.connections, 1);
 
-    const get = await runGb(['-k', '-n', '3', server.url('/head')]);
+    const get = await runAccounted(['-k', '-n', '3', server.url('/head')]);
     assert.equal(get.summary.documentLength, 1000);
     assert.equal(get.summary.bytes.body, 3000);
   }));

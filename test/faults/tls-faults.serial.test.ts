@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { describeTempKey } from '../../src/transport/stream-socket.js';
 import { requireTool } from '../helpers/tools.js';
 import { makeCertificate } from '../helpers/certificate.js';
-import { assertNoStackTrace, reportField, runGb, spawnGb, startFaultServer } from './fault-server.js';
+import { spawnGb } from '../helpers/gb-process.js';
+import { assertNoStackTrace, reportField, runAccounted, startFaultServer } from './fault-server.js';
 
 const T = { timeout: 15_000 };
 
@@ -74,7 +75,7 @@ describe('TLS', { concurrency: true, skip }, () => {
 
   test('a self-signed server works by default (not verified, as ab) and the report names the protocol', T, async () => {
     const url = `https://127.0.0.1:${await securePort()}/`;
-    const run = await spawnGb(['-n', '5', url], 8000).done;
+    const run = await spawnGb(['-n', '5', url], { killAfterMs: 8000 }).done;
     assert.equal(run.code, 0, run.stderr);
     assert.match(reportField(run.stdout, 'SSL/TLS Protocol:') ?? '', /^TLSv1\.[23],\S+,\d+,\d+$/);
     // ab's next line: the ephemeral key of the key exchange, e.g. "X25519 253 bits".
@@ -87,7 +88,7 @@ describe('TLS', { concurrency: true, skip }, () => {
   test('TLS with keep-alive: gb counts what the server served, on c connections', T, async () => {
     const server = await startSecureServer();
     servers.push(server);
-    const { summary } = await runGb(['-k', '-n', '20', '-c', '2', `https://127.0.0.1:${server.port}/`]);
+    const { summary } = await runAccounted(['-k', '-n', '20', '-c', '2', `https://127.0.0.1:${server.port}/`]);
     assert.equal(summary.responses, 20);
     assert.equal(summary.failed, 0);
     assert.equal(summary.keepAliveRequests, 20);
@@ -112,7 +113,7 @@ describe('TLS', { concurrency: true, skip }, () => {
     });
     await new Promise<void>((resolve) => server.listen(path, resolve));
     try {
-      const { summary } = await runGb(['-k', '-n', '20', '-c', '2', '--unix-socket', path, 'https://localhost/']);
+      const { summary } = await runAccounted(['-k', '-n', '20', '-c', '2', '--unix-socket', path, 'https://localhost/']);
       assert.equal(summary.responses, 20);
       assert.equal(summary.failed, 0, JSON.stringify(summary.errors));
       assert.equal(summary.transport, 'unix');
@@ -130,14 +131,14 @@ describe('TLS', { concurrency: true, skip }, () => {
 
   test('--verify: a Connect failure whose reason appears once on stderr', T, async () => {
     const url = `https://127.0.0.1:${await securePort()}/`;
-    const run = await spawnGb(['--verify', '-n', '5', url], 8000).done;
+    const run = await spawnGb(['--verify', '-n', '5', url], { killAfterMs: 8000 }).done;
     assert.equal(run.code, 1);
     assert.equal(reportField(run.stdout, '   (Connect:'), '1, Receive: 0, Length: 0, Exceptions: 0)');
     const reasons = run.stderr.split('\n').filter((line) => /SELF_SIGNED|self[- ]signed/i.test(line));
     assert.equal(reasons.length, 1, `stderr:\n${run.stderr}`);
     assertNoStackTrace(run.stdout + run.stderr);
 
-    const kept = await runGb(['--verify', '-r', '-n', '5', url]);
+    const kept = await runAccounted(['--verify', '-r', '-n', '5', url]);
     assert.equal(kept.summary.failures.connect, 5);
     assert.equal(kept.summary.responses, 0);
     assert.deepEqual(Object.keys(kept.summary.errors).length, 1);
@@ -148,16 +149,16 @@ describe('TLS', { concurrency: true, skip }, () => {
     const port = await listen(plain);
     try {
       const url = `https://127.0.0.1:${port}/`;
-      const stopped = await runGb(['-n', '5', '-s', '2', url], { maxMs: 3000 });
+      const stopped = await runAccounted(['-n', '5', '-s', '2', url], { maxMs: 3000 });
       assert.equal(stopped.summary.stopReason, 'error');
       assert.equal(stopped.summary.failures.connect, 1);
       assert.ok(stopped.firstError !== null && /SSL|TLS|WRONG_VERSION|PACKET/i.test(stopped.firstError), String(stopped.firstError));
 
-      const kept = await runGb(['-r', '-n', '5', '-s', '2', url], { maxMs: 3000 });
+      const kept = await runAccounted(['-r', '-n', '5', '-s', '2', url], { maxMs: 3000 });
       assert.equal(kept.summary.failures.connect + kept.summary.failures.receive, 5);
       assert.equal(kept.summary.responses, 0);
 
-      const run = await spawnGb(['-n', '3', url], 8000).done;
+      const run = await spawnGb(['-n', '3', url], { killAfterMs: 8000 }).done;
       assert.equal(run.code, 1);
       assertNoStackTrace(run.stdout + run.stderr);
     } finally {
@@ -170,7 +171,7 @@ describe('TLS', { concurrency: true, skip }, () => {
     const server = await startFaultServer();
     try {
       const url = `https://127.0.0.1:${server.port}/`;
-      const { summary, wallMs } = await runGb(['-r', '-n', '2', '-c', '2', '-s', '0.5', url], { maxMs: 3000 });
+      const { summary, wallMs } = await runAccounted(['-r', '-n', '2', '-c', '2', '-s', '0.5', url], { maxMs: 3000 });
       assert.ok(wallMs < 1500, `took ${wallMs} ms`);
       assert.equal(summary.timeouts, 2);
       assert.equal(summary.failures.connect, 2);

@@ -9,7 +9,8 @@ import type { TLSSocket } from 'node:tls';
 import { startNginx, type TestNginx } from '../helpers/nginx.js';
 import { makePki, type Pki } from '../helpers/pki.js';
 import { findTool, requireTool } from '../helpers/tools.js';
-import { assertNoStackTrace, reportField, runGb, spawnGb } from './fault-server.js';
+import { spawnGb } from '../helpers/gb-process.js';
+import { assertNoStackTrace, reportField, runAccounted } from './fault-server.js';
 
 const T = { timeout: 20_000 };
 const pki = makePki();
@@ -68,21 +69,21 @@ describe('TLS options against real servers', { concurrency: true, skip }, () => 
   });
 
   test('-f TLS1.2 against a TLS 1.3-only nginx: a Connect failure naming the protocol version; -f TLS1.3 works', T, async () => {
-    const refused = await runGb(['-f', 'TLS1.2', '-n', '3', `${tls13Only.url}/`]);
+    const refused = await runAccounted(['-f', 'TLS1.2', '-n', '3', `${tls13Only.url}/`]);
     assert.equal(refused.summary.failures.connect, 1);
     assert.equal(refused.summary.responses, 0);
     assert.match(refused.firstError ?? '', /PROTOCOL_VERSION/);
 
-    const pinned = await runGb(['-f', 'TLS1.3', '-n', '3', `${tls13Only.url}/`]);
+    const pinned = await runAccounted(['-f', 'TLS1.3', '-n', '3', `${tls13Only.url}/`]);
     assert.equal(pinned.summary.responses, 3);
     assert.equal(pinned.summary.failed, 0);
     assert.match(pinned.summary.tlsProtocol ?? '', /^TLSv1\.3,TLS_AES_\d+_GCM_SHA\d+,2048,(128|256)$/);
   });
 
   test("the SSL/TLS line: OpenSSL's cipher name, the server key's bits, the cipher's bits", T, async () => {
-    const { summary } = await runGb(['-f', 'TLS1.2', '-Z', 'ECDHE-RSA-AES128-GCM-SHA256', '-n', '1', `${open.url}/`]);
+    const { summary } = await runAccounted(['-f', 'TLS1.2', '-Z', 'ECDHE-RSA-AES128-GCM-SHA256', '-n', '1', `${open.url}/`]);
     assert.equal(summary.tlsProtocol, 'TLSv1.2,ECDHE-RSA-AES128-GCM-SHA256,2048,128');
-    const chacha = await runGb(['-f', 'TLS1.3', '-Z', 'TLS_CHACHA20_POLY1305_SHA256', '-n', '1', `${open.url}/`]);
+    const chacha = await runAccounted(['-f', 'TLS1.3', '-Z', 'TLS_CHACHA20_POLY1305_SHA256', '-n', '1', `${open.url}/`]);
     assert.equal(chacha.summary.tlsProtocol, 'TLSv1.3,TLS_CHACHA20_POLY1305_SHA256,2048,256');
   });
 
@@ -91,19 +92,19 @@ describe('TLS options against real servers', { concurrency: true, skip }, () => 
       const ab = spawnSync(findTool('ab') ?? 'ab', [...options, '-n', '1', `${open.url}/`], { encoding: 'utf8', timeout: 10_000 });
       const abLine = reportField(ab.stdout, 'SSL/TLS Protocol:');
       assert.ok(abLine !== undefined, `ab printed no SSL/TLS line:\n${ab.stdout}${ab.stderr}`);
-      const { summary } = await runGb([...options, '-n', '1', `${open.url}/`]);
+      const { summary } = await runAccounted([...options, '-n', '1', `${open.url}/`]);
       assert.equal(summary.tlsProtocol, abLine, options.join(' '));
     }
   });
 
   test('-E against ssl_verify_client: 200s with the client certificate, 400s (complete, non-2xx) without, as ab', T, async () => {
     const p = files();
-    const withCert = await runGb(['-E', p.clientFile, '-n', '4', '-c', '2', `${clientVerifying.url}/`]);
+    const withCert = await runAccounted(['-E', p.clientFile, '-n', '4', '-c', '2', `${clientVerifying.url}/`]);
     assert.equal(withCert.summary.responses, 4);
     assert.equal(withCert.summary.non2xx, 0);
     assert.deepEqual(withCert.summary.statusCodes, { '200': 4 });
 
-    const without = await runGb(['-n', '4', '-c', '2', `${clientVerifying.url}/`]);
+    const without = await runAccounted(['-n', '4', '-c', '2', `${clientVerifying.url}/`]);
     assert.equal(without.summary.responses, 4);
     assert.equal(without.summary.failed, 0);
     assert.equal(without.summary.non2xx, 4);
@@ -112,11 +113,11 @@ describe('TLS options against real servers', { concurrency: true, skip }, () => 
 
   test('--verify --ca trusts a private CA; --verify alone is a Connect failure naming the verify error', T, async () => {
     const p = files();
-    const trusted = await runGb(['--verify', '--ca', p.caFile, '-n', '3', `${open.url}/`]);
+    const trusted = await runAccounted(['--verify', '--ca', p.caFile, '-n', '3', `${open.url}/`]);
     assert.equal(trusted.summary.responses, 3);
     assert.equal(trusted.summary.failed, 0);
 
-    const untrusted = await runGb(['--verify', '-n', '3', `${open.url}/`]);
+    const untrusted = await runAccounted(['--verify', '-n', '3', `${open.url}/`]);
     assert.equal(untrusted.summary.failures.connect, 1);
     assert.equal(untrusted.summary.responses, 0);
     assert.equal(untrusted.firstError, 'UNABLE_TO_VERIFY_LEAF_SIGNATURE');
@@ -128,14 +129,14 @@ describe('TLS options against real servers', { concurrency: true, skip }, () => 
       const p = files();
       const server = await startHttps({ ca: p.read(p.caFile), requestCert: true, rejectUnauthorized: true });
       try {
-        const refused = await runGb(['-f', protocol, '-r', '-n', '3', server.url]);
+        const refused = await runAccounted(['-f', protocol, '-r', '-n', '3', server.url]);
         assert.equal(refused.summary.failures.connect, 3, JSON.stringify(refused.summary.errors));
         assert.equal(refused.summary.responses, 0);
         // The alert by its registry name in errorCodes; OpenSSL's exact code (ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED, ...) is the message.
         for (const code of Object.keys(refused.summary.errorCodes)) assert.match(code, /^TLS_ALERT_(?:CERTIFICATE_REQUIRED|HANDSHAKE_FAILURE|BAD_CERTIFICATE)$/);
         for (const message of Object.keys(refused.summary.errors)) assert.match(message, /^ERR_SSL_\w+_ALERT_(?:CERTIFICATE_REQUIRED|HANDSHAKE_FAILURE|BAD_CERTIFICATE)$/);
 
-        const accepted = await runGb(['-f', protocol, '-E', p.clientFile, '-n', '3', server.url]);
+        const accepted = await runAccounted(['-f', protocol, '-E', p.clientFile, '-n', '3', server.url]);
         assert.equal(accepted.summary.responses, 3);
         assert.equal(accepted.summary.failed, 0);
       } finally {
@@ -151,7 +152,7 @@ describe('TLS options against real servers', { concurrency: true, skip }, () => 
       const run = await spawnGb(['-H', `Host: localhost:${port}`, '-n', '2', server.url]).done;
       assert.equal(run.code, 0, run.stderr);
       assert.equal(reportField(run.stdout, 'TLS Server Name:'), 'localhost');
-      const plain = await runGb(['-n', '2', server.url]);
+      const plain = await runAccounted(['-n', '2', server.url]);
       assert.equal(plain.summary.responses, 2);
       assert.deepEqual(server.serverNames, ['localhost', 'localhost', false, false]);
     } finally {

@@ -7,7 +7,7 @@ import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { findTool } from './tools.js';
+import { findTool, stopChild } from './tools.js';
 
 export interface TestNginx {
   /** The loopback TCP port; 0 when nginx listens on its unix socket only. */
@@ -101,10 +101,7 @@ http {
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGQUIT');
-      if (!(await Promise.race([exited.then(() => true), sleep(5000).then(() => false)]))) child.kill('SIGKILL');
-    }
+    await stopChild(child, 'SIGQUIT', exited);
     rmSync(dir, { recursive: true, force: true });
   };
   const deadline = Date.now() + 10_000;

@@ -1,7 +1,6 @@
 // A bare TCP server on 127.0.0.1 that answers each HTTP request head with exact bytes, for responses node:http will not produce.
 
-import net from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { listenLoopback } from './loopback.js';
 
 /** The bytes to answer request number `index` (0-based, counted across all connections in arrival order). */
 export type RawReply = (index: number) => Buffer | string;
@@ -35,18 +34,13 @@ function contentLengthOf(head: string): number {
   return match === null ? 0 : Number(match[1]);
 }
 
-export function startRawServer(options: RawServerOptions): Promise<RawServer> {
+export async function startRawServer(options: RawServerOptions): Promise<RawServer> {
   let requestCount = 0;
   let connectionCount = 0;
-  const sockets = new Set<net.Socket>();
   const closeTimers = new Set<NodeJS.Timeout>();
 
-  const server = net.createServer((socket) => {
+  const server = await listenLoopback((socket) => {
     connectionCount++;
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    // A client may reset the connection at the end of a run; that is not this server's problem.
-    socket.on('error', () => {});
     let pending: Buffer = Buffer.alloc(0);
     let bodyBytesLeft = 0;
     let ended = false;
@@ -83,24 +77,15 @@ export function startRawServer(options: RawServerOptions): Promise<RawServer> {
     });
   });
 
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      const { port } = server.address() as AddressInfo;
-      resolve({
-        url: `http://127.0.0.1:${port}`,
-        port,
-        requests: () => requestCount,
-        connections: () => connectionCount,
-        close: () =>
-          new Promise<void>((done) => {
-            for (const timer of closeTimers) clearTimeout(timer);
-            closeTimers.clear();
-            for (const socket of sockets) socket.destroy();
-            server.close(() => done());
-          }),
-      });
-    });
-  });
+  return {
+    url: server.url,
+    port: server.port,
+    requests: () => requestCount,
+    connections: () => connectionCount,
+    close: () => {
+      for (const timer of closeTimers) clearTimeout(timer);
+      closeTimers.clear();
+      return server.close();
+    },
+  };
 }

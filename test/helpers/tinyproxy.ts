@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { canConnect, freePort } from './nginx.js';
-import { findTool } from './tools.js';
+import { findTool, stopChild } from './tools.js';
 
 export interface TestTinyproxy {
   readonly port: number;
@@ -58,10 +58,7 @@ export async function startTinyproxy(options: TinyproxyOptions = {}): Promise<Te
     }
   };
   const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      if (!(await Promise.race([exited.then(() => true), sleep(5000).then(() => false)]))) child.kill('SIGKILL');
-    }
+    await stopChild(child, 'SIGTERM', exited);
     rmSync(dir, { recursive: true, force: true });
   };
   const deadline = Date.now() + 10_000;

@@ -1,8 +1,10 @@
 // External programs some tests compare against or drive (ab, Chromium, openssl, ...): where they are, and what a test does without one.
 
+import type { ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** CI installs every tool (.ci/run), so there a missing one is a broken machine, not a reason to skip. */
 export const TOOLS_REQUIRED = process.env['CI'] === 'true' || process.env['CI'] === '1';
@@ -42,4 +44,11 @@ export function requireTool(tool: string, problem: string | null = findTool(tool
     });
   }
   return problem;
+}
+
+/** Stops a tool's process with `signal` (its own graceful stop), then SIGKILL if it has not exited 5 s later; `exited` resolves on its exit. */
+export async function stopChild(child: ChildProcess, signal: NodeJS.Signals, exited: Promise<void>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill(signal);
+  if (!(await Promise.race([exited.then(() => true), sleep(5000).then(() => false)]))) child.kill('SIGKILL');
 }

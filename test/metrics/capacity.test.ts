@@ -7,6 +7,7 @@ import type { ClientHealth, Summary } from '../../src/metrics/summary.js';
 import { parseThreshold, type Threshold } from '../../src/metrics/thresholds.js';
 
 import { CAPACITY_DEFAULTS, checkObjectives, clientLimit, poolCeilingPerSecond, searchCapacity, type CapacityOptions, type StepVerdict } from '../../src/metrics/capacity.js';
+import { clientFixture, phaseFixture, settingsFixture, summaryFixture } from '../helpers/summaries.js';
 
 /** A server that meets the objectives up to `capacity` req/s; gb itself gives out from `clientCeiling`. */
 function fake(capacity: number, clientCeiling = Infinity): (rate: number) => Promise<StepVerdict> {
@@ -50,10 +51,7 @@ describe('searchCapacity', () => {
   });
 });
 
-const CALM: ClientHealth = {
-  cpuUserSeconds: 1, cpuSystemSeconds: 0, cpuPercent: 10, cores: 1, loopUtilizationPercent: 20, eventLoopDelayP99Ms: 1, eventLoopDelayMaxMs: 2,
-  gcPauseTotalMs: 0, gcPauseMaxMs: 0, heapUsedMaxBytes: 1, rssMaxBytes: 1, saturated: false, warnings: [],
-};
+const CALM = clientFixture({ cpuSystemSeconds: 0, cores: 1, loopUtilizationPercent: 20, gcPauseTotalMs: 0, gcPauseMaxMs: 0 });
 
 interface StepShape {
   readonly lateServer?: number;
@@ -65,16 +63,22 @@ interface StepShape {
   readonly p50Us?: number;
 }
 
-/** Only the fields the capacity verdicts read; the rest of a Summary does not matter to them. */
+/** A step's Summary: the fields the capacity verdicts read are set from `shape`; the rest do not matter to them. */
 function step(shape: StepShape = {}, p99Us = 30_000, failed = 0): Summary {
   const { lateServer = 0, lateClient = 0, target = 100, concurrency = 10, p50Us = 10_000 } = shape;
-  const rate = {
-    targetPerSecond: target, achievedPerSecond: target, late: lateServer + lateClient, lateServer, lateClient, maxLateUs: 0, meanLateUs: 0,
-    uncorrectedTotal: { p50Us },
-  };
-  const total = { p50Us: 10_000, p90Us: 20_000, p99Us, p999Us: p99Us, maxUs: p99Us };
-  const settings = { concurrency, pipeline: 1 };
-  return { issued: 100, completed: 100, failed, elapsedSeconds: 1, rate, total, settings, http2: null, connections: null, client: { ...CALM, ...shape.client } } as unknown as Summary;
+  return summaryFixture({
+    issued: 100,
+    completed: 100,
+    failed,
+    elapsedSeconds: 1,
+    rate: {
+      targetPerSecond: target, stages: null, achievedPerSecond: target, late: lateServer + lateClient, lateServer, lateClient, maxLateUs: 0, meanLateUs: 0,
+      uncorrectedTotal: phaseFixture({ p50Us }),
+    },
+    total: phaseFixture({ p50Us: 10_000, p90Us: 20_000, p99Us, p999Us: p99Us, maxUs: p99Us }),
+    settings: settingsFixture({ concurrency, pipeline: 1 }),
+    client: { ...CALM, ...shape.client },
+  });
 }
 
 function rule(text: string): Threshold {

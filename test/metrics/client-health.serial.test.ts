@@ -1,14 +1,14 @@
 // Tests of gb's self-diagnosis: assessClient's thresholds on made-up figures, then real runs that are and are not client-saturated.
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { assessClient, type ClientFacts } from '../../src/metrics/client-health.js';
 import type { ThreadHealth } from '../../src/metrics/client-monitor.js';
-import { startTargetServer } from '../../src/index.js';
-import type { Summary, TargetServer } from '../../src/index.js';
+import type { Summary } from '../../src/index.js';
 import { renderGbExtras } from '../../src/report/gb-extras.js';
 import { runArgs } from '../helpers/summaries.js';
+import { fileTarget } from '../helpers/target.js';
 
 const CALM_THREAD: ThreadHealth = {
   loopUtilization: 0.2,
@@ -115,13 +115,7 @@ test('assessClient: CPU share is CPU time over wall time per thread, and the thr
 
 // Real runs: the figures come from gb's own monitor, not from the table above.
 
-let target: TargetServer;
-before(async () => {
-  target = await startTargetServer();
-});
-after(async () => {
-  await target.close();
-});
+const target = fileTarget({ resetStats: false });
 
 const run = runArgs;
 

@@ -9,6 +9,7 @@ import { Histogram } from '../../src/metrics/histogram.js';
 import { phaseStats } from '../../src/metrics/phase-stats.js';
 import { checkRules, compareSummaries, parseFailRule, type FailRule, type MetricComparison, type RuleOutcome } from '../../src/metrics/compare.js';
 import { renderComparison, ruleMessage } from '../../src/report/compare-text.js';
+import { allAnswered, settingsFixture, summaryFixture } from '../helpers/summaries.js';
 
 const T0_MS = Date.UTC(2025, 0, 31, 12, 0, 0);
 
@@ -52,45 +53,20 @@ function run(shape: RunShape): Summary {
     return { second, scheduled: null, complete: jitter(shape.perSecond), errors: 0, non2xx: 0, bytesReceived: 0, p50Us, p90Us: Math.round((p50Us + p99Us) / 2), p99Us, maxUs: p99Us * 2 };
   });
   const complete = rows.reduce((sum, r) => sum + r.complete, 0);
-  return {
-    schemaVersion: 2,
-    tool: { name: 'gb', version: '0.1.0' },
-    target: { url: 'http://127.0.0.1:8080/', host: '127.0.0.1', port: 8080, path: '/', tls: false },
-    settings: { method: 'GET', concurrency: 10, requests: null, durationMs: shape.seconds * 1000, keepAlive: true, variableLength: false, hasBody: false, pipeline: 1, workers: 1, requestsPerSecond: null },
-    serverSoftware: '',
-    tlsProtocol: null,
-    tlsTempKey: null,
-    tlsServerName: null,
-    transport: 'raw-tcp', protocol: 'HTTP/1.1', http2: null,
-    documentLength: 12, documentLengthConflict: null,
+  return summaryFixture({
+    settings: settingsFixture({ durationMs: shape.seconds * 1000 }),
     elapsedSeconds: shape.seconds,
     startedAt: new Date(T0_MS).toISOString(),
-    issued: complete,
-    responses: complete,
-    completed: complete,
-    succeeded: complete,
-    failed: 0,
-    failures: { connect: 0, receive: 0, length: 0, exceptions: 0, script: 0 },
-    timeouts: 0,
-    cutOff: 0, resent: 0, writeErrors: 0, endpoints: null, phases: null,
-    non2xx: 0,
-    keepAliveRequests: complete,
-    statusCodes: { '200': complete },
-    errors: {}, errorCodes: {},
-    bytes: { received: 0, body: 0, sent: 0 },
+    ...allAnswered(complete),
     connect: phase(50, 100, complete),
     processing: phase(shape.p50Us, shape.p99Us, complete),
     waiting: phase(Math.round(shape.p50Us * 0.9), Math.round(shape.p99Us * 0.9), complete),
     total: phase(shape.p50Us, shape.p99Us, complete),
     successTotal: phase(shape.p50Us, shape.p99Us, complete),
     successWaiting: phase(shape.p50Us, shape.p99Us, complete),
-    connections: null,
-    shards: null,
     stopReason: 'duration',
     timeline: { startEpochMs: T0_MS, rows },
-    rate: null,
-    client: { cpuUserSeconds: 1, cpuSystemSeconds: 1, cpuPercent: 10, cores: 4, loopUtilizationPercent: 10, eventLoopDelayP99Ms: 1, eventLoopDelayMaxMs: 2, gcPauseTotalMs: 1, gcPauseMaxMs: 1, heapUsedMaxBytes: 1, rssMaxBytes: 1, saturated: false, warnings: [] },
-  };
+  });
 }
 
 const BASE: RunShape = { seconds: 30, perSecond: 1000, p50Us: 2000, p99Us: 9000, noise: 0.1, seed: 1 };

@@ -8,10 +8,10 @@ import { mergeSummaries } from '../../src/metrics/merge.js';
 import { compareEndpoints } from '../../src/metrics/compare.js';
 import type { Summary } from '../../src/metrics/summary.js';
 import { runArgs } from '../helpers/summaries.js';
-import { startTargetServer } from '../../src/server/target.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { withTarget, withTargetAndDir } from '../helpers/target.js';
 
 describe('EndpointStats', () => {
   it('opens at most maxRows named rows; every further name lands on one "other" row', () => {
@@ -44,8 +44,7 @@ describe('EndpointStats', () => {
 
 describe('gb merge and gb compare', () => {
   it('merge adds rows of the same name (histograms too); compare matches them by name', async () => {
-    const server = await startTargetServer();
-    try {
+    await withTarget(async (server) => {
       const dir = mkdtempSync(join(tmpdir(), 'gb-endpoints-'));
       const one = join(dir, 'one.txt');
       const two = join(dir, 'two.txt');
@@ -62,17 +61,13 @@ describe('gb merge and gb compare', () => {
       assert.ok(tenK !== undefined && tenK.histogram !== '');
       const matched = compareEndpoints(a, b).map((r) => [r.name, r.a?.requests ?? null, r.b?.requests ?? null]);
       assert.deepEqual(matched, [['GET /', 10, null], ['GET /10k.dat', 10, 15], ['GET /bytes/3', null, 15]]);
-    } finally {
-      await server.close();
-    }
+    });
   });
 });
 
 describe('the files a run writes', () => {
   it('-e gets an Endpoint column, -g an endpoint column, the HTML page a per-endpoint section with names escaped', async () => {
-    const server = await startTargetServer();
-    const dir = mkdtempSync(join(tmpdir(), 'gb-endpoint-files-'));
-    try {
+    await withTargetAndDir('gb-endpoint-files-', async (server, dir) => {
       const targets = join(dir, 't.jsonl');
       writeFileSync(targets, `{"url":"${server.url}/","name":"<home>"}\n{"url":"${server.url}/10k.dat","name":"ten, k"}\n`);
       const csv = join(dir, 'p.csv');
@@ -96,9 +91,6 @@ describe('the files a run writes', () => {
       assert.match(page, /<h2>Per endpoint<\/h2>/);
       assert.match(page, /<td>&lt;home&gt;<\/td>/);
       assert.doesNotMatch(page, /<td><home><\/td>/);
-    } finally {
-      await server.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });

@@ -9,9 +9,9 @@ import { phaseStats } from '../../src/metrics/phase-stats.js';
 import type { ClientHealth, PhaseStats, RequestPhases, Summary, TimelineRow } from '../../src/metrics/summary.js';
 import { renderGbExtras } from '../../src/report/gb-extras.js';
 import { mergeSummaries, mergeTimelines } from '../../src/metrics/merge.js';
+import { allAnswered, clientFixture, settingsFixture, summaryFixture } from '../helpers/summaries.js';
 
 const T0_MS = Date.UTC(2025, 0, 31, 12, 0, 0);
-const URL_A = 'http://127.0.0.1:8080/';
 
 function histogramOf(values: readonly number[]): Histogram {
   const h = new Histogram();
@@ -23,62 +23,21 @@ function statsOf(values: readonly number[]): PhaseStats | null {
   return phaseStats(histogramOf(values));
 }
 
-const idleClient: ClientHealth = {
-  cpuUserSeconds: 1,
-  cpuSystemSeconds: 0.5,
-  cpuPercent: 20,
-  cores: 4,
-  loopUtilizationPercent: 15,
-  eventLoopDelayP99Ms: 2,
-  eventLoopDelayMaxMs: 5,
-  gcPauseTotalMs: 10,
-  gcPauseMaxMs: 3,
-  heapUsedMaxBytes: 50_000_000,
-  rssMaxBytes: 90_000_000,
-  saturated: false,
-  warnings: [],
-};
+const idleClient = clientFixture({
+  cpuSystemSeconds: 0.5, cpuPercent: 20, loopUtilizationPercent: 15, eventLoopDelayP99Ms: 2, eventLoopDelayMaxMs: 5,
+  gcPauseTotalMs: 10, gcPauseMaxMs: 3, heapUsedMaxBytes: 50_000_000, rssMaxBytes: 90_000_000,
+});
 
 /** A run whose every response took `totalUs[i]`, with connect and waiting derived from it. */
 function summaryOf(totalUs: readonly number[], overrides: Partial<Summary> = {}): Summary {
   const n = totalUs.length;
   const connectUs = totalUs.map((t) => Math.floor(t / 10));
-  return {
-    schemaVersion: 2,
-    tool: { name: 'gb', version: '0.1.0' },
-    target: { url: URL_A, host: '127.0.0.1', port: 8080, path: '/', tls: false },
-    settings: {
-      method: 'GET',
-      concurrency: 10,
-      requests: n,
-      durationMs: null,
-      keepAlive: true,
-      variableLength: false,
-      hasBody: false,
-      pipeline: 1,
-      workers: 1,
-      requestsPerSecond: null,
-    },
+  return summaryFixture({
+    settings: settingsFixture({ requests: n }),
     serverSoftware: 'test',
-    tlsProtocol: null,
-    tlsTempKey: null,
-    tlsServerName: null,
-    transport: 'raw-tcp', protocol: 'HTTP/1.1', http2: null,
-    documentLength: 12, documentLengthConflict: null,
     elapsedSeconds: 10,
     startedAt: new Date(T0_MS).toISOString(),
-    issued: n,
-    responses: n,
-    completed: n,
-    succeeded: n,
-    failed: 0,
-    failures: { connect: 0, receive: 0, length: 0, exceptions: 0, script: 0 },
-    timeouts: 0,
-    cutOff: 0, resent: 0, writeErrors: 0, endpoints: null, phases: null,
-    non2xx: 0,
-    keepAliveRequests: n,
-    statusCodes: n > 0 ? { '200': n } : {},
-    errors: {}, errorCodes: {},
+    ...allAnswered(n),
     bytes: { received: 100 * n, body: 12 * n, sent: 80 * n },
     connect: statsOf(connectUs),
     processing: statsOf(totalUs.map((t, i) => t - (connectUs[i] ?? 0))),
@@ -86,14 +45,10 @@ function summaryOf(totalUs: readonly number[], overrides: Partial<Summary> = {})
     total: statsOf(totalUs),
     successTotal: statsOf(totalUs),
     successWaiting: statsOf(totalUs.map((t) => Math.floor(t * 0.8))),
-    connections: null,
-    shards: null,
-    stopReason: 'requests',
     timeline: { startEpochMs: T0_MS, rows: [] },
-    rate: null,
     client: idleClient,
     ...overrides,
-  };
+  });
 }
 
 /** Phases of responses whose Total was `totalUs[i]`: every `perConnection`-th opened its connection (TCP, and TLS with `tls`). */

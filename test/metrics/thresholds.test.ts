@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import type { PhaseStats, Summary } from '../../src/metrics/summary.js';
 import { checkThresholds, parseThreshold, type Threshold } from '../../src/metrics/thresholds.js';
 import { brokenThresholdLine, renderThresholds } from '../../src/report/threshold-text.js';
+import { settingsFixture, summaryFixture } from '../helpers/summaries.js';
 
 const TOTAL: PhaseStats = {
   count: 2000, minUs: 100, meanUs: 5000, sdUs: 1000, medianUs: 4000, maxUs: 900_000,
@@ -15,26 +16,16 @@ const TOTAL: PhaseStats = {
 
 /** 2000 complete in 2 s (1000/s), 40 failed (2 %), 10 non-2xx (0.5 %), p99 312.4 ms. */
 function summary(overrides: Partial<Summary> = {}): Summary {
-  return {
-    schemaVersion: 2,
-    tool: { name: 'gb', version: '0.1.0' },
-    target: { url: 'http://127.0.0.1:8080/', host: '127.0.0.1', port: 8080, path: '/', tls: false },
-    settings: { method: 'GET', concurrency: 10, requests: 2000, durationMs: null, keepAlive: true, variableLength: false, hasBody: false, pipeline: 1, workers: 1, requestsPerSecond: null },
-    serverSoftware: '', tlsProtocol: null, tlsTempKey: null, tlsServerName: null, transport: 'raw-tcp', protocol: 'HTTP/1.1', http2: null,
-    documentLength: 12, documentLengthConflict: null,
-    elapsedSeconds: 2, startedAt: new Date(0).toISOString(),
+  return summaryFixture({
+    settings: settingsFixture({ requests: 2000 }),
+    elapsedSeconds: 2,
     issued: 2000, responses: 1960, completed: 2000, succeeded: 1960, failed: 40,
     failures: { connect: 0, receive: 40, length: 0, exceptions: 0, script: 0 },
-    timeouts: 0, cutOff: 0, resent: 0, writeErrors: 0, endpoints: null, phases: null, non2xx: 10, keepAliveRequests: 2000,
-    statusCodes: { '200': 1950, '500': 10 }, errors: {}, errorCodes: {},
-    bytes: { received: 0, body: 0, sent: 0 },
+    non2xx: 10, keepAliveRequests: 2000,
+    statusCodes: { '200': 1950, '500': 10 },
     connect: TOTAL, processing: TOTAL, waiting: TOTAL, total: TOTAL, successTotal: TOTAL, successWaiting: TOTAL,
-    connections: null,
-    shards: null,
-    stopReason: 'requests', timeline: { startEpochMs: 0, rows: [] }, rate: null,
-    client: { cpuUserSeconds: 1, cpuSystemSeconds: 1, cpuPercent: 10, cores: 4, loopUtilizationPercent: 10, eventLoopDelayP99Ms: 1, eventLoopDelayMaxMs: 2, gcPauseTotalMs: 1, gcPauseMaxMs: 1, heapUsedMaxBytes: 1, rssMaxBytes: 1, saturated: false, warnings: [] },
     ...overrides,
-  };
+  });
 }
 
 function rule(text: string): Threshold {

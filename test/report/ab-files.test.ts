@@ -16,13 +16,12 @@ import type { Summary } from '../../src/metrics/summary.js';
 import { PERCENTILE_CSV_HEADER, renderPercentileCsv } from '../../src/report/ab-csv.js';
 import { renderAbHtml, renderAbHtmlBanner } from '../../src/report/ab-html.js';
 import { GNUPLOT_HEADER, GnuplotWriter, aprCtime, planPasses } from '../../src/report/gnuplot.js';
-import { phaseOf } from '../helpers/summaries.js';
+import { phaseOf, settingsFixture, summaryFixture, ZERO_CLIENT } from '../helpers/summaries.js';
 import { findTool, requireTool } from '../helpers/tools.js';
 
 const run = promisify(execFile);
 const AB = findTool('ab') ?? 'ab';
 const noAb = requireTool('ab');
-
 
 function scratchDir(): string {
   return mkdtempSync(join(tmpdir(), 'gb-ab-files-test-'));
@@ -184,22 +183,19 @@ test('-g: an unwritable path fails at construction, before any request is sent',
 
 function htmlSummary(): Summary {
   const total = phaseOf([1400, 2600, 9900]);
-  return {
-    schemaVersion: 2,
+  return summaryFixture({
     tool: { name: 'gb', version: '0.0.0-test' },
     target: { url: 'http://h/a<b>?x=1&y=2', host: 'h', port: 8080, path: '/a<b>?x=1&y=2', tls: false },
-    settings: { method: 'POST', concurrency: 2, requests: 3, durationMs: null, keepAlive: true, variableLength: false, hasBody: true, pipeline: 1, workers: 1, requestsPerSecond: null },
+    settings: settingsFixture({ method: 'POST', concurrency: 2, requests: 3, hasBody: true }),
     serverSoftware: 'srv<1>',
-    tlsProtocol: null, tlsTempKey: null, tlsServerName: null, transport: 'raw-tcp', protocol: 'HTTP/1.1', http2: null, documentLength: 11, documentLengthConflict: null, elapsedSeconds: 0.5, startedAt: '2026-01-01T00:00:00.000Z',
-    issued: 4, responses: 3, completed: 3, succeeded: 2, failed: 2, failures: { connect: 1, receive: 0, length: 1, exceptions: 0, script: 0 }, timeouts: 0, cutOff: 0, resent: 0, writeErrors: 0, endpoints: null, phases: null,
-    non2xx: 1, keepAliveRequests: 3, statusCodes: { '200': 2, '500': 1 }, errors: {}, errorCodes: {},
+    documentLength: 11, elapsedSeconds: 0.5, startedAt: '2026-01-01T00:00:00.000Z',
+    issued: 4, responses: 3, completed: 3, succeeded: 2, failed: 2, failures: { connect: 1, receive: 0, length: 1, exceptions: 0, script: 0 },
+    non2xx: 1, keepAliveRequests: 3, statusCodes: { '200': 2, '500': 1 },
     bytes: { received: 2048, body: 33, sent: 1024 },
     connect: phaseOf([400, 600, 1600]), processing: phaseOf([1000, 2000, 8300]), waiting: phaseOf([900, 1900, 8000]), total,
-    connections: null,
-    shards: null,
-    successTotal: total, successWaiting: phaseOf([900, 1900]), stopReason: 'requests', timeline: { startEpochMs: 0, rows: [] }, rate: null,
-    client: { cpuUserSeconds: 0, cpuSystemSeconds: 0, cpuPercent: 0, cores: 1, loopUtilizationPercent: 0, eventLoopDelayP99Ms: 0, eventLoopDelayMaxMs: 0, gcPauseTotalMs: 0, gcPauseMaxMs: 0, heapUsedMaxBytes: 0, rssMaxBytes: 0, saturated: false, warnings: [] },
-  };
+    successTotal: total, successWaiting: phaseOf([900, 1900]),
+    client: ZERO_CLIENT,
+  });
 }
 
 test('-w: one table in ab 2.4 layout, optional rows present, user text escaped, ab\'s avg and Processing arithmetic', () => {

@@ -27,6 +27,7 @@ import {
   usToMs,
 } from '../../src/report/format.js';
 import { renderGbExtras } from '../../src/report/gb-extras.js';
+import { allAnswered, settingsFixture, summaryFixture, ZERO_CLIENT } from '../helpers/summaries.js';
 import { findTool, requireTool } from '../helpers/tools.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -68,70 +69,24 @@ function keepAliveSummary(): Summary {
     maxUs: 1234600,
     percentilesUs: [11600, 12900, 13800, 14499, 17000, 20500, 26000, 31000],
   });
-  return {
-    schemaVersion: 2,
+  return summaryFixture({
     tool: { name: 'gb', version: '0.0.0-test' },
     target: { url: 'http://localhost:8080/index.html', host: 'localhost', port: 8080, path: '/index.html', tls: false },
-    settings: {
-      method: 'GET',
-      concurrency: 10,
-      requests: 1000,
-      durationMs: null,
-      keepAlive: true,
-      variableLength: false,
-      hasBody: false,
-      pipeline: 1,
-      workers: 1,
-      requestsPerSecond: null,
-    },
+    settings: settingsFixture({ requests: 1000 }),
     serverSoftware: 'nginx/1.25.3',
-    tlsProtocol: null,
-    tlsTempKey: null,
-    tlsServerName: null,
-    transport: 'raw-tcp', protocol: 'HTTP/1.1', http2: null,
-    documentLength: 612, documentLengthConflict: null,
+    documentLength: 612,
     elapsedSeconds: 1.234567,
     startedAt: '2026-01-01T00:00:00.000Z',
-    issued: 1000,
-    responses: 1000,
-    completed: 1000,
-    succeeded: 1000,
-    failed: 0,
-    failures: { connect: 0, receive: 0, length: 0, exceptions: 0, script: 0 },
-    timeouts: 0,
-    cutOff: 0, resent: 0, writeErrors: 0, endpoints: null, phases: null,
-    non2xx: 0,
+    ...allAnswered(1000),
     keepAliveRequests: 990,
-    statusCodes: { '200': 1000 },
-    errors: {}, errorCodes: {},
     bytes: { received: 853000, body: 612000, sent: 61000 },
     connect: phase({ minUs: 0, meanUs: 120, sdUs: 45.3, medianUs: 100, maxUs: 2600 }),
     processing: phase({ minUs: 1400, meanUs: 11800, sdUs: 3560, medianUs: 11500, maxUs: 1234000 }),
     waiting: phase({ minUs: 1300, meanUs: 11200, sdUs: 3490, medianUs: 10900, maxUs: 44000 }),
     total,
     successTotal: total,
-    successWaiting: null,
-    connections: null,
-    shards: null,
-    stopReason: 'requests',
-    timeline: { startEpochMs: 0, rows: [] },
-    rate: null,
-    client: {
-      cpuUserSeconds: 0,
-      cpuSystemSeconds: 0,
-      cpuPercent: 0,
-      cores: 1,
-      loopUtilizationPercent: 0,
-      eventLoopDelayP99Ms: 0,
-      eventLoopDelayMaxMs: 0,
-      gcPauseTotalMs: 0,
-      gcPauseMaxMs: 0,
-      heapUsedMaxBytes: 0,
-      rssMaxBytes: 0,
-      saturated: false,
-      warnings: [],
-    },
-  };
+    client: ZERO_CLIENT,
+  });
 }
 
 /** ab -l -p body.json -c 4 -n 200 over https, with failures and non-2xx. */

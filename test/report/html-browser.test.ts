@@ -14,7 +14,7 @@ import type { Summary, TimelineRow } from '../../src/metrics/summary.js';
 import { renderHtml, type HtmlOptions } from '../../src/report/html.js';
 import { PHASE_COLORS } from '../../src/report/html-phases.js';
 import { countColor, decodePng } from '../helpers/png.js';
-import { phaseOf } from '../helpers/summaries.js';
+import { clientFixture, phaseOf, runSummary, settingsFixture, summaryFixture } from '../helpers/summaries.js';
 import { findTool, requireTool } from '../helpers/tools.js';
 
 // Debian's package; playwright's own browser download is not used.
@@ -37,7 +37,6 @@ after(async () => {
   await browser?.close();
 });
 
-
 /** A hand-built run with a 20-second timeline, rate mode, failures and a saturated client. */
 function syntheticSummary(): Summary {
   const totals = Array.from({ length: 5000 }, (_, i) => 900 + ((i * 7919) % 12_000) + (i % 700 === 0 ? 180_000 : 0));
@@ -45,34 +44,21 @@ function syntheticSummary(): Summary {
     second: s, scheduled: 250, complete: 240 + Math.round(20 * Math.sin(s)), errors: s === 7 ? 4 : 0, non2xx: s > 14 ? 12 : 0, bytesReceived: 30_000,
     p50Us: 5000 + 150 * s, p90Us: 9000 + 300 * s, p99Us: 14_000 + 900 * s, maxUs: s === 11 ? 180_000 : 30_000,
   }));
-  return {
-    schemaVersion: 2,
+  return summaryFixture({
     tool: { name: 'gb', version: '0.0.0-test' },
     target: { url: 'http://127.0.0.1:8080/api/<items>?q=1', host: '127.0.0.1', port: 8080, path: '/api/<items>?q=1', tls: false },
-    settings: {
-      method: 'GET', concurrency: 16, requests: null, durationMs: 20_000, keepAlive: true, variableLength: false,
-      hasBody: false, pipeline: 1, workers: 1, requestsPerSecond: 250,
-    },
+    settings: settingsFixture({ concurrency: 16, durationMs: 20_000, requestsPerSecond: 250 }),
     serverSoftware: 'synthetic/1.0',
-    tlsProtocol: null,
-    tlsTempKey: null,
-    tlsServerName: null,
-    transport: 'raw-tcp', protocol: 'HTTP/1.1', http2: null,
-    documentLength: 128, documentLengthConflict: null,
+    documentLength: 128,
     elapsedSeconds: 20,
     startedAt: '2026-01-02T03:04:05.000Z',
-    issued: 5004,
-    responses: 5000,
-    completed: 5004,
-    succeeded: 5000,
-    failed: 4,
+    issued: 5004, responses: 5000, completed: 5004, succeeded: 5000, failed: 4,
     failures: { connect: 0, receive: 4, length: 0, exceptions: 0, script: 0 },
     timeouts: 4,
-    cutOff: 0, resent: 0, writeErrors: 0, endpoints: null, phases: null,
     non2xx: 60,
     keepAliveRequests: 5000,
     statusCodes: { '200': 4940, '503': 60 },
-    errors: { 'timeout after 30000 ms </script>': 4 }, errorCodes: {},
+    errors: { 'timeout after 30000 ms </script>': 4 },
     bytes: { received: 1_200_000, body: 640_000, sent: 450_000 },
     connect: phaseOf(totals.map(() => 50)),
     processing: phaseOf(totals.map((t) => t - 50)),
@@ -80,33 +66,23 @@ function syntheticSummary(): Summary {
     total: phaseOf(totals),
     successTotal: phaseOf(totals.slice(60)),
     successWaiting: phaseOf(totals.slice(60).map((t) => t - 120)),
-    connections: null,
-    shards: null,
     stopReason: 'duration',
     timeline: { startEpochMs: Date.parse('2026-01-02T03:04:05.000Z'), rows },
     rate: {
       targetPerSecond: 250, stages: null, achievedPerSecond: 249.8, late: 31, lateServer: 20, lateClient: 11, maxLateUs: 60_000, meanLateUs: 3000,
       uncorrectedTotal: phaseOf(totals.map((t) => Math.max(1, Math.round(t * 0.6)))),
     },
-    client: {
+    client: clientFixture({
       cpuUserSeconds: 17, cpuSystemSeconds: 2, cpuPercent: 96, cores: 1, loopUtilizationPercent: 98, eventLoopDelayP99Ms: 45, eventLoopDelayMaxMs: 110,
       gcPauseTotalMs: 80, gcPauseMaxMs: 12, heapUsedMaxBytes: 60_000_000, rssMaxBytes: 120_000_000, saturated: true,
       warnings: ['gb used 96% of one core: latency includes time gb spent waiting for its own CPU; add workers (-G) or lower -c.'],
-    },
-  };
+    }),
+  });
 }
 
-async function realRunSummary(): Promise<Summary> {
-  const server = await startTargetServer();
-  try {
-    const parsed = parseCommandLine(['-t', '3', '-c', '4', `${server.url}/delay/5`]);
-    assert.ok(parsed.ok && parsed.value.kind === 'run');
-    const outcome = await runConfig(parsed.value.options.config);
-    assert.ok(outcome.ok);
-    return outcome.value.summary;
-  } finally {
-    await server.close();
-  }
+/** A real run of 3 s against a server that answers after 5 ms: a timeline of a few rows, every chart with data. */
+function realRunSummary(): Promise<Summary> {
+  return runSummary(['-t', '3', '-c', '4'], '/delay/5');
 }
 
 interface PageCheck {

@@ -8,45 +8,31 @@ import type { Summary, TimelineRow } from '../../src/metrics/summary.js';
 import { escapeHtml, jsonForScript, renderHtml } from '../../src/report/html.js';
 import { runConfig } from '../../src/run-config.js';
 import { startTargetServer } from '../../src/server/target.js';
-import { optionsOf, phaseOf, runSummary } from '../helpers/summaries.js';
+import { clientFixture, optionsOf, phaseOf, runSummary, settingsFixture, summaryFixture } from '../helpers/summaries.js';
 
 const HOSTILE_PATH = '/<script>alert(1)</script>';
 const HOSTILE_ERROR = 'read failed </script><img src=x onerror=alert(3)>';
 const HOSTILE_SERVER = '"><script>alert(2)</script>';
 
-
 /** A hand-built run with every optional part present: hostile strings, a timeline, rate mode and client warnings. */
 function syntheticSummary(timeline: readonly TimelineRow[]): Summary {
   const totals = Array.from({ length: 2000 }, (_, i) => 800 + ((i * 7919) % 9000) + (i % 500 === 0 ? 250_000 : 0));
   const total = phaseOf(totals);
-  return {
-    schemaVersion: 2,
+  return summaryFixture({
     tool: { name: 'gb', version: '0.0.0-test' },
     target: { url: `http://evil.test:8080${HOSTILE_PATH}`, host: 'evil.test<b>', port: 8080, path: HOSTILE_PATH, tls: false },
-    settings: {
-      method: 'GET', concurrency: 8, requests: 2000, durationMs: null, keepAlive: true, variableLength: false,
-      hasBody: false, pipeline: 1, workers: 1, requestsPerSecond: 500,
-    },
+    settings: settingsFixture({ concurrency: 8, requests: 2000, requestsPerSecond: 500 }),
     serverSoftware: HOSTILE_SERVER,
-    tlsProtocol: null,
-    tlsTempKey: null,
-    tlsServerName: null,
-    transport: 'raw-tcp', protocol: 'HTTP/1.1', http2: null,
-    documentLength: 13, documentLengthConflict: null,
+    documentLength: 13,
     elapsedSeconds: 4.2,
     startedAt: '2026-01-02T03:04:05.000Z',
-    issued: 2003,
-    responses: 2000,
-    completed: 2002,
-    succeeded: 2000,
-    failed: 3,
+    issued: 2003, responses: 2000, completed: 2002, succeeded: 2000, failed: 3,
     failures: { connect: 1, receive: 2, length: 0, exceptions: 0, script: 0 },
     timeouts: 1,
-    cutOff: 0, resent: 0, writeErrors: 0, endpoints: null, phases: null,
     non2xx: 40,
     keepAliveRequests: 2000,
     statusCodes: { '200': 1960, '503': 40 },
-    errors: { [HOSTILE_ERROR]: 2, ECONNREFUSED: 1 }, errorCodes: {},
+    errors: { [HOSTILE_ERROR]: 2, ECONNREFUSED: 1 },
     bytes: { received: 250_000, body: 26_000, sent: 90_000 },
     connect: phaseOf(totals.map(() => 100)),
     processing: phaseOf(totals.map((t) => t - 100)),
@@ -54,21 +40,18 @@ function syntheticSummary(timeline: readonly TimelineRow[]): Summary {
     total,
     successTotal: phaseOf(totals.slice(40)),
     successWaiting: phaseOf(totals.slice(40).map((t) => t - 200)),
-    connections: null,
-    shards: null,
-    stopReason: 'requests',
     timeline: { startEpochMs: Date.parse('2026-01-02T03:04:05.000Z'), rows: timeline },
     rate: {
       targetPerSecond: 500, stages: null, achievedPerSecond: 476.19, late: 12, lateServer: 0, lateClient: 12, maxLateUs: 40_000, meanLateUs: 2500,
       uncorrectedTotal: phaseOf(totals.map((t) => Math.max(1, t - 300))),
     },
-    client: {
+    client: clientFixture({
       cpuUserSeconds: 3.1, cpuSystemSeconds: 0.9, cpuPercent: 95.2, cores: 1, loopUtilizationPercent: 97.5, eventLoopDelayP99Ms: 48.5,
       eventLoopDelayMaxMs: 120, gcPauseTotalMs: 30, gcPauseMaxMs: 8, heapUsedMaxBytes: 40_000_000, rssMaxBytes: 90_000_000,
       saturated: true,
       warnings: ['gb used 95% of its CPU <core>: add workers (-G) or lower -c.'],
-    },
-  };
+    }),
+  });
 }
 
 function syntheticTimeline(seconds: number): TimelineRow[] {
@@ -77,7 +60,6 @@ function syntheticTimeline(seconds: number): TimelineRow[] {
     p50Us: 4000 + 100 * s, p90Us: 8000 + 200 * s, p99Us: 12_000 + 500 * s, maxUs: 250_000,
   }));
 }
-
 
 interface TimelineChart {
   seconds: number[];

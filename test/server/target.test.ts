@@ -12,6 +12,7 @@ import type { TargetServer } from '../../src/server/target.js';
 import { serveCommand } from '../../src/cli/serve.js';
 import { runArgs } from '../helpers/summaries.js';
 import { requireTool } from '../helpers/tools.js';
+import { withTarget } from '../helpers/target.js';
 
 interface Reply {
   readonly status: number;
@@ -120,12 +121,9 @@ async function until(condition: () => boolean, maxTurns = 20_000): Promise<void>
 }
 
 async function withServer(body: (server: TargetServer) => Promise<void> | void): Promise<void> {
-  const server = await startTargetServer();
-  try {
+  await withTarget(async (server) => {
     await body(server);
-  } finally {
-    await server.close();
-  }
+  });
 }
 
 test('listens on 127.0.0.1 with a free port and reports its url', async () => {

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
 import net from 'node:net';
-import { runGb } from '../faults/fault-server.js';
+import { runAccounted } from '../faults/fault-server.js';
 
 const BODY = 'x'.repeat(138);
 const RESPONSE = `HTTP/1.0 200 OK\r\nServer: backlog4\r\nContent-Type: text/plain\r\nContent-Length: ${BODY.length}\r\n\r\n${BODY}`;
@@ -51,7 +51,7 @@ test('a server with accept backlog 4: gb’s longest request stays within 2× of
     const args = ['-n', '300', '-c', '50', url];
     // This server shares gb's event loop: it accepts nothing until gb has sent all 50 SYNs, so the
     // queue overflows on every run, as it does with python's single accepting thread.
-    const gb = await runGb(args, { maxMs: 30_000 });
+    const gb = await runAccounted(args, { maxMs: 30_000 });
     assert.equal(gb.summary.responses, 300);
     assert.equal(gb.summary.failed, 0);
     assert.ok(gb.summary.total !== null);

@@ -2,12 +2,11 @@
 
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { parseCommandLine } from '../../src/cli/flags.js';
 import type { Config } from '../../src/config/config.js';
 import { buildRequest } from '../../src/transport/request.js';
-import { runGb } from '../faults/fault-server.js';
+import { runAccounted } from '../faults/fault-server.js';
+import { listenLoopback } from '../helpers/loopback.js';
 
 const T = { timeout: 15_000 };
 
@@ -65,11 +64,7 @@ interface RecordingProxy {
 /** A stand-in proxy on 127.0.0.1 that records each request head and answers it with `reply(head)`, then closes. */
 async function startRecordingProxy(reply: (head: string) => string | null): Promise<RecordingProxy> {
   const heads: string[] = [];
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => {});
+  const server = await listenLoopback((socket) => {
     let pending = '';
     socket.on('data', (chunk: Buffer) => {
       pending += chunk.toString('latin1');
@@ -84,15 +79,7 @@ async function startRecordingProxy(reply: (head: string) => string | null): Prom
       else socket.end(answer, 'latin1');
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as AddressInfo).port,
-    heads,
-    close: () => {
-      for (const socket of sockets) socket.destroy();
-      server.close();
-    },
-  };
+  return { port: server.port, heads, close: () => void server.close() };
 }
 
 describe('a proxy on the wire', { concurrency: true }, () => {
@@ -109,7 +96,7 @@ describe('a proxy on the wire', { concurrency: true }, () => {
   test("plain HTTP: each request goes to the proxy, whose error answers are ordinary non-2xx responses, as ab's", T, async () => {
     const p = await proxy(() => 'HTTP/1.1 502 Bad Gateway\r\nContent-Length: 3\r\nConnection: close\r\n\r\nbad');
     // Port 9 on the target: nothing listens there, so only the proxy can have answered.
-    const { summary } = await runGb(['-X', `127.0.0.1:${p.port}`, '-P', 'user:secret', '-n', '20', '-c', '4', 'http://127.0.0.1:9/x?y=1']);
+    const { summary } = await runAccounted(['-X', `127.0.0.1:${p.port}`, '-P', 'user:secret', '-n', '20', '-c', '4', 'http://127.0.0.1:9/x?y=1']);
     assert.equal(summary.responses, 20);
     assert.equal(summary.failed, 0);
     assert.equal(summary.non2xx, 20);
@@ -125,7 +112,7 @@ describe('a proxy on the wire', { concurrency: true }, () => {
 
   test('HTTPS: CONNECT names the origin with Host and -P; a 403 is a Connect failure naming it', T, async () => {
     const p = await proxy(() => 'HTTP/1.1 403 Forbidden\r\nContent-Length: 9\r\n\r\nforbidden');
-    const { summary } = await runGb(['-r', '-X', `127.0.0.1:${p.port}`, '-P', 'user:secret', '-n', '6', '-c', '2', 'https://origin.test/x']);
+    const { summary } = await runAccounted(['-r', '-X', `127.0.0.1:${p.port}`, '-P', 'user:secret', '-n', '6', '-c', '2', 'https://origin.test/x']);
     assert.equal(summary.responses, 0);
     assert.equal(summary.failures.connect, 6);
     // The proxy's refusal answered no request of the run: none of its bytes are transferred ones.
@@ -143,14 +130,14 @@ describe('a proxy on the wire', { concurrency: true }, () => {
 
   test('HTTPS to an IPv6 origin: CONNECT puts the address in brackets', T, async () => {
     const p = await proxy(() => 'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="x"\r\nContent-Length: 0\r\n\r\n');
-    const { summary } = await runGb(['-r', '-X', `127.0.0.1:${p.port}`, '-n', '1', 'https://[::1]:8443/']);
+    const { summary } = await runAccounted(['-r', '-X', `127.0.0.1:${p.port}`, '-n', '1', 'https://[::1]:8443/']);
     assert.deepEqual(summary.errors, { 'proxy answered CONNECT with 407 Proxy Authentication Required': 1 });
     assert.equal((p.heads[0] ?? '').split('\r\n')[0], 'CONNECT [::1]:8443 HTTP/1.1');
   });
 
   test('a proxy that closes during CONNECT: a Connect failure that says so', T, async () => {
     const p = await proxy(() => null);
-    const { summary } = await runGb(['-r', '-X', `127.0.0.1:${p.port}`, '-n', '3', 'https://origin.test/']);
+    const { summary } = await runAccounted(['-r', '-X', `127.0.0.1:${p.port}`, '-n', '3', 'https://origin.test/']);
     assert.equal(summary.failures.connect, 3);
     assert.deepEqual(summary.errors, { 'proxy closed the connection before answering CONNECT': 3 });
     assert.deepEqual(summary.errorCodes, { PROXY_CLOSED: 3 });
@@ -158,7 +145,7 @@ describe('a proxy on the wire', { concurrency: true }, () => {
 
   test('a proxy that answers CONNECT with something not HTTP: a Connect failure quoting it, tamed', T, async () => {
     const p = await proxy(() => 'SSH-2.0-OpenSSH\x1b[31m\r\n\r\n');
-    const { summary } = await runGb(['-r', '-X', `127.0.0.1:${p.port}`, '-n', '2', 'https://origin.test/']);
+    const { summary } = await runAccounted(['-r', '-X', `127.0.0.1:${p.port}`, '-n', '2', 'https://origin.test/']);
     assert.equal(summary.failures.connect, 2);
     assert.deepEqual(summary.errors, { 'proxy answered CONNECT with something that is not HTTP/1.x: SSH-2.0-OpenSSH?[31m': 2 });
     assert.deepEqual(summary.errorCodes, { PROXY_BAD_ANSWER: 2 });
@@ -166,7 +153,7 @@ describe('a proxy on the wire', { concurrency: true }, () => {
 
   test('without -r the first refusal stops the run, as any Connect failure does', T, async () => {
     const p = await proxy(() => 'HTTP/1.1 502 Bad Gateway\r\n\r\n');
-    const { summary, firstError } = await runGb(['-X', `127.0.0.1:${p.port}`, '-n', '50', 'https://origin.test/']);
+    const { summary, firstError } = await runAccounted(['-X', `127.0.0.1:${p.port}`, '-n', '50', 'https://origin.test/']);
     assert.equal(summary.stopReason, 'error');
     assert.equal(firstError, 'proxy answered CONNECT with 502 Bad Gateway');
     assert.equal(summary.failures.connect, 1);

@@ -33,406 +33,158 @@ interface Options {
   readonly captureServer?: boolean;
 }
 
-type Facts = Partial<ExpectedResponse> & { readonly headBytes: number | null; readonly bodyBytes: number };
+/** What the parser must find; headBytes, unless given, is the length of the response's `head`. */
+type Facts = Partial<ExpectedResponse> & { readonly bodyBytes: number };
 
 const fixtures: ResponseFixture[] = [];
 
-function withDefaults(facts: Facts): ExpectedResponse {
+function withDefaults(head: string, facts: Facts): ExpectedResponse {
   return {
     statusCode: 200,
     chunked: false,
     keepAlive: true,
     serverHeader: null,
+    headBytes: head.length,
     ...facts,
   };
 }
 
-/** A response that completes exactly at the end of `text`. */
-function message(name: string, text: string, facts: Facts, options: Options = {}): void {
-  const raw = Buffer.from(text, 'latin1');
+/** Each fixture's bytes are a response's `head` (its header block, after any interim responses) and then `body`. */
+function add(name: string, head: string, body: string, end: Exclude<FixtureEnd, 'error'>, facts: Facts, error: string | null, options: Options = {}): void {
   fixtures.push({
     name,
-    raw,
+    raw: Buffer.from(head + body, 'latin1'),
     isHead: options.isHead ?? false,
     captureServer: options.captureServer ?? false,
-    end: 'message',
-    expected: withDefaults(facts),
-    error: null,
+    end,
+    // Only a message that completes leaves the connection open.
+    expected: withDefaults(head, end === 'message' ? facts : { keepAlive: false, ...facts }),
+    error,
   });
+}
+
+/** A response that completes exactly at the end of its body. */
+function message(name: string, head: string, body: string, facts: Facts, options: Options = {}): void {
+  add(name, head, body, 'message', facts, null, options);
 }
 
 /** A response whose body ends when the server closes the connection. */
-function closeDelimited(name: string, text: string, facts: Facts): void {
-  const raw = Buffer.from(text, 'latin1');
-  fixtures.push({
-    name,
-    raw,
-    isHead: false,
-    captureServer: false,
-    end: 'close',
-    expected: withDefaults({ keepAlive: false, ...facts }),
-    error: null,
-  });
+function closeDelimited(name: string, head: string, body: string, facts: Facts): void {
+  add(name, head, body, 'close', facts, null);
 }
 
 /** A response cut short by the server closing the connection. */
-function cut(name: string, text: string, error: string, facts: Facts): void {
-  const raw = Buffer.from(text, 'latin1');
-  fixtures.push({
-    name,
-    raw,
-    isHead: false,
-    captureServer: false,
-    end: 'cut',
-    expected: withDefaults({ keepAlive: false, ...facts }),
-    error,
-  });
+function cut(name: string, head: string, body: string, error: string, facts: Facts): void {
+  add(name, head, body, 'cut', facts, error);
 }
 
 function invalid(name: string, text: string, error: string): void {
-  fixtures.push({
-    name,
-    raw: Buffer.from(text, 'latin1'),
-    isHead: false,
-    captureServer: false,
-    end: 'error',
-    expected: null,
-    error,
-  });
+  fixtures.push({ name, raw: Buffer.from(text, 'latin1'), isHead: false, captureServer: false, end: 'error', expected: null, error });
 }
 
 // --- Content-Length framing ---
-{
-  const head = 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\n';
-  message('Content-Length body', head + 'hello', { bodyBytes: 5, headBytes: head.length });
-}
-{
-  const head = 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n';
-  message('zero Content-Length', head, { bodyBytes: 0, headBytes: head.length });
-}
+message('Content-Length body', 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\n', 'hello', { bodyBytes: 5 });
+message('zero Content-Length', 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n', '', { bodyBytes: 0 });
 {
   // Body bytes are never interpreted: CRLFs and a fake status line inside the body change nothing.
   const body = '\r\n\r\nHTTP/1.1 500 Oops\r\n\r\n';
-  const head = `HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n`;
-  message('body that looks like HTTP', head + body, {
-    bodyBytes: body.length,
-    headBytes: head.length,
-  });
+  message('body that looks like HTTP', `HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n`, body, { bodyBytes: body.length });
 }
-{
-  const head = 'HTTP/1.1 200 OK\r\nContent-Length: 3, 3\r\ncontent-length:3\r\n\r\n';
-  message('repeated identical Content-Length values', head + 'abc', { bodyBytes: 3, headBytes: head.length });
-}
-{
-  const head = 'HTTP/1.1 200 OK\r\nContent-Length:\t 4 \t\r\n\r\n';
-  message('Content-Length with whitespace around the value', head + 'abcd', {
-    bodyBytes: 4,
-    headBytes: head.length,
-  });
-}
+message('repeated identical Content-Length values', 'HTTP/1.1 200 OK\r\nContent-Length: 3, 3\r\ncontent-length:3\r\n\r\n', 'abc', { bodyBytes: 3 });
+message('Content-Length with whitespace around the value', 'HTTP/1.1 200 OK\r\nContent-Length:\t 4 \t\r\n\r\n', 'abcd', { bodyBytes: 4 });
 
 // --- chunked framing ---
 {
-  const head = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n';
   const trailers = 'X-Checksum: abc\r\nX-Other:\r\n';
-  const text = head + '5;name=value\r\nhello\r\n' + 'B ; a=1;b="x y"\r\n world! :-)\r\n' + '0\r\n' + trailers + '\r\n';
-  message('chunked with extensions and trailers', text, {
-    chunked: true,
-    bodyBytes: 16,
-    headBytes: head.length,
-  });
+  const body = '5;name=value\r\nhello\r\n' + 'B ; a=1;b="x y"\r\n world! :-)\r\n' + '0\r\n' + trailers + '\r\n';
+  message('chunked with extensions and trailers', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n', body, { chunked: true, bodyBytes: 16 });
 }
-{
-  const head = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n';
-  message('chunked without trailers, upper-case hex, leading zeros', head + '00A\r\n0123456789\r\n000\r\n\r\n', {
-    chunked: true,
-    bodyBytes: 10,
-    headBytes: head.length,
-  });
-}
-{
-  // RFC 9112 §6.3: Transfer-Encoding overrides Content-Length.
-  const head = 'HTTP/1.1 200 OK\r\nContent-Length: 100\r\nTransfer-Encoding: gzip, chunked\r\n\r\n';
-  message('chunked wins over Content-Length', head + '2\r\nhi\r\n0\r\n\r\n', {
-    chunked: true,
-    bodyBytes: 2,
-    headBytes: head.length,
-  });
-}
-{
-  const head = 'HTTP/1.1 200 OK\nTransfer-Encoding: chunked\n\n';
-  message('chunked with bare LF line ends', head + '3\nabc\n0\nX-T: 1\n\n', {
-    chunked: true,
-    bodyBytes: 3,
-    headBytes: head.length,
-  });
-}
+message('chunked without trailers, upper-case hex, leading zeros', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n', '00A\r\n0123456789\r\n000\r\n\r\n', { chunked: true, bodyBytes: 10 });
+// RFC 9112 §6.3: Transfer-Encoding overrides Content-Length.
+message('chunked wins over Content-Length', 'HTTP/1.1 200 OK\r\nContent-Length: 100\r\nTransfer-Encoding: gzip, chunked\r\n\r\n', '2\r\nhi\r\n0\r\n\r\n', { chunked: true, bodyBytes: 2 });
+message('chunked with bare LF line ends', 'HTTP/1.1 200 OK\nTransfer-Encoding: chunked\n\n', '3\nabc\n0\nX-T: 1\n\n', { chunked: true, bodyBytes: 3 });
 
 // --- close-delimited framing ---
-{
-  const head = 'HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n';
-  closeDelimited('close-delimited body', head + '<html>until the end</html>', { bodyBytes: 26, headBytes: head.length });
-}
-{
-  const head = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip\r\nContent-Length: 3\r\n\r\n';
-  closeDelimited('final coding not chunked: read until close', head + 'xyz-more', {
-    bodyBytes: 8,
-    headBytes: head.length,
-  });
-}
-{
-  const head = 'HTTP/1.0 200 OK\r\nConnection: keep-alive\r\n\r\n';
-  closeDelimited('HTTP/1.0 keep-alive without length still ends on close', head + 'abc', {
-    bodyBytes: 3,
-    headBytes: head.length,
-  });
-}
+closeDelimited('close-delimited body', 'HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n', '<html>until the end</html>', { bodyBytes: 26 });
+closeDelimited('final coding not chunked: read until close', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip\r\nContent-Length: 3\r\n\r\n', 'xyz-more', { bodyBytes: 8 });
+closeDelimited('HTTP/1.0 keep-alive without length still ends on close', 'HTTP/1.0 200 OK\r\nConnection: keep-alive\r\n\r\n', 'abc', { bodyBytes: 3 });
 
 // --- responses without a body ---
-{
-  const head = 'HTTP/1.1 200 OK\r\nContent-Length: 1234\r\n\r\n';
-  message('HEAD response with Content-Length', head, { bodyBytes: 0, headBytes: head.length }, { isHead: true });
-}
-{
-  const head = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n';
-  message('HEAD response with chunked', head, { chunked: true, bodyBytes: 0, headBytes: head.length }, { isHead: true });
-}
-{
-  const head = 'HTTP/1.1 204 No Content\r\nServer: x\r\n\r\n';
-  message('204 No Content', head, { statusCode: 204, bodyBytes: 0, headBytes: head.length });
-}
-{
-  const head = 'HTTP/1.1 304 Not Modified\r\nContent-Length: 10\r\nETag: "a"\r\n\r\n';
-  message('304 with Content-Length has no body', head, {
-    statusCode: 304,
-    bodyBytes: 0,
-    headBytes: head.length,
-  });
-}
-{
-  const head = 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n';
-  message('101 Switching Protocols ends the message at its headers', head, {
-    statusCode: 101,
-    keepAlive: false,
-    bodyBytes: 0,
-    headBytes: head.length,
-  });
-}
+message('HEAD response with Content-Length', 'HTTP/1.1 200 OK\r\nContent-Length: 1234\r\n\r\n', '', { bodyBytes: 0 }, { isHead: true });
+message('HEAD response with chunked', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n', '', { chunked: true, bodyBytes: 0 }, { isHead: true });
+message('204 No Content', 'HTTP/1.1 204 No Content\r\nServer: x\r\n\r\n', '', { statusCode: 204, bodyBytes: 0 });
+message('304 with Content-Length has no body', 'HTTP/1.1 304 Not Modified\r\nContent-Length: 10\r\nETag: "a"\r\n\r\n', '', { statusCode: 304, bodyBytes: 0 });
+message('101 Switching Protocols ends the message at its headers', 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n', '', { statusCode: 101, keepAlive: false, bodyBytes: 0 });
 
 // --- interim responses ---
 {
   const interim = 'HTTP/1.1 100 Continue\r\n\r\n';
-  const head = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n';
-  message('100 Continue then 200', interim + head + 'ok', {
-    bodyBytes: 2,
-    headBytes: interim.length + head.length,
-  });
+  message('100 Continue then 200', interim + 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n', 'ok', { bodyBytes: 2 });
 }
 {
   const interim = 'HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\nContent-Length: 99\r\nConnection: close\r\n\r\n';
-  const head = 'HTTP/1.1 201 Created\r\nContent-Length: 1\r\n\r\n';
-  message('103 then 201: interim headers do not leak into the final response', interim + head + 'x', {
-    statusCode: 201,
-    bodyBytes: 1,
-    headBytes: interim.length + head.length,
-  });
+  message('103 then 201: interim headers do not leak into the final response', interim + 'HTTP/1.1 201 Created\r\nContent-Length: 1\r\n\r\n', 'x', { statusCode: 201, bodyBytes: 1 });
 }
 {
   const interims = 'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 102 Processing\r\n\r\n';
-  const head = 'HTTP/1.1 204 No Content\r\n\r\n';
-  message('two interim responses then 204', interims + head, {
-    statusCode: 204,
-    bodyBytes: 0,
-    headBytes: interims.length + head.length,
-  });
+  message('two interim responses then 204', interims + 'HTTP/1.1 204 No Content\r\n\r\n', '', { statusCode: 204, bodyBytes: 0 });
 }
 
 // --- stray line ends before a status line (llhttp skips them; some servers send them) ---
-{
-  const head = '\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n';
-  message('CRLF before the status line', head + 'ok', { bodyBytes: 2, headBytes: head.length });
-}
+message('CRLF before the status line', '\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n', 'ok', { bodyBytes: 2 });
 {
   const interim = 'HTTP/1.1 100 Continue\r\n\r\n\r\n';
-  const head = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n';
-  message('CRLF after a 100 Continue', interim + head + 'ok', { bodyBytes: 2, headBytes: interim.length + head.length });
+  message('CRLF after a 100 Continue', interim + 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n', 'ok', { bodyBytes: 2 });
 }
-{
-  const head = '\n\nHTTP/1.1 200 OK\nContent-Length: 2\n\n';
-  message('LF-only stray line ends before the status line', head + 'ok', { bodyBytes: 2, headBytes: head.length });
-}
-{
-  const head = '\r\n\r\n\r\n\r\nHTTP/1.1 100 Continue\r\n\r\n\n\r\n\r\n\r\n\rHTTP/1.1 204 No Content\r\n\r\n';
-  message('eight stray bytes before each status line are the most taken', head, { statusCode: 204, bodyBytes: 0, headBytes: head.length });
-}
+message('LF-only stray line ends before the status line', '\n\nHTTP/1.1 200 OK\nContent-Length: 2\n\n', 'ok', { bodyBytes: 2 });
+message('eight stray bytes before each status line are the most taken', '\r\n\r\n\r\n\r\nHTTP/1.1 100 Continue\r\n\r\n\n\r\n\r\n\r\n\rHTTP/1.1 204 No Content\r\n\r\n', '', { statusCode: 204, bodyBytes: 0 });
 invalid('nine stray CR/LF bytes before the status line', '\r\n\r\n\r\n\r\n\nHTTP/1.1 200 OK\r\n\r\n', 'more than 8 CR/LF bytes before the status line');
 invalid('nothing but CRLFs', '\r\n'.repeat(50), 'more than 8 CR/LF bytes before the status line');
 invalid('too many CRLFs after a 100 Continue', 'HTTP/1.1 100 Continue\r\n\r\n' + '\r\n'.repeat(5) + 'HTTP/1.1 200 OK\r\n\r\n', 'more than 8 CR/LF bytes before the status line');
 invalid('a CRLF inside the protocol name', 'HT\r\nTP/1.1 200 OK\r\n\r\n', 'not an HTTP/1.x response');
 
 // --- keep-alive ---
-{
-  const head = 'HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\n';
-  message('HTTP/1.0 without keep-alive closes', head + 'hi', {
-    keepAlive: false,
-    bodyBytes: 2,
-    headBytes: head.length,
-  });
-}
-{
-  const head = 'HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 2\r\n\r\n';
-  message('HTTP/1.0 with Connection: Keep-Alive stays open', head + 'hi', {
-    bodyBytes: 2,
-    headBytes: head.length,
-  });
-}
-{
-  const head = 'HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: keep-alive\r\n\r\n';
-  message('HTTP/1.0 with Transfer-Encoding is not reused', head + '1\r\na\r\n0\r\n\r\n', {
-    chunked: true,
-    keepAlive: false,
-    bodyBytes: 1,
-    headBytes: head.length,
-  });
-}
-{
-  const head = 'HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\n';
-  message('Connection: close on HTTP/1.1', head + 'hi', { keepAlive: false, bodyBytes: 2, headBytes: head.length });
-}
-{
-  const head = 'HTTP/1.1 200 OK\r\nConnection: Upgrade , CLOSE\r\nContent-Length: 0\r\n\r\n';
-  message('close among several Connection tokens', head, { keepAlive: false, bodyBytes: 0, headBytes: head.length });
-}
-{
-  const head = 'HTTP/1.1 200 OK\r\nConnection: closed, close-ish, x close\r\nContent-Length: 0\r\n\r\n';
-  message('tokens that only resemble close keep the connection', head, { bodyBytes: 0, headBytes: head.length });
-}
-{
-  const head = 'HTTP/1.1 200 OK\r\nConnection: keep-alive,\r\n  close\r\nContent-Length: 0\r\n\r\n';
-  message('obs-fold continues the Connection value', head, { keepAlive: false, bodyBytes: 0, headBytes: head.length });
-}
+message('HTTP/1.0 without keep-alive closes', 'HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\n', 'hi', { keepAlive: false, bodyBytes: 2 });
+message('HTTP/1.0 with Connection: Keep-Alive stays open', 'HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 2\r\n\r\n', 'hi', { bodyBytes: 2 });
+message('HTTP/1.0 with Transfer-Encoding is not reused', 'HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: keep-alive\r\n\r\n', '1\r\na\r\n0\r\n\r\n', { chunked: true, keepAlive: false, bodyBytes: 1 });
+message('Connection: close on HTTP/1.1', 'HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\n', 'hi', { keepAlive: false, bodyBytes: 2 });
+message('close among several Connection tokens', 'HTTP/1.1 200 OK\r\nConnection: Upgrade , CLOSE\r\nContent-Length: 0\r\n\r\n', '', { keepAlive: false, bodyBytes: 0 });
+message('tokens that only resemble close keep the connection', 'HTTP/1.1 200 OK\r\nConnection: closed, close-ish, x close\r\nContent-Length: 0\r\n\r\n', '', { bodyBytes: 0 });
+message('obs-fold continues the Connection value', 'HTTP/1.1 200 OK\r\nConnection: keep-alive,\r\n  close\r\nContent-Length: 0\r\n\r\n', '', { keepAlive: false, bodyBytes: 0 });
 
 // --- header syntax ---
-{
-  const head = 'HTTP/1.1 200 OK\r\ncOnTeNt-LeNgTh: 3\r\nCONNECTION: CLOSE\r\nsErVeR: Mixed/1.0\r\n\r\n';
-  message(
-    'mixed-case header names',
-    head + 'abc',
-    { keepAlive: false, bodyBytes: 3, headBytes: head.length, serverHeader: 'Mixed/1.0' },
-    { captureServer: true },
-  );
-}
-{
-  const head = 'HTTP/1.1 200 OK\r\nTRANSFER-ENCODING: ChUnKeD\r\n\r\n';
-  message('mixed-case Transfer-Encoding name and value', head + '1\r\nz\r\n0\r\n\r\n', {
-    chunked: true,
-    bodyBytes: 1,
-    headBytes: head.length,
-  });
-}
-{
-  const head = 'HTTP/1.1 200 \r\nContent-Length: 1\r\n\r\n';
-  message('empty reason phrase', head + '.', { bodyBytes: 1, headBytes: head.length });
-}
-{
-  const head = 'HTTP/1.1 404\r\nContent-Length: 1\r\n\r\n';
-  message('no space and no reason after the status code', head + '.', {
-    statusCode: 404,
-    bodyBytes: 1,
-    headBytes: head.length,
-  });
-}
-{
-  const head = 'HTTP/1.1 503 Service Unavailable\nContent-Length: 2\nX-Empty:\n\n';
-  message('bare LF line ends', head + '..', { statusCode: 503, bodyBytes: 2, headBytes: head.length });
-}
-{
-  const head = 'HTTP/1.1 200 OK\r\nContent-Lengthy: 7\r\nX-Content-Length: 8\r\nContent-Lengt: 9\r\nContent-Length: 1\r\n\r\n';
-  message('names that only start like Content-Length are ignored', head + '.', {
-    bodyBytes: 1,
-    headBytes: head.length,
-  });
-}
-{
-  const head = 'HTTP/1.2 200 OK\r\nContent-Length: 0\r\n\r\n';
-  message('a higher HTTP/1 minor version is read as 1.1', head, { bodyBytes: 0, headBytes: head.length });
-}
+message('mixed-case header names', 'HTTP/1.1 200 OK\r\ncOnTeNt-LeNgTh: 3\r\nCONNECTION: CLOSE\r\nsErVeR: Mixed/1.0\r\n\r\n', 'abc', { keepAlive: false, bodyBytes: 3, serverHeader: 'Mixed/1.0' }, { captureServer: true });
+message('mixed-case Transfer-Encoding name and value', 'HTTP/1.1 200 OK\r\nTRANSFER-ENCODING: ChUnKeD\r\n\r\n', '1\r\nz\r\n0\r\n\r\n', { chunked: true, bodyBytes: 1 });
+message('empty reason phrase', 'HTTP/1.1 200 \r\nContent-Length: 1\r\n\r\n', '.', { bodyBytes: 1 });
+message('no space and no reason after the status code', 'HTTP/1.1 404\r\nContent-Length: 1\r\n\r\n', '.', { statusCode: 404, bodyBytes: 1 });
+message('bare LF line ends', 'HTTP/1.1 503 Service Unavailable\nContent-Length: 2\nX-Empty:\n\n', '..', { statusCode: 503, bodyBytes: 2 });
+message('names that only start like Content-Length are ignored', 'HTTP/1.1 200 OK\r\nContent-Lengthy: 7\r\nX-Content-Length: 8\r\nContent-Lengt: 9\r\nContent-Length: 1\r\n\r\n', '.', { bodyBytes: 1 });
+message('a higher HTTP/1 minor version is read as 1.1', 'HTTP/1.2 200 OK\r\nContent-Length: 0\r\n\r\n', '', { bodyBytes: 0 });
 {
   // 1024 lines of 64 bytes: a 64 KiB header block, with the framing header at its very end.
   let lines = '';
   for (let n = 0; n < 1024; n++) lines += `X-Filler-${String(n).padStart(4, '0')}: ${'v'.repeat(47)}\r\n`;
-  const head = `HTTP/1.1 200 OK\r\n${lines}Content-Length: 3\r\n\r\n`;
-  message('64 KiB of headers', head + 'end', { bodyBytes: 3, headBytes: head.length });
+  message('64 KiB of headers', `HTTP/1.1 200 OK\r\n${lines}Content-Length: 3\r\n\r\n`, 'end', { bodyBytes: 3 });
 }
 
 // --- Server capture ---
-{
-  const head = 'HTTP/1.1 200 OK\r\nDate: Mon, 01 Jan 2024 00:00:00 GMT\r\nServer:   nginx/1.25.3 (Ubuntu)  \r\nServer: second\r\nContent-Length: 0\r\n\r\n';
-  message(
-    'Server capture skips leading whitespace, stops at the first space as ab does, and keeps the first',
-    head,
-    { bodyBytes: 0, headBytes: head.length, serverHeader: 'nginx/1.25.3' },
-    { captureServer: true },
-  );
-}
-{
-  const head = 'HTTP/1.1 200 OK\r\nServer: Apache/2.4.71\t(Debian)\r\nContent-Length: 0\r\n\r\n';
-  message('Server capture stops at a tab too (ab stops at any byte <= 32)', head, { bodyBytes: 0, headBytes: head.length, serverHeader: 'Apache/2.4.71' }, { captureServer: true });
-}
-{
-  const head = 'HTTP/1.1 200 OK\r\nServer: caf\xe9\r\nContent-Length: 0\r\n\r\n';
-  message(
-    'Server capture decodes latin1',
-    head,
-    { bodyBytes: 0, headBytes: head.length, serverHeader: 'caf\xe9' },
-    { captureServer: true },
-  );
-}
+message('Server capture skips leading whitespace, stops at the first space as ab does, and keeps the first', 'HTTP/1.1 200 OK\r\nDate: Mon, 01 Jan 2024 00:00:00 GMT\r\nServer:   nginx/1.25.3 (Ubuntu)  \r\nServer: second\r\nContent-Length: 0\r\n\r\n', '', { bodyBytes: 0, serverHeader: 'nginx/1.25.3' }, { captureServer: true });
+message('Server capture stops at a tab too (ab stops at any byte <= 32)', 'HTTP/1.1 200 OK\r\nServer: Apache/2.4.71\t(Debian)\r\nContent-Length: 0\r\n\r\n', '', { bodyBytes: 0, serverHeader: 'Apache/2.4.71' }, { captureServer: true });
+message('Server capture decodes latin1', 'HTTP/1.1 200 OK\r\nServer: caf\xe9\r\nContent-Length: 0\r\n\r\n', '', { bodyBytes: 0, serverHeader: 'caf\xe9' }, { captureServer: true });
 {
   const long = 'S'.repeat(5000);
-  const head = `HTTP/1.1 200 OK\r\nServer: ${long}\r\nContent-Length: 0\r\n\r\n`;
-  message(
-    'Server capture keeps the first 4096 bytes',
-    head,
-    { bodyBytes: 0, headBytes: head.length, serverHeader: long.slice(0, 4096) },
-    { captureServer: true },
-  );
+  message('Server capture keeps the first 4096 bytes', `HTTP/1.1 200 OK\r\nServer: ${long}\r\nContent-Length: 0\r\n\r\n`, '', { bodyBytes: 0, serverHeader: long.slice(0, 4096) }, { captureServer: true });
 }
-{
-  const head = 'HTTP/1.1 200 OK\r\nServer: hidden\r\nContent-Length: 0\r\n\r\n';
-  message('Server is not captured unless asked', head, { bodyBytes: 0, headBytes: head.length });
-}
+message('Server is not captured unless asked', 'HTTP/1.1 200 OK\r\nServer: hidden\r\nContent-Length: 0\r\n\r\n', '', { bodyBytes: 0 });
 {
   const interim = 'HTTP/1.1 100 Continue\r\nServer: interim\r\n\r\n';
-  const head = 'HTTP/1.1 200 OK\r\nServer: final\r\nContent-Length: 0\r\n\r\n';
-  message(
-    'Server is taken from the final response',
-    interim + head,
-    { bodyBytes: 0, headBytes: interim.length + head.length, serverHeader: 'final' },
-    { captureServer: true },
-  );
+  message('Server is taken from the final response', interim + 'HTTP/1.1 200 OK\r\nServer: final\r\nContent-Length: 0\r\n\r\n', '', { bodyBytes: 0, serverHeader: 'final' }, { captureServer: true });
 }
 
 // --- cut short by the peer ---
-{
-  const head = 'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n';
-  cut('short body then close', head + '0123456789', 'connection closed after 10 of 100 body bytes', {
-    bodyBytes: 10,
-    headBytes: head.length,
-  });
-}
-{
-  const head = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n';
-  cut('close inside a chunk', head + 'a\r\n01234', 'connection closed inside the chunked body after 5 body bytes', {
-    chunked: true,
-    bodyBytes: 5,
-    headBytes: head.length,
-  });
-}
-{
-  const text = 'HTTP/1.1 200 OK\r\nContent-Le';
-  cut('close inside the headers', text, 'connection closed inside the response headers', { bodyBytes: 0, headBytes: null });
-}
+cut('short body then close', 'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n', '0123456789', 'connection closed after 10 of 100 body bytes', { bodyBytes: 10 });
+cut('close inside a chunk', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n', 'a\r\n01234', 'connection closed inside the chunked body after 5 body bytes', { chunked: true, bodyBytes: 5 });
+cut('close inside the headers', 'HTTP/1.1 200 OK\r\nContent-Le', '', 'connection closed inside the response headers', { bodyBytes: 0, headBytes: null });
 
 // --- not HTTP/1.x ---
 invalid('garbage', '\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03', 'not an HTTP/1.x response');

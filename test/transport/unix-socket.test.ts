@@ -14,6 +14,7 @@ import { runGb, spawnGb } from '../helpers/gb-process.js';
 import { startNginx } from '../helpers/nginx.js';
 import { runArgs } from '../helpers/summaries.js';
 import { requireTool } from '../helpers/tools.js';
+import { withTarget } from '../helpers/target.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gb-unix-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -96,13 +97,11 @@ describe('gb serve --unix-socket', () => {
     const child = spawn(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(path)}, () => process.kill(process.pid, 'SIGKILL'))`]);
     await once(child, 'exit');
     assert.equal(existsSync(path), true);
-    const target = await startTargetServer({ unixSocket: path });
-    try {
+    // The server starts although a dead server's socket file is in the way.
+    await withTarget(async () => {
       const s = await runArgs(['-n', '3', '--unix-socket', path, 'http://localhost/']);
       assert.equal(s.responses, 3);
-    } finally {
-      await target.close();
-    }
+    }, { unixSocket: path });
   });
 
   test('refuses a regular file (and leaves it alone), a live socket, and --port with --unix-socket', async () => {
