@@ -8,6 +8,7 @@ import type { Config } from '../config/config.js';
 import type { Summary } from '../metrics/summary.js';
 import type { FineTimelineRow } from '../metrics/timeline.js';
 import { heartbeatStep, renderAbReport, renderBanner, renderBenchmarking, renderFinished, renderHeartbeat } from '../report/ab-text.js';
+import type * as AbHtmlModule from '../report/ab-html.js';
 import { renderGbExtras } from '../report/gb-extras.js';
 import { brokenThresholdLine, renderThresholds } from '../report/threshold-text.js';
 import type { GnuplotWriter } from '../report/gnuplot.js';
@@ -51,7 +52,20 @@ export async function benchCommand(argv: readonly string[], io: CliIo): Promise<
       return EXIT.usage;
     }
   }
-  // Files that cannot be written fail here, before any request is sent.
+  const files = await openRunFiles(options, io);
+  if (typeof files === 'number') return files;
+  return runAndReport(options, files, io);
+}
+
+/** What a run writes as it goes: gb's own profile (--profile) and the gnuplot file (-g). */
+interface RunFiles {
+  readonly gnuplot: GnuplotWriter | null;
+  /** Ends the profile and says where it went; false when it could not be written. */
+  finishProfile(): Promise<boolean>;
+}
+
+/** Opens the files written during the run, so that one that cannot be written fails before any request is sent. */
+async function openRunFiles(options: CliOptions, io: CliIo): Promise<RunFiles | number> {
   let profiler: Profiler | null = null;
   if (options.profileDir !== null) {
     try {
@@ -75,13 +89,38 @@ export async function benchCommand(argv: readonly string[], io: CliIo): Promise<
   if (options.gnuplotFile !== null) {
     try {
       const { GnuplotWriter } = await import('../report/gnuplot.js');
-      gnuplot = new GnuplotWriter(options.gnuplotFile, { endpoints: config.targets !== null || config.script !== null });
+      gnuplot = new GnuplotWriter(options.gnuplotFile, { endpoints: options.config.targets !== null || options.config.script !== null });
     } catch (e) {
       io.err.write(`gb: cannot write ${options.gnuplotFile}: ${errorText(e)}\n`);
       await finishProfile();
       return EXIT.runError;
     }
   }
+  return { gnuplot, finishProfile };
+}
+
+/** ab -v 2 and up: what will be sent (the head; the body only by size), on stderr. */
+async function logRequest(config: Config, io: CliIo): Promise<void> {
+  let head: string;
+  const first = config.targets?.list[0];
+  if (config.http2) {
+    // The fields of the HEADERS frame every stream sends (HPACK-encoded once).
+    const { buildH2Request } = await import('../transport/h2-request.js');
+    head = buildH2Request(config, VERSION).fields.map(([name, value]) => `${name}: ${value}`).join('\r\n');
+  } else {
+    const { buildRequest, buildTargetRequest } = await import('../transport/request.js');
+    // With --targets, the first target's request stands for them all.
+    const request = (first === undefined ? buildRequest(config, VERSION) : buildTargetRequest(config, VERSION, first)).toString('latin1');
+    head = request.slice(0, request.indexOf('\r\n\r\n'));
+  }
+  const bodyBytes = first === undefined ? config.body : first.body;
+  const body = bodyBytes === null ? '' : `\n[${bodyBytes.byteLength} bytes of body]`;
+  io.err.write(`gb: request:\n${head.replaceAll('\r\n', '\n')}${body}\n`);
+}
+
+/** Announces the run, runs it with its live view, prints ab's report and gb's lines, writes the outputs; the exit status. */
+async function runAndReport(options: CliOptions, files: RunFiles, io: CliIo): Promise<number> {
+  const { config } = options;
   // With the JSON on stdout, stdout carries nothing else.
   const text = options.jsonFile === '-' ? io.err : io.out;
   const live = !options.quiet && LiveView.supports({ isTTY: io.errIsTTY }) ? new LiveView(io.err) : null;
@@ -90,26 +129,11 @@ export async function benchCommand(argv: readonly string[], io: CliIo): Promise<
   const abHtml = options.htmlTables ? await import('../report/ab-html.js') : null;
   text.write(abHtml !== null ? abHtml.renderAbHtmlBanner(VERSION) : renderBanner(VERSION));
   if (!options.htmlTables) text.write(renderBenchmarking(config.target.host, step > 0 || live !== null));
-  if (config.verbosity >= 2) {
-    // ab -v 2 and up: show what will be sent (the head; the body only by size).
-    let head: string;
-    const first = config.targets?.list[0];
-    if (config.http2) {
-      // The fields of the HEADERS frame every stream sends (HPACK-encoded once).
-      const { buildH2Request } = await import('../transport/h2-request.js');
-      head = buildH2Request(config, VERSION).fields.map(([name, value]) => `${name}: ${value}`).join('\r\n');
-    } else {
-      const { buildRequest, buildTargetRequest } = await import('../transport/request.js');
-      // With --targets, the first target's request stands for them all.
-      const request = (first === undefined ? buildRequest(config, VERSION) : buildTargetRequest(config, VERSION, first)).toString('latin1');
-      head = request.slice(0, request.indexOf('\r\n\r\n'));
-    }
-    const bodyBytes = first === undefined ? config.body : first.body;
-    const body = bodyBytes === null ? '' : `\n[${bodyBytes.byteLength} bytes of body]`;
-    io.err.write(`gb: request:\n${head.replaceAll('\r\n', '\n')}${body}\n`);
-  }
+  if (config.verbosity >= 2) await logRequest(config, io);
 
   const responseLog = config.verbosity >= 2 ? (await import('../report/ab-verbose.js')).renderResponseLog : null;
+  const timelineText = options.timeline ? (await import('../report/timeline-text.js')).renderTimelineText : null;
+  const { gnuplot } = files;
   // The same path as the library's run(options), from the options the command line validated.
   const { runValidated } = await import('../api/run.js');
   const outcome = await runValidated(options, {
@@ -125,12 +149,12 @@ export async function benchCommand(argv: readonly string[], io: CliIo): Promise<
     text.write('\n');
     for (const problem of outcome.error.problems) io.err.write(`gb: ${problem}\n`);
     await gnuplot?.close();
-    await finishProfile();
+    await files.finishProfile();
     return EXIT.runError;
   }
   const { summary, firstError, fineTimeline, thresholds, scriptError } = outcome.value;
   if (scriptError !== null) io.err.write(`gb: ${scriptError}\n`);
-  const profiled = await finishProfile();
+  const profiled = await files.finishProfile();
   if (!options.htmlTables) {
     if (step === 0 && live === null) text.write('..done\n');
     else if (summary.stopReason === 'requests' && step > 0) io.err.write(renderFinished(summary.completed));
@@ -141,20 +165,34 @@ export async function benchCommand(argv: readonly string[], io: CliIo): Promise<
     // A CI step must not pass on a run that measured nothing.
     io.err.write(`gb: no request succeeded (${noSuccessReason(summary)})\n`);
   }
-  if (abHtml !== null) {
-    text.write(abHtml.renderAbHtml(summary, { table: options.tableAttributes, tr: options.rowAttributes, td: options.cellAttributes }));
-  }
-  else {
-    text.write(renderAbReport(summary, { noPercentiles: options.noPercentiles, noSd: options.noSd }));
-    text.write(renderGbExtras(summary, { uncorrected: options.uncorrected }));
-    if (options.timeline) text.write((await import('../report/timeline-text.js')).renderTimelineText(summary.timeline));
-  }
-  if (!options.htmlTables) text.write(renderThresholds(thresholds));
+  printReport(summary, options, text, abHtml, thresholds, timelineText);
   for (const broken of thresholds.filter((o) => o.broken)) io.err.write(brokenThresholdLine(broken));
   const written = await writeOutputs(summary, fineTimeline, options, gnuplot, io);
   if (summary.stopReason === 'interrupted') return EXIT.interrupted;
   const anyBroken = thresholds.some((o) => o.broken);
   return summary.stopReason === 'error' || summary.succeeded === 0 || !written || !profiled || anyBroken || scriptError !== null ? EXIT.runError : EXIT.ok;
+}
+
+type AbHtml = typeof AbHtmlModule;
+type ThresholdOutcomes = Parameters<typeof renderThresholds>[0];
+
+/** ab's report (or ab's -w tables), then gb's own lines, the timeline and the --fail-if rules. */
+function printReport(
+  summary: Summary,
+  options: CliOptions,
+  text: CliIo['out'],
+  abHtml: AbHtml | null,
+  thresholds: ThresholdOutcomes,
+  timelineText: ((t: Summary['timeline']) => string) | null,
+): void {
+  if (abHtml !== null) {
+    text.write(abHtml.renderAbHtml(summary, { table: options.tableAttributes, tr: options.rowAttributes, td: options.cellAttributes }));
+    return;
+  }
+  text.write(renderAbReport(summary, { noPercentiles: options.noPercentiles, noSd: options.noSd }));
+  text.write(renderGbExtras(summary, { uncorrected: options.uncorrected }));
+  if (timelineText !== null) text.write(timelineText(summary.timeline));
+  text.write(renderThresholds(thresholds));
 }
 
 /** Why nothing succeeded, in a few words: the failure classes and the most frequent error. */

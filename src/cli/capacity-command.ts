@@ -190,6 +190,13 @@ export async function capacityCommand(args: readonly string[], io: CliIo): Promi
     return EXIT.runError;
   }
   if (io.signal.aborted) return EXIT.interrupted;
+  return writeResult(result, p, io);
+}
+
+type SearchResult = Awaited<ReturnType<typeof searchCapacity<MeasuredVerdict>>>;
+
+/** Prints the steps and the answer, writes --html and --json, and gives the exit status. */
+async function writeResult(result: SearchResult, p: Plan, io: CliIo): Promise<number> {
   io.out.write(renderCapacitySteps(result.steps));
   const answerLine = renderCapacityAnswer(result.answer, result.steps, result.budgetExhausted);
   io.out.write(answerLine);

@@ -53,29 +53,28 @@ export class ProtoWriter {
   }
 
   double(field: number, value: number): this {
-    this.#key(field, I64);
-    this.#room(8);
-    this.#buf.writeDoubleLE(value, this.#at);
-    this.#at += 8;
+    this.#eightBytes(field).writeDoubleLE(value, this.#at - 8);
     return this;
   }
 
   /** fixed64: a number below 2^53 or a bigint (OTLP's nanosecond times pass 2^53). */
   fixed64(field: number, value: number | bigint): this {
-    this.#key(field, I64);
-    this.#room(8);
-    this.#buf.writeBigUInt64LE(BigInt(value), this.#at);
-    this.#at += 8;
+    this.#eightBytes(field).writeBigUInt64LE(BigInt(value), this.#at - 8);
     return this;
   }
 
   /** sfixed64. */
   sfixed64(field: number, value: number | bigint): this {
+    this.#eightBytes(field).writeBigInt64LE(BigInt(value), this.#at - 8);
+    return this;
+  }
+
+  /** The key of a 64-bit field and room for its value, which the caller writes into the last 8 bytes. */
+  #eightBytes(field: number): Buffer {
     this.#key(field, I64);
     this.#room(8);
-    this.#buf.writeBigInt64LE(BigInt(value), this.#at);
     this.#at += 8;
-    return this;
+    return this.#buf;
   }
 
   string(field: number, value: string): this {

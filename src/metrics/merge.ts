@@ -301,31 +301,29 @@ export function mergeSummaries(summaries: readonly Summary[], options: MergeOpti
     rate = merged.value;
   }
 
+  return ok(addUp(summaries, first, phases, requestPhases.value, rate, shards.value));
+}
+
+/** The merged Summary from runs that agree, with their histograms already added. */
+function addUp(
+  summaries: readonly Summary[],
+  first: Summary,
+  phases: Partial<Record<PhaseKey, PhaseStats | null>>,
+  requestPhases: RequestPhases | null,
+  rate: RateStats | null,
+  shards: ShardSet | null,
+): Summary {
   const startsMs = summaries.map((s) => Date.parse(s.startedAt));
   const startMs = Math.min(...startsMs);
   const endMs = Math.max(...summaries.map((s, i) => (startsMs[i] ?? startMs) + s.elapsedSeconds * 1000));
   const sum = (pick: (s: Summary) => number): number => total(summaries.map(pick));
   const firstNonNull = <T>(pick: (s: Summary) => T | null): T | null =>
     summaries.map(pick).find((v): v is T => v !== null) ?? null;
-  const durationsMs = summaries.flatMap((s) => (s.settings.durationMs === null ? [] : [s.settings.durationMs]));
-  const rates = summaries.flatMap((s) => (s.settings.requestsPerSecond === null ? [] : [s.settings.requestsPerSecond]));
-
-  return ok({
+  return {
     schemaVersion: 2,
     tool: { name: 'gb', version: VERSION },
     target: first.target,
-    settings: {
-      method: first.settings.method,
-      concurrency: sum((s) => s.settings.concurrency),
-      requests: summaries.every((s) => s.settings.requests !== null) ? sum((s) => s.settings.requests ?? 0) : null,
-      durationMs: durationsMs.length === 0 ? null : Math.max(...durationsMs),
-      keepAlive: summaries.every((s) => s.settings.keepAlive),
-      variableLength: summaries.some((s) => s.settings.variableLength),
-      hasBody: summaries.some((s) => s.settings.hasBody),
-      pipeline: Math.max(...summaries.map((s) => s.settings.pipeline)),
-      workers: sum((s) => s.settings.workers),
-      requestsPerSecond: rates.length === 0 ? null : total(rates),
-    },
+    settings: mergeSettings(summaries, first),
     serverSoftware: summaries.map((s) => s.serverSoftware).find((v) => v !== '') ?? '',
     tlsProtocol: firstNonNull((s) => s.tlsProtocol),
     tlsTempKey: firstNonNull((s) => s.tlsTempKey),
@@ -369,15 +367,34 @@ export function mergeSummaries(summaries: readonly Summary[], options: MergeOpti
     total: phases.total ?? null,
     successTotal: phases.successTotal ?? null,
     successWaiting: phases.successWaiting ?? null,
-    phases: requestPhases.value,
+    phases: requestPhases,
     stopReason: weightiestStop(summaries.map((s) => s.stopReason)),
     timeline: mergeTimelines(summaries.map((s) => s.timeline)),
     rate,
     connections: mergePools(summaries, startMs),
     client: mergeClients(summaries.map((s) => s.client)),
-    shards: shards.value,
+    shards,
     endpoints: mergeEndpoints(summaries, (endMs - startMs) / 1000),
-  });
+  };
+}
+
+/** The settings one run doing all of their work would have had: connections and rates add, limits take the widest. */
+function mergeSettings(summaries: readonly Summary[], first: Summary): Summary['settings'] {
+  const sum = (pick: (s: Summary) => number): number => total(summaries.map(pick));
+  const durationsMs = summaries.flatMap((s) => (s.settings.durationMs === null ? [] : [s.settings.durationMs]));
+  const rates = summaries.flatMap((s) => (s.settings.requestsPerSecond === null ? [] : [s.settings.requestsPerSecond]));
+  return {
+    method: first.settings.method,
+    concurrency: sum((s) => s.settings.concurrency),
+    requests: summaries.every((s) => s.settings.requests !== null) ? sum((s) => s.settings.requests ?? 0) : null,
+    durationMs: durationsMs.length === 0 ? null : Math.max(...durationsMs),
+    keepAlive: summaries.every((s) => s.settings.keepAlive),
+    variableLength: summaries.some((s) => s.settings.variableLength),
+    hasBody: summaries.some((s) => s.settings.hasBody),
+    pipeline: Math.max(...summaries.map((s) => s.settings.pipeline)),
+    workers: sum((s) => s.settings.workers),
+    requestsPerSecond: rates.length === 0 ? null : total(rates),
+  };
 }
 
 /**

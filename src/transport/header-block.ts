@@ -132,6 +132,7 @@ export class HeaderBlockScanner {
    * byte-level state machine whose state and position stay in locals through one loop, where a method
    * per state would cost a call and a store of both per byte.
    */
+  // eslint-disable-next-line max-lines-per-function -- the byte state machine above: one loop, its state in locals
   scan(buf: Uint8Array, start: number, end: number, captureServer: boolean): number {
     // Stopping at the block limit (rather than checking a counter per byte) fails at the same byte whatever the split.
     const allowance = MAX_BLOCK_BYTES - this.#blockBytes;
