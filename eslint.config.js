@@ -40,7 +40,11 @@ function zones() {
     const may = allowed ?? ALL.filter((other) => other !== ENTRY);
     for (const other of ALL) {
       if (other === part || may.includes(other)) continue;
-      out.push({ target: `src/${part}`, from: `src/${other}`, message: `src/${part} may not import src/${other}: see the import direction in docs/architecture.md` });
+      out.push({
+        target: `src/${part}`,
+        from: `src/${other}`,
+        message: `src/${part} may not import src/${other}: see the import direction in docs/architecture.md`,
+      });
     }
   }
   return out;
@@ -61,7 +65,15 @@ export default tseslint.config(
       // node:test's test() and describe() return promises the runner itself awaits.
       '@typescript-eslint/no-floating-promises': [
         'error',
-        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'it', 'describe', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }] },
+        {
+          allowForKnownSafeCalls: [
+            {
+              from: 'package',
+              package: 'node:test',
+              name: ['test', 'it', 'describe', 'suite', 'before', 'after', 'beforeEach', 'afterEach'],
+            },
+          ],
+        },
       ],
       '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
     },
@@ -80,7 +92,12 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: ['fs', 'fs/promises', 'node:fs', 'node:fs/promises'].map((name) => ({ name, message: `src/${layer} reads no files: the loading step in src/inputs does` })) },
+        {
+          paths: ['fs', 'fs/promises', 'node:fs', 'node:fs/promises'].map((name) => ({
+            name,
+            message: `src/${layer} reads no files: the loading step in src/inputs does`,
+          })),
+        },
       ],
     },
   })),

@@ -33,7 +33,13 @@ async function memoryFlatness(x: ExtraRuns): Promise<Extra> {
   const fewRequests = 20_000;
   const manyRequests = x.options.quick ? 500_000 : 2_000_000;
   const few = await x.record('rss-few', 'gb', x.gbArgv(['-k', '-c', String(CONNECTIONS), '-n', String(fewRequests)]), CLIENT_CPUS);
-  const many = await x.record('rss-many', 'gb', x.gbArgv(['-k', '-c', String(CONNECTIONS), '-n', String(manyRequests)]), CLIENT_CPUS, Math.max(x.options.timeoutMs, 300_000));
+  const many = await x.record(
+    'rss-many',
+    'gb',
+    x.gbArgv(['-k', '-c', String(CONNECTIONS), '-n', String(manyRequests)]),
+    CLIENT_CPUS,
+    Math.max(x.options.timeoutMs, 300_000),
+  );
   const lines = [
     `Memory flatness (gb -k -c ${CONNECTIONS} /small, pinned to CPU ${CLIENT_CPUS}):`,
     table(

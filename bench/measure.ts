@@ -152,7 +152,10 @@ export function processTreeCpuSec(pid: number): number | null {
     return (Number(fields[11]) + Number(fields[12])) / PROC_TICKS_PER_SEC;
   };
   try {
-    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter((id) => id !== '');
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter((id) => id !== '');
     let total = cpuOf(String(pid));
     for (const child of children) {
       try {

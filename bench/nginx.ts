@@ -129,7 +129,21 @@ function preparePrefix(prefixDir: string, port: number, tlsPort: number, h2cPort
   writeFileSync(join(prefixDir, 'www', '10k.dat'), largeBody, { mode: 0o644 });
   const certified = spawnSync(
     'openssl',
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=localhost', '-keyout', join(prefixDir, 'key.pem'), '-out', join(prefixDir, 'cert.pem')],
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=localhost',
+      '-keyout',
+      join(prefixDir, 'key.pem'),
+      '-out',
+      join(prefixDir, 'cert.pem'),
+    ],
     { stdio: 'ignore' },
   );
   if (certified.status !== 0) throw new Error('openssl could not make the HTTPS certificate');
@@ -161,11 +175,10 @@ export async function startNginx(nginxPath: string, prefixDir: string, cpus: str
   const accessLogPath = join(prefixDir, 'access.log');
   const errorLogPath = join(prefixDir, 'error.log');
 
-  const child: ChildProcess = spawn(
-    'taskset',
-    ['-c', cpus, nginxPath, '-p', `${prefixDir}/`, '-c', confPath, '-e', errorLogPath],
-    { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
-  );
+  const child: ChildProcess = spawn('taskset', ['-c', cpus, nginxPath, '-p', `${prefixDir}/`, '-c', confPath, '-e', errorLogPath], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    detached: true,
+  });
   let earlyExit: string | null = null;
   let stderrText = '';
   child.stderr?.on('data', (chunk: Buffer) => {

@@ -35,7 +35,14 @@ export function cpuUsPer(run: MeasuredRun, requests: number | null): number | nu
 }
 
 export function lastLine(text: string): string {
-  return text.trim().split('\n').filter((line) => line.trim() !== '').pop()?.slice(0, 200) ?? '';
+  return (
+    text
+      .trim()
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .pop()
+      ?.slice(0, 200) ?? ''
+  );
 }
 
 export function describeProblem(run: MeasuredRun, report: ToolReport): string | null {

@@ -70,12 +70,18 @@ export function reportHeader(run: RunContext): string[] {
   return [
     `gb comparative benchmark, ${new Date().toISOString()}`,
     `machine: ${cpus().length} x ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, Linux ${release()}, node ${process.version}`,
-    `versions: ${Object.entries(run.versions).map(([name, version]) => `${name}: ${version}`).join(' | ')}`,
+    `versions: ${Object.entries(run.versions)
+      .map(([name, version]) => `${name}: ${version}`)
+      .join(' | ')}`,
     `nginx: 1 worker on CPU ${SERVER_CPUS}; clients on CPU ${CLIENT_CPUS}; ${options.rounds} round(s), ${CONNECTIONS} connections${options.quick ? ' (quick counts)' : ''}`,
     `load average (1/5/15 min): ${run.loadAtStart} at start, ${loadAverage()} at end`,
-    'counts: ' + run.scenarios
-      .map((s) => `${s.id}: -n ${s.requests.toLocaleString('en-US')}, autocannon -a ${s.autocannonRequests.toLocaleString('en-US')}, wrk -d ${s.wrkSeconds}s`)
-      .join('; '),
+    'counts: ' +
+      run.scenarios
+        .map(
+          (s) =>
+            `${s.id}: -n ${s.requests.toLocaleString('en-US')}, autocannon -a ${s.autocannonRequests.toLocaleString('en-US')}, wrk -d ${s.wrkSeconds}s`,
+        )
+        .join('; '),
     '',
   ];
 }
@@ -84,21 +90,35 @@ export function reportHeader(run: RunContext): string[] {
 export function summaryTable(allScenarios: readonly Scenario[], summary: readonly SummaryRow[]): string {
   const titleOf = new Map(allScenarios.map((s) => [s.id, s.title]));
   return table(
-    ['scenario', 'tool', 'req/s', 'CPU us/req', 'peak RSS MB', 'server logged', 'tool reported', 'errors', 'srv us/req', 'other CPU %', 'runs'],
+    [
+      'scenario',
+      'tool',
+      'req/s',
+      'CPU us/req',
+      'peak RSS MB',
+      'server logged',
+      'tool reported',
+      'errors',
+      'srv us/req',
+      'other CPU %',
+      'runs',
+    ],
     // A tool that cannot run a scenario at all (HTTP/1.x tools on HTTP/2 rows, h2load on HTTP/1.x) gets no row.
-    summary.filter((row) => row.runs > 0 || (row.tool !== 'h2load' && !(allScenarios.find((s) => s.id === row.scenario)?.http2 ?? false))).map((row) => [
-      titleOf.get(row.scenario) ?? row.scenario,
-      row.tool,
-      fmtInt(row.requestsPerSec),
-      fmtFixed(row.cpuUsPerRequest, 2),
-      fmtFixed(row.peakRssMb, 1),
-      fmtInt(row.serverLogged),
-      fmtInt(row.reported),
-      fmtInt(row.errors),
-      fmtFixed(row.serverCpuUsPerRequest, 2),
-      fmtFixed(row.otherCpuPct, 0),
-      row.runs === 0 ? 'n/a' : `${row.okRuns}/${row.runs}`,
-    ]),
+    summary
+      .filter((row) => row.runs > 0 || (row.tool !== 'h2load' && !(allScenarios.find((s) => s.id === row.scenario)?.http2 ?? false)))
+      .map((row) => [
+        titleOf.get(row.scenario) ?? row.scenario,
+        row.tool,
+        fmtInt(row.requestsPerSec),
+        fmtFixed(row.cpuUsPerRequest, 2),
+        fmtFixed(row.peakRssMb, 1),
+        fmtInt(row.serverLogged),
+        fmtInt(row.reported),
+        fmtInt(row.errors),
+        fmtFixed(row.serverCpuUsPerRequest, 2),
+        fmtFixed(row.otherCpuPct, 0),
+        row.runs === 0 ? 'n/a' : `${row.okRuns}/${row.runs}`,
+      ]),
     2,
   );
 }
@@ -110,33 +130,45 @@ export function relativeTables(allScenarios: readonly Scenario[], summary: reado
     summary.find((row) => row.scenario === scenario && row.tool === tool);
   const http1Scenarios = allScenarios.filter((s) => !s.http2);
   if (http1Scenarios.length > 0) {
-    out.push('gb relative to each tool (medians; CPU: below 1 means gb spends less client CPU per request; req/s: above 1 means gb is faster)');
-    out.push(table(
-      ['scenario', 'CPU gb/wrk', 'CPU gb/autocannon', 'CPU gb/ab', 'req/s gb/wrk', 'req/s gb/autocannon', 'req/s gb/ab'],
-      http1Scenarios.map((s) => {
-        const gb = rowOf(s.id, 'gb');
-        const cpu = (tool: ToolName): string => fmtRatio(gb?.cpuUsPerRequest ?? null, rowOf(s.id, tool)?.cpuUsPerRequest ?? null);
-        const rps = (tool: ToolName): string => fmtRatio(gb?.requestsPerSec ?? null, rowOf(s.id, tool)?.requestsPerSec ?? null);
-        return [s.title, cpu('wrk'), cpu('autocannon'), cpu('ab'), rps('wrk'), rps('autocannon'), rps('ab')];
-      }),
-      1,
-    ));
+    out.push(
+      'gb relative to each tool (medians; CPU: below 1 means gb spends less client CPU per request; req/s: above 1 means gb is faster)',
+    );
+    out.push(
+      table(
+        ['scenario', 'CPU gb/wrk', 'CPU gb/autocannon', 'CPU gb/ab', 'req/s gb/wrk', 'req/s gb/autocannon', 'req/s gb/ab'],
+        http1Scenarios.map((s) => {
+          const gb = rowOf(s.id, 'gb');
+          const cpu = (tool: ToolName): string => fmtRatio(gb?.cpuUsPerRequest ?? null, rowOf(s.id, tool)?.cpuUsPerRequest ?? null);
+          const rps = (tool: ToolName): string => fmtRatio(gb?.requestsPerSec ?? null, rowOf(s.id, tool)?.requestsPerSec ?? null);
+          return [s.title, cpu('wrk'), cpu('autocannon'), cpu('ab'), rps('wrk'), rps('autocannon'), rps('ab')];
+        }),
+        1,
+      ),
+    );
   }
   const http2Scenarios = allScenarios.filter((s) => s.http2);
   if (http2Scenarios.length > 0) {
-    out.push('gb --http2 relative to h2load (medians; target: CPU at most 1.5x h2load\'s)');
-    out.push(table(
-      ['scenario', 'gb us/req', 'h2load us/req', 'CPU gb/h2load', 'gb req/s', 'h2load req/s', 'gb RSS MB', 'h2load RSS MB'],
-      http2Scenarios.map((s) => {
-        const gb = rowOf(s.id, 'gb');
-        const h2 = rowOf(s.id, 'h2load');
-        return [
-          s.title, fmtFixed(gb?.cpuUsPerRequest ?? null, 2), fmtFixed(h2?.cpuUsPerRequest ?? null, 2), fmtRatio(gb?.cpuUsPerRequest ?? null, h2?.cpuUsPerRequest ?? null),
-          fmtInt(gb?.requestsPerSec ?? null), fmtInt(h2?.requestsPerSec ?? null), fmtFixed(gb?.peakRssMb ?? null, 1), fmtFixed(h2?.peakRssMb ?? null, 1),
-        ];
-      }),
-      1,
-    ));
+    out.push("gb --http2 relative to h2load (medians; target: CPU at most 1.5x h2load's)");
+    out.push(
+      table(
+        ['scenario', 'gb us/req', 'h2load us/req', 'CPU gb/h2load', 'gb req/s', 'h2load req/s', 'gb RSS MB', 'h2load RSS MB'],
+        http2Scenarios.map((s) => {
+          const gb = rowOf(s.id, 'gb');
+          const h2 = rowOf(s.id, 'h2load');
+          return [
+            s.title,
+            fmtFixed(gb?.cpuUsPerRequest ?? null, 2),
+            fmtFixed(h2?.cpuUsPerRequest ?? null, 2),
+            fmtRatio(gb?.cpuUsPerRequest ?? null, h2?.cpuUsPerRequest ?? null),
+            fmtInt(gb?.requestsPerSec ?? null),
+            fmtInt(h2?.requestsPerSec ?? null),
+            fmtFixed(gb?.peakRssMb ?? null, 1),
+            fmtFixed(h2?.peakRssMb ?? null, 1),
+          ];
+        }),
+        1,
+      ),
+    );
   }
   return out;
 }

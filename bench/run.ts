@@ -9,11 +9,28 @@ import { runExtras, type Extras } from './extras.js';
 import { killRunningClients, measure } from './measure.js';
 import { startNginx, takeLoggedRequests, type NginxServer } from './nginx.js';
 import { measureRecord, type MeasureContext, type RunRecord } from './record.js';
-import { loadAverage, problemLines, relativeTables, reportHeader, summarize, summaryTable, type RunContext, type SummaryRow } from './report.js';
+import {
+  loadAverage,
+  problemLines,
+  relativeTables,
+  reportHeader,
+  summarize,
+  summaryTable,
+  type RunContext,
+  type SummaryRow,
+} from './report.js';
 import { CLIENT_CPUS, CONNECTIONS, SERVER_CPUS, parseOptions, scenarios, type Options } from './settings.js';
 import { runTraffic, type TrafficResult } from './traffic.js';
 import {
-  commandFor, findExecutable, installAutocannon, installSystemTools, toolVersions, writeWrkPipelineScript, TOOLS, type Scenario, type ToolPaths,
+  commandFor,
+  findExecutable,
+  installAutocannon,
+  installSystemTools,
+  toolVersions,
+  writeWrkPipelineScript,
+  TOOLS,
+  type Scenario,
+  type ToolPaths,
 } from './tools.js';
 
 const log = (line: string): void => {
@@ -72,8 +89,12 @@ function toolPaths(setup: Setup, scratchDir: string): ToolPaths {
 function baseUrlFor(server: NginxServer): (s: Scenario) => string {
   return (s) =>
     s.http2
-      ? s.tls ? `https://127.0.0.1:${server.h2Port}` : `http://127.0.0.1:${server.h2cPort}`
-      : s.tls ? `https://127.0.0.1:${server.tlsPort}` : `http://127.0.0.1:${server.port}`;
+      ? s.tls
+        ? `https://127.0.0.1:${server.h2Port}`
+        : `http://127.0.0.1:${server.h2cPort}`
+      : s.tls
+        ? `https://127.0.0.1:${server.tlsPort}`
+        : `http://127.0.0.1:${server.port}`;
 }
 
 /** The many-requests rows (--only traffic: only they; another --only prefix leaves them out). */
@@ -109,7 +130,14 @@ async function scenarioRounds(run: RunContext, paths: ToolPaths, context: Measur
 }
 
 /** --json FILE: every run's raw numbers, the medians and the extras. */
-function writeJson(path: string, run: RunContext, records: readonly RunRecord[], summary: readonly SummaryRow[], extras: Extras, traffic: TrafficResult): void {
+function writeJson(
+  path: string,
+  run: RunContext,
+  records: readonly RunRecord[],
+  summary: readonly SummaryRow[],
+  extras: Extras,
+  traffic: TrafficResult,
+): void {
   const json = {
     createdAt: new Date().toISOString(),
     options: run.options,
@@ -147,9 +175,16 @@ async function benchmark(run: RunContext, paths: ToolPaths, context: MeasureCont
   }
   await scenarioRounds(run, paths, context, records);
   const summary = summarize(run.scenarios, records);
-  const extras = options.only === null ? await runExtras(options, run.scenarios[0]!, baseUrl, paths, context) : { text: '', json: {}, records: [] };
+  const extras =
+    options.only === null ? await runExtras(options, run.scenarios[0]!, baseUrl, paths, context) : { text: '', json: {}, records: [] };
 
-  const out = [...reportHeader(run), summaryTable(run.scenarios, summary), ...relativeTables(run.scenarios, summary), extras.text, ...traffic.lines];
+  const out = [
+    ...reportHeader(run),
+    summaryTable(run.scenarios, summary),
+    ...relativeTables(run.scenarios, summary),
+    extras.text,
+    ...traffic.lines,
+  ];
   out.push(...problemLines([...records, ...extras.records]));
   process.stdout.write(out.join('\n'));
   if (options.jsonPath !== null) writeJson(options.jsonPath, run, records, summary, extras, traffic);

@@ -31,7 +31,9 @@ export function parseOptions(argv: readonly string[]): Options {
     strict: true,
   });
   if (values.help === true) {
-    process.stdout.write('usage: npm run bench -- [--rounds N (default 3)] [--quick] [--json FILE] [--timeout SECONDS (per run, default 60)] [--only SCENARIO-PREFIX, e.g. h2 (no extras), or traffic]\n');
+    process.stdout.write(
+      'usage: npm run bench -- [--rounds N (default 3)] [--quick] [--json FILE] [--timeout SECONDS (per run, default 60)] [--only SCENARIO-PREFIX, e.g. h2 (no extras), or traffic]\n',
+    );
     process.exit(0);
   }
   const quick = values.quick === true;
@@ -46,7 +48,9 @@ export function parseOptions(argv: readonly string[]): Options {
 export function scenarios(quick: boolean): Scenario[] {
   const scale = quick ? 0.25 : 1;
   const wrkSeconds = quick ? 1 : 3;
-  const make = (s: Omit<Scenario, 'connections' | 'wrkSeconds' | 'tls' | 'http2'> & Partial<Pick<Scenario, 'connections' | 'tls' | 'http2'>>): Scenario => ({
+  const make = (
+    s: Omit<Scenario, 'connections' | 'wrkSeconds' | 'tls' | 'http2'> & Partial<Pick<Scenario, 'connections' | 'tls' | 'http2'>>,
+  ): Scenario => ({
     connections: CONNECTIONS,
     tls: false,
     http2: false,
@@ -56,16 +60,100 @@ export function scenarios(quick: boolean): Scenario[] {
     autocannonRequests: Math.round(s.autocannonRequests * scale),
   });
   return [
-    make({ id: 'ka-small', title: 'keep-alive 13 B', path: '/small', keepAlive: true, pipeline: 1, requests: 400_000, autocannonRequests: 150_000 }),
-    make({ id: 'ka-10k', title: 'keep-alive 10 KiB', path: '/10k.dat', keepAlive: true, pipeline: 1, requests: 150_000, autocannonRequests: 60_000 }),
-    make({ id: 'close', title: 'new conn/request', path: '/small', keepAlive: false, pipeline: 1, requests: 50_000, autocannonRequests: 20_000 }),
-    make({ id: 'pipeline', title: 'pipelined x10', path: '/small', keepAlive: true, pipeline: 10, requests: 500_000, autocannonRequests: 300_000 }),
+    make({
+      id: 'ka-small',
+      title: 'keep-alive 13 B',
+      path: '/small',
+      keepAlive: true,
+      pipeline: 1,
+      requests: 400_000,
+      autocannonRequests: 150_000,
+    }),
+    make({
+      id: 'ka-10k',
+      title: 'keep-alive 10 KiB',
+      path: '/10k.dat',
+      keepAlive: true,
+      pipeline: 1,
+      requests: 150_000,
+      autocannonRequests: 60_000,
+    }),
+    make({
+      id: 'close',
+      title: 'new conn/request',
+      path: '/small',
+      keepAlive: false,
+      pipeline: 1,
+      requests: 50_000,
+      autocannonRequests: 20_000,
+    }),
+    make({
+      id: 'pipeline',
+      title: 'pipelined x10',
+      path: '/small',
+      keepAlive: true,
+      pipeline: 10,
+      requests: 500_000,
+      autocannonRequests: 300_000,
+    }),
     // A TLS handshake per request costs the server far more than the client, so few connections keep nginx from being the limit.
-    make({ id: 'https-close', title: 'HTTPS new conn, c=4', path: '/small', keepAlive: false, tls: true, connections: 4, pipeline: 1, requests: 8_000, autocannonRequests: 0 }),
+    make({
+      id: 'https-close',
+      title: 'HTTPS new conn, c=4',
+      path: '/small',
+      keepAlive: false,
+      tls: true,
+      connections: 4,
+      pipeline: 1,
+      requests: 8_000,
+      autocannonRequests: 0,
+    }),
     // HTTP/2: gb --http2 against h2load, 10 connections x 10 streams (h2load's -m), h2c and h2 over TLS.
-    make({ id: 'h2c-small', title: 'h2c 13 B, c=10 x10', path: '/small', keepAlive: true, http2: true, connections: 10, pipeline: 10, requests: 200_000, autocannonRequests: 0 }),
-    make({ id: 'h2c-10k', title: 'h2c 10 KiB, c=10 x10', path: '/10k.dat', keepAlive: true, http2: true, connections: 10, pipeline: 10, requests: 100_000, autocannonRequests: 0 }),
-    make({ id: 'h2-small', title: 'h2 TLS 13 B, c=10 x10', path: '/small', keepAlive: true, http2: true, tls: true, connections: 10, pipeline: 10, requests: 200_000, autocannonRequests: 0 }),
-    make({ id: 'h2-10k', title: 'h2 TLS 10 KiB, c=10 x10', path: '/10k.dat', keepAlive: true, http2: true, tls: true, connections: 10, pipeline: 10, requests: 100_000, autocannonRequests: 0 }),
+    make({
+      id: 'h2c-small',
+      title: 'h2c 13 B, c=10 x10',
+      path: '/small',
+      keepAlive: true,
+      http2: true,
+      connections: 10,
+      pipeline: 10,
+      requests: 200_000,
+      autocannonRequests: 0,
+    }),
+    make({
+      id: 'h2c-10k',
+      title: 'h2c 10 KiB, c=10 x10',
+      path: '/10k.dat',
+      keepAlive: true,
+      http2: true,
+      connections: 10,
+      pipeline: 10,
+      requests: 100_000,
+      autocannonRequests: 0,
+    }),
+    make({
+      id: 'h2-small',
+      title: 'h2 TLS 13 B, c=10 x10',
+      path: '/small',
+      keepAlive: true,
+      http2: true,
+      tls: true,
+      connections: 10,
+      pipeline: 10,
+      requests: 200_000,
+      autocannonRequests: 0,
+    }),
+    make({
+      id: 'h2-10k',
+      title: 'h2 TLS 10 KiB, c=10 x10',
+      path: '/10k.dat',
+      keepAlive: true,
+      http2: true,
+      tls: true,
+      connections: 10,
+      pipeline: 10,
+      requests: 100_000,
+      autocannonRequests: 0,
+    }),
   ];
 }

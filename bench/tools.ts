@@ -157,13 +157,19 @@ export function commandFor(tool: ToolName, scenario: Scenario, url: string, path
       if (paths.h2load === null) return null;
       return [paths.h2load, '-c', c, '-m', String(scenario.pipeline), '-n', String(scenario.requests), url];
     case 'gb':
-      if (scenario.http2) return [paths.gbMain, '-q', '--http2', '--streams', String(scenario.pipeline), '-c', c, '-n', String(scenario.requests), url];
+      if (scenario.http2)
+        return [paths.gbMain, '-q', '--http2', '--streams', String(scenario.pipeline), '-c', c, '-n', String(scenario.requests), url];
       return [
         // The installed command itself, so its #! line (and the node flags on it) apply as for users.
-        paths.gbMain, '-q',
+        paths.gbMain,
+        '-q',
         ...(scenario.keepAlive ? ['-k'] : []),
         ...(scenario.pipeline > 1 ? ['--pipeline', String(scenario.pipeline)] : []),
-        '-c', c, '-n', String(scenario.requests), url,
+        '-c',
+        c,
+        '-n',
+        String(scenario.requests),
+        url,
       ];
     case 'ab':
       if (paths.ab === null || scenario.pipeline > 1) return null;
@@ -171,7 +177,13 @@ export function commandFor(tool: ToolName, scenario: Scenario, url: string, path
     case 'wrk':
       if (paths.wrk === null) return null;
       return [
-        paths.wrk, '-t', '1', '-c', c, '-d', `${scenario.wrkSeconds}s`,
+        paths.wrk,
+        '-t',
+        '1',
+        '-c',
+        c,
+        '-d',
+        `${scenario.wrkSeconds}s`,
         // wrk always keeps connections; asking the server to close is the nearest it gets to one per request.
         ...(scenario.keepAlive ? [] : ['-H', 'Connection: close']),
         ...(scenario.pipeline > 1 ? ['-s', paths.wrkPipelineScript(scenario.pipeline)] : []),
@@ -181,7 +193,13 @@ export function commandFor(tool: ToolName, scenario: Scenario, url: string, path
       // autocannon refuses the self-signed certificate, and has no switch to accept it.
       if (paths.autocannonMain === null || scenario.tls) return null;
       return [
-        paths.node, paths.autocannonMain, '-j', '-c', c, '-a', String(scenario.autocannonRequests),
+        paths.node,
+        paths.autocannonMain,
+        '-j',
+        '-c',
+        c,
+        '-a',
+        String(scenario.autocannonRequests),
         ...(scenario.pipeline > 1 ? ['-p', String(scenario.pipeline)] : []),
         ...(scenario.keepAlive ? [] : ['-H', 'Connection: close']),
         url,
@@ -231,7 +249,10 @@ function numberField(value: unknown, ...keys: readonly string[]): number | null 
 
 /** autocannon -j prints one JSON object; requests/s is total over its measured duration in seconds. */
 export function parseAutocannonReport(stdout: string): ToolReport {
-  const line = stdout.split('\n').reverse().find((candidate) => candidate.trimStart().startsWith('{'));
+  const line = stdout
+    .split('\n')
+    .reverse()
+    .find((candidate) => candidate.trimStart().startsWith('{'));
   if (line === undefined) return { requests: null, requestsPerSec: null, errors: null };
   let json: unknown;
   try {
@@ -253,7 +274,10 @@ export function parseAutocannonReport(stdout: string): ToolReport {
 export function parseH2loadReport(stdout: string): ToolReport {
   const done = matchNumber(stdout, /^requests: .*?(\d+) done/m);
   const failed = matchNumber(stdout, /^requests: .*?(\d+) failed/m);
-  const non2xx = (matchNumber(stdout, /^status codes: .*?(\d+) 3xx/m) ?? 0) + (matchNumber(stdout, /^status codes: .*?(\d+) 4xx/m) ?? 0) + (matchNumber(stdout, /^status codes: .*?(\d+) 5xx/m) ?? 0);
+  const non2xx =
+    (matchNumber(stdout, /^status codes: .*?(\d+) 3xx/m) ?? 0) +
+    (matchNumber(stdout, /^status codes: .*?(\d+) 4xx/m) ?? 0) +
+    (matchNumber(stdout, /^status codes: .*?(\d+) 5xx/m) ?? 0);
   return {
     requests: done,
     requestsPerSec: matchNumber(stdout, /^finished in [^,]+, ([\d.]+) req\/s/m),

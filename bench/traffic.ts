@@ -43,7 +43,12 @@ export async function runTraffic(o: TrafficOptions): Promise<TrafficResult> {
   const kinds: { readonly id: string; readonly title: string; readonly argv: readonly string[]; readonly base: string }[] = [
     { id: 'single', title: 'single URL', argv: [o.gbMain, ...common, `${o.baseUrl}/small`], base: 'single' },
     { id: 'targets', title: '--targets, 3 targets round-robin', argv: [o.gbMain, ...common, '--targets', targets], base: 'single' },
-    { id: 'script', title: '--script, request() returns a fixed object', argv: [o.gbMain, ...common, '--script', script, `${o.baseUrl}/small`], base: 'single' },
+    {
+      id: 'script',
+      title: '--script, request() returns a fixed object',
+      argv: [o.gbMain, ...common, '--script', script, `${o.baseUrl}/small`],
+      base: 'single',
+    },
   ];
   if (o.h2cUrl !== undefined) {
     const h2Targets = join(o.scratchDir, 'targets-h2c.txt');
@@ -51,15 +56,32 @@ export async function runTraffic(o: TrafficOptions): Promise<TrafficResult> {
     const h2 = ['--http2', '--streams', '10'];
     kinds.push(
       { id: 'h2-single', title: 'h2c single URL, 10 streams', argv: [o.gbMain, ...common, ...h2, `${o.h2cUrl}/small`], base: 'h2-single' },
-      { id: 'h2-targets', title: 'h2c --targets, 3 round-robin, 10 streams', argv: [o.gbMain, ...common, ...h2, '--targets', h2Targets], base: 'h2-single' },
+      {
+        id: 'h2-targets',
+        title: 'h2c --targets, 3 round-robin, 10 streams',
+        argv: [o.gbMain, ...common, ...h2, '--targets', h2Targets],
+        base: 'h2-single',
+      },
     );
   }
   const runs = new Map<string, TrafficRun[]>(kinds.map((k) => [k.id, []]));
   for (let round = 1; round <= o.rounds; round++) {
     for (const kind of kinds) runs.get(kind.id)!.push(await o.measure(`traffic-${kind.id}`, kind.argv));
   }
-  const cpuOf = (id: string): number | null => median(runs.get(id)!.filter((r) => r.ok).map((r) => r.cpuUsPerRequest));
-  const rpsOf = (id: string): number | null => median(runs.get(id)!.filter((r) => r.ok).map((r) => r.requestsPerSec));
+  const cpuOf = (id: string): number | null =>
+    median(
+      runs
+        .get(id)!
+        .filter((r) => r.ok)
+        .map((r) => r.cpuUsPerRequest),
+    );
+  const rpsOf = (id: string): number | null =>
+    median(
+      runs
+        .get(id)!
+        .filter((r) => r.ok)
+        .map((r) => r.requestsPerSec),
+    );
   const ratioOf = (id: string, base: string): number | null => {
     const cpu = cpuOf(id);
     const single = cpuOf(base);
@@ -81,6 +103,8 @@ export async function runTraffic(o: TrafficOptions): Promise<TrafficResult> {
   ];
   return {
     lines,
-    json: Object.fromEntries(kinds.map((k) => [k.id, { cpuUsPerRequest: cpuOf(k.id), requestsPerSec: rpsOf(k.id), ratioToSingle: ratioOf(k.id, k.base) }])),
+    json: Object.fromEntries(
+      kinds.map((k) => [k.id, { cpuUsPerRequest: cpuOf(k.id), requestsPerSec: rpsOf(k.id), ratioToSingle: ratioOf(k.id, k.base) }]),
+    ),
   };
 }

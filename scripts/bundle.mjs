@@ -27,7 +27,9 @@ await build({
   // Runtime dependencies stay in node_modules: ajv and uPlot are loaded only by the commands that use them.
   packages: 'external',
   define: { 'import.meta.url': '__gbModuleUrl' },
-  banner: { js: "const __gbModuleUrl = require('node:url').pathToFileURL(require('node:path').join(__dirname, 'engine', 'bundle.js')).href;" },
+  banner: {
+    js: "const __gbModuleUrl = require('node:url').pathToFileURL(require('node:path').join(__dirname, 'engine', 'bundle.js')).href;",
+  },
   logLevel: 'warning',
 });
 chmodSync(new URL('../dist/gb.cjs', import.meta.url), 0o755);

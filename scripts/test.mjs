@@ -76,7 +76,10 @@ const extraArgs = process.argv.slice(2);
 // Which Node ran is the first thing to check when a matrix run looks wrong.
 console.log(`# gb: node ${process.version} (${process.execPath})`);
 const lanes = [];
-for (const [name, files, concurrency] of [['parallel', parallel, 2], ['serial', serial, 1]]) {
+for (const [name, files, concurrency] of [
+  ['parallel', parallel, 2],
+  ['serial', serial, 1],
+]) {
   if (files.length === 0) continue;
   console.log(`# gb lane: ${name}, ${files.length} files, --test-concurrency=${concurrency}`);
   lanes.push({ name, ...(await runLane(files, concurrency, extraArgs)) });

@@ -43,5 +43,10 @@ export async function runConfig(config: Config, hooks: RunHooks = {}): Promise<R
   if (lookupUs !== null) result.recorder.recordLookup(lookupUs);
   const summary = summarize(config, result);
   const scriptError = (await result.script?.teardown(summary)) ?? result.scriptError ?? null;
-  return ok({ summary, firstError: result.firstError, fineTimeline: result.recorder.timeline.fineRows(scheduledRows(config, FINE_ROW_MS, FINE_ROWS, result.elapsedMs)), scriptError });
+  return ok({
+    summary,
+    firstError: result.firstError,
+    fineTimeline: result.recorder.timeline.fineRows(scheduledRows(config, FINE_ROW_MS, FINE_ROWS, result.elapsedMs)),
+    scriptError,
+  });
 }

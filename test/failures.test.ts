@@ -3,7 +3,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  CERTIFICATE_ERROR_CODES, FAILURE_CODES, SOCKET_ERROR_CODES, currentFailureCode, isFailureCode, isTlsAlert, socketFailureCode,
+  CERTIFICATE_ERROR_CODES,
+  FAILURE_CODES,
+  SOCKET_ERROR_CODES,
+  currentFailureCode,
+  isFailureCode,
+  isTlsAlert,
+  socketFailureCode,
 } from '../src/failures.js';
 
 describe('failure codes', () => {

@@ -151,11 +151,17 @@ type Table = typeof OPTION_TABLE;
  * an api kind, by their key (each entry's comment is its documentation here).
  */
 export type FlagOptions = {
-  readonly [K in keyof typeof OPTION_TABLE as Table[K] extends { readonly api: ApiTag } ? K : never]?: Table[K] extends { readonly api: infer T extends ApiTag } ? ApiValues[T] | undefined : never;
+  readonly [K in keyof typeof OPTION_TABLE as Table[K] extends { readonly api: ApiTag } ? K : never]?: Table[K] extends {
+    readonly api: infer T extends ApiTag;
+  }
+    ? ApiValues[T] | undefined
+    : never;
 };
 
 /** run()'s names for the flags, in the table's order. */
-export const FLAG_OPTION_NAMES: readonly string[] = ENTRIES.filter(([, entry]) => 'api' in entry && typeof entry.api === 'string').map(([key]) => key);
+export const FLAG_OPTION_NAMES: readonly string[] = ENTRIES.filter(([, entry]) => 'api' in entry && typeof entry.api === 'string').map(
+  ([key]) => key,
+);
 
 /** Names that are not options but that a user of the command line may try; each points at the option. */
 const KNOWN_MISNAMES: Readonly<Record<string, string>> = {
@@ -175,7 +181,8 @@ export function didYouMean(name: string, names: readonly string[]): string | nul
   let best: { readonly name: string; readonly distance: number } | null = null;
   for (const candidate of names) {
     const distance = candidate.toLowerCase() === lower ? 0 : editDistance(lower, candidate.toLowerCase());
-    if (distance <= Math.min(2, Math.floor(name.length / 3)) && (best === null || distance < best.distance)) best = { name: candidate, distance };
+    if (distance <= Math.min(2, Math.floor(name.length / 3)) && (best === null || distance < best.distance))
+      best = { name: candidate, distance };
   }
   return best?.name ?? null;
 }

@@ -88,7 +88,8 @@ export function validateRunOptions(options: unknown): Result<ValidatedRun, reado
   let rawWithBody = raw;
   if (bodyBytes !== null) {
     // The command line's one body is a file (-p, -u); these are its rules for a body given as bytes.
-    if (raw.postFile !== undefined || raw.putFile !== undefined) problems.push(`option 'body' cannot be used with '${raw.postFile !== undefined ? 'postFile' : 'putFile'}': give one request body`);
+    if (raw.postFile !== undefined || raw.putFile !== undefined)
+      problems.push(`option 'body' cannot be used with '${raw.postFile !== undefined ? 'postFile' : 'putFile'}': give one request body`);
     if (raw.head === true) problems.push("option 'body' cannot be used with 'head': a HEAD request has no body");
     if (raw.method === undefined) rawWithBody = { ...raw, method: 'POST' };
   }
@@ -114,7 +115,8 @@ export async function run(options: RunOptions): Promise<Result<RunReport, RunFai
   if (!validated.ok) return err({ kind: 'invalid-options', problems: validated.error });
   const { signal, onProgress } = options;
   const startMs = performance.now();
-  const onSample = onProgress === undefined ? undefined : (s: LiveSample): void => onProgress({ ...s, elapsedMs: performance.now() - startMs });
+  const onSample =
+    onProgress === undefined ? undefined : (s: LiveSample): void => onProgress({ ...s, elapsedMs: performance.now() - startMs });
   return runValidated(validated.value, {
     ...(signal === undefined ? {} : { signal }),
     ...(onSample === undefined ? {} : { onSample }),

@@ -19,7 +19,7 @@ import { EXIT, type CliIo } from './io.js';
 import type { Profiler } from './profile.js';
 import { usageText } from './usage.js';
 
-const errorText = (e: unknown): string => ((e as NodeJS.ErrnoException).code ?? (e as Error).message ?? String(e));
+const errorText = (e: unknown): string => (e as NodeJS.ErrnoException).code ?? (e as Error).message ?? String(e);
 
 export async function benchCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const parsed = parseCommandLine(argv);
@@ -106,7 +106,9 @@ async function logRequest(config: Config, io: CliIo): Promise<void> {
   if (config.http2) {
     // The fields of the HEADERS frame every stream sends (HPACK-encoded once).
     const { buildH2Request } = await import('../transport/h2-request.js');
-    head = buildH2Request(config, VERSION).fields.map(([name, value]) => `${name}: ${value}`).join('\r\n');
+    head = buildH2Request(config, VERSION)
+      .fields.map(([name, value]) => `${name}: ${value}`)
+      .join('\r\n');
   } else {
     const { buildRequest, buildTargetRequest } = await import('../transport/request.js');
     // With --targets, the first target's request stands for them all.
@@ -142,7 +144,9 @@ async function runAndReport(options: CliOptions, files: RunFiles, io: CliIo): Pr
     onProgress: (settled) => (live === null ? io.err.write(renderHeartbeat(settled)) : live.writeAbove(renderHeartbeat(settled))),
     ...(live === null ? {} : { onSample: liveUpdater(live, config) }),
     ...(gnuplot === null ? {} : { exchangeSink: gnuplot }),
-    ...(responseLog === null ? {} : { onResponseHead: (status: number, head: string) => io.err.write(responseLog(status, head, config.verbosity)) }),
+    ...(responseLog === null
+      ? {}
+      : { onResponseHead: (status: number, head: string) => io.err.write(responseLog(status, head, config.verbosity)) }),
   });
   live?.clear();
   if (!outcome.ok) {
@@ -170,7 +174,9 @@ async function runAndReport(options: CliOptions, files: RunFiles, io: CliIo): Pr
   const written = await writeOutputs(summary, fineTimeline, options, gnuplot, io);
   if (summary.stopReason === 'interrupted') return EXIT.interrupted;
   const anyBroken = thresholds.some((o) => o.broken);
-  return summary.stopReason === 'error' || summary.succeeded === 0 || !written || !profiled || anyBroken || scriptError !== null ? EXIT.runError : EXIT.ok;
+  return summary.stopReason === 'error' || summary.succeeded === 0 || !written || !profiled || anyBroken || scriptError !== null
+    ? EXIT.runError
+    : EXIT.ok;
 }
 
 type AbHtml = typeof AbHtmlModule;
@@ -260,11 +266,14 @@ async function writeOutputs(
   const json = async (): Promise<string> => (await import('../report/json.js')).renderJson(summary);
   if (options.jsonFile === '-') io.out.write(await json());
   else if (options.jsonFile !== null) await write(options.jsonFile, json);
-  if (options.htmlFile !== null) await write(options.htmlFile, async () => (await import('../report/html.js')).renderHtml(summary, { fineTimeline }));
+  if (options.htmlFile !== null)
+    await write(options.htmlFile, async () => (await import('../report/html.js')).renderHtml(summary, { fineTimeline }));
   if (options.csvFile !== null) {
     await write(options.csvFile, async () => {
       const csv = await import('../report/ab-csv.js');
-      return summary.endpoints === null ? csv.renderPercentileCsv(summary.total) : csv.renderEndpointPercentileCsv(summary.total, summary.endpoints);
+      return summary.endpoints === null
+        ? csv.renderPercentileCsv(summary.total)
+        : csv.renderEndpointPercentileCsv(summary.total, summary.endpoints);
     });
   }
   if (gnuplot !== null) {

@@ -57,7 +57,8 @@ function split(args: readonly string[]): Split | string {
     const name = arg.startsWith('--') ? arg.slice(2, eq < 0 ? undefined : eq) : '';
     const id = OWN_VALUES.find((o) => o === name);
     if (id === undefined) {
-      if (STEP_OWNED.test(arg)) return `capacity sets each step's rate and length itself; drop ${arg} (use --step, --start-rate, --max-rate)`;
+      if (STEP_OWNED.test(arg))
+        return `capacity sets each step's rate and length itself; drop ${arg} (use --step, --start-rate, --max-rate)`;
       rest.push(arg);
       continue;
     }
@@ -151,12 +152,14 @@ export async function capacityCommand(args: readonly string[], io: CliIo): Promi
   const o = probe.value.options;
   // A step's own report files would be overwritten by every step; the --json file holds them all.
   if (o.csvFile !== null || o.gnuplotFile !== null || o.profileDir !== null || o.thresholds.length > 0) {
-    return usage("capacity writes only --json and --html FILE (of every step), and takes objectives as --slo, not --fail-if");
+    return usage('capacity writes only --json and --html FILE (of every step), and takes objectives as --slo, not --fail-if');
   }
   // A run's report options shape a report capacity never prints: accepted, they would do nothing.
   const reportOnly = reportOptionsGiven(o);
   if (reportOnly.length > 0) {
-    return usage(`capacity prints its own table of steps, not a run's report: ${reportOnly.join(', ')} ${reportOnly.length === 1 ? 'does' : 'do'} not apply`);
+    return usage(
+      `capacity prints its own table of steps, not a run's report: ${reportOnly.join(', ')} ${reportOnly.length === 1 ? 'does' : 'do'} not apply`,
+    );
   }
 
   // Each machine's search would take its own steps, so shards of it could not add up.
@@ -177,7 +180,12 @@ export async function capacityCommand(args: readonly string[], io: CliIo): Promi
     const summary = ran.value.summary;
     const outcomes = checkObjectives(summary, p.objectives);
     baseline ??= summary;
-    const verdict: MeasuredVerdict = { pass: outcomes.every((o) => o.held), clientLimit: clientLimit(summary, baseline), summary, outcomes };
+    const verdict: MeasuredVerdict = {
+      pass: outcomes.every((o) => o.held),
+      clientLimit: clientLimit(summary, baseline),
+      summary,
+      outcomes,
+    };
     io.err.write(`capacity step at ${rate}/s: ${verdict.pass ? 'pass' : 'FAIL'}\n`);
     return verdict;
   };

@@ -1,6 +1,6 @@
 // `gb check RESULT.json --fail-if RULE...`: the absolute --fail-if limits of a run, judged on a saved or merged result.
 
-import { checkThresholds, THRESHOLD_METRICS, parseThreshold} from '../metrics/thresholds.js';
+import { checkThresholds, THRESHOLD_METRICS, parseThreshold } from '../metrics/thresholds.js';
 import { brokenThresholdLine, renderThresholds } from '../report/threshold-text.js';
 import { EXIT, type CliIo } from './io.js';
 import { oneLine, parseRules, parseSubcommand, readResultFile } from './subcommand.js';

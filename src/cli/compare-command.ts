@@ -1,6 +1,6 @@
 // `gb compare A.json B.json [--fail-if RULE]...`: prints how B differs from A and fails on regressions beyond the given limits.
 
-import { checkRules, compareSummaries, METRIC_NAMES, parseFailRule} from '../metrics/compare.js';
+import { checkRules, compareSummaries, METRIC_NAMES, parseFailRule } from '../metrics/compare.js';
 import { renderComparison, ruleMessage } from '../report/compare-text.js';
 import { EXIT, type CliIo } from './io.js';
 import { oneLine, parseRules, parseSubcommand, readResultFile } from './subcommand.js';
@@ -27,7 +27,13 @@ Exit status: 0 no rule broken, 1 a rule broken, 2 bad input.
 `;
 
 export async function compareCommand(args: readonly string[], io: CliIo): Promise<number> {
-  const parsed = parseSubcommand('compare', args, { strict: { type: 'boolean' }, 'fail-if': { type: 'string', multiple: true } }, USAGE, io);
+  const parsed = parseSubcommand(
+    'compare',
+    args,
+    { strict: { type: 'boolean' }, 'fail-if': { type: 'string', multiple: true } },
+    USAGE,
+    io,
+  );
   if (typeof parsed === 'number') return parsed;
   const rules = parseRules(parsed.values['fail-if'], parseFailRule, io);
   if (typeof rules === 'number') return rules;

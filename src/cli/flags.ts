@@ -22,7 +22,11 @@ import type { Result } from '../result.js';
 type Table = typeof OPTION_TABLE;
 /** The output options of the option table, by the same names: a switch is on or off, a value null when not given. */
 export type CliOutputs = {
-  readonly [K in keyof typeof OPTION_TABLE as Table[K] extends { readonly scope: 'output' } ? K : never]: Table[K] extends { readonly arity: 'switch' } ? boolean : string | null;
+  readonly [K in keyof typeof OPTION_TABLE as Table[K] extends { readonly scope: 'output' } ? K : never]: Table[K] extends {
+    readonly arity: 'switch';
+  }
+    ? boolean
+    : string | null;
 };
 
 export interface CliOptions extends CliOutputs {
@@ -33,10 +37,7 @@ export interface CliOptions extends CliOutputs {
   readonly notices: readonly string[];
 }
 
-export type CliCommand =
-  | { readonly kind: 'run'; readonly options: CliOptions }
-  | { readonly kind: 'help' }
-  | { readonly kind: 'version' };
+export type CliCommand = { readonly kind: 'run'; readonly options: CliOptions } | { readonly kind: 'help' } | { readonly kind: 'version' };
 
 /** One line of the usage text: an option's names (or its second long name) and help. */
 export interface OptionSpec {
@@ -52,7 +53,14 @@ export interface OptionSpec {
 /** Every option, in the order the usage text lists them: the option table's, each alias after its option. */
 export const OPTIONS: readonly OptionSpec[] = ENTRIES.flatMap(([id, entry]): OptionSpec[] => {
   const { short, long, alias, arity, valueName, help, aliasLine } = entry;
-  const main: OptionSpec = { id, arity, help, ...(short === undefined ? {} : { short }), ...(long === undefined ? {} : { long }), ...(valueName === undefined ? {} : { valueName }) };
+  const main: OptionSpec = {
+    id,
+    arity,
+    help,
+    ...(short === undefined ? {} : { short }),
+    ...(long === undefined ? {} : { long }),
+    ...(valueName === undefined ? {} : { valueName }),
+  };
   if (alias === undefined) return [main];
   return [main, { id, long: alias, arity, valueName: aliasLine?.valueName ?? valueName ?? '', help: aliasLine?.help ?? help }];
 });
@@ -124,7 +132,10 @@ export function tokenize(argv: readonly string[]): Tokens {
       } else if (spec.arity === 'optional') {
         store(tokens, spec, inline ?? '-');
         const next = argv[index + 1];
-        jsonCandidate = inline === undefined && next !== undefined && isOperand(next) ? { id: spec.id, positionalIndex: tokens.positionals.length, text: next } : null;
+        jsonCandidate =
+          inline === undefined && next !== undefined && isOperand(next)
+            ? { id: spec.id, positionalIndex: tokens.positionals.length, text: next }
+            : null;
       } else {
         const value = inline ?? takeNext(typed);
         if (value !== undefined) store(tokens, spec, value);
@@ -203,7 +214,8 @@ function rawOptionsOf(tokens: Tokens): RawOptions {
   for (const [id, entry] of ENTRIES) {
     if (entry.scope !== 'run' && entry.scope !== 'limit') continue;
     const values = tokens.values.get(id);
-    raw[rawName(id)] = entry.arity === 'switch' ? tokens.switches.get(id) === true : entry.arity === 'list' ? (values ?? []) : values?.at(-1);
+    raw[rawName(id)] =
+      entry.arity === 'switch' ? tokens.switches.get(id) === true : entry.arity === 'list' ? (values ?? []) : values?.at(-1);
   }
   return raw as RawOptions;
 }
@@ -236,18 +248,27 @@ function outputsOf(tokens: Tokens, problems: string[]): CliOutputs {
 function noticesOf(tokens: Tokens, outputs: CliOutputs, config: Config): string[] {
   const notices: string[] = [];
   if (!outputs.htmlTables) {
-    const attributes = [['-x', outputs.tableAttributes], ['-y', outputs.rowAttributes], ['--td-attributes', outputs.cellAttributes]] as const;
+    const attributes = [
+      ['-x', outputs.tableAttributes],
+      ['-y', outputs.rowAttributes],
+      ['--td-attributes', outputs.cellAttributes],
+    ] as const;
     const given = attributes.filter(([, v]) => v !== null).map(([flag]) => flag);
     // ab ignores them silently; saying so once spares a search for where the attributes went.
-    if (given.length > 0) notices.push(`gb: ${given.join(', ')} ${given.length === 1 ? 'applies' : 'apply'} only to -w's HTML tables; ignored`);
+    if (given.length > 0)
+      notices.push(`gb: ${given.join(', ')} ${given.length === 1 ? 'applies' : 'apply'} only to -w's HTML tables; ignored`);
   }
   const { startAtMs } = config;
   if (startAtMs !== null && startAtMs < Date.now()) {
-    notices.push(`gb: --start-at ${tokens.values.get('startAt')?.at(-1) ?? ''} is ${((Date.now() - startAtMs) / 1000).toFixed(1)} s in the past: starting now (the result records how late)`);
+    notices.push(
+      `gb: --start-at ${tokens.values.get('startAt')?.at(-1) ?? ''} is ${((Date.now() - startAtMs) / 1000).toFixed(1)} s in the past: starting now (the result records how late)`,
+    );
   }
   const bufferSize = tokens.values.get('bufferSize')?.at(-1);
   if (bufferSize !== undefined) {
-    notices.push(`gb: -b ${bufferSize} ignored: Node cannot set a TCP socket's send and receive buffer sizes, so the system's defaults apply`);
+    notices.push(
+      `gb: -b ${bufferSize} ignored: Node cannot set a TCP socket's send and receive buffer sizes, so the system's defaults apply`,
+    );
   }
   return notices;
 }

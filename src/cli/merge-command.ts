@@ -33,7 +33,13 @@ export async function mergeCommand(args: readonly string[], io: CliIo): Promise<
   const parsed = parseSubcommand(
     'merge',
     args,
-    { 'fail-if': { type: 'string', multiple: true }, partial: { type: 'boolean' }, 'mixed-protocols': { type: 'boolean' }, report: { type: 'boolean' }, json: { type: 'string' } },
+    {
+      'fail-if': { type: 'string', multiple: true },
+      partial: { type: 'boolean' },
+      'mixed-protocols': { type: 'boolean' },
+      report: { type: 'boolean' },
+      json: { type: 'string' },
+    },
     USAGE,
     io,
   );
@@ -59,7 +65,11 @@ export async function mergeCommand(args: readonly string[], io: CliIo): Promise<
     }
     summaries.push(read.value);
   }
-  const merged = mergeSummaries(summaries, { names: parsed.positionals, partial: parsed.values.partial === true, mixedProtocols: parsed.values['mixed-protocols'] === true });
+  const merged = mergeSummaries(summaries, {
+    names: parsed.positionals,
+    partial: parsed.values.partial === true,
+    mixedProtocols: parsed.values['mixed-protocols'] === true,
+  });
   if (!merged.ok) {
     io.err.write(`gb: ${oneLine(merged.error)}\n`);
     return EXIT.usage;
@@ -74,7 +84,8 @@ export async function mergeCommand(args: readonly string[], io: CliIo): Promise<
     io.out.write(renderJson(summary));
     // The JSON has every shard's health; on the terminal, at least name the machine that limited the numbers.
     for (const m of summary.shards?.members ?? []) {
-      if (m.client.saturated) io.err.write(`gb: shard ${m.index}/${summary.shards?.count ?? 0}'s client was saturated: ${m.client.warnings[0] ?? ''}\n`);
+      if (m.client.saturated)
+        io.err.write(`gb: shard ${m.index}/${summary.shards?.count ?? 0}'s client was saturated: ${m.client.warnings[0] ?? ''}\n`);
     }
   }
   if (jsonFile !== null) {
@@ -86,13 +97,19 @@ export async function mergeCommand(args: readonly string[], io: CliIo): Promise<
     }
   }
   for (const broken of outcomes.filter((o) => o.broken)) io.err.write(brokenThresholdLine(broken));
-  return mergedExit(summary, outcomes.some((o) => o.broken), io);
+  return mergedExit(
+    summary,
+    outcomes.some((o) => o.broken),
+    io,
+  );
 }
 
 /** A run's exit rules, applied to the merged result: a broken rule, a stop at an error or no success is 1. */
 function mergedExit(summary: Summary, anyBroken: boolean, io: CliIo): number {
   if (summary.stopReason === 'error' || summary.stopReason === 'interrupted') {
-    io.err.write(`gb: a merged run ${summary.stopReason === 'error' ? 'stopped at an error' : 'was interrupted'}: the merged numbers cover only what was done\n`);
+    io.err.write(
+      `gb: a merged run ${summary.stopReason === 'error' ? 'stopped at an error' : 'was interrupted'}: the merged numbers cover only what was done\n`,
+    );
     return EXIT.runError;
   }
   if (summary.succeeded === 0) {

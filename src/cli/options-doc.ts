@@ -18,7 +18,10 @@ function runKey(key: string, entry: Entry): { readonly key: string | null; reado
     return { key: null, text: `no key (${entry.api.none})` };
   }
   if (entry.scope === 'command') return { key: null, text: 'no key' };
-  return { key: null, text: 'no key: the option only shapes what the command line prints or writes (render the Summary with `renderAbReport`, `renderJson` or `renderHtml`)' };
+  return {
+    key: null,
+    text: 'no key: the option only shapes what the command line prints or writes (render the Summary with `renderAbReport`, `renderJson` or `renderHtml`)',
+  };
 }
 
 function defaultOf(entry: Entry): string {
@@ -49,8 +52,8 @@ export function renderOptionsDoc(): string {
     '',
     'Every option of `gb [options] URL`, in the order `gb -h` lists them. A value may be written',
     '`-n 100`, `-n100`, `-n=100`, `--requests 100` or `--requests=100`, and switches may be grouped',
-    "(`-kq`). The last of a repeated option wins, except the repeatable ones (`-H`, `-C`, `--fail-if`).",
-    "The run() name is the key a program gives `run(options)` for the same option, checked by the same",
+    '(`-kq`). The last of a repeated option wins, except the repeatable ones (`-H`, `-C`, `--fail-if`).',
+    'The run() name is the key a program gives `run(options)` for the same option, checked by the same',
     'rules with the same messages.',
     '',
     '| option | run() |',

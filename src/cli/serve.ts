@@ -39,7 +39,12 @@ export async function serveCommand(
   signal: AbortSignal,
 ): Promise<number> {
   let values: {
-    port?: string | undefined; host?: string | undefined; 'unix-socket'?: string | undefined; http2?: boolean | undefined; tls?: boolean | undefined; help?: boolean | undefined;
+    port?: string | undefined;
+    host?: string | undefined;
+    'unix-socket'?: string | undefined;
+    http2?: boolean | undefined;
+    tls?: boolean | undefined;
+    help?: boolean | undefined;
   };
   try {
     ({ values } = parseArgs({
@@ -103,12 +108,19 @@ export async function serveCommand(
     err.write(`gb: cannot listen on ${host}:${port}: ${oneLine(error instanceof Error ? error.message : String(error))}\n`);
     return EXIT.runError;
   }
-  const speaks = options.http2 === 'h2' ? ' (HTTP/2 over TLS, self-signed; HTTP/1.1 too)' : options.http2 === 'h2c' ? ' (HTTP/2, h2c: gb --http2)' : '';
+  const speaks =
+    options.http2 === 'h2' ? ' (HTTP/2 over TLS, self-signed; HTTP/1.1 too)' : options.http2 === 'h2c' ? ' (HTTP/2, h2c: gb --http2)' : '';
   out.write(`gb target listening on ${server.url}${speaks} (routes: ${TARGET_ROUTES})\n`);
   return serveUntilAborted(server, out, signal);
 }
 
-async function serveUnix(path: string, tcpGiven: boolean, out: NodeJS.WritableStream, err: NodeJS.WritableStream, signal: AbortSignal): Promise<number> {
+async function serveUnix(
+  path: string,
+  tcpGiven: boolean,
+  out: NodeJS.WritableStream,
+  err: NodeJS.WritableStream,
+  signal: AbortSignal,
+): Promise<number> {
   if (tcpGiven) {
     err.write('gb: --unix-socket cannot be used with --port or --host: the server listens on one or the other\n');
     return EXIT.usage;

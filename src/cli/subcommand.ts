@@ -9,7 +9,9 @@ import { EXIT, type CliIo } from './io.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 const HELP = { help: { type: 'boolean', short: 'h' } } as const;
-type Parsed<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; strict: true; allowPositionals: true; options: O & typeof HELP }>>;
+type Parsed<O extends Options> = ReturnType<
+  typeof parseArgs<{ args: string[]; strict: true; allowPositionals: true; options: O & typeof HELP }>
+>;
 
 /** One line, so a parser's multi-sentence message still fits the "gb: …" convention. */
 export function oneLine(message: string): string {
@@ -20,7 +22,13 @@ export function oneLine(message: string): string {
  * Parses `gb <command>`'s arguments. With -h it prints `usage`; on bad input it prints one line;
  * either way it returns the exit status instead of the parsed arguments.
  */
-export function parseSubcommand<O extends Options>(command: string, args: readonly string[], options: O, usage: string, io: CliIo): Parsed<O> | number {
+export function parseSubcommand<O extends Options>(
+  command: string,
+  args: readonly string[],
+  options: O,
+  usage: string,
+  io: CliIo,
+): Parsed<O> | number {
   let parsed: Parsed<O>;
   try {
     parsed = parseArgs({ args: [...args], strict: true, allowPositionals: true, options: { ...options, ...HELP } });

@@ -21,7 +21,7 @@ export function usageText(): string {
   });
   return [
     'Usage: gb [options] [http[s]://]hostname[:port]/path',
-    '       gb [options] --targets FILE           (each request\'s URL comes from FILE)',
+    "       gb [options] --targets FILE           (each request's URL comes from FILE)",
     'Options are:',
     ...lines,
     '',

@@ -63,14 +63,15 @@ interface RunFields {
 /** Every kind of entry; `option()` picks the right one from `scope` and `arity`, which types `parse`. */
 export type Spec =
   | (Names & RunFields & { readonly arity: 'switch' })
-  | (Names & RunFields & {
-      readonly arity: 'value';
-      /** Parsed like a given value when the option is absent, so the default obeys the option's own rules. */
-      readonly default?: string;
-      /** The loading step reads the file the value names; `parse` finds it in `c.file`. */
-      readonly load?: LoadKind;
-      readonly parse: Parse<string, unknown>;
-    })
+  | (Names &
+      RunFields & {
+        readonly arity: 'value';
+        /** Parsed like a given value when the option is absent, so the default obeys the option's own rules. */
+        readonly default?: string;
+        /** The loading step reads the file the value names; `parse` finds it in `c.file`. */
+        readonly load?: LoadKind;
+        readonly parse: Parse<string, unknown>;
+      })
   | (Names & RunFields & { readonly arity: 'list'; readonly parse: Parse<readonly string[], unknown> })
   /** --fail-if: parsed by metrics/thresholds.ts, and checked against the Summary after the run. */
   | (Names & { readonly scope: 'limit'; readonly arity: 'list'; readonly api: ApiTag })

@@ -2,7 +2,19 @@
 
 import type { Parse } from './option-spec.js';
 import { OPTION_TABLE } from './option-table.js';
-import { ENTRIES, flagName, rawName, type DirectFields, type LoadedFiles, type ParsedKey, type RawOptions, type RunKey, type SwitchKey, type ValueKey, type ValueOf } from './options.js';
+import {
+  ENTRIES,
+  flagName,
+  rawName,
+  type DirectFields,
+  type LoadedFiles,
+  type ParsedKey,
+  type RawOptions,
+  type RunKey,
+  type SwitchKey,
+  type ValueKey,
+  type ValueOf,
+} from './options.js';
 
 /**
  * Parsing on first use puts each option's problems where the rules consult it, so the order of the

@@ -94,7 +94,8 @@ function headerFrom(text: string, problems: string[]): Header[] {
 }
 
 /** -H, in order; every bad line is reported, the good ones kept. */
-export const headers: Parse<readonly string[], readonly Header[]> = (texts, c) => Object.freeze(texts.flatMap((text) => headerFrom(text, c.problems)));
+export const headers: Parse<readonly string[], readonly Header[]> = (texts, c) =>
+  Object.freeze(texts.flatMap((text) => headerFrom(text, c.problems)));
 
 function cookieIsValid(text: string, problems: string[]): boolean {
   const equals = text.indexOf('=');
@@ -105,7 +106,8 @@ function cookieIsValid(text: string, problems: string[]): boolean {
   return false;
 }
 
-export const cookies: Parse<readonly string[], readonly string[]> = (texts, c) => Object.freeze(texts.filter((text) => cookieIsValid(text, c.problems)));
+export const cookies: Parse<readonly string[], readonly string[]> = (texts, c) =>
+  Object.freeze(texts.filter((text) => cookieIsValid(text, c.problems)));
 
 /** -A and -P: "user:password", kept whole (it is split at the first colon when sent). */
 export const credentials: Parse<string, string> = (text, c) => credentialsFrom(c.flag, text, c.problems);
@@ -143,7 +145,10 @@ export const text: Parse<string, string> = (value) => value;
  * The value of an option whose file the loading step read: `check` may refuse the text itself
  * first (an empty name, a wrong extension), and reads the file's problems only when it asks for it.
  */
-export function fromFile<L extends LoadKind, T>(load: L, check: (text: string, c: ParseContext, file: () => LoadValues[L] | null) => T | null) {
+export function fromFile<L extends LoadKind, T>(
+  load: L,
+  check: (text: string, c: ParseContext, file: () => LoadValues[L] | null) => T | null,
+) {
   const parse: Parse<string, T> = (text, c) =>
     check(text, c, () => {
       if (c.file === undefined) {

@@ -23,7 +23,8 @@ export function parseProxy(text: string, auth: string | null): Result<Proxy, str
   if (bare.startsWith('[')) {
     const close = bare.indexOf(']');
     const rest = bare.slice(close + 1);
-    if (close < 0 || (rest !== '' && !rest.startsWith(':'))) return err(`invalid IPv6 proxy address -X ${shown(text)} (expected [address] or [address]:port)`);
+    if (close < 0 || (rest !== '' && !rest.startsWith(':')))
+      return err(`invalid IPv6 proxy address -X ${shown(text)} (expected [address] or [address]:port)`);
     hostText = bare.slice(0, close + 1);
     portText = rest === '' ? undefined : rest.slice(1);
   } else {

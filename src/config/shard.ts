@@ -44,7 +44,9 @@ export function parseStartAt(text: string, nowMs: number, problems: string[]): n
     if (Number.isFinite(parsed)) atMs = parsed;
   }
   if (atMs === null) {
-    problems.push(`invalid start time: --start-at ${shown(text)} (expected an RFC 3339 time such as 2026-11-29T14:00:00Z, or +30s from now)`);
+    problems.push(
+      `invalid start time: --start-at ${shown(text)} (expected an RFC 3339 time such as 2026-11-29T14:00:00Z, or +30s from now)`,
+    );
     return null;
   }
   if (atMs - nowMs > MAX_START_AHEAD_MS) {
@@ -58,7 +60,8 @@ export function parseStartAt(text: string, nowMs: number, problems: string[]): n
 /** Date.parse rolls 2026-11-31 over to December 1st; a start time with a day or hour that does not exist is a typo. */
 function fieldsInRange(text: string): boolean {
   const [year, month, day, hour, minute, second] = [0, 5, 8, 11, 14, 17].map((at) => Number(text.slice(at, at + (at === 0 ? 4 : 2))));
-  if (year === undefined || month === undefined || day === undefined || hour === undefined || minute === undefined || second === undefined) return false;
+  if (year === undefined || month === undefined || day === undefined || hour === undefined || minute === undefined || second === undefined)
+    return false;
   const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
   return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour <= 23 && minute <= 59 && second <= 59;
 }

@@ -36,7 +36,8 @@ export function parseTarget(text: string): Result<Target, string> {
   if (authority.startsWith('[')) {
     const close = authority.indexOf(']');
     const rest = authority.slice(close + 1);
-    if (close < 0 || (rest !== '' && !rest.startsWith(':'))) return err(`invalid IPv6 address in URL ${quoted} (expected [address] or [address]:port)`);
+    if (close < 0 || (rest !== '' && !rest.startsWith(':')))
+      return err(`invalid IPv6 address in URL ${quoted} (expected [address] or [address]:port)`);
     hostText = authority.slice(0, close + 1);
     portText = rest === '' ? undefined : rest.slice(1);
   } else {

@@ -7,11 +7,11 @@ import { shown } from './target.js';
 
 /** ab's -f names (matched without regard to case, as ab does), each pinning one version; ALL allows any. */
 const PROTOCOLS: Readonly<Record<string, readonly [TlsVersion, TlsVersion]>> = {
-  'TLS1': ['TLSv1', 'TLSv1'],
+  TLS1: ['TLSv1', 'TLSv1'],
   'TLS1.1': ['TLSv1.1', 'TLSv1.1'],
   'TLS1.2': ['TLSv1.2', 'TLSv1.2'],
   'TLS1.3': ['TLSv1.3', 'TLSv1.3'],
-  'ALL': ['TLSv1', 'TLSv1.3'],
+  ALL: ['TLSv1', 'TLSv1.3'],
 };
 
 /**
@@ -39,7 +39,12 @@ export const protocolVersions: Parse<string, Versions> = (text, c) => {
 };
 
 /** The four TLS options as one; `ciphers` is undefined when -Z was not given. */
-export function tlsOptionsOf(versions: Versions | null, ciphers: string | null | undefined, clientPem: string | null, caPem: string | null): TlsOptions {
+export function tlsOptionsOf(
+  versions: Versions | null,
+  ciphers: string | null | undefined,
+  clientPem: string | null,
+  caPem: string | null,
+): TlsOptions {
   const oldPinned = versions !== null && (versions[1] === 'TLSv1' || versions[1] === 'TLSv1.1');
   const cipherList = ciphers !== undefined ? ciphers : oldPinned ? OLD_PROTOCOL_CIPHERS : null;
   return Object.freeze({ minVersion: versions?.[0] ?? null, maxVersion: versions?.[1] ?? null, ciphers: cipherList, clientPem, caPem });
@@ -82,7 +87,9 @@ export const clientPem = fromFile('pem', (path, c, file) => {
     return null;
   }
   if (key?.[1] === 'ENCRYPTED') {
-    c.problems.push(`${c.flag} file ${shown(path)} has an encrypted private key; gb cannot ask for its passphrase (decrypt it with openssl pkey)`);
+    c.problems.push(
+      `${c.flag} file ${shown(path)} has an encrypted private key; gb cannot ask for its passphrase (decrypt it with openssl pkey)`,
+    );
     return null;
   }
   const why = openSslRejects({ cert: pem, key: pem });

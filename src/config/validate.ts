@@ -49,7 +49,10 @@ export function validateOptions(o: OptionValues): Result<Config, readonly string
   const method = methodFrom(o, targets);
   for (const key of ['headers', 'cookies', 'basicAuth', 'contentType'] as const) o.value(key);
   const proxy = proxyFrom(o);
-  const localAddress = localAddressFrom(o, proxy !== null ? { what: 'the proxy', ...proxy } : target !== null ? { what: 'the target', ...target } : null);
+  const localAddress = localAddressFrom(
+    o,
+    proxy !== null ? { what: 'the proxy', ...proxy } : target !== null ? { what: 'the target', ...target } : null,
+  );
   const tlsOptions = tlsOptionsFrom(o);
   o.finish();
   if (o.problems.length > 0 || target === null || load === null || method === null) return err(o.problems);
@@ -60,7 +63,10 @@ export function validateOptions(o: OptionValues): Result<Config, readonly string
     target,
     // Shards are separate processes: a random seed each would give each its own sequence, so
     // they take one from the run id they share, and their stretches are still of one sequence.
-    targets: targets !== null && shard !== null && targets.order === 'random' && !o.given('seed') ? { ...targets, seed: seedOfRun(shard.runId) } : targets,
+    targets:
+      targets !== null && shard !== null && targets.order === 'random' && !o.given('seed')
+        ? { ...targets, seed: seedOfRun(shard.runId) }
+        : targets,
     sequenceStart: 0,
     method,
     body,
@@ -110,7 +116,8 @@ function loadFrom(o: OptionValues, targets: TargetsConfig | null): Load | null {
   else if (workers !== null && concurrency !== null && workers > concurrency) {
     problems.push(`-G ${workers} workers need at least as many connections, but -c is ${concurrency}`);
   }
-  if (o.given('ca') && !o.on('verify')) problems.push(`--ca ${shown(o.text('ca') ?? '')} needs --verify (without it no certificate is checked, as in ab)`);
+  if (o.given('ca') && !o.on('verify'))
+    problems.push(`--ca ${shown(o.text('ca') ?? '')} needs --verify (without it no certificate is checked, as in ab)`);
   if (o.on('http2')) http2Problems(o);
   if (pipeline !== null && pipeline > 1 && !o.on('keepalive') && !o.on('http2')) {
     problems.push(`--pipeline ${pipeline} needs -k (pipelined requests share one kept-alive connection)`);
@@ -155,11 +162,15 @@ function pipelineFrom(o: OptionValues): number | null {
   const pipeline = o.value('pipeline');
   const streams = o.value('streams');
   if (o.given('streams') && !o.on('http2')) {
-    o.problems.push(`--streams ${shown(o.text('streams') ?? '')} needs --http2 (for HTTP/1.1, --pipeline N sets the requests in flight per connection)`);
+    o.problems.push(
+      `--streams ${shown(o.text('streams') ?? '')} needs --http2 (for HTTP/1.1, --pipeline N sets the requests in flight per connection)`,
+    );
     return null;
   }
   if (pipeline !== null && streams !== null && pipeline !== streams) {
-    o.problems.push(`--pipeline ${pipeline} and --streams ${streams} disagree: they are one setting (requests in flight per connection); give one`);
+    o.problems.push(
+      `--pipeline ${pipeline} and --streams ${streams} disagree: they are one setting (requests in flight per connection); give one`,
+    );
     return null;
   }
   if ((o.given('pipeline') && pipeline === null) || (o.given('streams') && streams === null)) return null;
@@ -171,7 +182,9 @@ function maxConnectionsFrom(o: OptionValues, concurrency: number | null): number
   if (!o.given('maxConnections')) return null;
   const max = o.value('maxConnections');
   if (!o.given('rate') && !o.given('stages')) {
-    o.problems.push(`--max-connections ${shown(o.text('maxConnections') ?? '')} needs --rate or --stages (only a schedule can leave every connection busy with a request due)`);
+    o.problems.push(
+      `--max-connections ${shown(o.text('maxConnections') ?? '')} needs --rate or --stages (only a schedule can leave every connection busy with a request due)`,
+    );
     return null;
   }
   if (max !== null && concurrency !== null && max < concurrency) {
@@ -192,14 +205,22 @@ function http2Problems(o: OptionValues): void {
  * A targets file of several origins gives each origin connections of its own, at least one in each
  * worker: the connections this process runs (its shard's part of -c) must cover origins × workers.
  */
-function originsFit(targets: TargetsConfig, concurrency: number, workers: number, shard: { readonly index: number; readonly count: number } | null, problems: string[]): void {
+function originsFit(
+  targets: TargetsConfig,
+  concurrency: number,
+  workers: number,
+  shard: { readonly index: number; readonly count: number } | null,
+  problems: string[],
+): void {
   const origins = new Set(targets.list.map((t) => originOf(t.target))).size;
   if (origins <= 1) return;
   const own = shard === null ? concurrency : evenPart(concurrency, shard.index, shard.count);
   if (own >= origins * workers) return;
   const each = workers > 1 ? ` in each of ${workers} workers` : '';
   const got = shard === null ? `got ${concurrency}` : `shard ${shard.index}/${shard.count} has ${own} of -c ${concurrency}`;
-  problems.push(`--targets ${shown(targets.file)} names ${origins} origins, each with connections of its own${each}: -c must be at least ${origins * workers} (${got})`);
+  problems.push(
+    `--targets ${shown(targets.file)} names ${origins} origins, each with connections of its own${each}: -c must be at least ${origins * workers} (${got})`,
+  );
 }
 
 /** Every shard must get a connection (and a request, with -n), and its -G workers one connection each. */
@@ -213,22 +234,41 @@ function shardFits(
   const { index, count } = shard;
   const name = `shard ${index}/${count}`;
   if (concurrency !== null && concurrency < index) {
-    problems.push(`${name} would get no connection: -c ${concurrency} spreads over ${concurrency} shard${concurrency === 1 ? '' : 's'} at most (use fewer shards or a larger -c)`);
+    problems.push(
+      `${name} would get no connection: -c ${concurrency} spreads over ${concurrency} shard${concurrency === 1 ? '' : 's'} at most (use fewer shards or a larger -c)`,
+    );
   } else if (requests !== null && requests < index) {
-    problems.push(`${name} would get no request: -n ${requests} spreads over ${requests} shard${requests === 1 ? '' : 's'} at most (use fewer shards or a larger -n)`);
+    problems.push(
+      `${name} would get no request: -n ${requests} spreads over ${requests} shard${requests === 1 ? '' : 's'} at most (use fewer shards or a larger -n)`,
+    );
   } else if (concurrency !== null && workers !== null) {
     const own = evenPart(concurrency, index, count);
-    if (workers > own) problems.push(`-G ${workers} workers need at least as many connections, but ${name} has ${own} of -c ${concurrency}`);
+    if (workers > own)
+      problems.push(`-G ${workers} workers need at least as many connections, but ${name} has ${own} of -c ${concurrency}`);
   }
 }
 
 /** --start-at alone makes the run shard 1 of 1, so its result says how late it began like any shard's. */
-function shardPlanOf(o: OptionValues, load: Load, run: { readonly url: string; readonly method: string; readonly keepAlive: boolean; readonly startAtMs: number | null }): ShardPlan | null {
+function shardPlanOf(
+  o: OptionValues,
+  load: Load,
+  run: { readonly url: string; readonly method: string; readonly keepAlive: boolean; readonly startAtMs: number | null },
+): ShardPlan | null {
   const { shardParts, requests, concurrency, durationMs, schedule, pipeline, maxConnections } = load;
   const runId = o.value('runId');
   if (shardParts === null && runId === null && run.startAtMs === null) return null;
   const parts = shardParts ?? { index: 1, count: 1 };
-  const identity = { url: run.url, method: run.method, requests, concurrency, durationMs, schedule, keepAlive: run.keepAlive, pipeline, shards: parts.count };
+  const identity = {
+    url: run.url,
+    method: run.method,
+    requests,
+    concurrency,
+    durationMs,
+    schedule,
+    keepAlive: run.keepAlive,
+    pipeline,
+    shards: parts.count,
+  };
   return {
     ...parts,
     runId: runId ?? deriveRunId(identity, run.startAtMs ?? Date.now()),
@@ -282,10 +322,14 @@ function proxyFrom(o: OptionValues): Proxy | null {
 }
 
 /** `peer` is where sockets go: the proxy when there is one, else the target. A unix socket has no IP address to send from. */
-function localAddressFrom(o: OptionValues, peer: { readonly what: string; readonly host: string; readonly connectHost: string } | null): string | null {
+function localAddressFrom(
+  o: OptionValues,
+  peer: { readonly what: string; readonly host: string; readonly connectHost: string } | null,
+): string | null {
   const bind = o.text('bind');
   if (o.given('unixSocket')) {
-    if (bind !== undefined) o.problems.push(`-B ${shown(bind)} cannot be used with --unix-socket: a unix socket has no local IP address to send from`);
+    if (bind !== undefined)
+      o.problems.push(`-B ${shown(bind)} cannot be used with --unix-socket: a unix socket has no local IP address to send from`);
     o.value('unixSocket');
     o.skip('bind');
     return null;
@@ -335,7 +379,7 @@ function targetsFrom(o: OptionValues): TargetsConfig | null {
   }
   const file = o.text('targets');
   if (file === undefined) {
-    if (o.on('random')) problems.push('--random needs --targets (it picks among the targets file\'s requests)');
+    if (o.on('random')) problems.push("--random needs --targets (it picks among the targets file's requests)");
     return null;
   }
   if (o.urls.length > 0) problems.push(`--targets ${shown(file)} gives the requests: drop the URL ${o.urls.map(shown).join(' ')}`);
@@ -346,15 +390,24 @@ function targetsFrom(o: OptionValues): TargetsConfig | null {
       ['-m', o.given('method')],
       ['-i', o.on('head')],
     ] as const
-  ).filter(([, given]) => given).map(([flag]) => flag);
-  if (shaping.length > 0) problems.push(`${shaping.join(', ')} cannot be used with --targets: each request's method and body come from the file`);
+  )
+    .filter(([, given]) => given)
+    .map(([flag]) => flag);
+  if (shaping.length > 0)
+    problems.push(`${shaping.join(', ')} cannot be used with --targets: each request's method and body come from the file`);
   const list = o.value('targets');
   if (list === null) return null;
   const origins = new Set(list.map((t) => originOf(t.target)));
   if (origins.size > 1) {
-    if (o.given('script')) problems.push(`--script cannot be used with --targets ${shown(file)} of ${origins.size} origins (a script's request() gives a path on one origin)`);
+    if (o.given('script'))
+      problems.push(
+        `--script cannot be used with --targets ${shown(file)} of ${origins.size} origins (a script's request() gives a path on one origin)`,
+      );
     const proxy = o.given('proxy');
-    if (proxy || o.given('unixSocket')) problems.push(`${proxy ? '-X' : '--unix-socket'} cannot be used with --targets ${shown(file)} of ${origins.size} origins (every connection would go to one place)`);
+    if (proxy || o.given('unixSocket'))
+      problems.push(
+        `${proxy ? '-X' : '--unix-socket'} cannot be used with --targets ${shown(file)} of ${origins.size} origins (every connection would go to one place)`,
+      );
   }
   return { file, list, order: o.on('random') ? 'random' : 'round-robin', seed, members: null };
 }

@@ -43,6 +43,15 @@ export function connectionOpener(
     return () => new Http2Connection(endpoint, owner, h2, io);
   }
   const bursts = buildBursts(buildRequest(config, version), config.pipeline);
-  const settings = { source, bursts, pipeline: config.pipeline, isHead, keepAlive: config.keepAlive, measureUncorrected, captureHead, captureBodyBytes };
+  const settings = {
+    source,
+    bursts,
+    pipeline: config.pipeline,
+    isHead,
+    keepAlive: config.keepAlive,
+    measureUncorrected,
+    captureHead,
+    captureBodyBytes,
+  };
   return () => new Connection(endpoint, owner, settings, io);
 }

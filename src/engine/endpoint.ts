@@ -38,7 +38,9 @@ export async function resolveEndpoint(config: Config): Promise<Result<ResolvedEn
     // isIP tries IPv4 first, so an IPv4 address never compiles the long IPv6 pattern.
     ipv6: isIP(address) === 6,
     port: proxy?.port ?? target.port,
-    tls: target.tls ? { ...config.tlsOptions, servername: serverName(config), verify: config.verifyTls, alpn: config.http2 ? ['h2'] : null } : null,
+    tls: target.tls
+      ? { ...config.tlsOptions, servername: serverName(config), verify: config.verifyTls, alpn: config.http2 ? ['h2'] : null }
+      : null,
     localAddress: config.localAddress,
     tunnel:
       proxy !== null && target.tls

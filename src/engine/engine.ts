@@ -65,7 +65,11 @@ const STOPS_RUN: Readonly<Record<FailureKind, boolean>> = {
 
 /** The endpoint rows of a run (--targets, a script), or null: without either, every request is the URL's and there are none. */
 function endpointRows(config: Config, script: ScriptRunner | null): EndpointStats | null {
-  if (config.targets !== null) return new EndpointStats(config.maxEndpoints, config.targets.list.map((t) => t.name));
+  if (config.targets !== null)
+    return new EndpointStats(
+      config.maxEndpoints,
+      config.targets.list.map((t) => t.name),
+    );
   if (script === null) return null;
   // A script's request() names its rows as it goes.
   return new EndpointStats(config.maxEndpoints, script.makesRequests ? [] : [`${config.method} ${config.target.path}`]);
@@ -115,23 +119,36 @@ export class Engine implements ConnectionOwner<LoadConnection> {
     // Records the warm-up, if any; measuring starts on a fresh recorder (#beginMeasuring).
     this.recorder = this.#newRecorder(null, null);
     // A script's names open rows as they come: in the run's registry and in the recorder, in the same order.
-    script?.attach(this.#sequence, (name) => {
-      const row = rows!.rowOf(name);
-      this.recorder.endpoints?.rowOf(name);
-      return row;
-    }, (row) => rows!.names[row] ?? '');
-    this.#phases = new RunPhases(config, { warmUp: () => this.#beginWarmup(), drain: () => this.#drain(), measure: () => this.#beginMeasuring() });
-    this.#verdicts = new PendingVerdicts(config.timeoutMs, (conn, nowMs, facts, verdict, recorder) => this.#verdictIn(conn, nowMs, facts, verdict, recorder));
+    script?.attach(
+      this.#sequence,
+      (name) => {
+        const row = rows!.rowOf(name);
+        this.recorder.endpoints?.rowOf(name);
+        return row;
+      },
+      (row) => rows!.names[row] ?? '',
+    );
+    this.#phases = new RunPhases(config, {
+      warmUp: () => this.#beginWarmup(),
+      drain: () => this.#drain(),
+      measure: () => this.#beginMeasuring(),
+    });
+    this.#verdicts = new PendingVerdicts(config.timeoutMs, (conn, nowMs, facts, verdict, recorder) =>
+      this.#verdictIn(conn, nowMs, facts, verdict, recorder),
+    );
     const headsWanted = config.verbosity >= 2 && options.onResponseHead !== undefined;
     const open = connectionOpener(config, version, endpoint, this, this.#io, { sequence: this.#sequence, script, headsWanted });
     this.#pool = new Pool(config.concurrency, config.maxConnections ?? config.concurrency, open);
     this.#stuck = new StuckConnects(this.#pool.all);
     const rate = scheduleOf(config.schedule);
-    this.#pacer = rate === null ? null : new Pacer(rate, this.#pool, this.#io, {
-      canIssue: (nowMs) => this.#canIssue(nowMs),
-      issued: () => this.#issued,
-      sendScheduled: (conn, nowMs, intendedMs, byServer) => this.#sendScheduled(conn, nowMs, intendedMs, byServer),
-    });
+    this.#pacer =
+      rate === null
+        ? null
+        : new Pacer(rate, this.#pool, this.#io, {
+            canIssue: (nowMs) => this.#canIssue(nowMs),
+            issued: () => this.#issued,
+            sendScheduled: (conn, nowMs, intendedMs, byServer) => this.#sendScheduled(conn, nowMs, intendedMs, byServer),
+          });
   }
 
   run(): Promise<EngineResult> {
@@ -296,7 +313,12 @@ export class Engine implements ConnectionOwner<LoadConnection> {
   #newRecorder(sink: ExchangeSink | null, runLength: SharedLength | null): Recorder {
     const now = this.#io.now();
     const endpoints = this.#rows === null ? null : new EndpointStats(this.#config.maxEndpoints, this.#rows.names);
-    const recorder = new Recorder(new Timeline(performance.timeOrigin + now, now), { sink, runLength, variableLength: this.#config.variableLength, endpoints });
+    const recorder = new Recorder(new Timeline(performance.timeOrigin + now, now), {
+      sink,
+      runLength,
+      variableLength: this.#config.variableLength,
+      endpoints,
+    });
     recorder.first.transport = transportFor(this.#config.target.tls, this.#config.unixSocket !== null);
     return recorder;
   }
@@ -352,7 +374,9 @@ export class Engine implements ConnectionOwner<LoadConnection> {
 
   /** How many more requests -n allows; unbounded without -n, and in the warm-up, which does not count against it. */
   #requestsLeft(): number {
-    return this.#rule.requests === null || this.#phases.current === 'warmup' ? Number.POSITIVE_INFINITY : this.#rule.requests - this.#issued;
+    return this.#rule.requests === null || this.#phases.current === 'warmup'
+      ? Number.POSITIVE_INFINITY
+      : this.#rule.requests - this.#issued;
   }
 
   /** The measured run has issued all -n requests and is not stopping: a free connection may take over stuck connects. */

@@ -108,7 +108,8 @@ export class Pacer {
       this.#issueScheduled(conn, now, true);
       this.#park(conn);
       // That took the last free slot: from now on a due request waits for the server to free one.
-      if (conn.capacity === 0 && Number.isNaN(this.#busySinceMs) && !this.#pool.canGrow && !this.#idle.some((c) => c.capacity > 0)) this.#busySinceMs = now;
+      if (conn.capacity === 0 && Number.isNaN(this.#busySinceMs) && !this.#pool.canGrow && !this.#idle.some((c) => c.capacity > 0))
+        this.#busySinceMs = now;
     }
     if (!this.#loop.canIssue(now)) return;
     const nextMs = this.#originMs + this.#rate.intendedOffsetMs(this.#loop.issued());

@@ -40,7 +40,13 @@ export class PendingVerdicts {
     };
     const seconds = this.#timeoutMs / 1000;
     const timer = setTimeout(
-      () => settle({ rejected: true, code: 'SCRIPT_TIMEOUT', message: `script: response() did not finish within ${seconds} s (-s)`, threw: true }),
+      () =>
+        settle({
+          rejected: true,
+          code: 'SCRIPT_TIMEOUT',
+          message: `script: response() did not finish within ${seconds} s (-s)`,
+          threw: true,
+        }),
       this.#timeoutMs,
     );
     this.#pending.add(withdraw);

@@ -74,7 +74,14 @@ export function stagedSchedule(stages: readonly RateStage[]): RateSchedule {
   let from = 0;
   let countBefore = 0;
   for (const stage of stages) {
-    const s: Segment = { startMs, durationMs: stage.durationMs, fromPerSecond: from, toPerSecond: stage.requestsPerSecond, countBefore, count: 0 };
+    const s: Segment = {
+      startMs,
+      durationMs: stage.durationMs,
+      fromPerSecond: from,
+      toPerSecond: stage.requestsPerSecond,
+      countBefore,
+      count: 0,
+    };
     const count = areaWithin(s, stage.durationMs);
     segments.push({ ...s, count });
     startMs += stage.durationMs;
@@ -122,7 +129,13 @@ export function scheduleOf(schedule: ScheduleConfig): RateSchedule | null {
  * Requests the schedule had due in each of `rows` rows of `rowMs`, for a run that issued at most
  * `maxRequests` (null: no -n) and ran `limitMs`: the target to set beside each row's achieved count.
  */
-export function scheduledPerRow(schedule: RateSchedule, rowMs: number, rows: number, limitMs: number, maxRequests: number | null): number[] {
+export function scheduledPerRow(
+  schedule: RateSchedule,
+  rowMs: number,
+  rows: number,
+  limitMs: number,
+  maxRequests: number | null,
+): number[] {
   // Due strictly before t: a request due exactly on a row boundary belongs to the row it opens.
   const dueBefore = (t: number): number => {
     const due = schedule.dueCount(Math.min(t, limitMs) - 1e-6);

@@ -33,16 +33,21 @@ export async function loadScript(path: string): Promise<Result<LoadedScript, str
     const located = e instanceof SyntaxError ? await locateSyntaxError(file, e) : null;
     return err(`--script ${path} failed to load: ${located ?? scriptError(e, file)}`);
   }
-  const exported = (typeof module['default'] === 'object' && module['default'] !== null ? module['default'] : module) as Record<string, unknown>;
+  const exported = (typeof module['default'] === 'object' && module['default'] !== null ? module['default'] : module) as Record<
+    string,
+    unknown
+  >;
   for (const hook of HOOKS) {
     const value = exported[hook];
-    if (value !== undefined && typeof value !== 'function') return err(`--script ${path}: export '${hook}' must be a function, got ${typeof value}`);
+    if (value !== undefined && typeof value !== 'function')
+      return err(`--script ${path}: export '${hook}' must be a function, got ${typeof value}`);
   }
   if (HOOKS.every((hook) => exported[hook] === undefined)) {
     return err(`--script ${path} exports none of ${HOOKS.join(', ')} (named exports, or a default-exported object)`);
   }
   const options = exported['options'];
-  if (options !== undefined && (typeof options !== 'object' || options === null)) return err(`--script ${path}: export 'options' must be an object`);
+  if (options !== undefined && (typeof options !== 'object' || options === null))
+    return err(`--script ${path}: export 'options' must be an object`);
   return ok({ file, script: exported });
 }
 
@@ -125,7 +130,12 @@ async function locateSyntaxError(file: string, e: SyntaxError): Promise<string |
   if (scriptError(e, file).includes(' (at ')) return null;
   try {
     const esbuild = await import('esbuild');
-    await esbuild.transform(readFileSync(file, 'utf8'), { loader: /\.m?ts$/.test(file) ? 'ts' : 'js', format: 'esm', sourcefile: file, logLevel: 'silent' });
+    await esbuild.transform(readFileSync(file, 'utf8'), {
+      loader: /\.m?ts$/.test(file) ? 'ts' : 'js',
+      format: 'esm',
+      sourcefile: file,
+      logLevel: 'silent',
+    });
     return null;
   } catch (found) {
     const first = (found as { errors?: { text: string; location: { file: string; line: number; column: number } | null }[] }).errors?.[0];

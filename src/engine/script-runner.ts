@@ -20,7 +20,12 @@ const DEFAULT_BODY_BYTES = 64 * 1024;
 /** What response() made of a response: accepted, rejected (false), or failed (a throw: the message). */
 export type Verdict =
   | { readonly rejected: false }
-  | { readonly rejected: true; readonly code: Extract<GbFailureCode, 'SCRIPT' | 'SCRIPT_TIMEOUT'>; readonly message: string; readonly threw: boolean };
+  | {
+      readonly rejected: true;
+      readonly code: Extract<GbFailureCode, 'SCRIPT' | 'SCRIPT_TIMEOUT'>;
+      readonly message: string;
+      readonly threw: boolean;
+    };
 
 const ACCEPTED: Verdict = { rejected: false };
 const RETURNED_FALSE: Verdict = { rejected: true, code: 'SCRIPT', message: 'script: response() returned false', threw: false };
@@ -164,7 +169,14 @@ export class ScriptRunner implements RequestSource, H2RequestSource {
       return null;
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Promise) {
-      const what = value instanceof Promise ? 'a Promise (request() must be synchronous: await in setup())' : value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
+      const what =
+        value instanceof Promise
+          ? 'a Promise (request() must be synchronous: await in setup())'
+          : value === null
+            ? 'null'
+            : Array.isArray(value)
+              ? 'an array'
+              : typeof value;
       return `script: request() returned ${what}; expected { method?, path?, headers?, body?, name? } or a target index`;
     }
     const built = this.#build(value);
@@ -219,12 +231,14 @@ export class ScriptRunner implements RequestSource, H2RequestSource {
     const method = r.method === undefined ? this.#config.method : String(r.method).toUpperCase();
     if (!TOKEN.test(method)) return `method ${JSON.stringify(r.method)} is not a single word`;
     const path = r.path === undefined ? this.#config.target.path : r.path;
-    if (typeof path !== 'string' || !path.startsWith('/') || /[\s\0-\x1f\x7f]/.test(path)) return `path ${JSON.stringify(r.path)} must start with "/" and have no spaces or control characters`;
+    if (typeof path !== 'string' || !path.startsWith('/') || /[\s\0-\x1f\x7f]/.test(path))
+      return `path ${JSON.stringify(r.path)} must start with "/" and have no spaces or control characters`;
     const headers: Header[] = [];
     if (r.headers !== undefined) {
       if (typeof r.headers !== 'object' || r.headers === null) return 'headers must be an object of "Name": "value"';
       for (const [name, value] of Object.entries(r.headers)) {
-        if (!TOKEN.test(name) || typeof value !== 'string' || LINE_BREAK.test(value)) return `header ${JSON.stringify(name)} is not a valid name with a string value on one line`;
+        if (!TOKEN.test(name) || typeof value !== 'string' || LINE_BREAK.test(value))
+          return `header ${JSON.stringify(name)} is not a valid name with a string value on one line`;
         headers.push({ name, value });
       }
     }
@@ -238,7 +252,9 @@ export class ScriptRunner implements RequestSource, H2RequestSource {
     const one: RequestTarget = { name, method, target: { ...this.#config.target, path }, headers, body };
     this.row = this.#rowOf(name);
     this.isHead = method === 'HEAD';
-    return this.#config.http2 ? buildH2TargetRequest(this.#config, this.#version, one).frames : buildTargetRequest(this.#config, this.#version, one);
+    return this.#config.http2
+      ? buildH2TargetRequest(this.#config, this.#version, one).frames
+      : buildTargetRequest(this.#config, this.#version, one);
   }
 
   /** response(ctx, res): a verdict now, or a promise of one (an async check). */
@@ -249,7 +265,11 @@ export class ScriptRunner implements RequestSource, H2RequestSource {
     } catch (e) {
       return this.#threw(e);
     }
-    if (value instanceof Promise) return value.then((v: unknown) => (v === false ? RETURNED_FALSE : ACCEPTED), (e: unknown) => this.#threw(e));
+    if (value instanceof Promise)
+      return value.then(
+        (v: unknown) => (v === false ? RETURNED_FALSE : ACCEPTED),
+        (e: unknown) => this.#threw(e),
+      );
     return value === false ? RETURNED_FALSE : ACCEPTED;
   }
 

@@ -15,4 +15,3 @@ export async function startScript(config: Config, version: string, worker: numbe
   if (problem !== null) throw new ScriptStartError(problem);
   return runner;
 }
-

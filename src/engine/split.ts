@@ -13,7 +13,11 @@ export function scaleSchedule(schedule: ScheduleConfig, scale: (requestsPerSecon
   if (schedule.kind !== 'rate') return schedule;
   const requestsPerSecond = scale(schedule.requestsPerSecond);
   if (schedule.stages === undefined) return { kind: 'rate', requestsPerSecond };
-  return { kind: 'rate', requestsPerSecond, stages: schedule.stages.map((s) => ({ durationMs: s.durationMs, requestsPerSecond: scale(s.requestsPerSecond) })) };
+  return {
+    kind: 'rate',
+    requestsPerSecond,
+    stages: schedule.stages.map((s) => ({ durationMs: s.durationMs, requestsPerSecond: scale(s.requestsPerSecond) })),
+  };
 }
 
 /**
@@ -36,7 +40,8 @@ export function splitConfig(config: Config, parts: number, stretch: number = WOR
   // Each part is its own stretch of the run's request sequence (--targets): with -n the stretches
   // follow each other, so per-target counts stay exact across shards and workers; without, they
   // start far apart so that parts do not send the same order.
-  const starts = requests === null ? connections.map((_, i) => i * stretch) : requests.map((_, i) => requests.slice(0, i).reduce((a, b) => a + b, 0));
+  const starts =
+    requests === null ? connections.map((_, i) => i * stretch) : requests.map((_, i) => requests.slice(0, i).reduce((a, b) => a + b, 0));
   return connections.map((concurrency, i) => ({
     ...config,
     sequenceStart: config.sequenceStart + starts[i]!,

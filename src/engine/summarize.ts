@@ -46,7 +46,11 @@ function rateStats(config: Config, r: Recorder, elapsedMs: number): RateStats | 
 function poolFacts(config: Config, streamLimitPlusOne: number, fastestUs: number): ClientFacts['pool'] {
   const perConnection = streamLimitPlusOne > 0 ? Math.min(config.pipeline, streamLimitPlusOne - 1) : config.pipeline;
   const connections = config.maxConnections ?? config.concurrency;
-  return { slots: connections * perConnection, fastestUs, targetPerSecond: config.schedule.kind === 'rate' ? config.schedule.requestsPerSecond : 0 };
+  return {
+    slots: connections * perConnection,
+    fastestUs,
+    targetPerSecond: config.schedule.kind === 'rate' ? config.schedule.requestsPerSecond : 0,
+  };
 }
 
 /**
@@ -132,8 +136,14 @@ function clientOf(config: Config, facts: SummaryFacts): ClientHealth {
     cpuSystemUs: facts.cpuSystemUs,
     wallMs: facts.wallMs,
     threads: facts.threads,
-    late: config.schedule.kind === 'rate' ? { count: count(C.late), server: count(C.lateServer), of: count(C.issued), maxUs: count(C.lateMaxUs) } : null,
-    pool: config.schedule.kind === 'rate' && r.uncorrectedTotal.count > 0 ? poolFacts(config, count(C.h2StreamLimit), r.uncorrectedTotal.min) : null,
+    late:
+      config.schedule.kind === 'rate'
+        ? { count: count(C.late), server: count(C.lateServer), of: count(C.issued), maxUs: count(C.lateMaxUs) }
+        : null,
+    pool:
+      config.schedule.kind === 'rate' && r.uncorrectedTotal.count > 0
+        ? poolFacts(config, count(C.h2StreamLimit), r.uncorrectedTotal.min)
+        : null,
   });
 }
 
@@ -206,12 +216,19 @@ export function summarize(config: Config, facts: SummaryFacts): Summary {
     successWaiting: phaseStats(r.successWaiting),
     phases: r.phases.stats(),
     stopReason: facts.stopReason,
-    timeline: { startEpochMs: r.timeline.startEpochMs, rows: r.timeline.rows(scheduledRows(config, 1000, MAX_TIMELINE_ROWS, facts.elapsedMs)) },
+    timeline: {
+      startEpochMs: r.timeline.startEpochMs,
+      rows: r.timeline.rows(scheduledRows(config, 1000, MAX_TIMELINE_ROWS, facts.elapsedMs)),
+    },
     rate: rateStats(config, r, facts.elapsedMs),
     connections:
       config.maxConnections === null
         ? null
-        : { initial: count(C.poolInitial), peak: count(C.poolPeak), grewAtSeconds: count(C.poolGrewAtUs) === 0 ? null : (count(C.poolGrewAtUs) - 1) / 1e6 },
+        : {
+            initial: count(C.poolInitial),
+            peak: count(C.poolPeak),
+            grewAtSeconds: count(C.poolGrewAtUs) === 0 ? null : (count(C.poolGrewAtUs) - 1) / 1e6,
+          },
     client,
     shards: shardSet(config, facts.startedAtMs, completed, client),
     endpoints: r.endpoints === null ? null : endpointResults(r.endpoints, facts.elapsedMs),

@@ -117,7 +117,12 @@ function membership(members: readonly number[], count: number): Uint8Array {
  * How many of the places [start, start + count) go to `members`: the exact request count of one
  * origin's engine. Round-robin counts each member's residue class; random has to look at each place.
  */
-export function placesOf(targets: Pick<TargetsConfig, 'order' | 'seed' | 'list'>, members: readonly number[], start: number, count: number): number {
+export function placesOf(
+  targets: Pick<TargetsConfig, 'order' | 'seed' | 'list'>,
+  members: readonly number[],
+  start: number,
+  count: number,
+): number {
   const t = targets.list.length;
   if (targets.order === 'round-robin') {
     const upTo = (x: number, i: number): number => Math.max(0, Math.ceil((x - i) / t));

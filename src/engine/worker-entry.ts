@@ -18,7 +18,10 @@ if (port !== null) {
   const wallBefore = performance.now();
   let script = null;
   try {
-    script = input.config.script === null ? null : await (await import('./script-start.js')).startScript(input.config, input.version, input.worker);
+    script =
+      input.config.script === null
+        ? null
+        : await (await import('./script-start.js')).startScript(input.config, input.version, input.worker);
   } catch (e) {
     post({ type: 'script-error', message: e instanceof Error ? e.message : String(e) });
     port.close();

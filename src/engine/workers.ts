@@ -135,17 +135,20 @@ export async function runWorkers(config: Config, endpoint: Endpoint, version: st
   const step = hooks.progressEvery ?? 0;
   const runLength = new SharedLength();
   const done = shares.map((share, i) =>
-    fleet.start({
-      config: share,
-      endpoint,
-      version,
-      // Workers report often enough that the merged heartbeat lands close to each multiple.
-      progressEvery: step > 0 ? Math.max(1, Math.floor(step / (4 * shares.length))) : 0,
-      sample: hooks.onSample !== undefined,
-      heads: hooks.onResponseHead !== undefined,
-      runLength: runLength.buffer,
-      worker: i,
-    }, i),
+    fleet.start(
+      {
+        config: share,
+        endpoint,
+        version,
+        // Workers report often enough that the merged heartbeat lands close to each multiple.
+        progressEvery: step > 0 ? Math.max(1, Math.floor(step / (4 * shares.length))) : 0,
+        sample: hooks.onSample !== undefined,
+        heads: hooks.onResponseHead !== undefined,
+        runLength: runLength.buffer,
+        worker: i,
+      },
+      i,
+    ),
   );
   const onAbort = (): void => fleet.stopAll('interrupted', hooks.graceMs ?? 0);
   hooks.signal?.addEventListener('abort', onAbort, { once: true });

@@ -59,7 +59,12 @@ export function readBodyFile(flag: string, path: string): Result<Uint8Array, str
     return ok(readFileSync(path));
   } catch (error: unknown) {
     const code = errnoCode(error);
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable (permission denied)' : `cannot be read (${String(error)})`;
+    const why =
+      code === 'ENOENT'
+        ? 'does not exist'
+        : code === 'EACCES'
+          ? 'is not readable (permission denied)'
+          : `cannot be read (${String(error)})`;
     return err(`${flag} file ${shown(path)} ${why}`);
   }
 }
@@ -71,7 +76,13 @@ export function readPemFile(flag: string, path: string): Result<string, string> 
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why =
-      code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable (permission denied)' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? String(error)})`;
+      code === 'ENOENT'
+        ? 'does not exist'
+        : code === 'EACCES'
+          ? 'is not readable (permission denied)'
+          : code === 'EISDIR'
+            ? 'is a directory'
+            : `cannot be read (${code ?? String(error)})`;
     return err(`${flag} file ${shown(path)} ${why}`);
   }
 }
@@ -92,7 +103,11 @@ export function socketFile(flag: string, path: string): Result<string, string> {
     stats = statSync(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? 'unknown error';
-    return err(code === 'ENOENT' ? `${flag} ${shown(path)}: no such file (is the server listening there?)` : `cannot use ${flag} ${shown(path)}: ${code}`);
+    return err(
+      code === 'ENOENT'
+        ? `${flag} ${shown(path)}: no such file (is the server listening there?)`
+        : `cannot use ${flag} ${shown(path)}: ${code}`,
+    );
   }
   if (stats.isSocket()) return ok(path);
   const kind = stats.isDirectory() ? 'a directory' : stats.isFile() ? 'a regular file' : 'some other kind of file';

@@ -107,7 +107,8 @@ function parseJsonLines(path: string, lines: readonly string[], problems: string
     const o = value as Record<string, unknown>;
     const known = new Set(['method', 'url', 'headers', 'body', 'bodyBase64', 'name']);
     const unknown = Object.keys(o).filter((k) => !known.has(k));
-    if (unknown.length > 0) problems.push(`${at}: unknown field ${shown(unknown[0]!)} (expected method, url, headers, body, bodyBase64, name)`);
+    if (unknown.length > 0)
+      problems.push(`${at}: unknown field ${shown(unknown[0]!)} (expected method, url, headers, body, bodyBase64, name)`);
     if (typeof o['url'] !== 'string') {
       problems.push(`${at}: "url" must be a string`);
       return;
@@ -135,7 +136,10 @@ function parseJsonLines(path: string, lines: readonly string[], problems: string
     else if (o['body'] !== undefined || o['bodyBase64'] !== undefined) problems.push(`${at}: "body" and "bodyBase64" must be strings`);
     const name = o['name'];
     if (name !== undefined && (typeof name !== 'string' || name === '')) problems.push(`${at}: "name" must be a non-empty string`);
-    const t = finished({ at, method: method.toUpperCase(), url: o['url'], headers, body, name: typeof name === 'string' ? name : null }, problems);
+    const t = finished(
+      { at, method: method.toUpperCase(), url: o['url'], headers, body, name: typeof name === 'string' ? name : null },
+      problems,
+    );
     if (t !== null) targets.push(t);
   });
   return targets;
@@ -172,7 +176,11 @@ function readBody(at: string, file: string, typed: string, problems: string[]): 
     return readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? String(e);
-    problems.push(code === 'ENOENT' ? `${at}: body file ${shown(typed)} not found (looked for ${shown(file)})` : `${at}: cannot read body file ${shown(typed)}: ${code}`);
+    problems.push(
+      code === 'ENOENT'
+        ? `${at}: body file ${shown(typed)} not found (looked for ${shown(file)})`
+        : `${at}: cannot read body file ${shown(typed)}: ${code}`,
+    );
     return null;
   }
 }

@@ -91,7 +91,9 @@ export async function startDashboard(host: string, port: number, page: string): 
   const listening = await new Promise<Result<AddressInfo, string>>((resolve) => {
     server.once('error', (e: NodeJS.ErrnoException) => {
       const where = `${host}:${port}`;
-      resolve(err(e.code === 'EADDRINUSE' ? `--dashboard ${where} is in use` : `--dashboard ${where}: cannot listen (${e.code ?? e.message})`));
+      resolve(
+        err(e.code === 'EADDRINUSE' ? `--dashboard ${where} is in use` : `--dashboard ${where}: cannot listen (${e.code ?? e.message})`),
+      );
     });
     server.listen(port, host, () => resolve(ok(server.address() as AddressInfo)));
   });

@@ -112,7 +112,11 @@ export function createExporter(target: OutTarget, run: LiveRunLabels, options: E
       try {
         body =
           target.kind === 'prometheus'
-            ? remoteWriteBody(prometheusSeries(run, s, seriesOptions), options.nativeHistograms === true ? nativeSeries(run, s) : [], timestampMs)
+            ? remoteWriteBody(
+                prometheusSeries(run, s, seriesOptions),
+                options.nativeHistograms === true ? nativeSeries(run, s) : [],
+                timestampMs,
+              )
             : encodeOtlpMetrics(run, s, seriesOptions);
       } catch (err) {
         // A fault in gb's encoder must not end the run: the push counts as undelivered.

@@ -73,7 +73,9 @@ export function encodeOtlpMetrics(run: LiveRunLabels, s: LiveSnapshot, options: 
   sum('gb.request.failures', "Failed requests by ab's failure class (and gb's script class)", '{request}', () => {
     for (const kind of FAILURE_KINDS) point([['kind', kind]], s.failures[kind], true);
   });
-  sum('gb.request.timeouts', 'Requests that timed out (-s), already counted as receive or connect failures', '{request}', () => point([], s.timeouts, true));
+  sum('gb.request.timeouts', 'Requests that timed out (-s), already counted as receive or connect failures', '{request}', () =>
+    point([], s.timeouts, true),
+  );
   sum('gb.received.bytes', 'Bytes read: status lines, headers and bodies', 'By', () => point([], s.bytesReceived, true));
   sum('gb.sent.bytes', 'Request bytes written', 'By', () => point([], s.bytesSent, true));
 
@@ -92,7 +94,8 @@ export function encodeOtlpMetrics(run: LiveRunLabels, s: LiveSnapshot, options: 
 
   gauge('gb.connections', 'Connections open', '{connection}', s.connections, true);
   if (s.targetRate !== null) gauge('gb.target_rate', "The schedule's target rate (--rate, --stages)", '{request}/s', s.targetRate, false);
-  if (s.clientBusyRatio !== null) gauge('gb.client.busy_ratio', "Event-loop utilization of gb's busiest engine thread", '1', s.clientBusyRatio, false);
+  if (s.clientBusyRatio !== null)
+    gauge('gb.client.busy_ratio', "Event-loop utilization of gb's busiest engine thread", '1', s.clientBusyRatio, false);
 
   w.end(); // ScopeMetrics
   w.end(); // ResourceMetrics
@@ -108,7 +111,10 @@ function requestCells(s: LiveSnapshot, maxEndpoints: number): [Label[], number][
       for (const failed of [false, true]) {
         const value = counts[requestSlot(row, classIndex, failed)]!; // row < endpoints.length
         if (value === 0) continue;
-        const labels: Label[] = [['status', status], ['result', failed ? 'failed' : 'ok']];
+        const labels: Label[] = [
+          ['status', status],
+          ['result', failed ? 'failed' : 'ok'],
+        ];
         if (endpoint !== '') labels.unshift(['endpoint', endpoint]);
         cells.push([labels, value]);
       }

@@ -44,7 +44,8 @@ export function prometheusSeries(run: LiveRunLabels, s: LiveSnapshot, options: S
   out.push(series('gb_received_bytes_total', common, s.bytesReceived));
   out.push(series('gb_sent_bytes_total', common, s.bytesSent));
   classicSeries('gb_request_duration_seconds', common, s.total, out);
-  for (const { phase, histogram } of s.phases) classicSeries('gb_request_phase_duration_seconds', [...common, ['phase', phase]], histogram, out);
+  for (const { phase, histogram } of s.phases)
+    classicSeries('gb_request_phase_duration_seconds', [...common, ['phase', phase]], histogram, out);
   out.push(series('gb_connections', common, s.connections));
   if (s.targetRate !== null) out.push(series('gb_target_rate', common, s.targetRate));
   if (s.clientBusyRatio !== null) out.push(series('gb_client_busy_ratio', common, s.clientBusyRatio));
@@ -74,7 +75,9 @@ function requestSeries(common: readonly Label[], s: LiveSnapshot, maxEndpoints: 
       for (const failed of [false, true]) {
         const value = counts[requestSlot(row, classIndex, failed)]!; // row < endpoints.length
         if (value === 0 && !(status === '2xx' && !failed)) continue;
-        out.push(series('gb_requests_total', [...common, ['endpoint', endpoint], ['status', status], ['result', failed ? 'failed' : 'ok']], value));
+        out.push(
+          series('gb_requests_total', [...common, ['endpoint', endpoint], ['status', status], ['result', failed ? 'failed' : 'ok']], value),
+        );
       }
     });
   });
@@ -130,7 +133,7 @@ function writeNativeHistogram(w: ProtoWriter, h: Histogram, timestampMs: number)
   w.uint(1, b.count).double(3, b.sumSeconds).sint(4, b.scale).double(5, 0).uint(6, b.zeroCount);
   const spans: { offset: number; buckets: number[] }[] = [];
   let previousEnd = 0;
-  for (let i = 0; i < b.counts.length; ) {
+  for (let i = 0; i < b.counts.length;) {
     if (b.counts[i] === 0) {
       i++;
       continue;

@@ -65,7 +65,10 @@ function answerAt(good: number | null, bad: Bad): CapacityAnswer {
  * A step gb limited is bad too (the rate was not carried), so the search goes on below it; only
  * when such a step ends up the lowest failing rate is no capacity claimed.
  */
-export async function searchCapacity<V extends StepVerdict>(options: CapacityOptions, measure: (rate: number) => Promise<V>): Promise<CapacityResult<V>> {
+export async function searchCapacity<V extends StepVerdict>(
+  options: CapacityOptions,
+  measure: (rate: number) => Promise<V>,
+): Promise<CapacityResult<V>> {
   const steps: CapacityStep<V>[] = [];
   let good: number | null = null;
   let bad: Bad | null = null;
@@ -86,7 +89,11 @@ export async function searchCapacity<V extends StepVerdict>(options: CapacityOpt
     rate = Math.min(rate * 2, options.maxRate);
   }
   if (bad === null) {
-    return { steps, answer: good === null ? { kind: 'none', firstBad: rate } : { kind: 'found', rate: good, firstBad: null, atMaxRate: false }, budgetExhausted: true };
+    return {
+      steps,
+      answer: good === null ? { kind: 'none', firstBad: rate } : { kind: 'found', rate: good, firstBad: null, atMaxRate: false },
+      budgetExhausted: true,
+    };
   }
   if (good === null) return { steps, answer: answerAt(good, bad), budgetExhausted: false };
   while (bad.rate - good > good * options.tolerance && bad.rate - good > 1) {
@@ -110,7 +117,14 @@ export function checkObjectives(s: Summary, rules: readonly Threshold[]): readon
   return rules.map((rule) => {
     const value = thresholdValue(s, rule);
     if (value === null) return { rule, value, held: false };
-    const held = rule.op === '<' ? value < rule.limit : rule.op === '<=' ? value <= rule.limit : rule.op === '>' ? value > rule.limit : value >= rule.limit;
+    const held =
+      rule.op === '<'
+        ? value < rule.limit
+        : rule.op === '<='
+          ? value <= rule.limit
+          : rule.op === '>'
+            ? value > rule.limit
+            : value >= rule.limit;
     return { rule, value, held };
   });
 }

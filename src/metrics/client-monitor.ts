@@ -2,14 +2,19 @@
 
 import { getHeapStatistics } from 'node:v8';
 import type { ClientHealth } from './summary.js';
-import { monitorEventLoopDelay, performance, PerformanceObserver, type EventLoopUtilization, type IntervalHistogram } from 'node:perf_hooks';
+import {
+  monitorEventLoopDelay,
+  performance,
+  PerformanceObserver,
+  type EventLoopUtilization,
+  type IntervalHistogram,
+} from 'node:perf_hooks';
 
 /** What one thread saw of itself; threads combine by max (delays, memory) and sum (GC). */
-export interface ThreadHealth
-  extends Pick<
-    ClientHealth,
-    'eventLoopDelayP99Ms' | 'eventLoopDelayMaxMs' | 'gcPauseTotalMs' | 'gcPauseMaxMs' | 'heapUsedMaxBytes' | 'rssMaxBytes'
-  > {
+export interface ThreadHealth extends Pick<
+  ClientHealth,
+  'eventLoopDelayP99Ms' | 'eventLoopDelayMaxMs' | 'gcPauseTotalMs' | 'gcPauseMaxMs' | 'heapUsedMaxBytes' | 'rssMaxBytes'
+> {
   /** Share of wall time the event loop was busy (0–1): per thread, unlike process CPU time. */
   readonly loopUtilization: number;
 }

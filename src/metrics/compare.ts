@@ -5,7 +5,8 @@ import { err, ok, type Result } from '../result.js';
 import { bootstrapChange, bootstrapPercentileChange, BOOTSTRAP_DEFAULTS, requestsAbove, type BootstrapOptions } from './bootstrap.js';
 import { Histogram } from './histogram.js';
 
-export type MetricName = 'rps' | 'p50' | 'p90' | 'p99' | 'p999' | 'max' | 'ttfb-p50' | 'ttfb-p99' | `${RequestPhase}-p50` | `${RequestPhase}-p99`;
+export type MetricName =
+  'rps' | 'p50' | 'p90' | 'p99' | 'p999' | 'max' | 'ttfb-p50' | 'ttfb-p99' | `${RequestPhase}-p50` | `${RequestPhase}-p99`;
 
 interface MetricSpec {
   readonly name: MetricName;
@@ -25,10 +26,12 @@ interface MetricSpec {
 const TOTAL = (s: Summary): PhaseStats | null => s.total;
 const WAITING = (s: Summary): PhaseStats | null => s.waiting;
 
-const latency = (phase: (s: Summary) => PhaseStats | null, pick: (p: PhaseStats) => number) => (s: Summary): number | null => {
-  const p = phase(s);
-  return p === null ? null : pick(p);
-};
+const latency =
+  (phase: (s: Summary) => PhaseStats | null, pick: (p: PhaseStats) => number) =>
+  (s: Summary): number | null => {
+    const p = phase(s);
+    return p === null ? null : pick(p);
+  };
 
 /** Short names of the phases in compare's rows (its rule metrics are the keys: tls-p99). */
 const PHASE_LABELS: Readonly<Record<RequestPhase, string>> = {
@@ -48,21 +51,77 @@ const PHASE_LABELS: Readonly<Record<RequestPhase, string>> = {
  */
 const METRICS: readonly MetricSpec[] = [
   // Responses per second, the figure the per-second rows also count; ab's Requests per second adds failed reads.
-  { name: 'rps', label: 'Requests/s', value: (s) => (s.elapsedSeconds > 0 ? s.responses / s.elapsedSeconds : null), perSecond: (r) => r.complete, requestLevel: null },
-  { name: 'p50', label: 'p50 [ms]', value: latency(TOTAL, (p) => p.p50Us), perSecond: (r) => r.p50Us, requestLevel: { phase: TOTAL, percent: 50 } },
-  { name: 'p90', label: 'p90 [ms]', value: latency(TOTAL, (p) => p.p90Us), perSecond: (r) => r.p90Us, requestLevel: { phase: TOTAL, percent: 90 } },
-  { name: 'p99', label: 'p99 [ms]', value: latency(TOTAL, (p) => p.p99Us), perSecond: (r) => r.p99Us, requestLevel: { phase: TOTAL, percent: 99 } },
-  { name: 'p999', label: 'p99.9 [ms]', value: latency(TOTAL, (p) => p.p999Us), perSecond: (r) => r.maxUs, requestLevel: { phase: TOTAL, percent: 99.9 } },
+  {
+    name: 'rps',
+    label: 'Requests/s',
+    value: (s) => (s.elapsedSeconds > 0 ? s.responses / s.elapsedSeconds : null),
+    perSecond: (r) => r.complete,
+    requestLevel: null,
+  },
+  {
+    name: 'p50',
+    label: 'p50 [ms]',
+    value: latency(TOTAL, (p) => p.p50Us),
+    perSecond: (r) => r.p50Us,
+    requestLevel: { phase: TOTAL, percent: 50 },
+  },
+  {
+    name: 'p90',
+    label: 'p90 [ms]',
+    value: latency(TOTAL, (p) => p.p90Us),
+    perSecond: (r) => r.p90Us,
+    requestLevel: { phase: TOTAL, percent: 90 },
+  },
+  {
+    name: 'p99',
+    label: 'p99 [ms]',
+    value: latency(TOTAL, (p) => p.p99Us),
+    perSecond: (r) => r.p99Us,
+    requestLevel: { phase: TOTAL, percent: 99 },
+  },
+  {
+    name: 'p999',
+    label: 'p99.9 [ms]',
+    value: latency(TOTAL, (p) => p.p999Us),
+    perSecond: (r) => r.maxUs,
+    requestLevel: { phase: TOTAL, percent: 99.9 },
+  },
   // No request lies above the maximum, so a resampled maximum only repeats the top few requests: no request-level interval.
   { name: 'max', label: 'max [ms]', value: latency(TOTAL, (p) => p.maxUs), perSecond: (r) => r.maxUs, requestLevel: null },
-  { name: 'ttfb-p50', label: 'TTFB p50 [ms]', value: latency(WAITING, (p) => p.p50Us), perSecond: null, noPerSecond: 'no per-second TTFB', requestLevel: { phase: WAITING, percent: 50 } },
-  { name: 'ttfb-p99', label: 'TTFB p99 [ms]', value: latency(WAITING, (p) => p.p99Us), perSecond: null, noPerSecond: 'no per-second TTFB', requestLevel: { phase: WAITING, percent: 99 } },
+  {
+    name: 'ttfb-p50',
+    label: 'TTFB p50 [ms]',
+    value: latency(WAITING, (p) => p.p50Us),
+    perSecond: null,
+    noPerSecond: 'no per-second TTFB',
+    requestLevel: { phase: WAITING, percent: 50 },
+  },
+  {
+    name: 'ttfb-p99',
+    label: 'TTFB p99 [ms]',
+    value: latency(WAITING, (p) => p.p99Us),
+    perSecond: null,
+    noPerSecond: 'no per-second TTFB',
+    requestLevel: { phase: WAITING, percent: 99 },
+  },
   ...REQUEST_PHASES.flatMap((phase): MetricSpec[] => {
     const stats = (s: Summary): PhaseStats | null => s.phases?.[phase] ?? null;
     const spec = { perSecond: null, noPerSecond: 'no per-second phases', phase } as const;
     return [
-      { name: `${phase}-p50`, label: `${PHASE_LABELS[phase]} p50 [ms]`, value: latency(stats, (p) => p.p50Us), ...spec, requestLevel: { phase: stats, percent: 50 } },
-      { name: `${phase}-p99`, label: `${PHASE_LABELS[phase]} p99 [ms]`, value: latency(stats, (p) => p.p99Us), ...spec, requestLevel: { phase: stats, percent: 99 } },
+      {
+        name: `${phase}-p50`,
+        label: `${PHASE_LABELS[phase]} p50 [ms]`,
+        value: latency(stats, (p) => p.p50Us),
+        ...spec,
+        requestLevel: { phase: stats, percent: 50 },
+      },
+      {
+        name: `${phase}-p99`,
+        label: `${PHASE_LABELS[phase]} p99 [ms]`,
+        value: latency(stats, (p) => p.p99Us),
+        ...spec,
+        requestLevel: { phase: stats, percent: 99 },
+      },
     ];
   }),
 ];
@@ -122,7 +181,8 @@ export function compareSummaries(a: Summary, b: Summary, options: NoiseOptions =
   const rows = METRICS.map((spec, index): MetricComparison => {
     const valueA = spec.value(a);
     const valueB = spec.value(b);
-    const changePercent = valueA === null || valueB === null ? null : valueA === 0 ? (valueB === 0 ? 0 : null) : 100 * (valueB / valueA - 1);
+    const changePercent =
+      valueA === null || valueB === null ? null : valueA === 0 ? (valueB === 0 ? 0 : null) : 100 * (valueB / valueA - 1);
     // One seed per metric, so a metric's interval does not depend on which metrics came before it.
     const seeded = { ...options, seed: (options.seed ?? COMPARE_DEFAULTS.seed) + index };
     // TTFB has no per-second figure; its seconds are those the latency figures would use.
@@ -139,7 +199,10 @@ export function compareSummaries(a: Summary, b: Summary, options: NoiseOptions =
   return rows.filter((row, index) => METRICS[index]?.phase === undefined || row.a !== null || row.b !== null);
 }
 
-function verdictOf(basis: 'seconds' | 'requests', interval: { readonly lowPercent: number; readonly highPercent: number } | null): NoiseVerdict {
+function verdictOf(
+  basis: 'seconds' | 'requests',
+  interval: { readonly lowPercent: number; readonly highPercent: number } | null,
+): NoiseVerdict {
   if (interval === null) return { kind: 'n/a', reason: 'A is 0' };
   const beyond = interval.lowPercent > 0 || interval.highPercent < 0;
   return { kind: beyond ? 'beyond-noise' : 'within-noise', basis, ...interval };
@@ -148,7 +211,8 @@ function verdictOf(basis: 'seconds' | 'requests', interval: { readonly lowPercen
 /** A run too short for the per-second bootstrap: resample its requests from the phase's histogram, where that can say something. */
 function requestLevelVerdict(spec: MetricSpec, a: Summary, b: Summary, histograms: HistogramCache, options: NoiseOptions): NoiseVerdict {
   const level = spec.requestLevel;
-  if (level === null) return { kind: 'n/a', reason: spec.name === 'max' ? 'too few seconds, and no request lies above a max' : 'too few seconds' };
+  if (level === null)
+    return { kind: 'n/a', reason: spec.name === 'max' ? 'too few seconds, and no request lies above a max' : 'too few seconds' };
   const ha = histograms.of(level.phase(a));
   const hb = histograms.of(level.phase(b));
   // A result without a readable histogram (an edited or hand-made file) has no requests to resample.
@@ -248,7 +312,11 @@ export interface RuleOptions {
  * or breaks under `strict`. A metric missing from a result (no responses) always breaks: a CI gate
  * should not pass on missing data.
  */
-export function checkRules(rows: readonly MetricComparison[], rules: readonly FailRule[], options: RuleOptions = {}): readonly RuleOutcome[] {
+export function checkRules(
+  rows: readonly MetricComparison[],
+  rules: readonly FailRule[],
+  options: RuleOptions = {},
+): readonly RuleOutcome[] {
   const strict = options.strict === true;
   return rules.map((rule): RuleOutcome => {
     const row = rows.find((r) => r.metric === rule.metric);
@@ -257,12 +325,24 @@ export function checkRules(rows: readonly MetricComparison[], rules: readonly Fa
     }
     const change = row.changePercent;
     if (change === null) {
-      return { rule, violated: strict, changePercent: null, verdict: { kind: 'unjudged', reason: `A's ${rule.metric} is 0`, pastLimit: true }, strict };
+      return {
+        rule,
+        violated: strict,
+        changePercent: null,
+        verdict: { kind: 'unjudged', reason: `A's ${rule.metric} is 0`, pastLimit: true },
+        strict,
+      };
     }
     const pastLimit = rule.op === '>' ? change > rule.percent : change < rule.percent;
     const noise = row.noise;
     if (noise.kind === 'n/a') {
-      return { rule, violated: pastLimit && strict, changePercent: change, verdict: { kind: 'unjudged', reason: noise.reason, pastLimit }, strict };
+      return {
+        rule,
+        violated: pastLimit && strict,
+        changePercent: change,
+        verdict: { kind: 'unjudged', reason: noise.reason, pastLimit },
+        strict,
+      };
     }
     // The interval is of per-second means, so in a lopsided run it can exclude 0 on the other side of the whole-run change.
     const real = noise.kind === 'beyond-noise' && ((change > 0 && noise.lowPercent > 0) || (change < 0 && noise.highPercent < 0));
@@ -273,10 +353,22 @@ export function checkRules(rows: readonly MetricComparison[], rules: readonly Fa
       // whole interval lies past the limit: a change past it by more than its own sampling noise.
       const clears = rule.op === '>' ? noise.lowPercent > rule.percent : noise.highPercent < rule.percent;
       const verdict = real ? (pastLimit && !clears ? 'reaches-limit' : 'beyond') : noise.kind === 'beyond-noise' ? 'other-way' : 'within';
-      return { rule, violated: pastLimit && real && clears, changePercent: change, verdict: { kind: 'judged', pastLimit, noise: verdict, basis: 'requests', ...interval }, strict };
+      return {
+        rule,
+        violated: pastLimit && real && clears,
+        changePercent: change,
+        verdict: { kind: 'judged', pastLimit, noise: verdict, basis: 'requests', ...interval },
+        strict,
+      };
     }
     const verdict = real ? 'beyond' : noise.kind === 'beyond-noise' ? 'other-way' : 'within';
-    return { rule, violated: pastLimit && real, changePercent: change, verdict: { kind: 'judged', pastLimit, noise: verdict, basis: 'seconds', ...interval }, strict };
+    return {
+      rule,
+      violated: pastLimit && real,
+      changePercent: change,
+      verdict: { kind: 'judged', pastLimit, noise: verdict, basis: 'seconds', ...interval },
+      strict,
+    };
   });
 }
 

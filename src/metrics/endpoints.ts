@@ -94,7 +94,12 @@ export class EndpointStats {
   }
 
   snapshot(): EndpointSnapshot {
-    return { maxRows: this.#maxRows, names: [...this.names], counts: this.#counts.slice(0, this.names.length * E_SLOTS), totals: this.totals.map((h) => h.toSnapshot()) };
+    return {
+      maxRows: this.#maxRows,
+      names: [...this.names],
+      counts: this.#counts.slice(0, this.names.length * E_SLOTS),
+      totals: this.totals.map((h) => h.toSnapshot()),
+    };
   }
 
   /** Adds another thread's rows by name (workers may have opened rows in different orders). */

@@ -170,10 +170,7 @@ export class Histogram {
   }
 
   add(other: Histogram): void {
-    if (
-      other.#highestTrackableValue !== this.#highestTrackableValue ||
-      other.#significantDigits !== this.#significantDigits
-    ) {
+    if (other.#highestTrackableValue !== this.#highestTrackableValue || other.#significantDigits !== this.#significantDigits) {
       throw new Error(
         `cannot add histograms with different options (${other.#highestTrackableValue}/${other.#significantDigits} into ${this.#highestTrackableValue}/${this.#significantDigits})`,
       );
@@ -211,7 +208,7 @@ export class Histogram {
     // Java and C write the integer-to-double ratio as an IEEE double (hdr-histogram-js writes int64 1 but never reads it).
     payload.writeDoubleBE(1, 32);
     let offset = V2_HEADER_BYTES;
-    for (let i = 0; i < limit; ) {
+    for (let i = 0; i < limit;) {
       const c = counts[i++]!; // i < limit <= counts.length
       if (c !== 0) {
         offset = writeZigZag(payload, offset, c);

@@ -212,7 +212,14 @@ interface Agreement {
 const MUST_AGREE: readonly Agreement[] = [
   { what: 'schemes', preposition: 'of', verb: 'is', of: (s) => (s.target.tls ? 'HTTPS' : 'HTTP') },
   // HTTP/2 multiplexes streams where HTTP/1.1 queues requests: their latencies describe different things.
-  { what: 'protocols', preposition: 'of', verb: 'used', of: (s) => s.protocol, waived: (o) => o.mixedProtocols === true, hint: ' (gb merge --mixed-protocols adds them anyway)' },
+  {
+    what: 'protocols',
+    preposition: 'of',
+    verb: 'used',
+    of: (s) => s.protocol,
+    waived: (o) => o.mixedProtocols === true,
+    hint: ' (gb merge --mixed-protocols adds them anyway)',
+  },
   { what: 'URLs', preposition: 'for', verb: 'is', of: (s) => s.target.url },
   { what: 'methods', preposition: 'of', verb: 'used', of: (s) => s.settings.method },
   // Constant-rate latency counts from the intended send, closed-loop latency from the actual one: they do not add.
@@ -246,19 +253,31 @@ function mergeShardSets(summaries: readonly Summary[], options: MergeOptions = {
   for (const [i, s] of summaries.entries()) {
     const set = s.shards!;
     if (set.runId !== first.runId || set.count !== first.count || JSON.stringify(set.whole) !== JSON.stringify(first.whole)) {
-      const why = set.runId !== first.runId ? `run ids ${first.runId} and ${set.runId}` : set.count !== first.count ? `${first.count} and ${set.count} shards` : 'different unsplit settings';
-      return err(`cannot merge shards of different runs: ${name(firstShard)} and ${name(i)} differ (${why}); give every shard the same --start-at or --run-id`);
+      const why =
+        set.runId !== first.runId
+          ? `run ids ${first.runId} and ${set.runId}`
+          : set.count !== first.count
+            ? `${first.count} and ${set.count} shards`
+            : 'different unsplit settings';
+      return err(
+        `cannot merge shards of different runs: ${name(firstShard)} and ${name(i)} differ (${why}); give every shard the same --start-at or --run-id`,
+      );
     }
     for (const m of set.members) {
       const seen = byIndex.get(m.index);
-      if (seen !== undefined) return err(`shard ${m.index}/${first.count} of run ${first.runId} appears twice (${name(seen)} and ${name(i)}): each shard may be merged once`);
+      if (seen !== undefined)
+        return err(
+          `shard ${m.index}/${first.count} of run ${first.runId} appears twice (${name(seen)} and ${name(i)}): each shard may be merged once`,
+        );
       byIndex.set(m.index, i);
       members.push(m);
     }
   }
   const missing = Array.from({ length: first.count }, (_, k) => k + 1).filter((index) => !byIndex.has(index));
   if (missing.length > 0 && options.partial !== true) {
-    return err(`run ${first.runId} has ${first.count} shards but shard${missing.length === 1 ? '' : 's'} ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing; add ${missing.length === 1 ? 'its result' : 'their results'}, or merge anyway with --partial`);
+    return err(
+      `run ${first.runId} has ${first.count} shards but shard${missing.length === 1 ? '' : 's'} ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing; add ${missing.length === 1 ? 'its result' : 'their results'}, or merge anyway with --partial`,
+    );
   }
   const startAt = summaries.map((s) => s.shards!.startAt).find((v) => v !== null) ?? null;
   return ok({ ...first, startAt, members: members.sort((a, b) => a.index - b.index) });
@@ -279,7 +298,9 @@ export function mergeSummaries(summaries: readonly Summary[], options: MergeOpti
     const expected = of(first);
     const other = summaries.findIndex((s) => of(s) !== expected);
     if (other >= 0) {
-      return err(`cannot merge results ${preposition} different ${what}: ${name(0)} ${verb} ${expected}, ${name(other)} ${verb} ${of(summaries[other]!)}${hint ?? ''}`);
+      return err(
+        `cannot merge results ${preposition} different ${what}: ${name(0)} ${verb} ${expected}, ${name(other)} ${verb} ${of(summaries[other]!)}${hint ?? ''}`,
+      );
     }
   }
   const shards = mergeShardSets(summaries, options);
@@ -317,8 +338,7 @@ function addUp(
   const startMs = Math.min(...startsMs);
   const endMs = Math.max(...summaries.map((s, i) => (startsMs[i] ?? startMs) + s.elapsedSeconds * 1000));
   const sum = (pick: (s: Summary) => number): number => total(summaries.map(pick));
-  const firstNonNull = <T>(pick: (s: Summary) => T | null): T | null =>
-    summaries.map(pick).find((v): v is T => v !== null) ?? null;
+  const firstNonNull = <T>(pick: (s: Summary) => T | null): T | null => summaries.map(pick).find((v): v is T => v !== null) ?? null;
   return {
     schemaVersion: 2,
     tool: { name: 'gb', version: VERSION },

@@ -6,7 +6,7 @@ import { EndpointStats, type EndpointSnapshot } from './endpoints.js';
 import { PhaseHistograms, type PhaseSnapshots } from './request-phases.js';
 import type { FailureCode, FailureKind } from '../failures.js';
 import type { SharedLength } from './shared-length.js';
-import type { Timeline} from './timeline.js';
+import type { Timeline } from './timeline.js';
 import { type TimelineSnapshot } from './timeline.js';
 import type { Transport } from './summary.js';
 

@@ -39,7 +39,8 @@ function describe(e: ErrorObject): string {
   return `${path} ${e.message ?? 'is invalid'}`;
 }
 
-const isObject = (value: unknown): value is Readonly<Record<string, unknown>> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Readonly<Record<string, unknown>> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Checks an already-parsed value against the schema of the result format. */
 export function toSummary(value: unknown): Result<Summary, string> {

@@ -233,7 +233,6 @@ export interface ShardMember {
   readonly client: ClientHealth;
 }
 
-
 /** One endpoint's row: a targets file's name ("METHOD path" unless named) or a script's name. */
 export interface EndpointResult {
   readonly name: string;

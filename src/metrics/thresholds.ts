@@ -41,7 +41,9 @@ export function parseThreshold(text: string): Result<Threshold, string> {
   const unit = rawUnit.toLowerCase();
   if (sign !== '') {
     // The one shape a user can mean either way: say which command takes it.
-    return unit === '%' ? bad("a signed percent is a relative change, a rule for 'gb compare A.json B.json'; one run takes absolute limits such as p99>250ms") : bad(`a limit has no sign; ${WANTED}`);
+    return unit === '%'
+      ? bad("a signed percent is a relative change, a rule for 'gb compare A.json B.json'; one run takes absolute limits such as p99>250ms")
+      : bad(`a limit has no sign; ${WANTED}`);
   }
   const name = rawName.toLowerCase() === 'p99.9' ? 'p999' : rawName.toLowerCase();
   const metric = THRESHOLD_METRICS.find((m) => m === name);
@@ -67,11 +69,16 @@ export function parseThreshold(text: string): Result<Threshold, string> {
 function latencyUs(total: PhaseStats | null, metric: ThresholdMetric): number | null {
   if (total === null) return null;
   switch (metric) {
-    case 'p50': return total.p50Us;
-    case 'p90': return total.p90Us;
-    case 'p99': return total.p99Us;
-    case 'p999': return total.p999Us;
-    default: return total.maxUs;
+    case 'p50':
+      return total.p50Us;
+    case 'p90':
+      return total.p90Us;
+    case 'p99':
+      return total.p99Us;
+    case 'p999':
+      return total.p999Us;
+    default:
+      return total.maxUs;
   }
 }
 
@@ -89,7 +96,14 @@ export function checkThresholds(s: Summary, rules: readonly Threshold[]): readon
   return rules.map((rule): ThresholdOutcome => {
     const value = thresholdValue(s, rule);
     if (value === null) return { rule, value, broken: true };
-    const broken = rule.op === '<' ? value < rule.limit : rule.op === '<=' ? value <= rule.limit : rule.op === '>' ? value > rule.limit : value >= rule.limit;
+    const broken =
+      rule.op === '<'
+        ? value < rule.limit
+        : rule.op === '<='
+          ? value <= rule.limit
+          : rule.op === '>'
+            ? value > rule.limit
+            : value >= rule.limit;
     return { rule, value, broken };
   });
 }

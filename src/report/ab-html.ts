@@ -42,7 +42,6 @@ function sumMs(stats: PhaseStats): number {
   return roundUsToMs(stats.meanUs * stats.count);
 }
 
-
 /**
  * The report proper, from ab's two leading newlines to "</table>". Unlike ab, every user string (server
  * software, host, path) is HTML-escaped: ab pastes them raw, which breaks the table for a path like "/a<b".
@@ -50,7 +49,11 @@ function sumMs(stats: PhaseStats): number {
  * connect, …, max total − max connect), not the Processing statistics; both quirks are kept.
  */
 export function renderAbHtml(summary: Summary, attributes: AbHtmlAttributes = {}): string {
-  const { table: tableAttrs, tr: trAttrs, td: tdAttrs }: Attrs = {
+  const {
+    table: tableAttrs,
+    tr: trAttrs,
+    td: tdAttrs,
+  }: Attrs = {
     table: attributes.table ?? AB_DEFAULTS.table,
     tr: attributes.tr ?? AB_DEFAULTS.tr,
     td: attributes.td ?? AB_DEFAULTS.td,

@@ -81,15 +81,8 @@ function headerLines(summary: Summary): string[] {
   if (summary.tlsTempKey !== null) lines.push(field('Server Temp Key:', summary.tlsTempKey));
   if (summary.tlsServerName !== null) lines.push(field('TLS Server Name:', summary.tlsServerName));
   // ab prints its zero-initialised doclen when no response ever arrived.
-  const documentLength = summary.settings.variableLength
-    ? 'Variable'
-    : `${summary.documentLength ?? 0} bytes`;
-  lines.push(
-    '',
-    field('Document Path:', summary.target.path),
-    field('Document Length:', documentLength),
-    '',
-  );
+  const documentLength = summary.settings.variableLength ? 'Variable' : `${summary.documentLength ?? 0} bytes`;
+  lines.push('', field('Document Path:', summary.target.path), field('Document Length:', documentLength), '');
   return lines;
 }
 
@@ -127,10 +120,7 @@ function rateLines(summary: Summary): string[] {
   const lines = [
     field('Requests per second:', `${formatFixed(done / elapsedSeconds, 2)} [#/sec] (mean)`),
     field('Time per request:', `${formatFixed((concurrency * elapsedSeconds * 1000) / done, 3)} [ms] (mean)`),
-    field(
-      'Time per request:',
-      `${formatFixed((elapsedSeconds * 1000) / done, 3)} [ms] (mean, across all concurrent requests)`,
-    ),
+    field('Time per request:', `${formatFixed((elapsedSeconds * 1000) / done, 3)} [ms] (mean, across all concurrent requests)`),
     field('Transfer rate:', `${formatFixed(received / 1024 / elapsedSeconds, 2)} [Kbytes/sec] received`),
   ];
   if (summary.settings.hasBody) {

@@ -23,7 +23,12 @@ function tickStep(max: number): number {
  * SVG, no script: the page stays readable anywhere.
  */
 function renderCapacityChart(steps: readonly CapacityStep<MeasuredVerdict>[]): string {
-  const points = steps.map((st, i) => ({ n: i + 1, rate: st.rate, p99Ms: (st.verdict.summary.total?.p99Us ?? 0) / 1000, pass: st.verdict.pass }));
+  const points = steps.map((st, i) => ({
+    n: i + 1,
+    rate: st.rate,
+    p99Ms: (st.verdict.summary.total?.p99Us ?? 0) / 1000,
+    pass: st.verdict.pass,
+  }));
   if (points.length === 0) return '';
   const xStep = tickStep(Math.max(1, ...points.map((p) => p.rate)) * 1.05);
   const yStep = tickStep(Math.max(0.001, ...points.map((p) => p.p99Ms)) * 1.1);
@@ -36,16 +41,22 @@ function renderCapacityChart(steps: readonly CapacityStep<MeasuredVerdict>[]): s
   const decimals = (step: number): number => Math.max(0, -Math.floor(Math.log10(step)));
   const parts: string[] = [];
   for (let v = 0; v <= xMax + xStep / 2; v += xStep) {
-    parts.push(`<line x1="${x(v)}" y1="${MARGIN.top}" x2="${x(v)}" y2="${MARGIN.top + plotH}" class="grid"/><text x="${x(v)}" y="${MARGIN.top + plotH + 16}" text-anchor="middle">${formatFixed(v, decimals(xStep))}</text>`);
+    parts.push(
+      `<line x1="${x(v)}" y1="${MARGIN.top}" x2="${x(v)}" y2="${MARGIN.top + plotH}" class="grid"/><text x="${x(v)}" y="${MARGIN.top + plotH + 16}" text-anchor="middle">${formatFixed(v, decimals(xStep))}</text>`,
+    );
   }
   for (let v = 0; v <= yMax + yStep / 2; v += yStep) {
-    parts.push(`<line x1="${MARGIN.left}" y1="${y(v)}" x2="${MARGIN.left + plotW}" y2="${y(v)}" class="grid"/><text x="${MARGIN.left - 6}" y="${y(v) + 4}" text-anchor="end">${formatFixed(v, decimals(yStep))}</text>`);
+    parts.push(
+      `<line x1="${MARGIN.left}" y1="${y(v)}" x2="${MARGIN.left + plotW}" y2="${y(v)}" class="grid"/><text x="${MARGIN.left - 6}" y="${y(v) + 4}" text-anchor="end">${formatFixed(v, decimals(yStep))}</text>`,
+    );
   }
   parts.push(`<text x="${MARGIN.left + plotW / 2}" y="${HEIGHT - 6}" text-anchor="middle">rate tried (requests/s)</text>`);
   parts.push(`<text transform="translate(14 ${MARGIN.top + plotH / 2}) rotate(-90)" text-anchor="middle">p99 (ms)</text>`);
   for (const p of points) {
     const title = `<title>step ${p.n}: ${p.rate}/s, p99 ${formatFixed(p.p99Ms, 2)} ms, ${p.pass ? 'pass' : 'FAIL'}</title>`;
-    parts.push(`<g class="${p.pass ? 'pass' : 'fail'}">${title}<circle cx="${x(p.rate)}" cy="${y(p.p99Ms)}" r="5"/><text x="${x(p.rate) + 7}" y="${y(p.p99Ms) - 7}">${p.n}</text></g>`);
+    parts.push(
+      `<g class="${p.pass ? 'pass' : 'fail'}">${title}<circle cx="${x(p.rate)}" cy="${y(p.p99Ms)}" r="5"/><text x="${x(p.rate) + 7}" y="${y(p.p99Ms) - 7}">${p.n}</text></g>`,
+    );
   }
   return `<svg class="steps" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="p99 of each step against the rate it tried">
 ${parts.join('\n')}
@@ -55,7 +66,9 @@ ${parts.join('\n')}
 export function renderCapacityHtml(url: string, steps: readonly CapacityStep<MeasuredVerdict>[], answerLine: string): string {
   const cell = (tag: 'th' | 'td', text: string): string => `<${tag}>${escapeHtml(text)}</${tag}>`;
   const head = `<tr>${CAPACITY_COLUMNS.map((c) => cell('th', c)).join('')}</tr>`;
-  const body = capacityRows(steps).map((r) => `<tr${r[6] === 'FAIL' ? ' class="fail"' : ''}>${r.map((c) => cell('td', c)).join('')}</tr>`).join('\n');
+  const body = capacityRows(steps)
+    .map((r) => `<tr${r[6] === 'FAIL' ? ' class="fail"' : ''}>${r.map((c) => cell('td', c)).join('')}</tr>`)
+    .join('\n');
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>gb capacity: ${escapeHtml(url)}</title>
 <style>body{font-family:sans-serif;margin:2em}svg.steps{font-size:11px;margin-bottom:1em}svg .grid{stroke:#e4e4e4}g.pass circle{fill:#2a9d3a}g.fail circle{fill:#c0392b}table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:.3em .6em;text-align:right}td:last-child{text-align:left}tr.fail{background:#fde8e8}</style>

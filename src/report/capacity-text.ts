@@ -49,7 +49,16 @@ export function capacityRows(steps: readonly CapacityStep<MeasuredVerdict>[]): s
     const s = st.verdict.summary;
     const achieved = s.rate?.achievedPerSecond ?? (s.elapsedSeconds > 0 ? s.completed / s.elapsedSeconds : 0);
     const errors = s.completed > 0 ? (100 * s.failed) / s.completed : 0;
-    return [String(i + 1), groupDigits(st.rate), formatFixed(achieved, 1), ms(s.total?.p50Us), ms(s.total?.p99Us), formatFixed(errors, 2), st.verdict.pass ? 'pass' : 'FAIL', why(st.verdict)];
+    return [
+      String(i + 1),
+      groupDigits(st.rate),
+      formatFixed(achieved, 1),
+      ms(s.total?.p50Us),
+      ms(s.total?.p99Us),
+      formatFixed(errors, 2),
+      st.verdict.pass ? 'pass' : 'FAIL',
+      why(st.verdict),
+    ];
   });
 }
 
@@ -59,7 +68,10 @@ export function renderCapacitySteps(steps: readonly CapacityStep<MeasuredVerdict
   const widths = CAPACITY_COLUMNS.slice(0, numeric).map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
   const line = (cells: readonly string[]): string => {
     const reason = cells[numeric] ?? '';
-    return `${cells.slice(0, numeric).map((cell, c) => cell.padStart(widths[c] ?? 0)).join('  ')}${reason === '' ? '' : `  ${reason}`}\n`;
+    return `${cells
+      .slice(0, numeric)
+      .map((cell, c) => cell.padStart(widths[c] ?? 0))
+      .join('  ')}${reason === '' ? '' : `  ${reason}`}\n`;
   };
   return line(CAPACITY_COLUMNS) + rows.map(line).join('');
 }
@@ -73,11 +85,17 @@ function decisive(steps: readonly CapacityStep<MeasuredVerdict>[], rate: number)
 }
 
 /** 'capacity: 4 800 req/s (p99 38.0 ms at 4 800; p99 71.0 ms at 5 050)', or why there is none. */
-export function renderCapacityAnswer(answer: CapacityAnswer, steps: readonly CapacityStep<MeasuredVerdict>[], budgetExhausted: boolean): string {
+export function renderCapacityAnswer(
+  answer: CapacityAnswer,
+  steps: readonly CapacityStep<MeasuredVerdict>[],
+  budgetExhausted: boolean,
+): string {
   const budget = budgetExhausted ? ' (the step budget ran out before the search narrowed to 5 %; raise --max-steps)' : '';
   switch (answer.kind) {
     case 'found': {
-      const at = [decisive(steps, answer.rate), answer.firstBad === null ? null : decisive(steps, answer.firstBad)].filter((x) => x !== null);
+      const at = [decisive(steps, answer.rate), answer.firstBad === null ? null : decisive(steps, answer.firstBad)].filter(
+        (x) => x !== null,
+      );
       const more = answer.atMaxRate ? ', the --max-rate: it may hold more' : '';
       return `capacity: ${groupDigits(answer.rate)} req/s${at.length > 0 ? ` (${at.join('; ')})` : ''}${more}${budget}\n`;
     }

@@ -1,6 +1,16 @@
 // gb compare's words: the comparison table, its notes, and each --fail-if rule's verdict.
 
-import { COMPARE_DEFAULTS, compareEndpoints, CONFIDENCE_PERCENT, type EndpointComparison, type MetricComparison, type MetricName, type NoiseOptions, type NoiseVerdict, type RuleOutcome } from '../metrics/compare.js';
+import {
+  COMPARE_DEFAULTS,
+  compareEndpoints,
+  CONFIDENCE_PERCENT,
+  type EndpointComparison,
+  type MetricComparison,
+  type MetricName,
+  type NoiseOptions,
+  type NoiseVerdict,
+  type RuleOutcome,
+} from '../metrics/compare.js';
 import type { Summary } from '../metrics/summary.js';
 import { formatFixed, padLeft } from './format.js';
 
@@ -10,7 +20,8 @@ export function ruleMessage(o: RuleOutcome): string {
   const head = `${rule.text}: ${o.violated ? 'FAILED' : 'ok'}`;
   if (verdict.kind === 'missing') return `${head} (cannot check, ${rule.metric} is missing in one of the results)`;
   const strictNote = o.strict ? 'failed by --strict' : 'passes without --strict';
-  if (o.changePercent === null) return `${head} (${verdict.kind === 'unjudged' ? verdict.reason : ''}, so a relative change cannot be judged; ${strictNote})`;
+  if (o.changePercent === null)
+    return `${head} (${verdict.kind === 'unjudged' ? verdict.reason : ''}, so a relative change cannot be judged; ${strictNote})`;
   const changeText = `${rule.metric} ${formatPercent(o.changePercent)}`;
   if (verdict.kind === 'unjudged') {
     const note = `noise not judged: ${verdict.reason}`;
@@ -81,8 +92,12 @@ function notes(a: Summary, b: Summary): string[] {
   differs('protocol', a.protocol, b.protocol);
   differs('keep-alive', a.settings.keepAlive, b.settings.keepAlive);
   differs('rate', a.settings.requestsPerSecond ?? 'closed loop', b.settings.requestsPerSecond ?? 'closed loop');
-  for (const [name, s] of [['A', a], ['B', b]] as const) {
-    if (s.client.saturated) lines.push(`note: ${name}'s load generator was saturated, so its numbers may describe gb rather than the server`);
+  for (const [name, s] of [
+    ['A', a],
+    ['B', b],
+  ] as const) {
+    if (s.client.saturated)
+      lines.push(`note: ${name}'s load generator was saturated, so its numbers may describe gb rather than the server`);
   }
   return lines;
 }
@@ -155,11 +170,21 @@ function endpointTable(rows: readonly EndpointComparison[]): string[] {
   const header = ['Endpoint', 'A req/s', 'B req/s', 'Change', 'A p50', 'B p50', 'Change', 'A p99', 'B p99', 'Change'];
   const cells = rows.map((r) => [
     r.name,
-    rps(r.a?.requestsPerSecond), rps(r.b?.requestsPerSecond), change(r.a?.requestsPerSecond, r.b?.requestsPerSecond),
-    ms(r.a?.p50Us), ms(r.b?.p50Us), change(r.a?.p50Us, r.b?.p50Us),
-    ms(r.a?.p99Us), ms(r.b?.p99Us), change(r.a?.p99Us, r.b?.p99Us),
+    rps(r.a?.requestsPerSecond),
+    rps(r.b?.requestsPerSecond),
+    change(r.a?.requestsPerSecond, r.b?.requestsPerSecond),
+    ms(r.a?.p50Us),
+    ms(r.b?.p50Us),
+    change(r.a?.p50Us, r.b?.p50Us),
+    ms(r.a?.p99Us),
+    ms(r.b?.p99Us),
+    change(r.a?.p99Us, r.b?.p99Us),
   ]);
   const widths = header.map((h, col) => Math.max(h.length, ...cells.map((c) => (c[col] ?? '').length)));
-  const line = (c: readonly string[]): string => c.map((text, col) => (col === 0 ? text.padEnd(widths[col] ?? 0) : padLeft(text, widths[col] ?? 0))).join('  ').trimEnd();
+  const line = (c: readonly string[]): string =>
+    c
+      .map((text, col) => (col === 0 ? text.padEnd(widths[col] ?? 0) : padLeft(text, widths[col] ?? 0)))
+      .join('  ')
+      .trimEnd();
   return ['', 'Per endpoint, matched by name (latency of Total, ms):', line(header), ...cells.map(line)];
 }

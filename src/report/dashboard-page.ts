@@ -181,7 +181,9 @@ const TILES: readonly (readonly [metric: string, label: string])[] = [
 /** The page; the same for every viewer, with nothing of the run in it but its head, escaped. */
 export function renderDashboardPage(head: DashboardHead): string {
   const { js, css } = uplotAssets();
-  const tiles = TILES.map(([metric, label]) => `<div class="tile"><div class="v" data-metric="${metric}">–</div><div class="k">${escapeHtml(label)}</div></div>`).join('\n');
+  const tiles = TILES.map(
+    ([metric, label]) => `<div class="tile"><div class="v" data-metric="${metric}">–</div><div class="k">${escapeHtml(label)}</div></div>`,
+  ).join('\n');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

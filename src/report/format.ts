@@ -41,8 +41,7 @@ function roundScaledHalfEven(x: number, decimals: number): bigint {
   const denominator = 1n << BigInt(-exponent);
   const quotient = numerator / denominator;
   const twiceRemainder = (numerator % denominator) * 2n;
-  const roundUp =
-    twiceRemainder > denominator || (twiceRemainder === denominator && (quotient & 1n) === 1n);
+  const roundUp = twiceRemainder > denominator || (twiceRemainder === denominator && (quotient & 1n) === 1n);
   return roundUp ? quotient + 1n : quotient;
 }
 

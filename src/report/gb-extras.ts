@@ -1,6 +1,14 @@
 // What gb reports beyond ab, printed after ab's report so ab's fields stay where scripts expect them.
 
-import { REQUEST_PHASES, type EndpointResult, type PhaseStats, type RequestPhase, type RequestPhases, type ShardSet, type Summary } from '../metrics/summary.js';
+import {
+  REQUEST_PHASES,
+  type EndpointResult,
+  type PhaseStats,
+  type RequestPhase,
+  type RequestPhases,
+  type ShardSet,
+  type Summary,
+} from '../metrics/summary.js';
 import { formatFixed, formatFixedWidth, padLabel, padLeft } from './format.js';
 
 export interface GbExtrasOptions {
@@ -35,9 +43,11 @@ export function renderGbExtras(s: Summary, options: GbExtrasOptions = {}): strin
   const scriptPart = f.script > 0 ? ` + ${unsent} script failures before sending` : '';
   out += `${padLabel('Requests issued:')}${s.issued} = ${s.completed} complete + ${f.connect} connect failures${scriptPart} + ${s.cutOff} cut off\n`;
   out += `${padLabel('Of the complete:')}${s.responses} responses read to the end (${s.succeeded} succeeded), ${f.receive + f.exceptions} reads failed\n`;
-  if (f.script > 0) out += `${padLabel('Script failures:')}${f.script} (${unsent} before sending, ${f.script - unsent} responses rejected by response()); in Failed requests, not in ab's breakdown\n`;
+  if (f.script > 0)
+    out += `${padLabel('Script failures:')}${f.script} (${unsent} before sending, ${f.script - unsent} responses rejected by response()); in Failed requests, not in ab's breakdown\n`;
   if (s.resent > 0) {
-    const why = s.http2 === null ? 'the server closed with them unanswered' : 'the server left them unprocessed (GOAWAY, REFUSED_STREAM or a close)';
+    const why =
+      s.http2 === null ? 'the server closed with them unanswered' : 'the server left them unprocessed (GOAWAY, REFUSED_STREAM or a close)';
     out += `${padLabel('Re-sent:')}${s.resent} (${why}; sent again on a new connection, counted once)\n`;
   }
   if (s.documentLengthConflict !== null) {
@@ -128,7 +138,11 @@ function offsetText(ms: number | null): string {
 /** Which run and shard(s) this is, when each began against --start-at, and which one's client was saturated. */
 function shardLines(set: ShardSet): string {
   const w = set.whole;
-  const whole = [`-c ${w.concurrency}`, w.requests === null ? '' : `-n ${w.requests}`, w.requestsPerSecond === null ? '' : `--rate ${formatFixed(w.requestsPerSecond, 2)}`]
+  const whole = [
+    `-c ${w.concurrency}`,
+    w.requests === null ? '' : `-n ${w.requests}`,
+    w.requestsPerSecond === null ? '' : `--rate ${formatFixed(w.requestsPerSecond, 2)}`,
+  ]
     .filter((p) => p !== '')
     .join(' ');
   const [only] = set.members;
@@ -138,13 +152,15 @@ function shardLines(set: ShardSet): string {
   }
   let out = `${padLabel('Shards:')}${set.members.length} of ${set.count} of run ${set.runId} (whole run ${whole})${set.startAt === null ? '' : `, --start-at ${set.startAt}`}\n`;
   const offsets = set.members.flatMap((m) => (m.startOffsetMs === null ? [] : [m.startOffsetMs]));
-  if (offsets.length > 1) out += `${padLabel('Start spread:')}${formatFixed(Math.max(...offsets) - Math.min(...offsets), 1)} ms between the first and the last shard\n`;
+  if (offsets.length > 1)
+    out += `${padLabel('Start spread:')}${formatFixed(Math.max(...offsets) - Math.min(...offsets), 1)} ms between the first and the last shard\n`;
   for (const m of set.members) {
     const saturated = m.client.saturated ? `; CLIENT SATURATED: ${m.client.warnings[0] ?? ''}` : '';
     out += `${padLabel(`  shard ${m.index}/${set.count}:`)}${offsetText(m.startOffsetMs)}, ${m.completed} complete${saturated}\n`;
   }
   const missing = Array.from({ length: set.count }, (_, k) => k + 1).filter((i) => !set.members.some((m) => m.index === i));
-  if (missing.length > 0) out += `${padLabel('Missing shards:')}${missing.join(', ')} (merged with --partial: the numbers cover only the shards above)\n`;
+  if (missing.length > 0)
+    out += `${padLabel('Missing shards:')}${missing.join(', ')} (merged with --partial: the numbers cover only the shards above)\n`;
   return out;
 }
 

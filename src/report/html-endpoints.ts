@@ -34,10 +34,18 @@ function chart(rows: readonly EndpointResult[]): string {
 }
 
 function table(rows: readonly EndpointResult[]): string {
-  const head = ['endpoint', 'requests', 'failures', 'non-2xx', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms'].map((h) => `<th>${h}</th>`).join('');
+  const head = ['endpoint', 'requests', 'failures', 'non-2xx', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms']
+    .map((h) => `<th>${h}</th>`)
+    .join('');
   const body = rows
     .map((r) => {
-      const cells = [String(r.requests), String(r.failures), String(r.non2xx), formatFixed(r.requestsPerSecond, 2), ...[r.p50Us, r.p90Us, r.p99Us, r.maxUs].map((us) => formatFixed(us / 1000, 3))];
+      const cells = [
+        String(r.requests),
+        String(r.failures),
+        String(r.non2xx),
+        formatFixed(r.requestsPerSecond, 2),
+        ...[r.p50Us, r.p90Us, r.p99Us, r.maxUs].map((us) => formatFixed(us / 1000, 3)),
+      ];
       return `<tr><td>${escape(r.name)}</td>${cells.map((c) => `<td class="num">${c}</td>`).join('')}</tr>`;
     })
     .join('\n');

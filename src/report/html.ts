@@ -73,7 +73,10 @@ function tiles(summary: Summary): string {
   ];
   const bad = (label: string, value: string): boolean => (label === 'Failed requests' || label === 'Non-2xx responses') && value !== '0';
   return `<div class="tiles">\n${items
-    .map(([label, value]) => `<div class="tile${bad(label, value) ? ' bad' : ''}"><div class="v">${escapeHtml(value)}</div><div class="k">${escapeHtml(label)}</div></div>`)
+    .map(
+      ([label, value]) =>
+        `<div class="tile${bad(label, value) ? ' bad' : ''}"><div class="v">${escapeHtml(value)}</div><div class="k">${escapeHtml(label)}</div></div>`,
+    )
     .join('\n')}\n</div>`;
 }
 
@@ -96,7 +99,10 @@ function abFields(summary: Summary): string {
     ['Failed requests', summary.failed],
   );
   if (summary.failed > 0) {
-    rows.push(['', `(Connect: ${failures.connect}, Receive: ${failures.receive}, Length: ${failures.length}, Exceptions: ${failures.exceptions})`]);
+    rows.push([
+      '',
+      `(Connect: ${failures.connect}, Receive: ${failures.receive}, Length: ${failures.length}, Exceptions: ${failures.exceptions})`,
+    ]);
   }
   if (summary.timeouts > 0) rows.push(['of which timeouts', summary.timeouts]);
   if (summary.cutOff > 0) rows.push(['Cut off at stop', summary.cutOff]);
@@ -126,7 +132,14 @@ function connectionTimes(summary: Summary): string {
   ];
   const rows = phases
     .filter((p): p is [string, PhaseStats] => p[1] !== null)
-    .map(([name, s]) => [name, roundUsToMs(s.minUs), roundUsToMs(s.meanUs), formatFixed(usToMs(s.sdUs), 1), roundUsToMs(s.medianUs), roundUsToMs(s.maxUs)]);
+    .map(([name, s]) => [
+      name,
+      roundUsToMs(s.minUs),
+      roundUsToMs(s.meanUs),
+      formatFixed(usToMs(s.sdUs), 1),
+      roundUsToMs(s.medianUs),
+      roundUsToMs(s.maxUs),
+    ]);
   if (rows.length === 0) return '<p class="empty">No response completed, so there are no connection times.</p>';
   return gridTable(['Connection Times (ms)', 'min', 'mean', '[+/-sd]', 'median', 'max'], rows);
 }
@@ -156,7 +169,10 @@ function percentileTable(summary: Summary): string {
       ? ''
       : gridTable(
           ['ab: % served within', 'ms'],
-          [...AB_PERCENTS.map((p, i) => [`${p}%`, roundUsToMs(total.abPercentilesUs[i] ?? total.maxUs)]), ['100% (longest request)', roundUsToMs(total.maxUs)]],
+          [
+            ...AB_PERCENTS.map((p, i) => [`${p}%`, roundUsToMs(total.abPercentilesUs[i] ?? total.maxUs)]),
+            ['100% (longest request)', roundUsToMs(total.maxUs)],
+          ],
         );
   return `<div class="side">${gridTable(head, rows)}\n${abRows}</div>`;
 }
@@ -166,11 +182,21 @@ function codeTables(summary: Summary): string {
   const errors = Object.entries(summary.errors).sort(([, a], [, b]) => b - a);
   const total = codes.reduce((sum, [, n]) => sum + n, 0);
   const share = (n: number, of: number): string => (of > 0 ? `${formatFixed((100 * n) / of, 2)} %` : '–');
-  const codeTable = codes.length === 0 ? '<p class="empty">No responses.</p>' : gridTable(['Status', 'Responses', 'Share'], codes.map(([code, n]) => [code, n, share(n, total)]));
+  const codeTable =
+    codes.length === 0
+      ? '<p class="empty">No responses.</p>'
+      : gridTable(
+          ['Status', 'Responses', 'Share'],
+          codes.map(([code, n]) => [code, n, share(n, total)]),
+        );
   const errorTable =
     errors.length === 0
       ? '<p class="empty">No errors.</p>'
-      : gridTable(['Error', 'Count', 'Share of issued'], errors.map(([message, n]) => [message, n, share(n, summary.issued)]), 'grid errors');
+      : gridTable(
+          ['Error', 'Count', 'Share of issued'],
+          errors.map(([message, n]) => [message, n, share(n, summary.issued)]),
+          'grid errors',
+        );
   return `<div class="cols"><div><h3>Status codes</h3>\n${codeTable}</div><div><h3>Errors</h3>\n${errorTable}</div></div>`;
 }
 
@@ -200,7 +226,10 @@ function clientSection(summary: Summary): string {
   const c = summary.client;
   const table = keyValueTable([
     ['Saturated', c.saturated ? 'yes' : 'no'],
-    ['CPU', `${formatFixed(c.cpuPercent, 1)} % of ${c.cores} core${c.cores === 1 ? '' : 's'} (user ${formatFixed(c.cpuUserSeconds, 2)} s, system ${formatFixed(c.cpuSystemSeconds, 2)} s)`],
+    [
+      'CPU',
+      `${formatFixed(c.cpuPercent, 1)} % of ${c.cores} core${c.cores === 1 ? '' : 's'} (user ${formatFixed(c.cpuUserSeconds, 2)} s, system ${formatFixed(c.cpuSystemSeconds, 2)} s)`,
+    ],
     ['Event-loop utilization', `${formatFixed(c.loopUtilizationPercent, 1)} % (busiest engine thread)`],
     ['Event-loop delay', `p99 ${formatFixed(c.eventLoopDelayP99Ms, 2)} ms, max ${formatFixed(c.eventLoopDelayMaxMs, 2)} ms`],
     ['GC pauses', `total ${formatFixed(c.gcPauseTotalMs, 1)} ms, max ${formatFixed(c.gcPauseMaxMs, 1)} ms`],
@@ -221,7 +250,10 @@ function settingsSection(summary: Summary): string {
     ['Constant rate', s.requestsPerSecond === null ? 'no (closed loop)' : `${s.requestsPerSecond} req/s`],
     ['Keep-alive', s.keepAlive ? 'yes' : 'no'],
     ['Protocol', summary.protocol],
-    [summary.http2 === null ? 'Pipeline depth' : 'Streams per connection', summary.http2?.streamLimit == null ? s.pipeline : `${s.pipeline} (the server allowed ${summary.http2.streamLimit})`],
+    [
+      summary.http2 === null ? 'Pipeline depth' : 'Streams per connection',
+      summary.http2?.streamLimit == null ? s.pipeline : `${s.pipeline} (the server allowed ${summary.http2.streamLimit})`,
+    ],
     ['Worker threads', s.workers],
     ['Variable length accepted', s.variableLength ? 'yes' : 'no'],
     ['Request body', s.hasBody ? 'yes' : 'no'],
@@ -264,8 +296,7 @@ export function renderHtml(summary: Summary, options: HtmlOptions = {}): string 
   const title = `gb: ${settings.method} ${target.url}`;
   const timelineNote = 'No per-second timeline was recorded for this run.';
   const timeline = charts.timeline;
-  const latencyNote =
-    timeline === null ? timelineNote : 'No response was received (every request failed), so there is no latency to plot.';
+  const latencyNote = timeline === null ? timelineNote : 'No response was received (every request failed), so there is no latency to plot.';
   const hasLatency = timeline !== null && timeline.p50Ms.some((v) => v !== null);
   return `<!DOCTYPE html>
 <html lang="en">

@@ -32,6 +32,8 @@ export function brokenThresholdLine(o: ThresholdOutcome): string {
 /** Every rule with its verdict, so a CI log shows the margins of the rules that held too. */
 export function renderThresholds(outcomes: readonly ThresholdOutcome[]): string {
   if (outcomes.length === 0) return '';
-  const lines = outcomes.map((o, i) => `${padLabel(i === 0 ? 'Fail-if rules:' : '')}${o.rule.text}: ${o.broken ? 'FAILED' : 'ok'} (${valueText(o)})\n`);
+  const lines = outcomes.map(
+    (o, i) => `${padLabel(i === 0 ? 'Fail-if rules:' : '')}${o.rule.text}: ${o.broken ? 'FAILED' : 'ok'} (${valueText(o)})\n`,
+  );
   return `\n${lines.join('')}`;
 }

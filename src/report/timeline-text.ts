@@ -26,6 +26,10 @@ export function renderTimelineText(timeline: Timeline): string {
     ms(r.p99Us, r.complete),
   ]);
   const widths = COLUMNS.map((c, i) => Math.max(c.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: readonly string[]): string => cells.map((c, i) => padLeft(c, widths[i]!)).join('  ').trimEnd();
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((c, i) => padLeft(c, widths[i]!))
+      .join('  ')
+      .trimEnd();
   return `\nTimeline (per second):\n${[line(COLUMNS), ...rows.map(line)].join('\n')}\n`;
 }

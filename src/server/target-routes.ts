@@ -145,38 +145,57 @@ type Handler = (context: RouteContext, req: IncomingMessage, res: ServerResponse
  */
 const ROUTES: readonly (readonly [pattern: string, handler: Handler])[] = [
   ['/', (_c, _req, res) => send(res, HELLO)],
-  ['/bytes/N', (_c, _req, res, path, at) => {
-    const sizeBytes = parseDecimal(path, at, MAX_BODY_BYTES);
-    send(res, sizeBytes < 0 ? BAD_REQUEST : bytesResponse(sizeBytes));
-  }],
+  [
+    '/bytes/N',
+    (_c, _req, res, path, at) => {
+      const sizeBytes = parseDecimal(path, at, MAX_BODY_BYTES);
+      send(res, sizeBytes < 0 ? BAD_REQUEST : bytesResponse(sizeBytes));
+    },
+  ],
   ['/10k.dat', (_c, _req, res) => send(res, TEN_K)],
-  ['/delay/MS', (c, _req, res, path, at) => {
-    const delayMs = parseDecimal(path, at, MAX_DELAY_MS);
-    if (delayMs < 0) send(res, BAD_REQUEST);
-    else if (delayMs === 0) send(res, HELLO);
-    else delay(c, res, delayMs);
-  }],
-  ['/status/CODE', (_c, _req, res, path, at) => {
-    const code = parseDecimal(path, at, 599);
-    send(res, code < 200 ? BAD_REQUEST : statusResponse(code));
-  }],
+  [
+    '/delay/MS',
+    (c, _req, res, path, at) => {
+      const delayMs = parseDecimal(path, at, MAX_DELAY_MS);
+      if (delayMs < 0) send(res, BAD_REQUEST);
+      else if (delayMs === 0) send(res, HELLO);
+      else delay(c, res, delayMs);
+    },
+  ],
+  [
+    '/status/CODE',
+    (_c, _req, res, path, at) => {
+      const code = parseDecimal(path, at, 599);
+      send(res, code < 200 ? BAD_REQUEST : statusResponse(code));
+    },
+  ],
   ['/echo', (_c, req, res, _path, _at, body) => send(res, canned(200, req.headers['content-type'] ?? 'application/octet-stream', body))],
-  ['/chunked/N', (_c, req, res, path, at) => {
-    const totalBytes = parseDecimal(path, at, MAX_BODY_BYTES);
-    if (totalBytes < 0) send(res, BAD_REQUEST);
-    // HTTP/1.0 clients cannot read chunked framing, so they get a plain Content-Length body; HTTP/2 has no chunked framing.
-    else if ((req.httpVersionMinor === 0 && req.httpVersionMajor === 1) || req.httpVersionMajor === 2) send(res, bytesResponse(totalBytes));
-    else writeChunked(req, res, totalBytes);
-  }],
+  [
+    '/chunked/N',
+    (_c, req, res, path, at) => {
+      const totalBytes = parseDecimal(path, at, MAX_BODY_BYTES);
+      if (totalBytes < 0) send(res, BAD_REQUEST);
+      // HTTP/1.0 clients cannot read chunked framing, so they get a plain Content-Length body; HTTP/2 has no chunked framing.
+      else if ((req.httpVersionMinor === 0 && req.httpVersionMajor === 1) || req.httpVersionMajor === 2)
+        send(res, bytesResponse(totalBytes));
+      else writeChunked(req, res, totalBytes);
+    },
+  ],
   ['/headers', (_c, req, res) => send(res, canned(200, 'application/json', Buffer.from(JSON.stringify(headerPairs(req.rawHeaders)))))],
-  ['/login', (c, req, res) => {
-    const answer = c.api.login(req);
-    send(res, canned(answer.status, 'application/json', answer.body));
-  }],
-  ['/api/items/ID', (c, req, res, path) => {
-    const answer = c.api.item(req, path);
-    send(res, canned(answer.status, 'application/json', answer.body));
-  }],
+  [
+    '/login',
+    (c, req, res) => {
+      const answer = c.api.login(req);
+      send(res, canned(answer.status, 'application/json', answer.body));
+    },
+  ],
+  [
+    '/api/items/ID',
+    (c, req, res, path) => {
+      const answer = c.api.item(req, path);
+      send(res, canned(answer.status, 'application/json', answer.body));
+    },
+  ],
 ];
 
 export const TARGET_ROUTES = ROUTES.map(([pattern]) => pattern).join(' ');

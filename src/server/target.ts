@@ -19,7 +19,12 @@ export interface TargetStats {
   /** Request body bytes received in total. */
   readonly bodyBytesReceived: number;
   /** The last request, for tests that check what arrived: method, url, raw headers as [name, value] pairs in order (from req.rawHeaders), and its body as a Buffer. */
-  readonly lastRequest: { readonly method: string; readonly url: string; readonly headers: readonly (readonly [string, string])[]; readonly body: Buffer } | null;
+  readonly lastRequest: {
+    readonly method: string;
+    readonly url: string;
+    readonly headers: readonly (readonly [string, string])[];
+    readonly body: Buffer;
+  } | null;
   /** POST /login and /api/items/:id: logins, and item requests with and without a valid token. */
   readonly api: ApiStats;
 }
@@ -145,12 +150,15 @@ class Target implements RouteContext {
       bodyBytesReceived: this.bodyBytesReceived,
       byPath: Object.fromEntries(this.byPath),
       api: this.api.stats(),
-      lastRequest: last === null ? null : {
-        method: last.method ?? 'GET',
-        url: last.url ?? '/',
-        headers: headerPairs(last.rawHeaders),
-        body: this.lastBody === null ? EMPTY : Buffer.concat(this.lastBody.chunks),
-      },
+      lastRequest:
+        last === null
+          ? null
+          : {
+              method: last.method ?? 'GET',
+              url: last.url ?? '/',
+              headers: headerPairs(last.rawHeaders),
+              body: this.lastBody === null ? EMPTY : Buffer.concat(this.lastBody.chunks),
+            },
     };
   }
 
@@ -213,7 +221,15 @@ export async function startTargetServer(options: TargetOptions = {}): Promise<Ta
   if (unixSocket !== null) return { url: 'http://localhost', host: 'localhost', port: 0, unixSocket, stats, resetStats, close };
   const port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
-  return { url: `${options.http2 === 'h2' ? 'https' : 'http'}://${urlHost}:${port}`, host, port, unixSocket: null, stats, resetStats, close };
+  return {
+    url: `${options.http2 === 'h2' ? 'https' : 'http'}://${urlHost}:${port}`,
+    host,
+    port,
+    unixSocket: null,
+    stats,
+    resetStats,
+    close,
+  };
 }
 
 type AnyServer = ReturnType<typeof createServer> | http2.Http2Server | http2.Http2SecureServer;
@@ -268,4 +284,3 @@ function createHttp2Server(options: TargetOptions, onRequest: RequestHandler): h
   if (options.tls === undefined) throw new Error('HTTP/2 over TLS needs a key and a certificate');
   return http2.createSecureServer({ settings, key: options.tls.key, cert: options.tls.cert, allowHTTP1: true }, handler);
 }
-

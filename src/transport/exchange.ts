@@ -85,7 +85,6 @@ export interface Http2Settings {
   readonly captureBodyBytes: number;
 }
 
-
 /**
  * One finished exchange. Each connection fills its own and lends it for the length of the call,
  * so reporting a response allocates nothing.

@@ -8,7 +8,10 @@ import type { HpackErrorCode } from './hpack-decoder.js';
 /** Why gb ends a connection (GOAWAY), as it records the failure of the streams that were open. */
 export type ConnectionErrorCode = Extract<GbFailureCode, 'PROTOCOL_ERROR' | 'FLOW_CONTROL_ERROR' | 'FRAME_SIZE_ERROR'> | HpackErrorCode;
 /** Why gb resets one stream whose answer it cannot take (RST_STREAM), as it records that stream's failure. */
-export type StreamErrorCode = Extract<GbFailureCode, 'PROTOCOL_ERROR' | 'BAD_HEADER' | 'BAD_STATUS_LINE' | 'FLOW_CONTROL_ERROR' | 'FRAME_SIZE_ERROR' | 'TIMEOUT'>;
+export type StreamErrorCode = Extract<
+  GbFailureCode,
+  'PROTOCOL_ERROR' | 'BAD_HEADER' | 'BAD_STATUS_LINE' | 'FLOW_CONTROL_ERROR' | 'FRAME_SIZE_ERROR' | 'TIMEOUT'
+>;
 
 /**
  * Where a part of the connection (header-block assembly, flow control) says what it found wrong:

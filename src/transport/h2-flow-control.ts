@@ -2,7 +2,15 @@
 // gb's own, handed back to the server in WINDOW_UPDATEs as DATA arrives.
 
 import {
-  DEFAULT_MAX_FRAME_SIZE, DEFAULT_WINDOW, F_END_STREAM, FRAME_HEADER_BYTES, MAX_WINDOW, T_DATA, readUint32, windowUpdateFrame, writeFrameHeader,
+  DEFAULT_MAX_FRAME_SIZE,
+  DEFAULT_WINDOW,
+  F_END_STREAM,
+  FRAME_HEADER_BYTES,
+  MAX_WINDOW,
+  T_DATA,
+  readUint32,
+  windowUpdateFrame,
+  writeFrameHeader,
 } from './h2-frames.js';
 import type { ProtocolErrorSink } from './h2-error-codes.js';
 import type { H2Output } from './h2-output.js';
@@ -125,7 +133,11 @@ export class FlowControl {
       return false;
     }
     if (table.streamWindow[i]! + increment > MAX_WINDOW) {
-      this.#errors.onStreamError(i, 'FLOW_CONTROL_ERROR', `bad response: a WINDOW_UPDATE of ${increment} takes the stream's window over 2^31 − 1`);
+      this.#errors.onStreamError(
+        i,
+        'FLOW_CONTROL_ERROR',
+        `bad response: a WINDOW_UPDATE of ${increment} takes the stream's window over 2^31 − 1`,
+      );
       return false;
     }
     table.streamWindow[i]! += increment;

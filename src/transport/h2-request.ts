@@ -2,7 +2,15 @@
 // script's request()): every stream sends a copy with its stream id written in.
 
 import type { Config, RequestTarget } from '../config/config.js';
-import { DEFAULT_MAX_FRAME_SIZE, F_END_HEADERS, F_END_STREAM, FRAME_HEADER_BYTES, T_CONTINUATION, T_HEADERS, writeFrameHeader } from './h2-frames.js';
+import {
+  DEFAULT_MAX_FRAME_SIZE,
+  F_END_HEADERS,
+  F_END_STREAM,
+  FRAME_HEADER_BYTES,
+  T_CONTINUATION,
+  T_HEADERS,
+  writeFrameHeader,
+} from './h2-frames.js';
 import { STATIC_TABLE } from './hpack-decoder.js';
 import { requestParts } from './request-parts.js';
 import { USER_AGENT_PREFIX, basic } from './request.js';
@@ -79,7 +87,14 @@ export function h2Frames(block: Buffer, body: Uint8Array | null): H2Frames {
     pos += piece.length;
     const last = pos >= block.length;
     const frame = Buffer.alloc(FRAME_HEADER_BYTES + piece.length);
-    writeFrameHeader(frame, 0, piece.length, first ? T_HEADERS : T_CONTINUATION, (first && endStream ? F_END_STREAM : 0) | (last ? F_END_HEADERS : 0), 0);
+    writeFrameHeader(
+      frame,
+      0,
+      piece.length,
+      first ? T_HEADERS : T_CONTINUATION,
+      (first && endStream ? F_END_STREAM : 0) | (last ? F_END_HEADERS : 0),
+      0,
+    );
     frame.set(piece, FRAME_HEADER_BYTES);
     frames.push(frame);
     idOffsets.push(at + 5);

@@ -75,7 +75,11 @@ export class ResponseReader {
       if (status < 200 && !endStream) return;
       table.status[i] = status;
       if (decoder.server !== null) this.#server = decoder.server;
-      if (this.#settings.captureHead) table.heads[i] = `HTTP/2 ${status}\r\n${decoder.head.filter((line) => !line.startsWith(':')).map((line) => `${line}\r\n`).join('')}`;
+      if (this.#settings.captureHead)
+        table.heads[i] = `HTTP/2 ${status}\r\n${decoder.head
+          .filter((line) => !line.startsWith(':'))
+          .map((line) => `${line}\r\n`)
+          .join('')}`;
     }
     if (endStream) this.#sink.onStreamEnd(i);
   }

@@ -17,7 +17,13 @@ export class StreamReport {
   #lastStartMs = Number.NEGATIVE_INFINITY;
   #lastEndMs = Number.NEGATIVE_INFINITY;
 
-  constructor(conn: LoadConnection, owner: ConnectionOwner<LoadConnection>, table: StreamTable, settings: Http2Settings, clock: Float64Array) {
+  constructor(
+    conn: LoadConnection,
+    owner: ConnectionOwner<LoadConnection>,
+    table: StreamTable,
+    settings: Http2Settings,
+    clock: Float64Array,
+  ) {
     this.#conn = conn;
     this.#owner = owner;
     this.#table = table;

@@ -53,7 +53,10 @@ export class HeadCopy {
       const head = text.slice(end, blank);
       end = blank + 4;
       if (!interim) {
-        this.body = this.#bodyLimit < 0 || this.#bytes === null ? null : bodyOf(this.#bytes.subarray(end, length), /\r\ntransfer-encoding:[^\r]*chunked/i.test(head), this.#bodyLimit);
+        this.body =
+          this.#bodyLimit < 0 || this.#bytes === null
+            ? null
+            : bodyOf(this.#bytes.subarray(end, length), /\r\ntransfer-encoding:[^\r]*chunked/i.test(head), this.#bodyLimit);
         return text.slice(0, blank);
       }
     }

@@ -154,7 +154,10 @@ export class HeaderBlockScanner {
               }
               break;
             }
-            state = this.#fail('BAD_STATUS_LINE', p < 5 ? 'not an HTTP/1.x response' : p === 5 ? 'unsupported HTTP version' : 'invalid HTTP version');
+            state = this.#fail(
+              'BAD_STATUS_LINE',
+              p < 5 ? 'not an HTTP/1.x response' : p === 5 ? 'unsupported HTTP version' : 'invalid HTTP version',
+            );
             break scan;
           }
           this.#pos = p + 1;

@@ -9,9 +9,29 @@ import { REAL_IO, reportTlsInfo, type ConnectionIo, type ConnectionOwner, type H
 import { wireCode, type ConnectionErrorCode, type StreamErrorCode } from './h2-error-codes.js';
 import { FlowControl } from './h2-flow-control.js';
 import {
-  CLIENT_OPENING, E_NO_ERROR, E_REFUSED_STREAM, F_ACK, FrameReader, SETTINGS_ACK, T_CONTINUATION, T_DATA, T_GOAWAY, T_HEADERS,
-  T_PING, T_PRIORITY, T_PUSH_PROMISE, T_RST_STREAM, T_SETTINGS, T_WINDOW_UPDATE, controlFrame, errorName, goawayFrame,
-  readUint32, rstStreamFrame, type FrameSink, type FramingErrorCode,
+  CLIENT_OPENING,
+  E_NO_ERROR,
+  E_REFUSED_STREAM,
+  F_ACK,
+  FrameReader,
+  SETTINGS_ACK,
+  T_CONTINUATION,
+  T_DATA,
+  T_GOAWAY,
+  T_HEADERS,
+  T_PING,
+  T_PRIORITY,
+  T_PUSH_PROMISE,
+  T_RST_STREAM,
+  T_SETTINGS,
+  T_WINDOW_UPDATE,
+  controlFrame,
+  errorName,
+  goawayFrame,
+  readUint32,
+  rstStreamFrame,
+  type FrameSink,
+  type FramingErrorCode,
 } from './h2-frames.js';
 import { HeaderBlockAssembler, type HeaderBlockSink } from './h2-header-assembly.js';
 import { H2Output } from './h2-output.js';
@@ -120,7 +140,13 @@ export class Http2Connection implements SocketHandler, FrameSink, HeaderBlockSin
     if (!this.#ready) {
       // The SETTINGS exchange is part of connecting: no request has gone out yet.
       if (this.#socket !== null && nowMs - this.#attempt.startMs > timeoutMs) {
-        this.#failAll('connectTimeout', 'CONNECT_TIMEOUT', this.#connected ? `timeout: no HTTP/2 SETTINGS within ${timeoutMs / 1000} s` : `timeout: no connection within ${timeoutMs / 1000} s`);
+        this.#failAll(
+          'connectTimeout',
+          'CONNECT_TIMEOUT',
+          this.#connected
+            ? `timeout: no HTTP/2 SETTINGS within ${timeoutMs / 1000} s`
+            : `timeout: no connection within ${timeoutMs / 1000} s`,
+        );
       }
       return;
     }
@@ -178,7 +204,11 @@ export class Http2Connection implements SocketHandler, FrameSink, HeaderBlockSin
     this.#socketTlsUs = tls ? Math.round((now - tcpEnd) * 1000) : -1;
     if (this.#endpoint.tls !== null && socket.alpnProtocol() !== 'h2') {
       const chosen = socket.alpnProtocol();
-      this.#failAll('connect', 'NO_H2', `the server does not offer HTTP/2 over TLS (ALPN ${chosen === null ? 'chose no protocol' : `chose ${chosen}`})`);
+      this.#failAll(
+        'connect',
+        'NO_H2',
+        `the server does not offer HTTP/2 over TLS (ALPN ${chosen === null ? 'chose no protocol' : `chose ${chosen}`})`,
+      );
       return;
     }
     reportTlsInfo(this.#owner, socket, this.#endpoint);

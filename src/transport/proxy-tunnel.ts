@@ -52,13 +52,17 @@ export function openTunnel(socket: net.Socket, tunnel: Tunnel, done: (failure: T
     received = received.length === 0 ? chunk : Buffer.concat([received, chunk]);
     const end = received.indexOf(HEAD_END);
     if (end < 0) {
-      if (received.length > MAX_ANSWER_BYTES) finish({ code: 'PROXY_BAD_ANSWER', message: 'proxy answered CONNECT with more than 64 KiB of headers' }, null);
+      if (received.length > MAX_ANSWER_BYTES)
+        finish({ code: 'PROXY_BAD_ANSWER', message: 'proxy answered CONNECT with more than 64 KiB of headers' }, null);
       return;
     }
     const statusLine = received.toString('latin1', 0, received.indexOf('\r\n'));
     const match = STATUS_LINE.exec(statusLine);
     if (match === null) {
-      finish({ code: 'PROXY_BAD_ANSWER', message: `proxy answered CONNECT with something that is not HTTP/1.x: ${printable(statusLine)}` }, null);
+      finish(
+        { code: 'PROXY_BAD_ANSWER', message: `proxy answered CONNECT with something that is not HTTP/1.x: ${printable(statusLine)}` },
+        null,
+      );
       return;
     }
     const status = Number(match[1]);

@@ -68,7 +68,12 @@ function loadBindings(): Bindings | null {
     const binding = (process as unknown as { binding(name: string): Record<string, unknown> }).binding;
     if (bindingWouldWarn(binding, process.execArgv, process.env)) return null;
     const tcp = binding('tcp_wrap') as { TCP?: unknown; TCPConnectWrap?: unknown; constants?: { SOCKET?: number } };
-    const stream = binding('stream_wrap') as { WriteWrap?: unknown; streamBaseState?: unknown; kReadBytesOrError?: number; kLastWriteWasAsync?: number };
+    const stream = binding('stream_wrap') as {
+      WriteWrap?: unknown;
+      streamBaseState?: unknown;
+      kReadBytesOrError?: number;
+      kLastWriteWasAsync?: number;
+    };
     if (
       typeof tcp.TCP !== 'function' ||
       typeof tcp.TCPConnectWrap !== 'function' ||

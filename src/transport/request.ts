@@ -35,32 +35,42 @@ export function buildRequest(config: Config, version: string, one?: RequestTarge
     // the User-Agent names gb, so the server's logs say who sent the load (-H 'User-Agent:
     // ApacheBench/2.3' makes the bytes identical), and all -C cookies go in one Cookie header
     // (ab keeps only the last).
-    return assemble(parts, `${parts.method} ${requestTarget} HTTP/1.0`, [
-      ['Connection', config.keepAlive ? 'Keep-Alive' : null],
-      ['Cookie', cookie],
-      ['Authorization', authorization],
-      ['Proxy-Authorization', proxyAuthorization],
-      ['Content-length', length],
-      ['Content-type', type],
-    ], [
+    return assemble(
+      parts,
+      `${parts.method} ${requestTarget} HTTP/1.0`,
+      [
+        ['Connection', config.keepAlive ? 'Keep-Alive' : null],
+        ['Cookie', cookie],
+        ['Authorization', authorization],
+        ['Proxy-Authorization', proxyAuthorization],
+        ['Content-length', length],
+        ['Content-type', type],
+      ],
+      [
+        ['Host', target.hostHeader],
+        ['User-Agent', userAgent],
+        ['Accept', '*/*'],
+        ['Accept-Encoding', gzip],
+      ],
+    );
+  }
+  return assemble(
+    parts,
+    `${parts.method} ${requestTarget} HTTP/1.1`,
+    [
       ['Host', target.hostHeader],
       ['User-Agent', userAgent],
       ['Accept', '*/*'],
+      ['Connection', config.keepAlive ? null : 'close'],
       ['Accept-Encoding', gzip],
-    ]);
-  }
-  return assemble(parts, `${parts.method} ${requestTarget} HTTP/1.1`, [
-    ['Host', target.hostHeader],
-    ['User-Agent', userAgent],
-    ['Accept', '*/*'],
-    ['Connection', config.keepAlive ? null : 'close'],
-    ['Accept-Encoding', gzip],
-    ['Cookie', cookie],
-    ['Authorization', authorization],
-    ['Proxy-Authorization', proxyAuthorization],
-    ['Content-Type', type],
-    ['Content-Length', length],
-  ], []);
+      ['Cookie', cookie],
+      ['Authorization', authorization],
+      ['Proxy-Authorization', proxyAuthorization],
+      ['Content-Type', type],
+      ['Content-Length', length],
+    ],
+    [],
+  );
 }
 
 /** One target's bytes: buildRequest with the target. */

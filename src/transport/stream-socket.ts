@@ -101,7 +101,10 @@ export class StreamSocket implements ClientSocket {
     );
   }
 
-  #startTls(t: TlsSettings, where: { host: string; port: number; localAddress?: string } | { path: string; localAddress?: string } | { socket: net.Socket }): tls.TLSSocket {
+  #startTls(
+    t: TlsSettings,
+    where: { host: string; port: number; localAddress?: string } | { path: string; localAddress?: string } | { socket: net.Socket },
+  ): tls.TLSSocket {
     const node = process.getBuiltinModule('node:tls');
     // onread is net.Socket's option; TLSSocket takes it too (not over an existing socket, a tunnel),
     // though @types/node does not list it for tls.connect.
@@ -190,7 +193,10 @@ export class StreamSocket implements ClientSocket {
  */
 export function cipherSecretBits(name: string): number {
   // "AES_128" (TLS 1.3 names) and "AES128" (OpenSSL's TLS 1.2 names) become one word.
-  const words = name.toUpperCase().replace(/[-_](\d)/g, '$1').split(/[-_]/);
+  const words = name
+    .toUpperCase()
+    .replace(/[-_](\d)/g, '$1')
+    .split(/[-_]/);
   // Before DES: triple DES is named DES-CBC3 by OpenSSL.
   if (words.some((word) => word === 'CBC3' || word === '3DES' || word === 'EDE3')) return 112;
   for (const word of words) {

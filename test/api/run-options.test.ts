@@ -48,10 +48,31 @@ test('several bad options give every problem at once, in the words the command l
     pipeline: 4,
     failIf: 'p99>fast',
   });
-  const cli = cliProblems(['-n', 'abc', '-c', '0', '-s', '-5s', '-m', 'GE T', '-H', 'NoColon', '-C', 'nameonly', '--pipeline', '4', '--fail-if', 'p99>fast', URL_]);
+  const cli = cliProblems([
+    '-n',
+    'abc',
+    '-c',
+    '0',
+    '-s',
+    '-5s',
+    '-m',
+    'GE T',
+    '-H',
+    'NoColon',
+    '-C',
+    'nameonly',
+    '--pipeline',
+    '4',
+    '--fail-if',
+    'p99>fast',
+    URL_,
+  ]);
   assert.ok(cli.length >= 7, `the command line names each problem: ${cli.join(' | ')}`);
   assert.deepEqual([...problems].sort(), [...cli].sort());
-  assert.ok(problems.some((p) => p.includes("-n 'abc'") || p.includes('-n abc')), problems.join(' | '));
+  assert.ok(
+    problems.some((p) => p.includes("-n 'abc'") || p.includes('-n abc')),
+    problems.join(' | '),
+  );
 });
 
 test('unknown names are problems listed with the others, with a guess when one is close', () => {
@@ -61,18 +82,30 @@ test('unknown names are problems listed with the others, with a guess when one i
   assert.ok(problems.includes("unknown option 'timelimit' (did you mean 'duration'?)"), problems.join(' | '));
   assert.ok(problems.includes("unknown option 'zzzzzz'"), problems.join(' | '));
   // The known options are still checked alongside.
-  assert.ok(problems.some((p) => p.startsWith('invalid number of requests: -n')), problems.join(' | '));
+  assert.ok(
+    problems.some((p) => p.startsWith('invalid number of requests: -n')),
+    problems.join(' | '),
+  );
 });
 
 test('values of the wrong type are named with what the option takes, and nothing throws', () => {
-  const problems = problemsOf({ url: 42, requests: true, keepalive: 'yes', headers: 5, basicAuth: { user: 'u' }, signal: 'stop', onProgress: 1, body: 3 });
+  const problems = problemsOf({
+    url: 42,
+    requests: true,
+    keepalive: 'yes',
+    headers: 5,
+    basicAuth: { user: 'u' },
+    signal: 'stop',
+    onProgress: 1,
+    body: 3,
+  });
   for (const expected of [
     "option 'url' must be a string, got number 42",
     "option 'requests' must be a number or a string such as '1k', got boolean true",
     'option \'keepalive\' must be true or false, got the string "yes"',
     "option 'headers' must be an object of name: value, or an array of 'Name: value' strings and [name, value] pairs, got number 5",
     "option 'basicAuth' must be a 'user:password' string or { user, password }, got an object",
-    "option 'signal' must be an AbortSignal, got the string \"stop\"",
+    'option \'signal\' must be an AbortSignal, got the string "stop"',
     "option 'onProgress' must be a function, got number 1",
     "option 'body' must be a string or a Uint8Array, got number 3",
   ]) {
@@ -115,9 +148,46 @@ test('a valid options object gives the very Config of the equivalent command lin
       bind: undefined, // a known option set to undefined is not given
     });
     const fromCli = cliConfig([
-      '-n', '1k', '-c', '10', '-k', '-t', '10s', '-s', '5000ms', '-H', 'X-A: 1', '-H', 'Accept: text/plain', '-C', 'a=1', '-C', 'b=2',
-      '-A', 'u:p:w', '-p', file, '-T', 'application/json', '-m', 'patch', '--rate', '100', '--max-connections', '20', '--warmup', '500ms',
-      '--pipeline', '2', '-z', '-l', '-r', '-G', '2', '--http1.0', URL_,
+      '-n',
+      '1k',
+      '-c',
+      '10',
+      '-k',
+      '-t',
+      '10s',
+      '-s',
+      '5000ms',
+      '-H',
+      'X-A: 1',
+      '-H',
+      'Accept: text/plain',
+      '-C',
+      'a=1',
+      '-C',
+      'b=2',
+      '-A',
+      'u:p:w',
+      '-p',
+      file,
+      '-T',
+      'application/json',
+      '-m',
+      'patch',
+      '--rate',
+      '100',
+      '--max-connections',
+      '20',
+      '--warmup',
+      '500ms',
+      '--pipeline',
+      '2',
+      '-z',
+      '-l',
+      '-r',
+      '-G',
+      '2',
+      '--http1.0',
+      URL_,
     ]);
     assert.deepEqual(fromApi, fromCli);
   } finally {
@@ -125,14 +195,26 @@ test('a valid options object gives the very Config of the equivalent command lin
   }
 });
 
-test("an unknown name whose value is undefined is still a typo to point out", () => {
+test('an unknown name whose value is undefined is still a typo to point out', () => {
   assert.deepEqual(problemsOf({ url: URL_, requets: undefined }), ["unknown option 'requets' (did you mean 'requests'?)"]);
 });
 
 test('stages as [duration, rate] pairs equal the command line string; headers as pairs may repeat a name', () => {
-  assert.deepEqual(configOf({ url: URL_, stages: [[1000, 10], ['2s', 20]] }), cliConfig(['--stages', '1000ms:10,2s:20', URL_]));
+  assert.deepEqual(
+    configOf({
+      url: URL_,
+      stages: [
+        [1000, 10],
+        ['2s', 20],
+      ],
+    }),
+    cliConfig(['--stages', '1000ms:10,2s:20', URL_]),
+  );
   const headers = configOf({ url: URL_, headers: [['X-Twice', '1'], 'X-Twice: 2'] }).headers;
-  assert.deepEqual(headers, [{ name: 'X-Twice', value: '1' }, { name: 'X-Twice', value: '2' }]);
+  assert.deepEqual(headers, [
+    { name: 'X-Twice', value: '1' },
+    { name: 'X-Twice', value: '2' },
+  ]);
 });
 
 test('a body is sent with POST unless the method says otherwise, and follows the -p rules', () => {
@@ -154,7 +236,7 @@ test('run() resolves bad options to an invalid-options failure instead of throwi
   assert.equal(none.ok, false);
 });
 
-test('shard, startAt (a Date too) and runId give the command line\'s shard of the run', () => {
+test("shard, startAt (a Date too) and runId give the command line's shard of the run", () => {
   const at = new Date(Date.now() + 60_000);
   const options = configOf({ url: URL_, requests: 301, concurrency: 7, shard: '2/3', startAt: at, runId: 'api-run' });
   const cli = cliConfig(['-n', '301', '-c', '7', '--shard', '2/3', '--start-at', at.toISOString(), '--run-id', 'api-run', URL_]);
@@ -176,8 +258,15 @@ test("seed takes a whole number or its digits; a count's '1k' is refused by its 
     assert.equal(seeded('42').targets?.seed, 42);
     // @ts-expect-error: '1k' is a count's spelling, not a seed's.
     const options: RunOptions = { targets, random: true, seed: '1k' };
-    assert.ok(problemsOf(options).some((p) => p.startsWith('invalid seed: --seed 1k')), problemsOf(options).join(' | '));
-    assert.ok(problemsOf({ targets, random: true, seed: true }).includes("option 'seed' must be a whole number or a string of digits such as '42', got boolean true"));
+    assert.ok(
+      problemsOf(options).some((p) => p.startsWith('invalid seed: --seed 1k')),
+      problemsOf(options).join(' | '),
+    );
+    assert.ok(
+      problemsOf({ targets, random: true, seed: true }).includes(
+        "option 'seed' must be a whole number or a string of digits such as '42', got boolean true",
+      ),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

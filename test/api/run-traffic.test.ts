@@ -14,7 +14,10 @@ test('run({ targets }) needs no url and counts per endpoint; run({ url, script }
     writeFileSync(targets, `GET ${server.url}/a\n\nGET ${server.url}/b\n`);
     const viaTargets = await run({ targets, requests: 10, concurrency: 2, keepalive: true, random: true, seed: 3 });
     assert.ok(viaTargets.ok, viaTargets.ok ? '' : viaTargets.error.problems.join('; '));
-    assert.equal(viaTargets.value.summary.endpoints?.reduce((n, e) => n + e.requests, 0), 10);
+    assert.equal(
+      viaTargets.value.summary.endpoints?.reduce((n, e) => n + e.requests, 0),
+      10,
+    );
     const example = fileURLToPath(new URL('../../../examples/login-then-api.ts', import.meta.url));
     const viaScript = await run({ url: `${server.url}/`, script: example, requests: 10 });
     assert.ok(viaScript.ok, viaScript.ok ? '' : viaScript.error.problems.join('; '));
@@ -34,15 +37,15 @@ test('a run that cannot start (setup() threw) leaves no timer behind: the client
     // The monitor's timer is unref'd, so it would not keep the process alive: count intervals instead.
     const live = new Set<unknown>();
     const { setInterval: realSet, clearInterval: realClear } = globalThis;
-    globalThis.setInterval = ((...args: Parameters<typeof realSet>) => {
+    globalThis.setInterval = (...args: Parameters<typeof realSet>) => {
       const timer = realSet(...args);
       live.add(timer);
       return timer;
-    });
-    globalThis.clearInterval = ((timer: Parameters<typeof realClear>[0]) => {
+    };
+    globalThis.clearInterval = (timer: Parameters<typeof realClear>[0]) => {
       live.delete(timer);
       realClear(timer);
-    });
+    };
     try {
       for (const workers of [1, 1, 2]) {
         const result = await run({ url: `${server.url}/`, script, requests: 5, concurrency: 2, workers });

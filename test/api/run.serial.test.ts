@@ -79,7 +79,13 @@ test('a signal aborted before the start sends nothing and still resolves with a 
 
 test('onProgress is called while the run goes on, with counts that only grow', async () => {
   const seen: RunProgress[] = [];
-  const result = await run({ url: `${server.url}/delay/5`, duration: 700, concurrency: 2, keepalive: true, onProgress: (p) => seen.push(p) });
+  const result = await run({
+    url: `${server.url}/delay/5`,
+    duration: 700,
+    concurrency: 2,
+    keepalive: true,
+    onProgress: (p) => seen.push(p),
+  });
   if (!result.ok) assert.fail(result.error.problems.join('; '));
   assert.ok(seen.length >= 3, `progress calls: ${seen.length}`);
   for (let i = 1; i < seen.length; i += 1) {
@@ -87,14 +93,23 @@ test('onProgress is called while the run goes on, with counts that only grow', a
     assert.ok(seen[i]!.elapsedMs > seen[i - 1]!.elapsedMs, 'time goes forward');
   }
   const last = seen.at(-1)!;
-  assert.ok(last.settled > 0 && last.settled <= result.value.summary.issued, `last progress ${last.settled} of ${result.value.summary.issued}`);
+  assert.ok(
+    last.settled > 0 && last.settled <= result.value.summary.issued,
+    `last progress ${last.settled} of ${result.value.summary.issued}`,
+  );
   assert.equal(last.failed, 0);
 });
 
 test('failIf rules are checked against the summary, and a host that does not resolve is a cannot-start failure', async () => {
   const checked = await run({ url: `${server.url}/`, requests: 20, failIf: ['rps<0.001', 'errors>0'] });
   if (!checked.ok) assert.fail(checked.error.problems.join('; '));
-  assert.deepEqual(checked.value.thresholds.map((t) => [t.rule.text, t.broken]), [['rps<0.001', false], ['errors>0', false]]);
+  assert.deepEqual(
+    checked.value.thresholds.map((t) => [t.rule.text, t.broken]),
+    [
+      ['rps<0.001', false],
+      ['errors>0', false],
+    ],
+  );
   const nowhere = await run({ url: 'http://no-such-host.invalid/', requests: 1 });
   if (nowhere.ok) assert.fail('expected the run not to start');
   assert.equal(nowhere.error.kind, 'cannot-start');

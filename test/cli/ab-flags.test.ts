@@ -117,15 +117,28 @@ describe('against a recording server', () => {
     server.requests.length = 0;
     const v3 = await runGb(['-q', '-v', '3', '-n', '2', url('/')]);
     assert.equal(v3.code, 0, v3.stderr);
-    assert.ok(v3.stderr.includes('LOG: header received:\nHTTP/1.1 200 OK\nServer: Apache/2.4.71 (Debian)\nContent-Length: 5\nX-A: b\n\nLOG: Response code = 200\n'), v3.stderr);
-    assert.deepEqual(logLines(v3.stderr), ['LOG: header received:', 'LOG: Response code = 200', 'LOG: header received:', 'WARNING: Response code not 2xx (404)']);
+    assert.ok(
+      v3.stderr.includes(
+        'LOG: header received:\nHTTP/1.1 200 OK\nServer: Apache/2.4.71 (Debian)\nContent-Length: 5\nX-A: b\n\nLOG: Response code = 200\n',
+      ),
+      v3.stderr,
+    );
+    assert.deepEqual(logLines(v3.stderr), [
+      'LOG: header received:',
+      'LOG: Response code = 200',
+      'LOG: header received:',
+      'WARNING: Response code not 2xx (404)',
+    ]);
     const v2 = await runGb(['-q', '-v', '2', '-n', '2', url('/')]);
     assert.deepEqual(logLines(v2.stderr), ['LOG: header received:', 'LOG: header received:', 'WARNING: Response code not 2xx (404)']);
     const v1 = await runGb(['-q', '-v', '1', '-n', '2', url('/')]);
     assert.equal(v1.stderr, '');
     if (noAb === false) {
       // ab prints these on stdout; the sequence of log lines is the same.
-      for (const [level, gbRun] of [['3', v3], ['2', v2]] as const) {
+      for (const [level, gbRun] of [
+        ['3', v3],
+        ['2', v2],
+      ] as const) {
         const ab = await runAb(['-q', '-v', level, '-n', '2', url('/')]);
         assert.deepEqual(logLines(gbRun.stderr), logLines(ab.stdout), `-v ${level}`);
       }
@@ -209,7 +222,7 @@ describe('against a recording server', () => {
   });
 });
 
-test('-h: -z is gzip in gb, ab\'s -z is --td-attributes; -b, -x, -y and --http1.0 are listed', async () => {
+test("-h: -z is gzip in gb, ab's -z is --td-attributes; -b, -x, -y and --http1.0 are listed", async () => {
   const help = await runGb(['-h']);
   assert.equal(help.code, 0);
   assert.match(help.stdout, /-z, --gzip +Ask for gzip .*ab's -z is --td-attributes/);
@@ -233,6 +246,10 @@ test('Write errors: a server that resets during a large upload fails each reques
   for (const env of [{}, { GB_NO_RAW_TCP: '1' }]) {
     const gb = await runGb(['-q', '-r', '-n', '3', '-p', body, `http://127.0.0.1:${port}/`], { env, killAfterMs: 30_000 });
     assert.equal(gb.code, 1, 'no request succeeded');
-    assert.match(gb.stdout, /\n {3}\(Connect: 0, Receive: 3, Length: 0, Exceptions: 0\)\nWrite errors: {11}3\n/, `${JSON.stringify(env)}\n${gb.stdout}`);
+    assert.match(
+      gb.stdout,
+      /\n {3}\(Connect: 0, Receive: 3, Length: 0, Exceptions: 0\)\nWrite errors: {11}3\n/,
+      `${JSON.stringify(env)}\n${gb.stdout}`,
+    );
   }
 });

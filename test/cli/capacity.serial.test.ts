@@ -36,10 +36,11 @@ async function queueServer(k: number, dMs: number): Promise<{ url: string; close
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/`,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -76,7 +77,27 @@ describe('gb capacity', () => {
         const json = join(dir, `k${k}.json`);
         const html = join(dir, `k${k}.html`);
         const began = performance.now();
-        const r = await gb(['capacity', server.url, '--slo', 'p99<60ms', '--slo', 'errors<1%', '--start-rate', String(start), '--step', '1.5s', '--warmup', '0.5s', '-k', '-c', String(c), '--json', json, '--html', html]);
+        const r = await gb([
+          'capacity',
+          server.url,
+          '--slo',
+          'p99<60ms',
+          '--slo',
+          'errors<1%',
+          '--start-rate',
+          String(start),
+          '--step',
+          '1.5s',
+          '--warmup',
+          '0.5s',
+          '-k',
+          '-c',
+          String(c),
+          '--json',
+          json,
+          '--html',
+          html,
+        ]);
         const seconds = (performance.now() - began) / 1000;
         process.stdout.write(`K=${k} D=${d} in ${seconds.toFixed(1)} s\n${r.out}`);
         assert.equal(r.code, 0, r.err);
@@ -87,7 +108,10 @@ describe('gb capacity', () => {
         assert.match(r.out, /^step +rate\/s +achieved\/s +p50 ms +p99 ms +errors % +verdict +why\n/);
         assert.match(r.out, /FAIL +p99 [\d.]+ ms \(want p99<60ms\)\n/);
         assert.ok(seconds < 40, `the search took ${seconds.toFixed(1)} s`);
-        const saved = JSON.parse(readFileSync(json, 'utf8')) as { steps: { rate: number; pass: boolean; summary: { completed: number } }[]; answer: { kind: string; rate: number } };
+        const saved = JSON.parse(readFileSync(json, 'utf8')) as {
+          steps: { rate: number; pass: boolean; summary: { completed: number } }[];
+          answer: { kind: string; rate: number };
+        };
         assert.deepEqual(saved.answer.kind, 'found');
         assert.equal(saved.answer.rate, found);
         assert.ok(saved.steps.length >= 6 && saved.steps.every((s) => s.summary.completed > 0));
@@ -110,7 +134,10 @@ describe('gb capacity', () => {
       // 640/s against a server that carries 400/s: every connection soon waits on its queue.
       const r = await gb(['-q', '-k', '-c', '10', '--rate', '640', '-t', '2', server.url]);
       assert.equal(r.code, 0, r.err);
-      const rate = /^Rate: +640\.00 \[#\/sec\] target, [\d.]+ sent; (\d+) sent late \(max [\d.]+ ms, mean [\d.]+ ms\): (\d+) waited for a connection \(every one busy on the server\), (\d+) late by gb itself$/m.exec(r.out);
+      const rate =
+        /^Rate: +640\.00 \[#\/sec\] target, [\d.]+ sent; (\d+) sent late \(max [\d.]+ ms, mean [\d.]+ ms\): (\d+) waited for a connection \(every one busy on the server\), (\d+) late by gb itself$/m.exec(
+          r.out,
+        );
       assert.ok(rate !== null, r.out);
       const [late, server_, own] = [Number(rate[1]), Number(rate[2]), Number(rate[3])];
       assert.equal(late, server_ + own);
@@ -132,17 +159,43 @@ describe('gb capacity', () => {
   it('says gb was the bottleneck when one connection cannot carry the rate a fast server could', async () => {
     const server = await startRawServer({ reply: () => 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok' });
     try {
-      const r = await capacityOf([server.url, '-k', '-c', '1', '--max-connections', '1', '--slo', 'p99<50ms', '--start-rate', '200', '--max-steps', '16', '--step', '1s', '--warmup', '0.3s']);
+      const r = await capacityOf([
+        server.url,
+        '-k',
+        '-c',
+        '1',
+        '--max-connections',
+        '1',
+        '--slo',
+        'p99<50ms',
+        '--start-rate',
+        '200',
+        '--max-steps',
+        '16',
+        '--step',
+        '1s',
+        '--warmup',
+        '0.3s',
+      ]);
       assert.equal(r.code, 1, r.err);
-      assert.match(r.out, /^capacity: not claimed: gb itself was the bottleneck at [\d ]+ req\/s: too few connections for the rate \(the last good rate was [\d ]+\); add connections \(-c N\)/m);
+      assert.match(
+        r.out,
+        /^capacity: not claimed: gb itself was the bottleneck at [\d ]+ req\/s: too few connections for the rate \(the last good rate was [\d ]+\); add connections \(-c N\)/m,
+      );
       assert.match(r.err, /^gb: capacity: not claimed: gb itself was the bottleneck/m);
       assert.equal(r.json.answer.kind, 'client-limited');
       assert.equal(r.json.answer.limit, 'connections');
       const failed = r.json.steps.filter((s) => !s.pass);
-      assert.ok(failed.length > 0 && failed.every((s) => s.clientLimit === 'connections'), JSON.stringify(failed.map((s) => [s.rate, s.clientLimit])));
+      assert.ok(
+        failed.length > 0 && failed.every((s) => s.clientLimit === 'connections'),
+        JSON.stringify(failed.map((s) => [s.rate, s.clientLimit])),
+      );
       // The one connection was busy, not gb's loop: the late requests waited for it.
       const worst = failed[0]!.summary;
-      assert.ok(worst.rate !== null && worst.rate.lateServer > worst.rate.lateClient, `late: ${worst.rate?.lateServer} waiting, ${worst.rate?.lateClient} by gb`);
+      assert.ok(
+        worst.rate !== null && worst.rate.lateServer > worst.rate.lateClient,
+        `late: ${worst.rate?.lateServer} waiting, ${worst.rate?.lateClient} by gb`,
+      );
     } finally {
       await server.close();
     }
@@ -152,9 +205,29 @@ describe('gb capacity', () => {
     const server = await startRawServer({ reply: () => 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok' });
     const script = join(dir, 'busy-hook.mjs');
     // Half a millisecond of work per request: gb's one thread cannot build more than about 2 000 a second.
-    writeFileSync(script, "export function request() { const end = performance.now() + 0.5; while (performance.now() < end); return { path: '/' }; }\n");
+    writeFileSync(
+      script,
+      "export function request() { const end = performance.now() + 0.5; while (performance.now() < end); return { path: '/' }; }\n",
+    );
     try {
-      const r = await capacityOf([server.url, '--script', script, '-k', '-c', '20', '--slo', 'p99<50ms', '--start-rate', '200', '--max-steps', '12', '--step', '1s', '--warmup', '0.3s']);
+      const r = await capacityOf([
+        server.url,
+        '--script',
+        script,
+        '-k',
+        '-c',
+        '20',
+        '--slo',
+        'p99<50ms',
+        '--start-rate',
+        '200',
+        '--max-steps',
+        '12',
+        '--step',
+        '1s',
+        '--warmup',
+        '0.3s',
+      ]);
       assert.equal(r.code, 1, r.err);
       assert.match(r.out, /^capacity: not claimed: gb itself was the bottleneck at [\d ]+ req\/s: /m);
       assert.equal(r.json.answer.kind, 'client-limited');
@@ -169,7 +242,23 @@ describe('gb capacity', () => {
     const server = await queueServer(1, 50);
     try {
       const html = join(dir, 'none.html');
-      const r = await gb(['capacity', server.url, '--slo', 'p99<20ms', '--start-rate', '10', '--step', '0.5s', '--warmup', '0', '-k', '-c', '4', '--html', html]);
+      const r = await gb([
+        'capacity',
+        server.url,
+        '--slo',
+        'p99<20ms',
+        '--start-rate',
+        '10',
+        '--step',
+        '0.5s',
+        '--warmup',
+        '0',
+        '-k',
+        '-c',
+        '4',
+        '--html',
+        html,
+      ]);
       assert.equal(r.code, 1, r.err);
       assert.match(r.out, /^capacity: none: the objectives broke at the first rate, 10 req\/s \(p99 [\d.]+ ms at 10\)/m);
       const page = readFileSync(html, 'utf8');
@@ -186,7 +275,10 @@ describe('gb capacity', () => {
     assertUsageError(await gb(['capacity', url, '--slo', 'p99<50']), /bad --slo objective 'p99<50': p99 needs a time unit/);
     assertUsageError(await gb(['capacity', url, '--slo', 'p99<50ms', '--max-rate', 'lots']), /invalid --max-rate lots/);
     assertUsageError(await gb(['capacity', url, '--slo', 'p99<50ms', '--max-rate', '0']), /invalid --max-rate 0/);
-    assertUsageError(await gb(['capacity', url, '--slo', 'p99<50ms', '--start-rate', '100', '--max-rate', '50']), /--start-rate 100 is above --max-rate 50/);
+    assertUsageError(
+      await gb(['capacity', url, '--slo', 'p99<50ms', '--start-rate', '100', '--max-rate', '50']),
+      /--start-rate 100 is above --max-rate 50/,
+    );
     assertUsageError(await gb(['capacity', url, '--slo', 'p99<50ms', '--step', 'soon']), /invalid --step soon/);
     assertUsageError(await gb(['capacity', url, '--slo', 'p99<50ms', '--rate', '100']), /drop --rate/);
     assertUsageError(await gb(['capacity', url, '--slo', 'p99<50ms', '-c', 'x']), /^gb: .*concurrency/i);

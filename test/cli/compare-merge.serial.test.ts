@@ -22,7 +22,8 @@ import { spawnGb } from '../helpers/gb-process.js';
 import { ranIn, type Ran } from '../helpers/in-process.js';
 import { withTarget } from '../helpers/target.js';
 
-const ran = (command: (args: readonly string[], io: CliIo) => Promise<number>, args: readonly string[]): Promise<Ran> => ranIn(args, command);
+const ran = (command: (args: readonly string[], io: CliIo) => Promise<number>, args: readonly string[]): Promise<Ran> =>
+  ranIn(args, command);
 
 const schema: unknown = JSON.parse(readFileSync(new URL('../../../schema/gb-result.schema.json', import.meta.url), 'utf8'));
 const validate = new Ajv2020({ allErrors: true }).compile(schema as object);
@@ -121,40 +122,67 @@ describe('gb compare', () => {
   });
 
   it('with --strict, breaks exactly the rules past their limit on runs too short to judge noise', async () => {
-    const result = await ran(compareCommand, [file('a.json'), file('a-p99-plus50.json'), '--fail-if', 'p99>+10%', '--fail-if=rps<-5%', '--strict']);
+    const result = await ran(compareCommand, [
+      file('a.json'),
+      file('a-p99-plus50.json'),
+      '--fail-if',
+      'p99>+10%',
+      '--fail-if=rps<-5%',
+      '--strict',
+    ]);
     assert.equal(result.code, 1);
     // 200 requests: too few seconds for the per-second bootstrap, and only 2 above p99 for the request-level one.
-    assert.match(result.out, /^p99>\+10%: FAILED \(p99 \+50\.0 %, past the limit, noise not judged: too few seconds, and under 10 requests above p99; failed by --strict\)$/m);
+    assert.match(
+      result.out,
+      /^p99>\+10%: FAILED \(p99 \+50\.0 %, past the limit, noise not judged: too few seconds, and under 10 requests above p99; failed by --strict\)$/m,
+    );
     assert.match(result.out, /^rps<-5%: ok \(rps \+0\.0 %/m);
     assert.equal(result.err, 'gb: 1 of 2 --fail-if rules broken\n');
     const lenient = await ran(compareCommand, [file('a.json'), file('a-p99-plus50.json'), '--fail-if', 'p99>+10%']);
     assert.equal(lenient.code, 0, 'the same change passes without --strict');
-    assert.match(lenient.out, /^p99>\+10%: ok \(p99 \+50\.0 %, past the limit, noise not judged: too few seconds, and under 10 requests above p99; passes without --strict\)$/m);
+    assert.match(
+      lenient.out,
+      /^p99>\+10%: ok \(p99 \+50\.0 %, past the limit, noise not judged: too few seconds, and under 10 requests above p99; passes without --strict\)$/m,
+    );
   });
 
-  it('fails a genuine regression (/delay/20 after /) on runs long enough to judge noise, without --strict', { timeout: 30_000 }, async () => {
-    const server = await startTargetServer();
-    let fast: Summary;
-    let slow: Summary;
-    try {
-      // Five whole seconds each, the least that gets a noise verdict; run side by side to halve the wait.
-      const runOf = async (args: readonly string[]): Promise<Summary> => {
-        const parsed = parseCommandLine(['-k', '-t', '5.5', ...args]);
-        assert.ok(parsed.ok && parsed.value.kind === 'run');
-        const outcome = await runConfig(parsed.value.options.config);
-        assert.ok(outcome.ok);
-        return outcome.value.summary;
-      };
-      [fast, slow] = await Promise.all([runOf(['-c', '2', '--rate', '400', `${server.url}/`]), runOf(['-c', '2', `${server.url}/delay/20`])]);
-    } finally {
-      await server.close();
-    }
-    const result = await ran(compareCommand, [writeResult('fast.json', fast), writeResult('slow.json', slow), '--fail-if', 'p99>+10%', '--fail-if', 'rps<-5%']);
-    assert.equal(result.code, 1, result.out);
-    assert.match(result.out, /^p99>\+10%: FAILED \(p99 \+\d+\.\d %, beyond noise\)$/m);
-    assert.match(result.out, /^rps<-5%: FAILED \(rps -\d+\.\d %, beyond noise\)$/m);
-    assert.equal(result.err, 'gb: 2 of 2 --fail-if rules broken\n');
-  });
+  it(
+    'fails a genuine regression (/delay/20 after /) on runs long enough to judge noise, without --strict',
+    { timeout: 30_000 },
+    async () => {
+      const server = await startTargetServer();
+      let fast: Summary;
+      let slow: Summary;
+      try {
+        // Five whole seconds each, the least that gets a noise verdict; run side by side to halve the wait.
+        const runOf = async (args: readonly string[]): Promise<Summary> => {
+          const parsed = parseCommandLine(['-k', '-t', '5.5', ...args]);
+          assert.ok(parsed.ok && parsed.value.kind === 'run');
+          const outcome = await runConfig(parsed.value.options.config);
+          assert.ok(outcome.ok);
+          return outcome.value.summary;
+        };
+        [fast, slow] = await Promise.all([
+          runOf(['-c', '2', '--rate', '400', `${server.url}/`]),
+          runOf(['-c', '2', `${server.url}/delay/20`]),
+        ]);
+      } finally {
+        await server.close();
+      }
+      const result = await ran(compareCommand, [
+        writeResult('fast.json', fast),
+        writeResult('slow.json', slow),
+        '--fail-if',
+        'p99>+10%',
+        '--fail-if',
+        'rps<-5%',
+      ]);
+      assert.equal(result.code, 1, result.out);
+      assert.match(result.out, /^p99>\+10%: FAILED \(p99 \+\d+\.\d %, beyond noise\)$/m);
+      assert.match(result.out, /^rps<-5%: FAILED \(rps -\d+\.\d %, beyond noise\)$/m);
+      assert.equal(result.err, 'gb: 2 of 2 --fail-if rules broken\n');
+    },
+  );
 
   it('exits 0 when the change stays within the rule', async () => {
     const result = await ran(compareCommand, [file('a.json'), file('a-p99-plus5.json'), '--fail-if', 'p99>+10%']);
@@ -190,7 +218,9 @@ describe('gb compare on runs under 5 s: noise judged on the requests', () => {
 
   /** A real gb process, 2000 requests (20 above p99) in well under 5 s; its --json file. */
   const runTo = async (name: string, delayMs: number): Promise<string> => {
-    const r = await spawnGb(['-q', '-k', '-c', '4', '-n', '2000', '--json', file(name), `${origin}/?ms=${delayMs}`], { killAfterMs: 30_000 }).done;
+    const r = await spawnGb(['-q', '-k', '-c', '4', '-n', '2000', '--json', file(name), `${origin}/?ms=${delayMs}`], {
+      killAfterMs: 30_000,
+    }).done;
     assert.equal(r.code, 0, r.stderr);
     const s = JSON.parse(readFileSync(file(name), 'utf8')) as Summary;
     assert.ok(s.elapsedSeconds < 5, `${name} took ${s.elapsedSeconds} s: the per-second bootstrap would judge it`);
@@ -202,7 +232,10 @@ describe('gb compare on runs under 5 s: noise judged on the requests', () => {
     const slow = await runTo('wait-4ms.json', 4);
     const result = await spawnGb(['compare', fast, slow, '--fail-if', 'p99>+10%']).done;
     assert.equal(result.code, 1, result.stdout);
-    assert.match(result.stdout, /^p99>\+10%: FAILED \(p99 \+\d+\.\d %, interval \[\+\d+\.\d, \+\d+\.\d %\] past the limit; judged on the requests: too few seconds\)$/m);
+    assert.match(
+      result.stdout,
+      /^p99>\+10%: FAILED \(p99 \+\d+\.\d %, interval \[\+\d+\.\d, \+\d+\.\d %\] past the limit; judged on the requests: too few seconds\)$/m,
+    );
     assert.match(result.stdout, /^p99 \[ms\] .* beyond noise$/m);
     assert.equal(result.stderr, 'gb: 1 of 1 --fail-if rule broken\n');
     // Seeded: the same files give the same table and verdict.

@@ -21,15 +21,45 @@ const inDir = fileScratchDir('gb-fail-if-');
 
 describe('gb URL --fail-if', () => {
   it('exits 1 with one stderr line per broken rule, after the whole report and the listing of every rule', async () => {
-    const r = await gb(['-q', '-n', '20', '-c', '2', '--fail-if', 'p99>5ms', '--fail-if', 'errors>1%', '--fail-if', 'rps<0.5', `${server.url}/delay/20`]);
+    const r = await gb([
+      '-q',
+      '-n',
+      '20',
+      '-c',
+      '2',
+      '--fail-if',
+      'p99>5ms',
+      '--fail-if',
+      'errors>1%',
+      '--fail-if',
+      'rps<0.5',
+      `${server.url}/delay/20`,
+    ]);
     assert.equal(r.code, 1);
     assert.match(r.err, /^gb: --fail-if p99>5ms broken: p99 was \d+\.\d ms\n$/);
     assert.match(r.out, /Complete requests: +20\n/);
-    assert.match(r.out, /Fail-if rules: +p99>5ms: FAILED \(p99 was \d+\.\d ms\)\n +errors>1%: ok \(errors was 0\.00 %\)\n +rps<0\.5: ok \(rps was [\d.]+\/s\)\n$/);
+    assert.match(
+      r.out,
+      /Fail-if rules: +p99>5ms: FAILED \(p99 was \d+\.\d ms\)\n +errors>1%: ok \(errors was 0\.00 %\)\n +rps<0\.5: ok \(rps was [\d.]+\/s\)\n$/,
+    );
   });
 
   it('exits 0 when every rule holds', async () => {
-    const r = await gb(['-q', '-k', '-n', '50', '-c', '2', '--fail-if', 'p99>10s', '--fail-if', 'errors>0', '--fail-if', 'non2xx>0%', `${server.url}/`]);
+    const r = await gb([
+      '-q',
+      '-k',
+      '-n',
+      '50',
+      '-c',
+      '2',
+      '--fail-if',
+      'p99>10s',
+      '--fail-if',
+      'errors>0',
+      '--fail-if',
+      'non2xx>0%',
+      `${server.url}/`,
+    ]);
     assert.equal(r.code, 0, r.err);
     assert.equal(r.err, '');
     assert.match(r.out, /non2xx>0%: ok \(non2xx was 0\.00 %\)/);

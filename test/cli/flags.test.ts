@@ -25,13 +25,7 @@ function problemsOf(argv: readonly string[]): readonly string[] {
 }
 
 describe('parseCommandLine: value syntax', () => {
-  const forms: readonly (readonly string[])[] = [
-    ['-n', '5'],
-    ['-n5'],
-    ['-n=5'],
-    ['--requests', '5'],
-    ['--requests=5'],
-  ];
+  const forms: readonly (readonly string[])[] = [['-n', '5'], ['-n5'], ['-n=5'], ['--requests', '5'], ['--requests=5']];
   for (const form of forms) {
     it(`reads ${form.join(' ')} as 5 requests`, () => {
       assert.equal(optionsOf([...form, URL]).config.requests, 5);
@@ -101,10 +95,21 @@ describe('parseCommandLine: switches', () => {
   it('leaves every switch off by default', () => {
     const options = optionsOf([URL]);
     assert.deepEqual(
-      [options.quiet, options.noPercentiles, options.noSd, options.htmlTables, options.uncorrected, options.config.keepAlive, options.config.verifyTls],
+      [
+        options.quiet,
+        options.noPercentiles,
+        options.noSd,
+        options.htmlTables,
+        options.uncorrected,
+        options.config.keepAlive,
+        options.config.verifyTls,
+      ],
       [false, false, false, false, false, false, false],
     );
-    assert.deepEqual([options.csvFile, options.gnuplotFile, options.jsonFile, options.htmlFile, options.profileDir], [null, null, null, null, null]);
+    assert.deepEqual(
+      [options.csvFile, options.gnuplotFile, options.jsonFile, options.htmlFile, options.profileDir],
+      [null, null, null, null, null],
+    );
   });
 
   it('reads grouped switches -kq', () => {
@@ -133,8 +138,45 @@ describe('parseCommandLine: switches', () => {
 
 describe('parseCommandLine: values', () => {
   it('reads every value option in short and long form', () => {
-    const short = optionsOf(['-n', '20', '-c', '4', '-s', '2', '-T', 'application/json', '-A', 'u:p', '-m', 'put', '-v', '2', '-G', '2', '-B', '127.0.0.1', '-e', 'out.csv', '-g', 'out.tsv', URL]);
-    const long = optionsOf(['--requests=20', '--concurrency=4', '--timeout=2', '--content-type=application/json', '--auth=u:p', '--method=put', '--verbosity=2', '--workers=2', '--bind=127.0.0.1', '--csv=out.csv', '--gnuplot=out.tsv', URL]);
+    const short = optionsOf([
+      '-n',
+      '20',
+      '-c',
+      '4',
+      '-s',
+      '2',
+      '-T',
+      'application/json',
+      '-A',
+      'u:p',
+      '-m',
+      'put',
+      '-v',
+      '2',
+      '-G',
+      '2',
+      '-B',
+      '127.0.0.1',
+      '-e',
+      'out.csv',
+      '-g',
+      'out.tsv',
+      URL,
+    ]);
+    const long = optionsOf([
+      '--requests=20',
+      '--concurrency=4',
+      '--timeout=2',
+      '--content-type=application/json',
+      '--auth=u:p',
+      '--method=put',
+      '--verbosity=2',
+      '--workers=2',
+      '--bind=127.0.0.1',
+      '--csv=out.csv',
+      '--gnuplot=out.tsv',
+      URL,
+    ]);
     for (const options of [short, long]) {
       assert.equal(options.config.requests, 20);
       assert.equal(options.config.concurrency, 4);
@@ -151,7 +193,22 @@ describe('parseCommandLine: values', () => {
   });
 
   it('reads the long-only options', () => {
-    const options = optionsOf(['--rate', '100', '--warmup', '2s', '--pipeline', '8', '-k', '-n', '10', '--html', 'r.html', '--profile', 'prof', URL]);
+    const options = optionsOf([
+      '--rate',
+      '100',
+      '--warmup',
+      '2s',
+      '--pipeline',
+      '8',
+      '-k',
+      '-n',
+      '10',
+      '--html',
+      'r.html',
+      '--profile',
+      'prof',
+      URL,
+    ]);
     assert.deepEqual(options.config.schedule, { kind: 'rate', requestsPerSecond: 100 });
     assert.equal(options.config.warmupMs, 2_000);
     assert.equal(options.config.pipeline, 8);
@@ -231,7 +288,10 @@ describe('parseCommandLine: problems', () => {
   for (const [argv, pattern] of cases) {
     it(`rejects ${JSON.stringify(argv)}`, () => {
       const problems = problemsOf(argv);
-      assert.ok(problems.some((problem) => pattern.test(problem)), problems.join(' | '));
+      assert.ok(
+        problems.some((problem) => pattern.test(problem)),
+        problems.join(' | '),
+      );
       for (const problem of problems) assert.doesNotMatch(problem, /\n/, 'every problem is one line');
     });
   }

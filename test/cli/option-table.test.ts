@@ -21,17 +21,32 @@ const URL_ = 'http://127.0.0.1:9/';
 
 /** What every command-line name of every option is: `-n`, `--requests`, and aliases such as `--duration`. */
 const NAMES = new Map<string, OptionKey>(
-  ENTRIES.flatMap(([key, e]) => [e.short === undefined ? null : `-${e.short}`, e.long === undefined ? null : `--${e.long}`, e.alias === undefined ? null : `--${e.alias}`].filter((n) => n !== null).map((n) => [n, key] as const)),
+  ENTRIES.flatMap(([key, e]) =>
+    [
+      e.short === undefined ? null : `-${e.short}`,
+      e.long === undefined ? null : `--${e.long}`,
+      e.alias === undefined ? null : `--${e.alias}`,
+    ]
+      .filter((n) => n !== null)
+      .map((n) => [n, key] as const),
+  ),
 );
 
 /** Results as comparable data: the run id and seed a run derives from the clock and chance are left out. */
 const comparable = (value: unknown): unknown =>
-  JSON.parse(JSON.stringify(value, (k: string, v: unknown) => (k === 'runId' || k === 'seed' ? '<derived>' : v instanceof Uint8Array ? [...v] : v))) as unknown;
+  JSON.parse(
+    JSON.stringify(value, (k: string, v: unknown) => (k === 'runId' || k === 'seed' ? '<derived>' : v instanceof Uint8Array ? [...v] : v)),
+  ) as unknown;
 
 describe('every option reaches the parser', () => {
   it('no two options share a name', () => {
-    const names = OPTIONS.flatMap((o) => [o.short === undefined ? [] : [`-${o.short}`], o.long === undefined ? [] : [`--${o.long}`]].flat());
-    assert.deepEqual(names.filter((n, i) => names.indexOf(n) !== i), []);
+    const names = OPTIONS.flatMap((o) =>
+      [o.short === undefined ? [] : [`-${o.short}`], o.long === undefined ? [] : [`--${o.long}`]].flat(),
+    );
+    assert.deepEqual(
+      names.filter((n, i) => names.indexOf(n) !== i),
+      [],
+    );
   });
 
   for (const spec of OPTIONS) {
@@ -44,7 +59,8 @@ describe('every option reaches the parser', () => {
       forms.push([`--${spec.long ?? ''}=${v}`]);
     } else {
       if (spec.long !== undefined) forms.push([`--${spec.long}`, v], [`--${spec.long}=${v}`]);
-      if (spec.short !== undefined) forms.push([`-${spec.short}`, v], [`-${spec.short}${v}`], [`-${spec.short}=${v}`], [`-k${spec.short}${v}`]);
+      if (spec.short !== undefined)
+        forms.push([`-${spec.short}`, v], [`-${spec.short}${v}`], [`-${spec.short}=${v}`], [`-k${spec.short}${v}`]);
     }
     it(`${spec.short === undefined ? '' : `-${spec.short} `}${spec.long === undefined ? '' : `--${spec.long}`}: ${forms.length} forms reach '${spec.id}'`, () => {
       assert.ok(forms.length > 0);
@@ -88,24 +104,61 @@ describe('every option reaches what the command line makes of it', () => {
     const unread = ENTRIES.filter(([key, e]) => e.scope === 'run' && e.field === undefined && !consulted.has(key)).map(([key]) => key);
     assert.deepEqual(unread, []);
     const fields = ENTRIES.flatMap(([, e]) => (e.scope === 'run' && e.field !== undefined ? [e.field] : []));
-    assert.deepEqual(fields.filter((f, i) => fields.indexOf(f) !== i), [], 'one option per Config field');
+    assert.deepEqual(
+      fields.filter((f, i) => fields.indexOf(f) !== i),
+      [],
+      'one option per Config field',
+    );
   });
 });
 
 const SOON = new Date(Date.now() + 60_000);
 /** Values of each kind as a program gives them, and as the command line spells the same. */
 const API_SAMPLES: { readonly [T in ApiTag]: readonly (readonly [api: unknown, cli: string | true])[] } = {
-  count: [[3, '3'], ['2k', '2k'], [0, '0'], ['x', 'x']],
-  rate: [[5, '5'], ['0', '0']],
-  duration: [[1500, '1500ms'], ['2s', '2s'], ['0', '0']],
-  seed: [[5, '5'], ['x', 'x']],
-  text: [['', ''], ['x', 'x']],
-  time: [[SOON, SOON.toISOString()], ['x', 'x']],
+  count: [
+    [3, '3'],
+    ['2k', '2k'],
+    [0, '0'],
+    ['x', 'x'],
+  ],
+  rate: [
+    [5, '5'],
+    ['0', '0'],
+  ],
+  duration: [
+    [1500, '1500ms'],
+    ['2s', '2s'],
+    ['0', '0'],
+  ],
+  seed: [
+    [5, '5'],
+    ['x', 'x'],
+  ],
+  text: [
+    ['', ''],
+    ['x', 'x'],
+  ],
+  time: [
+    [SOON, SOON.toISOString()],
+    ['x', 'x'],
+  ],
   switch: [[true, true]],
-  list: [['a=b', 'a=b'], [['x'], 'x']],
-  headers: [[{ 'X-A': '1' }, 'X-A: 1'], [['bad'], 'bad']],
-  credentials: [[{ user: 'u', password: 'p:w' }, 'u:p:w'], ['u', 'u']],
-  stages: [[[[1000, 5]], '1000ms:5'], ['x', 'x']],
+  list: [
+    ['a=b', 'a=b'],
+    [['x'], 'x'],
+  ],
+  headers: [
+    [{ 'X-A': '1' }, 'X-A: 1'],
+    [['bad'], 'bad'],
+  ],
+  credentials: [
+    [{ user: 'u', password: 'p:w' }, 'u:p:w'],
+    ['u', 'u'],
+  ],
+  stages: [
+    [[[1000, 5]], '1000ms:5'],
+    ['x', 'x'],
+  ],
 };
 
 describe('every flag option is a run() key, validated with the messages of the command line', () => {
@@ -123,7 +176,10 @@ describe('every flag option is a run() key, validated with the messages of the c
       for (const [api, cli] of samples) {
         const fromApi = validateRunOptions({ url: URL_, [key]: api });
         const fromCli = parseCommandLine(cli === true ? [flag, URL_] : [`${flag}=${cli}`, URL_]);
-        const cliOutcome = fromCli.ok && fromCli.value.kind === 'run' ? { ok: true, value: { config: fromCli.value.options.config, thresholds: fromCli.value.options.thresholds } } : fromCli;
+        const cliOutcome =
+          fromCli.ok && fromCli.value.kind === 'run'
+            ? { ok: true, value: { config: fromCli.value.options.config, thresholds: fromCli.value.options.thresholds } }
+            : fromCli;
         assert.deepEqual(comparable(fromApi), comparable(cliOutcome), `${key}: ${JSON.stringify(api)} against ${flag} ${String(cli)}`);
       }
     });
@@ -134,7 +190,9 @@ describe('gb -h lists every option', () => {
   const usage = usageText();
   for (const spec of OPTIONS) {
     it(`${spec.long ?? spec.short ?? ''}: its names and help on one line`, () => {
-      const names = [spec.short === undefined ? null : `-${spec.short}`, spec.long === undefined ? null : `--${spec.long}`].filter((n) => n !== null).join(', ');
+      const names = [spec.short === undefined ? null : `-${spec.short}`, spec.long === undefined ? null : `--${spec.long}`]
+        .filter((n) => n !== null)
+        .join(', ');
       const line = usage.split('\n').findIndex((l) => l.trimStart().startsWith(names));
       assert.ok(line >= 0, names);
       assert.ok(`${usage.split('\n')[line]}\n${usage.split('\n')[line + 1]}`.includes(spec.help), spec.help);
@@ -158,14 +216,21 @@ describe('docs/options.md', () => {
 });
 
 /** The option names in one cell of a README table: the first word of each `code` span that starts with a dash. */
-const cellNames = (cell: string): string[] => [...cell.matchAll(/`([^`]*)`/g)].map((m) => (m[1] ?? '').split(' ')[0] ?? '').filter((n) => n.startsWith('-'));
+const cellNames = (cell: string): string[] =>
+  [...cell.matchAll(/`([^`]*)`/g)].map((m) => (m[1] ?? '').split(' ')[0] ?? '').filter((n) => n.startsWith('-'));
 /** A cell that names options and nothing else: `-n N`, `--requests`, joined by commas or slashes (or empty). */
-const namesOnly = (cell: string): boolean => cell.replace(/`[^`]*`/g, '').replace(/[\s,/]/g, '') === '' && (cell.trim() === '' || cellNames(cell).length > 0);
+const namesOnly = (cell: string): boolean =>
+  cell.replace(/`[^`]*`/g, '').replace(/[\s,/]/g, '') === '' && (cell.trim() === '' || cellNames(cell).length > 0);
 
 /** Every markdown table of `text` as rows of cells, header and separator left out. */
 function tables(text: string): { header: string[]; rows: string[][] }[] {
   const found: { header: string[]; rows: string[][] }[] = [];
-  const split = (line: string): string[] => line.trim().replace(/^\||\|$/g, '').split(/(?<!\\)\|/).map((c) => c.trim());
+  const split = (line: string): string[] =>
+    line
+      .trim()
+      .replace(/^\||\|$/g, '')
+      .split(/(?<!\\)\|/)
+      .map((c) => c.trim());
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i += 1) {
     if (!lines[i]?.startsWith('|') || !/^\|[\s|:-]+\|$/.test(lines[i + 1]?.trim() ?? '')) continue;
@@ -188,8 +253,15 @@ describe("README's ab-flag and long-option tables", () => {
   // Told apart by their rows, not their headings: the ab table is | `-n N` | `--requests` | meaning |,
   // the long-option table | `--rate R` | meaning ([docs](...)) |; either may come in several parts.
   const named = tables(readme).filter((t) => t.rows.length > 0);
-  const abTables = named.filter((t) => t.header.length === 3 && t.rows.every((r) => namesOnly(r[0] ?? '') && namesOnly(r[1] ?? '')) && t.rows.some((r) => /^`-[^-]/.test(r[0] ?? '')));
-  const longTables = named.filter((t) => t.header.length === 2 && t.rows.every((r) => namesOnly(r[0] ?? '') && cellNames(r[0] ?? '').length > 0));
+  const abTables = named.filter(
+    (t) =>
+      t.header.length === 3 &&
+      t.rows.every((r) => namesOnly(r[0] ?? '') && namesOnly(r[1] ?? '')) &&
+      t.rows.some((r) => /^`-[^-]/.test(r[0] ?? '')),
+  );
+  const longTables = named.filter(
+    (t) => t.header.length === 2 && t.rows.every((r) => namesOnly(r[0] ?? '') && cellNames(r[0] ?? '').length > 0),
+  );
   const abNames = abTables.flatMap((t) => t.rows.flatMap((r) => [...cellNames(r[0] ?? ''), ...cellNames(r[1] ?? '')]));
   const longNames = longTables.flatMap((t) => t.rows.flatMap((r) => cellNames(r[0] ?? '')));
 
@@ -209,6 +281,9 @@ describe("README's ab-flag and long-option tables", () => {
     assert.deepEqual(needless, [], 'DOCUMENTED_ELSEWHERE names only options that exist and that no table lists');
   });
   it('names no option that does not exist', () => {
-    assert.deepEqual([...abNames, ...longNames].filter((n) => !NAMES.has(n)), []);
+    assert.deepEqual(
+      [...abNames, ...longNames].filter((n) => !NAMES.has(n)),
+      [],
+    );
   });
 });

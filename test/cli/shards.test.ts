@@ -33,7 +33,21 @@ before(async () => {
   server = await startTargetServer();
   for (const i of [1, 2, 3]) {
     const path = join(dir, `shard${i}.json`);
-    const result = await ranIn(['-k', '-q', '-c', '7', '-n', '301', '--shard', `${i}/3`, '--run-id', 'test-run', '--json', path, `${server.url}/`]);
+    const result = await ranIn([
+      '-k',
+      '-q',
+      '-c',
+      '7',
+      '-n',
+      '301',
+      '--shard',
+      `${i}/3`,
+      '--run-id',
+      'test-run',
+      '--json',
+      path,
+      `${server.url}/`,
+    ]);
     assert.equal(result.code, 0, result.err);
     shardFiles.push(path);
   }
@@ -47,8 +61,14 @@ after(async () => {
 describe('three shards of one run', () => {
   it('each ran its exact share and recorded the run, its shard and the unsplit settings', () => {
     const shards = shardFiles.map(read);
-    assert.deepEqual(shards.map((s) => s.completed), [101, 100, 100]);
-    assert.deepEqual(shards.map((s) => s.settings.concurrency), [3, 2, 2]);
+    assert.deepEqual(
+      shards.map((s) => s.completed),
+      [101, 100, 100],
+    );
+    assert.deepEqual(
+      shards.map((s) => s.settings.concurrency),
+      [3, 2, 2],
+    );
     for (const [i, s] of shards.entries()) {
       assert.equal(s.shards?.runId, 'test-run');
       assert.equal(s.shards?.count, 3);
@@ -67,25 +87,43 @@ describe('three shards of one run', () => {
     const shards = shardFiles.map(read);
     const sum = (pick: (s: Summary) => number): number => shards.reduce((a, s) => a + pick(s), 0);
     assert.equal(merged.completed, 301);
-    for (const pick of [(s: Summary) => s.issued, (s: Summary) => s.succeeded, (s: Summary) => s.bytes.received, (s: Summary) => s.bytes.sent, (s: Summary) => s.total?.count ?? 0]) {
+    for (const pick of [
+      (s: Summary) => s.issued,
+      (s: Summary) => s.succeeded,
+      (s: Summary) => s.bytes.received,
+      (s: Summary) => s.bytes.sent,
+      (s: Summary) => s.total?.count ?? 0,
+    ]) {
       assert.equal(pick(merged), sum(pick));
     }
     assert.equal(merged.settings.concurrency, 7);
     assert.equal(merged.settings.requests, 301);
-    assert.deepEqual(merged.shards?.members.map((m) => m.index), [1, 2, 3]);
-    assert.equal(merged.timeline.rows.reduce((a, r) => a + r.complete, 0), 301, 'per-second rows add up too');
+    assert.deepEqual(
+      merged.shards?.members.map((m) => m.index),
+      [1, 2, 3],
+    );
+    assert.equal(
+      merged.timeline.rows.reduce((a, r) => a + r.complete, 0),
+      301,
+      'per-second rows add up too',
+    );
 
     const union = hdrUnionOfTotals(shards);
     const total = merged.total;
     assert.ok(total !== null);
     assert.equal(union.totalCount, total.count);
-    const ours: readonly (readonly [number, number])[] = [[50, total.p50Us], [90, total.p90Us], [99, total.p99Us], [99.9, total.p999Us]];
+    const ours: readonly (readonly [number, number])[] = [
+      [50, total.p50Us],
+      [90, total.p90Us],
+      [99, total.p99Us],
+      [99.9, total.p999Us],
+    ];
     for (const [p, value] of ours) {
       assert.equal(union.highestEquivalentValue(value), union.getValueAtPercentile(p), `p${p}`);
     }
   });
 
-  it('--report prints the merged report with each shard; --fail-if judges the merged result with a run\'s exit status', async () => {
+  it("--report prints the merged report with each shard; --fail-if judges the merged result with a run's exit status", async () => {
     const report = await ranIn(['merge', ...shardFiles, '--report', '--fail-if', 'p99>60s']);
     assert.equal(report.code, 0, report.err);
     assert.match(report.out, /^Complete requests: +301$/m);
@@ -104,7 +142,8 @@ describe('three shards of one run', () => {
     const files = shardFiles.map((path, i) => {
       const s = read(path);
       const member = s.shards!.members[0]!;
-      const client = i === 1 ? { ...member.client, saturated: true, warnings: [warning] } : { ...member.client, saturated: false, warnings: [] };
+      const client =
+        i === 1 ? { ...member.client, saturated: true, warnings: [warning] } : { ...member.client, saturated: false, warnings: [] };
       return write(`health${i + 1}.json`, { ...s, shards: { ...s.shards!, members: [{ ...member, client }] } });
     });
     const report = await ranIn(['merge', ...files, '--report']);
@@ -117,7 +156,11 @@ describe('three shards of one run', () => {
 
 describe('gb merge refuses what is not one whole run, in one line each', () => {
   it('a missing shard (and merges the rest with --partial, saying which are missing)', async () => {
-    assertOneErrorLine(await ranIn(['merge', shardFiles[0]!, shardFiles[1]!]), 2, /run test-run has 3 shards but shard 3 is missing; add its result, or merge anyway with --partial/);
+    assertOneErrorLine(
+      await ranIn(['merge', shardFiles[0]!, shardFiles[1]!]),
+      2,
+      /run test-run has 3 shards but shard 3 is missing; add its result, or merge anyway with --partial/,
+    );
     const partial = await ranIn(['merge', shardFiles[0]!, shardFiles[1]!, '--partial', '--report']);
     assert.equal(partial.code, 0, partial.err);
     assert.match(partial.out, /^Complete requests: +201$/m);
@@ -126,24 +169,43 @@ describe('gb merge refuses what is not one whole run, in one line each', () => {
 
   it('a duplicated shard, even with --partial', async () => {
     const twice = [shardFiles[0]!, shardFiles[1]!, shardFiles[1]!, shardFiles[2]!];
-    assertOneErrorLine(await ranIn(['merge', ...twice]), 2, /shard 2\/3 of run test-run appears twice \(.*shard2\.json and .*shard2\.json\)/);
+    assertOneErrorLine(
+      await ranIn(['merge', ...twice]),
+      2,
+      /shard 2\/3 of run test-run appears twice \(.*shard2\.json and .*shard2\.json\)/,
+    );
     assertOneErrorLine(await ranIn(['merge', ...twice, '--partial']), 2, /appears twice/);
   });
 
   it('a shard of another run, and a plain run among shards', async () => {
     const third = read(shardFiles[2]!);
     const other = write('other-run.json', { ...third, shards: { ...third.shards!, runId: 'another-run' } });
-    assertOneErrorLine(await ranIn(['merge', shardFiles[0]!, shardFiles[1]!, other]), 2, /cannot merge shards of different runs: .* \(run ids test-run and another-run\); give every shard the same --start-at or --run-id/);
+    assertOneErrorLine(
+      await ranIn(['merge', shardFiles[0]!, shardFiles[1]!, other]),
+      2,
+      /cannot merge shards of different runs: .* \(run ids test-run and another-run\); give every shard the same --start-at or --run-id/,
+    );
     const plain = write('plain.json', { ...third, shards: null });
     assertOneErrorLine(await ranIn(['merge', shardFiles[0]!, plain]), 2, /plain\.json, a run without --shard, with shards of run test-run/);
   });
 
   it('results of different schemes and different protocols', async () => {
     const third = read(shardFiles[2]!);
-    const https = write('https.json', { ...third, target: { ...third.target, tls: true, url: third.target.url.replace('http:', 'https:') } });
-    assertOneErrorLine(await ranIn(['merge', shardFiles[0]!, https]), 2, /cannot merge results of different schemes: .*shard1\.json is HTTP, .*https\.json is HTTPS/);
+    const https = write('https.json', {
+      ...third,
+      target: { ...third.target, tls: true, url: third.target.url.replace('http:', 'https:') },
+    });
+    assertOneErrorLine(
+      await ranIn(['merge', shardFiles[0]!, https]),
+      2,
+      /cannot merge results of different schemes: .*shard1\.json is HTTP, .*https\.json is HTTPS/,
+    );
     const h2c = write('h2c.json', { ...third, protocol: 'h2c' });
-    assertOneErrorLine(await ranIn(['merge', shardFiles[0]!, h2c]), 2, /cannot merge results of different protocols: .*shard1\.json used HTTP\/1\.1, .*h2c\.json used h2c \(gb merge --mixed-protocols adds them anyway\)/);
+    assertOneErrorLine(
+      await ranIn(['merge', shardFiles[0]!, h2c]),
+      2,
+      /cannot merge results of different protocols: .*shard1\.json used HTTP\/1\.1, .*h2c\.json used h2c \(gb merge --mixed-protocols adds them anyway\)/,
+    );
   });
 });
 
@@ -164,7 +226,11 @@ describe('bad --shard and --start-at on the command line', () => {
   }
 
   it('gb capacity refuses --shard: a search per machine would not add up', async () => {
-    assertOneErrorLine(await ranIn(['capacity', `${server.url}/`, '--slo', 'p99<50ms', '--shard', '1/2']), 2, /capacity searches from one machine: --shard, --start-at and --run-id do not apply/);
+    assertOneErrorLine(
+      await ranIn(['capacity', `${server.url}/`, '--slo', 'p99<50ms', '--shard', '1/2']),
+      2,
+      /capacity searches from one machine: --shard, --start-at and --run-id do not apply/,
+    );
   });
 
   it('a --start-at in the past starts now, says so, and records how late', async () => {

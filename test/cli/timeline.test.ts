@@ -30,8 +30,15 @@ test('a closed-loop timeline has no target, and a second without responses shows
       { ...row, second: 1, complete: 0 },
     ],
   });
-  assert.deepEqual(text.trim().split('\n').slice(2).map((l) => l.trim().split(/\s+/)), [
-    ['0', '-', '12', '0', '0', '1.50', '25.0'],
-    ['1', '-', '0', '2', '0', '-', '-'],
-  ]);
+  assert.deepEqual(
+    text
+      .trim()
+      .split('\n')
+      .slice(2)
+      .map((l) => l.trim().split(/\s+/)),
+    [
+      ['0', '-', '12', '0', '0', '1.50', '25.0'],
+      ['1', '-', '0', '2', '0', '-', '-'],
+    ],
+  );
 });

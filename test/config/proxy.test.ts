@@ -25,7 +25,12 @@ describe('validate: -X and -P', () => {
   });
 
   it('host:port, and port 80 when none is given', () => {
-    assert.deepEqual(proxyOf({ proxy: 'cache.example:3128' }), { host: 'cache.example', connectHost: 'cache.example', port: 3128, auth: null });
+    assert.deepEqual(proxyOf({ proxy: 'cache.example:3128' }), {
+      host: 'cache.example',
+      connectHost: 'cache.example',
+      port: 3128,
+      auth: null,
+    });
     assert.deepEqual(proxyOf({ proxy: 'cache.example' }), { host: 'cache.example', connectHost: 'cache.example', port: 80, auth: null });
   });
 

@@ -40,18 +40,30 @@ describe('--shard I/N', () => {
     }
   });
 
-  it('refuses a shard that would get no connection, and -G beyond the shard\'s connections, saying why', () => {
-    assert.match(problemsOf(['-c', '2', '-n', '10', '--shard', '3/3']).join('\n'), /shard 3\/3 would get no connection: -c 2 spreads over 2 shards at most/);
-    assert.match(problemsOf(['-c', '10', '-n', '100', '-G', '4', '--shard', '3/3']).join('\n'), /-G 4 workers need at least as many connections, but shard 3\/3 has 3 of -c 10/);
+  it("refuses a shard that would get no connection, and -G beyond the shard's connections, saying why", () => {
+    assert.match(
+      problemsOf(['-c', '2', '-n', '10', '--shard', '3/3']).join('\n'),
+      /shard 3\/3 would get no connection: -c 2 spreads over 2 shards at most/,
+    );
+    assert.match(
+      problemsOf(['-c', '10', '-n', '100', '-G', '4', '--shard', '3/3']).join('\n'),
+      /-G 4 workers need at least as many connections, but shard 3\/3 has 3 of -c 10/,
+    );
   });
 
   it('gives the first (total mod N) shards one more, and the shards add up to the whole', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 1_000_000 }), fc.integer({ min: 1, max: 64 }), (total, count) => {
         const parts = Array.from({ length: count }, (_, i) => evenPart(total, i + 1, count));
-        assert.equal(parts.reduce((a, b) => a + b, 0), total);
+        assert.equal(
+          parts.reduce((a, b) => a + b, 0),
+          total,
+        );
         assert.equal(parts.filter((p) => p === Math.ceil(total / count)).length, total % count === 0 ? count : total % count);
-        assert.ok(parts.every((p, i) => i === 0 || p <= (parts[i - 1] ?? 0)), 'the larger parts come first');
+        assert.ok(
+          parts.every((p, i) => i === 0 || p <= (parts[i - 1] ?? 0)),
+          'the larger parts come first',
+        );
       }),
     );
   });
@@ -67,9 +79,20 @@ describe('--shard I/N', () => {
       for (const count of [1, 2, 3]) {
         const shards = Array.from({ length: count }, (_, i) => configOf([...flags, '--shard', `${i + 1}/${count}`]));
         const sum = (pick: (c: Config) => number): number => shards.reduce((a, c) => a + pick(c), 0);
-        assert.equal(sum((c) => c.concurrency), whole.concurrency);
-        if (whole.requests !== null) assert.equal(sum((c) => c.requests ?? 0), whole.requests);
-        if (whole.maxConnections !== null) assert.equal(sum((c) => c.maxConnections ?? 0), whole.maxConnections);
+        assert.equal(
+          sum((c) => c.concurrency),
+          whole.concurrency,
+        );
+        if (whole.requests !== null)
+          assert.equal(
+            sum((c) => c.requests ?? 0),
+            whole.requests,
+          );
+        if (whole.maxConnections !== null)
+          assert.equal(
+            sum((c) => c.maxConnections ?? 0),
+            whole.maxConnections,
+          );
         if (whole.schedule.kind === 'rate') {
           const rate = sum((c) => (c.schedule.kind === 'rate' ? c.schedule.requestsPerSecond : 0));
           assert.ok(Math.abs(rate - whole.schedule.requestsPerSecond) < 1e-9, `rate ${rate}`);

@@ -22,13 +22,17 @@ function assertProblem(raw: Partial<RawOptions>, pattern: RegExp): void {
 }
 
 describe('--stages', () => {
-  it('reads k6\'s shape into rate stages, with the mean rate as the target and the stages\' total as the duration', () => {
+  it("reads k6's shape into rate stages, with the mean rate as the target and the stages' total as the duration", () => {
     const c = configOf({ stages: '30s:100,60s:1000,30s:0' });
     assert.deepEqual(c.schedule, {
       kind: 'rate',
       // (50·30 + 550·60 + 500·30) / 120 s
       requestsPerSecond: 412.5,
-      stages: [{ durationMs: 30_000, requestsPerSecond: 100 }, { durationMs: 60_000, requestsPerSecond: 1000 }, { durationMs: 30_000, requestsPerSecond: 0 }],
+      stages: [
+        { durationMs: 30_000, requestsPerSecond: 100 },
+        { durationMs: 60_000, requestsPerSecond: 1000 },
+        { durationMs: 30_000, requestsPerSecond: 0 },
+      ],
     });
     assert.equal(c.durationMs, 120_000);
     assert.equal(c.requests, null, 'no default -n 1: the stages decide the count');

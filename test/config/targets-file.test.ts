@@ -39,12 +39,17 @@ describe('plain format', () => {
   it('reads METHOD URL, headers, an @body relative to the file, comments and blank lines', () => {
     mkdirSync(join(dir, 'bodies'), { recursive: true });
     writeFileSync(join(dir, 'bodies', 'item.json'), '{"a":1}');
-    const path = file('# items\nGET http://127.0.0.1:8080/a?x=1\nX-One: 1\n\n\nPOST http://127.0.0.1:8080/items\nContent-Type: application/json\n@bodies/item.json\n');
+    const path = file(
+      '# items\nGET http://127.0.0.1:8080/a?x=1\nX-One: 1\n\n\nPOST http://127.0.0.1:8080/items\nContent-Type: application/json\n@bodies/item.json\n',
+    );
     const config = configOf({ targets: path });
-    assert.deepEqual(config.targets!.list.map((t) => [t.name, t.method, t.target.path, t.headers.length, t.body?.byteLength ?? null]), [
-      ['GET /a?x=1', 'GET', '/a?x=1', 1, null],
-      ['POST /items', 'POST', '/items', 1, 7],
-    ]);
+    assert.deepEqual(
+      config.targets!.list.map((t) => [t.name, t.method, t.target.path, t.headers.length, t.body?.byteLength ?? null]),
+      [
+        ['GET /a?x=1', 'GET', '/a?x=1', 1, null],
+        ['POST /items', 'POST', '/items', 1, 7],
+      ],
+    );
     assert.equal(config.targets!.order, 'round-robin');
     assert.equal(config.target.path, '/a?x=1', "the first target's URL names the run");
     assert.ok(config.variableLength, 'endpoints answer with lengths of their own');
@@ -74,13 +79,17 @@ describe('plain format', () => {
 
 describe('JSON Lines', () => {
   it('is chosen by .jsonl/.ndjson or by a first line starting with "{", with method, url, headers, body, bodyBase64, name', () => {
-    const lines = '{"method":"PUT","url":"http://127.0.0.1:8080/x","headers":{"X-A":"1"},"body":"hi","name":"put x"}\n{"url":"http://127.0.0.1:8080/bin","method":"post","bodyBase64":"AAEC"}\n';
+    const lines =
+      '{"method":"PUT","url":"http://127.0.0.1:8080/x","headers":{"X-A":"1"},"body":"hi","name":"put x"}\n{"url":"http://127.0.0.1:8080/bin","method":"post","bodyBase64":"AAEC"}\n';
     for (const path of [file(lines, '.jsonl'), file(lines, '.ndjson'), file(`# by content\n${lines}`)]) {
       const config = configOf({ targets: path });
-      assert.deepEqual(config.targets!.list.map((t) => [t.name, t.method, t.body === null ? null : [...t.body]]), [
-        ['put x', 'PUT', [...Buffer.from('hi')]],
-        ['POST /bin', 'POST', [0, 1, 2]],
-      ]);
+      assert.deepEqual(
+        config.targets!.list.map((t) => [t.name, t.method, t.body === null ? null : [...t.body]]),
+        [
+          ['put x', 'PUT', [...Buffer.from('hi')]],
+          ['POST /bin', 'POST', [0, 1, 2]],
+        ],
+      );
     }
   });
 });
@@ -97,23 +106,63 @@ describe('--random and --seed', () => {
 
   it('--random takes --seed; --seed alone and --random alone are refused', () => {
     const path = file('GET http://127.0.0.1:8080/a\n');
-    assert.deepEqual(configOf({ targets: path, random: true, seed: '9' }).targets, { file: path, list: configOf({ targets: path }).targets!.list, order: 'random', seed: 9, members: null });
+    assert.deepEqual(configOf({ targets: path, random: true, seed: '9' }).targets, {
+      file: path,
+      list: configOf({ targets: path }).targets!.list,
+      order: 'random',
+      seed: 9,
+      members: null,
+    });
     assert.deepEqual(problems({ targets: path, seed: '9' }), ['--seed needs --random (round-robin order has no randomness to seed)']);
-    assert.deepEqual(problems({ urls: ['http://127.0.0.1/'], random: true }), ["--random needs --targets (it picks among the targets file's requests)"]);
+    assert.deepEqual(problems({ urls: ['http://127.0.0.1/'], random: true }), [
+      "--random needs --targets (it picks among the targets file's requests)",
+    ]);
   });
 });
 
 describe('bad targets files: one message each, naming the file (and line)', () => {
   const cases: readonly [string, () => Partial<RawOptions>, RegExp][] = [
     ['missing', () => ({ targets: join(dir, 'nope.txt') }), /^--targets .*nope\.txt: no such file$/],
-    ['empty', () => ({ targets: file('# only a comment\n\n') }), /^--targets .*: has no request \(expected 'METHOD URL' lines, or JSON Lines\)$|has no request/],
-    ['a malformed request line', () => ({ targets: file('GET http://127.0.0.1/a\n\nGET\n') }), /^.*t\d+\.txt:3: expected 'METHOD URL' \(e\.g\. GET http:\/\/host\/path\), got GET$/],
-    ['a malformed header line', () => ({ targets: file('GET http://127.0.0.1/a\nnot a header\n') }), /^.*t\d+\.txt:2: expected 'Name: value' \(a header\) or '@path\/to\/body', got "not a header"$/],
-    ['a missing body file', () => ({ targets: file('POST http://127.0.0.1/a\n@missing.bin\n') }), /^.*t\d+\.txt:2: body file missing\.bin not found \(looked for .*missing\.bin\)$/],
-    ['a URL with another scheme', () => ({ targets: file('GET ftp://127.0.0.1/a\n') }), /^.*t\d+\.txt:1: unsupported scheme 'ftp:' in URL ftp:\/\/127\.0\.0\.1\/a \(use http:\/\/ or https:\/\/\)$/],
-    ['bad JSON', () => ({ targets: file('{"url": "http://127.0.0.1/"\n', '.jsonl') }), /^.*t\d+\.jsonl:1: not JSON \(.*\); expected \{"method","url","headers","body"\}$/],
-    ['a URL given as well', () => ({ targets: file('GET http://127.0.0.1/a\n'), urls: ['http://127.0.0.1/'] }), /^--targets .* gives the requests: drop the URL http:\/\/127\.0\.0\.1\/$/],
-    ['-p with --targets', () => ({ targets: file('GET http://127.0.0.1/a\n'), postFile: 'x' }), /^-p cannot be used with --targets: each request's method and body come from the file$/],
+    [
+      'empty',
+      () => ({ targets: file('# only a comment\n\n') }),
+      /^--targets .*: has no request \(expected 'METHOD URL' lines, or JSON Lines\)$|has no request/,
+    ],
+    [
+      'a malformed request line',
+      () => ({ targets: file('GET http://127.0.0.1/a\n\nGET\n') }),
+      /^.*t\d+\.txt:3: expected 'METHOD URL' \(e\.g\. GET http:\/\/host\/path\), got GET$/,
+    ],
+    [
+      'a malformed header line',
+      () => ({ targets: file('GET http://127.0.0.1/a\nnot a header\n') }),
+      /^.*t\d+\.txt:2: expected 'Name: value' \(a header\) or '@path\/to\/body', got "not a header"$/,
+    ],
+    [
+      'a missing body file',
+      () => ({ targets: file('POST http://127.0.0.1/a\n@missing.bin\n') }),
+      /^.*t\d+\.txt:2: body file missing\.bin not found \(looked for .*missing\.bin\)$/,
+    ],
+    [
+      'a URL with another scheme',
+      () => ({ targets: file('GET ftp://127.0.0.1/a\n') }),
+      /^.*t\d+\.txt:1: unsupported scheme 'ftp:' in URL ftp:\/\/127\.0\.0\.1\/a \(use http:\/\/ or https:\/\/\)$/,
+    ],
+    [
+      'bad JSON',
+      () => ({ targets: file('{"url": "http://127.0.0.1/"\n', '.jsonl') }),
+      /^.*t\d+\.jsonl:1: not JSON \(.*\); expected \{"method","url","headers","body"\}$/,
+    ],
+    [
+      'a URL given as well',
+      () => ({ targets: file('GET http://127.0.0.1/a\n'), urls: ['http://127.0.0.1/'] }),
+      /^--targets .* gives the requests: drop the URL http:\/\/127\.0\.0\.1\/$/,
+    ],
+    [
+      '-p with --targets',
+      () => ({ targets: file('GET http://127.0.0.1/a\n'), postFile: 'x' }),
+      /^-p cannot be used with --targets: each request's method and body come from the file$/,
+    ],
   ];
   for (const [what, raw, message] of cases) {
     it(what, () => {
@@ -126,7 +175,10 @@ describe('bad targets files: one message each, naming the file (and line)', () =
   it('on the command line: one gb: line on stderr, exit 2, nothing sent', async () => {
     const ran = await ranIn(['-n', '3', '--targets', file('GET http://127.0.0.1:9/a\nbad header\n')]);
     assert.equal(ran.code, 2);
-    assert.match(ran.err, /^gb: .*t\d+\.txt:2: expected 'Name: value' \(a header\) or '@path\/to\/body', got "bad header" \(see 'gb -h'\)\n$/);
+    assert.match(
+      ran.err,
+      /^gb: .*t\d+\.txt:2: expected 'Name: value' \(a header\) or '@path\/to\/body', got "bad header" \(see 'gb -h'\)\n$/,
+    );
     assert.equal(ran.out, '');
   });
 });
@@ -134,7 +186,7 @@ describe('bad targets files: one message each, naming the file (and line)', () =
 describe('a targets file of several origins: each origin needs a connection of its own', () => {
   const twoOrigins = (): string => file('GET http://127.0.0.1:8080/a\n\nGET http://localhost:8080/b\n');
 
-  it('a shard whose part of -c cannot give each origin one is refused (it would send none of that origin\'s share, and wait for ever)', () => {
+  it("a shard whose part of -c cannot give each origin one is refused (it would send none of that origin's share, and wait for ever)", () => {
     const path = twoOrigins();
     assert.deepEqual(problems({ targets: path, concurrency: '3', requests: '40', shard: '2/2' }), [
       `--targets ${path} names 2 origins, each with connections of its own: -c must be at least 2 (shard 2/2 has 1 of -c 3)`,
@@ -154,10 +206,15 @@ describe('a targets file of several origins: each origin needs a connection of i
 describe('--random in shards', () => {
   it('without --seed, the shards of one run share a seed taken from the run id (one sequence, split in stretches)', () => {
     const path = file('GET http://127.0.0.1:8080/a\n\nGET http://127.0.0.1:8080/b\n\nGET http://127.0.0.1:8080/c\n');
-    const shard = (i: number, runId: string): number => configOf({ targets: path, random: true, requests: '300', concurrency: '3', shard: `${i}/3`, runId }).targets!.seed;
+    const shard = (i: number, runId: string): number =>
+      configOf({ targets: path, random: true, requests: '300', concurrency: '3', shard: `${i}/3`, runId }).targets!.seed;
     assert.equal(shard(1, 'r1'), shard(2, 'r1'));
     assert.equal(shard(1, 'r1'), shard(3, 'r1'));
     assert.notEqual(shard(1, 'r1'), shard(1, 'r2'), 'another run, another sequence');
-    assert.equal(configOf({ targets: path, random: true, seed: '9', requests: '300', concurrency: '3', shard: '2/3', runId: 'r1' }).targets!.seed, 9, '--seed still wins');
+    assert.equal(
+      configOf({ targets: path, random: true, seed: '9', requests: '300', concurrency: '3', shard: '2/3', runId: 'r1' }).targets!.seed,
+      9,
+      '--seed still wins',
+    );
   });
 });

@@ -90,7 +90,10 @@ describe('-E and --ca: files that cannot serve', () => {
   });
 
   it('an encrypted key is refused (gb cannot ask for a passphrase)', () => {
-    const pem = fileWith('encrypted.pem', '-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n-----BEGIN ENCRYPTED PRIVATE KEY-----\nx\n-----END ENCRYPTED PRIVATE KEY-----\n');
+    const pem = fileWith(
+      'encrypted.pem',
+      '-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n-----BEGIN ENCRYPTED PRIVATE KEY-----\nx\n-----END ENCRYPTED PRIVATE KEY-----\n',
+    );
     assert.match(problemOf({ clientCertFile: pem }), /has an encrypted private key; gb cannot ask for its passphrase/);
   });
 });
@@ -114,10 +117,22 @@ describe('-E and --ca with real certificates', { skip: requireTool('openssl', ty
 
   it('refuses a certificate without its key, a key without a certificate, and a key that is not the certificate’s', () => {
     const p = files();
-    assert.equal(problemOf({ clientCertFile: p.clientCertOnlyFile }), `-E file ${p.clientCertOnlyFile} has no private key (it must hold both, in PEM)`);
-    assert.equal(problemOf({ clientCertFile: p.clientKeyOnlyFile }), `-E file ${p.clientKeyOnlyFile} has no certificate (it must hold both, in PEM)`);
-    const mismatched = fileWith('mismatched.pem', Buffer.concat([p.read(p.clientCertOnlyFile), p.read(p.serverKeyFile)]).toString('latin1'));
-    assert.match(problemOf({ clientCertFile: mismatched }), /^-E file \S+ cannot be used as a client certificate \(OpenSSL: .*key values mismatch.*\)$/);
+    assert.equal(
+      problemOf({ clientCertFile: p.clientCertOnlyFile }),
+      `-E file ${p.clientCertOnlyFile} has no private key (it must hold both, in PEM)`,
+    );
+    assert.equal(
+      problemOf({ clientCertFile: p.clientKeyOnlyFile }),
+      `-E file ${p.clientKeyOnlyFile} has no certificate (it must hold both, in PEM)`,
+    );
+    const mismatched = fileWith(
+      'mismatched.pem',
+      Buffer.concat([p.read(p.clientCertOnlyFile), p.read(p.serverKeyFile)]).toString('latin1'),
+    );
+    assert.match(
+      problemOf({ clientCertFile: mismatched }),
+      /^-E file \S+ cannot be used as a client certificate \(OpenSSL: .*key values mismatch.*\)$/,
+    );
   });
 });
 

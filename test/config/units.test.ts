@@ -27,7 +27,26 @@ describe('parseDurationMs', () => {
     });
   }
 
-  const invalid = ['', '-1', '-1s', 's', '10x', '1.', '1e3', ' 30s', '30s ', '5 s', '1S', '+5', 'ms', '1d', '1,5', 'NaN', 'Infinity', '9'.repeat(400)];
+  const invalid = [
+    '',
+    '-1',
+    '-1s',
+    's',
+    '10x',
+    '1.',
+    '1e3',
+    ' 30s',
+    '30s ',
+    '5 s',
+    '1S',
+    '+5',
+    'ms',
+    '1d',
+    '1,5',
+    'NaN',
+    'Infinity',
+    '9'.repeat(400),
+  ];
   for (const text of invalid) {
     it(`rejects ${JSON.stringify(text.slice(0, 20))}`, () => {
       assert.equal(parseDurationMs(text), null);
@@ -55,7 +74,23 @@ describe('parseCount', () => {
     });
   }
 
-  const invalid = ['', '0', '-1', '-5k', '1.5', '0.0001k', 'abc', '1g', '1 k', '+3', '1e3', '0x10', '1_000', String(Number.MAX_SAFE_INTEGER + 1), '9007199254741k'];
+  const invalid = [
+    '',
+    '0',
+    '-1',
+    '-5k',
+    '1.5',
+    '0.0001k',
+    'abc',
+    '1g',
+    '1 k',
+    '+3',
+    '1e3',
+    '0x10',
+    '1_000',
+    String(Number.MAX_SAFE_INTEGER + 1),
+    '9007199254741k',
+  ];
   for (const text of invalid) {
     it(`rejects ${JSON.stringify(text)}`, () => {
       assert.equal(parseCount(text), null);

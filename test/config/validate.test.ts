@@ -75,7 +75,17 @@ describe('validate: defaults', () => {
   });
 
   it('reads warm-up, timeout, workers, pipeline, verbosity and bind', () => {
-    const config = configOf({ warmup: '0', timeout: '500ms', workers: '4', concurrency: '8', requests: '8', pipeline: '10', keepAlive: true, verbosity: '0', bind: '127.0.0.1' });
+    const config = configOf({
+      warmup: '0',
+      timeout: '500ms',
+      workers: '4',
+      concurrency: '8',
+      requests: '8',
+      pipeline: '10',
+      keepAlive: true,
+      verbosity: '0',
+      bind: '127.0.0.1',
+    });
     assert.equal(config.warmupMs, 0);
     assert.equal(config.timeoutMs, 500);
     assert.equal(config.workers, 4);
@@ -150,7 +160,10 @@ describe('validate: cross-flag rules', () => {
     const problems = problemsOf({ urls: [], requests: '0', timeout: '0', headers: ['Foo'], cookies: ['x'] });
     assert.equal(problems.length, 5, problems.join(' | '));
     for (const pattern of [/missing URL/, /-n 0/, /-s 0/, /header without a colon: Foo/, /cookie without '='/]) {
-      assert.ok(problems.some((problem) => pattern.test(problem)), `${String(pattern)} in ${problems.join(' | ')}`);
+      assert.ok(
+        problems.some((problem) => pattern.test(problem)),
+        `${String(pattern)} in ${problems.join(' | ')}`,
+      );
     }
   });
 
@@ -293,7 +306,7 @@ describe('validate: --unix-socket', () => {
     assert.equal(configOf({}).unixSocket, null);
   });
 
-  it('refuses -B with it in one problem, even when -B would not match the URL\'s address family', () => {
+  it("refuses -B with it in one problem, even when -B would not match the URL's address family", () => {
     assertProblem({ urls: ['http://[::1]/'], unixSocket: path, bind: '127.0.0.1' }, /^-B 127\.0\.0\.1 cannot be used with --unix-socket/);
   });
 
@@ -308,7 +321,18 @@ describe('validate: --unix-socket', () => {
 
 describe('parseTarget', () => {
   const good: readonly (readonly [string, Record<string, unknown>])[] = [
-    ['127.0.0.1:8080/x', { url: 'http://127.0.0.1:8080/x', tls: false, host: '127.0.0.1', connectHost: '127.0.0.1', port: 8080, path: '/x', hostHeader: '127.0.0.1:8080' }],
+    [
+      '127.0.0.1:8080/x',
+      {
+        url: 'http://127.0.0.1:8080/x',
+        tls: false,
+        host: '127.0.0.1',
+        connectHost: '127.0.0.1',
+        port: 8080,
+        path: '/x',
+        hostHeader: '127.0.0.1:8080',
+      },
+    ],
     ['localhost', { url: 'http://localhost', host: 'localhost', port: 80, path: '/', hostHeader: 'localhost' }],
     ['https://example.com', { tls: true, port: 443, path: '/', hostHeader: 'example.com' }],
     ['https://example.com:443/a', { port: 443, hostHeader: 'example.com' }],

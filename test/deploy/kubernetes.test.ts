@@ -38,7 +38,12 @@ interface Job {
     readonly template: {
       readonly spec: {
         readonly restartPolicy: string;
-        readonly containers: readonly { readonly image: string; readonly command: readonly string[]; readonly args: readonly string[]; readonly env: readonly EnvVar[] }[];
+        readonly containers: readonly {
+          readonly image: string;
+          readonly command: readonly string[];
+          readonly args: readonly string[];
+          readonly env: readonly EnvVar[];
+        }[];
       };
     };
   };
@@ -79,7 +84,10 @@ describe('deploy/kubernetes/gb-shards.yaml', () => {
     const c = container(job);
     assert.deepEqual(c.command, ['/bin/sh', '-c']);
     const script = c.args[0] ?? '';
-    assert.match(script, /gb -q --shard "\$\(\(JOB_COMPLETION_INDEX \+ 1\)\)\/\$SHARDS" --start-at "\$START_AT" --json "\$\{TMPDIR:-\/tmp\}\/gb-result\.json" "\$@"/);
+    assert.match(
+      script,
+      /gb -q --shard "\$\(\(JOB_COMPLETION_INDEX \+ 1\)\)\/\$SHARDS" --start-at "\$START_AT" --json "\$\{TMPDIR:-\/tmp\}\/gb-result\.json" "\$@"/,
+    );
     const runSh = readFileSync(RUN_SH, 'utf8');
     for (const mark of ['----- BEGIN gb result -----', '----- END gb result -----']) {
       assert.ok(script.includes(`echo "${mark}"`), mark);
@@ -94,13 +102,30 @@ describe('deploy/kubernetes/run.sh', () => {
   });
 
   it('passes shellcheck', { skip: requireTool('shellcheck') }, async () => {
-    const checked = await run('shellcheck', [RUN_SH]).then(() => '', (e: { stdout: string }) => e.stdout);
+    const checked = await run('shellcheck', [RUN_SH]).then(
+      () => '',
+      (e: { stdout: string }) => e.stdout,
+    );
     assert.equal(checked, '');
   });
 
-  it('fills in N, a start a little ahead, the image and gb\'s arguments, quoting survives', async () => {
+  it("fills in N, a start a little ahead, the image and gb's arguments, quoting survives", async () => {
     const before = Date.now();
-    const job = await rendered(['-s', '5', '-d', '30', '-i', 'registry.example/gb:9', '--', '-k', '-c', '50', '-H', `X-Q: a "b" & c\\d 'e'`, 'http://t/?a=1&b=2']);
+    const job = await rendered([
+      '-s',
+      '5',
+      '-d',
+      '30',
+      '-i',
+      'registry.example/gb:9',
+      '--',
+      '-k',
+      '-c',
+      '50',
+      '-H',
+      `X-Q: a "b" & c\\d 'e'`,
+      'http://t/?a=1&b=2',
+    ]);
     assert.equal(job.spec.completions, 5);
     assert.equal(job.spec.parallelism, 5);
     const env = envOf(job);
@@ -109,7 +134,9 @@ describe('deploy/kubernetes/run.sh', () => {
     assert.ok(startAt >= before + 28_000 && startAt <= Date.now() + 31_000, `START_AT ${env['START_AT']}`);
     assert.equal(container(job).image, 'registry.example/gb:9');
     // What the pod's `eval "set -- $GB_ARGS"` gives back, checked by a real shell.
-    const { stdout } = await run('sh', ['-c', 'eval "set -- $GB_ARGS"; printf "%s\\n" "$@"'], { env: { ...process.env, GB_ARGS: env['GB_ARGS'] ?? '' } });
+    const { stdout } = await run('sh', ['-c', 'eval "set -- $GB_ARGS"; printf "%s\\n" "$@"'], {
+      env: { ...process.env, GB_ARGS: env['GB_ARGS'] ?? '' },
+    });
     assert.deepEqual(stdout.split('\n').slice(0, -1), ['-k', '-c', '50', '-H', `X-Q: a "b" & c\\d 'e'`, 'http://t/?a=1&b=2']);
   });
 
@@ -117,10 +144,15 @@ describe('deploy/kubernetes/run.sh', () => {
     const bin = mkdtempSync(join(tmpdir(), 'gb-k8s-date-'));
     try {
       // A date that refuses -d, as macOS's does; any other use goes to the real one.
-      writeFileSync(join(bin, 'date'), '#!/bin/sh\nfor a in "$@"; do case "$a" in -d*) echo "date: illegal option -- d" >&2; exit 1 ;; esac; done\nPATH="${PATH#*:}" exec date "$@"\n');
+      writeFileSync(
+        join(bin, 'date'),
+        '#!/bin/sh\nfor a in "$@"; do case "$a" in -d*) echo "date: illegal option -- d" >&2; exit 1 ;; esac; done\nPATH="${PATH#*:}" exec date "$@"\n',
+      );
       chmodSync(join(bin, 'date'), 0o755);
       const before = Date.now();
-      const { stdout } = await run('bash', [RUN_SH, '--render', '-d', '10', '--', 'http://t/'], { env: { ...process.env, PATH: `${bin}:${process.env['PATH'] ?? ''}` } });
+      const { stdout } = await run('bash', [RUN_SH, '--render', '-d', '10', '--', 'http://t/'], {
+        env: { ...process.env, PATH: `${bin}:${process.env['PATH'] ?? ''}` },
+      });
       const startAt = Date.parse(envOf(parse(stdout) as Job)['START_AT'] ?? '');
       assert.ok(startAt >= before + 8_000 && startAt <= Date.now() + 11_000, `START_AT ${String(startAt)}`);
     } finally {
@@ -130,7 +162,10 @@ describe('deploy/kubernetes/run.sh', () => {
 
   it('guards every array that may be empty, as bash 3.2 (macOS) needs under set -u', () => {
     // Only gb's arguments and the result files are checked non-empty before they are expanded.
-    const code = readFileSync(RUN_SH, 'utf8').split('\n').filter((line) => !/^\s*#/.test(line)).join('\n');
+    const code = readFileSync(RUN_SH, 'utf8')
+      .split('\n')
+      .filter((line) => !/^\s*#/.test(line))
+      .join('\n');
     const bare = [...code.matchAll(/(?<!\+)"\$\{(\w+)\[@\]\}"/g)].map((m) => m[1]);
     assert.ok(bare.length > 0);
     assert.deepEqual([...new Set(bare)].sort(), ['files', 'gb_args']);
@@ -138,7 +173,10 @@ describe('deploy/kubernetes/run.sh', () => {
 
   it('refuses bad options in one line, exit 2', async () => {
     for (const args of [['-s', '0', '--', 'http://t/'], ['--render'], ['--bogus']]) {
-      const failed = await run('bash', [RUN_SH, ...args]).then(() => null, (e: { code: number; stderr: string }) => e);
+      const failed = await run('bash', [RUN_SH, ...args]).then(
+        () => null,
+        (e: { code: number; stderr: string }) => e,
+      );
       assert.ok(failed !== null, args.join(' '));
       assert.equal(failed.code, 2);
       assert.match(failed.stderr, /^run\.sh: [^\n]+\n$/);

@@ -57,7 +57,11 @@ interface Exit {
   readonly stderr: string;
 }
 
-function runProcess(command: string, args: readonly string[], options: { cwd: string; timeoutMs: number; env?: NodeJS.ProcessEnv }): Promise<Exit> {
+function runProcess(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; timeoutMs: number; env?: NodeJS.ProcessEnv },
+): Promise<Exit> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -76,7 +80,10 @@ function runProcess(command: string, args: readonly string[], options: { cwd: st
 const tail = (text: string): string => text.split('\n').slice(-15).join('\n');
 
 /** `gb serve ARGS` in the background, on a free port; resolves once it listens, with where. */
-async function startServe(args: readonly string[], cwd: string): Promise<{ child: ChildProcess; port: number | null; stop(): Promise<void> }> {
+async function startServe(
+  args: readonly string[],
+  cwd: string,
+): Promise<{ child: ChildProcess; port: number | null; stop(): Promise<void> }> {
   const child = spawn(process.execPath, [GB_MAIN, 'serve', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
   const port = await new Promise<number | null>((resolve, reject) => {
@@ -111,7 +118,10 @@ function splitServe(code: string): { serveArgs: string[] | null; rest: string } 
       const match = /^\s*gb serve\b(.*?)&\s*(#.*)?$/.exec(line);
       if (match === null) return true;
       assert.equal(serveArgs, null, 'one `gb serve ... &` line per block');
-      serveArgs = (match[1] ?? '').trim().split(/\s+/).filter((a) => a !== '');
+      serveArgs = (match[1] ?? '')
+        .trim()
+        .split(/\s+/)
+        .filter((a) => a !== '');
       return false;
     })
     .join('\n');
@@ -165,7 +175,10 @@ test("README.md opens with the two commands that must stay true on a fresh clone
     .filter((line) => line !== '');
   assert.deepEqual(commands, ['npm ci && npm start', 'npm test']);
   assert.ok(readme.indexOf('```') < readme.indexOf('\n## '), 'the block comes before the first section');
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string>; bin: Record<string, string> };
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+    bin: Record<string, string>;
+  };
   // npm ci runs prepare, which must build dist/gb.cjs; npm start must run gb demo from it.
   assert.match(pkg.scripts['prepare'] ?? '', /npm run build/);
   assert.equal(pkg.scripts['start'], 'node dist/gb.cjs demo');
@@ -193,7 +206,10 @@ function typeCheck(): Map<CodeBlock, string[]> {
     skipLibCheck: true,
   });
   // The import really went to the built declarations, not to nothing (an untyped import would be `any`).
-  assert.ok(program.getSourceFiles().some((f) => f.fileName.endsWith('/dist/index.d.ts')), 'gb-bench resolved to dist/index.d.ts');
+  assert.ok(
+    program.getSourceFiles().some((f) => f.fileName.endsWith('/dist/index.d.ts')),
+    'gb-bench resolved to dist/index.d.ts',
+  );
   diagnosticsByBlock = new Map(checkedTs.map((b) => [b, []]));
   for (const d of ts.getPreEmitDiagnostics(program)) {
     const block = d.file === undefined ? undefined : files.get(d.file.fileName);
@@ -218,7 +234,9 @@ const runs = new Map<CodeBlock, Promise<Exit>>();
 function runProgram(block: CodeBlock): Promise<Exit> {
   let outcome = runs.get(block);
   if (outcome === undefined) {
-    const js = ts.transpileModule(block.code, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+    const js = ts.transpileModule(block.code, {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+    }).outputText;
     const file = writeScratch(`${slug(block)}.mjs`, js);
     outcome = runProcess(process.execPath, [file], { cwd: ROOT, timeoutMs: 60_000 });
     runs.set(block, outcome);
@@ -260,10 +278,14 @@ for (const block of scripts) {
     const file = writeScratch(`${slug(block)}.ts`, block.code);
     const server = await startTargetServer();
     try {
-      const { code, stdout, stderr } = await runProcess(process.execPath, [GB_MAIN, '-q', '-k', '-c', '4', '-n', '200', '--script', file, `${server.url}/`], {
-        cwd: ROOT,
-        timeoutMs: 60_000,
-      });
+      const { code, stdout, stderr } = await runProcess(
+        process.execPath,
+        [GB_MAIN, '-q', '-k', '-c', '4', '-n', '200', '--script', file, `${server.url}/`],
+        {
+          cwd: ROOT,
+          timeoutMs: 60_000,
+        },
+      );
       assert.equal(code, 0, `exit of gb --script ${where(block)}; stderr:\n${tail(stderr)}`);
       assert.match(stdout, /\nComplete requests:\s+200\n/);
       assert.match(stdout, /\nFailed requests:\s+0\n/);
@@ -281,7 +303,11 @@ for (const block of shells) {
 }
 
 /** A report line with its figures taken out: numbers become '#', runs of spaces one space. */
-const shape = (line: string): string => line.replace(/\d+(?:\.\d+)?/g, '#').replace(/\s+/g, ' ').trim();
+const shape = (line: string): string =>
+  line
+    .replace(/\d+(?:\.\d+)?/g, '#')
+    .replace(/\s+/g, ' ')
+    .trim();
 
 for (const block of samples) {
   test(`${where(block)}: the sample output is what its command prints, figures aside`, async () => {

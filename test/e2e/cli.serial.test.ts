@@ -64,7 +64,11 @@ const BAD_INPUTS: readonly (readonly [string, readonly string[], RegExp])[] = [
   ['unknown scheme', ['htp://x'], /htp/],
   ['URL without a host', ['http://'], /no host|host/i],
   ['port out of range', ['http://127.0.0.1:99999/'], /port.*99999/],
-  ['--rate without -n or -t', ['--rate', '100', '-c', '10', 'http://127.0.0.1:1/'], /^gb: --rate needs -n or -t \(how many requests, or for how long\)/],
+  [
+    '--rate without -n or -t',
+    ['--rate', '100', '-c', '10', 'http://127.0.0.1:1/'],
+    /^gb: --rate needs -n or -t \(how many requests, or for how long\)/,
+  ],
   ['missing URL', ['-n', '5'], /missing URL/],
   ['no arguments at all', [], /missing URL/],
 ];

@@ -94,13 +94,16 @@ describe('HTTP/2 under every load model', () => {
       t.skip(certificate);
       return;
     }
-    await withTarget(async (h2) => {
-      const s = await runArgs(['-q', '--http2', '-c', '2', '--streams', '5', '-n', '300', `${h2.url}/10k.dat`]);
-      assert.equal(s.responses, 300);
-      assert.equal(s.protocol, 'h2');
-      assert.equal(s.bytes.body, 300 * 10240);
-      assert.equal(h2.stats().requests, 300);
-    }, { http2: 'h2', tls: certificate });
+    await withTarget(
+      async (h2) => {
+        const s = await runArgs(['-q', '--http2', '-c', '2', '--streams', '5', '-n', '300', `${h2.url}/10k.dat`]);
+        assert.equal(s.responses, 300);
+        assert.equal(s.protocol, 'h2');
+        assert.equal(s.bytes.body, 300 * 10240);
+        assert.equal(h2.stats().requests, 300);
+      },
+      { http2: 'h2', tls: certificate },
+    );
   });
 });
 
@@ -120,7 +123,10 @@ describe('HTTP/2 outputs', () => {
     const b = join(dir, 'b.json');
     const one = join(dir, 'h1.json');
     const html = join(dir, 'a.html');
-    for (const [file, extra] of [[a, ['--html', html]], [b, []]] as const) {
+    for (const [file, extra] of [
+      [a, ['--html', html]],
+      [b, []],
+    ] as const) {
       const ran = await ranIn(['-q', '--http2', '-c', '2', '--streams', '4', '-n', '300', '--json', file, ...extra, `${h2c.url}/`]);
       assert.equal(ran.code, 0, ran.err);
     }
@@ -150,11 +156,17 @@ describe('HTTP/2 outputs', () => {
     assert.equal(validate(m), true, JSON.stringify(validate.errors));
     assert.equal(m.protocol, 'h2c');
     assert.equal(m.responses, 600);
-    assert.equal(m.http2?.headerBytes, (json.http2?.headerBytes ?? 0) + ((JSON.parse(readFileSync(b, 'utf8')) as Summary).http2?.headerBytes ?? 0));
+    assert.equal(
+      m.http2?.headerBytes,
+      (json.http2?.headerBytes ?? 0) + ((JSON.parse(readFileSync(b, 'utf8')) as Summary).http2?.headerBytes ?? 0),
+    );
 
     const refused = await ranIn([a, one], mergeCommand);
     assert.equal(refused.code, 2);
-    assert.match(refused.err, /^gb: cannot merge results of different protocols: \S*a\.json used h2c, \S*h1\.json used HTTP\/1\.1 \(gb merge --mixed-protocols adds them anyway\)\n$/);
+    assert.match(
+      refused.err,
+      /^gb: cannot merge results of different protocols: \S*a\.json used h2c, \S*h1\.json used HTTP\/1\.1 \(gb merge --mixed-protocols adds them anyway\)\n$/,
+    );
     const mixed = await ranIn(['--mixed-protocols', a, one], mergeCommand);
     assert.equal(mixed.code, 0, mixed.err);
     const mm = JSON.parse(mixed.out) as Summary;

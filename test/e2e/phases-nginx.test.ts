@@ -28,7 +28,11 @@ describe('request phases against nginx over https', { skip }, () => {
     dir = mkdtempSync(join(tmpdir(), 'gb-phases-nginx-'));
     writeFileSync(join(dir, 'cert.pem'), certificate.cert);
     writeFileSync(join(dir, 'key.pem'), certificate.key);
-    nginx = await startNginx(`ssl_certificate ${dir}/cert.pem; ssl_certificate_key ${dir}/key.pem; location / { return 200 "hello"; }`, '', { tls: true });
+    nginx = await startNginx(
+      `ssl_certificate ${dir}/cert.pem; ssl_certificate_key ${dir}/key.pem; location / { return 200 "hello"; }`,
+      '',
+      { tls: true },
+    );
   });
   after(async () => {
     await nginx?.stop();
@@ -41,13 +45,19 @@ describe('request phases against nginx over https', { skip }, () => {
     const url = `https://localhost:${nginx.port}/`;
     const runs: string[] = [];
     for (const name of ['a', 'b']) {
-      const run = await runGb(['-k', '-c', '10', '-n', '2000', '--json', join(dir, `${name}.json`), '--html', join(dir, `${name}.html`), url], { killAfterMs: 30_000 });
+      const run = await runGb(
+        ['-k', '-c', '10', '-n', '2000', '--json', join(dir, `${name}.json`), '--html', join(dir, `${name}.html`), url],
+        { killAfterMs: 30_000 },
+      );
       assert.equal(run.code, 0, run.stderr);
       runs.push(run.stdout);
     }
     const stdout = runs[0] ?? '';
     const block = stdout.slice(stdout.indexOf('\nPhases of the responses (ms)'));
-    assert.match(block, /^\nPhases of the responses \(ms\): DNS once per lookup, TCP and TLS once per connection\n {26}count {6}p50 {6}p99 {6}max\n/);
+    assert.match(
+      block,
+      /^\nPhases of the responses \(ms\): DNS once per lookup, TCP and TLS once per connection\n {26}count {6}p50 {6}p99 {6}max\n/,
+    );
     assert.match(block, /\n {2}DNS lookup: {17}1 +\d+\.\d{3} +\d+\.\d{3} +\d+\.\d{3}\n/);
     assert.match(block, /\n {2}TCP connect: {15}10 /);
     assert.match(block, /\n {2}TLS handshake: {13}10 +\d+\.\d{3} +\d+\.\d{3} +\d+\.\d{3}\n/);

@@ -46,7 +46,10 @@ function assertPhasesAddUp(s: Summary): void {
     }
   }
   const totalUs = s.total.meanUs * s.total.count;
-  assert.ok(sumUs - totalUs <= 2 * s.responses + s.total.count && totalUs - sumUs <= samples, `phases add up to ${sumUs} µs, Total to ${totalUs} µs`);
+  assert.ok(
+    sumUs - totalUs <= 2 * s.responses + s.total.count && totalUs - sumUs <= samples,
+    `phases add up to ${sumUs} µs, Total to ${totalUs} µs`,
+  );
 }
 
 /** Runs a command line in this thread and hands back its recorder, whose histograms keep exact sums. */
@@ -142,7 +145,7 @@ describe('phases over https', { skip: noTls }, () => {
     await server?.close();
   });
 
-  it('HTTP/1.1 over TLS: a TLS handshake once per connection, after TCP, both part of ab\'s Connect', T, async () => {
+  it("HTTP/1.1 over TLS: a TLS handshake once per connection, after TCP, both part of ab's Connect", T, async () => {
     const s = await runArgs(['-q', '-k', '-c', '3', '-n', '300', `${server.url}/`]);
     assert.equal(s.responses, 300);
     const tls = phase(s, 'tls');
@@ -192,19 +195,25 @@ describe('the phases add up to Total, response by response (exact sums)', () => 
 
 describe('phases over h2c', () => {
   it('TCP once per connection, no TLS, and the phases add up to Total per stream', T, async () => {
-    await withTarget(async (server) => {
-      const s = await runArgs(['-q', '--http2', '-c', '3', '--streams', '4', '-n', '600', `${server.url}/`]);
-      assert.equal(s.responses, 600);
-      assert.equal(server.stats().connections, 3);
-      assert.equal(phase(s, 'tcp').count, 3);
-      assert.equal(s.phases?.tls, null);
-      assertPhasesAddUp(s);
-    }, { http2: 'h2c' });
+    await withTarget(
+      async (server) => {
+        const s = await runArgs(['-q', '--http2', '-c', '3', '--streams', '4', '-n', '600', `${server.url}/`]);
+        assert.equal(s.responses, 600);
+        assert.equal(server.stats().connections, 3);
+        assert.equal(phase(s, 'tcp').count, 3);
+        assert.equal(s.phases?.tls, null);
+        assertPhasesAddUp(s);
+      },
+      { http2: 'h2c' },
+    );
   });
 });
 
 /** A server that reads each request head (and its Content-Length body) and hands its socket to `answer`. */
-async function rawServer(answer: (socket: Socket) => void, onConnection?: (socket: Socket) => void): Promise<{ url: string; close: () => Promise<void> }> {
+async function rawServer(
+  answer: (socket: Socket) => void,
+  onConnection?: (socket: Socket) => void,
+): Promise<{ url: string; close: () => Promise<void> }> {
   const server = await listenLoopback((socket) => {
     onConnection?.(socket);
     let pending = Buffer.alloc(0);
@@ -231,7 +240,7 @@ async function rawServer(answer: (socket: Socket) => void, onConnection?: (socke
   return { url: `${server.url}/`, close: () => server.close() };
 }
 
-describe('a server\'s delays land in their phase', () => {
+describe("a server's delays land in their phase", () => {
   const D = 80;
   /**
    * libuv fires a timer by its loop time, cached in whole ms at the loop's turn, so a server's wait
@@ -239,7 +248,12 @@ describe('a server\'s delays land in their phase', () => {
    */
   const SLACK_MS = 3;
 
-  const slowPhases: readonly { readonly what: string; readonly slow: 'waiting' | 'receiving'; readonly fast: 'waiting' | 'receiving'; readonly answer: (socket: Socket) => void }[] = [
+  const slowPhases: readonly {
+    readonly what: string;
+    readonly slow: 'waiting' | 'receiving';
+    readonly fast: 'waiting' | 'receiving';
+    readonly answer: (socket: Socket) => void;
+  }[] = [
     {
       what: `a first byte ${D} ms after the request`,
       slow: 'waiting',

@@ -105,7 +105,9 @@ describe('through tinyproxy', { skip: noProxy }, () => {
 
     test('-n 1000 -c 10: a tunnel and a TLS session per request, each reaching the origin once', LONG, async () => {
       const o = await secureOrigin();
-      const { summary } = await runAccounted(['-X', await proxy({ connectPorts: [o.port] }), '-n', '1000', '-c', '10', o.url], { maxMs: LONG_RUN_MS });
+      const { summary } = await runAccounted(['-X', await proxy({ connectPorts: [o.port] }), '-n', '1000', '-c', '10', o.url], {
+        maxMs: LONG_RUN_MS,
+      });
       assert.equal(summary.responses, 1000);
       assert.equal(summary.failed, 0);
       assert.equal(o.served.requests, 1000);

@@ -32,20 +32,26 @@ test('a response() that never settles is bounded by -s: a Script failure after t
   }
 });
 
-
-test('-t ends a run whose response() verdicts are still pending: they are cut off, not waited for until -s', { timeout: 30_000 }, async () => {
-  const s = scriptFile('hangs.mjs', 'export function response() { return new Promise(() => {}); }\n');
-  const server = await startTargetServer();
-  try {
-    const started = Date.now();
-    const ran = await ranIn(['-q', '-k', '-c', '2', '-t', '1', '-s', '20', '--script', s.file, '--json', '-', `${server.url}/`]);
-    const summary = JSON.parse(ran.out) as Summary;
-    assert.ok(Date.now() - started < 8_000, `ended soon after -t 1, not at -s 20 (took ${Date.now() - started} ms)`);
-    assert.equal(summary.cutOff, 2, 'each connection\'s awaited request is cut off');
-    assert.equal(summary.failures.script, 0);
-    assert.equal(summary.issued, summary.cutOff + summary.responses + summary.failures.connect + summary.failures.receive + summary.failures.exceptions);
-  } finally {
-    await server.close();
-    s.remove();
-  }
-});
+test(
+  '-t ends a run whose response() verdicts are still pending: they are cut off, not waited for until -s',
+  { timeout: 30_000 },
+  async () => {
+    const s = scriptFile('hangs.mjs', 'export function response() { return new Promise(() => {}); }\n');
+    const server = await startTargetServer();
+    try {
+      const started = Date.now();
+      const ran = await ranIn(['-q', '-k', '-c', '2', '-t', '1', '-s', '20', '--script', s.file, '--json', '-', `${server.url}/`]);
+      const summary = JSON.parse(ran.out) as Summary;
+      assert.ok(Date.now() - started < 8_000, `ended soon after -t 1, not at -s 20 (took ${Date.now() - started} ms)`);
+      assert.equal(summary.cutOff, 2, "each connection's awaited request is cut off");
+      assert.equal(summary.failures.script, 0);
+      assert.equal(
+        summary.issued,
+        summary.cutOff + summary.responses + summary.failures.connect + summary.failures.receive + summary.failures.exceptions,
+      );
+    } finally {
+      await server.close();
+      s.remove();
+    }
+  },
+);

@@ -28,19 +28,26 @@ for (const [example, extra] of [
   ['random-product.ts', ['-c', '4', '-G', '2']],
   ['check-json-field.ts', ['-c', '3', '--pipeline', '2']],
 ] as const) {
-  test(`examples/${example} ${extra.join(' ')}: every request the server sees carries a token from /login`, { timeout: 60_000 }, async () => {
-    await withTarget(async (server) => {
-      const ran = await ranIn(['-q', '-k', '-n', '600', ...extra, '--script', join(examples, example), '--json', '-', `${server.url}/`]);
-      assert.equal(ran.code, 0, ran.err);
-      const summary = JSON.parse(ran.out) as Summary;
-      const api = server.stats().api;
-      assert.equal(api.unauthorized, 0, 'no request lacked the token');
-      assert.equal(api.authorized, 600);
-      assert.equal(api.logins, (extra as readonly string[]).includes('-G') ? 2 : 1, 'setup() ran once per worker');
-      assert.equal(summary.failed, 0);
-      assert.deepEqual(summary.endpoints?.map((e) => [e.name, e.requests, e.non2xx]), [['GET /api/items/:id', 600, 0]]);
-    });
-  });
+  test(
+    `examples/${example} ${extra.join(' ')}: every request the server sees carries a token from /login`,
+    { timeout: 60_000 },
+    async () => {
+      await withTarget(async (server) => {
+        const ran = await ranIn(['-q', '-k', '-n', '600', ...extra, '--script', join(examples, example), '--json', '-', `${server.url}/`]);
+        assert.equal(ran.code, 0, ran.err);
+        const summary = JSON.parse(ran.out) as Summary;
+        const api = server.stats().api;
+        assert.equal(api.unauthorized, 0, 'no request lacked the token');
+        assert.equal(api.authorized, 600);
+        assert.equal(api.logins, (extra as readonly string[]).includes('-G') ? 2 : 1, 'setup() ran once per worker');
+        assert.equal(summary.failed, 0);
+        assert.deepEqual(
+          summary.endpoints?.map((e) => [e.name, e.requests, e.non2xx]),
+          [['GET /api/items/:id', 600, 0]],
+        );
+      });
+    },
+  );
 }
 
 test('without the token the server answers 401 and counts it: the counter the examples are judged by can fail', async () => {
@@ -53,7 +60,10 @@ test('without the token the server answers 401 and counts it: the counter the ex
 });
 
 test('response() returning false is a Script failure of a complete response; the run goes on without -r', async () => {
-  const s = scriptFile('check.mjs', "export const options = { responseBody: true };\nexport function response(ctx, res) { return res.text() !== 'Hello, World!'; }\n");
+  const s = scriptFile(
+    'check.mjs',
+    "export const options = { responseBody: true };\nexport function response(ctx, res) { return res.text() !== 'Hello, World!'; }\n",
+  );
   const server = await startTargetServer();
   try {
     const ran = await ranIn(['-q', '-k', '-n', '50', '--script', s.file, '--json', '-', `${server.url}/`]);
@@ -70,7 +80,10 @@ test('response() returning false is a Script failure of a complete response; the
 });
 
 test('request() that throws: that request is a Script failure, never sent; with -r the run goes on', async () => {
-  const s = scriptFile('throws.ts', "let n = 0;\nexport function request(): { path: string } {\n  n++;\n  if (n % 5 === 0) throw new Error('fifth');\n  return { path: '/' };\n}\n");
+  const s = scriptFile(
+    'throws.ts',
+    "let n = 0;\nexport function request(): { path: string } {\n  n++;\n  if (n % 5 === 0) throw new Error('fifth');\n  return { path: '/' };\n}\n",
+  );
   const server = await startTargetServer();
   try {
     const ran = await ranIn(['-q', '-r', '-n', '100', '--script', s.file, `${server.url}/`]);
@@ -135,7 +148,8 @@ for (const protocol of ['HTTP/1.1', 'h2c'] as const) {
       res.setHeader('Vary', ['Accept', 'Origin']);
       res.end('ok');
     };
-    const server: Server | Http2Server = protocol === 'h2c' ? createH2cServer((_req, res) => answer(res)) : createServer((_req, res) => answer(res));
+    const server: Server | Http2Server =
+      protocol === 'h2c' ? createH2cServer((_req, res) => answer(res)) : createServer((_req, res) => answer(res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
@@ -151,14 +165,58 @@ for (const protocol of ['HTTP/1.1', 'h2c'] as const) {
   });
 }
 
-const badScripts: readonly { readonly name: string; readonly file: string; readonly text: string; readonly code: number; readonly message: RegExp }[] = [
-  { name: 'a syntax error', file: 'syntax.ts', text: "export function request() {\n  return { path: '/' ;\n}\n", code: 2, message: /^gb: --script .*syntax\.ts failed to load: SyntaxError: (.*syntax\.ts:2:\d+: Expected "}" but found ";"|Expected ',', got ';' \(at .*syntax\.ts:2(:\d+)?\))\n$/ },
-  { name: 'a syntax error in an .mjs', file: 'syntax.mjs', text: 'export function request() {\n  return { path: "/" ;\n}\n', code: 2, message: /^gb: --script .*syntax\.mjs failed to load: SyntaxError: .* \(at .*syntax\.mjs:2(:\d+)?\)\n$/ },
-  { name: 'a hook that is not a function', file: 'notfn.mjs', text: 'export const request = 5;\n', code: 2, message: /^gb: --script .*notfn\.mjs: export 'request' must be a function, got number\n$/ },
-  { name: 'setup() that throws', file: 'setup.ts', text: "export async function setup(): Promise<void> {\n  throw new Error('login refused');\n}\n", code: 1, message: /gb: --script setup\(\) threw: Error: login refused \(at .*setup\.ts:2:\d+\)\n$/ },
+const badScripts: readonly {
+  readonly name: string;
+  readonly file: string;
+  readonly text: string;
+  readonly code: number;
+  readonly message: RegExp;
+}[] = [
+  {
+    name: 'a syntax error',
+    file: 'syntax.ts',
+    text: "export function request() {\n  return { path: '/' ;\n}\n",
+    code: 2,
+    message:
+      /^gb: --script .*syntax\.ts failed to load: SyntaxError: (.*syntax\.ts:2:\d+: Expected "}" but found ";"|Expected ',', got ';' \(at .*syntax\.ts:2(:\d+)?\))\n$/,
+  },
+  {
+    name: 'a syntax error in an .mjs',
+    file: 'syntax.mjs',
+    text: 'export function request() {\n  return { path: "/" ;\n}\n',
+    code: 2,
+    message: /^gb: --script .*syntax\.mjs failed to load: SyntaxError: .* \(at .*syntax\.mjs:2(:\d+)?\)\n$/,
+  },
+  {
+    name: 'a hook that is not a function',
+    file: 'notfn.mjs',
+    text: 'export const request = 5;\n',
+    code: 2,
+    message: /^gb: --script .*notfn\.mjs: export 'request' must be a function, got number\n$/,
+  },
+  {
+    name: 'setup() that throws',
+    file: 'setup.ts',
+    text: "export async function setup(): Promise<void> {\n  throw new Error('login refused');\n}\n",
+    code: 1,
+    message: /gb: --script setup\(\) threw: Error: login refused \(at .*setup\.ts:2:\d+\)\n$/,
+  },
   // import.meta makes the Node 20 loader rewrite the module before bundling: its lines must still map back.
-  { name: 'setup() that throws after reading import.meta', file: 'meta-setup.ts', text: "const here: string = import.meta.url;\nexport async function setup(): Promise<void> {\n  throw new Error(`login refused at ${here.length > 0 ? 'home' : ''}`);\n}\n", code: 1, message: /gb: --script setup\(\) threw: Error: login refused at home \(at .*meta-setup\.ts:3:\d+\)\n$/ },
-  { name: 'request() that returns a string', file: 'string.mjs', text: "export function request() { return 'GET /'; }\n", code: 1, message: /gb: stopped at the first error: script: request\(\) returned string; expected \{ method\?, path\?, headers\?, body\?, name\? \} or a target index/ },
+  {
+    name: 'setup() that throws after reading import.meta',
+    file: 'meta-setup.ts',
+    text: "const here: string = import.meta.url;\nexport async function setup(): Promise<void> {\n  throw new Error(`login refused at ${here.length > 0 ? 'home' : ''}`);\n}\n",
+    code: 1,
+    message: /gb: --script setup\(\) threw: Error: login refused at home \(at .*meta-setup\.ts:3:\d+\)\n$/,
+  },
+  {
+    name: 'request() that returns a string',
+    file: 'string.mjs',
+    text: "export function request() { return 'GET /'; }\n",
+    code: 1,
+    message:
+      /gb: stopped at the first error: script: request\(\) returned string; expected \{ method\?, path\?, headers\?, body\?, name\? \} or a target index/,
+  },
 ];
 
 for (const bad of badScripts) {
@@ -202,13 +260,23 @@ test('with --targets, request() may return a target index (its pre-built bytes) 
   await withTargetAndDir('gb-script-targets-', async (server, dir) => {
     const targets = join(dir, 't.txt');
     writeFileSync(targets, `GET ${server.url}/a\n\nPOST ${server.url}/echo\n`);
-    const s = scriptFile('pick.mjs', "let n = 0;\nexport function request(ctx) { n++; return n % 3 === 0 ? { path: '/c', name: 'own' } : n % ctx.targets; }\n");
+    const s = scriptFile(
+      'pick.mjs',
+      "let n = 0;\nexport function request(ctx) { n++; return n % 3 === 0 ? { path: '/c', name: 'own' } : n % ctx.targets; }\n",
+    );
     try {
       const ran = await ranIn(['-q', '-k', '-n', '30', '--targets', targets, '--script', s.file, '--json', '-']);
       assert.equal(ran.code, 0, ran.err);
       const summary = JSON.parse(ran.out) as Summary;
       assert.deepEqual(server.stats().byPath, { '/a': 10, '/echo': 10, '/c': 10 });
-      assert.deepEqual(summary.endpoints?.map((e) => [e.name, e.requests]), [['GET /a', 10], ['POST /echo', 10], ['own', 10]]);
+      assert.deepEqual(
+        summary.endpoints?.map((e) => [e.name, e.requests]),
+        [
+          ['GET /a', 10],
+          ['POST /echo', 10],
+          ['own', 10],
+        ],
+      );
       assert.equal(summary.settings.method, 'GET');
       assert.equal(summary.settings.hasBody, false);
     } finally {

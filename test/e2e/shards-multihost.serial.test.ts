@@ -45,7 +45,12 @@ interface Exit {
   readonly stderr: string;
 }
 
-function launch(argv: readonly string[]): { readonly done: Promise<Exit>; readonly pid: number | undefined; stop(): void; readonly ready: Promise<void> } {
+function launch(argv: readonly string[]): {
+  readonly done: Promise<Exit>;
+  readonly pid: number | undefined;
+  stop(): void;
+  readonly ready: Promise<void>;
+} {
   const [command = '', ...args] = argv;
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
@@ -95,7 +100,8 @@ describe('three shards from three addresses, one --start-at', () => {
     const targetHost = net?.address.get('target') ?? '127.0.0.1';
     const port = net === null ? await freePort() : 8080;
     const countsFile = join(dir, 'counts.json');
-    const inHost = (host: string, argv: readonly string[]): readonly string[] => (net === null ? argv : net.argv(host, argv[0] ?? '', argv.slice(1)));
+    const inHost = (host: string, argv: readonly string[]): readonly string[] =>
+      net === null ? argv : net.argv(host, argv[0] ?? '', argv.slice(1));
     const server = launch(inHost('target', [process.execPath, '-e', SERVER, targetHost, String(port), countsFile]));
     try {
       await server.ready;
@@ -105,8 +111,21 @@ describe('three shards from three addresses, one --start-at', () => {
       const shards = SHARDS.map((i) =>
         launch(
           inHost(`shard${i}`, [
-            process.execPath, GB_MAIN, '-k', '-q', '-c', String(CONNECTIONS), '-n', String(REQUESTS),
-            '--shard', `${i}/3`, '--start-at', startAt, '--json', files[i - 1]!, `http://${targetHost}:${port}/`,
+            process.execPath,
+            GB_MAIN,
+            '-k',
+            '-q',
+            '-c',
+            String(CONNECTIONS),
+            '-n',
+            String(REQUESTS),
+            '--shard',
+            `${i}/3`,
+            '--start-at',
+            startAt,
+            '--json',
+            files[i - 1]!,
+            `http://${targetHost}:${port}/`,
           ]),
         ),
       );
@@ -119,7 +138,9 @@ describe('three shards from three addresses, one --start-at', () => {
       const counts = JSON.parse(readFileSync(countsFile, 'utf8')) as { total: number; byAddress: Record<string, number> };
       assert.equal(counts.total, REQUESTS, 'the target saw exactly -n requests');
       if (net !== null) {
-        const expected: Record<string, number> = Object.fromEntries(SHARDS.map((i) => [net.address.get(`shard${i}`) ?? '', results[i - 1]!.completed]));
+        const expected: Record<string, number> = Object.fromEntries(
+          SHARDS.map((i) => [net.address.get(`shard${i}`) ?? '', results[i - 1]!.completed]),
+        );
         assert.deepEqual(counts.byAddress, expected, 'each shard sent its share from its own address');
         assert.equal(Object.keys(counts.byAddress).length, 3);
       }
@@ -130,17 +151,32 @@ describe('three shards from three addresses, one --start-at', () => {
       const whole = JSON.parse(merged.stdout) as Summary;
       const sum = (pick: (s: Summary) => number): number => results.reduce((a, s) => a + pick(s), 0);
       assert.equal(whole.completed, REQUESTS);
-      for (const pick of [(s: Summary) => s.completed, (s: Summary) => s.succeeded, (s: Summary) => s.bytes.received, (s: Summary) => s.total?.count ?? 0]) {
+      for (const pick of [
+        (s: Summary) => s.completed,
+        (s: Summary) => s.succeeded,
+        (s: Summary) => s.bytes.received,
+        (s: Summary) => s.total?.count ?? 0,
+      ]) {
         assert.equal(pick(whole), sum(pick));
       }
       assert.equal(whole.settings.concurrency, CONNECTIONS);
-      assert.equal(whole.timeline.rows.reduce((a, r) => a + r.complete, 0), REQUESTS, 'per-second rows add up');
-      assert.equal(whole.timeline.rows.length, Math.max(...results.map((r) => r.timeline.rows.length)), 'shards that began together share their seconds');
+      assert.equal(
+        whole.timeline.rows.reduce((a, r) => a + r.complete, 0),
+        REQUESTS,
+        'per-second rows add up',
+      );
+      assert.equal(
+        whole.timeline.rows.length,
+        Math.max(...results.map((r) => r.timeline.rows.length)),
+        'shards that began together share their seconds',
+      );
 
       const offsets = (whole.shards?.members ?? []).map((m) => m.startOffsetMs ?? Number.NaN);
       assert.equal(offsets.length, 3);
       const spread = Math.max(...offsets) - Math.min(...offsets);
-      t.diagnostic(`start offsets after --start-at ${startAt}: ${offsets.map((o) => `${o} ms`).join(', ')} (spread ${spread.toFixed(1)} ms)`);
+      t.diagnostic(
+        `start offsets after --start-at ${startAt}: ${offsets.map((o) => `${o} ms`).join(', ')} (spread ${spread.toFixed(1)} ms)`,
+      );
       assert.ok(spread < 50, `the shards began ${spread} ms apart`);
       assert.ok(Math.min(...offsets) >= 0, 'no shard began before --start-at');
       const starts = results.map((r) => r.timeline.startEpochMs);

@@ -33,7 +33,9 @@ describe('three shards against nginx', { skip }, () => {
     const files = [1, 2, 3].map((i) => join(dir, `shard${i}.json`));
     const exits = await Promise.all(
       files.map((file, i) =>
-        runGb(['-k', '-q', '-c', '30', '-n', '30000', '--shard', `${i + 1}/3`, '--start-at', startAt, '--json', file, `${nginx.url}/`], { killAfterMs: 120_000 }),
+        runGb(['-k', '-q', '-c', '30', '-n', '30000', '--shard', `${i + 1}/3`, '--start-at', startAt, '--json', file, `${nginx.url}/`], {
+          killAfterMs: 120_000,
+        }),
       ),
     );
     for (const exit of exits) assert.equal(exit.code, 0, exit.stderr);
@@ -47,13 +49,22 @@ describe('three shards against nginx', { skip }, () => {
 
     const shards = files.map((f) => JSON.parse(readFileSync(f, 'utf8')) as Summary);
     const whole = JSON.parse(readFileSync(join(dir, 'merged.json'), 'utf8')) as Summary;
-    assert.deepEqual(shards.map((s) => s.completed), [10_000, 10_000, 10_000]);
+    assert.deepEqual(
+      shards.map((s) => s.completed),
+      [10_000, 10_000, 10_000],
+    );
     assert.equal(whole.completed, 30_000);
     const union = hdrUnionOfTotals(shards);
     const total = whole.total;
     assert.ok(total !== null);
     assert.equal(union.totalCount, 30_000);
-    for (const [p, value] of [[50, total.p50Us], [90, total.p90Us], [99, total.p99Us], [99.9, total.p999Us], [99.99, total.p9999Us]] as const) {
+    for (const [p, value] of [
+      [50, total.p50Us],
+      [90, total.p90Us],
+      [99, total.p99Us],
+      [99.9, total.p999Us],
+      [99.99, total.p9999Us],
+    ] as const) {
       assert.equal(union.highestEquivalentValue(value), union.getValueAtPercentile(p), `p${p}`);
     }
   });

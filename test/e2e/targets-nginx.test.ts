@@ -31,25 +31,33 @@ const cases: readonly { readonly name: string; readonly args: readonly string[];
 ];
 
 for (const c of cases) {
-  test(`--targets with 3 paths, ${c.name}: nginx logs each path's exact share, and gb's per-endpoint rows say the same`, { skip, timeout: 120_000 }, async () => {
-    const nginx = await startNginx(SERVER);
-    try {
-      await withTargets(nginx.url, async (file) => {
-        const ran = await ranIn(['-q', '-n', String(c.n), ...c.args, '--targets', file, '--json', '-']);
-        assert.equal(ran.code, 0, ran.err);
-        const summary = JSON.parse(ran.out) as Summary;
-        const share = (i: number): number => Math.floor(c.n / 3) + (i < c.n % 3 ? 1 : 0);
-        const logged = await nginx.loggedByRequest();
-        assert.deepEqual(Object.fromEntries(logged), { 'GET /a': share(0), 'GET /b': share(1), 'GET /c?q=1': share(2) });
-        assert.deepEqual(
-          summary.endpoints?.map((e) => [e.name, e.requests, e.failures]),
-          [['GET /a', share(0), 0], ['GET /b', share(1), 0], ['GET /c?q=1', share(2), 0]],
-        );
-      });
-    } finally {
-      await nginx.stop();
-    }
-  });
+  test(
+    `--targets with 3 paths, ${c.name}: nginx logs each path's exact share, and gb's per-endpoint rows say the same`,
+    { skip, timeout: 120_000 },
+    async () => {
+      const nginx = await startNginx(SERVER);
+      try {
+        await withTargets(nginx.url, async (file) => {
+          const ran = await ranIn(['-q', '-n', String(c.n), ...c.args, '--targets', file, '--json', '-']);
+          assert.equal(ran.code, 0, ran.err);
+          const summary = JSON.parse(ran.out) as Summary;
+          const share = (i: number): number => Math.floor(c.n / 3) + (i < c.n % 3 ? 1 : 0);
+          const logged = await nginx.loggedByRequest();
+          assert.deepEqual(Object.fromEntries(logged), { 'GET /a': share(0), 'GET /b': share(1), 'GET /c?q=1': share(2) });
+          assert.deepEqual(
+            summary.endpoints?.map((e) => [e.name, e.requests, e.failures]),
+            [
+              ['GET /a', share(0), 0],
+              ['GET /b', share(1), 0],
+              ['GET /c?q=1', share(2), 0],
+            ],
+          );
+        });
+      } finally {
+        await nginx.stop();
+      }
+    },
+  );
 }
 
 test('the ab report of a --targets run ends with a per-endpoint table', { skip, timeout: 60_000 }, async () => {

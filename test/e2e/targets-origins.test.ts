@@ -16,33 +16,48 @@ test('-c is split between origins: by share of the targets, remainders to the la
   assert.deepEqual(shareOut(10, [0.5, 0.25, 0.25]), [5, 3, 2]);
   assert.deepEqual(shareOut(3, [0.25, 0.25, 0.5]), [1, 1, 1]);
   assert.deepEqual(shareOut(3, [0.9, 0.05, 0.05]), [1, 1, 1]);
-  for (const c of [3, 7, 50, 101]) assert.equal(shareOut(c, [0.5, 0.3, 0.2]).reduce((a, b) => a + b, 0), c);
+  for (const c of [3, 7, 50, 101])
+    assert.equal(
+      shareOut(c, [0.5, 0.3, 0.2]).reduce((a, b) => a + b, 0),
+      c,
+    );
 });
 
-for (const extra of [['-c', '4'], ['-c', '6', '-G', '2', '--pipeline', '3'], ['-c', '3', '--random', '--seed', '5']]) {
-  test(`two origins in one targets file, ${extra.join(' ')}: each server sees exactly its targets' share, on its own connections`, { timeout: 60_000 }, async () => {
-    const a = await startTargetServer();
-    const b = await startTargetServer();
-    const dir = mkdtempSync(join(tmpdir(), 'gb-origins-'));
-    try {
-      const file = join(dir, 'targets.txt');
-      writeFileSync(file, `GET ${a.url}/\n\nGET ${b.url}/10k.dat\n\nGET ${a.url}/bytes/5\n`);
-      const ran = await ranIn(['-q', '-k', '-n', '3001', ...extra, '--targets', file, '--json', '-']);
-      assert.equal(ran.code, 0, ran.err);
-      const summary = JSON.parse(ran.out) as Summary;
-      const rows = Object.fromEntries((summary.endpoints ?? []).map((e) => [e.name, e.requests]));
-      assert.deepEqual(a.stats().byPath, { '/': rows['GET /'], '/bytes/5': rows['GET /bytes/5'] });
-      assert.deepEqual(b.stats().byPath, { '/10k.dat': rows['GET /10k.dat'] });
-      assert.equal(summary.completed, 3001);
-      if (!extra.includes('--random')) assert.deepEqual(rows, { 'GET /': 1001, 'GET /10k.dat': 1000, 'GET /bytes/5': 1000 });
-      assert.ok(a.stats().connections >= 1 && b.stats().connections >= 1);
-      assert.ok(a.stats().connections + b.stats().connections <= Number(extra[1]) + 4, 'connections stay near -c (a few re-opened ones aside)');
-    } finally {
-      await a.close();
-      await b.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+for (const extra of [
+  ['-c', '4'],
+  ['-c', '6', '-G', '2', '--pipeline', '3'],
+  ['-c', '3', '--random', '--seed', '5'],
+]) {
+  test(
+    `two origins in one targets file, ${extra.join(' ')}: each server sees exactly its targets' share, on its own connections`,
+    { timeout: 60_000 },
+    async () => {
+      const a = await startTargetServer();
+      const b = await startTargetServer();
+      const dir = mkdtempSync(join(tmpdir(), 'gb-origins-'));
+      try {
+        const file = join(dir, 'targets.txt');
+        writeFileSync(file, `GET ${a.url}/\n\nGET ${b.url}/10k.dat\n\nGET ${a.url}/bytes/5\n`);
+        const ran = await ranIn(['-q', '-k', '-n', '3001', ...extra, '--targets', file, '--json', '-']);
+        assert.equal(ran.code, 0, ran.err);
+        const summary = JSON.parse(ran.out) as Summary;
+        const rows = Object.fromEntries((summary.endpoints ?? []).map((e) => [e.name, e.requests]));
+        assert.deepEqual(a.stats().byPath, { '/': rows['GET /'], '/bytes/5': rows['GET /bytes/5'] });
+        assert.deepEqual(b.stats().byPath, { '/10k.dat': rows['GET /10k.dat'] });
+        assert.equal(summary.completed, 3001);
+        if (!extra.includes('--random')) assert.deepEqual(rows, { 'GET /': 1001, 'GET /10k.dat': 1000, 'GET /bytes/5': 1000 });
+        assert.ok(a.stats().connections >= 1 && b.stats().connections >= 1);
+        assert.ok(
+          a.stats().connections + b.stats().connections <= Number(extra[1]) + 4,
+          'connections stay near -c (a few re-opened ones aside)',
+        );
+      } finally {
+        await a.close();
+        await b.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 }
 
 test('a random order with a seed repeats: the same per-endpoint counts twice', async () => {
@@ -55,7 +70,15 @@ test('a random order with a seed repeats: the same per-endpoint counts twice', a
     };
     const first = await counts();
     assert.deepEqual(await counts(), first);
-    assert.notDeepEqual(first, [['GET /a', 333], ['GET /b', 333], ['GET /c', 333]], 'random, not round-robin');
+    assert.notDeepEqual(
+      first,
+      [
+        ['GET /a', 333],
+        ['GET /b', 333],
+        ['GET /c', 333],
+      ],
+      'random, not round-robin',
+    );
   });
 });
 

@@ -13,7 +13,10 @@ test('rate mode never puts more than --pipeline requests on a connection, and ti
   // 1 ms: the schedule of 2000/s falls behind between the pacer's turns. A response then finds several
   // requests due and fills its connection while it still waits in the idle list; the pacer used to
   // take it from there and send on a full connection, overwriting the oldest request's start time.
-  const { result, exchanges, net } = await runFake(['-k', '--pipeline', '4', '-c', '2', '--rate', '2000', '-t', '1'], { answerAfterMs: 2, eventCostMs: 1 });
+  const { result, exchanges, net } = await runFake(['-k', '--pipeline', '4', '-c', '2', '--rate', '2000', '-t', '1'], {
+    answerAfterMs: 2,
+    eventCostMs: 1,
+  });
   const complete = result.recorder.counters[C.complete]!;
   assert.ok(net.maxOutstanding <= 4, `${net.maxOutstanding} requests outstanding on one socket`);
   assert.equal(net.maxOutstanding, 4, 'the schedule kept a connection full');

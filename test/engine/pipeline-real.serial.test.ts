@@ -87,19 +87,23 @@ async function startPipelineServer(options: PipelineServerOptions): Promise<Pipe
   };
 }
 
-test('--rate with --pipeline 4 never has more than 4 requests outstanding, and no Waiting below the server\'s 5 ms', { timeout: 20_000 }, async (t) => {
-  const server = await startPipelineServer({ answerAfterMs: 5 });
-  try {
-    const s = await runArgs(['-k', '--pipeline', '4', '-c', '1', '--rate', '2000', '-t', '2', server.url]);
-    t.diagnostic(`${s.responses} complete, max outstanding ${server.maxOutstanding()}, waiting min ${s.waiting?.minUs} µs`);
-    assert.ok(server.maxOutstanding() <= 4, `${server.maxOutstanding()} outstanding on one socket`);
-    assert.ok(s.responses > 100, `${s.responses} complete`);
-    assert.ok(s.waiting !== null && s.waiting.minUs >= 5000, `Waiting min ${s.waiting?.minUs} µs`);
-    assert.ok(s.total !== null && s.total.minUs >= 5000, `Total min ${s.total?.minUs} µs`);
-  } finally {
-    await server.close();
-  }
-});
+test(
+  "--rate with --pipeline 4 never has more than 4 requests outstanding, and no Waiting below the server's 5 ms",
+  { timeout: 20_000 },
+  async (t) => {
+    const server = await startPipelineServer({ answerAfterMs: 5 });
+    try {
+      const s = await runArgs(['-k', '--pipeline', '4', '-c', '1', '--rate', '2000', '-t', '2', server.url]);
+      t.diagnostic(`${s.responses} complete, max outstanding ${server.maxOutstanding()}, waiting min ${s.waiting?.minUs} µs`);
+      assert.ok(server.maxOutstanding() <= 4, `${server.maxOutstanding()} outstanding on one socket`);
+      assert.ok(s.responses > 100, `${s.responses} complete`);
+      assert.ok(s.waiting !== null && s.waiting.minUs >= 5000, `Waiting min ${s.waiting?.minUs} µs`);
+      assert.ok(s.total !== null && s.total.minUs >= 5000, `Total min ${s.total?.minUs} µs`);
+    } finally {
+      await server.close();
+    }
+  },
+);
 
 test('a server that announces its close every 25 responses: no failures, each request answered once', { timeout: 20_000 }, async () => {
   // As nginx does after keepalive_requests: the requests pipelined behind the closing response are
@@ -119,38 +123,46 @@ test('a server that announces its close every 25 responses: no failures, each re
   }
 });
 
-test('an unannounced reset mid-pipeline fails the request being read; those behind it are sent again once', { timeout: 20_000 }, async () => {
-  // Each socket answers 4 requests, then resets when the 5th arrives.
-  const server = await startPipelineServer({ answerAfterMs: 0, resetAt: 5 });
-  try {
-    const s = await runArgs(['-k', '-r', '--pipeline', '8', '-c', '2', '-n', '400', server.url]);
-    // Answers written just before a reset may be lost with it, so the server may count a few more.
-    assert.ok(s.responses <= server.answered(), `${s.responses} complete, ${server.answered()} answered`);
-    assert.equal(s.responses + s.failures.connect + s.failures.receive + s.failures.exceptions + s.cutOff, 400);
-    // A reset fails the request being read, and those re-sent once already; the rest go out again.
-    assert.ok(s.failures.receive >= server.resets() - 2, `${s.failures.receive} failed, ${server.resets()} resets`);
-    assert.ok(s.responses >= 4 * (server.resets() - 2), `${s.responses} complete: each socket answers 4 before its reset`);
-    assert.ok(s.resent > 0, 're-sent');
-    assert.ok(s.resent < 400, `${s.resent} re-sent`);
-  } finally {
-    await server.close();
-  }
-});
+test(
+  'an unannounced reset mid-pipeline fails the request being read; those behind it are sent again once',
+  { timeout: 20_000 },
+  async () => {
+    // Each socket answers 4 requests, then resets when the 5th arrives.
+    const server = await startPipelineServer({ answerAfterMs: 0, resetAt: 5 });
+    try {
+      const s = await runArgs(['-k', '-r', '--pipeline', '8', '-c', '2', '-n', '400', server.url]);
+      // Answers written just before a reset may be lost with it, so the server may count a few more.
+      assert.ok(s.responses <= server.answered(), `${s.responses} complete, ${server.answered()} answered`);
+      assert.equal(s.responses + s.failures.connect + s.failures.receive + s.failures.exceptions + s.cutOff, 400);
+      // A reset fails the request being read, and those re-sent once already; the rest go out again.
+      assert.ok(s.failures.receive >= server.resets() - 2, `${s.failures.receive} failed, ${server.resets()} resets`);
+      assert.ok(s.responses >= 4 * (server.resets() - 2), `${s.responses} complete: each socket answers 4 before its reset`);
+      assert.ok(s.resent > 0, 're-sent');
+      assert.ok(s.resent < 400, `${s.resent} re-sent`);
+    } finally {
+      await server.close();
+    }
+  },
+);
 
 const skipNginx = requireTool('nginx');
 
-test('against nginx with its default keepalive_requests, --pipeline 10 runs to the end with every request logged once', { timeout: 60_000, skip: skipNginx }, async (t) => {
-  // nginx closes a kept-alive connection after 1000 requests (keepalive_requests, left at its default).
-  const nginx = await startNginx('location = /hello.txt { return 200 "hello"; }');
-  try {
-    const s = await runArgs(['-q', '-k', '--pipeline', '10', '-c', '10', '-n', '50000', `${nginx.url}/hello.txt`]);
-    t.diagnostic(`${s.responses} complete, ${s.resent} re-sent, ${Math.round(s.responses / s.elapsedSeconds)} req/s`);
-    assert.equal(s.stopReason, 'requests');
-    assert.equal(s.failed, 0, JSON.stringify(s.errors));
-    assert.equal(s.responses, 50_000);
-    assert.equal(s.statusCodes['200'], 50_000);
-    assert.equal(await nginx.loggedRequests(), 50_000);
-  } finally {
-    await nginx.stop();
-  }
-});
+test(
+  'against nginx with its default keepalive_requests, --pipeline 10 runs to the end with every request logged once',
+  { timeout: 60_000, skip: skipNginx },
+  async (t) => {
+    // nginx closes a kept-alive connection after 1000 requests (keepalive_requests, left at its default).
+    const nginx = await startNginx('location = /hello.txt { return 200 "hello"; }');
+    try {
+      const s = await runArgs(['-q', '-k', '--pipeline', '10', '-c', '10', '-n', '50000', `${nginx.url}/hello.txt`]);
+      t.diagnostic(`${s.responses} complete, ${s.resent} re-sent, ${Math.round(s.responses / s.elapsedSeconds)} req/s`);
+      assert.equal(s.stopReason, 'requests');
+      assert.equal(s.failed, 0, JSON.stringify(s.errors));
+      assert.equal(s.responses, 50_000);
+      assert.equal(s.statusCodes['200'], 50_000);
+      assert.equal(await nginx.loggedRequests(), 50_000);
+    } finally {
+      await nginx.stop();
+    }
+  },
+);

@@ -34,10 +34,13 @@ function startTimedServer(answerAtMs: (arrivalMs: number) => number): Promise<Ti
     };
     const waitMs = dueMs - performance.now();
     if (waitMs <= 0) return answer();
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      answer();
-    }, Math.max(0, waitMs - 2));
+    const timer = setTimeout(
+      () => {
+        timers.delete(timer);
+        answer();
+      },
+      Math.max(0, waitMs - 2),
+    );
     timers.add(timer);
   };
   const server = createServer(onRequest);
@@ -150,7 +153,7 @@ test(`rate mode on the same server: latency from the intended send is still ${DE
   }
 });
 
-test('--rate 200 -t 3 -c 20 holds its rate within 2 %, on gb\'s count, the server\'s count and every full second', async (t) => {
+test("--rate 200 -t 3 -c 20 holds its rate within 2 %, on gb's count, the server's count and every full second", async (t) => {
   const RATE = 200;
   const SECONDS = 3;
   const summary = await run(['-k', '--rate', String(RATE), '-t', String(SECONDS), '-c', '20', `${target.url}/`]);
@@ -158,7 +161,9 @@ test('--rate 200 -t 3 -c 20 holds its rate within 2 %, on gb\'s count, the serve
   assert.ok(rate !== null);
   const served = target.stats().requests;
   const perRow = summary.timeline.rows.map((r) => r.complete);
-  t.diagnostic(`achieved ${rate.achievedPerSecond.toFixed(2)}/s over ${summary.elapsedSeconds.toFixed(3)} s; server saw ${served}; per second ${perRow.join(', ')}; late ${rate.late} (max ${ms(rate.maxLateUs)} ms)`);
+  t.diagnostic(
+    `achieved ${rate.achievedPerSecond.toFixed(2)}/s over ${summary.elapsedSeconds.toFixed(3)} s; server saw ${served}; per second ${perRow.join(', ')}; late ${rate.late} (max ${ms(rate.maxLateUs)} ms)`,
+  );
   assert.equal(rate.targetPerSecond, RATE);
   assert.ok(Math.abs(rate.achievedPerSecond - RATE) <= RATE * 0.02, `achieved ${rate.achievedPerSecond}/s`);
   assert.ok(Math.abs(served - RATE * SECONDS) <= RATE * SECONDS * 0.02, `server saw ${served}`);
@@ -171,7 +176,11 @@ test('--rate 200 -t 3 -c 20 holds its rate within 2 %, on gb\'s count, the serve
     // Row 0 starts with request 0 at t = 0 and row edges fall between sends, so each full second holds ~RATE completions.
     assert.ok(Math.abs(perRow[s]! - RATE) <= RATE * 0.05, `second ${s}: ${perRow[s]} completions`);
   }
-  assert.equal(perRow.reduce((a, b) => a + b, 0), summary.responses, 'the timeline accounts for every completion');
+  assert.equal(
+    perRow.reduce((a, b) => a + b, 0),
+    summary.responses,
+    'the timeline accounts for every completion',
+  );
 });
 
 test('a 1 s server stall: latency from the intended send shows it; latency from the actual send hides it when gb holds back', async (t) => {
@@ -191,8 +200,10 @@ test('a 1 s server stall: latency from the intended send shows it; latency from 
     const describe = (s: Summary): string => {
       const corrected = stats(s.successTotal, 'successTotal');
       const uncorrected = stats(s.rate?.uncorrectedTotal, 'uncorrectedTotal');
-      return `-c ${s.settings.concurrency}: corrected p50/p99/max ${ms(corrected.p50Us)}/${ms(corrected.p99Us)}/${ms(corrected.maxUs)} ms, ` +
-        `uncorrected ${ms(uncorrected.p50Us)}/${ms(uncorrected.p99Us)}/${ms(uncorrected.maxUs)} ms, ${s.rate?.late} of ${s.issued} sent late`;
+      return (
+        `-c ${s.settings.concurrency}: corrected p50/p99/max ${ms(corrected.p50Us)}/${ms(corrected.p99Us)}/${ms(corrected.maxUs)} ms, ` +
+        `uncorrected ${ms(uncorrected.p50Us)}/${ms(uncorrected.p99Us)}/${ms(uncorrected.maxUs)} ms, ${s.rate?.late} of ${s.issued} sent late`
+      );
     };
     t.diagnostic(describe(single));
     t.diagnostic(describe(many));
@@ -207,63 +218,78 @@ test('a 1 s server stall: latency from the intended send shows it; latency from 
     const singleCorrected = stats(single.successTotal, 'corrected').p99Us;
     const singleUncorrected = stats(single.rate?.uncorrectedTotal, 'uncorrected').p99Us;
     assert.ok(singleUncorrected < 100_000, `-c 1: uncorrected p99 ${ms(singleUncorrected)} ms should hide the stall`);
-    assert.ok(singleCorrected >= 10 * singleUncorrected, `-c 1: corrected p99 ${ms(singleCorrected)} ms vs uncorrected ${ms(singleUncorrected)} ms`);
+    assert.ok(
+      singleCorrected >= 10 * singleUncorrected,
+      `-c 1: corrected p99 ${ms(singleCorrected)} ms vs uncorrected ${ms(singleUncorrected)} ms`,
+    );
     assert.ok((single.rate?.late ?? 0) >= 90, '-c 1: the requests scheduled during the stall are reported late');
     // They waited for the one connection the stalled server held: the server's doing, not gb's.
     assert.ok((single.rate?.lateServer ?? 0) >= 90, `-c 1: ${single.rate?.lateServer} of the late waited for the connection`);
     assert.ok((single.rate?.lateClient ?? 0) <= 3, `-c 1: ${single.rate?.lateClient} late beside a free connection`);
-    assert.ok(!single.client.warnings.some((w) => w.includes('went out late') || w.includes('waited for a free connection')), `-c 1: no warning blames gb: ${JSON.stringify(single.client.warnings)}`);
+    assert.ok(
+      !single.client.warnings.some((w) => w.includes('went out late') || w.includes('waited for a free connection')),
+      `-c 1: no warning blames gb: ${JSON.stringify(single.client.warnings)}`,
+    );
 
     const manyCorrected = stats(many.successTotal, 'corrected').p99Us;
     const manyUncorrected = stats(many.rate?.uncorrectedTotal, 'uncorrected').p99Us;
     assert.ok(manyUncorrected >= 500_000, `-c 50: the on-time requests waited at the server: uncorrected p99 ${ms(manyUncorrected)} ms`);
     assert.ok(manyCorrected >= manyUncorrected, '-c 50: corrected ≥ uncorrected');
-    assert.ok(Math.abs(manyCorrected - singleCorrected) <= 0.25 * singleCorrected, `corrected p99 -c 50 ${ms(manyCorrected)} ms vs -c 1 ${ms(singleCorrected)} ms`);
+    assert.ok(
+      Math.abs(manyCorrected - singleCorrected) <= 0.25 * singleCorrected,
+      `corrected p99 -c 50 ${ms(manyCorrected)} ms vs -c 1 ${ms(singleCorrected)} ms`,
+    );
   } finally {
     await Promise.all([oneConnection.close(), manyConnections.close()]);
   }
 });
 
-test('--rate with --pipeline keeps every slot in use after a server close (a close frees them all at once)', { timeout: 15_000 }, async (t) => {
-  // Each response leaves 5 ms after its request (in order), and every 25th says Connection: close,
-  // as nginx does after keepalive_requests. Two connections at depth 5 can carry ~2000/s; at depth 1,
-  // what a connection kept after its first close used to be, only ~400/s.
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    let served = 0;
-    let closing = false;
-    let pending = '';
-    socket.on('data', (chunk: Buffer) => {
-      pending += chunk.toString('latin1');
-      let end = pending.indexOf('\r\n\r\n');
-      while (end >= 0) {
-        pending = pending.slice(end + 4);
-        end = pending.indexOf('\r\n\r\n');
-        if (closing) continue;
-        served += 1;
-        const last = served % 25 === 0;
-        closing ||= last;
-        setTimeout(() => {
-          if (socket.destroyed) return;
-          socket.write(`HTTP/1.1 200 OK\r\nContent-Length: 2\r\n${last ? 'Connection: close\r\n' : ''}\r\nok`);
-          if (last) socket.end();
-        }, 5);
-      }
+test(
+  '--rate with --pipeline keeps every slot in use after a server close (a close frees them all at once)',
+  { timeout: 15_000 },
+  async (t) => {
+    // Each response leaves 5 ms after its request (in order), and every 25th says Connection: close,
+    // as nginx does after keepalive_requests. Two connections at depth 5 can carry ~2000/s; at depth 1,
+    // what a connection kept after its first close used to be, only ~400/s.
+    const sockets = new Set<net.Socket>();
+    const server = net.createServer((socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      let served = 0;
+      let closing = false;
+      let pending = '';
+      socket.on('data', (chunk: Buffer) => {
+        pending += chunk.toString('latin1');
+        let end = pending.indexOf('\r\n\r\n');
+        while (end >= 0) {
+          pending = pending.slice(end + 4);
+          end = pending.indexOf('\r\n\r\n');
+          if (closing) continue;
+          served += 1;
+          const last = served % 25 === 0;
+          closing ||= last;
+          setTimeout(() => {
+            if (socket.destroyed) return;
+            socket.write(`HTTP/1.1 200 OK\r\nContent-Length: 2\r\n${last ? 'Connection: close\r\n' : ''}\r\nok`);
+            if (last) socket.end();
+          }, 5);
+        }
+      });
     });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  try {
-    const s = await run(['-k', '-r', '--pipeline', '5', '-c', '2', '--rate', '1500', '-t', '1.5', `http://127.0.0.1:${port}/`]);
-    t.diagnostic(`achieved ${s.rate?.achievedPerSecond.toFixed(1)}/s, ${s.responses} complete, ${s.failures.receive} receive failures, ${s.rate?.late} late, corrected p99 ${s.successTotal?.p99Us} us`);
-    assert.ok(s.rate !== null && s.rate.achievedPerSecond > 1500 * 0.9, `achieved ${s.rate?.achievedPerSecond}/s of 1500`);
-    assert.ok(s.responses > s.issued * 0.8, `${s.responses} of ${s.issued} complete`);
-    // With slots left idle the schedule slips: requests leave late and wait in line.
-    assert.ok(s.rate.late < s.issued * 0.1, `${s.rate.late} of ${s.issued} sent late`);
-  } finally {
-    for (const socket of sockets) socket.destroy();
-    await new Promise((resolve) => server.close(resolve));
-  }
-});
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as net.AddressInfo;
+    try {
+      const s = await run(['-k', '-r', '--pipeline', '5', '-c', '2', '--rate', '1500', '-t', '1.5', `http://127.0.0.1:${port}/`]);
+      t.diagnostic(
+        `achieved ${s.rate?.achievedPerSecond.toFixed(1)}/s, ${s.responses} complete, ${s.failures.receive} receive failures, ${s.rate?.late} late, corrected p99 ${s.successTotal?.p99Us} us`,
+      );
+      assert.ok(s.rate !== null && s.rate.achievedPerSecond > 1500 * 0.9, `achieved ${s.rate?.achievedPerSecond}/s of 1500`);
+      assert.ok(s.responses > s.issued * 0.8, `${s.responses} of ${s.issued} complete`);
+      // With slots left idle the schedule slips: requests leave late and wait in line.
+      assert.ok(s.rate.late < s.issued * 0.1, `${s.rate.late} of ${s.issued} sent late`);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  },
+);

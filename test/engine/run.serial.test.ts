@@ -37,7 +37,10 @@ function assertArithmetic(summary: Summary): void {
   assert.equal(completed, responses + failures.receive + failures.exceptions);
   assert.equal(succeeded, responses - failures.length);
   assert.equal(failed, failures.connect + failures.receive + failures.length + failures.exceptions);
-  assert.ok(summary.timeouts <= failures.receive + failures.connect, 'timeouts are counted under receive (or connect, before a connection opened)');
+  assert.ok(
+    summary.timeouts <= failures.receive + failures.connect,
+    'timeouts are counted under receive (or connect, before a connection opened)',
+  );
 }
 
 async function run(args: readonly string[]): Promise<Summary> {
@@ -47,7 +50,10 @@ async function run(args: readonly string[]): Promise<Summary> {
   return outcome.value.summary;
 }
 
-async function withRawServer(options: RawServerOptions, body: (url: string, requests: () => number, connections: () => number) => Promise<void>): Promise<void> {
+async function withRawServer(
+  options: RawServerOptions,
+  body: (url: string, requests: () => number, connections: () => number) => Promise<void>,
+): Promise<void> {
   const raw = await startRawServer(options);
   try {
     await body(raw.url, raw.requests, raw.connections);
@@ -62,7 +68,12 @@ function headerValues(name: string): string[] {
   return last.headers.filter(([n]) => n.toLowerCase() === name.toLowerCase()).map(([, v]) => v);
 }
 
-for (const [requests, concurrency] of [[1, 1], [10, 10], [100, 3], [1003, 7]] as const) {
+for (const [requests, concurrency] of [
+  [1, 1],
+  [10, 10],
+  [100, 3],
+  [1003, 7],
+] as const) {
   for (const keepAlive of [true, false]) {
     test(`-n ${requests} -c ${concurrency}${keepAlive ? ' -k' : ''}: the server sees exactly n requests`, TEST_TIMEOUT, async () => {
       const args = [...(keepAlive ? ['-k'] : []), '-n', String(requests), '-c', String(concurrency), `${target.url}/`];
@@ -99,7 +110,10 @@ function binaryBody(): Buffer {
   return Buffer.concat([all, all.reverse(), all, all.subarray(0, 17)]);
 }
 
-for (const [flag, method] of [['-p', 'POST'], ['-u', 'PUT']] as const) {
+for (const [flag, method] of [
+  ['-p', 'POST'],
+  ['-u', 'PUT'],
+] as const) {
   test(`${flag} sends the file byte for byte as a ${method} with -T's Content-Type`, TEST_TIMEOUT, async () => {
     const body = binaryBody();
     const file = inDir(`body-${method}.bin`);
@@ -128,13 +142,22 @@ test('a GET report has no "Total body sent:" line', TEST_TIMEOUT, async () => {
 
 test('-H, -C, -A and -z arrive as headers; a -H Host or User-Agent replaces the default', TEST_TIMEOUT, async () => {
   await run([
-    '-n', '3', '-k',
-    '-H', 'X-Token: a=b:c=d',
-    '-C', 'a=1', '-C', 'b=2',
-    '-A', 'user:pa:ss',
+    '-n',
+    '3',
+    '-k',
+    '-H',
+    'X-Token: a=b:c=d',
+    '-C',
+    'a=1',
+    '-C',
+    'b=2',
+    '-A',
+    'user:pa:ss',
     '-z',
-    '-H', 'Host: example.test',
-    '-H', 'User-Agent: custom-agent/9',
+    '-H',
+    'Host: example.test',
+    '-H',
+    'User-Agent: custom-agent/9',
     `${target.url}/`,
   ]);
   assert.equal(target.stats().requests, 3);
@@ -146,7 +169,7 @@ test('-H, -C, -A and -z arrive as headers; a -H Host or User-Agent replaces the 
   assert.deepEqual(headerValues('User-Agent'), ['custom-agent/9']);
 });
 
-test('without -H the Host header names the target and the User-Agent is gb\'s', TEST_TIMEOUT, async () => {
+test("without -H the Host header names the target and the User-Agent is gb's", TEST_TIMEOUT, async () => {
   await run(['-n', '1', `${target.url}/`]);
   assert.deepEqual(headerValues('Host'), [`127.0.0.1:${target.port}`]);
   const [agent] = headerValues('User-Agent');
@@ -224,19 +247,23 @@ test('-k against a server that closes every connection: gb reconnects and finish
   });
 });
 
-test('-k: a kept-alive connection the server closes before answering is reopened and the request retried, as in ab', TEST_TIMEOUT, async () => {
-  // Each connection answers one request, then ignores the next one and closes 20 ms later.
-  const reply = 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello';
-  await withRawServer({ reply: () => reply, closeAfterReply: true, closeDelayMs: 20 }, async (url, requests, connections) => {
-    const count = 20;
-    const summary = await run(['-k', '-n', String(count), '-c', '2', `${url}/`]);
-    assert.equal(requests(), count, 'answered requests');
-    assert.equal(connections(), count);
-    assert.equal(summary.responses, count);
-    assert.equal(summary.failed, 0, JSON.stringify(summary.errors));
-    assert.equal(summary.stopReason, 'requests');
-  });
-});
+test(
+  '-k: a kept-alive connection the server closes before answering is reopened and the request retried, as in ab',
+  TEST_TIMEOUT,
+  async () => {
+    // Each connection answers one request, then ignores the next one and closes 20 ms later.
+    const reply = 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello';
+    await withRawServer({ reply: () => reply, closeAfterReply: true, closeDelayMs: 20 }, async (url, requests, connections) => {
+      const count = 20;
+      const summary = await run(['-k', '-n', String(count), '-c', '2', `${url}/`]);
+      assert.equal(requests(), count, 'answered requests');
+      assert.equal(connections(), count);
+      assert.equal(summary.responses, count);
+      assert.equal(summary.failed, 0, JSON.stringify(summary.errors));
+      assert.equal(summary.stopReason, 'requests');
+    });
+  },
+);
 
 test('a body cut short by the server closing is a Length failure of a complete response', TEST_TIMEOUT, async () => {
   const reply = 'HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhello';

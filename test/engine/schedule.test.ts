@@ -53,7 +53,12 @@ const DUE: readonly DueRow[] = [
   { elapsedMs: 2000, ratePerSecond: 0.5, due: 2, why: 'rate 0.5: the second request at 2 s' },
   { elapsedMs: 1000, ratePerSecond: 1 / 3, due: 1, why: 'rate 1/3: offsets (3000 ms) are not representable exactly in the rate' },
   { elapsedMs: 3000, ratePerSecond: 1 / 3, due: 2, why: 'rate 1/3: still exact at its own intended time despite 1/3 being inexact' },
-  { elapsedMs: 3000, ratePerSecond: 200, due: 601, why: '-t 3 at 200/s: requests 0..600 due at 3 s (the stop rule, not dueCount, ends at 600)' },
+  {
+    elapsedMs: 3000,
+    ratePerSecond: 200,
+    due: 601,
+    why: '-t 3 at 200/s: requests 0..600 due at 3 s (the stop rule, not dueCount, ends at 600)',
+  },
   { elapsedMs: 1, ratePerSecond: 1e9, due: 1e6 + 1, why: 'a huge rate: a million due after 1 ms, no overflow or precision loss' },
   { elapsedMs: 1000, ratePerSecond: 1e9, due: 1e9 + 1, why: 'a huge rate over a second: a billion and one' },
   { elapsedMs: 86_400_000, ratePerSecond: 1000, due: 86_400_001, why: 'a day at 1000/s: large counts stay exact' },

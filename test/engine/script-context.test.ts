@@ -11,7 +11,8 @@ import { ScriptRunner } from '../../src/engine/script-runner.js';
 
 function configOf(url: string): Config {
   const parsed = parseCommandLine(['-n', '1', url]);
-  if (!parsed.ok || parsed.value.kind !== 'run') assert.fail(`command line rejected: ${parsed.ok ? parsed.value.kind : parsed.error.join('; ')}`);
+  if (!parsed.ok || parsed.value.kind !== 'run')
+    assert.fail(`command line rejected: ${parsed.ok ? parsed.value.kind : parsed.error.join('; ')}`);
   return parsed.value.options.config;
 }
 
@@ -30,16 +31,26 @@ for (const [url, origin] of [
   });
 }
 
-test("res.headers is parsed on first read, once, lower-cases names and joins repeats, but keeps each Set-Cookie apart", () => {
+test('res.headers is parsed on first read, once, lower-cases names and joins repeats, but keeps each Set-Cookie apart', () => {
   let seen: ScriptResponse | null = null;
-  const runner = new ScriptRunner({ file: 'inline.mjs', script: { response: (_ctx, res) => void (seen = res) } }, configOf('http://127.0.0.1:8080/'), '0.0.0', 0);
-  const head = 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nSet-Cookie: a=1\r\nVary: Accept\r\nset-cookie: b=2; Expires=Wed, 21 Oct 2015 07:28:00 GMT\r\nVary: Origin\r\n';
+  const runner = new ScriptRunner(
+    { file: 'inline.mjs', script: { response: (_ctx, res) => void (seen = res) } },
+    configOf('http://127.0.0.1:8080/'),
+    '0.0.0',
+    0,
+  );
+  const head =
+    'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nSet-Cookie: a=1\r\nVary: Accept\r\nset-cookie: b=2; Expires=Wed, 21 Oct 2015 07:28:00 GMT\r\nVary: Origin\r\n';
   assert.deepEqual(runner.check({ status: 200, head, body: null, totalUs: 1500, row: 0 }), { rejected: false });
   const res = seen as ScriptResponse | null;
   assert.ok(res !== null);
   // A getter: response() that never reads the headers never has them parsed.
   assert.equal(typeof Object.getOwnPropertyDescriptor(res, 'headers')?.get, 'function');
-  assert.deepEqual(res.headers, { 'content-type': 'text/plain', vary: 'Accept, Origin', 'set-cookie': ['a=1', 'b=2; Expires=Wed, 21 Oct 2015 07:28:00 GMT'] });
+  assert.deepEqual(res.headers, {
+    'content-type': 'text/plain',
+    vary: 'Accept, Origin',
+    'set-cookie': ['a=1', 'b=2; Expires=Wed, 21 Oct 2015 07:28:00 GMT'],
+  });
   assert.equal(res.headers, res.headers, 'parsed once, then kept');
   // The exported type says the same: a list for set-cookie, a string for the headers it names.
   const cookies: readonly string[] | undefined = res.headers['set-cookie'];

@@ -82,7 +82,10 @@ for (const row of RATES) {
   test(`splitRate(${row.rate}, ${row.parts}): equal shares that sum to the rate: ${row.why}`, () => {
     const shares = splitRate(row.rate, row.parts);
     assert.equal(shares.length, row.parts);
-    assert.ok(shares.every((s) => s === shares[0] && s > 0), 'equal, positive shares');
+    assert.ok(
+      shares.every((s) => s === shares[0] && s > 0),
+      'equal, positive shares',
+    );
     assert.equal(sum(shares), row.rate);
   });
 }
@@ -116,10 +119,25 @@ interface ShareRow {
 
 const SHARES: readonly ShareRow[] = [
   { args: ['-G', '2', '-n', '1001', '-c', '7'], requests: [501, 500], concurrency: [4, 3], why: 'odd -n and -c: nothing lost' },
-  { args: ['-G', '3', '-n', '4', '-c', '3'], requests: [2, 1, 1], concurrency: [1, 1, 1], why: 'as few requests as validation allows (-G ≤ -c ≤ -n)' },
-  { args: ['-G', '4', '-t', '2', '-c', '4'], requests: [null, null, null, null], concurrency: [1, 1, 1, 1], why: 'time-bounded: no count to share' },
+  {
+    args: ['-G', '3', '-n', '4', '-c', '3'],
+    requests: [2, 1, 1],
+    concurrency: [1, 1, 1],
+    why: 'as few requests as validation allows (-G ≤ -c ≤ -n)',
+  },
+  {
+    args: ['-G', '4', '-t', '2', '-c', '4'],
+    requests: [null, null, null, null],
+    concurrency: [1, 1, 1, 1],
+    why: 'time-bounded: no count to share',
+  },
   { args: ['-G', '2', '-n', '1000', '-c', '2', '--rate', '200'], requests: [500, 500], concurrency: [1, 1], why: 'rate with a count' },
-  { args: ['-G', '3', '-t', '2', '-c', '6', '--rate', '100'], requests: [null, null, null], concurrency: [2, 2, 2], why: 'a rate that does not divide evenly' },
+  {
+    args: ['-G', '3', '-t', '2', '-c', '6', '--rate', '100'],
+    requests: [null, null, null],
+    concurrency: [2, 2, 2],
+    why: 'a rate that does not divide evenly',
+  },
   {
     args: ['-G', '7', '-n', '1000000007', '-c', '20000'],
     requests: [142857144, 142857144, 142857144, 142857144, 142857144, 142857144, 142857143],
@@ -133,15 +151,24 @@ for (const row of SHARES) {
     const config = configOf(row.args);
     const shares = shareConfig(config);
     assert.equal(shares.length, config.workers);
-    assert.deepEqual(shares.map((s) => s.requests), row.requests);
-    assert.deepEqual(shares.map((s) => s.concurrency), row.concurrency);
+    assert.deepEqual(
+      shares.map((s) => s.requests),
+      row.requests,
+    );
+    assert.deepEqual(
+      shares.map((s) => s.concurrency),
+      row.concurrency,
+    );
     assert.equal(sum(shares.map((s) => s.concurrency)), config.concurrency);
     if (config.requests !== null) assert.equal(sum(shares.map((s) => s.requests ?? 0)), config.requests);
     if (config.schedule.kind === 'rate') {
       const rates = shares.map((s) => (s.schedule.kind === 'rate' ? s.schedule.requestsPerSecond : Number.NaN));
       assert.equal(sum(rates), config.schedule.requestsPerSecond);
     } else {
-      assert.ok(shares.every((s) => s.schedule.kind === 'closed'), 'a closed loop stays closed in every worker');
+      assert.ok(
+        shares.every((s) => s.schedule.kind === 'closed'),
+        'a closed loop stays closed in every worker',
+      );
     }
     for (const s of shares) {
       // A worker must not fan out again, and must keep everything else the run was told.
@@ -166,23 +193,44 @@ test('-G with fewer connections than workers is refused, so no worker is left wi
 test('without -n, every worker of every shard starts its own stretch of the targets sequence (none starts where another does)', () => {
   const starts: number[] = [];
   for (const i of [1, 2, 3]) {
-    for (const worker of shareConfig(configOf(['-t', '10', '-c', '12', '-G', '4', '--shard', `${i}/3`, '--run-id', 'r']))) starts.push(worker.sequenceStart);
+    for (const worker of shareConfig(configOf(['-t', '10', '-c', '12', '-G', '4', '--shard', `${i}/3`, '--run-id', 'r'])))
+      starts.push(worker.sequenceStart);
   }
   assert.equal(new Set(starts).size, 12, `distinct starts: ${starts.join(', ')}`);
 });
 
-test('scaleSchedule scales the rate and every stage, keeps the stages\' durations, and leaves a closed loop alone', () => {
-  const staged = scaleSchedule({ kind: 'rate', requestsPerSecond: 50, stages: [{ durationMs: 1000, requestsPerSecond: 0 }, { durationMs: 3000, requestsPerSecond: 90 }] }, (rate) => rate / 3);
-  assert.deepEqual(staged, { kind: 'rate', requestsPerSecond: 50 / 3, stages: [{ durationMs: 1000, requestsPerSecond: 0 }, { durationMs: 3000, requestsPerSecond: 30 }] });
-  assert.deepEqual(scaleSchedule({ kind: 'closed' }, (rate) => rate * 2), { kind: 'closed' });
+test("scaleSchedule scales the rate and every stage, keeps the stages' durations, and leaves a closed loop alone", () => {
+  const staged = scaleSchedule(
+    {
+      kind: 'rate',
+      requestsPerSecond: 50,
+      stages: [
+        { durationMs: 1000, requestsPerSecond: 0 },
+        { durationMs: 3000, requestsPerSecond: 90 },
+      ],
+    },
+    (rate) => rate / 3,
+  );
+  assert.deepEqual(staged, {
+    kind: 'rate',
+    requestsPerSecond: 50 / 3,
+    stages: [
+      { durationMs: 1000, requestsPerSecond: 0 },
+      { durationMs: 3000, requestsPerSecond: 30 },
+    ],
+  });
+  assert.deepEqual(
+    scaleSchedule({ kind: 'closed' }, (rate) => rate * 2),
+    { kind: 'closed' },
+  );
 });
 
-test('shareConfig with --stages: each stage\'s shares sum to the stage\'s rate', () => {
+test("shareConfig with --stages: each stage's shares sum to the stage's rate", () => {
   const config = configOf(['-G', '3', '-c', '6', '--stages', '1s:100,2s:300']);
   const shares = shareConfig(config);
   assert.ok(config.schedule.kind === 'rate' && config.schedule.stages !== undefined);
   config.schedule.stages.forEach((stage, k) => {
-    const parts = shares.map((s) => (s.schedule.kind === 'rate' ? s.schedule.stages?.[k]?.requestsPerSecond ?? Number.NaN : Number.NaN));
+    const parts = shares.map((s) => (s.schedule.kind === 'rate' ? (s.schedule.stages?.[k]?.requestsPerSecond ?? Number.NaN) : Number.NaN));
     assert.ok(Math.abs(sum(parts) - stage.requestsPerSecond) <= stage.requestsPerSecond * 1e-12, `stage ${k}: ${parts.join(' + ')}`);
     assert.ok(shares.every((s) => s.schedule.kind === 'rate' && s.schedule.stages?.[k]?.durationMs === stage.durationMs));
   });

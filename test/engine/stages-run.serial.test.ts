@@ -38,7 +38,13 @@ test("--stages '5s:100,5s:1000': every second after the first within 2 % of the 
     assert.ok(Math.abs(got - expected(s)) <= Math.max(2, expected(s) * 0.02), `second ${s}: ${got} requests, schedule ${expected(s)}`);
   }
   // The timeline carries that target itself, row by row, and the result carries the stages.
-  assert.deepEqual(summary.timeline.rows.slice(0, 10).map((r) => r.scheduled), [10, 30, 50, 70, 90, 190, 370, 550, 730, 910]);
-  assert.deepEqual(summary.rate?.stages, [{ durationMs: 5000, requestsPerSecond: 100 }, { durationMs: 5000, requestsPerSecond: 1000 }]);
+  assert.deepEqual(
+    summary.timeline.rows.slice(0, 10).map((r) => r.scheduled),
+    [10, 30, 50, 70, 90, 190, 370, 550, 730, 910],
+  );
+  assert.deepEqual(summary.rate?.stages, [
+    { durationMs: 5000, requestsPerSecond: 100 },
+    { durationMs: 5000, requestsPerSecond: 1000 },
+  ]);
   assert.equal(summary.failed, 0);
 });

@@ -7,7 +7,8 @@ import { stagesTotal } from '../../src/config/stages.js';
 import { flatSchedule, scheduledPerRow, stagedSchedule } from '../../src/engine/schedule.js';
 
 const stage = (durationMs: number, requestsPerSecond: number): RateStage => ({ durationMs, requestsPerSecond });
-const near = (actual: number, expected: number, why: string): void => assert.ok(Math.abs(actual - expected) < 1e-6, `${why}: ${actual} ≠ ${expected}`);
+const near = (actual: number, expected: number, why: string): void =>
+  assert.ok(Math.abs(actual - expected) < 1e-6, `${why}: ${actual} ≠ ${expected}`);
 
 describe('stagedSchedule.intendedOffsetMs', () => {
   const rows: readonly (readonly [string, readonly RateStage[], number, number])[] = [
@@ -16,12 +17,17 @@ describe('stagedSchedule.intendedOffsetMs', () => {
     ['a ramp from 0: request 2 at √(2/50) s = 200 ms', [stage(1000, 100)], 2, 200],
     ['a ramp from 0: request 50, the last, at the end of the stage', [stage(1000, 100)], 50, 1000],
     ['a leading 0s stage starts flat at its rate: 10 ms apart at 100/s', [stage(0, 100), stage(1000, 100)], 7, 70],
-    ['a flat stage after a ramp continues from the ramp\'s area', [stage(1000, 100), stage(1000, 100)], 60, 1100],
+    ["a flat stage after a ramp continues from the ramp's area", [stage(1000, 100), stage(1000, 100)], 60, 1100],
     ['a ramp up from 100 to 300/s: area 100t + 100t², request 200 at 1 s', [stage(0, 100), stage(1000, 300)], 200, 1000],
     ['a ramp up from 100 to 300/s: request 56 at 0.4 s (40 + 16)', [stage(0, 100), stage(1000, 300)], 56, 400],
     ['a ramp down from 100 to 0/s: area 100t − 50t², request 50 at the end', [stage(0, 100), stage(1000, 0)], 50, 1000],
     ['a ramp down: request 32 at 0.4 s (40 − 8)', [stage(0, 100), stage(1000, 0)], 32, 400],
-    ['a zero-rate stage sends nothing: the next request waits for the stage after it', [stage(0, 100), stage(1000, 100), stage(0, 0), stage(1000, 0), stage(0, 100), stage(1000, 100)], 101, 2010],
+    [
+      'a zero-rate stage sends nothing: the next request waits for the stage after it',
+      [stage(0, 100), stage(1000, 100), stage(0, 0), stage(1000, 0), stage(0, 100), stage(1000, 100)],
+      101,
+      2010,
+    ],
     ['a stage of 1 ms at 1000/s holds one request after the first', [stage(0, 1000), stage(1, 1000)], 1, 1],
   ];
   for (const [why, stages, index, offsetMs] of rows) {
@@ -34,7 +40,7 @@ describe('stagedSchedule.intendedOffsetMs', () => {
     assert.equal(stagedSchedule([stage(1000, 0)]).intendedOffsetMs(1), Infinity, 'all rates 0: only the origin request');
   });
 
-  it('a very short stage keeps its requests between its neighbours\' and never goes back in time', () => {
+  it("a very short stage keeps its requests between its neighbours' and never goes back in time", () => {
     const s = stagedSchedule([stage(0, 10), stage(1000, 10), stage(0.5, 100_000), stage(1000, 10)]);
     let previous = -1;
     for (let i = 0; i <= 70; i += 1) {
@@ -118,7 +124,10 @@ describe('scheduledPerRow', () => {
   it('adds up to the run: the sum over rows is every request due', () => {
     const schedule = stagedSchedule([stage(3000, 777), stage(2000, 0)]);
     const rows = scheduledPerRow(schedule, 1000, 5, 5000, null);
-    assert.equal(rows.reduce((a, b) => a + b, 0), schedule.dueCount(5000 - 1e-6));
+    assert.equal(
+      rows.reduce((a, b) => a + b, 0),
+      schedule.dueCount(5000 - 1e-6),
+    );
   });
 });
 

@@ -18,7 +18,20 @@ describe('--start-at', () => {
     it(`begins measuring at the given time (${extra.length === 0 ? 'one thread' : extra.join(' ')})`, async () => {
       const startAtMs = Math.ceil((Date.now() + 2500) / 1000) * 1000;
       const file = inDir('run.json');
-      const exit = await runGb(['-k', '-q', '-c', '4', '-n', '400', ...extra, '--start-at', new Date(startAtMs).toISOString(), '--json', file, `${server.url}/`]);
+      const exit = await runGb([
+        '-k',
+        '-q',
+        '-c',
+        '4',
+        '-n',
+        '400',
+        ...extra,
+        '--start-at',
+        new Date(startAtMs).toISOString(),
+        '--json',
+        file,
+        `${server.url}/`,
+      ]);
       assert.equal(exit.code, 0, exit.stderr);
       const s = JSON.parse(readFileSync(file, 'utf8')) as Summary;
       const offset = s.shards?.members[0]?.startOffsetMs ?? Number.NaN;

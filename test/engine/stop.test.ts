@@ -107,7 +107,10 @@ test('Ctrl-C: the elapsed time runs to the last response counted in the grace pe
   try {
     const { port } = server.address() as AddressInfo;
     // A grace far longer than the test may take: the run must end with its last in-flight response.
-    const run = runConfig(optionsOf(['-c', '4', '-n', '8', `http://127.0.0.1:${port}/`]).config, { signal: controller.signal, graceMs: 600_000 });
+    const run = runConfig(optionsOf(['-c', '4', '-n', '8', `http://127.0.0.1:${port}/`]).config, {
+      signal: controller.signal,
+      graceMs: 600_000,
+    });
     const outcome = await run;
     await allReleased;
     assert.ok(outcome.ok);

@@ -73,10 +73,11 @@ async function startServer(h2: boolean): Promise<Served> {
   return {
     url: `http://127.0.0.1:${port}`,
     byPath,
-    close: () => new Promise<void>((resolve) => {
-      if (server instanceof http.Server) server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (server instanceof http.Server) server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -105,7 +106,15 @@ async function runStuck(h2: boolean, args: readonly string[], script: string | n
     return await withFiles(server.url, script, async (targetsFile, scriptFile) => {
       const scriptArgs = scriptFile === null ? [] : ['--script', scriptFile];
       const config = optionsOf(['-q', ...(h2 ? ['--http2'] : []), ...args, '--targets', targetsFile, ...scriptArgs]).config;
-      const endpoint: Endpoint = { address: '127.0.0.1', ipv6: false, port: Number(new URL(server.url).port), tls: null, localAddress: null, tunnel: null, unixPath: null };
+      const endpoint: Endpoint = {
+        address: '127.0.0.1',
+        ipv6: false,
+        port: Number(new URL(server.url).port),
+        tls: null,
+        localAddress: null,
+        tunnel: null,
+        unixPath: null,
+      };
       const { io, stuck, opened } = ioWithStuckConnect(2);
       let runner: ScriptRunner | undefined;
       if (scriptFile !== null) {
@@ -115,7 +124,13 @@ async function runStuck(h2: boolean, args: readonly string[], script: string | n
         assert.equal(await runner.setup(), null);
       }
       const result = await new Engine(config, endpoint, 'test', { io, ...(runner === undefined ? {} : { script: runner }) }).run();
-      return { result, stuck, opened: opened(), byPath: new Map(server.byPath), requestCalls: (runner?.ctx.state['calls'] as number | undefined) ?? 0 };
+      return {
+        result,
+        stuck,
+        opened: opened(),
+        byPath: new Map(server.byPath),
+        requestCalls: (runner?.ctx.state['calls'] as number | undefined) ?? 0,
+      };
     });
   } finally {
     await server.close();
@@ -126,47 +141,73 @@ for (const h2 of [false, true]) {
   const protocol = h2 ? 'HTTP/2' : 'HTTP/1.1';
   // 4 slots: the stuck connection holds places 4..7 (targets b c a b), and the taker frees a slot at a time.
   for (const slots of [1, 4]) {
-    test(`${protocol}, ${slots} slot(s) a connection: requests taken over from a stuck connect keep their targets, so each of 3 gets exactly n/3`, { timeout: 30_000 }, async () => {
-      const n = 30;
-      const { result, stuck, opened, byPath } = await runStuck(h2, ['-k', '-c', '2', '--pipeline', String(slots), '-n', String(n)]);
-      // The take-over happened: the stuck connection gave its socket up without writing a byte.
-      assert.equal(stuck.destroyed, true, 'the stuck connect was given up');
-      assert.equal(stuck.written, 0);
-      assert.equal(opened, 2, 'the free connection served all, on its one socket');
-      const c = result.recorder.counters;
-      assert.equal(result.stopReason, 'requests');
-      assert.equal(c[C.complete], n);
-      assert.equal(c[C.failConnect]! + c[C.failReceive]! + c[C.failExceptions]!, 0, 'no failures');
-      assert.deepEqual(Object.fromEntries(byPath), { '/a': n / 3, '/b': n / 3, '/c': n / 3 });
-      // The per-endpoint rows count the same requests.
-      const rows = result.recorder.endpoints;
-      assert.ok(rows !== null);
-      assert.deepEqual(PATHS.map((p) => rows.requests(rows.rowOf(`GET ${p}`))), [n / 3, n / 3, n / 3]);
-    });
+    test(
+      `${protocol}, ${slots} slot(s) a connection: requests taken over from a stuck connect keep their targets, so each of 3 gets exactly n/3`,
+      { timeout: 30_000 },
+      async () => {
+        const n = 30;
+        const { result, stuck, opened, byPath } = await runStuck(h2, ['-k', '-c', '2', '--pipeline', String(slots), '-n', String(n)]);
+        // The take-over happened: the stuck connection gave its socket up without writing a byte.
+        assert.equal(stuck.destroyed, true, 'the stuck connect was given up');
+        assert.equal(stuck.written, 0);
+        assert.equal(opened, 2, 'the free connection served all, on its one socket');
+        const c = result.recorder.counters;
+        assert.equal(result.stopReason, 'requests');
+        assert.equal(c[C.complete], n);
+        assert.equal(c[C.failConnect]! + c[C.failReceive]! + c[C.failExceptions]!, 0, 'no failures');
+        assert.deepEqual(Object.fromEntries(byPath), { '/a': n / 3, '/b': n / 3, '/c': n / 3 });
+        // The per-endpoint rows count the same requests.
+        const rows = result.recorder.endpoints;
+        assert.ok(rows !== null);
+        assert.deepEqual(
+          PATHS.map((p) => rows.requests(rows.rowOf(`GET ${p}`))),
+          [n / 3, n / 3, n / 3],
+        );
+      },
+    );
   }
 
-  test(`${protocol}, --random --seed: each target gets exactly its places among the first n, through a take-over`, { timeout: 30_000 }, async () => {
-    const n = 40;
-    const { result, stuck, byPath } = await runStuck(h2, ['-k', '-c', '2', '--pipeline', '4', '--random', '--seed', '7', '-n', String(n)]);
-    assert.equal(stuck.destroyed, true, 'the stuck connect was given up');
-    assert.equal(result.recorder.counters[C.complete], n);
-    const expected: Record<string, number> = {};
-    for (let k = 0; k < n; k++) expected[PATHS[pick(7, k, PATHS.length)]!] = (expected[PATHS[pick(7, k, PATHS.length)]!] ?? 0) + 1;
-    assert.deepEqual(Object.fromEntries(byPath), expected);
-  });
+  test(
+    `${protocol}, --random --seed: each target gets exactly its places among the first n, through a take-over`,
+    { timeout: 30_000 },
+    async () => {
+      const n = 40;
+      const { result, stuck, byPath } = await runStuck(h2, [
+        '-k',
+        '-c',
+        '2',
+        '--pipeline',
+        '4',
+        '--random',
+        '--seed',
+        '7',
+        '-n',
+        String(n),
+      ]);
+      assert.equal(stuck.destroyed, true, 'the stuck connect was given up');
+      assert.equal(result.recorder.counters[C.complete], n);
+      const expected: Record<string, number> = {};
+      for (let k = 0; k < n; k++) expected[PATHS[pick(7, k, PATHS.length)]!] = (expected[PATHS[pick(7, k, PATHS.length)]!] ?? 0) + 1;
+      assert.deepEqual(Object.fromEntries(byPath), expected);
+    },
+  );
 
-  test(`${protocol}: a script's request() taken over from a stuck connect is sent as built, without another request() call`, { timeout: 30_000 }, async () => {
-    const n = 30;
-    // request() walks the three targets by its own count. The taker must send the withdrawn requests as
-    // built (not draw a request of its own from the targets sequence or the URL), or the shares break.
-    const script = `export default {
+  test(
+    `${protocol}: a script's request() taken over from a stuck connect is sent as built, without another request() call`,
+    { timeout: 30_000 },
+    async () => {
+      const n = 30;
+      // request() walks the three targets by its own count. The taker must send the withdrawn requests as
+      // built (not draw a request of its own from the targets sequence or the URL), or the shares break.
+      const script = `export default {
       request(ctx) { const k = (ctx.state.calls ?? 0); ctx.state.calls = k + 1; return k % 3; },
     };\n`;
-    const { result, stuck, byPath, requestCalls } = await runStuck(h2, ['-k', '-c', '2', '--pipeline', '2', '-n', String(n)], script);
-    assert.equal(stuck.destroyed, true, 'the stuck connect was given up');
-    assert.equal(stuck.written, 0);
-    assert.equal(result.recorder.counters[C.complete], n);
-    assert.equal(requestCalls, n, 'request() ran once per request');
-    assert.deepEqual(Object.fromEntries(byPath), { '/a': n / 3, '/b': n / 3, '/c': n / 3 });
-  });
+      const { result, stuck, byPath, requestCalls } = await runStuck(h2, ['-k', '-c', '2', '--pipeline', '2', '-n', String(n)], script);
+      assert.equal(stuck.destroyed, true, 'the stuck connect was given up');
+      assert.equal(stuck.written, 0);
+      assert.equal(result.recorder.counters[C.complete], n);
+      assert.equal(requestCalls, n, 'request() ran once per request');
+      assert.deepEqual(Object.fromEntries(byPath), { '/a': n / 3, '/b': n / 3, '/c': n / 3 });
+    },
+  );
 }

@@ -33,10 +33,12 @@ function warmupRequests(summary: Summary): number {
 
 // A 20 ms answer bounds how many requests the warm-up can start (≈ c × warmup / 20 ms), well under -n; the
 // next test covers a warm-up that alone sends more than -n (it once hung: warm-up requests counted against -n).
-test('--warmup 300ms -n 200 -c 5 -k: 200 measured, the warm-up\'s extra requests reached the server, elapsed excludes it', async (t) => {
+test("--warmup 300ms -n 200 -c 5 -k: 200 measured, the warm-up's extra requests reached the server, elapsed excludes it", async (t) => {
   const { summary, wallMs } = await run(['--warmup', '300ms', '-n', '200', '-c', '5', '-k', `${target.url}/delay/20`]);
   const warm = warmupRequests(summary);
-  t.diagnostic(`server saw ${target.stats().requests} = 200 + ${warm} warm-up; elapsed ${summary.elapsedSeconds.toFixed(3)} s of ${(wallMs / 1000).toFixed(3)} s wall`);
+  t.diagnostic(
+    `server saw ${target.stats().requests} = 200 + ${warm} warm-up; elapsed ${summary.elapsedSeconds.toFixed(3)} s of ${(wallMs / 1000).toFixed(3)} s wall`,
+  );
   assert.equal(summary.responses, 200);
   assert.equal(summary.issued, 200);
   // Learnt during the warm-up, on connections that never reconnect: still reported.
@@ -47,7 +49,10 @@ test('--warmup 300ms -n 200 -c 5 -k: 200 measured, the warm-up\'s extra requests
   // Warm-up requests are in no number: not in the histograms, the timeline or the status counts.
   assert.equal(summary.total?.count, 200);
   assert.equal(summary.statusCodes['200'], 200);
-  assert.equal(summary.timeline.rows.reduce((a, r) => a + r.complete, 0), 200);
+  assert.equal(
+    summary.timeline.rows.reduce((a, r) => a + r.complete, 0),
+    200,
+  );
   assert.equal(summary.keepAliveRequests, 200);
   // 200 requests over 5 connections at 20 ms is ~0.8 s; the 300 ms warm-up before it is not counted.
   assert.ok(summary.elapsedSeconds < wallMs / 1000 - 0.25, `elapsed ${summary.elapsedSeconds} s includes the warm-up (wall ${wallMs} ms)`);
@@ -60,7 +65,9 @@ test('--warmup 300ms -n 200 -c 5 -k: 200 measured, the warm-up\'s extra requests
 test('--warmup 300ms -n 200 -c 5 -k against a fast path (the command line, killed if it hangs)', async (t) => {
   // A hung gb spins a core, which slows the test files running beside this one: kill it soon (a healthy run takes ~0.4 s).
   const result = await runGb(['--warmup', '300ms', '-n', '200', '-c', '5', '-k', '--json', '-', `${target.url}/`], { killAfterMs: 2500 });
-  t.diagnostic(`exit ${result.code}${result.killed ? ' (killed after 2.5 s)' : ''} in ${result.wallMs.toFixed(0)} ms; server saw ${target.stats().requests}`);
+  t.diagnostic(
+    `exit ${result.code}${result.killed ? ' (killed after 2.5 s)' : ''} in ${result.wallMs.toFixed(0)} ms; server saw ${target.stats().requests}`,
+  );
   assert.equal(result.killed, false, 'gb hung and was killed');
   assert.equal(result.code, 0, result.stderr);
   const summary = JSON.parse(result.stdout) as Summary;
@@ -72,14 +79,19 @@ test('--warmup 300ms -n 200 -c 5 -k against a fast path (the command line, kille
 test('--warmup 300ms -t 1: the measured run lasts the time limit, not the warm-up plus it', async (t) => {
   const { summary, wallMs } = await run(['--warmup', '300ms', '-t', '1', '-c', '2', '-k', `${target.url}/`]);
   const warm = warmupRequests(summary);
-  t.diagnostic(`elapsed ${summary.elapsedSeconds.toFixed(3)} s, wall ${(wallMs / 1000).toFixed(3)} s, ${summary.issued} measured + ${warm} warm-up requests`);
+  t.diagnostic(
+    `elapsed ${summary.elapsedSeconds.toFixed(3)} s, wall ${(wallMs / 1000).toFixed(3)} s, ${summary.issued} measured + ${warm} warm-up requests`,
+  );
   assert.equal(summary.stopReason, 'duration');
   assert.ok(Math.abs(summary.elapsedSeconds - 1) < 0.05, `elapsed ${summary.elapsedSeconds} s`);
   assert.ok(wallMs >= 1250, `wall ${wallMs} ms: the warm-up did not run first`);
   assert.ok(warm > 0, 'the warm-up sent requests');
   const rows = summary.timeline.rows;
   assert.ok(rows.length <= 2, `${rows.length} timeline rows for a 1 s measured run`);
-  assert.equal(rows.reduce((a, r) => a + r.complete, 0), summary.responses);
+  assert.equal(
+    rows.reduce((a, r) => a + r.complete, 0),
+    summary.responses,
+  );
 });
 
 test('--warmup 300ms --rate 100 -t 1: the schedule restarts after the warm-up, so nothing counts as late and the rate holds', async (t) => {

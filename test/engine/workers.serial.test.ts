@@ -59,7 +59,9 @@ test('--rate 200 -t 2 -G 2: the combined rate is within 2 % of 200 and the merge
   const perRow = summary.timeline.rows.map((r) => r.complete);
   // Each worker starts its own schedule when its thread is up, so their start skew lengthens the merged elapsed time.
   const skewMs = summary.elapsedSeconds * 1000 - SECONDS * 1000;
-  t.diagnostic(`achieved ${rate.achievedPerSecond.toFixed(2)}/s over ${summary.elapsedSeconds.toFixed(3)} s (worker skew ≈ ${skewMs.toFixed(1)} ms); server saw ${served}; per second ${perRow.join(', ')}`);
+  t.diagnostic(
+    `achieved ${rate.achievedPerSecond.toFixed(2)}/s over ${summary.elapsedSeconds.toFixed(3)} s (worker skew ≈ ${skewMs.toFixed(1)} ms); server saw ${served}; per second ${perRow.join(', ')}`,
+  );
   assert.equal(rate.targetPerSecond, RATE);
   assert.ok(Math.abs(rate.achievedPerSecond - RATE) <= RATE * 0.02, `achieved ${rate.achievedPerSecond}/s`);
   assert.ok(Math.abs(served - RATE * SECONDS) <= RATE * SECONDS * 0.02, `server saw ${served}`);
@@ -71,7 +73,7 @@ test('--rate 200 -t 2 -G 2: the combined rate is within 2 % of 200 and the merge
   assert.ok(sumOf(perRow.slice(0, SECONDS)) >= RATE * SECONDS * 0.95, 'the full seconds hold nearly everything');
 });
 
-test('Length failures do not depend on -G: the run\'s first response decides the document length for every worker', async (t) => {
+test("Length failures do not depend on -G: the run's first response decides the document length for every worker", async (t) => {
   // The first connection gets 5-byte bodies, the second 6-byte ones: about half the responses have the
   // other length, whichever worker read the run's first response.
   let connections = 0;

@@ -59,7 +59,7 @@ export const FAULT_PATHS: Readonly<Record<string, string>> = {
   '/garbage': 'answers with bytes that are not HTTP, then closes',
   '/bad-status': 'answers with a malformed status line (HTTP/1.1 2x0 OK)',
   '/huge-headers': 'answers with 64 KiB of header lines, then a 5-byte body',
-  '/giant-headers': 'answers with 1.5 MiB of header lines (above gb\'s 1 MiB limit)',
+  '/giant-headers': "answers with 1.5 MiB of header lines (above gb's 1 MiB limit)",
   '/bad-chunk': 'chunked body whose first chunk size is not hex (zz)',
   '/status/500': '500 Internal Server Error with a body',
   '/status/404': '404 Not Found with a body',
@@ -144,8 +144,18 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
       client.socket.end();
     }
   };
-  const reply = (client: ClientState, req: Request, stats: PathStats, status: string, body: Buffer, extra: readonly string[] = []): void => {
-    const bytes = Buffer.concat([Buffer.from(responseHead(status, [`Content-Length: ${body.length}`, ...extra], req.wantsClose), 'latin1'), body]);
+  const reply = (
+    client: ClientState,
+    req: Request,
+    stats: PathStats,
+    status: string,
+    body: Buffer,
+    extra: readonly string[] = [],
+  ): void => {
+    const bytes = Buffer.concat([
+      Buffer.from(responseHead(status, [`Content-Length: ${body.length}`, ...extra], req.wantsClose), 'latin1'),
+      body,
+    ]);
     writeAndMaybeClose(client, bytes, req.wantsClose, stats);
   };
   const reset = (client: ClientState, stats: PathStats): void => {
@@ -352,8 +362,17 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
       return closedConnections;
     },
     waitForRequests: (path, count, timeoutMs = 5000) =>
-      waitFor(() => (statsByPath.get(path)?.requests ?? 0) >= count, timeoutMs, () => `${count} requests on ${path}`),
-    idle: (timeoutMs = 3000) => waitFor(() => clients.size === 0, timeoutMs, () => `${clients.size} open connection(s) to close`),
+      waitFor(
+        () => (statsByPath.get(path)?.requests ?? 0) >= count,
+        timeoutMs,
+        () => `${count} requests on ${path}`,
+      ),
+    idle: (timeoutMs = 3000) =>
+      waitFor(
+        () => clients.size === 0,
+        timeoutMs,
+        () => `${clients.size} open connection(s) to close`,
+      ),
     close: async () => {
       if (closing) return;
       closing = true;
@@ -532,5 +551,9 @@ export function sampleAt(run: MeasuredRun, settled: number): MemorySample {
 }
 
 export function describeSamples(run: MeasuredRun): string {
-  return run.samples.map((s) => `${s.settled}: heap ${(s.heapUsedBytes / (1024 * 1024)).toFixed(1)} MiB, rss ${(s.rssBytes / (1024 * 1024)).toFixed(0)} MiB`).join('; ');
+  return run.samples
+    .map(
+      (s) => `${s.settled}: heap ${(s.heapUsedBytes / (1024 * 1024)).toFixed(1)} MiB, rss ${(s.rssBytes / (1024 * 1024)).toFixed(0)} MiB`,
+    )
+    .join('; ');
 }

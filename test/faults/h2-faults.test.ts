@@ -6,7 +6,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { S_INITIAL_WINDOW_SIZE, S_MAX_CONCURRENT_STREAMS, goawayFrame, settingsFrame, writeFrameHeader } from '../../src/transport/h2-frames.js';
+import {
+  S_INITIAL_WINDOW_SIZE,
+  S_MAX_CONCURRENT_STREAMS,
+  goawayFrame,
+  settingsFrame,
+  writeFrameHeader,
+} from '../../src/transport/h2-frames.js';
 import { renderGbExtras } from '../../src/report/gb-extras.js';
 import { startH2RawServer, type H2RawServer } from '../helpers/h2-raw-server.js';
 import { ranIn } from '../helpers/in-process.js';
@@ -45,7 +51,8 @@ describe('--http2 against misbehaving servers', () => {
         assert.deepEqual(Object.keys(s.errors), ['stream reset by the server (INTERNAL_ERROR)']);
         assert.equal(s.resent, 0);
       },
-    ));
+    ),
+  );
 
   it('GOAWAY after 5 streams per connection: unprocessed streams go out again once, counted once', T, async () =>
     withServer(
@@ -69,7 +76,8 @@ describe('--http2 against misbehaving servers', () => {
         assert.equal(server.seen.requests, 40 + s.resent, 'each re-sent stream reached the server once more');
         assert.ok(server.seen.connections >= 8);
       },
-    ));
+    ),
+  );
 
   it('frames after a GOAWAY in the same chunk belong to the old connection, not the next one', T, async () =>
     withServer(
@@ -97,7 +105,8 @@ describe('--http2 against misbehaving servers', () => {
         assert.equal(s.responses, 12);
         assert.equal(server.seen.answered, 12 - server.seen.connections, 'three answers per connection, the last written raw');
       },
-    ));
+    ),
+  );
 
   it('SETTINGS_MAX_CONCURRENT_STREAMS 1 caps --streams 5, and the report says so', T, async () =>
     withServer(
@@ -113,29 +122,30 @@ describe('--http2 against misbehaving servers', () => {
         assert.equal(server.seen.requests, 20);
         assert.equal(server.seen.maxOpen, 1, 'never more than one stream open');
         assert.equal(s.http2?.streamLimit, 1);
-        assert.match(renderGbExtras(s), /Protocol: +h2c \(HTTP\/2 in clear text\), 5 streams per connection \(the server allowed 1: SETTINGS_MAX_CONCURRENT_STREAMS\)/);
+        assert.match(
+          renderGbExtras(s),
+          /Protocol: +h2c \(HTTP\/2 in clear text\), 5 streams per connection \(the server allowed 1: SETTINGS_MAX_CONCURRENT_STREAMS\)/,
+        );
       },
-    ));
+    ),
+  );
 
   it('a zero window that never opens: the body cannot go, each stream times out at -s and is reset', T, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gb-h2-body-'));
     const body = join(dir, 'body.txt');
     writeFileSync(body, 'twelve bytes');
     try {
-      await withServer(
-        await startH2RawServer({ settings: [[S_INITIAL_WINDOW_SIZE, 0]], onStream: () => {} }),
-        async (server) => {
-          const s = await runArgs(['-q', '-r', '--http2', '-s', '1', '-c', '1', '--streams', '2', '-n', '2', '-p', body, `${server.url}/`]);
-          assertBuckets(s);
-          assert.equal(server.seen.requests, 2);
-          assert.equal(server.seen.dataBytes, 0, 'no byte of the body crossed a zero window');
-          assert.equal(s.timeouts, 2);
-          assert.equal(s.failures.receive, 2);
-          assert.equal(s.responses, 0);
-          await new Promise((resolve) => setTimeout(resolve, 100));
-          assert.equal(server.seen.resets, 2, 'gb reset each stream it gave up on');
-        },
-      );
+      await withServer(await startH2RawServer({ settings: [[S_INITIAL_WINDOW_SIZE, 0]], onStream: () => {} }), async (server) => {
+        const s = await runArgs(['-q', '-r', '--http2', '-s', '1', '-c', '1', '--streams', '2', '-n', '2', '-p', body, `${server.url}/`]);
+        assertBuckets(s);
+        assert.equal(server.seen.requests, 2);
+        assert.equal(server.seen.dataBytes, 0, 'no byte of the body crossed a zero window');
+        assert.equal(s.timeouts, 2);
+        assert.equal(s.failures.receive, 2);
+        assert.equal(s.responses, 0);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        assert.equal(server.seen.resets, 2, 'gb reset each stream it gave up on');
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -161,7 +171,8 @@ describe('--http2 against misbehaving servers', () => {
         assert.equal(s.failures.exceptions, 3);
         assert.deepEqual(s.errorCodes, { FRAME_SIZE_ERROR: 3 });
       },
-    ));
+    ),
+  );
 
   it('a server that answers h2c with HTTP/1.1: every request is a Connect failure that says why', T, async () =>
     withServer(
@@ -179,7 +190,8 @@ describe('--http2 against misbehaving servers', () => {
         const ran = await ranIn(['-q', '--http2', '-n', '1', `${server.url}/`]);
         assert.equal(ran.code, 1);
       },
-    ));
+    ),
+  );
 });
 
 describe('--http2 bad usage', () => {

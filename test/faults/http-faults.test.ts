@@ -26,7 +26,8 @@ test('baseline: a well-behaved path completes every request, kept alive on c con
     assert.equal(summary.keepAliveRequests, 50);
     assert.equal(server.stats('/ok').requests, 50);
     assert.equal(server.connections, 5);
-  }));
+  }),
+);
 
 test('body shorter than Content-Length, then close: a Length failure of a complete response, and the run goes on', T, () =>
   withServer(async (server) => {
@@ -41,7 +42,8 @@ test('body shorter than Content-Length, then close: a Length failure of a comple
       assert.equal(summary.bytes.body, 6 * 40);
       assert.equal(server.stats('/short-body').requests - before, 6);
     }
-  }));
+  }),
+);
 
 test('chunked body cut short by a close: a Length failure too', T, () =>
   withServer(async (server) => {
@@ -50,7 +52,8 @@ test('chunked body cut short by a close: a Length failure too', T, () =>
     assert.equal(summary.failures.length, 4);
     assert.equal(summary.failures.receive, 0);
     assert.equal(summary.bytes.body, 4 * 10);
-  }));
+  }),
+);
 
 test('body longer than announced: the response is complete at Content-Length and the stray bytes end the connection', T, () =>
   withServer(async (server) => {
@@ -64,7 +67,8 @@ test('body longer than announced: the response is complete at Content-Length and
     assert.equal(summary.keepAliveRequests, 0);
     assert.equal(server.stats('/long-body').requests, 10);
     assert.equal(server.connections, 10);
-  }));
+  }),
+);
 
 test('RST in the middle of a body: a Receive failure; without -r it stops the run', T, () =>
   withServer(async (server) => {
@@ -82,7 +86,8 @@ test('RST in the middle of a body: a Receive failure; without -r it stops the ru
     assert.equal(stopped.summary.failures.receive, 1);
     assert.equal(stopped.firstError, 'ECONNRESET');
     assert.equal(server.stats('/rst-mid-body').requests, 7);
-  }));
+  }),
+);
 
 test('RST as soon as the request arrives: with -r every request fails, one per reset the server sent', T, () =>
   withServer(async (server) => {
@@ -94,7 +99,8 @@ test('RST as soon as the request arrives: with -r every request fails, one per r
     assert.equal(seen.resets, summary.failures.receive);
     assert.deepEqual(summary.errors, { ECONNRESET: 20 });
     assert.deepEqual(summary.errorCodes, { ECONNRESET: 20 });
-  }));
+  }),
+);
 
 test('RST on arrival without -r: the first failure stops the run and cuts off the requests in flight', T, () =>
   withServer(async (server) => {
@@ -108,7 +114,8 @@ test('RST on arrival without -r: the first failure stops the run and cuts off th
     // The cut-off requests may or may not have reached the server before gb closed their sockets.
     const seen = server.stats('/rst-on-arrival').requests;
     assert.ok(seen >= 1 && seen <= summary.issued, `server saw ${seen}`);
-  }));
+  }),
+);
 
 test('a reset on every tenth request: failures equal the resets, the rest complete', T, () =>
   withServer(async (server) => {
@@ -127,7 +134,8 @@ test('a reset on every tenth request: failures equal the resets, the rest comple
     assert.equal(stopped.summary.responses, 9);
     assert.equal(stopped.summary.failures.receive, 1);
     assert.equal(server.stats('/reset-every').requests, 110);
-  }));
+  }),
+);
 
 test('bytes that are not HTTP, a malformed status line, a malformed chunk size: Exceptions, and the run goes on', T, () =>
   withServer(async (server) => {
@@ -146,7 +154,8 @@ test('bytes that are not HTTP, a malformed status line, a malformed chunk size: 
       assert.deepEqual(summary.errorCodes, { [code]: 5 }, path);
       assert.equal(server.stats(path).requests, 5, path);
     }
-  }));
+  }),
+);
 
 test('64 KiB of headers are read; 1.5 MiB of headers are refused as an Exception', T, () =>
   withServer(async (server) => {
@@ -160,11 +169,16 @@ test('64 KiB of headers are read; 1.5 MiB of headers are refused as an Exception
     assert.equal(giant.summary.failures.exceptions, 2);
     assert.deepEqual(giant.summary.errors, { 'bad response: headers too large': 2 });
     assert.deepEqual(giant.summary.errorCodes, { HEADERS_TOO_LARGE: 2 });
-  }));
+  }),
+);
 
 test('500, 404 and 302 are complete responses counted as Non-2xx, not failures', T, () =>
   withServer(async (server) => {
-    for (const [path, status] of [['/status/500', '500'], ['/status/404', '404'], ['/redirect', '302']] as const) {
+    for (const [path, status] of [
+      ['/status/500', '500'],
+      ['/status/404', '404'],
+      ['/redirect', '302'],
+    ] as const) {
       const { summary } = await runAccounted(['-k', '-n', '10', '-c', '2', server.url(path)]);
       assert.equal(summary.responses, 10, path);
       assert.equal(summary.failed, 0, path);
@@ -172,7 +186,8 @@ test('500, 404 and 302 are complete responses counted as Non-2xx, not failures',
       assert.deepEqual(summary.statusCodes, { [status]: 10 }, path);
       assert.equal(server.stats(path).requests, 10, path);
     }
-  }));
+  }),
+);
 
 test('a body length that changes per request: Length failures for every answer unlike the first; none with -l', T, () =>
   withServer(async (server) => {
@@ -182,12 +197,16 @@ test('a body length that changes per request: Length failures for every answer u
     assert.ok(summary.documentLength !== null && sent.includes(summary.documentLength));
     assert.equal(summary.failures.length, sent.filter((n) => n !== summary.documentLength).length);
     assert.equal(summary.responses, 20);
-    assert.equal(summary.bytes.body, sent.reduce((a, b) => a + b, 0));
+    assert.equal(
+      summary.bytes.body,
+      sent.reduce((a, b) => a + b, 0),
+    );
 
     const variable = await runAccounted(['-l', '-k', '-n', '20', '-c', '3', server.url('/varlen')]);
     assert.equal(variable.summary.failed, 0);
     assert.equal(variable.summary.responses, 20);
-  }));
+  }),
+);
 
 test('Connection: close on every third response: all complete, and only the announced closes cost a reconnect', T, () =>
   withServer(async (server) => {
@@ -200,7 +219,8 @@ test('Connection: close on every third response: all complete, and only the anno
     assert.equal(summary.keepAliveRequests, 30 - seen.closes);
     // c = 1: one connection to start, one more after each close but the last.
     assert.equal(server.connections, seen.closes);
-  }));
+  }),
+);
 
 test('a server that closes kept-alive connections without saying so: the request is sent again, as ab does', T, () =>
   withServer(async (server) => {
@@ -210,7 +230,8 @@ test('a server that closes kept-alive connections without saying so: the request
     assert.equal(summary.failed, 0, JSON.stringify(summary.errors));
     assert.equal(server.stats('/close-quietly').requests, 20);
     assert.equal(server.connections, 20);
-  }));
+  }),
+);
 
 test('an HTTP/1.0 answer: complete, and the connection is not kept even with -k', T, () =>
   withServer(async (server) => {
@@ -220,7 +241,8 @@ test('an HTTP/1.0 answer: complete, and the connection is not kept even with -k'
     assert.equal(summary.failed, 0);
     assert.equal(summary.keepAliveRequests, 0);
     assert.equal(server.connections, 5);
-  }));
+  }),
+);
 
 test('100 Continue before the answer: one complete 200 per request', T, () =>
   withServer(async (server) => {
@@ -229,7 +251,8 @@ test('100 Continue before the answer: one complete 200 per request', T, () =>
     assert.deepEqual(summary.statusCodes, { '200': 10 });
     assert.equal(summary.keepAliveRequests, 10);
     assert.equal(server.connections, 1);
-  }));
+  }),
+);
 
 test('HEAD with a Content-Length: no body is awaited, the connection is reused', T, () =>
   withServer(async (server) => {
@@ -244,7 +267,8 @@ test('HEAD with a Content-Length: no body is awaited, the connection is reused',
     const get = await runAccounted(['-k', '-n', '3', server.url('/head')]);
     assert.equal(get.summary.documentLength, 1000);
     assert.equal(get.summary.bytes.body, 3000);
-  }));
+  }),
+);
 
 test('docs/faults.md lists every fault path the server has', () => {
   const docs = readFileSync(new URL('../../../docs/faults.md', import.meta.url), 'utf8');

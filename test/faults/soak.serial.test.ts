@@ -16,7 +16,11 @@ const SAMPLE_EVERY = 50_000;
 test(`${SOAK_REQUESTS} requests with resets mixed in (-r -k -c 20): all accounted for, memory flat`, { timeout: 120_000 }, async () => {
   const server = await startFaultServer();
   try {
-    const run = await measureGb(['-r', '-k', '-n', String(SOAK_REQUESTS), '-c', '20', server.url('/reset-every?n=50')], SAMPLE_EVERY, 110_000);
+    const run = await measureGb(
+      ['-r', '-k', '-n', String(SOAK_REQUESTS), '-c', '20', server.url('/reset-every?n=50')],
+      SAMPLE_EVERY,
+      110_000,
+    );
     await server.idle();
     const { summary } = run;
     assertAccounted(summary);

@@ -33,7 +33,8 @@ describe('stalls', { concurrency: true }, () => {
       assert.equal(firstError, 'timeout: no answer within 0.5 s');
       assert.deepEqual(summary.errorCodes, { TIMEOUT: 1 });
       assert.equal(server.stats('/never').requests, 2);
-    }));
+    }),
+  );
 
   test('a server that never answers, with -r: every request times out, two rounds of -s in all', T, () =>
     withServer(async (server) => {
@@ -44,7 +45,8 @@ describe('stalls', { concurrency: true }, () => {
       assert.equal(summary.timeouts, 4);
       assert.equal(summary.responses, 0);
       assert.equal(server.stats('/never').requests, 4);
-    }));
+    }),
+  );
 
   test('an answer after a delay: complete within -s; a timeout, not a wait, beyond it', T, () =>
     withServer(async (server) => {
@@ -57,7 +59,8 @@ describe('stalls', { concurrency: true }, () => {
       assert.equal(late.summary.timeouts, 2);
       assert.equal(late.summary.failures.receive, 2);
       assert.equal(server.stats('/delay').requests, 5);
-    }));
+    }),
+  );
 
   test('a body that drips a byte at a time: -s bounds silence, not the whole exchange, as in ab', T, () =>
     withServer(async (server) => {
@@ -67,7 +70,8 @@ describe('stalls', { concurrency: true }, () => {
       assert.equal(summary.failed, 0, JSON.stringify(summary.errors));
       assert.equal(summary.bytes.body, 12);
       assert.ok(summary.total !== null && summary.total.minUs >= 250_000);
-    }));
+    }),
+  );
 
   test('a server that stops accepting after N connections: the N complete, the next connect is refused', T, async () => {
     await withServer(async (server) => {
@@ -115,7 +119,9 @@ test('a server that says Connection: close but never closes: gb closes the socke
     }, sampleMs);
     try {
       // Rate mode keeps the run going past the drain timeout with few sockets.
-      const { summary } = await runAccounted(['--rate', '20', '-t', `${(sampleMs + 300) / 1000}`, server.url('/close-lie')], { maxMs: 5000 });
+      const { summary } = await runAccounted(['--rate', '20', '-t', `${(sampleMs + 300) / 1000}`, server.url('/close-lie')], {
+        maxMs: 5000,
+      });
       assert.equal(summary.failed, 0, JSON.stringify(summary.errors));
       assert.ok(summary.responses >= 20, `complete ${summary.responses}`);
     } finally {
@@ -124,4 +130,5 @@ test('a server that says Connection: close but never closes: gb closes the socke
     // Sockets from the first ~300 ms were past the drain timeout by the sample; without it none closes before the run ends.
     assert.ok(closedDuringRun >= 3, `server saw ${closedDuringRun} closes of ${server.connections} connections before the run ended`);
     await server.idle();
-  }));
+  }),
+);

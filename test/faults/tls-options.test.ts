@@ -24,7 +24,11 @@ function files(): Pki {
 /** An nginx on TLS with the test CA's server certificate; `extra` adds to its server block. */
 function tlsNginx(extra: string): Promise<TestNginx> {
   const p = files();
-  return startNginx(`ssl_certificate ${p.serverCertFile}; ssl_certificate_key ${p.serverKeyFile}; ${extra} location / { return 200 "hello"; }`, '', { tls: true });
+  return startNginx(
+    `ssl_certificate ${p.serverCertFile}; ssl_certificate_key ${p.serverKeyFile}; ${extra} location / { return 200 "hello"; }`,
+    '',
+    { tls: true },
+  );
 }
 
 interface RecordingServer {
@@ -38,7 +42,9 @@ interface RecordingServer {
 async function startHttps(options: https.ServerOptions = {}): Promise<RecordingServer> {
   const p = files();
   const serverNames: (string | false | null)[] = [];
-  const server = https.createServer({ key: p.read(p.serverKeyFile), cert: p.read(p.serverCertFile), ...options }, (_req, res) => res.end('ok'));
+  const server = https.createServer({ key: p.read(p.serverKeyFile), cert: p.read(p.serverCertFile), ...options }, (_req, res) =>
+    res.end('ok'),
+  );
   server.on('secureConnection', (socket: TLSSocket) => serverNames.push(socket.servername));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
@@ -88,7 +94,11 @@ describe('TLS options against real servers', { concurrency: true, skip }, () => 
   });
 
   test("gb's SSL/TLS line is ab's, for the same options and server", { ...T, skip: requireTool('ab') }, async () => {
-    for (const options of [['-f', 'TLS1.2', '-Z', 'ECDHE-RSA-AES128-GCM-SHA256'], ['-f', 'TLS1.2', '-Z', 'AES256-GCM-SHA384'], ['-f', 'TLS1.3']]) {
+    for (const options of [
+      ['-f', 'TLS1.2', '-Z', 'ECDHE-RSA-AES128-GCM-SHA256'],
+      ['-f', 'TLS1.2', '-Z', 'AES256-GCM-SHA384'],
+      ['-f', 'TLS1.3'],
+    ]) {
       const ab = spawnSync(findTool('ab') ?? 'ab', [...options, '-n', '1', `${open.url}/`], { encoding: 'utf8', timeout: 10_000 });
       const abLine = reportField(ab.stdout, 'SSL/TLS Protocol:');
       assert.ok(abLine !== undefined, `ab printed no SSL/TLS line:\n${ab.stdout}${ab.stderr}`);
@@ -133,8 +143,10 @@ describe('TLS options against real servers', { concurrency: true, skip }, () => 
         assert.equal(refused.summary.failures.connect, 3, JSON.stringify(refused.summary.errors));
         assert.equal(refused.summary.responses, 0);
         // The alert by its registry name in errorCodes; OpenSSL's exact code (ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED, ...) is the message.
-        for (const code of Object.keys(refused.summary.errorCodes)) assert.match(code, /^TLS_ALERT_(?:CERTIFICATE_REQUIRED|HANDSHAKE_FAILURE|BAD_CERTIFICATE)$/);
-        for (const message of Object.keys(refused.summary.errors)) assert.match(message, /^ERR_SSL_\w+_ALERT_(?:CERTIFICATE_REQUIRED|HANDSHAKE_FAILURE|BAD_CERTIFICATE)$/);
+        for (const code of Object.keys(refused.summary.errorCodes))
+          assert.match(code, /^TLS_ALERT_(?:CERTIFICATE_REQUIRED|HANDSHAKE_FAILURE|BAD_CERTIFICATE)$/);
+        for (const message of Object.keys(refused.summary.errors))
+          assert.match(message, /^ERR_SSL_\w+_ALERT_(?:CERTIFICATE_REQUIRED|HANDSHAKE_FAILURE|BAD_CERTIFICATE)$/);
 
         const accepted = await runAccounted(['-f', protocol, '-E', p.clientFile, '-n', '3', server.url]);
         assert.equal(accepted.summary.responses, 3);

@@ -143,4 +143,3 @@ export async function runFake(args: readonly string[], options: FakeServerOption
   assert.ok(done, 'the run ended on its own');
   return { result: await running, exchanges, net };
 }
-

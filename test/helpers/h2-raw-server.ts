@@ -6,8 +6,22 @@ import { once } from 'node:events';
 import { createServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import {
-  CLIENT_PREFACE, F_ACK, F_END_HEADERS, F_END_STREAM, FrameReader, SETTINGS_ACK, T_DATA, T_GOAWAY, T_HEADERS, T_RST_STREAM,
-  T_SETTINGS, goawayFrame, readUint32, rstStreamFrame, settingsFrame, writeFrameHeader,
+  CLIENT_PREFACE,
+  F_ACK,
+  F_END_HEADERS,
+  F_END_STREAM,
+  FrameReader,
+  SETTINGS_ACK,
+  T_DATA,
+  T_GOAWAY,
+  T_HEADERS,
+  T_RST_STREAM,
+  T_SETTINGS,
+  goawayFrame,
+  readUint32,
+  rstStreamFrame,
+  settingsFrame,
+  writeFrameHeader,
 } from '../../src/transport/h2-frames.js';
 
 export interface H2Peer {
@@ -163,7 +177,10 @@ export async function startH2RawServer(options: H2ServerOptions): Promise<H2RawS
       received
         .filter((f) => f.type === T_GOAWAY)
         .map((f) => ({ connection: f.connection, lastStreamId: readUint32(f.payload, 0) & 0x7fffffff, code: readUint32(f.payload, 4) })),
-    resets: () => received.filter((f) => f.type === T_RST_STREAM).map((f) => ({ connection: f.connection, streamId: f.streamId, code: readUint32(f.payload, 0) })),
+    resets: () =>
+      received
+        .filter((f) => f.type === T_RST_STREAM)
+        .map((f) => ({ connection: f.connection, streamId: f.streamId, code: readUint32(f.payload, 0) })),
     allClosed: () => (sockets.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => whenAllClosed.push(resolve))),
     close: async () => {
       for (const s of sockets) s.destroy();

@@ -19,7 +19,10 @@ export interface Ran {
 }
 
 /** Runs one command function (runCli by default: the whole `gb ARGS`) and returns its status and output. */
-export async function ranIn(args: readonly string[], command: (args: readonly string[], io: CliIo) => Promise<number> = runCli): Promise<Ran> {
+export async function ranIn(
+  args: readonly string[],
+  command: (args: readonly string[], io: CliIo) => Promise<number> = runCli,
+): Promise<Ran> {
   const out = new Sink();
   const err = new Sink();
   const code = await command(args, { out, err, signal: new AbortController().signal, errIsTTY: false });

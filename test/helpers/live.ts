@@ -69,7 +69,11 @@ export interface DecodedSeries {
 export function decodeRemoteWrite(body: Uint8Array): DecodedSeries[] {
   const type = PROMPB.lookupType('prometheus.WriteRequest');
   const message = type.toObject(type.decode(snappy.uncompress(body)), { longs: Number, defaults: true, oneofs: true }) as {
-    timeseries: { labels: { name: string; value: string }[]; samples: { value: number; timestamp: number }[]; histograms: Record<string, unknown>[] }[];
+    timeseries: {
+      labels: { name: string; value: string }[];
+      samples: { value: number; timestamp: number }[];
+      histograms: Record<string, unknown>[];
+    }[];
   };
   return message.timeseries.map((ts) => ({
     labels: Object.fromEntries(ts.labels.map((l) => [l.name, l.value])),

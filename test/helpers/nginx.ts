@@ -96,7 +96,9 @@ http {
 `;
   const configPath = join(dir, 'nginx.conf');
   writeFileSync(configPath, config);
-  const child = spawn(nginxPath, ['-p', `${dir}/`, '-c', configPath, '-e', join(dir, 'error.log')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(nginxPath, ['-p', `${dir}/`, '-c', configPath, '-e', join(dir, 'error.log')], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -116,7 +118,10 @@ http {
   }
   return {
     port,
-    url: port === 0 ? `${options.tls === true ? 'https' : 'http'}://localhost` : `${options.tls === true ? 'https' : 'http'}://127.0.0.1:${port}`,
+    url:
+      port === 0
+        ? `${options.tls === true ? 'https' : 'http'}://localhost`
+        : `${options.tls === true ? 'https' : 'http'}://127.0.0.1:${port}`,
     unixSocket,
     dir,
     loggedRequests: async () => {

@@ -25,7 +25,7 @@ export function decodePng(png: Buffer): Pixels {
   let height = 0;
   let channels = 0;
   const data: Buffer[] = [];
-  for (let at = 8; at < png.length; ) {
+  for (let at = 8; at < png.length;) {
     const length = png.readUInt32BE(at);
     const type = png.toString('latin1', at + 4, at + 8);
     const body = png.subarray(at + 8, at + 8 + length);
@@ -33,7 +33,8 @@ export function decodePng(png: Buffer): Pixels {
       width = body.readUInt32BE(0);
       height = body.readUInt32BE(4);
       const [depth, color, , , interlace] = [body[8], body[9], body[10], body[11], body[12]];
-      if (depth !== 8 || interlace !== 0 || (color !== 2 && color !== 6)) throw new Error(`unsupported PNG: depth ${depth}, color type ${color}, interlace ${interlace}`);
+      if (depth !== 8 || interlace !== 0 || (color !== 2 && color !== 6))
+        throw new Error(`unsupported PNG: depth ${depth}, color type ${color}, interlace ${interlace}`);
       channels = color === 6 ? 4 : 3;
     } else if (type === 'IDAT') {
       data.push(body);
@@ -50,7 +51,8 @@ export function decodePng(png: Buffer): Pixels {
       const left = x >= channels ? rows[y * stride + x - channels]! : 0;
       const up = y > 0 ? rows[(y - 1) * stride + x]! : 0;
       const upLeft = y > 0 && x >= channels ? rows[(y - 1) * stride + x - channels]! : 0;
-      const predictor = filter === 0 ? 0 : filter === 1 ? left : filter === 2 ? up : filter === 3 ? (left + up) >> 1 : paeth(left, up, upLeft);
+      const predictor =
+        filter === 0 ? 0 : filter === 1 ? left : filter === 2 ? up : filter === 3 ? (left + up) >> 1 : paeth(left, up, upLeft);
       rows[y * stride + x] = (line[x]! + predictor) & 0xff;
     }
   }

@@ -49,13 +49,17 @@ export async function startPrometheus(options: PrometheusOptions = {}): Promise<
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
-      if (!(await Promise.race([exited.then(() => true), sleep(10_000, undefined, { ref: false }).then(() => false)]))) child.kill('SIGKILL');
+      if (!(await Promise.race([exited.then(() => true), sleep(10_000, undefined, { ref: false }).then(() => false)])))
+        child.kill('SIGKILL');
     }
     rmSync(dir, { recursive: true, force: true });
   };
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const ready = await fetch(`${url}/-/ready`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${url}/-/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) break;
     if (child.exitCode !== null || Date.now() > deadline) {
       await stop();

@@ -12,16 +12,36 @@ import { withTarget } from './target.js';
 /** A client nowhere near its limits, with `overrides` in place of its figures. */
 export function clientFixture(overrides: Partial<ClientHealth> = {}): ClientHealth {
   return {
-    cpuUserSeconds: 1, cpuSystemSeconds: 1, cpuPercent: 10, cores: 4, loopUtilizationPercent: 10, eventLoopDelayP99Ms: 1, eventLoopDelayMaxMs: 2,
-    gcPauseTotalMs: 1, gcPauseMaxMs: 1, heapUsedMaxBytes: 1, rssMaxBytes: 1, saturated: false, warnings: [],
+    cpuUserSeconds: 1,
+    cpuSystemSeconds: 1,
+    cpuPercent: 10,
+    cores: 4,
+    loopUtilizationPercent: 10,
+    eventLoopDelayP99Ms: 1,
+    eventLoopDelayMaxMs: 2,
+    gcPauseTotalMs: 1,
+    gcPauseMaxMs: 1,
+    heapUsedMaxBytes: 1,
+    rssMaxBytes: 1,
+    saturated: false,
+    warnings: [],
     ...overrides,
   };
 }
 
 /** A client whose every figure is 0 on one core: what a report shows when it has nothing to say about the client. */
 export const ZERO_CLIENT: ClientHealth = clientFixture({
-  cpuUserSeconds: 0, cpuSystemSeconds: 0, cpuPercent: 0, cores: 1, loopUtilizationPercent: 0, eventLoopDelayP99Ms: 0,
-  eventLoopDelayMaxMs: 0, gcPauseTotalMs: 0, gcPauseMaxMs: 0, heapUsedMaxBytes: 0, rssMaxBytes: 0,
+  cpuUserSeconds: 0,
+  cpuSystemSeconds: 0,
+  cpuPercent: 0,
+  cores: 1,
+  loopUtilizationPercent: 0,
+  eventLoopDelayP99Ms: 0,
+  eventLoopDelayMaxMs: 0,
+  gcPauseTotalMs: 0,
+  gcPauseMaxMs: 0,
+  heapUsedMaxBytes: 0,
+  rssMaxBytes: 0,
 });
 
 /** The settings a Summary repeats: GET with -c 10 and -k, no -n or -t, no body, no pipelining, one thread, closed loop; with `overrides`. */
@@ -42,15 +62,28 @@ export function settingsFixture(overrides: Partial<Summary['settings']> = {}): S
 }
 
 /** The counts of a run whose `n` requests were all answered 200 on kept-alive connections. */
-export function allAnswered(n: number): Pick<Summary, 'issued' | 'responses' | 'completed' | 'succeeded' | 'failed' | 'keepAliveRequests' | 'statusCodes'> {
+export function allAnswered(
+  n: number,
+): Pick<Summary, 'issued' | 'responses' | 'completed' | 'succeeded' | 'failed' | 'keepAliveRequests' | 'statusCodes'> {
   return { issued: n, responses: n, completed: n, succeeded: n, failed: 0, keepAliveRequests: n, statusCodes: n > 0 ? { '200': n } : {} };
 }
 
 /** PhaseStats with every figure 0 and no histogram, but for `overrides`: for code that reads a few of them. */
 export function phaseFixture(overrides: Partial<PhaseStats> = {}): PhaseStats {
   return {
-    count: 0, minUs: 0, meanUs: 0, sdUs: 0, medianUs: 0, maxUs: 0, abPercentilesUs: [0, 0, 0, 0, 0, 0, 0, 0],
-    p50Us: 0, p90Us: 0, p99Us: 0, p999Us: 0, p9999Us: 0, histogram: '',
+    count: 0,
+    minUs: 0,
+    meanUs: 0,
+    sdUs: 0,
+    medianUs: 0,
+    maxUs: 0,
+    abPercentilesUs: [0, 0, 0, 0, 0, 0, 0, 0],
+    p50Us: 0,
+    p90Us: 0,
+    p99Us: 0,
+    p999Us: 0,
+    p9999Us: 0,
+    histogram: '',
     ...overrides,
   };
 }
@@ -136,7 +169,13 @@ export function runSummary(args: readonly string[], path: string): Promise<Summa
 
 /** The union of the runs' Total histograms, built by the HdrHistogram project's own port rather than by gb's code. */
 export function hdrUnionOfTotals(summaries: readonly Summary[]): hdr.JsHistogram {
-  const union = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3, bitBucketSize: 64, autoResize: true });
+  const union = hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 3_600_000_000,
+    numberOfSignificantValueDigits: 3,
+    bitBucketSize: 64,
+    autoResize: true,
+  });
   assert.ok(union instanceof hdr.JsHistogram);
   for (const s of summaries) {
     const part = hdr.decodeFromCompressedBase64(s.total?.histogram ?? '', 64);

@@ -87,6 +87,10 @@ export async function withScratchDir<T>(prefix: string, body: (dir: string) => P
 }
 
 /** Runs `body` with a target server and a scratch directory of its own, both gone afterwards. */
-export function withTargetAndDir<T>(prefix: string, body: (server: TargetServer, dir: string) => Promise<T>, options: TargetOptions = {}): Promise<T> {
+export function withTargetAndDir<T>(
+  prefix: string,
+  body: (server: TargetServer, dir: string) => Promise<T>,
+  options: TargetOptions = {},
+): Promise<T> {
   return withTarget((server) => withScratchDir(prefix, (dir) => body(server, dir)), options);
 }

@@ -35,7 +35,10 @@ const reported = new Set<string>();
  * a missing tool also adds one failing test to the file, so the run cannot pass while skipping.
  * `problem` overrides the PATH lookup for tools that are found some other way or can be broken.
  */
-export function requireTool(tool: string, problem: string | null = findTool(tool) === null ? `${tool} is not installed` : null): string | false {
+export function requireTool(
+  tool: string,
+  problem: string | null = findTool(tool) === null ? `${tool} is not installed` : null,
+): string | false {
   if (problem === null) return false;
   if (TOOLS_REQUIRED && !reported.has(tool)) {
     reported.add(tool);

@@ -54,7 +54,8 @@ describe('classic le ladder', () => {
     assert.equal(CLASSIC_BOUNDS_SECONDS.length, 182);
     assert.ok(CLASSIC_BOUNDS_SECONDS[0]! <= 10e-6 && CLASSIC_BOUNDS_SECONDS.at(-1)! >= 60);
     let widest = 0;
-    for (let i = 1; i < CLASSIC_BOUNDS_SECONDS.length; i++) widest = Math.max(widest, CLASSIC_BOUNDS_SECONDS[i]! / CLASSIC_BOUNDS_SECONDS[i - 1]!);
+    for (let i = 1; i < CLASSIC_BOUNDS_SECONDS.length; i++)
+      widest = Math.max(widest, CLASSIC_BOUNDS_SECONDS[i]! / CLASSIC_BOUNDS_SECONDS[i - 1]!);
     assert.ok(widest < 1.092, `widest step ×${widest}`);
     assert.deepEqual(CLASSIC_LE_LABELS.slice(0, -1).map(Number), CLASSIC_BOUNDS_SECONDS);
     assert.equal(CLASSIC_LE_LABELS.at(-1), '+Inf');
@@ -76,7 +77,7 @@ describe('classic le ladder', () => {
     });
   });
 
-  it('gives histogram_quantile within 10 % of gb\'s own p50, p90, p99 and p99.9 on varied distributions (the measured error is printed)', (t) => {
+  it("gives histogram_quantile within 10 % of gb's own p50, p90, p99 and p99.9 on varied distributions (the measured error is printed)", (t) => {
     let worst = 0;
     for (const [name, h] of distributions()) {
       const { cumulative } = classicBuckets(h);

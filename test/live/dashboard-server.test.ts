@@ -18,7 +18,15 @@ before(async () => {
   if (skip !== false) return;
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 });
 after(async () => browser?.close());
@@ -27,9 +35,21 @@ const EVIL = '<script>window.__pwned = 1</script>';
 
 function frame(second: number, over: Partial<DashboardFrame> = {}): DashboardFrame {
   return {
-    elapsedSeconds: second, completed: 100 * second, failed: second, failures: { connect: second, receive: 0 }, rps: 100, targetRps: 120,
-    p50Ms: 1.5, p99Ms: 9.25, secondP50Ms: 1.5, secondP99Ms: 9.25, connections: 10, busyPercent: 12,
-    endpoints: [{ name: EVIL, requests: 100 * second, failures: second, non2xx: 0, p50Ms: 1.5, p99Ms: 9.25 }], final: false, ...over,
+    elapsedSeconds: second,
+    completed: 100 * second,
+    failed: second,
+    failures: { connect: second, receive: 0 },
+    rps: 100,
+    targetRps: 120,
+    p50Ms: 1.5,
+    p99Ms: 9.25,
+    secondP50Ms: 1.5,
+    secondP99Ms: 9.25,
+    connections: 10,
+    busyPercent: 12,
+    endpoints: [{ name: EVIL, requests: 100 * second, failures: second, non2xx: 0, p50Ms: 1.5, p99Ms: 9.25 }],
+    final: false,
+    ...over,
   };
 }
 
@@ -44,7 +64,9 @@ test('the page shows the frames as they come, names as text, and the final figur
     const tab = await browser!.newPage();
     const problems: string[] = [];
     tab.on('pageerror', (e) => problems.push(e.message));
-    tab.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+    tab.on('console', (m) => {
+      if (m.type() === 'error') problems.push(m.text());
+    });
     await tab.goto(dashboard.url);
     const metric = (name: string): Promise<string> => tab.locator(`[data-metric="${name}"]`).innerText();
     // A viewer that joins mid-run gets the frames so far at once.
@@ -62,7 +84,10 @@ test('the page shows the frames as they come, names as text, and the final figur
     // Four charts drawn by uPlot.
     assert.equal(await tab.locator('.chart canvas').count(), 4);
 
-    dashboard.finish(frame(2.5, { completed: 250, rps: 98.76, p50Ms: 1.432, p99Ms: 8.765, final: true }), '<!DOCTYPE html><title>report</title>');
+    dashboard.finish(
+      frame(2.5, { completed: 250, rps: 98.76, p50Ms: 1.432, p99Ms: 8.765, final: true }),
+      '<!DOCTYPE html><title>report</title>',
+    );
     await tab.waitForFunction(`document.getElementById('status').textContent.startsWith('finished')`);
     assert.equal(await metric('completed'), '250');
     assert.equal(await metric('rps'), '98.76');

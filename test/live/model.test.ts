@@ -2,13 +2,22 @@
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { capEndpoints, completedRequests, OTHER_ENDPOINT, requestSlot, RequestTable, STATUS_CLASSES, statusClassIndex } from '../../src/live/model.js';
+import {
+  capEndpoints,
+  completedRequests,
+  OTHER_ENDPOINT,
+  requestSlot,
+  RequestTable,
+  STATUS_CLASSES,
+  statusClassIndex,
+} from '../../src/live/model.js';
 
 describe('RequestTable', () => {
   it('puts a status in its class (none for a read that failed before one), and a failed request apart', () => {
-    assert.deepEqual([-1, 0, 99, 100, 204, 399, 404, 503, 999, 1000].map((s) => STATUS_CLASSES[statusClassIndex(s)]), [
-      'none', 'none', 'none', '1xx', '2xx', '3xx', '4xx', '5xx', '9xx', 'none',
-    ]);
+    assert.deepEqual(
+      [-1, 0, 99, 100, 204, 399, 404, 503, 999, 1000].map((s) => STATUS_CLASSES[statusClassIndex(s)]),
+      ['none', 'none', 'none', '1xx', '2xx', '3xx', '4xx', '5xx', '9xx', 'none'],
+    );
     const t = new RequestTable(['a', 'b']);
     t.record(1, 200, false);
     t.record(1, 200, true);
@@ -20,7 +29,7 @@ describe('RequestTable', () => {
     assert.equal(completedRequests(s), 3);
   });
 
-  it('grows for rows a script opens later, and adds another thread\'s table by endpoint name', () => {
+  it("grows for rows a script opens later, and adds another thread's table by endpoint name", () => {
     const main = new RequestTable(['a']);
     main.record(0, 200, false);
     const worker = new RequestTable(['b', 'a']);

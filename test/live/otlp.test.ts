@@ -11,14 +11,33 @@ import { otlpRoot, RUN, syntheticRun } from '../helpers/live.js';
 
 const NOW = 1_750_000_000_000;
 
-interface KeyValue { key: string; value: { string_value?: string } }
-interface NumberPoint { attributes: KeyValue[]; start_time_unix_nano: string; time_unix_nano: string; as_int?: string; as_double?: number }
+interface KeyValue {
+  key: string;
+  value: { string_value?: string };
+}
+interface NumberPoint {
+  attributes: KeyValue[];
+  start_time_unix_nano: string;
+  time_unix_nano: string;
+  as_int?: string;
+  as_double?: number;
+}
 interface ExpPoint {
-  attributes: KeyValue[]; start_time_unix_nano: string; time_unix_nano: string; count: string; sum: number; scale: number;
-  zero_count: string; positive: { offset: number; bucket_counts: string[] }; min: number; max: number;
+  attributes: KeyValue[];
+  start_time_unix_nano: string;
+  time_unix_nano: string;
+  count: string;
+  sum: number;
+  scale: number;
+  zero_count: string;
+  positive: { offset: number; bucket_counts: string[] };
+  min: number;
+  max: number;
 }
 interface Metric {
-  name: string; unit: string; data: string;
+  name: string;
+  unit: string;
+  data: string;
   sum?: { data_points: NumberPoint[]; aggregation_temporality: number; is_monotonic: boolean };
   gauge?: { data_points: NumberPoint[] };
   exponential_histogram?: { data_points: ExpPoint[]; aggregation_temporality: number };
@@ -36,7 +55,10 @@ describe('OTLP ExportMetricsServiceRequest', () => {
   const body = encodeOtlpMetrics(RUN, snapshot);
   assert.equal(Request.verify(Request.decode(body)), null);
   const decoded = Request.toObject(Request.decode(body), { longs: String, enums: Number, defaults: true, oneofs: true }) as {
-    resource_metrics: { resource: { attributes: KeyValue[] }; scope_metrics: { scope: { name: string; version: string }; metrics: Metric[] }[] }[];
+    resource_metrics: {
+      resource: { attributes: KeyValue[] };
+      scope_metrics: { scope: { name: string; version: string }; metrics: Metric[] }[];
+    }[];
   };
   const resourceMetrics = decoded.resource_metrics;
   const metrics = resourceMetrics[0]!.scope_metrics[0]!.metrics;
@@ -49,25 +71,37 @@ describe('OTLP ExportMetricsServiceRequest', () => {
   it('names the process in the resource: service.name=gb, the run id, the shard, the tags', () => {
     assert.equal(resourceMetrics.length, 1);
     assert.deepEqual(attributes(resourceMetrics[0]!.resource.attributes), {
-      'service.name': 'gb', 'service.version': VERSION, 'gb.run_id': 'test-run', 'gb.shard': '1/1', env: 'ci',
+      'service.name': 'gb',
+      'service.version': VERSION,
+      'gb.run_id': 'test-run',
+      'gb.shard': '1/1',
+      env: 'ci',
     });
     const scope = resourceMetrics[0]!.scope_metrics[0]!.scope;
     assert.deepEqual([scope.name, scope.version], ['gb', VERSION]);
   });
 
-  it('sends counters as monotonic cumulative Sums from the run\'s start, gb.requests adding up to the Complete requests', () => {
+  it("sends counters as monotonic cumulative Sums from the run's start, gb.requests adding up to the Complete requests", () => {
     const requests = metric('gb.requests');
     assert.equal(requests.data, 'sum');
     assert.equal(requests.sum!.aggregation_temporality, 2);
     assert.equal(requests.sum!.is_monotonic, true);
     const points = requests.sum!.data_points;
-    assert.equal(points.reduce((sum, p) => sum + Number(p.as_int), 0), run.completed(2));
+    assert.equal(
+      points.reduce((sum, p) => sum + Number(p.as_int), 0),
+      run.completed(2),
+    );
     for (const p of points) {
       assert.equal(p.start_time_unix_nano, String(BigInt(NOW - 2000) * 1_000_000n));
       assert.equal(p.time_unix_nano, String(BigInt(NOW) * 1_000_000n));
     }
-    assert.deepEqual(points.map((p) => attributes(p.attributes)).find((a) => a['status'] === 'none'), { endpoint: 'GET /a', status: 'none', result: 'failed' });
-    const failures = Object.fromEntries(metric('gb.request.failures').sum!.data_points.map((p) => [attributes(p.attributes)['kind'] ?? '', Number(p.as_int)]));
+    assert.deepEqual(
+      points.map((p) => attributes(p.attributes)).find((a) => a['status'] === 'none'),
+      { endpoint: 'GET /a', status: 'none', result: 'failed' },
+    );
+    const failures = Object.fromEntries(
+      metric('gb.request.failures').sum!.data_points.map((p) => [attributes(p.attributes)['kind'] ?? '', Number(p.as_int)]),
+    );
     assert.deepEqual(failures, { connect: 3, receive: snapshot.failures.receive, length: 0, exceptions: 0, script: 0 });
     assert.equal(metric('gb.received.bytes').unit, 'By');
     assert.equal(Number(metric('gb.received.bytes').sum!.data_points[0]!.as_int), 8000 * 250);
@@ -79,7 +113,7 @@ describe('OTLP ExportMetricsServiceRequest', () => {
     assert.equal(metric('gb.client.busy_ratio').gauge!.data_points[0]!.as_double, 0.25);
   });
 
-  it('sends latency as a cumulative ExponentialHistogram in seconds whose buckets add up to its count and hold gb\'s p99', () => {
+  it("sends latency as a cumulative ExponentialHistogram in seconds whose buckets add up to its count and hold gb's p99", () => {
     const duration = metric('gb.request.duration');
     assert.equal(duration.unit, 's');
     assert.equal(duration.exponential_histogram!.aggregation_temporality, 2);
@@ -99,7 +133,10 @@ describe('OTLP ExportMetricsServiceRequest', () => {
     const gbP99 = h.valueAtPercentile(99) / 1e6;
     assert.ok(gbP99 > base ** (p.positive.offset + i) && gbP99 <= base ** (p.positive.offset + i + 1) * (1 + 1e-12));
     const phases = metric('gb.request.phase.duration').exponential_histogram!.data_points;
-    assert.deepEqual(phases.map((x) => attributes(x.attributes)), [{ phase: 'connect' }]);
+    assert.deepEqual(
+      phases.map((x) => attributes(x.attributes)),
+      [{ phase: 'connect' }],
+    );
     assert.equal(Number(phases[0]!.zero_count), snapshot.phases[0]!.histogram.count * 0.9);
   });
 
@@ -123,10 +160,19 @@ describe('OTLP ExportMetricsServiceRequest', () => {
       exporter.push(run.at(3, NOW + 1000));
       const stats = await exporter.close(5000);
       assert.deepEqual([stats.delivered, stats.retries], [1, 1]);
-      assert.deepEqual(seen.map((s) => [s.path, s.type]), [['/v1/metrics', 'application/x-protobuf'], ['/v1/metrics', 'application/x-protobuf']]);
+      assert.deepEqual(
+        seen.map((s) => [s.path, s.type]),
+        [
+          ['/v1/metrics', 'application/x-protobuf'],
+          ['/v1/metrics', 'application/x-protobuf'],
+        ],
+      );
       const got = Request.toObject(Request.decode(seen[1]!.body), { longs: String, oneofs: true }) as typeof decoded;
       const points = got.resource_metrics[0]!.scope_metrics[0]!.metrics.find((m) => m.name === 'gb.requests')!.sum!.data_points;
-      assert.equal(points.reduce((sum, p) => sum + Number(p.as_int), 0), run.completed(3));
+      assert.equal(
+        points.reduce((sum, p) => sum + Number(p.as_int), 0),
+        run.completed(3),
+      );
     } finally {
       server.close();
     }

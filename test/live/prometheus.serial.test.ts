@@ -30,7 +30,7 @@ describe('remote write into Prometheus 2.42', { skip }, () => {
     await prometheus?.stop();
   });
 
-  it('stores every period at its own time; the last push makes the counts equal gb\'s and p50/p99 within 10 %', async (t) => {
+  it("stores every period at its own time; the last push makes the counts equal gb's and p50/p99 within 10 %", async (t) => {
     const run: LiveRunLabels = { runId: `classic-${process.pid}`, shard: { index: 2, count: 3 }, tags: [['env', 'ci']] };
     const exporter = createExporter(target(prometheus.writeUrl), run);
     const synthetic = syntheticRun(3000);
@@ -67,7 +67,10 @@ describe('remote write into Prometheus 2.42', { skip }, () => {
     within(p99, final.total.valueAtPercentile(99) / 1e6, 0.1, 'p99');
     within(p50, final.total.valueAtPercentile(50) / 1e6, 0.1, 'p50');
     // Over a window: the requests of periods 3–5 only (1 s apart, so the window holds those samples).
-    const windowed = await q(`histogram_quantile(0.99, sum by (le) (increase(gb_request_duration_seconds_bucket{${sel}}[2500ms])))`, first + 5000);
+    const windowed = await q(
+      `histogram_quantile(0.99, sum by (le) (increase(gb_request_duration_seconds_bucket{${sel}}[2500ms])))`,
+      first + 5000,
+    );
     assert.ok(windowed > 0 && Number.isFinite(windowed));
     const connectP99 = await q(`histogram_quantile(0.99, sum by (le) (gb_request_phase_duration_seconds_bucket{${sel}, phase="connect"}))`);
     within(connectP99, final.phases[0]!.histogram.valueAtPercentile(99) / 1e6, 0.1, 'connect p99');
@@ -95,7 +98,10 @@ describe('remote write into Prometheus 2.42', { skip }, () => {
     const stats = await b.close(10_000);
     assert.deepEqual([stats.delivered, stats.rejected, stats.undelivered, stats.retries], [0, 1, 1, 0]);
     assert.match(stats.lastError ?? '', /^HTTP 400: .*out of (order|bounds)/);
-    assert.equal(await prometheus.query(`sum(gb_requests_total{run_id="${run.runId}"})`, now).then((r) => r[0]?.value), synthetic.completed(2));
+    assert.equal(
+      await prometheus.query(`sum(gb_requests_total{run_id="${run.runId}"})`, now).then((r) => r[0]?.value),
+      synthetic.completed(2),
+    );
   });
 
   it('a Prometheus without native histograms refuses them with a 500 that no retry changes: counted, not retried', async () => {

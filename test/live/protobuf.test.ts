@@ -34,8 +34,15 @@ function decode(bytes: Buffer): Record<string, unknown> {
 describe('ProtoWriter', () => {
   it('writes every scalar kind as protobufjs reads it, at the edges of each', () => {
     const w = new ProtoWriter(8); // tiny, so growth is exercised
-    w.uint(1, 2 ** 53 - 1).int(2, -5).sint(3, -(2 ** 40)).bool(4, true).double(5, -0.125);
-    w.fixed64(6, 1_700_000_000_000n * 1_000_000n).sfixed64(7, -3).string(8, 'é∑ ok').bytes(9, Uint8Array.of(0, 255, 7));
+    w.uint(1, 2 ** 53 - 1)
+      .int(2, -5)
+      .sint(3, -(2 ** 40))
+      .bool(4, true)
+      .double(5, -0.125);
+    w.fixed64(6, 1_700_000_000_000n * 1_000_000n)
+      .sfixed64(7, -3)
+      .string(8, 'é∑ ok')
+      .bytes(9, Uint8Array.of(0, 255, 7));
     assert.deepEqual(decode(w.finish()), {
       u: String(2 ** 53 - 1),
       i: '-5',
@@ -55,7 +62,11 @@ describe('ProtoWriter', () => {
     w.begin(10).string(1, 'one').sint(2, -1).end();
     w.begin(11).string(1, long).end();
     w.begin(11).end();
-    w.begin(12).rawUint(0).rawUint(300).rawUint(2 ** 35).end();
+    w.begin(12)
+      .rawUint(0)
+      .rawUint(300)
+      .rawUint(2 ** 35)
+      .end();
     w.begin(13).rawSint(-2).rawSint(5).end();
     const out = decode(w.finish());
     assert.deepEqual(out['inner'], { name: 'one', delta: '-1' });
@@ -67,15 +78,21 @@ describe('ProtoWriter', () => {
 
   it('round-trips arbitrary values (property)', () => {
     fc.assert(
-      fc.property(fc.maxSafeNat(), fc.integer({ min: -(2 ** 52), max: 2 ** 52 }), fc.double({ noNaN: true }), fc.string(), (u, s, d, text) => {
-        const w = new ProtoWriter(1);
-        w.uint(1, u).sint(3, s).double(5, d).begin(10).string(1, text).end();
-        const out = All.toObject(All.decode(w.finish()), { longs: Number, defaults: true });
-        assert.equal(out['u'], u);
-        assert.equal(out['s'], s);
-        assert.ok(Object.is(out['d'], d));
-        assert.equal((out['inner'] as { name: string }).name, text);
-      }),
+      fc.property(
+        fc.maxSafeNat(),
+        fc.integer({ min: -(2 ** 52), max: 2 ** 52 }),
+        fc.double({ noNaN: true }),
+        fc.string(),
+        (u, s, d, text) => {
+          const w = new ProtoWriter(1);
+          w.uint(1, u).sint(3, s).double(5, d).begin(10).string(1, text).end();
+          const out = All.toObject(All.decode(w.finish()), { longs: Number, defaults: true });
+          assert.equal(out['u'], u);
+          assert.equal(out['s'], s);
+          assert.ok(Object.is(out['d'], d));
+          assert.equal((out['inner'] as { name: string }).name, text);
+        },
+      ),
     );
   });
 

@@ -65,7 +65,7 @@ describe('pusher', () => {
     for (const r of receivers) await r.close();
   });
 
-  it('sends remote write\'s headers, and retries a 500 with the same body until the 204', async () => {
+  it("sends remote write's headers, and retries a 500 with the same body until the 204", async () => {
     const r = await receiver((n, res) => res.writeHead(n < 2 ? 500 : 204).end(n < 2 ? 'try later' : ''));
     receivers.push(r);
     const e = exporter(r.url);
@@ -156,7 +156,10 @@ describe('pusher', () => {
     const stats = await e.close(500);
     assert.deepEqual([stats.pushed, stats.delivered, stats.undelivered], [3, 0, 3]);
     assert.equal(stats.lastError, 'ECONNREFUSED');
-    assert.match(deliveryWarning(e.target, stats) ?? '', /^WARNING: 3 of 3 pushes to --out prometheus=http:\/\/127\.0\.0\.1:\d+\/api\/v1\/write were not delivered \(last error: ECONNREFUSED\)$/);
+    assert.match(
+      deliveryWarning(e.target, stats) ?? '',
+      /^WARNING: 3 of 3 pushes to --out prometheus=http:\/\/127\.0\.0\.1:\d+\/api\/v1\/write were not delivered \(last error: ECONNREFUSED\)$/,
+    );
   });
 
   it('delivers the last push of a run through a slow receiver: older pushes give way when the queue is full', async () => {
@@ -170,12 +173,16 @@ describe('pusher', () => {
     assert.equal(stats.delivered + stats.dropped, 12);
     assert.ok(stats.dropped > 0);
     assert.equal(r.received.at(-1)!.timestampMs, base + 12_000);
-    assert.equal(decodeRemoteWrite(r.received.at(-1)!.body).find((s) => s.labels['__name__'] === 'gb_request_duration_seconds_count')!.samples[0]!.value, 120);
+    assert.equal(
+      decodeRemoteWrite(r.received.at(-1)!.body).find((s) => s.labels['__name__'] === 'gb_request_duration_seconds_count')!.samples[0]!
+        .value,
+      120,
+    );
   });
 });
 
 describe('--out', () => {
-  it('takes prometheus=URL and otlp=URL, giving a bare URL the receiver\'s usual path', () => {
+  it("takes prometheus=URL and otlp=URL, giving a bare URL the receiver's usual path", () => {
     const p = parseOut('prometheus=http://127.0.0.1:9090');
     const o = parseOut('otlp=https://127.0.0.1:4318/');
     const custom = parseOut('prometheus=http://127.0.0.1:9009/api/v1/push');

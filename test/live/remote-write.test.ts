@@ -25,7 +25,7 @@ describe('remote write body', () => {
   const snapshot = run.at(3, NOW);
   const decoded = decodeRemoteWrite(remoteWriteBody(prometheusSeries(RUN, snapshot), nativeSeries(RUN, snapshot), NOW));
 
-  it('labels every series with run_id, shard and the tags, sorted by name with __name__ first, one sample at the period\'s end', () => {
+  it("labels every series with run_id, shard and the tags, sorted by name with __name__ first, one sample at the period's end", () => {
     for (const s of decoded) {
       assert.deepEqual([...s.labelOrder].sort(), s.labelOrder);
       assert.equal(s.labelOrder[0], '__name__');
@@ -39,10 +39,20 @@ describe('remote write body', () => {
 
   it('sends gb_requests_total whose sum is the Complete requests, split by endpoint, status class and result', () => {
     const requests = byName(decoded, 'gb_requests_total');
-    assert.equal(requests.reduce((sum, s) => sum + value(s), 0), run.completed(3));
+    assert.equal(
+      requests.reduce((sum, s) => sum + value(s), 0),
+      run.completed(3),
+    );
     assert.equal(completedRequests(snapshot.requests), run.completed(3));
     const keys = requests.map((s) => `${s.labels['endpoint']} ${s.labels['status']} ${s.labels['result']}`).sort();
-    assert.deepEqual(keys, ['GET /a 2xx ok', 'GET /a 4xx ok', 'GET /a none failed', 'GET /b 2xx ok', 'GET /b 4xx ok', 'GET /b none failed']);
+    assert.deepEqual(keys, [
+      'GET /a 2xx ok',
+      'GET /a 4xx ok',
+      'GET /a none failed',
+      'GET /b 2xx ok',
+      'GET /b 4xx ok',
+      'GET /b none failed',
+    ]);
     const failedReads = requests.filter((s) => s.labels['status'] === 'none').reduce((sum, s) => sum + value(s), 0);
     assert.equal(failedReads, snapshot.failures.receive);
   });
@@ -64,7 +74,10 @@ describe('remote write body', () => {
       ['gb_request_phase_duration_seconds', 'connect', snapshot.phases[0]!.histogram],
     ] as const) {
       const buckets = byName(decoded, `${name}_bucket`).filter((s) => s.labels['phase'] === phase);
-      assert.deepEqual(buckets.map((s) => s.labels['le']), CLASSIC_LE_LABELS);
+      assert.deepEqual(
+        buckets.map((s) => s.labels['le']),
+        CLASSIC_LE_LABELS,
+      );
       const counts = buckets.map(value);
       for (let i = 1; i < counts.length; i++) assert.ok(counts[i]! >= counts[i - 1]!);
       assert.equal(counts.at(-1), h.count);
@@ -75,10 +88,17 @@ describe('remote write body', () => {
 
   it('sends native histograms whose spans and deltas give back the count in schema 4 buckets', () => {
     const native = decoded.filter((s) => s.histograms.length > 0);
-    assert.deepEqual(native.map((s) => s.labels['__name__']), ['gb_request_duration_seconds', 'gb_request_phase_duration_seconds']);
+    assert.deepEqual(
+      native.map((s) => s.labels['__name__']),
+      ['gb_request_duration_seconds', 'gb_request_phase_duration_seconds'],
+    );
     const h = native[0]!.histograms[0]! as {
-      countInt: number; sum: number; schema: number; zeroCountInt: number;
-      positiveSpans: { offset: number; length: number }[]; positiveDeltas: number[];
+      countInt: number;
+      sum: number;
+      schema: number;
+      zeroCountInt: number;
+      positiveSpans: { offset: number; length: number }[];
+      positiveDeltas: number[];
     };
     assert.equal(h.schema, 4);
     assert.equal(h.countInt, snapshot.total.count);
@@ -92,7 +112,10 @@ describe('remote write body', () => {
       for (let k = 0; k < span.length; k++, index++) {
         bucket += h.positiveDeltas[d++]!;
         // Short gaps stay inside a span; a span never starts or ends on an empty bucket.
-        assert.ok(bucket > 0 || (k > 0 && k < span.length - 1), `bucket ${index} (${k} of span ${span.offset}+${span.length}) is ${bucket}`);
+        assert.ok(
+          bucket > 0 || (k > 0 && k < span.length - 1),
+          `bucket ${index} (${k} of span ${span.offset}+${span.length}) is ${bucket}`,
+        );
         count += bucket;
       }
     }
@@ -110,9 +133,10 @@ describe('remote write body', () => {
     const series = decodeRemoteWrite(remoteWriteBody(prometheusSeries(RUN, one), [], NOW));
     assert.equal(byName(series, 'gb_target_rate').length + byName(series, 'gb_client_busy_ratio').length, 0);
     assert.equal(byName(series, 'gb_request_phase_duration_seconds_bucket').length, 0);
-    assert.deepEqual(byName(series, 'gb_requests_total').map((s) => s.labels), [
-      { __name__: 'gb_requests_total', env: 'ci', result: 'ok', run_id: 'test-run', shard: '1/1', status: '2xx' },
-    ]);
+    assert.deepEqual(
+      byName(series, 'gb_requests_total').map((s) => s.labels),
+      [{ __name__: 'gb_requests_total', env: 'ci', result: 'ok', run_id: 'test-run', shard: '1/1', status: '2xx' }],
+    );
   });
 
   it('caps endpoint labels: rows past the limit add up under "other", so the total is kept', () => {
@@ -120,10 +144,16 @@ describe('remote write body', () => {
     const table = new RequestTable(names);
     names.forEach((_, row) => table.record(row, 200, false));
     const many = { ...snapshot, requests: table.snapshot() };
-    const series = byName(decodeRemoteWrite(remoteWriteBody(prometheusSeries(RUN, many, { maxEndpoints: 10 }), [], NOW)), 'gb_requests_total');
+    const series = byName(
+      decodeRemoteWrite(remoteWriteBody(prometheusSeries(RUN, many, { maxEndpoints: 10 }), [], NOW)),
+      'gb_requests_total',
+    );
     assert.equal(new Set(series.map((s) => s.labels['endpoint'])).size, 11);
     assert.equal(value(series.find((s) => s.labels['endpoint'] === 'other')!), 20);
-    assert.equal(series.reduce((sum, s) => sum + value(s), 0), 30);
+    assert.equal(
+      series.reduce((sum, s) => sum + value(s), 0),
+      30,
+    );
   });
 
   it('handles an empty run: zero counts, empty buckets', () => {

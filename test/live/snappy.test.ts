@@ -34,14 +34,19 @@ describe('snappyCompress', () => {
   it('round-trips arbitrary bytes and arbitrary repetitive text (property)', () => {
     fc.assert(fc.property(fc.uint8Array({ maxLength: 5000 }), (bytes) => void roundTrip(bytes)));
     fc.assert(
-      fc.property(fc.array(fc.constantFrom('__name__', 'gb_requests_total', 'le', '0.001', 'run_id', '\u0000', 'é'), { maxLength: 3000 }), (words) =>
-        void roundTrip(Buffer.from(words.join(''))),
+      fc.property(
+        fc.array(fc.constantFrom('__name__', 'gb_requests_total', 'le', '0.001', 'run_id', '\u0000', 'é'), { maxLength: 3000 }),
+        (words) => void roundTrip(Buffer.from(words.join(''))),
       ),
     );
   });
 
   it('compresses a remote-write-like body to a fraction of its size', () => {
-    const series = Array.from({ length: 500 }, (_, i) => `\n__name__\u0012gb_request_duration_seconds_bucket\nle\u0012${(i * 0.001).toFixed(6)}\nrun_id\u0012test-run\nshard\u00121/1`);
+    const series = Array.from(
+      { length: 500 },
+      (_, i) =>
+        `\n__name__\u0012gb_request_duration_seconds_bucket\nle\u0012${(i * 0.001).toFixed(6)}\nrun_id\u0012test-run\nshard\u00121/1`,
+    );
     const body = Buffer.from(series.join(''));
     const compressed = roundTrip(body);
     assert.ok(compressed.length < body.length / 4, `${compressed.length} of ${body.length} bytes`);

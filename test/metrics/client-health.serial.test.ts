@@ -44,32 +44,73 @@ interface Row {
 const ROWS: readonly Row[] = [
   { facts: CALM, warning: null, why: 'a calm client is not flagged' },
   // Busy thread (event-loop utilization; 90 % threshold).
-  { facts: facts({ thread: { loopUtilization: 0.95 } }), warning: ['95% busy', '-G'], why: 'busy above 90 %: names the figure and the fix' },
+  {
+    facts: facts({ thread: { loopUtilization: 0.95 } }),
+    warning: ['95% busy', '-G'],
+    why: 'busy above 90 %: names the figure and the fix',
+  },
   { facts: facts({ thread: { loopUtilization: 0.9 } }), warning: ['90% busy'], why: 'exactly at the threshold counts as saturated' },
   { facts: facts({ thread: { loopUtilization: 0.85 } }), warning: null, why: 'below 90 %: not flagged' },
-  { facts: facts({ thread: { loopUtilization: 0.99 }, wallMs: 200 }), warning: null, why: 'a run under 300 ms is too short to judge utilization' },
+  {
+    facts: facts({ thread: { loopUtilization: 0.99 }, wallMs: 200 }),
+    warning: null,
+    why: 'a run under 300 ms is too short to judge utilization',
+  },
   { facts: facts({ thread: { loopUtilization: 0.99 }, wallMs: 300 }), warning: ['99% busy'], why: 'from 300 ms on it is judged' },
   // Event-loop delay (10 ms threshold, strict).
-  { facts: facts({ thread: { eventLoopDelayP99Ms: 10.5, eventLoopDelayMaxMs: 42 } }), warning: ['10.5 ms at p99', '42.0 ms', '-G'], why: 'loop lag over 10 ms: p99 and max quoted' },
+  {
+    facts: facts({ thread: { eventLoopDelayP99Ms: 10.5, eventLoopDelayMaxMs: 42 } }),
+    warning: ['10.5 ms at p99', '42.0 ms', '-G'],
+    why: 'loop lag over 10 ms: p99 and max quoted',
+  },
   { facts: facts({ thread: { eventLoopDelayP99Ms: 10 } }), warning: null, why: 'exactly 10 ms is not over the threshold' },
   { facts: facts({ thread: { eventLoopDelayP99Ms: 9.9 } }), warning: null, why: 'under 10 ms: not flagged' },
-  { facts: facts({ thread: { eventLoopDelayP99Ms: 50 }, wallMs: 50 }), warning: ['50.0 ms at p99'], why: 'loop lag is judged even in a short run' },
+  {
+    facts: facts({ thread: { eventLoopDelayP99Ms: 50 }, wallMs: 50 }),
+    warning: ['50.0 ms at p99'],
+    why: 'loop lag is judged even in a short run',
+  },
   // Lateness in rate mode (1 % threshold, strict).
-  { facts: facts({ late: { count: 2, server: 0, of: 100, maxUs: 12_300 } }), warning: ['2 of 100', '2.0%', 'although a connection was free', '12.3 ms', 'add workers (-G)', 'lower the rate'], why: 'over 1 % late beside a free connection: count, share, worst delay, fixes' },
+  {
+    facts: facts({ late: { count: 2, server: 0, of: 100, maxUs: 12_300 } }),
+    warning: ['2 of 100', '2.0%', 'although a connection was free', '12.3 ms', 'add workers (-G)', 'lower the rate'],
+    why: 'over 1 % late beside a free connection: count, share, worst delay, fixes',
+  },
   { facts: facts({ late: { count: 1, server: 0, of: 100, maxUs: 5000 } }), warning: null, why: 'exactly 1 % is not over' },
   { facts: facts({ late: { count: 9, server: 0, of: 1000, maxUs: 5000 } }), warning: null, why: 'under 1 %: not flagged' },
-  { facts: facts({ late: { count: 0, server: 0, of: 0, maxUs: 0 } }), warning: null, why: 'a rate run that sent nothing cannot divide by zero' },
-  // Late because every connection was busy on the server: the server's doing, unless the pool could never have carried the rate.
-  { facts: facts({ late: { count: 90, server: 90, of: 100, maxUs: 900_000 } }), warning: null, why: 'requests that waited for a connection the server held do not blame gb' },
-  { facts: facts({ late: { count: 92, server: 90, of: 100, maxUs: 900_000 } }), warning: ['2 of 100', 'although a connection was free'], why: 'only the ones late beside a free connection count against gb' },
   {
-    facts: facts({ late: { count: 90, server: 90, of: 100, maxUs: 900_000 }, pool: { slots: 100, fastestUs: 10_000, targetPerSecond: 640 } }),
+    facts: facts({ late: { count: 0, server: 0, of: 0, maxUs: 0 } }),
+    warning: null,
+    why: 'a rate run that sent nothing cannot divide by zero',
+  },
+  // Late because every connection was busy on the server: the server's doing, unless the pool could never have carried the rate.
+  {
+    facts: facts({ late: { count: 90, server: 90, of: 100, maxUs: 900_000 } }),
+    warning: null,
+    why: 'requests that waited for a connection the server held do not blame gb',
+  },
+  {
+    facts: facts({ late: { count: 92, server: 90, of: 100, maxUs: 900_000 } }),
+    warning: ['2 of 100', 'although a connection was free'],
+    why: 'only the ones late beside a free connection count against gb',
+  },
+  {
+    facts: facts({
+      late: { count: 90, server: 90, of: 100, maxUs: 900_000 },
+      pool: { slots: 100, fastestUs: 10_000, targetPerSecond: 640 },
+    }),
     warning: null,
     why: 'a pool that could carry the rate at the fastest response (100 slots at 10 ms: 10 000/s) is not to blame',
   },
   {
     facts: facts({ late: { count: 90, server: 90, of: 100, maxUs: 900_000 }, pool: { slots: 1, fastestUs: 50, targetPerSecond: 40_000 } }),
-    warning: ['90 of 100 requests waited for a free connection', '1 request slots cannot carry 40000 req/s', '0.050 ms', 'at most 20000 req/s', 'add connections (-c)'],
+    warning: [
+      '90 of 100 requests waited for a free connection',
+      '1 request slots cannot carry 40000 req/s',
+      '0.050 ms',
+      'at most 20000 req/s',
+      'add connections (-c)',
+    ],
     why: "a pool too small for the rate even at the fastest response is gb's (Little's law)",
   },
   { facts: facts({ late: null }), warning: null, why: 'closed loop has no schedule to be late for' },
@@ -149,8 +190,14 @@ test('a client whose thread is kept busy is flagged, with figures, in the summar
   assert.ok(lag !== undefined, 'a loop-lag warning');
   assert.ok(lag.includes(`${c.eventLoopDelayP99Ms.toFixed(1)} ms at p99`), 'the warning quotes the measured p99');
   assert.ok(c.loopUtilizationPercent >= 90, `busy ${c.loopUtilizationPercent}%`);
-  assert.ok(c.warnings.some((w) => w.includes('% busy')), 'a busy-thread warning');
-  assert.ok(c.warnings.every((w) => w.includes('-G')), 'each warning says what to do');
+  assert.ok(
+    c.warnings.some((w) => w.includes('% busy')),
+    'a busy-thread warning',
+  );
+  assert.ok(
+    c.warnings.every((w) => w.includes('-G')),
+    'each warning says what to do',
+  );
   const report = renderGbExtras(summary);
   for (const w of c.warnings) assert.ok(report.includes(`WARNING: ${w}`), 'the report prints every warning');
 });
@@ -170,7 +217,11 @@ test('a rate one connection cannot carry is flagged: the requests waited for the
   assert.ok(pool.includes(`${summary.rate.lateServer} of ${summary.issued} requests`), pool);
   assert.ok(pool.includes('1 request slots cannot carry 1000000 req/s'), pool);
   assert.ok(renderGbExtras(summary).includes(`${summary.rate.late} sent late`));
-  assert.ok(renderGbExtras(summary).includes(`${summary.rate.lateServer} waited for a connection (every one busy on the server), ${summary.rate.lateClient} late by gb itself`));
+  assert.ok(
+    renderGbExtras(summary).includes(
+      `${summary.rate.lateServer} waited for a connection (every one busy on the server), ${summary.rate.lateClient} late by gb itself`,
+    ),
+  );
 });
 
 test('an unsaturated run (--rate 50 -t 2 -c 5) has no warnings and saturated: false', async (t) => {

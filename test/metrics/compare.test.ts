@@ -7,7 +7,14 @@ import type { PhaseStats, Summary, TimelineRow } from '../../src/metrics/summary
 import { blockLength, bootstrapChange, bootstrapPercentileChange, requestsAbove, seededRandom } from '../../src/metrics/bootstrap.js';
 import { Histogram } from '../../src/metrics/histogram.js';
 import { phaseStats } from '../../src/metrics/phase-stats.js';
-import { checkRules, compareSummaries, parseFailRule, type FailRule, type MetricComparison, type RuleOutcome } from '../../src/metrics/compare.js';
+import {
+  checkRules,
+  compareSummaries,
+  parseFailRule,
+  type FailRule,
+  type MetricComparison,
+  type RuleOutcome,
+} from '../../src/metrics/compare.js';
 import { renderComparison, ruleMessage } from '../../src/report/compare-text.js';
 import { allAnswered, settingsFixture, summaryFixture } from '../helpers/summaries.js';
 
@@ -50,7 +57,18 @@ function run(shape: RunShape): Summary {
   const rows: TimelineRow[] = Array.from({ length: shape.seconds }, (_, second) => {
     const p50Us = jitter(shape.p50Us);
     const p99Us = jitter(shape.p99Us);
-    return { second, scheduled: null, complete: jitter(shape.perSecond), errors: 0, non2xx: 0, bytesReceived: 0, p50Us, p90Us: Math.round((p50Us + p99Us) / 2), p99Us, maxUs: p99Us * 2 };
+    return {
+      second,
+      scheduled: null,
+      complete: jitter(shape.perSecond),
+      errors: 0,
+      non2xx: 0,
+      bytesReceived: 0,
+      p50Us,
+      p90Us: Math.round((p50Us + p99Us) / 2),
+      p99Us,
+      maxUs: p99Us * 2,
+    };
   });
   const complete = rows.reduce((sum, r) => sum + r.complete, 0);
   return summaryFixture({
@@ -154,7 +172,11 @@ describe('bootstrapChange', () => {
     const values = Array.from({ length: 20 }, (_, i) => 100 + (i % 7));
     const same = bootstrapChange(values, values) ?? assert.fail();
     assert.ok(same.lowPercent < 0 && same.highPercent > 0);
-    const doubled = bootstrapChange(values, values.map((v) => 2 * v)) ?? assert.fail();
+    const doubled =
+      bootstrapChange(
+        values,
+        values.map((v) => 2 * v),
+      ) ?? assert.fail();
     assert.ok(doubled.lowPercent > 90 && doubled.highPercent < 110, JSON.stringify(doubled));
   });
 
@@ -278,7 +300,10 @@ describe('compareSummaries on runs too short for the per-second bootstrap', () =
     assert.deepEqual(row(rows, 'p999').noise, { kind: 'n/a', reason: 'too few seconds, and under 10 requests above p99.9' });
     const [p99] = checkRules(rows, [rule('p99>+10%')]);
     assert.equal(p99?.violated, true);
-    assert.match(messageOf(p99), /^p99>\+10%: FAILED \(p99 \+\d+\.\d %, interval \[\+\d+\.\d, \+\d+\.\d %\] past the limit; judged on the requests: too few seconds\)$/);
+    assert.match(
+      messageOf(p99),
+      /^p99>\+10%: FAILED \(p99 \+\d+\.\d %, interval \[\+\d+\.\d, \+\d+\.\d %\] past the limit; judged on the requests: too few seconds\)$/,
+    );
   });
 
   it('breaks a rule only when the whole interval lies past the limit, not merely beyond 0', () => {
@@ -291,7 +316,10 @@ describe('compareSummaries on runs too short for the per-second bootstrap', () =
     assert.ok(noise.kind === 'beyond-noise' && noise.lowPercent > 0 && noise.lowPercent < 10, JSON.stringify(noise));
     const [lenient, loose] = checkRules(rows, [rule('p99>+10%'), rule(`p99>+${Math.floor(noise.lowPercent) - 1}%`)]);
     assert.equal(lenient?.violated, false);
-    assert.match(messageOf(lenient), /^p99>\+10%: ok \(p99 \+\d+\.\d %, past the limit, but its interval \[\+\d\.\d, \+\d+\.\d %\] reaches inside it; judged on the requests: too few seconds\)$/);
+    assert.match(
+      messageOf(lenient),
+      /^p99>\+10%: ok \(p99 \+\d+\.\d %, past the limit, but its interval \[\+\d\.\d, \+\d+\.\d %\] reaches inside it; judged on the requests: too few seconds\)$/,
+    );
     // A limit below the interval's low end: the same change now breaks it.
     assert.equal(loose?.violated, true, messageOf(loose));
   });
@@ -299,7 +327,11 @@ describe('compareSummaries on runs too short for the per-second bootstrap', () =
   it('passes two samples of one server', () => {
     const rows = compareSummaries(shortRun(latencies(2000, 1200, 41)), shortRun(latencies(2000, 1200, 42)));
     const outcomes = checkRules(rows, ['p50>+10%', 'p90>+10%', 'p99>+10%', 'ttfb-p99>+10%'].map(rule));
-    assert.deepEqual(outcomes.map((o) => o.violated), [false, false, false, false], outcomes.map(messageOf).join('\n'));
+    assert.deepEqual(
+      outcomes.map((o) => o.violated),
+      [false, false, false, false],
+      outcomes.map(messageOf).join('\n'),
+    );
   });
 
   it('says in the table notes that the interval came from the requests', () => {
@@ -347,7 +379,10 @@ describe('checkRules', () => {
 
   it('breaks a rule only when the change goes past its limit', () => {
     const outcomes = checkRules(rows, ['p99>+10%', 'p99>+30%', 'rps<-5%', 'rps<-15%', 'p50>+0%'].map(rule));
-    assert.deepEqual(outcomes.map((o) => o.violated), [true, false, true, false, false]);
+    assert.deepEqual(
+      outcomes.map((o) => o.violated),
+      [true, false, true, false, false],
+    );
     assert.equal(messageOf(outcomes[0]), 'p99>+10%: FAILED (p99 +20.0 %, beyond noise)');
     assert.equal(messageOf(outcomes[3]), 'rps<-15%: ok (rps -10.0 %, beyond noise)');
   });
@@ -383,12 +418,28 @@ describe('checkRules', () => {
     const rows = compareSummaries(short, worse);
     const rules = ['p99>+10%', 'rps<-5%'].map(rule);
     const lenient = checkRules(rows, rules);
-    assert.deepEqual(lenient.map((o) => [o.violated, o.verdict.kind === 'unjudged' && o.verdict.pastLimit]), [[false, true], [false, false]]);
-    assert.equal(messageOf(lenient[0]), 'p99>+10%: ok (p99 +50.0 %, past the limit, noise not judged: too few seconds; passes without --strict)');
+    assert.deepEqual(
+      lenient.map((o) => [o.violated, o.verdict.kind === 'unjudged' && o.verdict.pastLimit]),
+      [
+        [false, true],
+        [false, false],
+      ],
+    );
+    assert.equal(
+      messageOf(lenient[0]),
+      'p99>+10%: ok (p99 +50.0 %, past the limit, noise not judged: too few seconds; passes without --strict)',
+    );
     assert.equal(messageOf(lenient[1]), 'rps<-5%: ok (rps +1.0 %, noise not judged: too few seconds)');
     const strict = checkRules(rows, rules, { strict: true });
-    assert.deepEqual(strict.map((o) => o.violated), [true, false], 'strict breaks only the rule past its limit');
-    assert.equal(messageOf(strict[0]), 'p99>+10%: FAILED (p99 +50.0 %, past the limit, noise not judged: too few seconds; failed by --strict)');
+    assert.deepEqual(
+      strict.map((o) => o.violated),
+      [true, false],
+      'strict breaks only the rule past its limit',
+    );
+    assert.equal(
+      messageOf(strict[0]),
+      'p99>+10%: FAILED (p99 +50.0 %, past the limit, noise not judged: too few seconds; failed by --strict)',
+    );
   });
 
   it("says A's figure is 0 rather than missing, and decides by the same policy", () => {
@@ -414,13 +465,19 @@ describe('renderComparison', () => {
     const b = run({ ...BASE, p99Us: 13_500, seed: 2, noise: 0.05 });
     const text = renderComparison(a, b, compareSummaries(a, b), { a: 'a.json', b: 'b.json' });
     const lines = text.split('\n');
-    assert.match(lines[0] ?? '', /^A: a\.json {2}http:\/\/127\.0\.0\.1:8080\/ {2}2025-01-31T12:00:00\.000Z {2}30\.00 s {2}\d+ complete {2}-c 10$/);
+    assert.match(
+      lines[0] ?? '',
+      /^A: a\.json {2}http:\/\/127\.0\.0\.1:8080\/ {2}2025-01-31T12:00:00\.000Z {2}30\.00 s {2}\d+ complete {2}-c 10$/,
+    );
     assert.match(lines[1] ?? '', /^B: b\.json /);
     assert.equal(lines[2], '');
     assert.match(lines[3] ?? '', /^ +A +B +Change +95 % interval +Verdict$/);
     const labels = ['Requests/s', 'p50 [ms]', 'p90 [ms]', 'p99 [ms]', 'p99.9 [ms]', 'max [ms]', 'TTFB p50 [ms]', 'TTFB p99 [ms]'];
     const body = lines.slice(4, 12);
-    assert.deepEqual(body.map((l) => l.split(/ {2,}/)[0]), labels);
+    assert.deepEqual(
+      body.map((l) => l.split(/ {2,}/)[0]),
+      labels,
+    );
     assert.match(body[3] ?? '', /^p99 \[ms\] +9\.000 +13\.500 +\+50\.0 % +\[\+\d+\.\d, \+\d+\.\d %\] +beyond noise$/);
     assert.match(body[6] ?? '', /[+-]\d+\.\d % +n\/a \(no per-second TTFB\)$/);
     // The A column ends at the same place on every line: numbers are right-aligned.
@@ -480,7 +537,10 @@ describe('request phases in gb compare', () => {
     const rows = compareSummaries(withPhases(run(BASE), 3000), withPhases(run(BASE), 4500));
     const [lenient] = checkRules(rows, [rule('tls-p99>+10%')]);
     assert.equal(lenient?.violated, false);
-    assert.match(messageOf(lenient), /^tls-p99>\+10%: ok \(tls-p99 \+50\.0 %, past the limit, noise not judged: no per-second phases; passes without --strict\)$/);
+    assert.match(
+      messageOf(lenient),
+      /^tls-p99>\+10%: ok \(tls-p99 \+50\.0 %, past the limit, noise not judged: no per-second phases; passes without --strict\)$/,
+    );
     const [strict] = checkRules(rows, [rule('tls-p99>+10%')], { strict: true });
     assert.equal(strict?.violated, true);
     const [within] = checkRules(rows, [rule('tls-p99>+60%')], { strict: true });
@@ -498,6 +558,9 @@ describe('request phases in gb compare', () => {
     assert.equal(row(rows, 'tls-p99').a, null);
     assert.equal(row(rows, 'p99').changePercent, 0, 'the rest compares as before');
     assert.equal(checkRules(rows, [rule('waiting-p99>+10%')])[0]?.violated, true);
-    assert.deepEqual(compareSummaries(legacy, legacy).filter((r) => r.metric.includes('-') && !r.metric.startsWith('ttfb')), []);
+    assert.deepEqual(
+      compareSummaries(legacy, legacy).filter((r) => r.metric.includes('-') && !r.metric.startsWith('ttfb')),
+      [],
+    );
   });
 });

@@ -25,7 +25,7 @@ describe('EndpointStats', () => {
     assert.deepEqual([e.requests(0), e.requests(3), e.failures(3)], [1, 48, 1]);
   });
 
-  it('counts non-2xx and Length failures per row, and merges another thread\'s rows by name', () => {
+  it("counts non-2xx and Length failures per row, and merges another thread's rows by name", () => {
     const a = new EndpointStats(10, ['GET /a', 'GET /b']);
     const b = new EndpointStats(10, ['GET /b', 'GET /c']);
     a.recordResponse(0, 200, 500, false);
@@ -56,11 +56,19 @@ describe('gb merge and gb compare', () => {
       const merged = mergeSummaries([{ ...a, target: b.target }, b]);
       assert.ok(merged.ok, merged.ok ? '' : merged.error);
       const rows = merged.value.endpoints?.map((e) => [e.name, e.requests]);
-      assert.deepEqual(rows, [['GET /', 10], ['GET /10k.dat', 25], ['GET /bytes/3', 15]]);
+      assert.deepEqual(rows, [
+        ['GET /', 10],
+        ['GET /10k.dat', 25],
+        ['GET /bytes/3', 15],
+      ]);
       const tenK = merged.value.endpoints?.find((e) => e.name === 'GET /10k.dat');
       assert.ok(tenK !== undefined && tenK.histogram !== '');
       const matched = compareEndpoints(a, b).map((r) => [r.name, r.a?.requests ?? null, r.b?.requests ?? null]);
-      assert.deepEqual(matched, [['GET /', 10, null], ['GET /10k.dat', 10, 15], ['GET /bytes/3', null, 15]]);
+      assert.deepEqual(matched, [
+        ['GET /', 10, null],
+        ['GET /10k.dat', 10, 15],
+        ['GET /bytes/3', null, 15],
+      ]);
     });
   });
 });

@@ -78,10 +78,7 @@ function sampleStdDev(values: readonly number[]): number {
 }
 
 function assertClose(actual: number, expected: number, relative: number, what: string): void {
-  assert.ok(
-    Math.abs(actual - expected) <= Math.abs(expected) * relative,
-    `${what}: ${actual} is not within ${relative} of ${expected}`,
-  );
+  assert.ok(Math.abs(actual - expected) <= Math.abs(expected) * relative, `${what}: ${actual} is not within ${relative} of ${expected}`);
 }
 
 function summaryOf(h: Histogram): unknown {
@@ -143,7 +140,10 @@ describe('Histogram precision against exact sorted samples', () => {
     assert.equal(h.min, 0);
     assert.equal(h.max, 1_000_000);
     assert.equal(h.sum, 3 + 7 + 1_000_000);
-    assert.deepEqual([1, 2, 3, 4, 5].map((r) => h.valueAtRank(r)), [0, 0, 3, 7, 1_000_000]);
+    assert.deepEqual(
+      [1, 2, 3, 4, 5].map((r) => h.valueAtRank(r)),
+      [0, 0, 3, 7, 1_000_000],
+    );
   });
 
   it('returns the exact minimum at rank 1 even when its bucket is wider than one µs', () => {
@@ -191,8 +191,14 @@ describe('Histogram.add', () => {
   for (const d of datasets()) {
     it(`equals one histogram that recorded every sample (${d.name})`, () => {
       const whole = recordAll(d.raw, d.options);
-      const left = recordAll(d.raw.filter((_, i) => i % 3 === 0), d.options);
-      const right = recordAll(d.raw.filter((_, i) => i % 3 !== 0), d.options);
+      const left = recordAll(
+        d.raw.filter((_, i) => i % 3 === 0),
+        d.options,
+      );
+      const right = recordAll(
+        d.raw.filter((_, i) => i % 3 !== 0),
+        d.options,
+      );
       left.add(right);
       assert.deepEqual(summaryOf(left), summaryOf(whole));
       assert.deepEqual(left.toSnapshot().counts, whole.toSnapshot().counts);

@@ -24,8 +24,15 @@ function statsOf(values: readonly number[]): PhaseStats | null {
 }
 
 const idleClient = clientFixture({
-  cpuSystemSeconds: 0.5, cpuPercent: 20, loopUtilizationPercent: 15, eventLoopDelayP99Ms: 2, eventLoopDelayMaxMs: 5,
-  gcPauseTotalMs: 10, gcPauseMaxMs: 3, heapUsedMaxBytes: 50_000_000, rssMaxBytes: 90_000_000,
+  cpuSystemSeconds: 0.5,
+  cpuPercent: 20,
+  loopUtilizationPercent: 15,
+  eventLoopDelayP99Ms: 2,
+  eventLoopDelayMaxMs: 5,
+  gcPauseTotalMs: 10,
+  gcPauseMaxMs: 3,
+  heapUsedMaxBytes: 50_000_000,
+  rssMaxBytes: 90_000_000,
 });
 
 /** A run whose every response took `totalUs[i]`, with connect and waiting derived from it. */
@@ -52,7 +59,10 @@ function summaryOf(totalUs: readonly number[], overrides: Partial<Summary> = {})
 }
 
 /** Phases of responses whose Total was `totalUs[i]`: every `perConnection`-th opened its connection (TCP, and TLS with `tls`). */
-function phasesOf(totalUs: readonly number[], options: { readonly tls: boolean; readonly lookupsUs: readonly number[]; readonly perConnection: number }): RequestPhases {
+function phasesOf(
+  totalUs: readonly number[],
+  options: { readonly tls: boolean; readonly lookupsUs: readonly number[]; readonly perConnection: number },
+): RequestPhases {
   const opened = totalUs.filter((_, i) => i % options.perConnection === 0);
   return {
     dns: statsOf(options.lookupsUs),
@@ -108,7 +118,7 @@ describe('mergeSummaries', () => {
     assert.equal(merged.value.issued, 20_000);
   });
 
-  it('adds the request phases exactly: each merged histogram is the sum of the runs\' and its percentiles those of one run that saw all', () => {
+  it("adds the request phases exactly: each merged histogram is the sum of the runs' and its percentiles those of one run that saw all", () => {
     const all = latencies(9000, 11);
     const first = all.filter((_, i) => i % 2 === 0);
     const second = all.filter((_, i) => i % 2 !== 0);
@@ -199,7 +209,10 @@ describe('mergeSummaries', () => {
   it('adds growing pools and takes the earliest first growth, counted from the merged start', () => {
     const a = summaryOf(latencies(4, 1), { connections: { initial: 5, peak: 40, grewAtSeconds: 1.5 } });
     // Started 1 s after a, it grew 0.2 s in: 1.2 s after the merged start, before a did.
-    const b = summaryOf(latencies(4, 2), { startedAt: new Date(T0_MS + 1000).toISOString(), connections: { initial: 5, peak: 12, grewAtSeconds: 0.2 } });
+    const b = summaryOf(latencies(4, 2), {
+      startedAt: new Date(T0_MS + 1000).toISOString(),
+      connections: { initial: 5, peak: 12, grewAtSeconds: 0.2 },
+    });
     const merged = mergeSummaries([a, b]);
     assert.ok(merged.ok);
     assert.ok(merged.value.connections !== null);
@@ -211,7 +224,11 @@ describe('mergeSummaries', () => {
     const fixed = summaryOf(latencies(2, 3));
     const withFixed = mergeSummaries([summaryOf(latencies(2, 1), { connections: { initial: 2, peak: 2, grewAtSeconds: null } }), fixed]);
     assert.ok(withFixed.ok);
-    assert.deepEqual(withFixed.value.connections, { initial: 2 + fixed.settings.concurrency, peak: 2 + fixed.settings.concurrency, grewAtSeconds: null });
+    assert.deepEqual(withFixed.value.connections, {
+      initial: 2 + fixed.settings.concurrency,
+      peak: 2 + fixed.settings.concurrency,
+      grewAtSeconds: null,
+    });
     assert.match(renderGbExtras(withFixed.value), /Connections: +\d+ at the start, never grew\n/);
     const none = mergeSummaries([fixed, summaryOf(latencies(2, 4))]);
     assert.ok(none.ok);
@@ -272,7 +289,14 @@ describe('mergeSummaries', () => {
   });
 
   it('sums CPU time and cores, keeps the worst delays and peaks, and any saturation', () => {
-    const busy: ClientHealth = { ...idleClient, cpuPercent: 97, loopUtilizationPercent: 99, eventLoopDelayMaxMs: 80, saturated: true, warnings: ['gb used 97 % CPU.'] };
+    const busy: ClientHealth = {
+      ...idleClient,
+      cpuPercent: 97,
+      loopUtilizationPercent: 99,
+      eventLoopDelayMaxMs: 80,
+      saturated: true,
+      warnings: ['gb used 97 % CPU.'],
+    };
     const merged = mergeSummaries([summaryOf([100]), summaryOf([200], { client: busy })]);
     assert.ok(merged.ok);
     const c = merged.value.client;
@@ -298,7 +322,17 @@ describe('mergeSummaries', () => {
   it('refuses an empty list, a closed-loop result next to a constant-rate one, and a corrupt histogram', () => {
     assert.equal(mergeSummaries([]).ok, false);
     const rated = summaryOf([100], {
-      rate: { targetPerSecond: 100, stages: null, achievedPerSecond: 99, late: 0, lateServer: 0, lateClient: 0, maxLateUs: 0, meanLateUs: 0, uncorrectedTotal: statsOf([90]) },
+      rate: {
+        targetPerSecond: 100,
+        stages: null,
+        achievedPerSecond: 99,
+        late: 0,
+        lateServer: 0,
+        lateClient: 0,
+        maxLateUs: 0,
+        meanLateUs: 0,
+        uncorrectedTotal: statsOf([90]),
+      },
     });
     const mixed = mergeSummaries([summaryOf([100]), rated]);
     assert.match(mixed.ok ? '' : mixed.error, /constant-rate/);
@@ -310,7 +344,15 @@ describe('mergeSummaries', () => {
 
   it('merges constant-rate results, weighting lateness by the late counts', () => {
     const rate = (late: number, meanLateUs: number, values: number[]) => ({
-      targetPerSecond: 100, stages: null, achievedPerSecond: 98, late, lateServer: late - 1, lateClient: 1, maxLateUs: meanLateUs * 2, meanLateUs, uncorrectedTotal: statsOf(values),
+      targetPerSecond: 100,
+      stages: null,
+      achievedPerSecond: 98,
+      late,
+      lateServer: late - 1,
+      lateClient: 1,
+      maxLateUs: meanLateUs * 2,
+      meanLateUs,
+      uncorrectedTotal: statsOf(values),
     });
     const merged = mergeSummaries([summaryOf([100], { rate: rate(1, 1000, [90]) }), summaryOf([200], { rate: rate(3, 2000, [190, 10]) })]);
     assert.ok(merged.ok && merged.value.rate !== null);
@@ -323,13 +365,30 @@ describe('mergeSummaries', () => {
 
   it('adds --stages shapes stage by stage when their durations agree, and drops them when not', () => {
     const staged = (stages: { durationMs: number; requestsPerSecond: number }[] | null) => ({
-      targetPerSecond: 100, stages, achievedPerSecond: 98, late: 0, lateServer: 0, lateClient: 0, maxLateUs: 0, meanLateUs: 0, uncorrectedTotal: statsOf([90]),
+      targetPerSecond: 100,
+      stages,
+      achievedPerSecond: 98,
+      late: 0,
+      lateServer: 0,
+      lateClient: 0,
+      maxLateUs: 0,
+      meanLateUs: 0,
+      uncorrectedTotal: statsOf([90]),
     });
-    const a = [{ durationMs: 5000, requestsPerSecond: 50 }, { durationMs: 5000, requestsPerSecond: 500 }];
-    const b = [{ durationMs: 5000, requestsPerSecond: 50 }, { durationMs: 5000, requestsPerSecond: 501 }];
+    const a = [
+      { durationMs: 5000, requestsPerSecond: 50 },
+      { durationMs: 5000, requestsPerSecond: 500 },
+    ];
+    const b = [
+      { durationMs: 5000, requestsPerSecond: 50 },
+      { durationMs: 5000, requestsPerSecond: 501 },
+    ];
     const same = mergeSummaries([summaryOf([100], { rate: staged(a) }), summaryOf([200], { rate: staged(b) })]);
     assert.ok(same.ok && same.value.rate !== null);
-    assert.deepEqual(same.value.rate.stages, [{ durationMs: 5000, requestsPerSecond: 100 }, { durationMs: 5000, requestsPerSecond: 1001 }]);
+    assert.deepEqual(same.value.rate.stages, [
+      { durationMs: 5000, requestsPerSecond: 100 },
+      { durationMs: 5000, requestsPerSecond: 1001 },
+    ]);
     const other = mergeSummaries([summaryOf([100], { rate: staged(a) }), summaryOf([200], { rate: staged(a.slice(1)) })]);
     assert.ok(other.ok && other.value.rate !== null);
     assert.equal(other.value.rate.stages, null);
@@ -360,7 +419,16 @@ describe('mergeSummaries', () => {
 
 describe('mergeTimelines', () => {
   const row = (second: number, complete: number, p50Us: number, p99Us: number): TimelineRow => ({
-    second, scheduled: null, complete, errors: 1, non2xx: 0, bytesReceived: complete * 10, p50Us, p90Us: p50Us * 2, p99Us, maxUs: p99Us + 1,
+    second,
+    scheduled: null,
+    complete,
+    errors: 1,
+    non2xx: 0,
+    bytesReceived: complete * 10,
+    p50Us,
+    p90Us: p50Us * 2,
+    p99Us,
+    maxUs: p99Us + 1,
   });
 
   it('aligns rows by wall clock, adds counts, takes the largest p99 and a count-weighted p50', () => {
@@ -382,8 +450,14 @@ describe('mergeTimelines', () => {
 
   it('puts a run that started 0.4 s later on the same seconds and one 0.6 s later one second on', () => {
     const early = { startEpochMs: T0_MS, rows: [row(0, 10, 100, 100)] };
-    assert.deepEqual(mergeTimelines([early, { startEpochMs: T0_MS + 400, rows: [row(0, 10, 100, 100)] }]).rows.map((r) => r.second), [0]);
-    assert.deepEqual(mergeTimelines([early, { startEpochMs: T0_MS + 600, rows: [row(0, 10, 100, 100)] }]).rows.map((r) => r.second), [0, 1]);
+    assert.deepEqual(
+      mergeTimelines([early, { startEpochMs: T0_MS + 400, rows: [row(0, 10, 100, 100)] }]).rows.map((r) => r.second),
+      [0],
+    );
+    assert.deepEqual(
+      mergeTimelines([early, { startEpochMs: T0_MS + 600, rows: [row(0, 10, 100, 100)] }]).rows.map((r) => r.second),
+      [0, 1],
+    );
   });
 
   it("adds the schedule's targets of the same second, and keeps null where no run had a schedule", () => {
@@ -392,6 +466,9 @@ describe('mergeTimelines', () => {
       { startEpochMs: T0_MS, rows: [due(0, 100), due(1, 200)] },
       { startEpochMs: T0_MS, rows: [due(0, 50), due(1, null), due(2, null)] },
     ]);
-    assert.deepEqual(merged.rows.map((r) => r.scheduled), [150, 200, null]);
+    assert.deepEqual(
+      merged.rows.map((r) => r.scheduled),
+      [150, 200, null],
+    );
   });
 });

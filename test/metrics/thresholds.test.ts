@@ -9,9 +9,19 @@ import { brokenThresholdLine, renderThresholds } from '../../src/report/threshol
 import { settingsFixture, summaryFixture } from '../helpers/summaries.js';
 
 const TOTAL: PhaseStats = {
-  count: 2000, minUs: 100, meanUs: 5000, sdUs: 1000, medianUs: 4000, maxUs: 900_000,
+  count: 2000,
+  minUs: 100,
+  meanUs: 5000,
+  sdUs: 1000,
+  medianUs: 4000,
+  maxUs: 900_000,
   abPercentilesUs: [4000, 4000, 4000, 4000, 9000, 9000, 9000, 312_400],
-  p50Us: 4000, p90Us: 9000, p99Us: 312_400, p999Us: 500_000, p9999Us: 800_000, histogram: '',
+  p50Us: 4000,
+  p90Us: 9000,
+  p99Us: 312_400,
+  p999Us: 500_000,
+  p9999Us: 800_000,
+  histogram: '',
 };
 
 /** 2000 complete in 2 s (1000/s), 40 failed (2 %), 10 non-2xx (0.5 %), p99 312.4 ms. */
@@ -19,11 +29,21 @@ function summary(overrides: Partial<Summary> = {}): Summary {
   return summaryFixture({
     settings: settingsFixture({ requests: 2000 }),
     elapsedSeconds: 2,
-    issued: 2000, responses: 1960, completed: 2000, succeeded: 1960, failed: 40,
+    issued: 2000,
+    responses: 1960,
+    completed: 2000,
+    succeeded: 1960,
+    failed: 40,
     failures: { connect: 0, receive: 40, length: 0, exceptions: 0, script: 0 },
-    non2xx: 10, keepAliveRequests: 2000,
+    non2xx: 10,
+    keepAliveRequests: 2000,
     statusCodes: { '200': 1950, '500': 10 },
-    connect: TOTAL, processing: TOTAL, waiting: TOTAL, total: TOTAL, successTotal: TOTAL, successWaiting: TOTAL,
+    connect: TOTAL,
+    processing: TOTAL,
+    waiting: TOTAL,
+    total: TOTAL,
+    successTotal: TOTAL,
+    successWaiting: TOTAL,
     ...overrides,
   });
 }
@@ -111,7 +131,15 @@ describe('checkThresholds', () => {
   it('breaks a rule the result has no figure for, rather than passing on missing data', () => {
     const empty = summary({ total: null, completed: 0, failed: 0, non2xx: 0, elapsedSeconds: 0 });
     const outcomes = checkThresholds(empty, ['p99>1s', 'rps<1', 'errors>50%', 'errors>5'].map(rule));
-    assert.deepEqual(outcomes.map((o) => [o.value, o.broken]), [[null, true], [null, true], [null, true], [0, false]]);
+    assert.deepEqual(
+      outcomes.map((o) => [o.value, o.broken]),
+      [
+        [null, true],
+        [null, true],
+        [null, true],
+        [0, false],
+      ],
+    );
   });
 
   it('words each verdict: the stderr line of a broken rule and the list of all', () => {

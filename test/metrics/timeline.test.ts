@@ -22,17 +22,35 @@ function fillRow(t: Timeline, second: number, valuesUs: readonly number[]): void
 test('responses land in the row of the second they completed in, counted from the origin', () => {
   const t = new Timeline(EPOCH_MS, ORIGIN_MS);
   // Row edges are half-open: [0, 1000) ms is row 0, 1000 ms exactly is row 1.
-  for (const [offsetMs, non2xx] of [[0, false], [999.999, true], [1000, false], [1500, false], [3999.5, true]] as const) {
+  for (const [offsetMs, non2xx] of [
+    [0, false],
+    [999.999, true],
+    [1000, false],
+    [1500, false],
+    [3999.5, true],
+  ] as const) {
     t.recordResponse(ORIGIN_MS + offsetMs, 1000, non2xx);
   }
   // Before the origin (a response to a request started just before a worker's clock began) folds into row 0.
   t.recordResponse(ORIGIN_MS - 5, 1000, false);
   const rows = t.rows();
-  assert.deepEqual(rows.map((r) => r.second), [0, 1, 2, 3]);
-  assert.deepEqual(rows.map((r) => r.complete), [3, 2, 0, 1]);
-  assert.deepEqual(rows.map((r) => r.non2xx), [1, 0, 0, 1]);
+  assert.deepEqual(
+    rows.map((r) => r.second),
+    [0, 1, 2, 3],
+  );
+  assert.deepEqual(
+    rows.map((r) => r.complete),
+    [3, 2, 0, 1],
+  );
+  assert.deepEqual(
+    rows.map((r) => r.non2xx),
+    [1, 0, 0, 1],
+  );
   // A second with no response is a row of zeros, not a gap, so plots keep a time axis.
-  assert.deepEqual({ ...rows[2]!, second: 0 }, { second: 0, scheduled: null, complete: 0, errors: 0, non2xx: 0, bytesReceived: 0, p50Us: 0, p90Us: 0, p99Us: 0, maxUs: 0 });
+  assert.deepEqual(
+    { ...rows[2]!, second: 0 },
+    { second: 0, scheduled: null, complete: 0, errors: 0, non2xx: 0, bytesReceived: 0, p50Us: 0, p90Us: 0, p99Us: 0, maxUs: 0 },
+  );
   assert.equal(t.snapshot().startEpochMs, EPOCH_MS);
 });
 
@@ -41,9 +59,25 @@ test("with the schedule's targets, rows run as long as the schedule did and each
   t.recordResponse(ORIGIN_MS + 10, 1000, false);
   // A server that stalled after the first second: nothing ended in seconds 1 and 2, yet both were due.
   const rows = t.rows([100, 100, 50]);
-  assert.deepEqual(rows.map((r) => [r.second, r.scheduled, r.complete]), [[0, 100, 1], [1, 100, 0], [2, 50, 0]]);
-  assert.deepEqual(t.fineRows([10, 10]).map((r) => [r.startMs, r.scheduled, r.complete]), [[0, 10, 1], [100, 10, 0]]);
-  assert.deepEqual(t.rows().map((r) => r.scheduled), [null]);
+  assert.deepEqual(
+    rows.map((r) => [r.second, r.scheduled, r.complete]),
+    [
+      [0, 100, 1],
+      [1, 100, 0],
+      [2, 50, 0],
+    ],
+  );
+  assert.deepEqual(
+    t.fineRows([10, 10]).map((r) => [r.startMs, r.scheduled, r.complete]),
+    [
+      [0, 10, 1],
+      [100, 10, 0],
+    ],
+  );
+  assert.deepEqual(
+    t.rows().map((r) => r.scheduled),
+    [null],
+  );
 });
 
 test('errors and bytes are counted in their own second', () => {
@@ -55,10 +89,19 @@ test('errors and bytes are counted in their own second', () => {
   t.recordBytes(ORIGIN_MS + 900, 50);
   t.recordBytes(ORIGIN_MS + 1100, 7);
   const rows = t.rows();
-  assert.deepEqual(rows.map((r) => r.errors), [3, 0, 1]);
-  assert.deepEqual(rows.map((r) => r.bytesReceived), [150, 7, 0]);
+  assert.deepEqual(
+    rows.map((r) => r.errors),
+    [3, 0, 1],
+  );
+  assert.deepEqual(
+    rows.map((r) => r.bytesReceived),
+    [150, 7, 0],
+  );
   // Errors are not completions: a second with only failures has no latency.
-  assert.deepEqual(rows.map((r) => r.complete), [1, 0, 0]);
+  assert.deepEqual(
+    rows.map((r) => r.complete),
+    [1, 0, 0],
+  );
   assert.equal(rows[2]!.p99Us, 0);
 });
 
@@ -95,7 +138,11 @@ for (const { name, valuesUs } of DISTRIBUTIONS) {
     assert.ok(row !== undefined);
     assert.equal(row.complete, valuesUs.length);
     assert.equal(row.maxUs, Math.max(...valuesUs));
-    for (const [percent, got] of [[50, row.p50Us], [90, row.p90Us], [99, row.p99Us]] as const) {
+    for (const [percent, got] of [
+      [50, row.p50Us],
+      [90, row.p90Us],
+      [99, row.p99Us],
+    ] as const) {
       const exact = exactPercentile(valuesUs, percent);
       assert.ok(Math.abs(got - exact) <= exact * 0.125 + 1, `p${percent} ${got} µs vs exact ${exact} µs`);
       assert.ok(got <= row.maxUs, `p${percent} ${got} µs above the max ${row.maxUs} µs`);
@@ -103,7 +150,7 @@ for (const { name, valuesUs } of DISTRIBUTIONS) {
   });
 }
 
-test('a value at a bucket\'s bottom next to a slower one is still within 12.5 %', () => {
+test("a value at a bucket's bottom next to a slower one is still within 12.5 %", () => {
   // The worst case for a bucket's top (+25 %): 100 × 1024 µs and one 2000 µs.
   const t = new Timeline(EPOCH_MS, ORIGIN_MS);
   fillRow(t, 0, [...Array.from({ length: 100 }, () => 1024), 2000]);
@@ -123,13 +170,31 @@ test('a latency above the last bucket (~35.8 min) is reported as the row max, no
 
 test('each row has its own percentiles: a slow second does not leak into its neighbours', () => {
   const t = new Timeline(EPOCH_MS, ORIGIN_MS);
-  fillRow(t, 0, Array.from({ length: 100 }, () => 1000));
-  fillRow(t, 1, Array.from({ length: 100 }, () => 1_000_000));
-  fillRow(t, 2, Array.from({ length: 100 }, () => 1000));
+  fillRow(
+    t,
+    0,
+    Array.from({ length: 100 }, () => 1000),
+  );
+  fillRow(
+    t,
+    1,
+    Array.from({ length: 100 }, () => 1_000_000),
+  );
+  fillRow(
+    t,
+    2,
+    Array.from({ length: 100 }, () => 1000),
+  );
   const rows = t.rows();
-  assert.deepEqual(rows.map((r) => r.maxUs), [1000, 1_000_000, 1000]);
+  assert.deepEqual(
+    rows.map((r) => r.maxUs),
+    [1000, 1_000_000, 1000],
+  );
   // 1000 µs and 1 s sit in buckets whose midpoints are 960 µs and 983 040 µs.
-  assert.deepEqual(rows.map((r) => r.p99Us), [960, 983_040, 960]);
+  assert.deepEqual(
+    rows.map((r) => r.p99Us),
+    [960, 983_040, 960],
+  );
 });
 
 /** Two timelines of one run whose clocks started 1 s apart; the later one's row 0 is the earlier one's row 1. */
@@ -153,7 +218,18 @@ function assertAligned(merged: Timeline): void {
   const rows = merged.rows();
   assert.equal(rows.length, 31, 'b runs one second past a');
   // 960 µs: the midpoint of the bucket holding 1000 µs.
-  assert.deepEqual(rows[0], { second: 0, scheduled: null, complete: 1, errors: 0, non2xx: 0, bytesReceived: 10, p50Us: 960, p90Us: 960, p99Us: 960, maxUs: 1000 });
+  assert.deepEqual(rows[0], {
+    second: 0,
+    scheduled: null,
+    complete: 1,
+    errors: 0,
+    non2xx: 0,
+    bytesReceived: 10,
+    p50Us: 960,
+    p90Us: 960,
+    p99Us: 960,
+    maxUs: 1000,
+  });
   for (let s = 1; s < 30; s++) {
     const r = rows[s]!;
     assert.equal(r.complete, 3, `second ${s}: a's 1 + b's 2`);
@@ -169,7 +245,7 @@ test('merging two timelines started 1 s apart aligns their rows by wall clock (r
   assertAligned(twoWorkers(0));
 });
 
-test('merging aligns rows whatever the receiving timeline\'s origin', () => {
+test("merging aligns rows whatever the receiving timeline's origin", () => {
   // Going through a time (origin + k·1000 ms) and back loses a row to float rounding for some origins, e.g. this second one.
   for (const origin of [ORIGIN_MS, 44_351.397149395845, 9_876_543.21]) assertAligned(twoWorkers(origin));
 });
@@ -212,7 +288,7 @@ test('a worker timeline merged past the cap folds into the last row', () => {
   assert.equal(rows.length, MAX_TIMELINE_ROWS);
   assert.equal(rows[0]!.complete, 1);
   assert.equal(rows[MAX_TIMELINE_ROWS - 2]!.complete, 1);
-  assert.equal(rows[MAX_TIMELINE_ROWS - 1]!.complete, 4, 'the worker\'s last four seconds');
+  assert.equal(rows[MAX_TIMELINE_ROWS - 1]!.complete, 4, "the worker's last four seconds");
   assert.equal(rows[MAX_TIMELINE_ROWS - 1]!.maxUs, 5000);
 });
 
@@ -230,18 +306,34 @@ test('the first seconds are also kept in 100 ms rows, which stop after FINE_ROWS
   t.recordErrors(ORIGIN_MS + 60_000, 1);
   const rows = t.fineRows();
   assert.equal(rows.length, FINE_ROWS);
-  assert.deepEqual(rows.slice(0, 3).map((r) => [r.startMs, r.complete, r.non2xx, r.errors, r.bytesReceived, r.maxUs]), [
-    [0, 2, 1, 0, 0, 3000],
-    [100, 0, 0, 2, 0, 0],
-    [200, 1, 0, 0, 40, 2000],
-  ]);
+  assert.deepEqual(
+    rows.slice(0, 3).map((r) => [r.startMs, r.complete, r.non2xx, r.errors, r.bytesReceived, r.maxUs]),
+    [
+      [0, 2, 1, 0, 0, 3000],
+      [100, 0, 0, 2, 0, 0],
+      [200, 1, 0, 0, 40, 2000],
+    ],
+  );
   assert.equal(rows.at(-1)?.maxUs, 500);
-  assert.equal(rows.reduce((sum, r) => sum + r.complete, 0), 4);
+  assert.equal(
+    rows.reduce((sum, r) => sum + r.complete, 0),
+    4,
+  );
   assert.equal(t.snapshot().fine.rows, FINE_ROWS, 'records past the fine rows add none');
-  assert.equal(t.rows().reduce((sum, r) => sum + r.complete, 0), 5, 'the per-second rows still count everything');
+  assert.equal(
+    t.rows().reduce((sum, r) => sum + r.complete, 0),
+    5,
+    'the per-second rows still count everything',
+  );
   // Workers share the run's start, so their fine rows add row by row.
   const merged = new Timeline(EPOCH_MS, 0);
   merged.merge(t.snapshot());
   merged.merge(t.snapshot());
-  assert.deepEqual(merged.fineRows().slice(0, 3).map((r) => r.complete), [4, 0, 2]);
+  assert.deepEqual(
+    merged
+      .fineRows()
+      .slice(0, 3)
+      .map((r) => r.complete),
+    [4, 0, 2],
+  );
 });

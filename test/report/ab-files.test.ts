@@ -67,7 +67,9 @@ test('-e: 102 lines, ab header, row i from element floor(0.5 + n·i/100), 0 = mi
 });
 
 test('-e: with three samples the index past the end is clamped to the last one', () => {
-  const lines = renderPercentileCsv(phaseOf([1000, 3000, 2000])).trimEnd().split('\n');
+  const lines = renderPercentileCsv(phaseOf([1000, 3000, 2000]))
+    .trimEnd()
+    .split('\n');
   assert.equal(lines[1], '0,1.000');
   assert.equal(lines[17], '16,1.000'); // floor(0.5 + 0.48) = 0
   assert.equal(lines[18], '17,2.000'); // floor(0.5 + 0.51) = 1
@@ -90,7 +92,11 @@ test('aprCtime writes local time as "Ddd Mmm DD hh:mm:ss YYYY" with the day zero
 
 test('planPasses groups keys into passes of at most passRows rows, and gives an oversized key a pass of its own', () => {
   const counts = new Float64Array([2, 0, 3, 10, 1, 1, 0, 2]);
-  assert.deepEqual(planPasses(counts, 7, 5), [[0, 2], [3, 3], [4, 7]]);
+  assert.deepEqual(planPasses(counts, 7, 5), [
+    [0, 2],
+    [3, 3],
+    [4, 7],
+  ]);
   assert.deepEqual(planPasses(counts, 7, 100), [[0, 7]]);
   assert.deepEqual(planPasses(new Float64Array(4), 3, 5), []);
 });
@@ -137,7 +143,16 @@ test('-g: ab header, six TAB-separated columns, ms rounded as (µs+500)/1000, ro
     const expected = rows
       .map((r, i) => ({ r, i, t: roundMs(r.t) }))
       .sort((a, b) => a.t - b.t || a.i - b.i)
-      .map(({ r }) => [aprCtime(Math.floor(r.startMs / 1000) * 1000), Math.floor(r.startMs / 1000), roundMs(r.c), roundMs(r.d), roundMs(r.t), roundMs(r.w)].join('\t'));
+      .map(({ r }) =>
+        [
+          aprCtime(Math.floor(r.startMs / 1000) * 1000),
+          Math.floor(r.startMs / 1000),
+          roundMs(r.c),
+          roundMs(r.d),
+          roundMs(r.t),
+          roundMs(r.w),
+        ].join('\t'),
+      );
     assert.deepEqual(lines.slice(1), expected);
     for (const line of lines.slice(1, 20)) assert.equal(line.split('\t').length, 6);
   } finally {
@@ -169,7 +184,10 @@ test('-g: rounding of each column follows ab: (µs + 500) / 1000, truncated', as
     await writer.close();
     await writer.close(); // a second close is harmless
     writer.record(Date.now(), 1, 1, 1, 1); // ignored after close
-    assert.equal(readFileSync(path, 'utf8'), `${GNUPLOT_HEADER}Tue Jan 02 03:04:05 2024\t${Math.floor(new Date(2024, 0, 2, 3, 4, 5).getTime() / 1000)}\t1\t1\t2\t2\n`);
+    assert.equal(
+      readFileSync(path, 'utf8'),
+      `${GNUPLOT_HEADER}Tue Jan 02 03:04:05 2024\t${Math.floor(new Date(2024, 0, 2, 3, 4, 5).getTime() / 1000)}\t1\t1\t2\t2\n`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -188,17 +206,30 @@ function htmlSummary(): Summary {
     target: { url: 'http://h/a<b>?x=1&y=2', host: 'h', port: 8080, path: '/a<b>?x=1&y=2', tls: false },
     settings: settingsFixture({ method: 'POST', concurrency: 2, requests: 3, hasBody: true }),
     serverSoftware: 'srv<1>',
-    documentLength: 11, elapsedSeconds: 0.5, startedAt: '2026-01-01T00:00:00.000Z',
-    issued: 4, responses: 3, completed: 3, succeeded: 2, failed: 2, failures: { connect: 1, receive: 0, length: 1, exceptions: 0, script: 0 },
-    non2xx: 1, keepAliveRequests: 3, statusCodes: { '200': 2, '500': 1 },
+    documentLength: 11,
+    elapsedSeconds: 0.5,
+    startedAt: '2026-01-01T00:00:00.000Z',
+    issued: 4,
+    responses: 3,
+    completed: 3,
+    succeeded: 2,
+    failed: 2,
+    failures: { connect: 1, receive: 0, length: 1, exceptions: 0, script: 0 },
+    non2xx: 1,
+    keepAliveRequests: 3,
+    statusCodes: { '200': 2, '500': 1 },
     bytes: { received: 2048, body: 33, sent: 1024 },
-    connect: phaseOf([400, 600, 1600]), processing: phaseOf([1000, 2000, 8300]), waiting: phaseOf([900, 1900, 8000]), total,
-    successTotal: total, successWaiting: phaseOf([900, 1900]),
+    connect: phaseOf([400, 600, 1600]),
+    processing: phaseOf([1000, 2000, 8300]),
+    waiting: phaseOf([900, 1900, 8000]),
+    total,
+    successTotal: total,
+    successWaiting: phaseOf([900, 1900]),
     client: ZERO_CLIENT,
   });
 }
 
-test('-w: one table in ab 2.4 layout, optional rows present, user text escaped, ab\'s avg and Processing arithmetic', () => {
+test("-w: one table in ab 2.4 layout, optional rows present, user text escaped, ab's avg and Processing arithmetic", () => {
   const html = renderAbHtml(htmlSummary());
   const lines = html.split('\n');
   assert.equal(lines[0], '');
@@ -225,14 +256,14 @@ test('-w: one table in ab 2.4 layout, optional rows present, user text escaped, 
   assert.equal(lines.length, 2 + 1 + 24 + 1 + 1);
 });
 
-test('-w banner is ab\'s paragraph form', () => {
+test("-w banner is ab's paragraph form", () => {
   const banner = renderAbHtmlBanner('1.2.3<x>');
   assert.match(banner, /^<p>\n This is gb, Version 1\.2\.3&lt;x&gt;, .*<br>\n.*<br>\n.*<br>\n<\/p>\n<p>\n$/);
 });
 
 // ---------------------------------------------------------------- against ab itself
 
-test('ab -e, -g and -w files have the same shape as gb\'s', { skip: noAb, timeout: 20_000 }, async () => {
+test("ab -e, -g and -w files have the same shape as gb's", { skip: noAb, timeout: 20_000 }, async () => {
   const body = 'hello world';
   const { server, url } = await listen((_req, res) => {
     res.setHeader('Server', 'shape-test');

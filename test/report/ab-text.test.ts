@@ -18,14 +18,7 @@ import {
   renderFinished,
   renderHeartbeat,
 } from '../../src/report/ab-text.js';
-import {
-  formatFixed,
-  formatFixedWidth,
-  formatInt,
-  padLabel,
-  roundUsToMs,
-  usToMs,
-} from '../../src/report/format.js';
+import { formatFixed, formatFixedWidth, formatInt, padLabel, roundUsToMs, usToMs } from '../../src/report/format.js';
 import { renderGbExtras } from '../../src/report/gb-extras.js';
 import { allAnswered, settingsFixture, summaryFixture, ZERO_CLIENT } from '../helpers/summaries.js';
 import { findTool, requireTool } from '../helpers/tools.js';
@@ -161,13 +154,10 @@ test('golden: failures, non-2xx, POST body, TLS lines, -l and sanity warnings', 
 
 test('-d drops only the percentile table', () => {
   assert.equal(renderAbReport(keepAliveSummary(), { noPercentiles: true }), withoutPercentiles(golden('keepalive.txt')));
-  assert.equal(
-    renderAbReport(failingPostSummary(), { noPercentiles: true }),
-    withoutPercentiles(golden('failures-post-tls.txt')),
-  );
+  assert.equal(renderAbReport(failingPostSummary(), { noPercentiles: true }), withoutPercentiles(golden('failures-post-tls.txt')));
 });
 
-test('-S prints min/avg/max with ab\'s missing space and no sanity warnings', () => {
+test("-S prints min/avg/max with ab's missing space and no sanity warnings", () => {
   const expectedTable =
     '\nConnection Times (ms)\n' +
     '              min   avg   max\n' +
@@ -182,7 +172,7 @@ test('-S prints min/avg/max with ab\'s missing space and no sanity warnings', ()
   assert.equal(renderAbReport(failingPostSummary(), { noSd: true, noPercentiles: true }), head + expectedTable);
 });
 
-test('optional blocks follow ab\'s conditions', () => {
+test("optional blocks follow ab's conditions", () => {
   const base = keepAliveSummary();
 
   const noTime = renderAbReport({ ...base, elapsedSeconds: 0 });
@@ -292,7 +282,7 @@ test('sanity warnings: thresholds on the rounded mean and median against the sd'
   }
 });
 
-test('µs → ms rounding is ab\'s (us + 500) / 1000', () => {
+test("µs → ms rounding is ab's (us + 500) / 1000", () => {
   const cases: ReadonlyArray<readonly [number, number]> = [
     [0, 0],
     [499, 0],
@@ -439,16 +429,19 @@ function abPhase(lines: readonly string[], rowLabel: string, percentilesUs?: rea
 /** Rebuilds a Summary from ab's printed report, so only the layout can differ. */
 function summaryFromAb(report: string, keepAlive: boolean, hasBody: boolean): Summary {
   const lines = report.split('\n');
-  const percentilesUs = lines
-    .filter((line) => /^ {2}\d\d% /.test(line))
-    .map((line) => Number.parseInt(line.slice(6), 10) * 1000);
+  const percentilesUs = lines.filter((line) => /^ {2}\d\d% /.test(line)).map((line) => Number.parseInt(line.slice(6), 10) * 1000);
   const failedBreakdown = /\(Connect: (\d+), Receive: (\d+), Length: (\d+), Exceptions: (\d+)\)/.exec(report);
   const base = keepAliveSummary();
   const total = abPhase(lines, 'Total:      ', percentilesUs);
   const completed = intOf(lines, 'Complete requests:');
   return {
     ...base,
-    target: { ...base.target, host: valueOf(lines, 'Server Hostname:'), port: intOf(lines, 'Server Port:'), path: valueOf(lines, 'Document Path:') },
+    target: {
+      ...base.target,
+      host: valueOf(lines, 'Server Hostname:'),
+      port: intOf(lines, 'Server Port:'),
+      path: valueOf(lines, 'Document Path:'),
+    },
     settings: { ...base.settings, concurrency: intOf(lines, 'Concurrency Level:'), requests: 200, keepAlive, hasBody },
     serverSoftware: valueOf(lines, 'Server Software:'),
     documentLength: intOf(lines, 'Document Length:'),
@@ -543,7 +536,15 @@ test('real ab: same lines in the same order for the same numbers', { skip: noAb 
 
 test('times of 10 s and more keep a space between columns: -S avg/max and the latency table', () => {
   const big = phase({ minUs: 10_400_000, meanUs: 10_512_597, sdUs: 40_000, medianUs: 10_510_000, maxUs: 10_515_045 });
-  const summary: Summary = { ...keepAliveSummary(), connect: big, processing: big, waiting: big, total: big, successTotal: big, successWaiting: big };
+  const summary: Summary = {
+    ...keepAliveSummary(),
+    connect: big,
+    processing: big,
+    waiting: big,
+    total: big,
+    successTotal: big,
+    successWaiting: big,
+  };
   const short = renderAbReport(summary, { noSd: true, noPercentiles: true });
   // ab's "%5d %5d%5d" would print "10400 1051310515"; the numbers must stay apart.
   assert.match(short, /\nTotal:      10400 10513 10515\n/);
@@ -556,7 +557,10 @@ test('times of 10 s and more keep a space between columns: -S avg/max and the la
   const values = row.slice(22).trim().split(/ +/);
   assert.deepEqual(values, ['10510.000', '10515.045', '10515.045', '10515.045', '10515.045', '10515.045']);
   // Small values keep the 9-column layout the header line is aligned to.
-  const smallRow = renderGbExtras(keepAliveSummary()).split('\n').find((line) => line.startsWith('  Total:')) ?? '';
+  const smallRow =
+    renderGbExtras(keepAliveSummary())
+      .split('\n')
+      .find((line) => line.startsWith('  Total:')) ?? '';
   assert.equal(smallRow.slice(22, 31), '   11.600');
 });
 
@@ -567,9 +571,12 @@ test('Write errors: printed after the failure breakdown only when some write fai
   assert.match(some, /\n {3}\(Connect: \d+, Receive: \d+, Length: \d+, Exceptions: \d+\)\nWrite errors: {11}2\n/);
 });
 
-test('request phases: a block after the latency table, in its columns with a count, phases the run never had left out, ab\'s report untouched', () => {
+test("request phases: a block after the latency table, in its columns with a count, phases the run never had left out, ab's report untouched", () => {
   const base = keepAliveSummary();
-  const p = (p50Us: number, p99Us: number, maxUs: number, count: number): PhaseStats => ({ ...phase({ minUs: 0, meanUs: p50Us, sdUs: 0, medianUs: p50Us, maxUs }, count), p99Us });
+  const p = (p50Us: number, p99Us: number, maxUs: number, count: number): PhaseStats => ({
+    ...phase({ minUs: 0, meanUs: p50Us, sdUs: 0, medianUs: p50Us, maxUs }, count),
+    p99Us,
+  });
   const summary: Summary = {
     ...base,
     successTotal: base.total,
@@ -602,6 +609,9 @@ test('request phases: a block after the latency table, in its columns with a cou
   assert.ok(!extras.includes('TLS handshake') && !extras.includes('DNS lookup:'), 'a phase the run never had has no row');
   assert.equal(renderAbReport(summary), renderAbReport(base));
   assert.ok(!renderGbExtras(base).includes('Phases of the responses'), 'a result without phases has no block');
-  const none = renderGbExtras({ ...summary, phases: { dns: null, tcp: null, tls: null, blocked: null, sending: null, waiting: null, receiving: null } });
+  const none = renderGbExtras({
+    ...summary,
+    phases: { dns: null, tcp: null, tls: null, blocked: null, sending: null, waiting: null, receiving: null },
+  });
   assert.ok(!none.includes('Phases of the responses'), 'nor one whose phases are all absent');
 });

@@ -29,7 +29,15 @@ before(async () => {
   mkdirSync(OUTPUT_DIR, { recursive: true });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 });
 
@@ -41,8 +49,16 @@ after(async () => {
 function syntheticSummary(): Summary {
   const totals = Array.from({ length: 5000 }, (_, i) => 900 + ((i * 7919) % 12_000) + (i % 700 === 0 ? 180_000 : 0));
   const rows: TimelineRow[] = Array.from({ length: 20 }, (_, s) => ({
-    second: s, scheduled: 250, complete: 240 + Math.round(20 * Math.sin(s)), errors: s === 7 ? 4 : 0, non2xx: s > 14 ? 12 : 0, bytesReceived: 30_000,
-    p50Us: 5000 + 150 * s, p90Us: 9000 + 300 * s, p99Us: 14_000 + 900 * s, maxUs: s === 11 ? 180_000 : 30_000,
+    second: s,
+    scheduled: 250,
+    complete: 240 + Math.round(20 * Math.sin(s)),
+    errors: s === 7 ? 4 : 0,
+    non2xx: s > 14 ? 12 : 0,
+    bytesReceived: 30_000,
+    p50Us: 5000 + 150 * s,
+    p90Us: 9000 + 300 * s,
+    p99Us: 14_000 + 900 * s,
+    maxUs: s === 11 ? 180_000 : 30_000,
   }));
   return summaryFixture({
     tool: { name: 'gb', version: '0.0.0-test' },
@@ -52,7 +68,11 @@ function syntheticSummary(): Summary {
     documentLength: 128,
     elapsedSeconds: 20,
     startedAt: '2026-01-02T03:04:05.000Z',
-    issued: 5004, responses: 5000, completed: 5004, succeeded: 5000, failed: 4,
+    issued: 5004,
+    responses: 5000,
+    completed: 5004,
+    succeeded: 5000,
+    failed: 4,
     failures: { connect: 0, receive: 4, length: 0, exceptions: 0, script: 0 },
     timeouts: 4,
     non2xx: 60,
@@ -69,12 +89,29 @@ function syntheticSummary(): Summary {
     stopReason: 'duration',
     timeline: { startEpochMs: Date.parse('2026-01-02T03:04:05.000Z'), rows },
     rate: {
-      targetPerSecond: 250, stages: null, achievedPerSecond: 249.8, late: 31, lateServer: 20, lateClient: 11, maxLateUs: 60_000, meanLateUs: 3000,
+      targetPerSecond: 250,
+      stages: null,
+      achievedPerSecond: 249.8,
+      late: 31,
+      lateServer: 20,
+      lateClient: 11,
+      maxLateUs: 60_000,
+      meanLateUs: 3000,
       uncorrectedTotal: phaseOf(totals.map((t) => Math.max(1, Math.round(t * 0.6)))),
     },
     client: clientFixture({
-      cpuUserSeconds: 17, cpuSystemSeconds: 2, cpuPercent: 96, cores: 1, loopUtilizationPercent: 98, eventLoopDelayP99Ms: 45, eventLoopDelayMaxMs: 110,
-      gcPauseTotalMs: 80, gcPauseMaxMs: 12, heapUsedMaxBytes: 60_000_000, rssMaxBytes: 120_000_000, saturated: true,
+      cpuUserSeconds: 17,
+      cpuSystemSeconds: 2,
+      cpuPercent: 96,
+      cores: 1,
+      loopUtilizationPercent: 98,
+      eventLoopDelayP99Ms: 45,
+      eventLoopDelayMaxMs: 110,
+      gcPauseTotalMs: 80,
+      gcPauseMaxMs: 12,
+      heapUsedMaxBytes: 60_000_000,
+      rssMaxBytes: 120_000_000,
+      saturated: true,
       warnings: ['gb used 96% of one core: latency includes time gb spent waiting for its own CPU; add workers (-G) or lower -c.'],
     }),
   });
@@ -106,8 +143,10 @@ async function openReport(name: string, summary: Summary, options: HtmlOptions =
   });
   await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
   // The callback runs in the page; its elements are DOM nodes, which this project's types (no DOM lib) only describe.
-  const canvases = await page.$$eval('.uplot canvas', (elements: readonly { getBoundingClientRect(): { width: number; height: number } }[]) =>
-    elements.map((e) => ({ width: e.getBoundingClientRect().width, height: e.getBoundingClientRect().height })),
+  const canvases = await page.$$eval(
+    '.uplot canvas',
+    (elements: readonly { getBoundingClientRect(): { width: number; height: number } }[]) =>
+      elements.map((e) => ({ width: e.getBoundingClientRect().width, height: e.getBoundingClientRect().height })),
   );
   await page.screenshot({ path: join(OUTPUT_DIR, `${name}.png`), fullPage: true });
   await page.close();
@@ -176,55 +215,72 @@ function phasedSummary(): Summary {
   };
 }
 
-test('the phase chart: a stacked bar in Chromium, each phase in its colour, with its legend and data a test can read', { skip, timeout: 20_000 }, async () => {
-  assert.ok(browser !== null);
-  const file = join(OUTPUT_DIR, 'html-report-phases.html');
-  writeFileSync(file, renderHtml(phasedSummary()));
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(message.text());
-  });
-  try {
-    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
-    // Runs in the page; its nodes are DOM elements, which this project's types (no DOM lib) only describe.
-    type Node = { getAttribute(name: string): string | null; getBoundingClientRect(): { width: number }; textContent: string | null };
-    const seen = await page.$eval('svg.phases', (svg: Node & { querySelectorAll(s: string): ArrayLike<Node> }) => ({
-      responses: svg.getAttribute('data-responses'),
-      meanTotalUs: svg.getAttribute('data-mean-total-us'),
-      segments: Array.from(svg.querySelectorAll('rect[data-phase]')).map((r) => ({ phase: r.getAttribute('data-phase'), meanUs: r.getAttribute('data-mean-us'), width: r.getBoundingClientRect().width })),
-      legend: Array.from(svg.querySelectorAll('text.legend')).map((t) => t.textContent ?? ''),
-    }));
-    const rows = await page.$$eval('table.phases tr[data-phase]', (trs: readonly Node[]) => trs.map((tr) => tr.getAttribute('data-phase')));
-    assert.deepEqual(problems, []);
-    assert.equal(seen.responses, '5000');
-    assert.deepEqual(seen.segments.map((x) => x.phase), ['blocked', 'tcp', 'tls', 'sending', 'waiting', 'receiving']);
-    // 50 connects of 20 ms over 5000 responses: 200 µs a response.
-    assert.equal(seen.segments.find((x) => x.phase === 'tcp')?.meanUs, '200');
-    const sum = seen.segments.reduce((total, x) => total + Number(x.meanUs), 0);
-    assert.ok(Math.abs(sum - Number(seen.meanTotalUs)) <= seen.segments.length, `${sum} vs ${seen.meanTotalUs}`);
-    for (const x of seen.segments) assert.ok(x.width > 5, `${x.phase} drawn ${x.width} px wide`);
-    for (const label of ['Blocked', 'TCP connect', 'TLS handshake', 'Sending', 'Waiting', 'Receiving']) {
-      assert.ok(seen.legend.some((text) => text.startsWith(`${label} `)), `legend ${label}: ${seen.legend.join(' | ')}`);
+test(
+  'the phase chart: a stacked bar in Chromium, each phase in its colour, with its legend and data a test can read',
+  { skip, timeout: 20_000 },
+  async () => {
+    assert.ok(browser !== null);
+    const file = join(OUTPUT_DIR, 'html-report-phases.html');
+    writeFileSync(file, renderHtml(phasedSummary()));
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(message.text());
+    });
+    try {
+      await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+      // Runs in the page; its nodes are DOM elements, which this project's types (no DOM lib) only describe.
+      type Node = { getAttribute(name: string): string | null; getBoundingClientRect(): { width: number }; textContent: string | null };
+      const seen = await page.$eval('svg.phases', (svg: Node & { querySelectorAll(s: string): ArrayLike<Node> }) => ({
+        responses: svg.getAttribute('data-responses'),
+        meanTotalUs: svg.getAttribute('data-mean-total-us'),
+        segments: Array.from(svg.querySelectorAll('rect[data-phase]')).map((r) => ({
+          phase: r.getAttribute('data-phase'),
+          meanUs: r.getAttribute('data-mean-us'),
+          width: r.getBoundingClientRect().width,
+        })),
+        legend: Array.from(svg.querySelectorAll('text.legend')).map((t) => t.textContent ?? ''),
+      }));
+      const rows = await page.$$eval('table.phases tr[data-phase]', (trs: readonly Node[]) =>
+        trs.map((tr) => tr.getAttribute('data-phase')),
+      );
+      assert.deepEqual(problems, []);
+      assert.equal(seen.responses, '5000');
+      assert.deepEqual(
+        seen.segments.map((x) => x.phase),
+        ['blocked', 'tcp', 'tls', 'sending', 'waiting', 'receiving'],
+      );
+      // 50 connects of 20 ms over 5000 responses: 200 µs a response.
+      assert.equal(seen.segments.find((x) => x.phase === 'tcp')?.meanUs, '200');
+      const sum = seen.segments.reduce((total, x) => total + Number(x.meanUs), 0);
+      assert.ok(Math.abs(sum - Number(seen.meanTotalUs)) <= seen.segments.length, `${sum} vs ${seen.meanTotalUs}`);
+      for (const x of seen.segments) assert.ok(x.width > 5, `${x.phase} drawn ${x.width} px wide`);
+      for (const label of ['Blocked', 'TCP connect', 'TLS handshake', 'Sending', 'Waiting', 'Receiving']) {
+        assert.ok(
+          seen.legend.some((text) => text.startsWith(`${label} `)),
+          `legend ${label}: ${seen.legend.join(' | ')}`,
+        );
+      }
+      assert.deepEqual(rows, ['dns', 'tcp', 'tls', 'blocked', 'sending', 'waiting', 'receiving'], 'the table has DNS too');
+      const shot = await (await page.$('svg.phases'))!.screenshot({ path: join(OUTPUT_DIR, 'html-report-phases.png') });
+      const pixels = decodePng(shot);
+      let inked = 0;
+      for (let i = 0; i < pixels.rgba.length; i += 4)
+        if (pixels.rgba[i]! < 240 || pixels.rgba[i + 1]! < 240 || pixels.rgba[i + 2]! < 240) inked++;
+      assert.ok(inked > 2000, `${inked} non-blank pixels`);
+      for (const x of seen.segments) {
+        const phase = x.phase as keyof typeof PHASE_COLORS;
+        // Each segment is 30 px tall: at least a few columns of it in its colour, plus its legend swatch.
+        assert.ok(countColor(pixels, PHASE_COLORS[phase]) >= 5 * 30, `${phase} in ${PHASE_COLORS[phase]}`);
+      }
+    } finally {
+      await page.close();
     }
-    assert.deepEqual(rows, ['dns', 'tcp', 'tls', 'blocked', 'sending', 'waiting', 'receiving'], 'the table has DNS too');
-    const shot = await (await page.$('svg.phases'))!.screenshot({ path: join(OUTPUT_DIR, 'html-report-phases.png') });
-    const pixels = decodePng(shot);
-    let inked = 0;
-    for (let i = 0; i < pixels.rgba.length; i += 4) if (pixels.rgba[i]! < 240 || pixels.rgba[i + 1]! < 240 || pixels.rgba[i + 2]! < 240) inked++;
-    assert.ok(inked > 2000, `${inked} non-blank pixels`);
-    for (const x of seen.segments) {
-      const phase = x.phase as keyof typeof PHASE_COLORS;
-      // Each segment is 30 px tall: at least a few columns of it in its colour, plus its legend swatch.
-      assert.ok(countColor(pixels, PHASE_COLORS[phase]) >= 5 * 30, `${phase} in ${PHASE_COLORS[phase]}`);
-    }
-  } finally {
-    await page.close();
-  }
-});
+  },
+);
 
-test('a real run\'s report draws the phase bar too', { skip, timeout: 20_000 }, async () => {
+test("a real run's report draws the phase bar too", { skip, timeout: 20_000 }, async () => {
   assert.ok(browser !== null);
   const summary = await realRunSummary();
   const file = join(OUTPUT_DIR, 'html-report-real-phases.html');

@@ -26,7 +26,11 @@ function syntheticSummary(timeline: readonly TimelineRow[]): Summary {
     documentLength: 13,
     elapsedSeconds: 4.2,
     startedAt: '2026-01-02T03:04:05.000Z',
-    issued: 2003, responses: 2000, completed: 2002, succeeded: 2000, failed: 3,
+    issued: 2003,
+    responses: 2000,
+    completed: 2002,
+    succeeded: 2000,
+    failed: 3,
     failures: { connect: 1, receive: 2, length: 0, exceptions: 0, script: 0 },
     timeouts: 1,
     non2xx: 40,
@@ -42,12 +46,28 @@ function syntheticSummary(timeline: readonly TimelineRow[]): Summary {
     successWaiting: phaseOf(totals.slice(40).map((t) => t - 200)),
     timeline: { startEpochMs: Date.parse('2026-01-02T03:04:05.000Z'), rows: timeline },
     rate: {
-      targetPerSecond: 500, stages: null, achievedPerSecond: 476.19, late: 12, lateServer: 0, lateClient: 12, maxLateUs: 40_000, meanLateUs: 2500,
+      targetPerSecond: 500,
+      stages: null,
+      achievedPerSecond: 476.19,
+      late: 12,
+      lateServer: 0,
+      lateClient: 12,
+      maxLateUs: 40_000,
+      meanLateUs: 2500,
       uncorrectedTotal: phaseOf(totals.map((t) => Math.max(1, t - 300))),
     },
     client: clientFixture({
-      cpuUserSeconds: 3.1, cpuSystemSeconds: 0.9, cpuPercent: 95.2, cores: 1, loopUtilizationPercent: 97.5, eventLoopDelayP99Ms: 48.5,
-      eventLoopDelayMaxMs: 120, gcPauseTotalMs: 30, gcPauseMaxMs: 8, heapUsedMaxBytes: 40_000_000, rssMaxBytes: 90_000_000,
+      cpuUserSeconds: 3.1,
+      cpuSystemSeconds: 0.9,
+      cpuPercent: 95.2,
+      cores: 1,
+      loopUtilizationPercent: 97.5,
+      eventLoopDelayP99Ms: 48.5,
+      eventLoopDelayMaxMs: 120,
+      gcPauseTotalMs: 30,
+      gcPauseMaxMs: 8,
+      heapUsedMaxBytes: 40_000_000,
+      rssMaxBytes: 90_000_000,
       saturated: true,
       warnings: ['gb used 95% of its CPU <core>: add workers (-G) or lower -c.'],
     }),
@@ -56,8 +76,16 @@ function syntheticSummary(timeline: readonly TimelineRow[]): Summary {
 
 function syntheticTimeline(seconds: number): TimelineRow[] {
   return Array.from({ length: seconds }, (_, s) => ({
-    second: s, scheduled: null, complete: 450 + 10 * s, errors: s === 2 ? 3 : 0, non2xx: 10, bytesReceived: 50_000,
-    p50Us: 4000 + 100 * s, p90Us: 8000 + 200 * s, p99Us: 12_000 + 500 * s, maxUs: 250_000,
+    second: s,
+    scheduled: null,
+    complete: 450 + 10 * s,
+    errors: s === 2 ? 3 : 0,
+    non2xx: 10,
+    bytesReceived: 50_000,
+    p50Us: 4000 + 100 * s,
+    p90Us: 8000 + 200 * s,
+    p99Us: 12_000 + 500 * s,
+    maxUs: 250_000,
   }));
 }
 
@@ -73,7 +101,10 @@ interface TimelineChart {
   scheduled: number[] | null;
 }
 
-function embeddedData(html: string): { summary: Summary; charts: { percentiles: { x: number[]; series: { label: string; valuesMs: (number | null)[] }[] } | null; timeline: TimelineChart | null } } {
+function embeddedData(html: string): {
+  summary: Summary;
+  charts: { percentiles: { x: number[]; series: { label: string; valuesMs: (number | null)[] }[] } | null; timeline: TimelineChart | null };
+} {
   const match = /<script type="application\/json" id="gb-data">([^<]*)<\/script>/.exec(html);
   assert.ok(match?.[1] !== undefined, 'the data block is present and contains no raw "<"');
   return JSON.parse(match[1]) as ReturnType<typeof embeddedData>;
@@ -155,7 +186,10 @@ test('the percentile curve runs from the minimum to at most the maximum, never d
   assert.ok(curve !== null);
   assert.equal(curve.x[0], 1);
   assert.equal(curve.x.at(-1), 10_000);
-  assert.deepEqual(curve.series.map((s) => s.label), ['all responses', 'successful (2xx/3xx)', 'uncorrected (from actual send)']);
+  assert.deepEqual(
+    curve.series.map((s) => s.label),
+    ['all responses', 'successful (2xx/3xx)', 'uncorrected (from actual send)'],
+  );
   const all = curve.series[0]?.valuesMs ?? [];
   assert.equal(all[0], (summary.total?.minUs ?? 0) / 1000);
   for (let i = 1; i < all.length; i++) assert.ok((all[i] ?? 0) >= (all[i - 1] ?? 0), `non-decreasing at ${i}`);
@@ -167,8 +201,18 @@ test('the percentile curve runs from the minimum to at most the maximum, never d
 test('an empty timeline and a run with no responses render explanations instead of charts', () => {
   const base = syntheticSummary([]);
   const empty: Summary = {
-    ...base, responses: 0, completed: 0, succeeded: 0, connect: null, processing: null, waiting: null, total: null, successTotal: null,
-    successWaiting: null, rate: null, statusCodes: {},
+    ...base,
+    responses: 0,
+    completed: 0,
+    succeeded: 0,
+    connect: null,
+    processing: null,
+    waiting: null,
+    total: null,
+    successTotal: null,
+    successWaiting: null,
+    rate: null,
+    statusCodes: {},
   };
   const html = renderHtml(empty);
   assert.match(html, /No per-second timeline was recorded/);
@@ -177,7 +221,7 @@ test('an empty timeline and a run with no responses render explanations instead 
   assert.equal(embeddedData(html).charts.timeline, null);
 });
 
-test('a half-second run plots 100 ms rows on an axis from 0 to the run\'s length', async () => {
+test("a half-second run plots 100 ms rows on an axis from 0 to the run's length", async () => {
   const server = await startTargetServer();
   let html: string;
   let perSecondOnly: string;
@@ -204,7 +248,10 @@ test('a half-second run plots 100 ms rows on an axis from 0 to the run\'s length
   assert.ok(t.endSeconds < 1);
   // Rates per second: the rows of the steady middle of the run show the 1000/s schedule.
   for (const rate of t.complete.slice(1, -1)) assert.ok(rate > 500 && rate < 1500, `middle rows: ${t.complete.join(', ')}`);
-  assert.ok(t.p99Ms.every((v) => v !== null && v > 0), 'every row had responses, so every row has a latency');
+  assert.ok(
+    t.p99Ms.every((v) => v !== null && v > 0),
+    'every row had responses, so every row has a latency',
+  );
   // The schedule's target beside them: 100 due in each 100 ms row is 1000/s, and the rows add up to -n.
   const scheduled = t.scheduled ?? assert.fail('no target series under --rate');
   assert.deepEqual(scheduled.slice(0, 4), [1000, 1000, 1000, 1000]);
@@ -228,8 +275,14 @@ test('a run in which every request failed plots no latency and says why', async 
   const t = embeddedData(html).charts.timeline ?? assert.fail('the errors still have a timeline');
   assert.ok(t.p50Ms.length > 0 && t.p50Ms.every((v) => v === null), `latency ${JSON.stringify(t.p50Ms)}`);
   assert.ok(t.maxMs.every((v) => v === null));
-  assert.ok(t.errors.some((v) => v > 0), 'the failures are plotted');
-  assert.match(html, /<div class="chart" id="chart-latency-time"><p class="empty">No response was received \(every request failed\), so there is no latency to plot\.<\/p><\/div>/);
+  assert.ok(
+    t.errors.some((v) => v > 0),
+    'the failures are plotted',
+  );
+  assert.match(
+    html,
+    /<div class="chart" id="chart-latency-time"><p class="empty">No response was received \(every request failed\), so there is no latency to plot\.<\/p><\/div>/,
+  );
   assert.match(html, /<div class="chart" id="chart-throughput-time"><\/div>/);
 });
 
@@ -241,7 +294,10 @@ test('the phase section: a stacked bar whose segments add up to the mean respons
   assert.equal(svg[1], '300');
   const segments = [...(svg[3] ?? '').matchAll(/<rect data-phase="(\w+)" data-mean-us="(\d+)"/g)].map((m) => [m[1], Number(m[2])] as const);
   // Over http to an IP: no TLS and no DNS in the bar; TCP once per connection, spread over the responses.
-  assert.deepEqual(segments.map(([phase]) => phase), ['blocked', 'tcp', 'sending', 'waiting', 'receiving']);
+  assert.deepEqual(
+    segments.map(([phase]) => phase),
+    ['blocked', 'tcp', 'sending', 'waiting', 'receiving'],
+  );
   const sum = segments.reduce((total, [, us]) => total + us, 0);
   assert.ok(Math.abs(sum - Number(svg[2])) <= segments.length, `${sum} vs ${svg[2]}`);
   const meanTotalUs = summary.total?.meanUs ?? 0;

@@ -21,7 +21,6 @@ const validate = new Ajv2020({ allErrors: true }).compile(schema as object);
 /** The codes gb writes, as the schema lists them. */
 const writtenCodes = (schema as { $defs: { failureCode: { enum: string[] } } }).$defs.failureCode.enum;
 
-
 /** A deep copy as plain JSON, which the tests may break at will. */
 function jsonOf(summary: Summary): { [key: string]: Json } {
   const value: unknown = JSON.parse(renderJson(summary));
@@ -187,11 +186,23 @@ describe('the schema and the runtime reader', () => {
 
   it("reads a result saved by an older gb, whose errorCodes kept OpenSSL's and unlisted codes, under today's codes", () => {
     const saved = jsonOf(good);
-    saved['errorCodes'] = { ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE: 2, ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED: 1, ERR_SSL_WRONG_VERSION_NUMBER: 1, EWEIRD: 1, ECONNRESET: 3 };
+    saved['errorCodes'] = {
+      ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE: 2,
+      ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED: 1,
+      ERR_SSL_WRONG_VERSION_NUMBER: 1,
+      EWEIRD: 1,
+      ECONNRESET: 3,
+    };
     assert.equal(validate(saved), true, `the schema still reads it: ${JSON.stringify(validate.errors)}`);
     const read = toSummary(saved);
     if (!read.ok) assert.fail(read.error);
-    assert.deepEqual(read.value.errorCodes, { TLS_ALERT_HANDSHAKE_FAILURE: 2, TLS_ALERT_CERTIFICATE_REQUIRED: 1, TLS_ERROR: 1, SOCKET_ERROR: 1, ECONNRESET: 3 });
+    assert.deepEqual(read.value.errorCodes, {
+      TLS_ALERT_HANDSHAKE_FAILURE: 2,
+      TLS_ALERT_CERTIFICATE_REQUIRED: 1,
+      TLS_ERROR: 1,
+      SOCKET_ERROR: 1,
+      ECONNRESET: 3,
+    });
     const lowercase = jsonOf(good);
     lowercase['errorCodes'] = { econnreset: 1 };
     assert.equal(validate(lowercase), false, 'a code is upper case, old or new');

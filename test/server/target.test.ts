@@ -192,8 +192,22 @@ test('/status/CODE answers that status with a short body, none for 204 and 304',
 
 test('bad numbers in a path answer 400, unknown paths 404', async () => {
   await withServer(async (server) => {
-    const bad = ['/bytes/abc', '/bytes/', '/bytes/-1', '/bytes/1.5', '/bytes/104857601', '/delay/-1', '/delay/abc',
-      '/delay/60001', '/status/100', '/status/199', '/status/99', '/status/600', '/status/x', '/chunked/abc'];
+    const bad = [
+      '/bytes/abc',
+      '/bytes/',
+      '/bytes/-1',
+      '/bytes/1.5',
+      '/bytes/104857601',
+      '/delay/-1',
+      '/delay/abc',
+      '/delay/60001',
+      '/status/100',
+      '/status/199',
+      '/status/99',
+      '/status/600',
+      '/status/x',
+      '/chunked/abc',
+    ];
     for (const path of bad) {
       const reply = await send(`${server.url}${path}`);
       assert.equal(reply.status, 400, path);
@@ -211,8 +225,10 @@ test('bad numbers in a path answer 400, unknown paths 404', async () => {
 test('HEAD answers the same headers and no body bytes on the wire', async () => {
   await withServer(async (server) => {
     // Pipeline HEAD then GET: if HEAD leaked a body, the second status line would not follow its header block.
-    const raw = await rawExchange(server.port,
-      'HEAD /bytes/1000 HTTP/1.1\r\nHost: t\r\n\r\nGET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n');
+    const raw = await rawExchange(
+      server.port,
+      'HEAD /bytes/1000 HTTP/1.1\r\nHost: t\r\n\r\nGET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n',
+    );
     const first = splitHead(raw);
     assert.match(first.head, /^HTTP\/1\.1 200 OK\r\n/);
     assert.match(first.head, /\r\nContent-Length: 1000\r\n/i);
@@ -236,7 +252,10 @@ test('/chunked/N is sent with real chunked framing in several chunks', async () 
     assert.doesNotMatch(head, /Content-Length/i);
     const chunks = decodeChunked(body);
     assert.ok(chunks.length >= 3, `got ${chunks.length} chunks`);
-    assert.equal(chunks.reduce((sum, chunk) => sum + chunk.length, 0), 10000);
+    assert.equal(
+      chunks.reduce((sum, chunk) => sum + chunk.length, 0),
+      10000,
+    );
 
     const empty = splitHead(await rawExchange(server.port, 'GET /chunked/0 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n'));
     assert.deepEqual(decodeChunked(empty.body), []);
@@ -260,7 +279,9 @@ test('/echo returns a binary body byte for byte with the request Content-Type', 
     const payload = Buffer.alloc(70_000);
     for (let i = 0; i < payload.length; i++) payload[i] = (i * 7 + (i >> 8)) & 0xff;
     const reply = await send(`${server.url}/echo`, {
-      method: 'POST', body: payload, headers: { 'Content-Type': 'application/x-gb-test' },
+      method: 'POST',
+      body: payload,
+      headers: { 'Content-Type': 'application/x-gb-test' },
     });
     assert.equal(reply.status, 200);
     assert.equal(reply.headers['content-type'], 'application/x-gb-test');
@@ -292,7 +313,11 @@ test('/headers answers the raw request headers as [name, value] pairs', async ()
     const raw = await rawExchange(server.port, 'GET /headers HTTP/1.1\r\nHost: t\r\nX-Mixed-Case: a b\r\nConnection: close\r\n\r\n');
     const { head, body } = splitHead(raw);
     assert.match(head, /\r\nContent-Type: application\/json\r\n/i);
-    assert.deepEqual(JSON.parse(body.toString()), [['Host', 't'], ['X-Mixed-Case', 'a b'], ['Connection', 'close']]);
+    assert.deepEqual(JSON.parse(body.toString()), [
+      ['Host', 't'],
+      ['X-Mixed-Case', 'a b'],
+      ['Connection', 'close'],
+    ]);
   });
 });
 
@@ -319,7 +344,14 @@ test('stats count requests, paths, connections and body bytes exactly', async ()
     assert.equal(server.stats().requests, 6);
 
     server.resetStats();
-    assert.deepEqual(server.stats(), { requests: 0, connections: 0, bodyBytesReceived: 0, byPath: {}, lastRequest: null, api: { logins: 0, authorized: 0, unauthorized: 0 } });
+    assert.deepEqual(server.stats(), {
+      requests: 0,
+      connections: 0,
+      bodyBytesReceived: 0,
+      byPath: {},
+      lastRequest: null,
+      api: { logins: 0, authorized: 0, unauthorized: 0 },
+    });
     await send(`${server.url}/status/500`);
     assert.equal(server.stats().requests, 1);
     assert.deepEqual(server.stats().byPath, { '/status/500': 1 });
@@ -328,8 +360,10 @@ test('stats count requests, paths, connections and body bytes exactly', async ()
 
 test('stats count pipelined keep-alive requests on one raw connection', async () => {
   await withServer(async (server) => {
-    const raw = await rawExchange(server.port,
-      'GET /a HTTP/1.1\r\nHost: t\r\n\r\nGET /a?x HTTP/1.1\r\nHost: t\r\n\r\nGET /b HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n');
+    const raw = await rawExchange(
+      server.port,
+      'GET /a HTTP/1.1\r\nHost: t\r\n\r\nGET /a?x HTTP/1.1\r\nHost: t\r\n\r\nGET /b HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n',
+    );
     assert.equal(raw.toString('latin1').match(/HTTP\/1\.1 404/g)?.length, 3);
     const stats = server.stats();
     assert.equal(stats.connections, 1);
@@ -341,12 +375,20 @@ test('stats count pipelined keep-alive requests on one raw connection', async ()
 test('lastRequest holds method, url, raw headers in order and body', async () => {
   await withServer(async (server) => {
     assert.equal(server.stats().lastRequest, null);
-    await rawExchange(server.port,
-      'POST /status/201?q=1 HTTP/1.1\r\nHost: t\r\nX-One: 1\r\nx-two: two\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello');
+    await rawExchange(
+      server.port,
+      'POST /status/201?q=1 HTTP/1.1\r\nHost: t\r\nX-One: 1\r\nx-two: two\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello',
+    );
     assert.deepEqual(server.stats().lastRequest, {
       method: 'POST',
       url: '/status/201?q=1',
-      headers: [['Host', 't'], ['X-One', '1'], ['x-two', 'two'], ['Content-Length', '5'], ['Connection', 'close']],
+      headers: [
+        ['Host', 't'],
+        ['X-One', '1'],
+        ['x-two', 'two'],
+        ['Content-Length', '5'],
+        ['Connection', 'close'],
+      ],
       body: Buffer.from('hello'),
     });
     assert.equal(server.stats().bodyBytesReceived, 5);
@@ -426,7 +468,10 @@ test('serveCommand serves until aborted, then reports the request count and retu
   const controller = new AbortController();
   const exit = serveCommand(['--port', '0', '--host', '127.0.0.1'], out, err, controller.signal);
   await until(() => out.text.includes('\n'));
-  const match = /^gb target listening on (http:\/\/127\.0\.0\.1:\d+) \(routes: \/ \/bytes\/N \/10k\.dat \/delay\/MS \/status\/CODE \/echo \/chunked\/N \/headers \/login \/api\/items\/ID\)\n$/.exec(out.text);
+  const match =
+    /^gb target listening on (http:\/\/127\.0\.0\.1:\d+) \(routes: \/ \/bytes\/N \/10k\.dat \/delay\/MS \/status\/CODE \/echo \/chunked\/N \/headers \/login \/api\/items\/ID\)\n$/.exec(
+      out.text,
+    );
   assert.ok(match, out.text);
   const reply = await send(`${match[1]}/`);
   assert.equal(reply.body.toString(), 'Hello, World!');
@@ -449,28 +494,34 @@ test('serveCommand rejects a bad port or unknown option with one "gb: " line and
   }
 });
 
-test('serveCommand --http2 [--tls]: the routes over h2c and h2 (self-signed), counted; --tls alone is exit 2', { timeout: 30_000, skip: requireTool('openssl') }, async () => {
-  for (const [args, scheme, words] of [
-    [['--http2'], 'http', 'HTTP/2, h2c'],
-    [['--http2', '--tls'], 'https', 'HTTP/2 over TLS, self-signed'],
-  ] as const) {
-    const out = new Collector();
+test(
+  'serveCommand --http2 [--tls]: the routes over h2c and h2 (self-signed), counted; --tls alone is exit 2',
+  { timeout: 30_000, skip: requireTool('openssl') },
+  async () => {
+    for (const [args, scheme, words] of [
+      [['--http2'], 'http', 'HTTP/2, h2c'],
+      [['--http2', '--tls'], 'https', 'HTTP/2 over TLS, self-signed'],
+    ] as const) {
+      const out = new Collector();
+      const err = new Collector();
+      const controller = new AbortController();
+      const exit = serveCommand(['--port', '0', ...args], out, err, controller.signal);
+      await until(() => out.text.includes('\n') || err.text !== '');
+      const match = new RegExp(`^gb target listening on (${scheme}://127\\.0\\.0\\.1:\\d+) \\(${words.replace(/[()/.]/g, '\\$&')}`).exec(
+        out.text,
+      );
+      assert.ok(match, out.text + err.text);
+      const s = await runArgs(['-q', '--http2', '-c', '2', '--streams', '3', '-n', '30', `${match[1]}/10k.dat`]);
+      assert.equal(s.responses, 30);
+      assert.equal(s.failed, 0);
+      assert.equal(s.protocol, scheme === 'https' ? 'h2' : 'h2c');
+      assert.equal(s.bytes.body, 30 * 10240);
+      controller.abort();
+      assert.equal(await exit, 0);
+      assert.match(out.text, /stopped after serving 30 requests/);
+    }
     const err = new Collector();
-    const controller = new AbortController();
-    const exit = serveCommand(['--port', '0', ...args], out, err, controller.signal);
-    await until(() => out.text.includes('\n') || err.text !== '');
-    const match = new RegExp(`^gb target listening on (${scheme}://127\\.0\\.0\\.1:\\d+) \\(${words.replace(/[()/.]/g, '\\$&')}`).exec(out.text);
-    assert.ok(match, out.text + err.text);
-    const s = await runArgs(['-q', '--http2', '-c', '2', '--streams', '3', '-n', '30', `${match[1]}/10k.dat`]);
-    assert.equal(s.responses, 30);
-    assert.equal(s.failed, 0);
-    assert.equal(s.protocol, scheme === 'https' ? 'h2' : 'h2c');
-    assert.equal(s.bytes.body, 30 * 10240);
-    controller.abort();
-    assert.equal(await exit, 0);
-    assert.match(out.text, /stopped after serving 30 requests/);
-  }
-  const err = new Collector();
-  assert.equal(await serveCommand(['--tls'], new Collector(), err, new AbortController().signal), 2);
-  assert.match(err.text, /^gb: serve --tls needs --http2/);
-});
+    assert.equal(await serveCommand(['--tls'], new Collector(), err, new AbortController().signal), 2);
+    assert.match(err.text, /^gb: serve --tls needs --http2/);
+  },
+);

@@ -44,21 +44,28 @@ function abLongestMs(args: readonly string[]): Promise<number> {
 // The signal is a SYN retry, ≥ 1 s; the floor keeps scheduling noise on a busy machine from counting.
 const FLOOR_MS = 300;
 
-test('a server with accept backlog 4: gb’s longest request stays within 2× of ab’s, not a SYN retry away', { timeout: 60_000 }, async () => {
-  if (abMissing && process.env['CI'] === 'true') assert.fail('ab is not installed (apt-get install apache2-utils)');
-  const { server, url } = await startServer();
-  try {
-    const args = ['-n', '300', '-c', '50', url];
-    // This server shares gb's event loop: it accepts nothing until gb has sent all 50 SYNs, so the
-    // queue overflows on every run, as it does with python's single accepting thread.
-    const gb = await runAccounted(args, { maxMs: 30_000 });
-    assert.equal(gb.summary.responses, 300);
-    assert.equal(gb.summary.failed, 0);
-    assert.ok(gb.summary.total !== null);
-    const gbMaxMs = gb.summary.total.maxUs / 1000;
-    const boundMs = abMissing ? FLOOR_MS : Math.max(2 * (await abLongestMs(['-q', ...args])), FLOOR_MS);
-    assert.ok(gbMaxMs <= boundMs, `gb's longest request took ${gbMaxMs} ms (bound ${boundMs} ms); the run took ${Math.round(gb.wallMs)} ms`);
-  } finally {
-    server.close();
-  }
-});
+test(
+  'a server with accept backlog 4: gb’s longest request stays within 2× of ab’s, not a SYN retry away',
+  { timeout: 60_000 },
+  async () => {
+    if (abMissing && process.env['CI'] === 'true') assert.fail('ab is not installed (apt-get install apache2-utils)');
+    const { server, url } = await startServer();
+    try {
+      const args = ['-n', '300', '-c', '50', url];
+      // This server shares gb's event loop: it accepts nothing until gb has sent all 50 SYNs, so the
+      // queue overflows on every run, as it does with python's single accepting thread.
+      const gb = await runAccounted(args, { maxMs: 30_000 });
+      assert.equal(gb.summary.responses, 300);
+      assert.equal(gb.summary.failed, 0);
+      assert.ok(gb.summary.total !== null);
+      const gbMaxMs = gb.summary.total.maxUs / 1000;
+      const boundMs = abMissing ? FLOOR_MS : Math.max(2 * (await abLongestMs(['-q', ...args])), FLOOR_MS);
+      assert.ok(
+        gbMaxMs <= boundMs,
+        `gb's longest request took ${gbMaxMs} ms (bound ${boundMs} ms); the run took ${Math.round(gb.wallMs)} ms`,
+      );
+    } finally {
+      server.close();
+    }
+  },
+);

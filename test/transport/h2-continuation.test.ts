@@ -10,7 +10,16 @@ import type { ClientSocket, Endpoint, SocketHandler, TlsInfo } from '../../src/t
 import type { ConnectionIo, Exchange } from '../../src/transport/exchange.js';
 import { quietOwner } from '../helpers/connection-owner.js';
 import {
-  F_END_HEADERS, F_END_STREAM, FRAME_HEADER_BYTES, T_CONTINUATION, T_DATA, T_GOAWAY, T_HEADERS, T_PING, settingsFrame, writeFrameHeader,
+  F_END_HEADERS,
+  F_END_STREAM,
+  FRAME_HEADER_BYTES,
+  T_CONTINUATION,
+  T_DATA,
+  T_GOAWAY,
+  T_HEADERS,
+  T_PING,
+  settingsFrame,
+  writeFrameHeader,
 } from '../../src/transport/h2-frames.js';
 import { encodeHeaderBlock, h2Frames } from '../../src/transport/h2-request.js';
 import { Http2Connection } from '../../src/transport/http2-connection.js';
@@ -50,7 +59,7 @@ function openStream(): { conn: Http2Connection; socket: ClientSocket; seen: Seen
             opening = false; // the preface, SETTINGS and WINDOW_UPDATE, in one write
             return true;
           }
-          for (let p = 0; p + FRAME_HEADER_BYTES <= bytes.length; ) {
+          for (let p = 0; p + FRAME_HEADER_BYTES <= bytes.length;) {
             const length = (bytes[p]! << 16) | (bytes[p + 1]! << 8) | bytes[p + 2]!;
             seen.written.push(bytes[p + 3]!);
             p += FRAME_HEADER_BYTES + length;
@@ -73,7 +82,24 @@ function openStream(): { conn: Http2Connection; socket: ClientSocket; seen: Seen
   const conn = new Http2Connection(
     ENDPOINT,
     owner,
-    { request: h2Frames(encodeHeaderBlock([[':method', 'GET'], [':path', '/'], [':scheme', 'http'], [':authority', 'x']]), null), source: null, bodies: false, streams: 1, isHead: false, measureUncorrected: false, captureHead: true, captureBodyBytes: -1 },
+    {
+      request: h2Frames(
+        encodeHeaderBlock([
+          [':method', 'GET'],
+          [':path', '/'],
+          [':scheme', 'http'],
+          [':authority', 'x'],
+        ]),
+        null,
+      ),
+      source: null,
+      bodies: false,
+      streams: 1,
+      isHead: false,
+      measureUncorrected: false,
+      captureHead: true,
+      captureBodyBytes: -1,
+    },
     io,
   );
   conn.send(0, 1);
@@ -149,17 +175,28 @@ describe('HTTP/2 CONTINUATION reassembly through Http2Connection', () => {
   const malformed: [string, () => Buffer, string][] = [
     [
       'a CONTINUATION on another stream',
-      () => Buffer.concat([frame(T_HEADERS, 0, 1, BLOCK.subarray(0, CUT_A)), frame(T_CONTINUATION, F_END_HEADERS, 3, BLOCK.subarray(CUT_A))]),
+      () =>
+        Buffer.concat([frame(T_HEADERS, 0, 1, BLOCK.subarray(0, CUT_A)), frame(T_CONTINUATION, F_END_HEADERS, 3, BLOCK.subarray(CUT_A))]),
       'a CONTINUATION frame that continues no header block',
     ],
     [
       'a PING between HEADERS and CONTINUATION',
-      () => Buffer.concat([frame(T_HEADERS, 0, 1, BLOCK.subarray(0, CUT_A)), frame(T_PING, 0, 0, new Uint8Array(8)), frame(T_CONTINUATION, F_END_HEADERS, 1, BLOCK.subarray(CUT_A))]),
+      () =>
+        Buffer.concat([
+          frame(T_HEADERS, 0, 1, BLOCK.subarray(0, CUT_A)),
+          frame(T_PING, 0, 0, new Uint8Array(8)),
+          frame(T_CONTINUATION, F_END_HEADERS, 1, BLOCK.subarray(CUT_A)),
+        ]),
       'a header block interrupted by another frame',
     ],
     [
       'a DATA frame between HEADERS and CONTINUATION',
-      () => Buffer.concat([frame(T_HEADERS, 0, 1, BLOCK.subarray(0, CUT_A)), frame(T_DATA, 0, 1, BODY), frame(T_CONTINUATION, F_END_HEADERS, 1, BLOCK.subarray(CUT_A))]),
+      () =>
+        Buffer.concat([
+          frame(T_HEADERS, 0, 1, BLOCK.subarray(0, CUT_A)),
+          frame(T_DATA, 0, 1, BODY),
+          frame(T_CONTINUATION, F_END_HEADERS, 1, BLOCK.subarray(CUT_A)),
+        ]),
       'a header block interrupted by another frame',
     ],
   ];
@@ -170,7 +207,11 @@ describe('HTTP/2 CONTINUATION reassembly through Http2Connection', () => {
         const { conn, socket, seen } = openStream();
         feedSplit(conn, socket, bytes, cut);
         assert.deepEqual(seen.responses, [], `split at ${cut}`);
-        assert.deepEqual(seen.failures, [{ kind: 'exceptions', count: 1, code: 'PROTOCOL_ERROR', message: `bad response: ${message}` }], `split at ${cut}`);
+        assert.deepEqual(
+          seen.failures,
+          [{ kind: 'exceptions', count: 1, code: 'PROTOCOL_ERROR', message: `bad response: ${message}` }],
+          `split at ${cut}`,
+        );
         assert.deepEqual(seen.written, [T_GOAWAY], `split at ${cut}: gb said why it closed`);
         assert.equal(seen.sockets, 1, `split at ${cut}: nothing was left to send on a new connection`);
         // The connection is done with that socket: later bytes on it are not read.

@@ -8,7 +8,16 @@ import { describe, it } from 'node:test';
 import type { ClientSocket } from '../../src/transport/client-socket.js';
 import type { ConnectionErrorCode, ProtocolErrorSink, StreamErrorCode } from '../../src/transport/h2-error-codes.js';
 import { FlowControl, WINDOW_STEP } from '../../src/transport/h2-flow-control.js';
-import { DEFAULT_MAX_FRAME_SIZE, DEFAULT_WINDOW, F_END_STREAM, FRAME_HEADER_BYTES, MAX_WINDOW, T_DATA, T_WINDOW_UPDATE, readUint32 } from '../../src/transport/h2-frames.js';
+import {
+  DEFAULT_MAX_FRAME_SIZE,
+  DEFAULT_WINDOW,
+  F_END_STREAM,
+  FRAME_HEADER_BYTES,
+  MAX_WINDOW,
+  T_DATA,
+  T_WINDOW_UPDATE,
+  readUint32,
+} from '../../src/transport/h2-frames.js';
 import { H2Output } from '../../src/transport/h2-output.js';
 import { encodeHeaderBlock, h2Frames } from '../../src/transport/h2-request.js';
 import { StreamTable } from '../../src/transport/h2-stream-table.js';
@@ -30,7 +39,12 @@ interface Rig {
   errors: string[];
 }
 
-const BLOCK = encodeHeaderBlock([[':method', 'POST'], [':path', '/'], [':scheme', 'http'], [':authority', 'x']]);
+const BLOCK = encodeHeaderBlock([
+  [':method', 'POST'],
+  [':path', '/'],
+  [':scheme', 'http'],
+  [':authority', 'x'],
+]);
 
 /** A flow control over `streams` open streams, each with a `bodyBytes` body to send (0: none). */
 function rig(streams: number, bodyBytes: number): Rig {
@@ -42,7 +56,7 @@ function rig(streams: number, bodyBytes: number): Rig {
   const socket: ClientSocket = {
     handler: { onConnect: () => {}, onData: () => {}, onError: () => {}, onClose: () => {} },
     write: (bytes: Buffer): boolean => {
-      for (let p = 0; p < bytes.length; ) {
+      for (let p = 0; p < bytes.length;) {
         const length = (bytes[p]! << 16) | (bytes[p + 1]! << 8) | bytes[p + 2]!;
         const frame: Frame = { type: bytes[p + 3]!, flags: bytes[p + 4]!, streamId: readUint32(bytes, p + 5), length };
         if (frame.type === T_WINDOW_UPDATE) frame.increment = readUint32(bytes, p + FRAME_HEADER_BYTES);
@@ -73,14 +87,20 @@ function windowUpdate(increment: number): Uint8Array {
   return payload;
 }
 
-const dataFrames = (frames: Frame[]): [number, number, boolean][] => frames.filter((f) => f.type === T_DATA).map((f) => [f.streamId, f.length, (f.flags & F_END_STREAM) !== 0]);
+const dataFrames = (frames: Frame[]): [number, number, boolean][] =>
+  frames.filter((f) => f.type === T_DATA).map((f) => [f.streamId, f.length, (f.flags & F_END_STREAM) !== 0]);
 
 describe('FlowControl', () => {
   it('pumps a body in frames of the server’s frame size, within the stream’s and the connection’s windows', () => {
     const { table, flow, frames, errors } = rig(1, 100_000);
     flow.pumpBodies(5);
     // 65 535 in all: the default windows, in frames of at most 16 384.
-    assert.deepEqual(dataFrames(frames), [[1, 16_384, false], [1, 16_384, false], [1, 16_384, false], [1, 16_383, false]]);
+    assert.deepEqual(dataFrames(frames), [
+      [1, 16_384, false],
+      [1, 16_384, false],
+      [1, 16_384, false],
+      [1, 16_383, false],
+    ]);
     assert.equal(table.bodySent[0], DEFAULT_WINDOW);
     assert.equal(table.sentEndMs[0], Number.POSITIVE_INFINITY, 'not all sent');
     frames.length = 0;
@@ -89,7 +109,11 @@ describe('FlowControl', () => {
     assert.deepEqual(frames, [], 'the stream’s own window is still spent');
     assert.equal(flow.onWindowUpdate(1, windowUpdate(40_000), 0, 4), true);
     flow.pumpBodies(7);
-    assert.deepEqual(dataFrames(frames), [[1, 16_384, false], [1, 16_384, false], [1, 1_697, true]]);
+    assert.deepEqual(dataFrames(frames), [
+      [1, 16_384, false],
+      [1, 16_384, false],
+      [1, 1_697, true],
+    ]);
     assert.equal(table.sentEndMs[0], 7, 'the last frame taken: the request is sent');
     assert.deepEqual(errors, []);
   });
@@ -101,14 +125,20 @@ describe('FlowControl', () => {
     assert.equal(flow.setMaxFrame(40_000), true);
     flow.pumpBodies(1);
     assert.deepEqual(dataFrames(frames), [[1, 30_000, true]]);
-    assert.deepEqual(errors, ['connection PROTOCOL_ERROR: a maximum frame size of 16383', 'connection PROTOCOL_ERROR: a maximum frame size of 16777216']);
+    assert.deepEqual(errors, [
+      'connection PROTOCOL_ERROR: a maximum frame size of 16383',
+      'connection PROTOCOL_ERROR: a maximum frame size of 16777216',
+    ]);
   });
 
   it('applies a new SETTINGS_INITIAL_WINDOW_SIZE to every open stream, and to streams opened after it', () => {
     const { table, flow, errors } = rig(2, 0);
     table.streamWindow[1] = 1_000;
     assert.equal(flow.setInitialWindow(100_000), true);
-    assert.deepEqual([table.streamWindow[0], table.streamWindow[1], flow.initialWindow], [100_000, 1_000 + 100_000 - DEFAULT_WINDOW, 100_000]);
+    assert.deepEqual(
+      [table.streamWindow[0], table.streamWindow[1], flow.initialWindow],
+      [100_000, 1_000 + 100_000 - DEFAULT_WINDOW, 100_000],
+    );
     assert.equal(flow.setInitialWindow(0), true, 'a window may shrink, below 0 even');
     assert.deepEqual([table.streamWindow[0], table.streamWindow[1]], [0, 1_000 - DEFAULT_WINDOW]);
     flow.reset();
@@ -123,15 +153,27 @@ describe('FlowControl', () => {
     const stream = rig(1, 0);
     assert.equal(stream.flow.onWindowUpdate(1, windowUpdate(1_000), 0, 4), true);
     assert.equal(stream.flow.setInitialWindow(MAX_WINDOW), false);
-    assert.deepEqual(stream.errors, [`connection FLOW_CONTROL_ERROR: an initial window of ${MAX_WINDOW} takes a stream's window over 2^31 − 1`]);
+    assert.deepEqual(stream.errors, [
+      `connection FLOW_CONTROL_ERROR: an initial window of ${MAX_WINDOW} takes a stream's window over 2^31 − 1`,
+    ]);
   });
 
   const updates: [string, number, Uint8Array, string | null][] = [
     ['of 3 bytes', 0, new Uint8Array(3), 'connection FRAME_SIZE_ERROR: a WINDOW_UPDATE frame of 3 bytes, not 4'],
     ['of 0 for the connection', 0, windowUpdate(0), 'connection PROTOCOL_ERROR: a WINDOW_UPDATE of 0 for the connection'],
-    ['past 2^31 − 1 for the connection', 0, windowUpdate(MAX_WINDOW), `connection FLOW_CONTROL_ERROR: a WINDOW_UPDATE of ${MAX_WINDOW} takes the connection's window over 2^31 − 1`],
+    [
+      'past 2^31 − 1 for the connection',
+      0,
+      windowUpdate(MAX_WINDOW),
+      `connection FLOW_CONTROL_ERROR: a WINDOW_UPDATE of ${MAX_WINDOW} takes the connection's window over 2^31 − 1`,
+    ],
     ['of 0 for a stream', 1, windowUpdate(0), 'slot 0 PROTOCOL_ERROR: bad response: a WINDOW_UPDATE of 0 for the stream'],
-    ['past 2^31 − 1 for a stream', 1, windowUpdate(MAX_WINDOW), `slot 0 FLOW_CONTROL_ERROR: bad response: a WINDOW_UPDATE of ${MAX_WINDOW} takes the stream's window over 2^31 − 1`],
+    [
+      'past 2^31 − 1 for a stream',
+      1,
+      windowUpdate(MAX_WINDOW),
+      `slot 0 FLOW_CONTROL_ERROR: bad response: a WINDOW_UPDATE of ${MAX_WINDOW} takes the stream's window over 2^31 − 1`,
+    ],
     ['for a stream no longer open', 7, windowUpdate(10), null],
   ];
   for (const [name, streamId, payload, error] of updates) {

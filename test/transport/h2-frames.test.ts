@@ -3,8 +3,18 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  F_END_HEADERS, F_END_STREAM, F_PADDED, FrameReader, T_CONTINUATION, T_DATA, T_HEADERS, T_PING,
-  goawayFrame, settingsFrame, writeFrameHeader, type FrameSink,
+  F_END_HEADERS,
+  F_END_STREAM,
+  F_PADDED,
+  FrameReader,
+  T_CONTINUATION,
+  T_DATA,
+  T_HEADERS,
+  T_PING,
+  goawayFrame,
+  settingsFrame,
+  writeFrameHeader,
+  type FrameSink,
 } from '../../src/transport/h2-frames.js';
 import { HpackDecoder } from '../../src/transport/hpack-decoder.js';
 import { EOS, huffmanCodes, huffmanDecode } from '../../src/transport/hpack-huffman.js';
@@ -58,7 +68,10 @@ describe('HTTP/2 frame reader', () => {
   it('reads SETTINGS, HEADERS + CONTINUATION, padded DATA, PING and GOAWAY the same at every split', () => {
     const padded = frame(T_DATA, F_PADDED, 1, [3, 0x61, 0x62, 0x63, 0x64, 0, 0, 0]);
     const stream = Buffer.concat([
-      settingsFrame([[3, 100], [4, 65535]]),
+      settingsFrame([
+        [3, 100],
+        [4, 65535],
+      ]),
       frame(T_HEADERS, 0, 1, [0x88, 0x40]),
       frame(T_CONTINUATION, F_END_HEADERS, 1, [0x01, 0x78, 0x01, 0x79]),
       padded,
@@ -191,11 +204,25 @@ describe('HPACK decoder', () => {
   });
 
   it("encodes gb's request once, as literals a decoder reads back", () => {
-    const block = encodeHeaderBlock([[':method', 'GET'], [':scheme', 'http'], [':authority', '127.0.0.1:8080'], [':path', '/a?b'], ['user-agent', 'gb/1'], ['x-custom', 'é']]);
+    const block = encodeHeaderBlock([
+      [':method', 'GET'],
+      [':scheme', 'http'],
+      [':authority', '127.0.0.1:8080'],
+      [':path', '/a?b'],
+      ['user-agent', 'gb/1'],
+      ['x-custom', 'é'],
+    ]);
     const d = new HpackDecoder();
     d.wantHead = true;
     assert.ok(d.decode(block, 0, block.length), d.error ?? '');
-    assert.deepEqual(d.head, [':method: GET', ':scheme: http', ':authority: 127.0.0.1:8080', ':path: /a?b', 'user-agent: gb/1', `x-custom: ${Buffer.from('é').toString('latin1')}`]);
+    assert.deepEqual(d.head, [
+      ':method: GET',
+      ':scheme: http',
+      ':authority: 127.0.0.1:8080',
+      ':path: /a?b',
+      'user-agent: gb/1',
+      `x-custom: ${Buffer.from('é').toString('latin1')}`,
+    ]);
     assert.equal(d.tableEntries, 0, 'nothing indexed');
   });
 });

@@ -5,7 +5,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ConnectionErrorCode } from '../../src/transport/h2-error-codes.js';
-import { F_END_HEADERS, F_END_STREAM, F_PADDED, F_PRIORITY, T_CONTINUATION, T_DATA, T_HEADERS, T_PING } from '../../src/transport/h2-frames.js';
+import {
+  F_END_HEADERS,
+  F_END_STREAM,
+  F_PADDED,
+  F_PRIORITY,
+  T_CONTINUATION,
+  T_DATA,
+  T_HEADERS,
+  T_PING,
+} from '../../src/transport/h2-frames.js';
 import { HeaderBlockAssembler, MAX_HEADER_BLOCK_BYTES, type HeaderBlockSink } from '../../src/transport/h2-header-assembly.js';
 
 interface Seen {
@@ -17,7 +26,8 @@ function assembler(): { headers: HeaderBlockAssembler; seen: Seen } {
   const seen: Seen = { blocks: [], errors: [] };
   const sink: HeaderBlockSink = {
     // The bytes are valid only during the call: copied here, as hex.
-    onHeaderBlock: (streamId, bytes, start, end, endStream) => seen.blocks.push({ streamId, block: Buffer.from(bytes.subarray(start, end)).toString('hex'), endStream }),
+    onHeaderBlock: (streamId, bytes, start, end, endStream) =>
+      seen.blocks.push({ streamId, block: Buffer.from(bytes.subarray(start, end)).toString('hex'), endStream }),
     onConnectionError: (code, message) => seen.errors.push({ code, message }),
   };
   return { headers: new HeaderBlockAssembler(sink), seen };
@@ -36,7 +46,12 @@ const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
 describe('HeaderBlockAssembler', () => {
   it('hands a block in one HEADERS frame on whole, padding and priority taken off', () => {
-    for (const [padded, priority] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+    for (const [padded, priority] of [
+      [false, false],
+      [true, false],
+      [false, true],
+      [true, true],
+    ] as const) {
       const { headers, seen } = assembler();
       const pad = padded ? 5 : 0;
       const fixed = (padded ? 1 : 0) + (priority ? 5 : 0);
@@ -45,7 +60,11 @@ describe('HeaderBlockAssembler', () => {
       payload.set(BLOCK, fixed);
       const flags = F_END_HEADERS | F_END_STREAM | (padded ? F_PADDED : 0) | (priority ? F_PRIORITY : 0);
       feed((b, s, l) => headers.onHeaders(flags, 1, b, s, l), payload);
-      assert.deepEqual(seen, { blocks: [{ streamId: 1, block: hex(BLOCK), endStream: true }], errors: [] }, `padded ${padded}, priority ${priority}`);
+      assert.deepEqual(
+        seen,
+        { blocks: [{ streamId: 1, block: hex(BLOCK), endStream: true }], errors: [] },
+        `padded ${padded}, priority ${priority}`,
+      );
     }
   });
 
@@ -75,7 +94,13 @@ describe('HeaderBlockAssembler', () => {
     feed((b, s, l) => headers.onHeaders(0, 3, b, s, l), BLOCK.subarray(0, 10));
     feed((b, s, l) => headers.onContinuation(F_END_HEADERS, 3, b, s, l), BLOCK.subarray(10));
     assert.deepEqual(seen.errors, []);
-    assert.deepEqual(seen.blocks.map((x) => [x.streamId, x.block.length / 2, x.endStream]), [[1, large.length, true], [3, BLOCK.length, false]]);
+    assert.deepEqual(
+      seen.blocks.map((x) => [x.streamId, x.block.length / 2, x.endStream]),
+      [
+        [1, large.length, true],
+        [3, BLOCK.length, false],
+      ],
+    );
     assert.equal(seen.blocks[1]!.block, hex(BLOCK));
   });
 
@@ -103,8 +128,18 @@ describe('HeaderBlockAssembler', () => {
   });
 
   const malformed: [string, (h: HeaderBlockAssembler) => void, ConnectionErrorCode, string][] = [
-    ['HEADERS on stream 0', (h) => feed((b, s, l) => h.onHeaders(F_END_HEADERS, 0, b, s, l), BLOCK), 'PROTOCOL_ERROR', 'HEADERS on stream 0, which gb did not open'],
-    ['HEADERS on an even stream', (h) => feed((b, s, l) => h.onHeaders(F_END_HEADERS, 2, b, s, l), BLOCK), 'PROTOCOL_ERROR', 'HEADERS on stream 2, which gb did not open'],
+    [
+      'HEADERS on stream 0',
+      (h) => feed((b, s, l) => h.onHeaders(F_END_HEADERS, 0, b, s, l), BLOCK),
+      'PROTOCOL_ERROR',
+      'HEADERS on stream 0, which gb did not open',
+    ],
+    [
+      'HEADERS on an even stream',
+      (h) => feed((b, s, l) => h.onHeaders(F_END_HEADERS, 2, b, s, l), BLOCK),
+      'PROTOCOL_ERROR',
+      'HEADERS on stream 2, which gb did not open',
+    ],
     [
       'a HEADERS frame too short for its priority',
       (h) => feed((b, s, l) => h.onHeaders(F_END_HEADERS | F_PRIORITY | F_PADDED, 1, b, s, l), new Uint8Array(5)),
@@ -117,7 +152,12 @@ describe('HeaderBlockAssembler', () => {
       'PROTOCOL_ERROR',
       'a HEADERS frame whose padding is longer than the frame',
     ],
-    ['a CONTINUATION with no block open', (h) => feed((b, s, l) => h.onContinuation(F_END_HEADERS, 1, b, s, l), BLOCK), 'PROTOCOL_ERROR', 'a CONTINUATION frame that continues no header block'],
+    [
+      'a CONTINUATION with no block open',
+      (h) => feed((b, s, l) => h.onContinuation(F_END_HEADERS, 1, b, s, l), BLOCK),
+      'PROTOCOL_ERROR',
+      'a CONTINUATION frame that continues no header block',
+    ],
     [
       'a CONTINUATION on another stream',
       (h) => {

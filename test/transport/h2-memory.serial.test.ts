@@ -23,7 +23,8 @@ const gc = runInNewContext('gc') as () => void;
 async function scavengesDuring(work: () => Promise<void> | void): Promise<number> {
   let count = 0;
   const observer = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) if ((entry as unknown as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR) count++;
+    for (const entry of list.getEntries())
+      if ((entry as unknown as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR) count++;
   });
   observer.observe({ entryTypes: ['gc'] });
   await work();
@@ -59,53 +60,61 @@ describe('HTTP/2 memory', () => {
     assert.ok(scavenges <= 5, `${scavenges} scavenges for ${decodes} header blocks`);
   });
 
-  it('an h2c run against a stock nginx (GOAWAY every 1 000 requests) makes few scavenges per 100 000 requests', { skip: requireTool('nginx') }, async () => {
-    const nginx = await startNginx('location / { return 200 "hello"; }', 'access_log off;', { http2: true });
-    try {
-      const run = async (n: number): Promise<void> => {
-        const s = await runArgs(['-q', '--http2', '-c', '10', '--streams', '10', '-n', String(n), `${nginx.url}/`]);
-        assert.equal(s.failed, 0, JSON.stringify(s.errors));
-        assert.equal(s.responses, n);
-      };
-      await run(20_000); // warms up the code and the caches
-      gc();
-      const requests = 200_000;
-      const scavenges = await scavengesDuring(() => run(requests));
-      const per100k = (scavenges * 100_000) / requests;
-      // Before (a new HEADERS buffer and a sliced queue per flush, a Map entry per stream) this
-      // process made 15.5–16 scavenges per 100 000 requests; after, 4.5–7.
-      assert.ok(per100k <= 11, `${scavenges} scavenges for ${requests} requests (${per100k.toFixed(1)} per 100 000)`);
-    } finally {
-      await nginx.stop();
-    }
-  });
+  it(
+    'an h2c run against a stock nginx (GOAWAY every 1 000 requests) makes few scavenges per 100 000 requests',
+    { skip: requireTool('nginx') },
+    async () => {
+      const nginx = await startNginx('location / { return 200 "hello"; }', 'access_log off;', { http2: true });
+      try {
+        const run = async (n: number): Promise<void> => {
+          const s = await runArgs(['-q', '--http2', '-c', '10', '--streams', '10', '-n', String(n), `${nginx.url}/`]);
+          assert.equal(s.failed, 0, JSON.stringify(s.errors));
+          assert.equal(s.responses, n);
+        };
+        await run(20_000); // warms up the code and the caches
+        gc();
+        const requests = 200_000;
+        const scavenges = await scavengesDuring(() => run(requests));
+        const per100k = (scavenges * 100_000) / requests;
+        // Before (a new HEADERS buffer and a sliced queue per flush, a Map entry per stream) this
+        // process made 15.5–16 scavenges per 100 000 requests; after, 4.5–7.
+        assert.ok(per100k <= 11, `${scavenges} scavenges for ${requests} requests (${per100k.toFixed(1)} per 100 000)`);
+      } finally {
+        await nginx.stop();
+      }
+    },
+  );
 
-  it('a run over 7 500 connections (GOAWAY every 20 requests) ends with the heap it had after 500 connections', { skip: requireTool('nginx') }, async () => {
-    const nginx = await startNginx('location / { return 200 "hello"; }', 'keepalive_requests 20; access_log off;', { http2: true });
-    try {
-      const measure = async (n: number): Promise<{ heap: number; arrayBuffers: number; external: number; sockets: number }> => {
-        const s = await runArgs(['-q', '--http2', '-c', '10', '--streams', '10', '-n', String(n), `${nginx.url}/`]);
-        assert.equal(s.failed, 0, JSON.stringify(s.errors));
-        assert.equal(s.responses, n);
-        await sleep(100);
-        gc();
-        gc();
-        const m = process.memoryUsage();
-        const sockets = process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap' || r === 'TCPWRAP').length;
-        return { heap: m.heapUsed, arrayBuffers: m.arrayBuffers, external: m.external, sockets };
-      };
-      await measure(2_000); // warms up the code and the caches
-      const early = await measure(10_000);
-      const late = await measure(150_000);
-      const mb = (bytes: number): string => (bytes / 1e6).toFixed(2);
-      const detail = `early heap ${mb(early.heap)} MB, arrayBuffers ${mb(early.arrayBuffers)} MB; late ${mb(late.heap)} MB, ${mb(late.arrayBuffers)} MB`;
-      // 7 500 connections kept alive by anything would be many megabytes; a few are noise.
-      assert.ok(late.heap - early.heap < 3e6, detail);
-      assert.ok(late.arrayBuffers - early.arrayBuffers < 2e6, detail);
-      assert.ok(late.external - early.external < 2e6, detail);
-      assert.ok(late.sockets <= early.sockets, `sockets left open: ${early.sockets} then ${late.sockets}`);
-    } finally {
-      await nginx.stop();
-    }
-  });
+  it(
+    'a run over 7 500 connections (GOAWAY every 20 requests) ends with the heap it had after 500 connections',
+    { skip: requireTool('nginx') },
+    async () => {
+      const nginx = await startNginx('location / { return 200 "hello"; }', 'keepalive_requests 20; access_log off;', { http2: true });
+      try {
+        const measure = async (n: number): Promise<{ heap: number; arrayBuffers: number; external: number; sockets: number }> => {
+          const s = await runArgs(['-q', '--http2', '-c', '10', '--streams', '10', '-n', String(n), `${nginx.url}/`]);
+          assert.equal(s.failed, 0, JSON.stringify(s.errors));
+          assert.equal(s.responses, n);
+          await sleep(100);
+          gc();
+          gc();
+          const m = process.memoryUsage();
+          const sockets = process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap' || r === 'TCPWRAP').length;
+          return { heap: m.heapUsed, arrayBuffers: m.arrayBuffers, external: m.external, sockets };
+        };
+        await measure(2_000); // warms up the code and the caches
+        const early = await measure(10_000);
+        const late = await measure(150_000);
+        const mb = (bytes: number): string => (bytes / 1e6).toFixed(2);
+        const detail = `early heap ${mb(early.heap)} MB, arrayBuffers ${mb(early.arrayBuffers)} MB; late ${mb(late.heap)} MB, ${mb(late.arrayBuffers)} MB`;
+        // 7 500 connections kept alive by anything would be many megabytes; a few are noise.
+        assert.ok(late.heap - early.heap < 3e6, detail);
+        assert.ok(late.arrayBuffers - early.arrayBuffers < 2e6, detail);
+        assert.ok(late.external - early.external < 2e6, detail);
+        assert.ok(late.sockets <= early.sockets, `sockets left open: ${early.sockets} then ${late.sockets}`);
+      } finally {
+        await nginx.stop();
+      }
+    },
+  );
 });

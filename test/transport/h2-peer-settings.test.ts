@@ -6,7 +6,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ProtocolErrorSink } from '../../src/transport/h2-error-codes.js';
 import { FlowControl } from '../../src/transport/h2-flow-control.js';
-import { F_ACK, S_ENABLE_PUSH, S_HEADER_TABLE_SIZE, S_INITIAL_WINDOW_SIZE, S_MAX_CONCURRENT_STREAMS, S_MAX_FRAME_SIZE } from '../../src/transport/h2-frames.js';
+import {
+  F_ACK,
+  S_ENABLE_PUSH,
+  S_HEADER_TABLE_SIZE,
+  S_INITIAL_WINDOW_SIZE,
+  S_MAX_CONCURRENT_STREAMS,
+  S_MAX_FRAME_SIZE,
+} from '../../src/transport/h2-frames.js';
 import { H2Output } from '../../src/transport/h2-output.js';
 import { PeerSettings } from '../../src/transport/h2-peer-settings.js';
 import { encodeHeaderBlock, h2Frames } from '../../src/transport/h2-request.js';
@@ -43,7 +50,14 @@ describe('PeerSettings', () => {
   it('applies the server’s settings: the stream limit, the initial window, the frame size; unknown ones are ignored', () => {
     const { settings, flow, errors, limits } = peer();
     assert.equal(settings.streamLimit, STREAMS, 'no limit of the server’s yet: --streams');
-    const p = payload([S_MAX_CONCURRENT_STREAMS, 4], [S_INITIAL_WINDOW_SIZE, 1_000], [S_MAX_FRAME_SIZE, 32_768], [S_HEADER_TABLE_SIZE, 0], [0x99, 7], [S_ENABLE_PUSH, 0]);
+    const p = payload(
+      [S_MAX_CONCURRENT_STREAMS, 4],
+      [S_INITIAL_WINDOW_SIZE, 1_000],
+      [S_MAX_FRAME_SIZE, 32_768],
+      [S_HEADER_TABLE_SIZE, 0],
+      [0x99, 7],
+      [S_ENABLE_PUSH, 0],
+    );
     assert.equal(settings.onSettings(0, 0, p, 0, p.length), true);
     assert.deepEqual([settings.streamLimit, flow.initialWindow, errors, limits], [4, 1_000, [], [4]]);
     settings.reset();
@@ -75,7 +89,13 @@ describe('PeerSettings', () => {
     ['not a whole number of settings', 0, 0, new Uint8Array(7), 'FRAME_SIZE_ERROR: a SETTINGS frame of 7 bytes'],
     ['an ACK with a payload', F_ACK, 0, payload([S_MAX_CONCURRENT_STREAMS, 1]), 'FRAME_SIZE_ERROR: a SETTINGS ACK of 6 bytes'],
     ['push turned on by the server', 0, 0, payload([S_ENABLE_PUSH, 1]), 'PROTOCOL_ERROR: SETTINGS_ENABLE_PUSH 1 from the server'],
-    ['an initial window over 2^31 − 1', 0, 0, payload([S_INITIAL_WINDOW_SIZE, 2 ** 31]), 'FLOW_CONTROL_ERROR: an initial window of 2147483648, over 2^31 − 1'],
+    [
+      'an initial window over 2^31 − 1',
+      0,
+      0,
+      payload([S_INITIAL_WINDOW_SIZE, 2 ** 31]),
+      'FLOW_CONTROL_ERROR: an initial window of 2147483648, over 2^31 − 1',
+    ],
     ['a frame size below 16 384', 0, 0, payload([S_MAX_FRAME_SIZE, 100]), 'PROTOCOL_ERROR: a maximum frame size of 100'],
   ];
   for (const [name, flags, streamId, bytes, error] of malformed) {

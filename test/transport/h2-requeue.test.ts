@@ -12,7 +12,15 @@ import { StreamReport } from '../../src/transport/h2-stream-report.js';
 import { OPEN, QUEUED, StreamTable } from '../../src/transport/h2-stream-table.js';
 import { quietOwner } from '../helpers/connection-owner.js';
 
-const REQUEST = h2Frames(encodeHeaderBlock([[':method', 'GET'], [':path', '/'], [':scheme', 'http'], [':authority', 'x']]), null);
+const REQUEST = h2Frames(
+  encodeHeaderBlock([
+    [':method', 'GET'],
+    [':path', '/'],
+    [':scheme', 'http'],
+    [':authority', 'x'],
+  ]),
+  null,
+);
 const UNANSWERED = 'server closed the connection twice with the stream unanswered';
 
 interface Rig {
@@ -29,12 +37,31 @@ function rig(open: number, queued = 0): Rig {
     onFailedRead: (nowMs, e) => told.push(`failedRead row ${e.row} at ${nowMs}`),
     onRowFailed: (row) => told.push(`rowFailed ${row}`),
     onResent: (count) => told.push(`resent ${count}`),
-    onFailure: (_conn, _nowMs, kind: FailureKind, count: number, code: FailureCode, message: string) => told.push(`failure ${kind} ${count} ${code}: ${message}`),
+    onFailure: (_conn, _nowMs, kind: FailureKind, count: number, code: FailureCode, message: string) =>
+      told.push(`failure ${kind} ${count} ${code}: ${message}`),
   });
   const size = open + queued;
-  const settings: Http2Settings = { request: REQUEST, source: { row: 0, nextH2: () => REQUEST, giveBackH2: () => {} }, bodies: false, streams: size, isHead: false, measureUncorrected: false, captureHead: false, captureBodyBytes: -1 };
+  const settings: Http2Settings = {
+    request: REQUEST,
+    source: { row: 0, nextH2: () => REQUEST, giveBackH2: () => {} },
+    bodies: false,
+    streams: size,
+    isHead: false,
+    measureUncorrected: false,
+    captureHead: false,
+    captureBodyBytes: -1,
+  };
   const table = new StreamTable(size, REQUEST);
-  const conn: LoadConnection = { capacity: 0, lastExchangeMs: 0, waitingSinceMs: 0, parked: false, withdraw: () => 0, send: () => {}, checkTimeout: () => {}, close: () => 0 };
+  const conn: LoadConnection = {
+    capacity: 0,
+    lastExchangeMs: 0,
+    waitingSinceMs: 0,
+    parked: false,
+    withdraw: () => 0,
+    send: () => {},
+    checkTimeout: () => {},
+    close: () => 0,
+  };
   const report = new StreamReport(conn, owner, table, settings, new Float64Array(1));
   for (let k = 0; k < size; k++) table.start(1, 1, REQUEST, 10 + k);
   table.openQueued(open, 2, 65_535);
@@ -76,7 +103,13 @@ describe('HTTP/2 re-queueing', () => {
     table.queue.dropFront(2);
     told.length = 0;
     requeueAbove(table, report, 0, 8);
-    assert.deepEqual(told, ['failedRead row 10 at 8', 'rowFailed 10', 'failedRead row 11 at 8', 'rowFailed 11', `failure receive 2 UNANSWERED: ${UNANSWERED}`]);
+    assert.deepEqual(told, [
+      'failedRead row 10 at 8',
+      'rowFailed 10',
+      'failedRead row 11 at 8',
+      'rowFailed 11',
+      `failure receive 2 UNANSWERED: ${UNANSWERED}`,
+    ]);
     assert.deepEqual([table.inflight, table.queue.length], [0, 0]);
   });
 

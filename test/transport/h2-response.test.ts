@@ -12,10 +12,27 @@ import { StreamReport } from '../../src/transport/h2-stream-report.js';
 import { StreamTable } from '../../src/transport/h2-stream-table.js';
 import { quietOwner } from '../helpers/connection-owner.js';
 
-const REQUEST = h2Frames(encodeHeaderBlock([[':method', 'GET'], [':path', '/'], [':scheme', 'http'], [':authority', 'x']]), null);
+const REQUEST = h2Frames(
+  encodeHeaderBlock([
+    [':method', 'GET'],
+    [':path', '/'],
+    [':scheme', 'http'],
+    [':authority', 'x'],
+  ]),
+  null,
+);
 
 function settingsOf(captureHead: boolean, captureBodyBytes: number): Http2Settings {
-  return { request: REQUEST, source: null, bodies: false, streams: 2, isHead: false, measureUncorrected: false, captureHead, captureBodyBytes };
+  return {
+    request: REQUEST,
+    source: null,
+    bodies: false,
+    streams: 2,
+    isHead: false,
+    measureUncorrected: false,
+    captureHead,
+    captureBodyBytes,
+  };
 }
 
 interface Rig {
@@ -40,7 +57,16 @@ function rig(captureHead = false, captureBodyBytes = -1): Rig {
     onConnectionError: (code, message) => errors.push(`connection ${code}: ${message}`),
   };
   const owner = quietOwner({});
-  const conn = { capacity: 0, lastExchangeMs: 0, waitingSinceMs: 0, parked: false, withdraw: () => 0, send: () => {}, checkTimeout: () => {}, close: () => 0 };
+  const conn = {
+    capacity: 0,
+    lastExchangeMs: 0,
+    waitingSinceMs: 0,
+    parked: false,
+    withdraw: () => 0,
+    send: () => {},
+    checkTimeout: () => {},
+    close: () => 0,
+  };
   const report = new StreamReport(conn, owner, table, settings, clock);
   table.start(2, 2, REQUEST, 0);
   table.start(2, 2, REQUEST, 0);
@@ -58,9 +84,28 @@ function headers(r: Rig, i: number, fields: [string, string][], endStream: boole
 describe('ResponseReader and StreamReport', () => {
   it('takes the final status after a 1xx, counts DATA, and times the response from the table', () => {
     const r = rig(true);
-    headers(r, 0, [[':status', '103'], ['link', '</a>']], false, 12);
+    headers(
+      r,
+      0,
+      [
+        [':status', '103'],
+        ['link', '</a>'],
+      ],
+      false,
+      12,
+    );
     assert.equal(r.table.status[0], 0, 'an interim answer is not the response');
-    headers(r, 0, [[':status', '200'], ['server', 'test/1'], ['content-type', 'text/plain']], false, 13);
+    headers(
+      r,
+      0,
+      [
+        [':status', '200'],
+        ['server', 'test/1'],
+        ['content-type', 'text/plain'],
+      ],
+      false,
+      13,
+    );
     r.clock[0] = 14;
     assert.equal(r.answers.onData(0, 0, 3), true);
     r.clock[0] = 15;
@@ -95,8 +140,16 @@ describe('ResponseReader and StreamReport', () => {
   });
 
   const bad: [string, (r: Rig) => void, string][] = [
-    ['headers without :status', (r) => headers(r, 1, [['server', 'x']], true, 12), 'slot 1 BAD_STATUS_LINE: bad response: response headers without :status'],
-    ['DATA before the headers', (r) => r.answers.onData(1, F_END_STREAM, 1), 'slot 1 BAD_HEADER: bad response: DATA before the response headers'],
+    [
+      'headers without :status',
+      (r) => headers(r, 1, [['server', 'x']], true, 12),
+      'slot 1 BAD_STATUS_LINE: bad response: response headers without :status',
+    ],
+    [
+      'DATA before the headers',
+      (r) => r.answers.onData(1, F_END_STREAM, 1),
+      'slot 1 BAD_HEADER: bad response: DATA before the response headers',
+    ],
     [
       'a block HPACK cannot decode',
       (r) => r.answers.onHeaderBlock(1, Uint8Array.of(0xff), 0, 1, true),

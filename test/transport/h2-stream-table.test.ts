@@ -8,8 +8,24 @@ import type { H2RequestSource } from '../../src/transport/exchange.js';
 import { encodeHeaderBlock, h2Frames, type H2Frames } from '../../src/transport/h2-request.js';
 import { FREE, OPEN, QUEUED, StreamTable } from '../../src/transport/h2-stream-table.js';
 
-const GET = h2Frames(encodeHeaderBlock([[':method', 'GET'], [':path', '/'], [':scheme', 'http'], [':authority', 'x']]), null);
-const POST = h2Frames(encodeHeaderBlock([[':method', 'POST'], [':path', '/p'], [':scheme', 'http'], [':authority', 'x']]), Buffer.from('body'));
+const GET = h2Frames(
+  encodeHeaderBlock([
+    [':method', 'GET'],
+    [':path', '/'],
+    [':scheme', 'http'],
+    [':authority', 'x'],
+  ]),
+  null,
+);
+const POST = h2Frames(
+  encodeHeaderBlock([
+    [':method', 'POST'],
+    [':path', '/p'],
+    [':scheme', 'http'],
+    [':authority', 'x'],
+  ]),
+  Buffer.from('body'),
+);
 /** Kept across a slot's streams on purpose: a buffer, allocated once, not a value of the stream. */
 const KEPT = new Set(['bodies']);
 
@@ -89,7 +105,15 @@ describe('StreamTable', () => {
       'the request is the same request, sent again',
     );
     assert.deepEqual(
-      [table.streamId[i], table.writtenMs[i], table.status[i], table.firstFrameMs[i], table.bodySent[i], table.streamWindow[i], table.sentEndMs[i]],
+      [
+        table.streamId[i],
+        table.writtenMs[i],
+        table.status[i],
+        table.firstFrameMs[i],
+        table.bodySent[i],
+        table.streamWindow[i],
+        table.sentEndMs[i],
+      ],
       [1, 20, 0, 0, 0, 50, Number.POSITIVE_INFINITY],
       'its stream starts over on the new socket (a body still to send: not sent yet)',
     );
@@ -122,7 +146,10 @@ describe('StreamTable', () => {
     const back: [H2Frames, number][] = [];
     const source: H2RequestSource = { row: 0, nextH2: () => GET, giveBackH2: (f, row) => back.push([f, row]) };
     table.withdraw(2, source);
-    assert.deepEqual(back, [[POST, 1], [GET, 2]]);
+    assert.deepEqual(back, [
+      [POST, 1],
+      [GET, 2],
+    ]);
     assert.deepEqual([table.free, table.inflight, table.queue.length], [3, 1, 1]);
     table.withdraw(1, null);
     assert.deepEqual([table.free, table.inflight, table.queue.length], [4, 0, 0]);

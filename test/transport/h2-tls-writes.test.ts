@@ -9,7 +9,15 @@ import { describe, it } from 'node:test';
 import type { ClientSocket, Endpoint, SocketHandler, TlsInfo } from '../../src/transport/client-socket.js';
 import type { ConnectionIo } from '../../src/transport/exchange.js';
 import { quietOwner } from '../helpers/connection-owner.js';
-import { F_END_HEADERS, F_END_STREAM, FRAME_HEADER_BYTES, T_DATA, T_HEADERS, settingsFrame, writeFrameHeader } from '../../src/transport/h2-frames.js';
+import {
+  F_END_HEADERS,
+  F_END_STREAM,
+  FRAME_HEADER_BYTES,
+  T_DATA,
+  T_HEADERS,
+  settingsFrame,
+  writeFrameHeader,
+} from '../../src/transport/h2-frames.js';
 import { encodeHeaderBlock, h2Frames } from '../../src/transport/h2-request.js';
 import { Http2Connection } from '../../src/transport/http2-connection.js';
 
@@ -19,8 +27,15 @@ const STREAMS = 10;
 
 function endpoint(tls: boolean): Endpoint {
   return {
-    address: '127.0.0.1', ipv6: false, port: 9, localAddress: null, tunnel: null, unixPath: null,
-    tls: tls ? { minVersion: null, maxVersion: null, ciphers: null, clientPem: null, caPem: null, servername: null, verify: false, alpn: ['h2'] } : null,
+    address: '127.0.0.1',
+    ipv6: false,
+    port: 9,
+    localAddress: null,
+    tunnel: null,
+    unixPath: null,
+    tls: tls
+      ? { minVersion: null, maxVersion: null, ciphers: null, clientPem: null, caPem: null, servername: null, verify: false, alpn: ['h2'] }
+      : null,
   };
 }
 
@@ -53,7 +68,7 @@ async function writesAfterOneReadOfRecords(tls: boolean): Promise<{ writes: numb
             return true;
           }
           let headers = 0;
-          for (let p = 0; p + FRAME_HEADER_BYTES <= bytes.length; ) {
+          for (let p = 0; p + FRAME_HEADER_BYTES <= bytes.length;) {
             const length = (bytes[p]! << 16) | (bytes[p + 1]! << 8) | bytes[p + 2]!;
             if (bytes[p + 3] === T_HEADERS) {
               headers++;
@@ -82,7 +97,24 @@ async function writesAfterOneReadOfRecords(tls: boolean): Promise<{ writes: numb
   conn = new Http2Connection(
     endpoint(tls),
     owner,
-    { request: h2Frames(encodeHeaderBlock([[':method', 'GET'], [':path', '/'], [':scheme', 'https'], [':authority', 'x']]), null), source: null, bodies: false, streams: STREAMS, isHead: false, measureUncorrected: false, captureHead: false, captureBodyBytes: -1 },
+    {
+      request: h2Frames(
+        encodeHeaderBlock([
+          [':method', 'GET'],
+          [':path', '/'],
+          [':scheme', 'https'],
+          [':authority', 'x'],
+        ]),
+        null,
+      ),
+      source: null,
+      bodies: false,
+      streams: STREAMS,
+      isHead: false,
+      measureUncorrected: false,
+      captureHead: false,
+      captureBodyBytes: -1,
+    },
     io,
   );
   conn.send(0, STREAMS);
@@ -111,12 +143,19 @@ describe('HTTP/2 writes', () => {
     const { writes, ids, responses } = await writesAfterOneReadOfRecords(true);
     assert.equal(responses, STREAMS);
     assert.deepEqual(writes, [STREAMS], 'one write of 10 HEADERS, not one per record');
-    assert.deepEqual(ids, Array.from({ length: STREAMS }, (_, k) => 1 + 2 * (STREAMS + k)), 'new stream ids, in order');
+    assert.deepEqual(
+      ids,
+      Array.from({ length: STREAMS }, (_, k) => 1 + 2 * (STREAMS + k)),
+      'new stream ids, in order',
+    );
   });
 
   it('over plain TCP a chunk is a whole read already: a write per chunk, at once', async () => {
     const { writes, responses } = await writesAfterOneReadOfRecords(false);
     assert.equal(responses, STREAMS);
-    assert.deepEqual(writes, Array.from({ length: STREAMS }, () => 1));
+    assert.deepEqual(
+      writes,
+      Array.from({ length: STREAMS }, () => 1),
+    );
   });
 });

@@ -7,7 +7,14 @@ import { describe, it } from 'node:test';
 import type { ClientSocket, Endpoint, SocketHandler } from '../../src/transport/client-socket.js';
 import type { ConnectionIo } from '../../src/transport/exchange.js';
 import { quietOwner } from '../helpers/connection-owner.js';
-import { F_END_HEADERS, F_END_STREAM, FRAME_HEADER_BYTES, T_HEADERS, settingsFrame, writeFrameHeader } from '../../src/transport/h2-frames.js';
+import {
+  F_END_HEADERS,
+  F_END_STREAM,
+  FRAME_HEADER_BYTES,
+  T_HEADERS,
+  settingsFrame,
+  writeFrameHeader,
+} from '../../src/transport/h2-frames.js';
 import { encodeHeaderBlock, h2Frames } from '../../src/transport/h2-request.js';
 import { Http2Connection } from '../../src/transport/http2-connection.js';
 
@@ -56,8 +63,30 @@ function run(holds: (write: number) => boolean): { written: Buffer[]; copies: Bu
     onFailure: (_c, _now, kind, count, code, message) => assert.fail(`${kind} ${count} ${code} ${message}`),
   });
   const endpoint: Endpoint = { address: '127.0.0.1', ipv6: false, port: 9, localAddress: null, tunnel: null, unixPath: null, tls: null };
-  const request = h2Frames(encodeHeaderBlock([[':method', 'GET'], [':path', '/'], [':scheme', 'http'], [':authority', 'x']]), null);
-  conn = new Http2Connection(endpoint, owner, { request, source: null, bodies: false, streams: STREAMS, isHead: false, measureUncorrected: false, captureHead: false, captureBodyBytes: -1 }, io);
+  const request = h2Frames(
+    encodeHeaderBlock([
+      [':method', 'GET'],
+      [':path', '/'],
+      [':scheme', 'http'],
+      [':authority', 'x'],
+    ]),
+    null,
+  );
+  conn = new Http2Connection(
+    endpoint,
+    owner,
+    {
+      request,
+      source: null,
+      bodies: false,
+      streams: STREAMS,
+      isHead: false,
+      measureUncorrected: false,
+      captureHead: false,
+      captureBodyBytes: -1,
+    },
+    io,
+  );
   conn.send(0, STREAMS);
   assert.ok(socket !== null);
   const s: ClientSocket = socket;
@@ -97,7 +126,10 @@ describe('HTTP/2 HEADERS write buffer', () => {
     for (let w = 10; w < 20; w++) assert.ok(written[w]!.equals(copies[w]!), `write ${w} was overwritten`);
     // Write 10 went out from the reused buffer and was held: that buffer is the socket's from then on.
     assert.equal(written[10]!.buffer, written[0]!.buffer);
-    assert.ok(written.slice(11).every((b) => b.buffer !== written[0]!.buffer), 'the held buffer was filled again');
+    assert.ok(
+      written.slice(11).every((b) => b.buffer !== written[0]!.buffer),
+      'the held buffer was filled again',
+    );
     assert.equal(new Set(written.slice(21).map((b) => b.buffer)).size, 1, 'one buffer again after');
   });
 });

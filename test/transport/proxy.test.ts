@@ -46,7 +46,10 @@ describe('request bytes through a proxy', () => {
 
   test('-H Proxy-Authorization replaces the one -P makes, as -H does every default', () => {
     const head = headOf(['-X', 'p:1', '-P', 'u:p', '-H', 'Proxy-Authorization: Bearer t', 'http://h/']);
-    assert.deepEqual(head.filter((line) => /^proxy-authorization:/i.test(line)), ['Proxy-Authorization: Bearer t']);
+    assert.deepEqual(
+      head.filter((line) => /^proxy-authorization:/i.test(line)),
+      ['Proxy-Authorization: Bearer t'],
+    );
   });
 
   test('without -X nothing changes', () => {
@@ -96,7 +99,17 @@ describe('a proxy on the wire', { concurrency: true }, () => {
   test("plain HTTP: each request goes to the proxy, whose error answers are ordinary non-2xx responses, as ab's", T, async () => {
     const p = await proxy(() => 'HTTP/1.1 502 Bad Gateway\r\nContent-Length: 3\r\nConnection: close\r\n\r\nbad');
     // Port 9 on the target: nothing listens there, so only the proxy can have answered.
-    const { summary } = await runAccounted(['-X', `127.0.0.1:${p.port}`, '-P', 'user:secret', '-n', '20', '-c', '4', 'http://127.0.0.1:9/x?y=1']);
+    const { summary } = await runAccounted([
+      '-X',
+      `127.0.0.1:${p.port}`,
+      '-P',
+      'user:secret',
+      '-n',
+      '20',
+      '-c',
+      '4',
+      'http://127.0.0.1:9/x?y=1',
+    ]);
     assert.equal(summary.responses, 20);
     assert.equal(summary.failed, 0);
     assert.equal(summary.non2xx, 20);
@@ -112,7 +125,18 @@ describe('a proxy on the wire', { concurrency: true }, () => {
 
   test('HTTPS: CONNECT names the origin with Host and -P; a 403 is a Connect failure naming it', T, async () => {
     const p = await proxy(() => 'HTTP/1.1 403 Forbidden\r\nContent-Length: 9\r\n\r\nforbidden');
-    const { summary } = await runAccounted(['-r', '-X', `127.0.0.1:${p.port}`, '-P', 'user:secret', '-n', '6', '-c', '2', 'https://origin.test/x']);
+    const { summary } = await runAccounted([
+      '-r',
+      '-X',
+      `127.0.0.1:${p.port}`,
+      '-P',
+      'user:secret',
+      '-n',
+      '6',
+      '-c',
+      '2',
+      'https://origin.test/x',
+    ]);
     assert.equal(summary.responses, 0);
     assert.equal(summary.failures.connect, 6);
     // The proxy's refusal answered no request of the run: none of its bytes are transferred ones.
@@ -129,7 +153,9 @@ describe('a proxy on the wire', { concurrency: true }, () => {
   });
 
   test('HTTPS to an IPv6 origin: CONNECT puts the address in brackets', T, async () => {
-    const p = await proxy(() => 'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="x"\r\nContent-Length: 0\r\n\r\n');
+    const p = await proxy(
+      () => 'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="x"\r\nContent-Length: 0\r\n\r\n',
+    );
     const { summary } = await runAccounted(['-r', '-X', `127.0.0.1:${p.port}`, '-n', '1', 'https://[::1]:8443/']);
     assert.deepEqual(summary.errors, { 'proxy answered CONNECT with 407 Proxy Authentication Required': 1 });
     assert.equal((p.heads[0] ?? '').split('\r\n')[0], 'CONNECT [::1]:8443 HTTP/1.1');

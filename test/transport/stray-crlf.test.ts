@@ -7,7 +7,10 @@ import { runArgs } from '../helpers/summaries.js';
 
 const RESPONSE = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok';
 
-async function withRawServer<T>(reply: RawReply, body: (url: string, connections: () => number, requests: () => number) => Promise<T>): Promise<T> {
+async function withRawServer<T>(
+  reply: RawReply,
+  body: (url: string, connections: () => number, requests: () => number) => Promise<T>,
+): Promise<T> {
   const server = await startRawServer({ reply });
   try {
     return await body(server.url, server.connections, server.requests);

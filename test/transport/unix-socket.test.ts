@@ -33,7 +33,7 @@ describe('against startTargetServer on a unix socket', () => {
   });
   after(() => target.close());
 
-  test('keep-alive: the server sees exactly -n on -c connections, with the URL\'s path and Host; transport is unix', async () => {
+  test("keep-alive: the server sees exactly -n on -c connections, with the URL's path and Host; transport is unix", async () => {
     target.resetStats();
     const s = await runArgs(['-k', '-n', '500', '-c', '5', '--unix-socket', path, 'http://localhost/bytes/100?x=1']);
     assert.equal(s.failed, 0, JSON.stringify(s.errors));
@@ -44,7 +44,10 @@ describe('against startTargetServer on a unix socket', () => {
     assert.equal(stats.requests, 500);
     assert.equal(stats.connections, 5);
     assert.equal(stats.lastRequest?.url, '/bytes/100?x=1');
-    assert.deepEqual(stats.lastRequest?.headers.find(([name]) => name.toLowerCase() === 'host'), ['Host', 'localhost']);
+    assert.deepEqual(
+      stats.lastRequest?.headers.find(([name]) => name.toLowerCase() === 'host'),
+      ['Host', 'localhost'],
+    );
   });
 
   test('a connection per request, and a host name that does not resolve (no lookup is made)', async () => {
@@ -54,7 +57,10 @@ describe('against startTargetServer on a unix socket', () => {
     assert.equal(s.responses, 200);
     assert.equal(target.stats().requests, 200);
     assert.equal(target.stats().connections, 200);
-    assert.deepEqual(target.stats().lastRequest?.headers.find(([name]) => name === 'Host'), ['Host', 'no-such-host.invalid:8080']);
+    assert.deepEqual(
+      target.stats().lastRequest?.headers.find(([name]) => name === 'Host'),
+      ['Host', 'no-such-host.invalid:8080'],
+    );
   });
 
   test('in worker threads: -n is split exactly and every worker says unix', async () => {
@@ -94,14 +100,20 @@ describe('gb serve --unix-socket', () => {
   test('replaces a stale socket file that nobody listens on', async () => {
     const path = join(dir, 'stale.sock');
     // A server killed outright leaves its socket file behind.
-    const child = spawn(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(path)}, () => process.kill(process.pid, 'SIGKILL'))`]);
+    const child = spawn(process.execPath, [
+      '-e',
+      `require('net').createServer().listen(${JSON.stringify(path)}, () => process.kill(process.pid, 'SIGKILL'))`,
+    ]);
     await once(child, 'exit');
     assert.equal(existsSync(path), true);
     // The server starts although a dead server's socket file is in the way.
-    await withTarget(async () => {
-      const s = await runArgs(['-n', '3', '--unix-socket', path, 'http://localhost/']);
-      assert.equal(s.responses, 3);
-    }, { unixSocket: path });
+    await withTarget(
+      async () => {
+        const s = await runArgs(['-n', '3', '--unix-socket', path, 'http://localhost/']);
+        assert.equal(s.responses, 3);
+      },
+      { unixSocket: path },
+    );
   });
 
   test('refuses a regular file (and leaves it alone), a live socket, and --port with --unix-socket', async () => {
@@ -136,8 +148,16 @@ describe('bad --unix-socket input: one line, exit 2, before any connection', () 
   const file = join(dir, 'regular-file');
   writeFileSync(file, '');
   const cases: ReadonlyArray<{ what: string; args: readonly string[]; message: string }> = [
-    { what: 'a path that does not exist', args: ['--unix-socket', join(dir, 'missing.sock')], message: `--unix-socket ${join(dir, 'missing.sock')}: no such file (is the server listening there?)` },
-    { what: 'a regular file', args: ['--unix-socket', file], message: `--unix-socket ${file} is not a unix domain socket (it is a regular file)` },
+    {
+      what: 'a path that does not exist',
+      args: ['--unix-socket', join(dir, 'missing.sock')],
+      message: `--unix-socket ${join(dir, 'missing.sock')}: no such file (is the server listening there?)`,
+    },
+    {
+      what: 'a regular file',
+      args: ['--unix-socket', file],
+      message: `--unix-socket ${file} is not a unix domain socket (it is a regular file)`,
+    },
     { what: 'a directory', args: ['--unix-socket', sub], message: `--unix-socket ${sub} is not a unix domain socket (it is a directory)` },
   ];
   for (const { what, args, message } of cases) {
@@ -156,7 +176,10 @@ describe('bad --unix-socket input: one line, exit 2, before any connection', () 
     try {
       const r = await runGb(['-B', '127.0.0.1', '--unix-socket', path, 'http://localhost/']);
       assert.equal(r.code, 2);
-      assert.equal(r.stderr, "gb: -B 127.0.0.1 cannot be used with --unix-socket: a unix socket has no local IP address to send from (see 'gb -h')\n");
+      assert.equal(
+        r.stderr,
+        "gb: -B 127.0.0.1 cannot be used with --unix-socket: a unix socket has no local IP address to send from (see 'gb -h')\n",
+      );
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
@@ -165,22 +188,39 @@ describe('bad --unix-socket input: one line, exit 2, before any connection', () 
 
 const skipNginx = requireTool('nginx');
 
-test('against nginx listening on unix:…/nginx.sock: its access log holds exactly -n requests', { timeout: 30_000, skip: skipNginx }, async (t) => {
-  const nginx = await startNginx('location = /hello.txt { return 200 "hello"; }', '', { listen: 'unix' });
-  try {
-    assert.ok(nginx.unixSocket !== null);
-    for (const [n, keepAlive] of [[1000, true], [200, false]] as const) {
-      const before = await nginx.loggedRequests();
-      const s = await runArgs(['-q', ...(keepAlive ? ['-k'] : []), '-n', String(n), '-c', '8', '--unix-socket', nginx.unixSocket, `${nginx.url}/hello.txt`]);
-      const logged = (await nginx.loggedRequests()) - before;
-      t.diagnostic(`${keepAlive ? 'keep-alive' : 'a connection per request'}: nginx logged ${logged} of -n ${n}`);
-      assert.equal(s.failed, 0, JSON.stringify(s.errors));
-      assert.equal(s.responses, n);
-      assert.equal(s.statusCodes['200'], n);
-      assert.equal(s.transport, 'unix');
-      assert.equal(logged, n);
+test(
+  'against nginx listening on unix:…/nginx.sock: its access log holds exactly -n requests',
+  { timeout: 30_000, skip: skipNginx },
+  async (t) => {
+    const nginx = await startNginx('location = /hello.txt { return 200 "hello"; }', '', { listen: 'unix' });
+    try {
+      assert.ok(nginx.unixSocket !== null);
+      for (const [n, keepAlive] of [
+        [1000, true],
+        [200, false],
+      ] as const) {
+        const before = await nginx.loggedRequests();
+        const s = await runArgs([
+          '-q',
+          ...(keepAlive ? ['-k'] : []),
+          '-n',
+          String(n),
+          '-c',
+          '8',
+          '--unix-socket',
+          nginx.unixSocket,
+          `${nginx.url}/hello.txt`,
+        ]);
+        const logged = (await nginx.loggedRequests()) - before;
+        t.diagnostic(`${keepAlive ? 'keep-alive' : 'a connection per request'}: nginx logged ${logged} of -n ${n}`);
+        assert.equal(s.failed, 0, JSON.stringify(s.errors));
+        assert.equal(s.responses, n);
+        assert.equal(s.statusCodes['200'], n);
+        assert.equal(s.transport, 'unix');
+        assert.equal(logged, n);
+      }
+    } finally {
+      await nginx.stop();
     }
-  } finally {
-    await nginx.stop();
-  }
-});
+  },
+);
