@@ -89,17 +89,10 @@ export async function serveCommand(
     return EXIT.usage;
   }
 
-  let options: TargetOptions = { port, host };
-  if (values.http2 === true) {
-    options = { ...options, http2: values.tls === true ? 'h2' : 'h2c' };
-    if (values.tls === true) {
-      const certificate = selfSignedCertificate();
-      if (typeof certificate === 'string') {
-        err.write(`gb: ${certificate}\n`);
-        return EXIT.runError;
-      }
-      options = { ...options, tls: certificate };
-    }
+  const options = targetOptions(port, host, values.http2 === true, values.tls === true);
+  if (typeof options === 'string') {
+    err.write(`gb: ${options}\n`);
+    return EXIT.runError;
   }
   let server;
   try {
@@ -112,6 +105,14 @@ export async function serveCommand(
     options.http2 === 'h2' ? ' (HTTP/2 over TLS, self-signed; HTTP/1.1 too)' : options.http2 === 'h2c' ? ' (HTTP/2, h2c: gb --http2)' : '';
   out.write(`gb target listening on ${server.url}${speaks} (routes: ${TARGET_ROUTES})\n`);
   return serveUntilAborted(server, out, signal);
+}
+
+/** The server to start: HTTP/1.1, h2c, or h2 with a certificate made now; a string says why none could be made. */
+function targetOptions(port: number, host: string, http2: boolean, tls: boolean): TargetOptions | string {
+  if (!http2) return { port, host };
+  if (!tls) return { port, host, http2: 'h2c' };
+  const certificate = selfSignedCertificate();
+  return typeof certificate === 'string' ? certificate : { port, host, http2: 'h2', tls: certificate };
 }
 
 async function serveUnix(

@@ -1,5 +1,6 @@
 // Owns parsing -X proxy[:port] and -P user:password into the run's Proxy, with messages that name what is wrong.
 
+import { splitAuthority } from './authority.js';
 import { DEFAULT_PROXY_PORT, type Proxy } from './config.js';
 import type { Parse } from './option-spec.js';
 import { err, ok, type Result } from '../result.js';
@@ -18,21 +19,15 @@ export function parseProxy(text: string, auth: string | null): Result<Proxy, str
   if (bare === '') return err(`-X needs a proxy host, got ${shown(text)} ${usage}`);
   if (/[\s\0-\x1f\x7f/?#@]/.test(bare)) return err(`invalid proxy -X ${shown(text)} ${usage}`);
 
-  let hostText: string;
-  let portText: string | undefined;
-  if (bare.startsWith('[')) {
-    const close = bare.indexOf(']');
-    const rest = bare.slice(close + 1);
-    if (close < 0 || (rest !== '' && !rest.startsWith(':')))
-      return err(`invalid IPv6 proxy address -X ${shown(text)} (expected [address] or [address]:port)`);
-    hostText = bare.slice(0, close + 1);
-    portText = rest === '' ? undefined : rest.slice(1);
-  } else {
-    if (bare.split(':').length > 2) return err(`IPv6 proxy address -X ${shown(text)} needs brackets, e.g. -X [::1]:3128`);
-    const colon = bare.indexOf(':');
-    hostText = colon < 0 ? bare : bare.slice(0, colon);
-    portText = colon < 0 ? undefined : bare.slice(colon + 1);
+  const parts = splitAuthority(bare);
+  if (!parts.ok) {
+    return err(
+      parts.problem === 'bad-ipv6'
+        ? `invalid IPv6 proxy address -X ${shown(text)} (expected [address] or [address]:port)`
+        : `IPv6 proxy address -X ${shown(text)} needs brackets, e.g. -X [::1]:3128`,
+    );
   }
+  const { host: hostText, port: portText } = parts;
   if (hostText === '' || hostText === '[]') return err(`-X ${shown(text)} has no proxy host ${usage}`);
 
   let port = DEFAULT_PROXY_PORT;

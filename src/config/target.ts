@@ -1,5 +1,6 @@
 // Owns parsing the benchmark URL into a Target, with messages that name what is wrong with the authority, scheme or port.
 
+import { splitAuthority } from './authority.js';
 import type { Target } from './config.js';
 import { err, ok } from '../result.js';
 import type { Result } from '../result.js';
@@ -31,22 +32,15 @@ export function parseTarget(text: string): Result<Target, string> {
   const afterScheme = url.slice(scheme.length + 3);
   const authority = afterScheme.slice(0, afterScheme.search(/[/?#\\]|$/));
   if (authority.includes('@')) return err(`credentials in URL ${quoted} are not supported; use -A user:password`);
-  let hostText: string;
-  let portText: string | undefined;
-  if (authority.startsWith('[')) {
-    const close = authority.indexOf(']');
-    const rest = authority.slice(close + 1);
-    if (close < 0 || (rest !== '' && !rest.startsWith(':')))
-      return err(`invalid IPv6 address in URL ${quoted} (expected [address] or [address]:port)`);
-    hostText = authority.slice(0, close + 1);
-    portText = rest === '' ? undefined : rest.slice(1);
-  } else {
-    const colons = authority.split(':').length - 1;
-    if (colons > 1) return err(`IPv6 address in URL ${quoted} needs brackets, e.g. http://[::1]:8080/`);
-    const colon = authority.indexOf(':');
-    hostText = colon < 0 ? authority : authority.slice(0, colon);
-    portText = colon < 0 ? undefined : authority.slice(colon + 1);
+  const parts = splitAuthority(authority);
+  if (!parts.ok) {
+    return err(
+      parts.problem === 'bad-ipv6'
+        ? `invalid IPv6 address in URL ${quoted} (expected [address] or [address]:port)`
+        : `IPv6 address in URL ${quoted} needs brackets, e.g. http://[::1]:8080/`,
+    );
   }
+  const { host: hostText, port: portText } = parts;
   if (hostText === '' || hostText === '[]') return err(`invalid URL ${quoted} (no host name)`);
 
   let port = defaultPort;

@@ -2,7 +2,7 @@
 // I/O so it can be table-tested with a fake measurement.
 
 import { BUSY_SATURATED_PERCENT, LOOP_DELAY_SATURATED_MS } from './client-health.js';
-import { thresholdValue, type Threshold } from './thresholds.js';
+import { ruleHolds, thresholdValue, type Threshold } from './thresholds.js';
 import type { Summary } from './summary.js';
 
 export interface CapacityOptions {
@@ -117,15 +117,7 @@ export function checkObjectives(s: Summary, rules: readonly Threshold[]): readon
   return rules.map((rule) => {
     const value = thresholdValue(s, rule);
     if (value === null) return { rule, value, held: false };
-    const held =
-      rule.op === '<'
-        ? value < rule.limit
-        : rule.op === '<='
-          ? value <= rule.limit
-          : rule.op === '>'
-            ? value > rule.limit
-            : value >= rule.limit;
-    return { rule, value, held };
+    return { rule, value, held: ruleHolds(rule, value) };
   });
 }
 

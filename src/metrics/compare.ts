@@ -44,6 +44,32 @@ const PHASE_LABELS: Readonly<Record<RequestPhase, string>> = {
   receiving: 'Receiving',
 };
 
+/**
+ * A percentile of Total (`stat` of its PhaseStats): judged per second (`second`, the timeline row's
+ * figure) where runs are long enough, else on the requests.
+ */
+function totalPercentile(
+  name: MetricName,
+  label: string,
+  percent: number,
+  stat: 'p50Us' | 'p90Us' | 'p99Us' | 'p999Us',
+  second: 'p50Us' | 'p90Us' | 'p99Us' | 'maxUs',
+): MetricSpec {
+  return { name, label, value: latency(TOTAL, (p) => p[stat]), perSecond: (r) => r[second], requestLevel: { phase: TOTAL, percent } };
+}
+
+/** A percentile the timeline keeps no per-second figure of (`why`): judged on the requests of short runs only. */
+function unsampledPercentile(
+  name: MetricName,
+  label: string,
+  stats: (s: Summary) => PhaseStats | null,
+  percent: 50 | 99,
+  why: string,
+): MetricSpec {
+  const pick = percent === 50 ? (p: PhaseStats): number => p.p50Us : (p: PhaseStats): number => p.p99Us;
+  return { name, label, value: latency(stats, pick), perSecond: null, noPerSecond: why, requestLevel: { phase: stats, percent } };
+}
+
 /*
  * Rows keep p50, p90, p99 and max of each second. The timeline has no per-second p99.9, so p99.9 is
  * judged on the per-second maxima (the nearest tail figure it keeps), and no per-second waiting time,
@@ -58,70 +84,19 @@ const METRICS: readonly MetricSpec[] = [
     perSecond: (r) => r.complete,
     requestLevel: null,
   },
-  {
-    name: 'p50',
-    label: 'p50 [ms]',
-    value: latency(TOTAL, (p) => p.p50Us),
-    perSecond: (r) => r.p50Us,
-    requestLevel: { phase: TOTAL, percent: 50 },
-  },
-  {
-    name: 'p90',
-    label: 'p90 [ms]',
-    value: latency(TOTAL, (p) => p.p90Us),
-    perSecond: (r) => r.p90Us,
-    requestLevel: { phase: TOTAL, percent: 90 },
-  },
-  {
-    name: 'p99',
-    label: 'p99 [ms]',
-    value: latency(TOTAL, (p) => p.p99Us),
-    perSecond: (r) => r.p99Us,
-    requestLevel: { phase: TOTAL, percent: 99 },
-  },
-  {
-    name: 'p999',
-    label: 'p99.9 [ms]',
-    value: latency(TOTAL, (p) => p.p999Us),
-    perSecond: (r) => r.maxUs,
-    requestLevel: { phase: TOTAL, percent: 99.9 },
-  },
+  totalPercentile('p50', 'p50 [ms]', 50, 'p50Us', 'p50Us'),
+  totalPercentile('p90', 'p90 [ms]', 90, 'p90Us', 'p90Us'),
+  totalPercentile('p99', 'p99 [ms]', 99, 'p99Us', 'p99Us'),
+  totalPercentile('p999', 'p99.9 [ms]', 99.9, 'p999Us', 'maxUs'),
   // No request lies above the maximum, so a resampled maximum only repeats the top few requests: no request-level interval.
   { name: 'max', label: 'max [ms]', value: latency(TOTAL, (p) => p.maxUs), perSecond: (r) => r.maxUs, requestLevel: null },
-  {
-    name: 'ttfb-p50',
-    label: 'TTFB p50 [ms]',
-    value: latency(WAITING, (p) => p.p50Us),
-    perSecond: null,
-    noPerSecond: 'no per-second TTFB',
-    requestLevel: { phase: WAITING, percent: 50 },
-  },
-  {
-    name: 'ttfb-p99',
-    label: 'TTFB p99 [ms]',
-    value: latency(WAITING, (p) => p.p99Us),
-    perSecond: null,
-    noPerSecond: 'no per-second TTFB',
-    requestLevel: { phase: WAITING, percent: 99 },
-  },
+  unsampledPercentile('ttfb-p50', 'TTFB p50 [ms]', WAITING, 50, 'no per-second TTFB'),
+  unsampledPercentile('ttfb-p99', 'TTFB p99 [ms]', WAITING, 99, 'no per-second TTFB'),
   ...REQUEST_PHASES.flatMap((phase): MetricSpec[] => {
     const stats = (s: Summary): PhaseStats | null => s.phases?.[phase] ?? null;
-    const spec = { perSecond: null, noPerSecond: 'no per-second phases', phase } as const;
     return [
-      {
-        name: `${phase}-p50`,
-        label: `${PHASE_LABELS[phase]} p50 [ms]`,
-        value: latency(stats, (p) => p.p50Us),
-        ...spec,
-        requestLevel: { phase: stats, percent: 50 },
-      },
-      {
-        name: `${phase}-p99`,
-        label: `${PHASE_LABELS[phase]} p99 [ms]`,
-        value: latency(stats, (p) => p.p99Us),
-        ...spec,
-        requestLevel: { phase: stats, percent: 99 },
-      },
+      { ...unsampledPercentile(`${phase}-p50`, `${PHASE_LABELS[phase]} p50 [ms]`, stats, 50, 'no per-second phases'), phase },
+      { ...unsampledPercentile(`${phase}-p99`, `${PHASE_LABELS[phase]} p99 [ms]`, stats, 99, 'no per-second phases'), phase },
     ];
   }),
 ];

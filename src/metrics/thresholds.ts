@@ -91,19 +91,25 @@ export function thresholdValue(s: Summary, rule: Threshold): number | null {
   return s.completed > 0 ? (100 * count) / s.completed : null;
 }
 
+/** Whether `value op limit` is true: a --fail-if rule is broken when it holds, a --slo objective met. */
+export function ruleHolds(rule: Threshold, value: number): boolean {
+  switch (rule.op) {
+    case '<':
+      return value < rule.limit;
+    case '<=':
+      return value <= rule.limit;
+    case '>':
+      return value > rule.limit;
+    case '>=':
+      return value >= rule.limit;
+  }
+}
+
 /** A rule without a figure to judge is broken: a CI gate must not pass on a run that measured nothing. */
 export function checkThresholds(s: Summary, rules: readonly Threshold[]): readonly ThresholdOutcome[] {
   return rules.map((rule): ThresholdOutcome => {
     const value = thresholdValue(s, rule);
     if (value === null) return { rule, value, broken: true };
-    const broken =
-      rule.op === '<'
-        ? value < rule.limit
-        : rule.op === '<='
-          ? value <= rule.limit
-          : rule.op === '>'
-            ? value > rule.limit
-            : value >= rule.limit;
-    return { rule, value, broken };
+    return { rule, value, broken: ruleHolds(rule, value) };
   });
 }

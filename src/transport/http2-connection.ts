@@ -8,31 +8,12 @@ import type { ClientSocket, Endpoint, SocketHandler } from './client-socket.js';
 import { REAL_IO, reportTlsInfo, type ConnectionIo, type ConnectionOwner, type Http2Settings, type LoadConnection } from './exchange.js';
 import { wireCode, type ConnectionErrorCode, type StreamErrorCode } from './h2-error-codes.js';
 import { FlowControl } from './h2-flow-control.js';
-import {
-  CLIENT_OPENING,
-  E_NO_ERROR,
-  E_REFUSED_STREAM,
-  F_ACK,
-  FrameReader,
-  SETTINGS_ACK,
-  T_CONTINUATION,
-  T_DATA,
-  T_GOAWAY,
-  T_HEADERS,
-  T_PING,
-  T_PRIORITY,
-  T_PUSH_PROMISE,
-  T_RST_STREAM,
-  T_SETTINGS,
-  T_WINDOW_UPDATE,
-  controlFrame,
-  errorName,
-  goawayFrame,
-  readUint32,
-  rstStreamFrame,
-  type FrameSink,
-  type FramingErrorCode,
-} from './h2-frames.js';
+import { FrameReader, type FrameSink, type FramingErrorCode } from './h2-frames.js';
+// Frame types, flags and error codes.
+import { T_CONTINUATION, T_DATA, T_GOAWAY, T_HEADERS, T_PING, T_PRIORITY, T_PUSH_PROMISE } from './h2-frames.js';
+import { T_RST_STREAM, T_SETTINGS, T_WINDOW_UPDATE, F_ACK, E_NO_ERROR, E_REFUSED_STREAM, errorName } from './h2-frames.js';
+// The frames this connection writes, and reading a frame's fields.
+import { CLIENT_OPENING, SETTINGS_ACK, controlFrame, goawayFrame, rstStreamFrame, readUint32 } from './h2-frames.js';
 import { HeaderBlockAssembler, type HeaderBlockSink } from './h2-header-assembly.js';
 import { H2Output } from './h2-output.js';
 import { PeerSettings } from './h2-peer-settings.js';
