@@ -185,10 +185,15 @@ describe('gb capacity', () => {
       assert.match(r.err, /^gb: capacity: not claimed: gb itself was the bottleneck/m);
       assert.equal(r.json.answer.kind, 'client-limited');
       assert.equal(r.json.answer.limit, 'connections');
-      const failed = r.json.steps.filter((s) => !s.pass);
+      // On a fast machine the first failing step may have only a tail of late requests (too few to
+      // say whose), but the lowest failing rate, the one the answer stands on, must be the pool's,
+      // and no step may be put on gb's own loop.
+      const failed = r.json.steps.filter((s) => !s.pass).sort((a, b) => a.rate - b.rate);
+      const causes = JSON.stringify(failed.map((s) => [s.rate, s.clientLimit]));
+      assert.ok(failed.length > 0 && failed[0]!.clientLimit === 'connections', causes);
       assert.ok(
-        failed.length > 0 && failed.every((s) => s.clientLimit === 'connections'),
-        JSON.stringify(failed.map((s) => [s.rate, s.clientLimit])),
+        failed.every((s) => s.clientLimit === 'connections' || s.clientLimit === null),
+        causes,
       );
       // The one connection was busy, not gb's loop: the late requests waited for it.
       const worst = failed[0]!.summary;
