@@ -69,10 +69,12 @@ test('the page shows the frames as they come, names as text, and the final figur
     });
     await tab.goto(dashboard.url);
     const metric = (name: string): Promise<string> => tab.locator(`[data-metric="${name}"]`).innerText();
+    // Locators, not waitForFunction: the page's CSP (no 'unsafe-eval') refuses a predicate passed as a string.
+    const showing = (selector: string, text: RegExp): Promise<void> => tab.locator(selector).filter({ hasText: text }).waitFor();
     // A viewer that joins mid-run gets the frames so far at once.
-    await tab.waitForFunction(`document.querySelector('[data-metric="completed"]').textContent === '100'`);
+    await showing('[data-metric="completed"]', /^100$/);
     dashboard.publish(frame(2));
-    await tab.waitForFunction(`document.querySelector('[data-metric="completed"]').textContent === '200'`);
+    await showing('[data-metric="completed"]', /^200$/);
     assert.equal(await metric('p99'), '9.250');
     assert.equal(await metric('target'), '120');
     assert.equal(await metric('errors'), '2');
@@ -88,7 +90,7 @@ test('the page shows the frames as they come, names as text, and the final figur
       frame(2.5, { completed: 250, rps: 98.76, p50Ms: 1.432, p99Ms: 8.765, final: true }),
       '<!DOCTYPE html><title>report</title>',
     );
-    await tab.waitForFunction(`document.getElementById('status').textContent.startsWith('finished')`);
+    await showing('#status', /^finished/);
     assert.equal(await metric('completed'), '250');
     assert.equal(await metric('rps'), '98.76');
     assert.equal(await metric('p99'), '8.765');
