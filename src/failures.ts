@@ -123,8 +123,11 @@ export function isTlsAlert(code: FailureCode): boolean {
   return ALERT_CODES.has(code);
 }
 
-/** OpenSSL's reasons for a received alert: ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE, ERR_SSL_TLSV1_UNRECOGNIZED_NAME, ... */
-const OPENSSL_ALERT = /^ERR_SSL_(?:SSLV3_ALERT|TLSV13_ALERT|TLSV1_ALERT|TLSV1)_([A-Z0-9_]+)$/;
+/**
+ * OpenSSL's reasons for a received alert: ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE, ERR_SSL_TLSV1_UNRECOGNIZED_NAME, ...
+ * OpenSSL 3.5 (Node 24 on) renamed the SSLv3 ones "ssl/tls alert ...": ERR_SSL_SSL/TLS_ALERT_HANDSHAKE_FAILURE.
+ */
+const OPENSSL_ALERT = /^ERR_SSL_(?:SSLV3_ALERT|SSL\/TLS_ALERT|TLSV13_ALERT|TLSV1_ALERT|TLSV1)_([A-Z0-9_]+)$/;
 
 /**
  * The failure code for what a socket layer reported: Node's `code` (an errno name, an OpenSSL or

@@ -27,6 +27,8 @@ describe('failure codes', () => {
 
   it("names a TLS alert by the registry's name, whichever OpenSSL prefix it came with", () => {
     assert.equal(socketFailureCode('ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE'), 'TLS_ALERT_HANDSHAKE_FAILURE');
+    // The same alert as Node 24's OpenSSL spells it.
+    assert.equal(socketFailureCode('ERR_SSL_SSL/TLS_ALERT_HANDSHAKE_FAILURE'), 'TLS_ALERT_HANDSHAKE_FAILURE');
     assert.equal(socketFailureCode('ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED'), 'TLS_ALERT_CERTIFICATE_REQUIRED');
     assert.equal(socketFailureCode('ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL'), 'TLS_ALERT_NO_APPLICATION_PROTOCOL');
     assert.equal(socketFailureCode('ERR_SSL_TLSV1_ALERT_UNKNOWN_CA'), 'TLS_ALERT_UNKNOWN_CA');
