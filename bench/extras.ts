@@ -167,7 +167,10 @@ async function liveCost(x: ExtraRuns, smallScenario: Scenario): Promise<Extra> {
       `CPU per request with / without: ${fmtRatio(cpu('on'), cpu('off'))}; peak RSS over ${manyRequests.toLocaleString('en-US')} requests with them on: ${fmtFixed(rssMb(many), 1)} MB`,
       '',
     ];
-    return { lines, json: { requests: smallScenario.requests, cpuOn: cpu('on'), cpuOff: cpu('off'), manyRequests, manyRssMb: rssMb(many) } };
+    return {
+      lines,
+      json: { requests: smallScenario.requests, cpuOn: cpu('on'), cpuOff: cpu('off'), manyRequests, manyRssMb: rssMb(many) },
+    };
   } finally {
     sink.close();
   }

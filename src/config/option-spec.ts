@@ -93,6 +93,8 @@ export interface OptionText {
   readonly doc: string;
   /** The default in words, for docs/options.md, where `default` alone would not say it. */
   readonly defaultText?: string;
+  /** docs/options.md's run() line for an output option the generic words would misdescribe. */
+  readonly runNote?: string;
   /** The usage line of `alias`. */
   readonly aliasLine?: { readonly valueName: string; readonly help: string };
 }

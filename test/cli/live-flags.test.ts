@@ -71,6 +71,9 @@ describe('live output flags on bad input', () => {
     await refused(['--dashboard', ':'], /^gb: invalid address: --dashboard ':'/);
     await refused(['--dashboard-linger', '5s'], /^gb: --dashboard-linger needs --dashboard/);
     const busy = (receiver.server.address() as AddressInfo).port;
-    await refused(['--dashboard', `127.0.0.1:${busy}`, '--out', `prometheus=${receiver.url}/api/v1/write`], /^gb: --dashboard 127\.0\.0\.1:\d+ is in use/);
+    await refused(
+      ['--dashboard', `127.0.0.1:${busy}`, '--out', `prometheus=${receiver.url}/api/v1/write`],
+      /^gb: --dashboard 127\.0\.0\.1:\d+ is in use/,
+    );
   });
 });

@@ -148,7 +148,16 @@ describe('deploy/kubernetes/run.sh', () => {
     });
     const runId = `gb-${(env['START_AT'] ?? '').replace(/[-:]/g, '')}`;
     assert.match(runId, /^gb-\d{8}T\d{6}Z$/);
-    assert.deepEqual(stdout.split('\n').slice(0, -1), ['--out', 'prometheus=http://prom:9090/api/v1/write', '--run-id', runId, '-k', '-c', '30', 'http://t/']);
+    assert.deepEqual(stdout.split('\n').slice(0, -1), [
+      '--out',
+      'prometheus=http://prom:9090/api/v1/write',
+      '--run-id',
+      runId,
+      '-k',
+      '-c',
+      '30',
+      'http://t/',
+    ]);
   });
 
   it('computes the start without GNU date -d (macOS date has none)', async () => {

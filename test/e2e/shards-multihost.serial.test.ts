@@ -191,97 +191,103 @@ describe('three shards from three addresses, one --start-at', () => {
     }
   });
 
-  it('three shards pushing to one Prometheus: the summed counter rises during the run, ends at -n, and its p99 is the merge's', { skip: requireTool('prometheus') }, async (t) => {
-    if (network === null) {
-      if (TOOLS_REQUIRED) assert.fail(`the namespace test must run under CI=true, but ${why}`);
-      t.diagnostic(`no network namespaces (${why}): running the shards as three local processes instead`);
-    }
-    const net = network;
-    const inHost = (host: string, argv: readonly string[]): readonly string[] =>
-      net === null ? argv : net.argv(host, argv[0] ?? '', argv.slice(1));
-    const metricsHost = net?.address.get('metrics');
-    const prometheus: TestPrometheus = await startPrometheus(
-      net === null || metricsHost === undefined
-        ? {}
-        : { host: { address: metricsHost, argv: (command, args) => net.argv('metrics', command, args) } },
-    );
-    const targetHost = net?.address.get('target') ?? '127.0.0.1';
-    const port = net === null ? await freePort() : 8080;
-    const server = launch(inHost('target', [process.execPath, '-e', SERVER, targetHost, String(port), join(dir, 'live-counts.json')]));
-    try {
-      await server.ready;
-      const startAt = new Date(Math.ceil((Date.now() + 4000) / 1000) * 1000).toISOString();
-      const files = SHARDS.map((i) => join(dir, `live${i}.json`));
-      // 4 500 requests at 900/s in all: each shard sends 1 500 at 300/s, five seconds of pushes.
-      const shards = SHARDS.map((i) =>
-        launch(
-          inHost(`shard${i}`, [
-            process.execPath,
-            GB_MAIN,
-            '-k',
-            '-q',
-            '-c',
-            String(CONNECTIONS),
-            '-n',
-            '4500',
-            '--rate',
-            '900',
-            '--shard',
-            `${i}/3`,
-            '--start-at',
-            startAt,
-            '--run-id',
-            'multi',
-            '--out',
-            `prometheus=${prometheus.writeUrl}`,
-            '--out-period',
-            '1s',
-            '--json',
-            files[i - 1]!,
-            `http://${targetHost}:${port}/`,
-          ]),
-        ),
-      );
-      const total = 'sum(gb_requests_total{run_id="multi"})';
-      const seen: number[] = [];
-      let over = false;
-      const exits = Promise.all(shards.map((s) => s.done)).finally(() => (over = true));
-      while (!over) {
-        const value = (await prometheus.query(total, Date.now()).catch(() => []))[0]?.value;
-        if (value !== undefined && value !== seen.at(-1)) seen.push(value);
-        await sleep(400);
+  it(
+    "three shards pushing to one Prometheus: the summed counter rises during the run, ends at -n, and its p99 is the merge's",
+    { skip: requireTool('prometheus') },
+    async (t) => {
+      if (network === null) {
+        if (TOOLS_REQUIRED) assert.fail(`the namespace test must run under CI=true, but ${why}`);
+        t.diagnostic(`no network namespaces (${why}): running the shards as three local processes instead`);
       }
-      for (const exit of await exits) {
-        assert.equal(exit.code, 0, exit.stderr);
-        assert.doesNotMatch(exit.stderr, /WARNING/);
-      }
-      t.diagnostic(`summed gb_requests_total seen during the run: ${seen.join(', ')}`);
-      const during = seen.filter((v) => v > 0 && v < 4500);
-      assert.ok(during.length >= 2, `the sum rose during the run: ${seen.join(', ')}`);
-      assert.ok(
-        seen.every((v, i) => i === 0 || v >= seen[i - 1]!),
-        'the summed counter never falls',
+      const net = network;
+      const inHost = (host: string, argv: readonly string[]): readonly string[] =>
+        net === null ? argv : net.argv(host, argv[0] ?? '', argv.slice(1));
+      const metricsHost = net?.address.get('metrics');
+      const prometheus: TestPrometheus = await startPrometheus(
+        net === null || metricsHost === undefined
+          ? {}
+          : { host: { address: metricsHost, argv: (command, args) => net.argv('metrics', command, args) } },
       );
+      const targetHost = net?.address.get('target') ?? '127.0.0.1';
+      const port = net === null ? await freePort() : 8080;
+      const server = launch(inHost('target', [process.execPath, '-e', SERVER, targetHost, String(port), join(dir, 'live-counts.json')]));
+      try {
+        await server.ready;
+        const startAt = new Date(Math.ceil((Date.now() + 4000) / 1000) * 1000).toISOString();
+        const files = SHARDS.map((i) => join(dir, `live${i}.json`));
+        // 4 500 requests at 900/s in all: each shard sends 1 500 at 300/s, five seconds of pushes.
+        const shards = SHARDS.map((i) =>
+          launch(
+            inHost(`shard${i}`, [
+              process.execPath,
+              GB_MAIN,
+              '-k',
+              '-q',
+              '-c',
+              String(CONNECTIONS),
+              '-n',
+              '4500',
+              '--rate',
+              '900',
+              '--shard',
+              `${i}/3`,
+              '--start-at',
+              startAt,
+              '--run-id',
+              'multi',
+              '--out',
+              `prometheus=${prometheus.writeUrl}`,
+              '--out-period',
+              '1s',
+              '--json',
+              files[i - 1]!,
+              `http://${targetHost}:${port}/`,
+            ]),
+          ),
+        );
+        const total = 'sum(gb_requests_total{run_id="multi"})';
+        const seen: number[] = [];
+        let over = false;
+        const exits = Promise.all(shards.map((s) => s.done)).finally(() => (over = true));
+        while (!over) {
+          const value = (await prometheus.query(total, Date.now()).catch(() => []))[0]?.value;
+          if (value !== undefined && value !== seen.at(-1)) seen.push(value);
+          await sleep(400);
+        }
+        for (const exit of await exits) {
+          assert.equal(exit.code, 0, exit.stderr);
+          assert.doesNotMatch(exit.stderr, /WARNING/);
+        }
+        t.diagnostic(`summed gb_requests_total seen during the run: ${seen.join(', ')}`);
+        const during = seen.filter((v) => v > 0 && v < 4500);
+        assert.ok(during.length >= 2, `the sum rose during the run: ${seen.join(', ')}`);
+        assert.ok(
+          seen.every((v, i) => i === 0 || v >= seen[i - 1]!),
+          'the summed counter never falls',
+        );
 
-      const at = Date.now();
-      assert.equal((await prometheus.query(total, at))[0]?.value, 4500, 'the summed counter ends at -n exactly');
-      const byShard = await prometheus.query('sum by (shard) (gb_requests_total{run_id="multi"})', at);
-      assert.deepEqual(byShard.map((r) => r.metric['shard']).sort(), ['1/3', '2/3', '3/3']);
+        const at = Date.now();
+        assert.equal((await prometheus.query(total, at))[0]?.value, 4500, 'the summed counter ends at -n exactly');
+        const byShard = await prometheus.query('sum by (shard) (gb_requests_total{run_id="multi"})', at);
+        assert.deepEqual(byShard.map((r) => r.metric['shard']).sort(), ['1/3', '2/3', '3/3']);
 
-      const merge = launch([process.execPath, GB_MAIN, 'merge', ...files]);
-      const merged = await merge.done;
-      assert.equal(merged.code, 0, merged.stderr);
-      const whole = JSON.parse(merged.stdout) as Summary;
-      assert.equal(whole.completed, 4500);
-      const p99 = (await prometheus.query('histogram_quantile(0.99, sum by (le) (gb_request_duration_seconds_bucket{run_id="multi"}))', at))[0]?.value;
-      const mergedP99 = (whole.total?.p99Us ?? NaN) / 1e6;
-      t.diagnostic(`p99: ${p99} s from the summed buckets, ${mergedP99} s from gb merge`);
-      // The le ladder's neighbours are ×1.0905 apart: within one bucket of gb's own figure.
-      assert.ok(p99 !== undefined && Math.abs(p99 - mergedP99) <= mergedP99 * 0.1, `p99 ${p99} s against the merge's ${mergedP99} s`);
-    } finally {
-      server.stop();
-      await server.done;
-      await prometheus.stop();
-    }
-  });
+        const merge = launch([process.execPath, GB_MAIN, 'merge', ...files]);
+        const merged = await merge.done;
+        assert.equal(merged.code, 0, merged.stderr);
+        const whole = JSON.parse(merged.stdout) as Summary;
+        assert.equal(whole.completed, 4500);
+        const p99 = (
+          await prometheus.query('histogram_quantile(0.99, sum by (le) (gb_request_duration_seconds_bucket{run_id="multi"}))', at)
+        )[0]?.value;
+        const mergedP99 = (whole.total?.p99Us ?? NaN) / 1e6;
+        t.diagnostic(`p99: ${p99} s from the summed buckets, ${mergedP99} s from gb merge`);
+        // The le ladder's neighbours are ×1.0905 apart: within one bucket of gb's own figure.
+        assert.ok(p99 !== undefined && Math.abs(p99 - mergedP99) <= mergedP99 * 0.1, `p99 ${p99} s against the merge's ${mergedP99} s`);
+      } finally {
+        server.stop();
+        await server.done;
+        await prometheus.stop();
+      }
+    },
+  );
 });

@@ -31,7 +31,8 @@ export interface PrometheusOptions {
 
 /** A GET from inside the host's namespace: a one-line Node fetch run there. */
 function getIn(host: NonNullable<PrometheusOptions['host']>): (url: string) => Promise<{ ok: boolean; text: string }> {
-  const script = 'fetch(process.argv[1]).then(async (r) => process.stdout.write(JSON.stringify({ ok: r.ok, text: await r.text() })), () => process.stdout.write(\'{"ok":false,"text":""}\'))';
+  const script =
+    'fetch(process.argv[1]).then(async (r) => process.stdout.write(JSON.stringify({ ok: r.ok, text: await r.text() })), () => process.stdout.write(\'{"ok":false,"text":""}\'))';
   return (url) => {
     const [command = '', ...args] = host.argv(process.execPath, ['-e', script, url]);
     return new Promise((resolve) => {

@@ -119,7 +119,10 @@ describe('--out prometheus against a real Prometheus', { skip: skipPrometheus },
         assert.ok(queries.length >= 10, `${queries.length} queries in deploy/grafana/gb.json`);
         for (const { panel, expr } of queries) {
           const vector = await prometheus.query(expr.replaceAll('$run_id', 'demo').replaceAll('$__rate_interval', '10s'), Date.now());
-          assert.ok(vector.some((v) => Number.isFinite(v.value)), `panel '${panel}': ${expr} gave ${JSON.stringify(vector)}`);
+          assert.ok(
+            vector.some((v) => Number.isFinite(v.value)),
+            `panel '${panel}': ${expr} gave ${JSON.stringify(vector)}`,
+          );
         }
       });
     });
