@@ -24,7 +24,7 @@ export interface LiveOutputs {
   readonly hooks: Pick<RunHooks, 'onLive' | 'liveEveryMs'>;
   /** The run is over and its report printed: the dashboard gets the report's figures; returns the lines for stderr (warnings). */
   finish(summary: Summary, reportHtml: () => Promise<string>): Promise<string[]>;
-  /** Keeps the dashboard up for --dashboard-linger (less if `signal` aborts), then stops serving it. */
+  /** Keeps the dashboard up for --dashboard-linger (less if `signal` aborts), then stops serving it; without finish(), drops the exporters' queues. */
   close(signal: AbortSignal): Promise<void>;
 }
 
@@ -89,14 +89,18 @@ export function liveOutputs(config: Config, live: LiveOptions, dashboard: Dashbo
     for (const exporter of exporters) exporter.push(snapshot);
   };
 
+  let finished = false;
   return {
     hooks: { onLive, liveEveryMs: dashboard === null ? live.periodMs : Math.min(FRAME_EVERY_MS, live.periodMs) },
     async finish(summary, reportHtml) {
+      finished = true;
       if (dashboard !== null) dashboard.finish(finalFrame(summary), await reportHtml());
       const stats = await Promise.all(exporters.map((e) => e.close(CLOSE_DEADLINE_MS)));
       return exporters.flatMap((e, i) => deliveryWarning(e.target, stats[i]!) ?? []);
     },
     async close(signal) {
+      // A run that never reached its report: what is queued is given up, so no socket or retry outlives gb.
+      if (!finished) await Promise.all(exporters.map((e) => e.close(0)));
       if (dashboard === null) return;
       await linger(live.lingerMs, signal);
       await dashboard.close();

@@ -4,7 +4,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { spawnGb } from '../helpers/gb-process.js';
+import { withScratchDir } from '../helpers/target.js';
 
 const T = { timeout: 60_000 };
 
@@ -76,4 +79,31 @@ describe('live output flags on bad input', () => {
       /^gb: --dashboard 127\.0\.0\.1:\d+ is in use/,
     );
   });
+
+  test(
+    'a run that cannot start (its script throws in setup) ends at once with --out and --dashboard on: nothing left serving',
+    T,
+    async () => {
+      await withScratchDir('gb-live-flags-', async (dir) => {
+        const script = join(dir, 'broken.mjs');
+        writeFileSync(script, "export function setup() { throw new Error('no fixtures'); }\n");
+        const args = [
+          '--script',
+          script,
+          '--out',
+          `prometheus=${receiver.url}/api/v1/write`,
+          '--dashboard',
+          '0',
+          '-n',
+          '3',
+          `${target.url}/`,
+        ];
+        const run = await spawnGb(args, { killAfterMs: 15_000 }).done;
+        assert.equal(run.killed, false, 'gb did not exit by itself');
+        assert.equal(run.code, 1, run.stderr);
+        assert.match(run.stderr, /no fixtures/);
+        assert.equal(target.hits(), 0);
+      });
+    },
+  );
 });
