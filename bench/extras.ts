@@ -1,5 +1,7 @@
-// The bench's extras beside the scenario table: memory flatness over -n, start-up time, and -G 1 against -G 2.
+// The bench's extras beside the scenario table: memory flatness over -n, start-up time, -G 1 against -G 2, and the cost of live outputs.
 
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { measureRecord, type MeasureContext, type RunRecord } from './record.js';
 import { CLIENT_CPUS, CONNECTIONS, SERVER_CPUS, type Options } from './settings.js';
 import { fmtFixed, fmtInt, fmtRatio, median, table } from './table.js';
@@ -109,7 +111,72 @@ async function workersCompared(x: ExtraRuns, smallScenario: Scenario): Promise<E
   return { lines, json: { requests: smallScenario.requests, pinned: false } };
 }
 
-/** Memory flatness, start-up time, and -G 1 vs -G 2. */
+/** A remote-write receiver that takes every push and keeps nothing: what --out costs gb, not what a Prometheus costs. */
+async function startSink(): Promise<{ url: string; pushes: () => number; close: () => void }> {
+  let pushes = 0;
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      pushes++;
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/api/v1/write`, pushes: () => pushes, close: () => server.close() };
+}
+
+/**
+ * (d) Live outputs: --out prometheus (1 s period) and --dashboard on, against the same run without
+ * them, in alternating rounds; CPU per request is the figure (the issue's bound is +3 %), and peak
+ * RSS with them on over the memory run's 2 M requests shows the frames and pushes stay bounded.
+ */
+async function liveCost(x: ExtraRuns, smallScenario: Scenario): Promise<Extra> {
+  const sink = await startSink();
+  try {
+    const base = ['-k', '-c', String(CONNECTIONS), '-n', String(smallScenario.requests)];
+    const live = ['--out', `prometheus=${sink.url}`, '--out-period', '1s', '--dashboard', '0'];
+    const runs: Record<'off' | 'on', RunRecord[]> = { off: [], on: [] };
+    for (let round = 1; round <= x.options.rounds; round++) {
+      runs.off.push(await x.record('live-off', 'gb', x.gbArgv(base), CLIENT_CPUS));
+      runs.on.push(await x.record('live-on', 'gb', x.gbArgv([...base, ...live]), CLIENT_CPUS));
+    }
+    const manyRequests = x.options.quick ? 500_000 : 2_000_000;
+    const many = await x.record(
+      'live-rss-many',
+      'gb',
+      x.gbArgv(['-k', '-c', String(CONNECTIONS), '-n', String(manyRequests), ...live]),
+      CLIENT_CPUS,
+      Math.max(x.options.timeoutMs, 300_000),
+    );
+    const cpu = (which: 'off' | 'on'): number | null =>
+      median(runs[which].filter((run) => run.problem === null).map((run) => run.cpuUsPerRequest));
+    const row = (which: 'off' | 'on'): string[] => {
+      const ok = runs[which].filter((run) => run.problem === null);
+      return [
+        which === 'off' ? 'without' : '--out prometheus --out-period 1s --dashboard 0',
+        fmtInt(median(ok.map((run) => run.report.requestsPerSec))),
+        fmtFixed(cpu(which), 2),
+        fmtFixed(median(ok.map(rssMb)), 1),
+        `${ok.length}/${runs[which].length}`,
+      ];
+    };
+    const lines = [
+      `Live outputs (gb -k -c ${CONNECTIONS} -n ${smallScenario.requests.toLocaleString('en-US')} /small, pinned to CPU ${CLIENT_CPUS}; a sink that discards pushes, ${sink.pushes()} taken):`,
+      table(['outputs', 'req/s', 'CPU us/req', 'peak RSS MB', 'runs'], [row('off'), row('on')], 0).trimEnd(),
+      `CPU per request with / without: ${fmtRatio(cpu('on'), cpu('off'))}; peak RSS over ${manyRequests.toLocaleString('en-US')} requests with them on: ${fmtFixed(rssMb(many), 1)} MB`,
+      '',
+    ];
+    return {
+      lines,
+      json: { requests: smallScenario.requests, cpuOn: cpu('on'), cpuOff: cpu('off'), manyRequests, manyRssMb: rssMb(many) },
+    };
+  } finally {
+    sink.close();
+  }
+}
+
+/** Memory flatness, start-up time, -G 1 vs -G 2, and live outputs' cost. */
 export async function runExtras(
   options: Options,
   smallScenario: Scenario,
@@ -133,9 +200,10 @@ export async function runExtras(
   const memory = await memoryFlatness(x);
   const startup = await startupTime(x);
   const workers = await workersCompared(x, smallScenario);
+  const live = await liveCost(x, smallScenario);
   return {
-    text: [...memory.lines, ...startup.lines, ...workers.lines].join('\n'),
+    text: [...memory.lines, ...startup.lines, ...workers.lines, ...live.lines].join('\n'),
     records,
-    json: { memoryFlatness: memory.json, startup: startup.json, workers: workers.json },
+    json: { memoryFlatness: memory.json, startup: startup.json, workers: workers.json, liveOutputs: live.json },
   };
 }

@@ -5,6 +5,7 @@ import { resolveEndpoint } from './engine/endpoint.js';
 import { runInThread, type RunHooks } from './engine/run.js';
 import { StartError } from './engine/start-error.js';
 import { scheduledRows, summarize } from './engine/summarize.js';
+import { addLive } from './metrics/live-totals.js';
 import type { Summary } from './metrics/summary.js';
 import { FINE_ROW_MS, FINE_ROWS, type FineTimelineRow } from './metrics/timeline.js';
 import { err, ok, type Result } from './result.js';
@@ -42,6 +43,16 @@ export async function runConfig(config: Config, hooks: RunHooks = {}): Promise<R
   // Made once, before the run and outside every request's Total: one sample of the DNS phase.
   if (lookupUs !== null) result.recorder.recordLookup(lookupUs);
   const summary = summarize(config, result);
+  // The live outputs' last report: the same recorder the summary was made of, so their totals are the report's.
+  const live = result.recorder.liveSnapshot();
+  if (hooks.onLive !== undefined && live !== null) {
+    hooks.onLive(
+      addLive(
+        [{ startedAtMs: result.startedAtMs, recorders: [live], connections: 0, busyRatio: summary.client.loopUtilizationPercent / 100 }],
+        true,
+      ),
+    );
+  }
   const scriptError = (await result.script?.teardown(summary)) ?? result.scriptError ?? null;
   return ok({
     summary,

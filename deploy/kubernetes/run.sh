@@ -11,6 +11,8 @@
 #                 schedule every pod (default 60)
 #   -o DIR        where the pods' logs, their JSON results and merged.json go (default gb-results)
 #   -f RULE       a --fail-if rule for the merged result (repeatable): the script's exit status is gb merge's
+#   -p URL        every shard pushes live metrics to Prometheus remote write at URL (--out prometheus=URL)
+#                 under one run id, gb-<start time>, that the script prints (deploy/grafana/gb.json shows it)
 #   --render      print the filled-in manifest and exit (nothing is applied)
 #   --extract LOG print the JSON result a pod's log carries between its marker lines, and exit
 #
@@ -28,6 +30,7 @@ namespace=()
 delay=60
 out=gb-results
 rules=()
+prometheus=""
 mode=run
 gb_cmd="${GB:-gb}"
 BEGIN_MARK='----- BEGIN gb result -----'
@@ -69,6 +72,7 @@ while [ $# -gt 0 ]; do
     -d) delay="${2:?-d needs seconds}"; shift 2 ;;
     -o) out="${2:?-o needs a directory}"; shift 2 ;;
     -f) rules+=(--fail-if "${2:?-f needs a rule}"); shift 2 ;;
+    -p) prometheus="${2:?-p needs a remote-write URL}"; shift 2 ;;
     --render) mode=render; shift ;;
     --extract) extract "${2:?--extract needs a log file}"; exit 0 ;;
     --) shift; break ;;
@@ -83,6 +87,12 @@ gb_args=("$@")
 # Node (which gb needs anyway), not date: GNU date's -d and macOS date's -r are different options.
 command -v node >/dev/null || die "node is not installed (gb needs it)"
 start_at="$(node -p 'new Date(Date.now() + process.argv[1] * 1000).toISOString().slice(0, 19) + "Z"' "$delay")"
+if [ -n "$prometheus" ]; then
+  # One run id for every shard, so that one PromQL sum is the whole run.
+  run_id="gb-${start_at//[-:]/}"
+  gb_args=(--out "prometheus=$prometheus" --run-id "$run_id" "${gb_args[@]}")
+  [ "$mode" = render ] || echo "run.sh: live metrics to $prometheus under run_id=\"$run_id\"" >&2
+fi
 if [ "$mode" = render ]; then render; exit 0; fi
 
 command -v kubectl >/dev/null || die "kubectl is not installed"

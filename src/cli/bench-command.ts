@@ -16,6 +16,7 @@ import { LiveView } from '../report/live.js';
 import { VERSION } from '../version.js';
 import { parseCommandLine, type CliOptions } from './flags.js';
 import { EXIT, type CliIo } from './io.js';
+import type { LiveOutputs } from './live-outputs.js';
 import type { Profiler } from './profile.js';
 import { usageText } from './usage.js';
 
@@ -52,9 +53,16 @@ export async function benchCommand(argv: readonly string[], io: CliIo): Promise<
       return EXIT.usage;
     }
   }
+  // Live outputs load their modules only when asked for; the dashboard's port is taken before any request.
+  const live = options.live.outs.length === 0 && options.live.dashboard === null ? null : await import('./live-outputs.js');
+  const outputs = live === null ? null : await live.openLiveOutputs(config, options.live, argv, io);
+  if (typeof outputs === 'number') return outputs;
   const files = await openRunFiles(options, io);
-  if (typeof files === 'number') return files;
-  return runAndReport(options, files, io);
+  if (typeof files === 'number') {
+    await outputs?.close(io.signal);
+    return files;
+  }
+  return runAndReport(options, files, outputs, io);
 }
 
 /** What a run writes as it goes: gb's own profile (--profile) and the gnuplot file (-g). */
@@ -121,7 +129,7 @@ async function logRequest(config: Config, io: CliIo): Promise<void> {
 }
 
 /** Announces the run, runs it with its live view, prints ab's report and gb's lines, writes the outputs; the exit status. */
-async function runAndReport(options: CliOptions, files: RunFiles, io: CliIo): Promise<number> {
+async function runAndReport(options: CliOptions, files: RunFiles, liveOutputs: LiveOutputs | null, io: CliIo): Promise<number> {
   const { config } = options;
   // With the JSON on stdout, stdout carries nothing else.
   const text = options.jsonFile === '-' ? io.err : io.out;
@@ -144,6 +152,7 @@ async function runAndReport(options: CliOptions, files: RunFiles, io: CliIo): Pr
     onProgress: (settled) => (live === null ? io.err.write(renderHeartbeat(settled)) : live.writeAbove(renderHeartbeat(settled))),
     ...(live === null ? {} : { onSample: liveUpdater(live, config) }),
     ...(gnuplot === null ? {} : { exchangeSink: gnuplot }),
+    ...(liveOutputs?.hooks ?? {}),
     ...(responseLog === null
       ? {}
       : { onResponseHead: (status: number, head: string) => io.err.write(responseLog(status, head, config.verbosity)) }),
@@ -154,6 +163,7 @@ async function runAndReport(options: CliOptions, files: RunFiles, io: CliIo): Pr
     for (const problem of outcome.error.problems) io.err.write(`gb: ${problem}\n`);
     await gnuplot?.close();
     await files.finishProfile();
+    await liveOutputs?.close(io.signal);
     return EXIT.runError;
   }
   const { summary, firstError, fineTimeline, thresholds, scriptError } = outcome.value;
@@ -172,6 +182,11 @@ async function runAndReport(options: CliOptions, files: RunFiles, io: CliIo): Pr
   printReport(summary, options, text, abHtml, thresholds, timelineText);
   for (const broken of thresholds.filter((o) => o.broken)) io.err.write(brokenThresholdLine(broken));
   const written = await writeOutputs(summary, fineTimeline, options, gnuplot, io);
+  if (liveOutputs !== null) {
+    const html = async (): Promise<string> => (await import('../report/html.js')).renderHtml(summary, { fineTimeline });
+    for (const warning of await liveOutputs.finish(summary, html)) io.err.write(`${warning}\n`);
+    await liveOutputs.close(io.signal);
+  }
   if (summary.stopReason === 'interrupted') return EXIT.interrupted;
   const anyBroken = thresholds.some((o) => o.broken);
   return summary.stopReason === 'error' || summary.succeeded === 0 || !written || !profiled || anyBroken || scriptError !== null

@@ -17,6 +17,7 @@ import { validateRun } from '../api/validated-run.js';
 import { outputPathProblem } from '../inputs/files.js';
 import type { Threshold } from '../metrics/thresholds.js';
 import { err, ok } from '../result.js';
+import { liveOptionsOf, type LiveOptions } from './live-options.js';
 import type { Result } from '../result.js';
 
 type Table = typeof OPTION_TABLE;
@@ -26,11 +27,15 @@ export type CliOutputs = {
     readonly arity: 'switch';
   }
     ? boolean
-    : string | null;
+    : Table[K] extends { readonly arity: 'list' }
+      ? readonly string[]
+      : string | null;
 };
 
 export interface CliOptions extends CliOutputs {
   readonly config: Config;
+  /** --out, --tag, --dashboard and their periods, parsed. */
+  readonly live: LiveOptions;
   /** --fail-if: absolute limits checked on the run's Summary; a broken one makes the exit status 1. */
   readonly thresholds: readonly Threshold[];
   /** One line each for stderr before the run: options gb accepts but cannot honour, and why. */
@@ -202,10 +207,11 @@ export function parseCommandLine(argv: readonly string[]): Result<CliCommand, re
 
   const problems: string[] = [];
   const outputs = outputsOf(tokens, problems);
+  const live = liveOptionsOf(outputs, problems);
   const validated = validateRun(rawOptionsOf(tokens), problems);
   if (!validated.ok) return err(validated.error);
   const { config, thresholds } = validated.value;
-  return ok({ kind: 'run', options: { config, ...outputs, thresholds, notices: noticesOf(tokens, outputs, config) } });
+  return ok({ kind: 'run', options: { config, ...outputs, live, thresholds, notices: noticesOf(tokens, outputs, config) } });
 }
 
 /** The run options (and --fail-if) as validation takes them: a switch on or off, a list possibly empty, a value the last one given. */
@@ -222,12 +228,16 @@ function rawOptionsOf(tokens: Tokens): RawOptions {
 
 /** The output options; the files they name are checked before the first request, so that a typo does not cost a run. */
 function outputsOf(tokens: Tokens, problems: string[]): CliOutputs {
-  const outputs: Record<string, boolean | string | null> = {};
+  const outputs: Record<string, boolean | string | readonly string[] | null> = {};
   const files: [string, string, 'file' | 'dir'][] = [];
   for (const [id, entry] of ENTRIES) {
     if (entry.scope !== 'output') continue;
     if (entry.arity === 'switch') {
       outputs[id] = tokens.switches.get(id) === true;
+      continue;
+    }
+    if (entry.arity === 'list') {
+      outputs[id] = tokens.values.get(id) ?? [];
       continue;
     }
     const value = tokens.values.get(id)?.at(-1);

@@ -18,6 +18,7 @@ function runKey(key: string, entry: Entry): { readonly key: string | null; reado
     return { key: null, text: `no key (${entry.api.none})` };
   }
   if (entry.scope === 'command') return { key: null, text: 'no key' };
+  if (entry.runNote !== undefined) return { key: null, text: `no key (${entry.runNote})` };
   return {
     key: null,
     text: 'no key: the option only shapes what the command line prints or writes (render the Summary with `renderAbReport`, `renderJson` or `renderHtml`)',

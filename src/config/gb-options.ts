@@ -274,6 +274,58 @@ export const GB_OPTIONS = {
       doc: "Write gb's own CPU profile and heap snapshot of the run to DIR, which is created; checked before the first request.",
     },
   ),
+  /** --out prometheus=URL | otlp=URL: push the run so far there every --out-period (cli/live-options.ts parses it). */
+  out: option(
+    { long: 'out', scope: 'output', arity: 'list' },
+    {
+      valueName: 'KIND=URL',
+      runNote: 'live outputs belong to the command line; run() gives its Summary when the run ends',
+      help: 'Push live metrics while the run runs: prometheus=URL (remote write) or otlp=URL (OTLP/HTTP); repeatable',
+      doc: "Push the run so far while it runs: `prometheus=URL` sends Prometheus remote write 1.0 (a URL with no path gets `/api/v1/write`), `otlp=URL` sends OTLP/HTTP protobuf (no path: `/v1/metrics`). Once every `--out-period` and once more after the last response, so the receiver's final values are the report's. A receiver that is down or slow never holds up the run; pushes it missed are counted in one `WARNING:` line after the report. Repeatable. Metrics and labels: [live.md](live.md).",
+    },
+  ),
+  /** --out-period: how often --out pushes. */
+  outPeriod: option(
+    { long: 'out-period', scope: 'output', arity: 'value' },
+    {
+      valueName: 'D',
+      help: 'How often --out pushes (default 5s, at least 1s)',
+      runNote: 'live outputs belong to the command line; run() gives its Summary when the run ends',
+      defaultText: '5s',
+      doc: "How often `--out` pushes the run so far: a duration of at least `1s`. Each push is time-stamped by gb's clock at the end of its period.",
+    },
+  ),
+  /** --tag name=value: a label on every live series (k6's tags). */
+  tag: option(
+    { long: 'tag', scope: 'output', arity: 'list' },
+    {
+      valueName: 'NAME=VALUE',
+      help: 'A label on every series --out sends (repeatable)',
+      runNote: 'live outputs belong to the command line; run() gives its Summary when the run ends',
+      doc: "A label on every series `--out` sends, beside gb's own `run_id` and `shard`: NAME is letters, digits and `_`, and may not be one of gb's own label names. Repeatable.",
+    },
+  ),
+  /** --dashboard [HOST:]PORT: serve a live page of the run. */
+  dashboard: option(
+    { long: 'dashboard', scope: 'output', arity: 'value' },
+    {
+      valueName: '[HOST:]PORT',
+      runNote: 'live outputs belong to the command line; run() gives its Summary when the run ends',
+      help: 'Serve a live dashboard of the run at http://HOST:PORT/ (default host 127.0.0.1)',
+      doc: "Serve a page of the run while it runs, updated every second: achieved and target rate, latency, errors by kind, connections, gb's own busy share, the endpoints. At the end it shows the report's figures and offers the `--html` report. Read-only; listens on 127.0.0.1 unless HOST says otherwise; port 0 takes a free one (the address is printed on stderr). A port in use stops gb before the run (exit 2). See [live.md](live.md).",
+    },
+  ),
+  /** --dashboard-linger D: keep the dashboard up this long after the run. */
+  dashboardLinger: option(
+    { long: 'dashboard-linger', scope: 'output', arity: 'value' },
+    {
+      valueName: 'D',
+      help: 'Keep serving the dashboard this long after the run (default 0)',
+      runNote: 'live outputs belong to the command line; run() gives its Summary when the run ends',
+      defaultText: '0',
+      doc: 'How long `--dashboard` goes on serving the final page after the report is printed; Ctrl-C ends it sooner.',
+    },
+  ),
   help: option(
     { short: 'h', long: 'help', scope: 'command', arity: 'switch' },
     {

@@ -78,6 +78,8 @@ export type Spec =
   /** Options that only shape what the command line prints or writes: CliOptions' fields, keyed alike. */
   | (Names & { readonly scope: 'output'; readonly arity: 'switch' })
   | (Names & { readonly scope: 'output'; readonly arity: 'value' | 'optional'; readonly output?: 'file' | 'dir' })
+  /** Repeatable output options (--out, --tag): every value given, in order. */
+  | (Names & { readonly scope: 'output'; readonly arity: 'list' })
   /** -h and -V: another command instead of a run. */
   | (Names & { readonly scope: 'command'; readonly arity: 'switch' });
 
@@ -91,6 +93,8 @@ export interface OptionText {
   readonly doc: string;
   /** The default in words, for docs/options.md, where `default` alone would not say it. */
   readonly defaultText?: string;
+  /** docs/options.md's run() line for an output option the generic words would misdescribe. */
+  readonly runNote?: string;
   /** The usage line of `alias`. */
   readonly aliasLine?: { readonly valueName: string; readonly help: string };
 }

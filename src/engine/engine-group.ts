@@ -2,7 +2,8 @@
 
 import type { Config } from '../config/config.js';
 import { Histogram } from '../metrics/histogram.js';
-import { Recorder, type RecorderSnapshot } from '../metrics/recorder.js';
+import type { ThreadLive } from '../metrics/live-totals.js';
+import { Recorder, type RecorderLiveSnapshot, type RecorderSnapshot } from '../metrics/recorder.js';
 import { weightiestStop, type StopReason } from '../metrics/summary.js';
 import { Timeline } from '../metrics/timeline.js';
 import type { Endpoint } from '../transport/connection.js';
@@ -94,6 +95,21 @@ export class EngineGroup {
       failed += e.recorder.failed;
     }
     return { settled, failed, p99Us: total.count > 0 ? total.valueAtPercentile(99) : null };
+  }
+
+  /** The thread's part of the live outputs: its engines' measured runs so far; busyRatio is the thread's own. */
+  live(busyRatio: number): ThreadLive {
+    let startedAtMs: number | null = null;
+    const recorders: RecorderLiveSnapshot[] = [];
+    let connections = 0;
+    for (const e of this.#engines) {
+      connections += e.connections;
+      const part = e.live();
+      if (part === null) continue;
+      startedAtMs = startedAtMs === null ? part.startedAtMs : Math.min(startedAtMs, part.startedAtMs);
+      if (part.recorder !== null) recorders.push(part.recorder);
+    }
+    return { startedAtMs, recorders, connections, busyRatio };
   }
 
   stop(reason: StopReason, graceMs: number): void {

@@ -4,15 +4,16 @@ import { performance } from 'node:perf_hooks';
 import type { Config } from '../config/config.js';
 import type { SharedLength } from '../metrics/shared-length.js';
 import type { FailureCode, FailureKind } from '../failures.js';
-import { C, Recorder, type ExchangeSink } from '../metrics/recorder.js';
-import { EndpointStats } from '../metrics/endpoints.js';
+import type { Recorder, RecorderLiveSnapshot } from '../metrics/recorder.js';
+import { C, type ExchangeSink } from '../metrics/recorder.js';
+import type { EndpointStats } from '../metrics/endpoints.js';
 import type { StopReason } from '../metrics/summary.js';
-import { Timeline } from '../metrics/timeline.js';
-import { transportFor, type TlsInfo } from '../transport/client-socket.js';
+import type { TlsInfo } from '../transport/client-socket.js';
 import { REAL_IO, type ConnectionIo, type Endpoint } from '../transport/connection.js';
 import type { ConnectionOwner, Exchange, LoadConnection } from '../transport/exchange.js';
 import { destroyDrainingSockets } from '../transport/socket-drain.js';
 import { connectionOpener } from './connection-opener.js';
+import { endpointRows, measuringRecorder, newRecorder } from './engine-recorder.js';
 import { Pacer } from './pacer.js';
 import { PendingVerdicts } from './pending-verdicts.js';
 import { RunPhases } from './phases.js';
@@ -37,6 +38,8 @@ export interface EngineOptions {
   readonly io?: ConnectionIo;
   /** -v 2 and up: each response's status and header block (CRLF line ends), as ab logs them. */
   readonly onResponseHead?: (status: number, head: string) => void;
+  /** Live outputs are on: the recorder also counts requests by endpoint, status class and result. */
+  readonly live?: boolean;
   /** --script: its hooks, already set up (setup() has run). */
   readonly script?: ScriptRunner;
 }
@@ -62,18 +65,6 @@ const STOPS_RUN: Readonly<Record<FailureKind, boolean>> = {
   // error; a response() that returned false is a verdict on one response and does not (recorder).
   script: true,
 };
-
-/** The endpoint rows of a run (--targets, a script), or null: without either, every request is the URL's and there are none. */
-function endpointRows(config: Config, script: ScriptRunner | null): EndpointStats | null {
-  if (config.targets !== null)
-    return new EndpointStats(
-      config.maxEndpoints,
-      config.targets.list.map((t) => t.name),
-    );
-  if (script === null) return null;
-  // A script's request() names its rows as it goes.
-  return new EndpointStats(config.maxEndpoints, script.makesRequests ? [] : [`${config.method} ${config.target.path}`]);
-}
 
 export class Engine implements ConnectionOwner<LoadConnection> {
   recorder: Recorder;
@@ -149,6 +140,18 @@ export class Engine implements ConnectionOwner<LoadConnection> {
             issued: () => this.#issued,
             sendScheduled: (conn, nowMs, intendedMs, byServer) => this.#sendScheduled(conn, nowMs, intendedMs, byServer),
           });
+  }
+
+  /** The measured run so far for the live outputs (--out, --dashboard): its start (epoch ms) and recorder; null before it begins. */
+  live(): { readonly startedAtMs: number; readonly recorder: RecorderLiveSnapshot | null } | null {
+    const phase = this.#phases.current;
+    if (phase !== 'measuring' && phase !== 'done') return null;
+    return { startedAtMs: performance.timeOrigin + this.#startMs, recorder: this.recorder.liveSnapshot() };
+  }
+
+  /** Connections in the pool (each holds at most one socket). */
+  get connections(): number {
+    return this.#pool.all.length;
   }
 
   run(): Promise<EngineResult> {
@@ -309,18 +312,8 @@ export class Engine implements ConnectionOwner<LoadConnection> {
     first.tlsServerName = serverName;
   }
 
-  /** A fresh recorder whose timeline counts seconds from now (workers' timelines align by wall clock). */
   #newRecorder(sink: ExchangeSink | null, runLength: SharedLength | null): Recorder {
-    const now = this.#io.now();
-    const endpoints = this.#rows === null ? null : new EndpointStats(this.#config.maxEndpoints, this.#rows.names);
-    const recorder = new Recorder(new Timeline(performance.timeOrigin + now, now), {
-      sink,
-      runLength,
-      variableLength: this.#config.variableLength,
-      endpoints,
-    });
-    recorder.first.transport = transportFor(this.#config.target.tls, this.#config.unixSocket !== null);
-    return recorder;
+    return newRecorder({ config: this.#config, rows: this.#rows, live: this.#options.live === true }, this.#io.now(), sink, runLength);
   }
 
   #beginWarmup(): void {
@@ -335,15 +328,14 @@ export class Engine implements ConnectionOwner<LoadConnection> {
   }
 
   #beginMeasuring(): void {
-    const warm = this.recorder.first;
-    this.recorder = this.#newRecorder(this.#options.exchangeSink ?? null, this.#options.runLength ?? null);
-    // The server's name and TLS details were learnt in the warm-up, perhaps on connections that
-    // will not reconnect; the document length is learnt afresh from measured responses.
-    const first = this.recorder.first;
-    first.serverSoftware = warm.serverSoftware;
-    first.tlsProtocol = warm.tlsProtocol;
-    first.tlsTempKey = warm.tlsTempKey;
-    first.tlsServerName = warm.tlsServerName;
+    const setting = { config: this.#config, rows: this.#rows, live: this.#options.live === true };
+    this.recorder = measuringRecorder(
+      this.recorder,
+      setting,
+      this.#io.now(),
+      this.#options.exchangeSink ?? null,
+      this.#options.runLength ?? null,
+    );
     this.#startMs = this.#io.now();
     this.#issued = 0;
     this.#sequence?.restart();

@@ -7,6 +7,7 @@ import type { SummaryFacts } from './summarize.js';
 import type { ExchangeSink } from '../metrics/recorder.js';
 import { SharedLength } from '../metrics/shared-length.js';
 import type { Endpoint } from '../transport/connection.js';
+import { addLive, type LiveTotals, type ThreadLive } from '../metrics/live-totals.js';
 import { EngineGroup, type LiveSample } from './engine-group.js';
 import type { ScriptRunner } from './script-runner.js';
 
@@ -21,6 +22,12 @@ export interface RunHooks {
   readonly onSample?: (sample: LiveSample) => void;
   /** Gets every measured exchange (ab's -g); in-thread runs only. */
   readonly exchangeSink?: ExchangeSink;
+  /**
+   * Live outputs (--out, --dashboard): the run so far every liveEveryMs, added over every thread, and
+   * once more after the last response from the run's final recorder (final: true), the report's numbers.
+   */
+  readonly onLive?: (live: LiveTotals) => void;
+  readonly liveEveryMs?: number;
   /** -v 2 and up: each response's status and header block, from whichever thread read it. */
   readonly onResponseHead?: (status: number, head: string) => void;
 }
@@ -32,6 +39,20 @@ export const SAMPLE_EVERY_MS = 100;
 /** Samples the engines for a live view until the returned function is called. */
 export function startSampling(group: EngineGroup, onSample: (s: LiveSample) => void): () => void {
   const timer = setInterval(() => onSample(group.sample()), SAMPLE_EVERY_MS);
+  return () => clearInterval(timer);
+}
+
+/**
+ * Calls `report` with the thread's part of the live outputs every `everyMs`, its busy share measured
+ * over each period, until the returned function is called.
+ */
+export function startLiveReports(group: EngineGroup, everyMs: number, report: (live: ThreadLive) => void): () => void {
+  let before = performance.eventLoopUtilization();
+  const timer = setInterval(() => {
+    const now = performance.eventLoopUtilization();
+    report(group.live(performance.eventLoopUtilization(now, before).utilization));
+    before = now;
+  }, everyMs);
   return () => clearInterval(timer);
 }
 
@@ -86,6 +107,7 @@ export async function runInThread(config: Config, endpoint: Endpoint, version: s
       progressEvery: hooks.progressEvery ?? 0,
       ...(hooks.exchangeSink === undefined ? {} : { exchangeSink: hooks.exchangeSink }),
       ...(hooks.onResponseHead === undefined ? {} : { onResponseHead: hooks.onResponseHead }),
+      live: hooks.onLive !== undefined,
       runLength: new SharedLength(),
     });
   } catch (e) {
@@ -100,6 +122,8 @@ export async function runInThread(config: Config, endpoint: Endpoint, version: s
   // request's Connect time (ab shows 0 there).
   await new Promise<void>((resolve) => setImmediate(resolve));
   const stopSampling = hooks.onSample === undefined ? null : startSampling(engine, hooks.onSample);
+  const onLive = hooks.onLive;
+  const stopLive = onLive === undefined ? null : startLiveReports(engine, hooks.liveEveryMs ?? 1000, (live) => onLive(addLive([live])));
   const { signal } = hooks;
   const onAbort = (): void => engine.stop('interrupted', hooks.graceMs ?? 0);
   signal?.addEventListener('abort', onAbort, { once: true });
@@ -107,6 +131,7 @@ export async function runInThread(config: Config, endpoint: Endpoint, version: s
   if (signal?.aborted === true) onAbort();
   const result = await running;
   stopSampling?.();
+  stopLive?.();
   signal?.removeEventListener('abort', onAbort);
   const cpu = process.cpuUsage(cpuBefore);
   return {

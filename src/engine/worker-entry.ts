@@ -5,7 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { ClientMonitor } from '../metrics/client-monitor.js';
 import { SharedLength } from '../metrics/shared-length.js';
 import { EngineGroup } from './engine-group.js';
-import { startSampling } from './run.js';
+import { startLiveReports, startSampling } from './run.js';
 import { StartError } from './start-error.js';
 import { summarize } from './summarize.js';
 import type { FromWorker, ToWorker, WorkerInput } from './worker-protocol.js';
@@ -35,6 +35,7 @@ if (port !== null) {
       onProgress: (settled) => post({ type: 'progress', settled }),
       onErrorStop: () => post({ type: 'error-stop' }),
       runLength: new SharedLength(input.runLength),
+      live: input.liveEveryMs > 0,
       ...(input.heads ? { onResponseHead: (status: number, head: string) => post({ type: 'head', status, head }) } : {}),
     });
   } catch (e) {
@@ -55,8 +56,10 @@ if (port !== null) {
   // After 'go', which waited for any --start-at: the thread's health covers the run, not the wait.
   const monitor = new ClientMonitor();
   const stopSampling = input.sample ? startSampling(engine, (sample) => post({ type: 'sample', sample })) : null;
+  const stopLive = input.liveEveryMs > 0 ? startLiveReports(engine, input.liveEveryMs, (live) => post({ type: 'live', live })) : null;
   const result = await engine.run();
   stopSampling?.();
+  stopLive?.();
   const thread = monitor.stop();
   let scriptError: string | null = null;
   if (script !== null) {

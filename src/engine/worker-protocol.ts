@@ -2,6 +2,7 @@
 
 import type { Config } from '../config/config.js';
 import type { ThreadHealth } from '../metrics/client-monitor.js';
+import type { ThreadLive } from '../metrics/live-totals.js';
 import type { RecorderSnapshot } from '../metrics/recorder.js';
 import type { StopReason } from '../metrics/summary.js';
 import type { Endpoint } from '../transport/connection.js';
@@ -15,6 +16,8 @@ export interface WorkerInput {
   readonly progressEvery: number;
   /** Post live samples (the main thread has a live view). */
   readonly sample: boolean;
+  /** Post the worker's part of the live outputs this often (--out, --dashboard); 0: not at all. */
+  readonly liveEveryMs: number;
   /** Post each response's head (-v 2 and up). */
   readonly heads: boolean;
   /** The run's document length cell, shared by every worker (see SharedLength). */
@@ -35,6 +38,7 @@ export type FromWorker =
   | { readonly type: 'progress'; readonly settled: number }
   | { readonly type: 'error-stop' }
   | { readonly type: 'sample'; readonly sample: LiveSample }
+  | { readonly type: 'live'; readonly live: ThreadLive }
   | { readonly type: 'head'; readonly status: number; readonly head: string }
   | {
       readonly type: 'done';

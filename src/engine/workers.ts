@@ -7,6 +7,7 @@ import { ClientMonitor, combineThreadHealth, type ThreadHealth } from '../metric
 import { SharedLength } from '../metrics/shared-length.js';
 import type { StopReason } from '../metrics/summary.js';
 import type { Endpoint } from '../transport/connection.js';
+import { addLive, type ThreadLive } from '../metrics/live-totals.js';
 import { addUp } from './engine-group.js';
 import { untilStart, type LiveSample, type RunFacts, type RunHooks } from './run.js';
 import { splitConfig } from './split.js';
@@ -35,6 +36,9 @@ class Fleet {
   readonly #size: number;
   readonly #settledBy: number[];
   readonly #samples: LiveSample[];
+  /** Each worker's latest part of the live outputs; this thread adds them up once a period. */
+  readonly #lives: (ThreadLive | null)[];
+  #liveTimer: NodeJS.Timeout | null = null;
   #nextProgress: number;
   #ready = 0;
   #started = false;
@@ -46,6 +50,7 @@ class Fleet {
     this.#size = size;
     this.#settledBy = new Array<number>(size).fill(0);
     this.#samples = new Array<LiveSample>(size).fill({ settled: 0, failed: 0, p99Us: null });
+    this.#lives = new Array<ThreadLive | null>(size).fill(null);
     const step = hooks.progressEvery ?? 0;
     this.#nextProgress = step > 0 ? step : Number.POSITIVE_INFINITY;
   }
@@ -85,6 +90,9 @@ class Fleet {
       case 'sample':
         this.#sample(i, m.sample);
         return;
+      case 'live':
+        this.#lives[i] = m.live;
+        return;
       case 'head':
         this.#hooks.onResponseHead?.(m.status, m.head);
         return;
@@ -101,10 +109,21 @@ class Fleet {
     this.cpuBefore = process.cpuUsage();
     this.wallBefore = performance.now();
     this.#started = true;
+    const onLive = this.#hooks.onLive;
+    if (onLive !== undefined) {
+      // The workers report on their own timers: a period's view adds up each one's latest, at most a period old.
+      this.#liveTimer = setInterval(() => onLive(addLive(this.#lives.filter((l) => l !== null))), this.#hooks.liveEveryMs ?? 1000);
+    }
     for (const each of this.workers) {
       each.postMessage({ type: 'go' } satisfies ToWorker);
       if (this.#pendingStop !== null) each.postMessage(this.#pendingStop);
     }
+  }
+
+  /** The run is over: no more periodic live views (the last one comes from the merged recorder). */
+  stopLive(): void {
+    if (this.#liveTimer !== null) clearInterval(this.#liveTimer);
+    this.#liveTimer = null;
   }
 
   #progress(i: number, settled: number): void {
@@ -143,6 +162,7 @@ export async function runWorkers(config: Config, endpoint: Endpoint, version: st
         // Workers report often enough that the merged heartbeat lands close to each multiple.
         progressEvery: step > 0 ? Math.max(1, Math.floor(step / (4 * shares.length))) : 0,
         sample: hooks.onSample !== undefined,
+        liveEveryMs: hooks.onLive === undefined ? 0 : (hooks.liveEveryMs ?? 1000),
         heads: hooks.onResponseHead !== undefined,
         runLength: runLength.buffer,
         worker: i,
@@ -161,6 +181,7 @@ export async function runWorkers(config: Config, endpoint: Endpoint, version: st
     fleet.monitor.stop();
     throw e;
   } finally {
+    fleet.stopLive();
     hooks.signal?.removeEventListener('abort', onAbort);
     await Promise.all(fleet.workers.map((w) => w.terminate()));
   }

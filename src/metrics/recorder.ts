@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { Histogram, type HistogramSnapshot } from './histogram.js';
 import { EndpointStats, type EndpointSnapshot } from './endpoints.js';
 import { PhaseHistograms, type PhaseSnapshots } from './request-phases.js';
+import { OTHER_ENDPOINT, RequestTable, type RequestCounts } from './request-counts.js';
 import type { FailureCode, FailureKind } from '../failures.js';
 import type { SharedLength } from './shared-length.js';
 import type { Timeline } from './timeline.js';
@@ -116,6 +117,18 @@ export interface RecorderOptions {
   readonly variableLength?: boolean;
   /** Results per endpoint (--targets, a script); null for a single-URL run. */
   readonly endpoints?: EndpointStats | null;
+  /** Live outputs are on (--out, --dashboard): also count complete requests by endpoint, status class and result. */
+  readonly live?: boolean;
+}
+
+/** What a recorder hands the live outputs once a period: cumulative, copied, so the run records on. */
+export interface RecorderLiveSnapshot {
+  readonly counters: Float64Array;
+  readonly requests: RequestCounts;
+  readonly total: HistogramSnapshot;
+  readonly connect: HistogramSnapshot;
+  readonly waiting: HistogramSnapshot;
+  readonly endpoints: EndpointSnapshot | null;
 }
 
 export interface RecorderSnapshot {
@@ -134,6 +147,8 @@ export interface RecorderSnapshot {
   readonly timeline: TimelineSnapshot;
   readonly first: FirstSeen;
   readonly endpoints: EndpointSnapshot | null;
+  /** With live outputs (see Recorder.liveRequests); else null. */
+  readonly liveRequests: RequestCounts | null;
 }
 
 export class Recorder {
@@ -161,6 +176,8 @@ export class Recorder {
   readonly #variableLength: boolean;
   /** Per-endpoint rows, when the run's requests differ; null otherwise. */
   endpoints: EndpointStats | null;
+  /** With live outputs: complete requests by endpoint row, status class and result (ab's failed or not); else null. */
+  liveRequests: RequestTable | null;
   readonly first: FirstSeen = {
     serverSoftware: null,
     documentLength: null,
@@ -176,6 +193,7 @@ export class Recorder {
     this.#runLength = options.runLength ?? null;
     this.#variableLength = options.variableLength ?? false;
     this.endpoints = options.endpoints ?? null;
+    this.liveRequests = options.live === true ? new RequestTable() : null;
   }
 
   /** One complete response, ended at nowMs. */
@@ -209,6 +227,7 @@ export class Recorder {
       c[C.scriptRejected]! += 1;
     }
     this.endpoints?.recordResponse(r.row ?? 0, status, totalUs, lengthFailure || rejected);
+    this.liveRequests?.record(r.row ?? 0, status, lengthFailure || rejected);
     if (!lengthFailure && !rejected && status >= 200 && status < 400) {
       this.successTotal.record(totalUs);
       this.successWaiting.record(waitUs);
@@ -222,6 +241,7 @@ export class Recorder {
   recordFailedRead(nowMs: number, r: Pick<ResponseFacts, 'connectUs' | 'waitUs' | 'totalUs' | 'row'>): void {
     const { connectUs, waitUs, totalUs } = r;
     this.endpoints?.recordFailedRead(r.row ?? 0, totalUs);
+    this.liveRequests?.record(r.row ?? 0, -1, true);
     this.connect.record(connectUs);
     this.processing.record(totalUs - connectUs);
     this.waiting.record(waitUs);
@@ -293,6 +313,31 @@ export class Recorder {
     if (us > c[C.lateMaxUs]!) c[C.lateMaxUs] = us;
   }
 
+  /** The run so far for the live outputs; null without them. */
+  liveSnapshot(): RecorderLiveSnapshot | null {
+    const requests = this.#liveRequestCounts();
+    if (requests === null) return null;
+    return {
+      counters: this.counters.slice(),
+      requests,
+      total: this.total.toSnapshot(),
+      connect: this.connect.toSnapshot(),
+      waiting: this.waiting.toSnapshot(),
+      endpoints: this.endpoints?.snapshot() ?? null,
+    };
+  }
+
+  /** The live request counts with their rows named as the endpoint rows are; rows past --max-endpoints are EndpointStats' "other". */
+  #liveRequestCounts(): RequestCounts | null {
+    const table = this.liveRequests;
+    if (table === null) return null;
+    const names = this.endpoints?.names ?? [];
+    names.forEach((name, row) => table.name(row, name));
+    const requests = table.snapshot();
+    if (names.length === 0) return requests;
+    return { endpoints: requests.endpoints.map((name, row) => (row < names.length ? name : OTHER_ENDPOINT)), counts: requests.counts };
+  }
+
   snapshot(): RecorderSnapshot {
     return {
       counters: this.counters.slice(),
@@ -310,6 +355,7 @@ export class Recorder {
       timeline: this.timeline.snapshot(),
       first: { ...this.first },
       endpoints: this.endpoints?.snapshot() ?? null,
+      liveRequests: this.#liveRequestCounts(),
     };
   }
 
@@ -333,6 +379,7 @@ export class Recorder {
     this.phases.merge(s.phases);
     this.timeline.merge(s.timeline);
     if (s.endpoints !== null) (this.endpoints ??= new EndpointStats(s.endpoints.maxRows)).merge(s.endpoints);
+    if (s.liveRequests !== null) (this.liveRequests ??= new RequestTable([])).add(s.liveRequests);
     const f = this.first;
     f.serverSoftware ??= s.first.serverSoftware;
     f.documentLength ??= s.first.documentLength;

@@ -140,6 +140,26 @@ describe('deploy/kubernetes/run.sh', () => {
     assert.deepEqual(stdout.split('\n').slice(0, -1), ['-k', '-c', '50', '-H', `X-Q: a "b" & c\\d 'e'`, 'http://t/?a=1&b=2']);
   });
 
+  it('-p URL: every shard pushes to Prometheus under one run id named after the start', async () => {
+    const job = await rendered(['-s', '3', '-p', 'http://prom:9090/api/v1/write', '--', '-k', '-c', '30', 'http://t/']);
+    const env = envOf(job);
+    const { stdout } = await run('sh', ['-c', 'eval "set -- $GB_ARGS"; printf "%s\\n" "$@"'], {
+      env: { ...process.env, GB_ARGS: env['GB_ARGS'] ?? '' },
+    });
+    const runId = `gb-${(env['START_AT'] ?? '').replace(/[-:]/g, '')}`;
+    assert.match(runId, /^gb-\d{8}T\d{6}Z$/);
+    assert.deepEqual(stdout.split('\n').slice(0, -1), [
+      '--out',
+      'prometheus=http://prom:9090/api/v1/write',
+      '--run-id',
+      runId,
+      '-k',
+      '-c',
+      '30',
+      'http://t/',
+    ]);
+  });
+
   it('computes the start without GNU date -d (macOS date has none)', async () => {
     const bin = mkdtempSync(join(tmpdir(), 'gb-k8s-date-'));
     try {
