@@ -77,6 +77,24 @@ function launch(argv: readonly string[]): {
   return { done, pid: child.pid, ready, stop: () => child.kill('SIGTERM') };
 }
 
+/** gb's three shards, each in its own host, with one --start-at, each writing its JSON to files[i - 1]. */
+function launchShards(
+  inHost: (host: string, argv: readonly string[]) => readonly string[],
+  startAt: string,
+  files: readonly string[],
+  url: string,
+  args: readonly string[],
+): ReturnType<typeof launch>[] {
+  return SHARDS.map((i) =>
+    launch(
+      inHost(`shard${i}`, [
+        ...[process.execPath, GB_MAIN, '-k', '-q', '-c', String(CONNECTIONS), '--shard', `${i}/3`, '--start-at', startAt],
+        ...['--json', files[i - 1]!, ...args, url],
+      ]),
+    ),
+  );
+}
+
 describe('three shards from three addresses, one --start-at', () => {
   let dir = '';
   let network: TestNetwork | null = null;
@@ -112,27 +130,7 @@ describe('three shards from three addresses, one --start-at', () => {
       // Far enough ahead for three Node start-ups on a busy two-core machine.
       const startAt = new Date(Math.ceil((Date.now() + 4000) / 1000) * 1000).toISOString();
       const files = SHARDS.map((i) => join(dir, `shard${i}.json`));
-      const shards = SHARDS.map((i) =>
-        launch(
-          inHost(`shard${i}`, [
-            process.execPath,
-            GB_MAIN,
-            '-k',
-            '-q',
-            '-c',
-            String(CONNECTIONS),
-            '-n',
-            String(REQUESTS),
-            '--shard',
-            `${i}/3`,
-            '--start-at',
-            startAt,
-            '--json',
-            files[i - 1]!,
-            `http://${targetHost}:${port}/`,
-          ]),
-        ),
-      );
+      const shards = launchShards(inHost, startAt, files, `http://${targetHost}:${port}/`, ['-n', String(REQUESTS)]);
       const exits = await Promise.all(shards.map((s) => s.done));
       for (const exit of exits) assert.equal(exit.code, 0, exit.stderr);
       server.stop();
@@ -216,35 +214,10 @@ describe('three shards from three addresses, one --start-at', () => {
         const startAt = new Date(Math.ceil((Date.now() + 4000) / 1000) * 1000).toISOString();
         const files = SHARDS.map((i) => join(dir, `live${i}.json`));
         // 4 500 requests at 900/s in all: each shard sends 1 500 at 300/s, five seconds of pushes.
-        const shards = SHARDS.map((i) =>
-          launch(
-            inHost(`shard${i}`, [
-              process.execPath,
-              GB_MAIN,
-              '-k',
-              '-q',
-              '-c',
-              String(CONNECTIONS),
-              '-n',
-              '4500',
-              '--rate',
-              '900',
-              '--shard',
-              `${i}/3`,
-              '--start-at',
-              startAt,
-              '--run-id',
-              'multi',
-              '--out',
-              `prometheus=${prometheus.writeUrl}`,
-              '--out-period',
-              '1s',
-              '--json',
-              files[i - 1]!,
-              `http://${targetHost}:${port}/`,
-            ]),
-          ),
-        );
+        const shards = launchShards(inHost, startAt, files, `http://${targetHost}:${port}/`, [
+          ...['-n', '4500', '--rate', '900', '--run-id', 'multi'],
+          ...['--out', `prometheus=${prometheus.writeUrl}`, '--out-period', '1s'],
+        ]);
         const total = 'sum(gb_requests_total{run_id="multi"})';
         const seen: number[] = [];
         let over = false;
