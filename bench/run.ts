@@ -168,6 +168,11 @@ async function benchmark(run: RunContext, paths: ToolPaths, context: MeasureCont
   await takeLoggedRequests(server.accessLogPath);
 
   const records: RunRecord[] = [];
+  if (options.only === 'extras') {
+    const extras = await runExtras(options, scenarios(options.quick)[0]!, baseUrl, paths, context);
+    process.stdout.write([...reportHeader(run), extras.text, ...problemLines(extras.records)].join('\n'));
+    return extras.records.some((r) => r.problem !== null) ? 1 : 0;
+  }
   const traffic = await trafficRows(options, paths, context, records);
   if (options.only === 'traffic') {
     process.stdout.write(traffic.lines.join('\n'));

@@ -70,7 +70,9 @@ export function runLabelsOf(config: Config, live: LiveOptions, nowMs: number): L
 /** The exporters for --out and the dashboard (started by the caller, so a port in use fails before the run). */
 export function liveOutputs(config: Config, live: LiveOptions, dashboard: Dashboard | null, nowMs = Date.now()): LiveOutputs {
   const labels = runLabelsOf(config, live, nowMs);
-  const exporters: LiveExporter[] = live.outs.map((target) => createExporter(target, labels, { maxEndpoints: config.maxEndpoints }));
+  const exporters: LiveExporter[] = live.outs.map((target) =>
+    createExporter(target, labels, { maxEndpoints: config.maxEndpoints, nativeHistograms: 'auto' }),
+  );
   const schedule = scheduleOf(config.schedule);
   const targetAt = (t: LiveTotals, atMs: number): number | null =>
     schedule === null || t.startedAtMs === null ? null : schedule.rateAt(Math.max(0, atMs - t.startedAtMs));

@@ -2,7 +2,7 @@
 
 import { nativeSeries, prometheusSeries, remoteWriteBody } from './remote-write.js';
 import { encodeOtlpMetrics } from './otlp.js';
-import { Pusher, type DeliveryStats } from './pusher.js';
+import { Pusher, type DeliveryStats, type PushItem } from './pusher.js';
 import type { LiveRunLabels, LiveSnapshot } from './model.js';
 import { VERSION } from '../version.js';
 
@@ -45,8 +45,12 @@ export interface ExporterOptions {
   /** Pushes kept while the receiver is slow or down; default 16. */
   readonly queueLimit?: number;
   readonly maxEndpoints?: number;
-  /** Prometheus only: also send the latency histograms as native histograms (Prometheus needs --enable-feature=native-histograms). */
-  readonly nativeHistograms?: boolean;
+  /**
+   * Prometheus only: also send the latency histograms as native histograms, which Prometheus takes
+   * only with --enable-feature=native-histograms. 'auto' sends them until the receiver says it has
+   * them disabled, then sends that period again and the rest without them. Default false.
+   */
+  readonly nativeHistograms?: boolean | 'auto';
   /** Back-off of retries; defaults 250 ms to 5 s. */
   readonly initialBackoffMs?: number;
   readonly maxBackoffMs?: number;
@@ -69,7 +73,11 @@ const USER_AGENT = `gb/${VERSION}`;
  * for a native histogram, which no retry changes.
  */
 function prometheusRetryable(status: number, text: string): boolean {
-  return (status === 429 || status >= 500) && !text.includes('native histograms are disabled');
+  return (status === 429 || status >= 500) && !nativeDisabled(status, text);
+}
+
+function nativeDisabled(status: number, text: string): boolean {
+  return status >= 400 && text.includes('native histograms are disabled');
 }
 
 /** OTLP/HTTP names the statuses a client should retry: 429, 502, 503, 504. */
@@ -87,10 +95,16 @@ export function createExporter(target: OutTarget, run: LiveRunLabels, options: E
           'User-Agent': USER_AGENT,
         }
       : { 'Content-Type': 'application/x-protobuf', 'User-Agent': USER_AGENT };
+  // 'auto' is undecided until the receiver takes or refuses a push that carries native histograms.
+  let native: 'yes' | 'no' | 'unknown' = options.nativeHistograms === 'auto' ? 'unknown' : options.nativeHistograms === true ? 'yes' : 'no';
   const pusher = new Pusher({
     url: target.url,
     headers,
     retryable: target.kind === 'prometheus' ? prometheusRetryable : otlpRetryable,
+    fallbackWhen: nativeDisabled,
+    onSettled: (taken) => {
+      native = taken ? 'yes' : 'no';
+    },
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     ...(options.queueLimit === undefined ? {} : { queueLimit: options.queueLimit }),
     ...(options.initialBackoffMs === undefined ? {} : { initialBackoffMs: options.initialBackoffMs }),
@@ -108,23 +122,21 @@ export function createExporter(target: OutTarget, run: LiveRunLabels, options: E
       const timestampMs = Math.max(Math.round(snapshot.timestampMs), lastTimestampMs + 1);
       lastTimestampMs = timestampMs;
       const s = timestampMs === snapshot.timestampMs ? snapshot : { ...snapshot, timestampMs };
-      let body: Buffer;
+      let item: PushItem;
       try {
-        body =
-          target.kind === 'prometheus'
-            ? remoteWriteBody(
-                prometheusSeries(run, s, seriesOptions),
-                options.nativeHistograms === true ? nativeSeries(run, s) : [],
-                timestampMs,
-              )
-            : encodeOtlpMetrics(run, s, seriesOptions);
+        if (target.kind === 'otlp') item = { body: encodeOtlpMetrics(run, s, seriesOptions), timestampMs };
+        else {
+          const floats = prometheusSeries(run, s, seriesOptions);
+          const body = remoteWriteBody(floats, native === 'no' ? [] : nativeSeries(run, s), timestampMs);
+          item = native === 'unknown' ? { body, timestampMs, fallback: remoteWriteBody(floats, [], timestampMs) } : { body, timestampMs };
+        }
       } catch (err) {
         // A fault in gb's encoder must not end the run: the push counts as undelivered.
         encodeFailures++;
         encodeError = `encoding failed: ${err instanceof Error ? err.message : String(err)}`;
         return;
       }
-      pusher.push({ body, timestampMs });
+      pusher.push(item);
     },
     async close(deadlineMs?: number): Promise<DeliveryStats> {
       return withEncodeFailures(await pusher.close(deadlineMs), encodeFailures, encodeError);

@@ -7,6 +7,8 @@ export interface PushItem {
   readonly body: Buffer;
   /** The samples' timestamp, for messages. */
   readonly timestampMs: number;
+  /** A plainer body to send instead when the receiver refuses this one in a way `fallbackWhen` names. */
+  readonly fallback?: Buffer;
 }
 
 export interface PusherOptions {
@@ -22,6 +24,10 @@ export interface PusherOptions {
   readonly maxBackoffMs?: number;
   /** Whether an answer other than 2xx (its status, and the first line of its body) is worth sending again; network errors and timeouts always are. */
   readonly retryable: (status: number, text: string) => boolean;
+  /** Whether a refusal is one that an item's fallback body answers (a feature the receiver lacks). */
+  readonly fallbackWhen?: (status: number, text: string) => boolean;
+  /** Told whether an item that had a fallback was taken as it was (true) or only as its fallback (false). */
+  readonly onSettled?: (fullBodyTaken: boolean) => void;
 }
 
 export interface DeliveryStats {
@@ -39,6 +45,10 @@ export interface DeliveryStats {
   readonly retries: number;
   /** The last failure, for the warning: "HTTP 500: ...", "ECONNREFUSED", "no answer within 5000 ms". */
   readonly lastError: string | null;
+}
+
+function plain(item: PushItem): PushItem {
+  return { body: item.fallback ?? item.body, timestampMs: item.timestampMs };
 }
 
 type Outcome = { readonly status: number; readonly text: string } | { readonly error: string };
@@ -69,6 +79,8 @@ export class Pusher {
   #abandoned = 0;
   #retries = 0;
   #lastError: string | null = null;
+  /** Set once the receiver refused a full body: the fallbacks of pushes queued before then go instead. */
+  #plainOnly = false;
 
   constructor(options: PusherOptions) {
     this.#options = options;
@@ -135,6 +147,7 @@ export class Pusher {
     let backoffMs = this.#options.initialBackoffMs ?? 250;
     const maxBackoffMs = this.#options.maxBackoffMs ?? 5000;
     while (this.#queue.length > 0) {
+      if (this.#plainOnly && this.#queue[0]!.fallback !== undefined) this.#queue[0] = plain(this.#queue[0]!);
       const item = this.#queue[0]!; // length > 0
       this.#inFlight = item;
       const outcome = await this.#send(item);
@@ -143,7 +156,15 @@ export class Pusher {
       if ('status' in outcome && outcome.status >= 200 && outcome.status < 300) {
         this.#queue.shift();
         this.#delivered++;
+        if (item.fallback !== undefined) this.#options.onSettled?.(true);
         backoffMs = this.#options.initialBackoffMs ?? 250;
+        continue;
+      }
+      if (item.fallback !== undefined && 'status' in outcome && this.#options.fallbackWhen?.(outcome.status, outcome.text) === true) {
+        // Sent again at once without what the receiver lacks; not a failure, and no back-off.
+        this.#queue[0] = plain(item);
+        this.#plainOnly = true;
+        this.#options.onSettled?.(false);
         continue;
       }
       const message = 'status' in outcome ? `HTTP ${outcome.status}${outcome.text === '' ? '' : `: ${outcome.text}`}` : outcome.error;

@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createExporter, parseOut, type OutTarget } from '../../src/live/exporters.js';
 import type { LiveRunLabels } from '../../src/live/model.js';
+import type { DeliveryStats } from '../../src/live/pusher.js';
 import { requireTool } from '../helpers/tools.js';
 import { startPrometheus, type TestPrometheus } from '../helpers/prometheus.js';
 import { syntheticRun } from '../helpers/live.js';
@@ -19,6 +20,11 @@ function target(url: string): OutTarget {
 function within(actual: number, expected: number, share: number, what: string): void {
   const error = Math.abs(actual - expected) / expected;
   assert.ok(error <= share, `${what}: Prometheus says ${actual}, gb ${expected} (${(error * 100).toFixed(2)} % apart)`);
+}
+
+/** Delivered, undelivered and retries. */
+function pick(stats: DeliveryStats): number[] {
+  return [stats.delivered, stats.undelivered, stats.retries];
 }
 
 describe('remote write into Prometheus 2.42', { skip }, () => {
@@ -74,11 +80,13 @@ describe('remote write into Prometheus 2.42', { skip }, () => {
     assert.ok(windowed > 0 && Number.isFinite(windowed));
     const connectP99 = await q(`histogram_quantile(0.99, sum by (le) (gb_request_phase_duration_seconds_bucket{${sel}, phase="connect"}))`);
     within(connectP99, final.phases[0]!.histogram.valueAtPercentile(99) / 1e6, 0.1, 'connect p99');
-    // Native histogram (schema 4), read by Prometheus itself.
+    // Native histogram (schema 4), read by Prometheus itself: 'auto' (the CLI's choice) finds them taken and keeps sending them.
     const nativeRun = { ...run, runId: `native-${process.pid}` };
-    const native = createExporter(target(prometheus.writeUrl), nativeRun, { nativeHistograms: true });
+    const native = createExporter(target(prometheus.writeUrl), nativeRun, { nativeHistograms: 'auto' });
+    native.push(synthetic.at(5, lastAt - 1000));
     native.push(final);
-    assert.equal((await native.close(10_000)).delivered, 1, prometheus.log());
+    assert.deepEqual(pick(await native.close(10_000)), [2, 0, 0], prometheus.log());
+    assert.equal(await q(`sum(gb_requests_total{run_id="${nativeRun.runId}"})`), synthetic.completed(6));
     const nativeP99 = await q(`histogram_quantile(0.99, gb_request_duration_seconds{run_id="${nativeRun.runId}"})`);
     within(nativeP99, final.total.valueAtPercentile(99) / 1e6, 0.05, 'native p99');
     assert.equal(await q(`histogram_count(gb_request_duration_seconds{run_id="${nativeRun.runId}"})`), final.total.count);
@@ -113,6 +121,18 @@ describe('remote write into Prometheus 2.42', { skip }, () => {
       const stats = await exporter.close(5000);
       assert.deepEqual([stats.rejected, stats.retries], [1, 0]);
       assert.match(stats.lastError ?? '', /^HTTP 500: native histograms are disabled/);
+
+      // 'auto', the CLI's choice: the refused period goes again at once without them, and so does every later one.
+      const autoRun: LiveRunLabels = { ...run, runId: `auto-${process.pid}` };
+      const auto = createExporter(target(plain.writeUrl), autoRun, { nativeHistograms: 'auto', initialBackoffMs: 10 });
+      const synthetic = syntheticRun(300);
+      const first = Date.now() - 5000;
+      for (let period = 1; period <= 3; period++) auto.push(synthetic.at(period, first + period * 1000));
+      assert.deepEqual(pick(await auto.close(5000)), [3, 0, 0], plain.log());
+      const sum = await plain.query(`sum(gb_requests_total{run_id="${autoRun.runId}"})`, first + 3000);
+      assert.equal(sum[0]?.value, synthetic.completed(3));
+      const count = await plain.query(`gb_request_duration_seconds_count{run_id="${autoRun.runId}"}`, first + 3000);
+      assert.equal(count[0]?.value, synthetic.at(3, first + 3000).total.count);
     } finally {
       await plain.stop();
     }

@@ -82,6 +82,36 @@ describe('pusher', () => {
     assert.equal(deliveryWarning(e.target, stats), null);
   });
 
+  it("with native histograms on 'auto', sends them while they are taken; refused once, it sends that period again at once and the rest without", async () => {
+    const natives = (body: Buffer): number => decodeRemoteWrite(body).filter((x) => x.histograms.length > 0).length;
+    const refusing = await receiver((n, res) => {
+      const hasNative = natives(refusing.received[n]!.body) > 0;
+      res.writeHead(hasNative ? 500 : 204).end(hasNative ? 'native histograms are disabled' : '');
+    });
+    const taking = await receiver((_, res) => res.writeHead(204).end());
+    receivers.push(refusing, taking);
+    const run = syntheticRun(50);
+    for (const r of [refusing, taking]) {
+      const e = exporter(r.url, { nativeHistograms: 'auto' });
+      for (let period = 1; period <= 3; period++) e.push(run.at(period, 1_750_000_000_000 + period * 1000));
+      const stats = await e.close(5000);
+      assert.deepEqual([stats.delivered, stats.undelivered, stats.retries], [3, 0, 0]);
+    }
+    assert.deepEqual(
+      refusing.received.map((x) => [x.timestampMs % 10_000, natives(x.body)]),
+      [
+        [1000, 2],
+        [1000, 0],
+        [2000, 0],
+        [3000, 0],
+      ],
+    );
+    assert.deepEqual(
+      taking.received.map((x) => natives(x.body)),
+      [2, 2, 2],
+    );
+  });
+
   it('retries a 429 and network resets, but never a 400: refused once, counted, and named in the warning', async () => {
     const r = await receiver((n, res) => {
       if (n === 0) res.writeHead(429).end();
