@@ -95,22 +95,23 @@ export function createExporter(target: OutTarget, run: LiveRunLabels, options: E
           'User-Agent': USER_AGENT,
         }
       : { 'Content-Type': 'application/x-protobuf', 'User-Agent': USER_AGENT };
-  // 'auto' is undecided until the receiver takes or refuses a push that carries native histograms.
-  let native: 'yes' | 'no' | 'unknown' = options.nativeHistograms === 'auto' ? 'unknown' : options.nativeHistograms === true ? 'yes' : 'no';
   const pusher = new Pusher({
     url: target.url,
     headers,
     retryable: target.kind === 'prometheus' ? prometheusRetryable : otlpRetryable,
     fallbackWhen: nativeDisabled,
-    onSettled: (taken) => {
-      native = taken ? 'yes' : 'no';
-    },
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     ...(options.queueLimit === undefined ? {} : { queueLimit: options.queueLimit }),
     ...(options.initialBackoffMs === undefined ? {} : { initialBackoffMs: options.initialBackoffMs }),
     ...(options.maxBackoffMs === undefined ? {} : { maxBackoffMs: options.maxBackoffMs }),
   });
   const seriesOptions = options.maxEndpoints === undefined ? {} : { maxEndpoints: options.maxEndpoints };
+  // 'auto' is undecided until the receiver takes or refuses a push that carries native histograms.
+  const native = (): 'yes' | 'no' | 'unknown' => {
+    if (options.nativeHistograms !== 'auto') return options.nativeHistograms === true ? 'yes' : 'no';
+    const chosen = pusher.fallbackChosen;
+    return chosen === null ? 'unknown' : chosen ? 'no' : 'yes';
+  };
   let lastTimestampMs = -Infinity;
   let encodeError: string | null = null;
   let encodeFailures = 0;
@@ -127,8 +128,10 @@ export function createExporter(target: OutTarget, run: LiveRunLabels, options: E
         if (target.kind === 'otlp') item = { body: encodeOtlpMetrics(run, s, seriesOptions), timestampMs };
         else {
           const floats = prometheusSeries(run, s, seriesOptions);
-          const body = remoteWriteBody(floats, native === 'no' ? [] : nativeSeries(run, s), timestampMs);
-          item = native === 'unknown' ? { body, timestampMs, fallback: remoteWriteBody(floats, [], timestampMs) } : { body, timestampMs };
+          const sendNative = native();
+          const body = remoteWriteBody(floats, sendNative === 'no' ? [] : nativeSeries(run, s), timestampMs);
+          item =
+            sendNative === 'unknown' ? { body, timestampMs, fallback: remoteWriteBody(floats, [], timestampMs) } : { body, timestampMs };
         }
       } catch (err) {
         // A fault in gb's encoder must not end the run: the push counts as undelivered.

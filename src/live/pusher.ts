@@ -26,8 +26,6 @@ export interface PusherOptions {
   readonly retryable: (status: number, text: string) => boolean;
   /** Whether a refusal is one that an item's fallback body answers (a feature the receiver lacks). */
   readonly fallbackWhen?: (status: number, text: string) => boolean;
-  /** Told whether an item that had a fallback was taken as it was (true) or only as its fallback (false). */
-  readonly onSettled?: (fullBodyTaken: boolean) => void;
 }
 
 export interface DeliveryStats {
@@ -79,8 +77,11 @@ export class Pusher {
   #abandoned = 0;
   #retries = 0;
   #lastError: string | null = null;
-  /** Set once the receiver refused a full body: the fallbacks of pushes queued before then go instead. */
-  #plainOnly = false;
+  /**
+   * Null until an item with a fallback is settled; then whether the receiver needed the fallback.
+   * Once true, the fallbacks of pushes queued before then go instead of their full bodies.
+   */
+  #fallbackChosen: boolean | null = null;
 
   constructor(options: PusherOptions) {
     this.#options = options;
@@ -103,6 +104,11 @@ export class Pusher {
     }
     this.#queue.push(item);
     if (!this.#pumping) void this.#pump();
+  }
+
+  /** Whether the receiver needed the fallback bodies; null until one item that had a fallback was settled. */
+  get fallbackChosen(): boolean | null {
+    return this.#fallbackChosen;
   }
 
   stats(): DeliveryStats {
@@ -147,7 +153,7 @@ export class Pusher {
     let backoffMs = this.#options.initialBackoffMs ?? 250;
     const maxBackoffMs = this.#options.maxBackoffMs ?? 5000;
     while (this.#queue.length > 0) {
-      if (this.#plainOnly && this.#queue[0]!.fallback !== undefined) this.#queue[0] = plain(this.#queue[0]!);
+      if (this.#fallbackChosen === true && this.#queue[0]!.fallback !== undefined) this.#queue[0] = plain(this.#queue[0]!);
       const item = this.#queue[0]!; // length > 0
       this.#inFlight = item;
       const outcome = await this.#send(item);
@@ -156,15 +162,14 @@ export class Pusher {
       if ('status' in outcome && outcome.status >= 200 && outcome.status < 300) {
         this.#queue.shift();
         this.#delivered++;
-        if (item.fallback !== undefined) this.#options.onSettled?.(true);
+        if (item.fallback !== undefined) this.#fallbackChosen ??= false;
         backoffMs = this.#options.initialBackoffMs ?? 250;
         continue;
       }
       if (item.fallback !== undefined && 'status' in outcome && this.#options.fallbackWhen?.(outcome.status, outcome.text) === true) {
         // Sent again at once without what the receiver lacks; not a failure, and no back-off.
         this.#queue[0] = plain(item);
-        this.#plainOnly = true;
-        this.#options.onSettled?.(false);
+        this.#fallbackChosen = true;
         continue;
       }
       const message = 'status' in outcome ? `HTTP ${outcome.status}${outcome.text === '' ? '' : `: ${outcome.text}`}` : outcome.error;
