@@ -1,11 +1,15 @@
 // The order of a targets file's requests: round-robin or seeded random, by each request's place in the run's one sequence.
 
 import type { Config, TargetsConfig } from '../config/config.js';
+import { pick } from '../config/seeded-hash.js';
 import type { RequestSource } from '../transport/exchange.js';
 import { buildH2TargetRequest, type H2Frames } from '../transport/h2-request.js';
 import type { H2RequestSource } from '../transport/http2-connection.js';
 import { buildTargetRequest } from '../transport/request.js';
 import { ReturnedRequests } from './returned-requests.js';
+
+// The hash lives in config so that src/inputs (--data's rows) can share it; tests still reach it here.
+export { pick };
 
 /**
  * Request k of the run (k counted from 0 over the whole run, across workers) goes to target
@@ -145,20 +149,4 @@ export function targetSequence(config: Config, version: string, rowOf: (name: st
   const rows = Int32Array.from(list, (t) => rowOf(t.name));
   const heads = Uint8Array.from(list, (t) => (t.method === 'HEAD' ? 1 : 0));
   return new TargetSequence({ buffers, frames }, rows, heads, targets, config.sequenceStart, config.pipeline);
-}
-
-/** Target of place k: a 32-bit integer hash of (seed, k), so any place can be computed on its own (no state to share between workers). */
-export function pick(seed: number, k: number, count: number): number {
-  const low = k >>> 0;
-  const high = Math.floor(k / 4294967296) >>> 0;
-  let h = mix(seed ^ mix(low ^ 0x9e3779b9));
-  h = mix(h ^ high);
-  return h % count;
-}
-
-function mix(x: number): number {
-  let h = x >>> 0;
-  h = Math.imul(h ^ (h >>> 16), 0x7feb352d) >>> 0;
-  h = Math.imul(h ^ (h >>> 15), 0x846ca68b) >>> 0;
-  return (h ^ (h >>> 16)) >>> 0;
 }
