@@ -11,6 +11,7 @@ export type { Summary, PhaseStats } from './metrics/summary.js';
 export type { FailureCode, FailureKind } from './failures.js';
 export type { RunHooks } from './engine/run.js';
 export type { Script, ScriptContext, ScriptRequest, ScriptResponse, ScriptResponseHeaders, ScriptOptions } from './engine/script-api.js';
+export type { Journey, JourneyOptions, VirtualUser, StepOptions, StepRequest, StepResponse } from './engine/journey-api.js';
 export { startTargetServer, type TargetServer, type TargetStats } from './server/target.js';
 export { renderAbReport } from './report/ab-text.js';
 export { VERSION } from './version.js';

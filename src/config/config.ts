@@ -1,5 +1,7 @@
 // The one validated, immutable description of a run. Every unit is in the field's name.
 
+import type { DataRows } from './data-rows.js';
+
 export interface Target {
   /** The URL as the user typed it (after adding a missing scheme). */
   readonly url: string;
@@ -85,6 +87,22 @@ export interface TargetsConfig {
   readonly members: readonly number[] | null;
 }
 
+/**
+ * --users: a journey, each virtual user running the script's iteration() in turn. The users are the
+ * run's `concurrency` (and --max-users its `maxConnections`), so -G and --shard split them as they
+ * split connections; `requests` is null, as a journey counts iterations.
+ */
+export interface JourneyConfig {
+  /** --iterations in all (this part's share); null when only -t or --stages bound the run. */
+  readonly iterations: number | null;
+  /** --data's rows, or null. */
+  readonly data: DataRows | null;
+  readonly dataOrder: 'round-robin' | 'random';
+  readonly seed: number;
+  /** vu.id of this part's first user: the users of earlier workers and shards come before. */
+  readonly firstUser: number;
+}
+
 export interface Config {
   /** The URL's target; with --targets, the first target's (what ab's report names). */
   readonly target: Target;
@@ -92,6 +110,8 @@ export interface Config {
   readonly targets: TargetsConfig | null;
   /** --script FILE: a module whose hooks run per worker and per request; null for none. */
   readonly script: string | null;
+  /** --users: the script is a journey; null for a run of requests. */
+  readonly journey: JourneyConfig | null;
   /** --max-endpoints: rows of the per-endpoint table; the rest are counted under "other". */
   readonly maxEndpoints: number;
   /**

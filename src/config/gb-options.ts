@@ -155,6 +155,58 @@ export const GB_OPTIONS = {
       doc: 'Requests and checks written in TypeScript or JavaScript: a `.ts`, `.mts`, `.js` or `.mjs` module whose hooks `setup`, `request`, `response` and `teardown` run per worker and per request. A module that does not load is exit 2, before anything is sent. Not with a targets file of several origins.',
     },
   ),
+  /** --users: virtual users running the script's iteration() (a journey). */
+  users: option(
+    { long: 'users', scope: 'run', arity: 'value', api: 'count', parse: parse.count('number of users', 1, MAX_CONCURRENCY) },
+    {
+      valueName: 'N',
+      help: "With --script: N virtual users, each running the script's iteration(vu) again and again (a journey)",
+      doc: "Run a journey: N virtual users, each with its own kept-alive connection, cookie jar, `vu.state` and `--data` row, running the `--script` module's `iteration(vu)` again and again: for `-t`, for `--iterations` in all, or started at `--rate` iterations a second. Takes the place of `-c` (and of `-n`: a journey counts iterations). Split like `-c` with `-G` and `--shard`; `vu.id` is unique across them. See docs/journeys.md.",
+    },
+  ),
+  /** --iterations: with `users`, how many iterations in all. */
+  iterations: option(
+    {
+      long: 'iterations',
+      scope: 'run',
+      arity: 'value',
+      api: 'count',
+      parse: parse.count('number of iterations', 1, Number.MAX_SAFE_INTEGER),
+    },
+    {
+      valueName: 'N',
+      help: 'With --users: run N iterations in all, shared by the users (default: one each, unless -t or --stages)',
+      defaultText: 'one per user, unless `-t` or `--stages` bound the run',
+      doc: 'With `--users`: the journey ends after N iterations in all, shared among the users (the first of `-t` and this ends it). Split exactly with `-G` and `--shard`.',
+    },
+  ),
+  /** --max-users: with `users` and a rate, the pool may grow to this many users. */
+  maxUsers: option(
+    { long: 'max-users', scope: 'run', arity: 'value', api: 'count', parse: parse.count('user limit', 1, MAX_CONCURRENCY) },
+    {
+      valueName: 'N',
+      help: 'With --users and --rate or --stages: start more users, up to N in all, when an iteration is due and every user is busy',
+      defaultText: 'none: the pool stays at `--users`',
+      doc: "With `--users` and `--rate` or `--stages` (iterations a second, k6's arrival rate): when an iteration is due and every user is busy, start another user, up to N in all, so a slow server does not make the iterations start late. Cannot be below `--users`.",
+    },
+  ),
+  /** --data: rows for the users of a journey (CSV with a header, or JSON Lines). */
+  data: option(
+    { long: 'data', scope: 'run', arity: 'value', api: 'text', ...parse.data },
+    {
+      valueName: 'FILE',
+      help: 'With --users: rows of a CSV file (header row first) or JSON Lines file, one per user as vu.data, round-robin',
+      doc: "With `--users`: a `.csv` file (its first row names the fields) or a `.jsonl` file (one object a line), read once and shared by every worker thread. User `vu.id` gets row `id mod rows` as `vu.data` (`--data-random`: a seeded pick). A row without the header's fields is one line naming FILE:LINE, exit 2.",
+    },
+  ),
+  /** --data-random: with `data`, each user's row picked at random (repeatable with `seed`). */
+  dataRandom: option(
+    { long: 'data-random', scope: 'run', arity: 'switch', api: 'switch' },
+    {
+      help: 'With --data: give each user a row picked at random (repeatable with --seed) instead of in turn',
+      doc: 'With `--data`: each user gets a row picked by a hash of `--seed` and its id instead of the next in turn; the same seed gives the same rows.',
+    },
+  ),
   /** --max-endpoints: rows of the per-endpoint table (default 100). */
   maxEndpoints: option(
     {

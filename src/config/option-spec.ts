@@ -1,6 +1,7 @@
 // The shape of one entry of gb's option table (option-table.ts): its names, where its value goes, how it is parsed, and its words.
 
 import type { Config, RequestTarget } from './config.js';
+import type { DataRows } from './data-rows.js';
 import type { Result } from '../result.js';
 
 /** switch: no value; value: one value, the last one given wins (as with getopt); list: repeatable; optional: --json [FILE]. */
@@ -26,6 +27,8 @@ export interface LoadValues {
   readonly script: string;
   /** --unix-socket: the path, once it is known to be a socket. */
   readonly socket: string;
+  /** --data: the rows, shared by the worker threads. */
+  readonly data: DataRows;
 }
 export type LoadKind = keyof LoadValues;
 /** One file as the loading step read it, or every problem with it (a targets file can have many). */

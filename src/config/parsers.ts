@@ -188,5 +188,12 @@ export const targets = fromFile('targets', (path, c, file) => {
   return null;
 });
 
+/** --data FILE: its rows were read by the loading step (CSV or JSON Lines, by the name's ending). */
+export const data = fromFile('data', (path, c, file) => {
+  if (path !== '') return file();
+  c.problems.push(`option '${c.flag}' needs a file name, got an empty one`);
+  return null;
+});
+
 /** -p and -u: the file's bytes are the body. */
 export const body = fromFile('body', (_path, _c, file) => file());

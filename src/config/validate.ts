@@ -8,6 +8,7 @@ import type { DirectFields, LoadedFiles, MisfitFields, RawOptions } from './opti
 import { deriveRunId, seedOfRun } from './shard.js';
 import { parseTarget, shown } from './target.js';
 import { tlsOptionsOf } from './tls.js';
+import { iterationsFrom, journeyFrom, maxUsersFrom, usersFrom } from './journey-rules.js';
 import { err, ok, type Result } from '../result.js';
 
 export { parseTarget } from './target.js';
@@ -34,6 +35,8 @@ interface Load {
   readonly schedule: ScheduleConfig;
   readonly maxConnections: number | null;
   readonly shardParts: { readonly index: number; readonly count: number } | null;
+  /** --users: iterations in all (null: -t or --stages bound the run); null in a run of requests too. */
+  readonly iterations: number | null;
 }
 
 /** The rules, in the order their problems have always been reported; exported for the test that every option is consulted. */
@@ -54,6 +57,7 @@ export function validateOptions(o: OptionValues): Result<Config, readonly string
     proxy !== null ? { what: 'the proxy', ...proxy } : target !== null ? { what: 'the target', ...target } : null,
   );
   const tlsOptions = tlsOptionsFrom(o);
+  const journey = journeyFrom(o, load?.iterations ?? null);
   o.finish();
   if (o.problems.length > 0 || target === null || load === null || method === null) return err(o.problems);
 
@@ -81,8 +85,14 @@ export function validateOptions(o: OptionValues): Result<Config, readonly string
     tlsOptions,
     localAddress,
     shard,
+    journey:
+      journey !== null && shard !== null && journey.dataOrder === 'random' && !o.given('seed')
+        ? { ...journey, seed: seedOfRun(shard.runId) }
+        : journey,
   };
-  return ok(Object.freeze({ ...direct, ...computed }));
+  // A journey's users are its concurrency, each on one connection kept alive as a browser keeps it.
+  const users = journey === null ? {} : { concurrency: load.concurrency, maxConnections: load.maxConnections, keepAlive: true };
+  return ok(Object.freeze({ ...direct, ...computed, ...users }));
 }
 
 /** How many requests, how fast, on how many connections: the rules between -n, -c, -t, -G, --rate, --stages, --pipeline and --shard. */
@@ -90,7 +100,8 @@ function loadFrom(o: OptionValues, targets: TargetsConfig | null): Load | null {
   const { problems } = o;
   const countGiven = o.given('requests');
   const requestsParsed = countGiven ? o.value('requests') : null;
-  const concurrency = o.value('concurrency');
+  const journeyRun = o.given('users');
+  const concurrency = journeyRun ? usersFrom(o) : o.value('concurrency');
   const workers = o.value('workers');
   const pipeline = pipelineFrom(o);
   o.value('verbosity');
@@ -99,15 +110,18 @@ function loadFrom(o: OptionValues, targets: TargetsConfig | null): Load | null {
 
   // ab's -t alone means "as many as fit in the time"; gb's old hidden 50 000 cap is gone on purpose.
   const stagesGiven = o.given('stages');
-  const requests = countGiven ? requestsParsed : o.given('duration') || stagesGiven ? null : 1;
+  const requests = journeyRun ? null : countGiven ? requestsParsed : o.given('duration') || stagesGiven ? null : 1;
+  const iterations = journeyRun ? iterationsFrom(o, concurrency) : null;
   // ab's default of one request would turn a rate into a single request, surely not what was meant;
   // the -c check below would then only blame -c for a default -n the user never typed.
-  if (timed.schedule?.kind === 'rate' && !countGiven && !o.given('duration') && !stagesGiven) {
+  if (journeyRun) {
+    // The journey's own rules (journey-rules.ts) bound it.
+  } else if (timed.schedule?.kind === 'rate' && !countGiven && !o.given('duration') && !stagesGiven) {
     problems.push('--rate needs -n or -t (how many requests, or for how long)');
   } else if (requests !== null && concurrency !== null && concurrency > requests) {
     problems.push(`Cannot use concurrency level greater than total number of requests (-c ${concurrency} > -n ${requests})`);
   }
-  const maxConnections = maxConnectionsFrom(o, concurrency);
+  const maxConnections = journeyRun ? maxUsersFrom(o, concurrency) : maxConnectionsFrom(o, concurrency);
   o.value('startAt');
   const shardParts = o.value('shard');
   if (o.given('runId')) o.value('runId');
@@ -123,7 +137,16 @@ function loadFrom(o: OptionValues, targets: TargetsConfig | null): Load | null {
     problems.push(`--pipeline ${pipeline} needs -k (pipelined requests share one kept-alive connection)`);
   }
   if (concurrency === null || workers === null || pipeline === null || timed.schedule === null) return null;
-  return { requests, concurrency, pipeline, durationMs: timed.durationMs, schedule: timed.schedule, maxConnections, shardParts };
+  return {
+    requests,
+    concurrency,
+    pipeline,
+    durationMs: timed.durationMs,
+    schedule: timed.schedule,
+    maxConnections,
+    shardParts,
+    iterations,
+  };
 }
 
 /** How long (-t, --stages) and on what schedule (--rate, --stages); --stages replaces the other three. */
@@ -375,7 +398,8 @@ function targetsFrom(o: OptionValues): TargetsConfig | null {
   let seed = Math.floor(Math.random() * 2 ** 32);
   if (o.given('seed')) {
     seed = o.value('seed') ?? seed;
-    if (!o.on('random')) problems.push('--seed needs --random (round-robin order has no randomness to seed)');
+    if (!o.on('random') && !o.on('dataRandom'))
+      problems.push('--seed needs --random or --data-random (round-robin order has no randomness to seed)');
   }
   const file = o.text('targets');
   if (file === undefined) {

@@ -9,6 +9,7 @@ import { Timeline } from '../metrics/timeline.js';
 import type { Endpoint } from '../transport/connection.js';
 import { resolveEndpoint } from './endpoint.js';
 import { Engine, type EngineOptions, type EngineResult } from './engine.js';
+import type { JourneyEngine } from './journey-engine.js';
 import { splitByOrigin } from './origins.js';
 import { StartError } from './start-error.js';
 
@@ -26,18 +27,23 @@ export interface LiveSample {
  * adds up, and the results merge by addition, as workers' do.
  */
 export class EngineGroup {
-  readonly #engines: Engine[];
+  readonly #engines: (Engine | JourneyEngine)[];
   /** Name lookups this group made itself (each origin of a targets file), in µs: added to the merged recorder. */
   #lookupsUs: readonly number[] = [];
   /** With several engines, the sum of their Total histograms for sample(), refilled each time. */
   #summedTotal: Histogram | null = null;
 
-  private constructor(engines: Engine[]) {
+  private constructor(engines: (Engine | JourneyEngine)[]) {
     this.#engines = engines;
   }
 
   /** `endpoint` is where config.target's sockets go; another origin's is resolved here (an IP literal needs no lookup). */
   static async create(config: Config, endpoint: Endpoint, version: string, options: EngineOptions): Promise<EngineGroup> {
+    if (config.journey !== null) {
+      // Loaded only for a journey: a run of requests never pays for it (nor for its cookie library).
+      const { JourneyEngine } = await import('./journey-engine.js');
+      return new EngineGroup([new JourneyEngine(config, endpoint, version, options)]);
+    }
     const configs = splitByOrigin(config);
     if (configs.length === 1) return new EngineGroup([new Engine(config, endpoint, version, options)]);
     const resolved = await Promise.all(

@@ -1,6 +1,7 @@
 // The types a --script module is written against: `import type { Script } from 'gb-bench'`.
 
 import type { Summary } from '../metrics/summary.js';
+import type { VirtualUser } from './journey-api.js';
 
 /** What every hook of one worker thread sees; `state` is the script's own, kept between calls. */
 export interface ScriptContext<State = Record<string, unknown>> {
@@ -70,7 +71,10 @@ export interface ScriptResponse {
 }
 
 export interface ScriptOptions {
-  /** Hand response() the body, up to this many bytes (true: 64 KiB). Off by default: reading bodies costs a copy. */
+  /**
+   * Hand response() the body, up to this many bytes (true: 64 KiB). Off by default: reading bodies
+   * costs a copy. A journey's steps keep 1 MiB of each body unless this says otherwise.
+   */
   readonly responseBody?: boolean | number;
 }
 
@@ -88,4 +92,6 @@ export interface Script<State = Record<string, unknown>> {
   response?(ctx: ScriptContext<State>, res: ScriptResponse): boolean | void | Promise<boolean | void>;
   /** Once per worker after the run, with the run's Summary (with -G, of that worker's share). */
   teardown?(ctx: ScriptContext<State>, summary: Summary): void | Promise<void>;
+  /** A journey (--users): what each virtual user runs again and again (journey-api.ts). */
+  iteration?(vu: VirtualUser): Promise<void>;
 }

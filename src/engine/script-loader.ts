@@ -8,7 +8,7 @@ import type { Plugin, TransformFailure } from 'esbuild';
 import { err, ok, type Result } from '../result.js';
 import type { Script } from './script-api.js';
 
-const HOOKS = ['setup', 'request', 'response', 'teardown'] as const;
+const HOOKS = ['setup', 'request', 'response', 'teardown', 'iteration'] as const;
 
 /** A loaded script: its hooks, and the file its errors are reported against. */
 export interface LoadedScript {

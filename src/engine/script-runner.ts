@@ -8,9 +8,11 @@ import type { RequestSource } from '../transport/exchange.js';
 import { buildH2Request, buildH2TargetRequest, type H2Frames } from '../transport/h2-request.js';
 import type { H2RequestSource } from '../transport/http2-connection.js';
 import { buildRequest, buildTargetRequest } from '../transport/request.js';
+import type { VirtualUser } from './journey-api.js';
 import type { Script, ScriptContext, ScriptRequest, ScriptResponse, ScriptResponseHeaders } from './script-api.js';
 import { scriptError, type LoadedScript } from './script-loader.js';
 import { ReturnedRequests } from './returned-requests.js';
+import { headersOf } from './response-headers.js';
 import type { TargetSequence } from './target-sequence.js';
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -123,6 +125,28 @@ export class ScriptRunner implements RequestSource, H2RequestSource {
     const wanted = this.#script.options?.responseBody;
     if (this.#script.response === undefined || wanted === undefined || wanted === false) return -1;
     return wanted === true ? DEFAULT_BODY_BYTES : Math.max(0, Math.floor(wanted));
+  }
+
+  /** The script is a journey: it exports iteration(vu). */
+  get iterates(): boolean {
+    return this.#script.iteration !== undefined;
+  }
+
+  /** Bytes of each body a journey's step keeps, when options.responseBody says; null for the default. */
+  get journeyBodyBytes(): number | null {
+    const wanted = this.#script.options?.responseBody;
+    if (typeof wanted === 'number') return Math.max(0, Math.floor(wanted));
+    return wanted === false ? 0 : null;
+  }
+
+  /** One iteration of a journey's user; a throw (or rejection) is the iteration's failure. */
+  iterate(vu: VirtualUser): Promise<void> {
+    return this.#script.iteration!(vu);
+  }
+
+  /** An error the script raised, in one line with where in the script it happened. */
+  describe(e: unknown): string {
+    return scriptError(e, this.#file);
   }
 
   /** setup(ctx): null, or why the run cannot start (the script's error and where). */
@@ -293,23 +317,4 @@ export class ScriptRunner implements RequestSource, H2RequestSource {
       name: this.#rowName(view.row),
     };
   }
-}
-
-/**
- * The header block (status line first) as lower-case names; repeated headers joined with ", ",
- * except Set-Cookie, whose values (Expires=Wed, 21 Oct 2015 ...) hold commas: a list, one per line.
- */
-function headersOf(head: string | null): ScriptResponseHeaders {
-  const headers: Record<string, string> = {};
-  const cookies: string[] = [];
-  if (head === null) return headers;
-  for (const line of head.split('\r\n').slice(1)) {
-    const colon = line.indexOf(':');
-    if (colon <= 0) continue;
-    const name = line.slice(0, colon).trim().toLowerCase();
-    const value = line.slice(colon + 1).trim();
-    if (name === 'set-cookie') cookies.push(value);
-    else headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
-  }
-  return cookies.length === 0 ? headers : { ...headers, 'set-cookie': cookies };
 }

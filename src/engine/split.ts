@@ -29,7 +29,8 @@ export const WORKER_STRETCH = 2 ** 32;
 export const SHARD_STRETCH = 2 ** 40;
 
 /**
- * `parts` Configs whose requests, connections, connection limits and rate (each stage's too) sum
+ * `parts` Configs whose requests, connections, connection limits, rate (each stage's too) and a
+ * journey's iterations sum
  * exactly to the given one's; everything else is unchanged. Workers (-G) and shards (--shard)
  * both split this way, so N shards of a run add up to the run made on one machine.
  */
@@ -42,8 +43,20 @@ export function splitConfig(config: Config, parts: number, stretch: number = WOR
   // start far apart so that parts do not send the same order.
   const starts =
     requests === null ? connections.map((_, i) => i * stretch) : requests.map((_, i) => requests.slice(0, i).reduce((a, b) => a + b, 0));
+  const journey = config.journey;
+  const iterations = journey?.iterations == null ? null : splitEvenly(journey.iterations, parts);
+  // Each part's users take the ids after the earlier parts' (their most, with --max-users), so vu.id is unique in the whole run.
+  const users = maxima ?? connections;
   return connections.map((concurrency, i) => ({
     ...config,
+    journey:
+      journey === null
+        ? null
+        : {
+            ...journey,
+            iterations: iterations === null ? null : iterations[i]!,
+            firstUser: journey.firstUser + users.slice(0, i).reduce((a, b) => a + b, 0),
+          },
     sequenceStart: config.sequenceStart + starts[i]!,
     concurrency,
     maxConnections: maxima === null ? null : maxima[i]!,

@@ -7,6 +7,7 @@ import { configFrom } from '../config/validate.js';
 import { err, ok, type Result } from '../result.js';
 import { readBodyFile, readPemFile, scriptFile, socketFile } from './files.js';
 import { readTargetsFile } from './targets-file.js';
+import { loadDataFile } from './data-file.js';
 
 type Loader<L extends LoadKind> = (flag: string, path: string) => Result<LoadValues[L], readonly string[]>;
 
@@ -23,6 +24,7 @@ const LOADERS: { readonly [L in LoadKind]: Loader<L> } = {
   pem: one(readPemFile),
   script: one(scriptFile),
   socket: one(socketFile),
+  data: one((_flag, path) => loadDataFile(path)),
   targets: (_flag, path) => {
     const problems: string[] = [];
     const list = readTargetsFile(path, problems);

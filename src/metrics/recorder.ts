@@ -10,6 +10,7 @@ import type { SharedLength } from './shared-length.js';
 import type { Timeline } from './timeline.js';
 import { type TimelineSnapshot } from './timeline.js';
 import type { Transport } from './summary.js';
+import { JourneyStats, type JourneySnapshot } from './journey-stats.js';
 
 /** Indices into Recorder.counters: one Float64Array so workers merge and transfer it in one piece. */
 export const C = {
@@ -149,6 +150,8 @@ export interface RecorderSnapshot {
   readonly endpoints: EndpointSnapshot | null;
   /** With live outputs (see Recorder.liveRequests); else null. */
   readonly liveRequests: RequestCounts | null;
+  /** A journey run's iterations, checks and users; null otherwise. */
+  readonly journeys: JourneySnapshot | null;
 }
 
 export class Recorder {
@@ -178,6 +181,8 @@ export class Recorder {
   endpoints: EndpointStats | null;
   /** With live outputs: complete requests by endpoint row, status class and result (ab's failed or not); else null. */
   liveRequests: RequestTable | null;
+  /** A journey run (--users): its iterations, checks and users, which the journey engine records; null otherwise. */
+  journeys: JourneyStats | null = null;
   readonly first: FirstSeen = {
     serverSoftware: null,
     documentLength: null,
@@ -356,6 +361,7 @@ export class Recorder {
       first: { ...this.first },
       endpoints: this.endpoints?.snapshot() ?? null,
       liveRequests: this.#liveRequestCounts(),
+      journeys: this.journeys?.snapshot() ?? null,
     };
   }
 
@@ -380,6 +386,10 @@ export class Recorder {
     this.timeline.merge(s.timeline);
     if (s.endpoints !== null) (this.endpoints ??= new EndpointStats(s.endpoints.maxRows)).merge(s.endpoints);
     if (s.liveRequests !== null) (this.liveRequests ??= new RequestTable([])).add(s.liveRequests);
+    if (s.journeys !== null && s.journeys !== undefined) {
+      if (this.journeys === null) this.journeys = JourneyStats.fromSnapshot(s.journeys);
+      else this.journeys.merge(s.journeys);
+    }
     const f = this.first;
     f.serverSoftware ??= s.first.serverSoftware;
     f.documentLength ??= s.first.documentLength;

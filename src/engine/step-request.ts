@@ -1,0 +1,92 @@
+// A journey step as request bytes: its method, path, headers, body or JSON, and the user's cookies, on the run's origin.
+
+import type { Config, Header, RequestTarget } from '../config/config.js';
+import { buildTargetRequest } from '../transport/request.js';
+import type { StepRequest } from './journey-api.js';
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const LINE_BREAK = /[\r\n\0]/;
+const BAD_PATH = /[\s\0-\x1f\x7f]/;
+/** Steps without headers or a body are the same bytes each time for the same cookies: kept, up to this many. */
+const MAX_KEPT = 1000;
+
+/** A built step: its bytes, its row's name, and whether it is HEAD (the parser expects no body). */
+export interface BuiltStep {
+  readonly bytes: Buffer;
+  readonly name: string;
+  readonly isHead: boolean;
+}
+
+/**
+ * Builds each step's bytes as buildTargetRequest does for a targets file, with the user's cookies
+ * (and -C's) in one Cookie header. Steps with only a method and path are kept by (method, path,
+ * cookies): a journey of fixed paths builds each distinct request once, not once per request.
+ */
+export class StepBuilder {
+  readonly #config: Config;
+  readonly #version: string;
+  readonly #kept = new Map<string, BuiltStep>();
+
+  constructor(config: Config, version: string) {
+    this.#config = config;
+    this.#version = version;
+  }
+
+  /** The step's request, or what is wrong with it (thrown to the journey as an Error by the caller). */
+  build(step: StepRequest, jarCookies: string): BuiltStep | string {
+    const method = step.method === undefined ? 'GET' : String(step.method).toUpperCase();
+    const path = step.path;
+    const plain = step.headers === undefined && step.body === undefined && step.json === undefined && step.name === undefined;
+    const key = plain ? `${method} ${path}\n${jarCookies}` : null;
+    if (key !== null) {
+      const kept = this.#kept.get(key);
+      if (kept !== undefined) return kept;
+    }
+    if (!TOKEN.test(method)) return `method ${JSON.stringify(step.method)} is not a single word`;
+    if (typeof path !== 'string' || !path.startsWith('/') || BAD_PATH.test(path))
+      return `path ${JSON.stringify(path)} must start with "/" and have no spaces or control characters`;
+    const headers = headersOf(step);
+    if (typeof headers === 'string') return headers;
+    const body = bodyOf(step, headers);
+    if (typeof body === 'string') return body;
+    const cookies = [jarCookies, ...this.#config.cookies].filter((c) => c !== '').join('; ');
+    if (cookies !== '' && !headers.some((h) => h.name.toLowerCase() === 'cookie')) headers.push({ name: 'Cookie', value: cookies });
+    const name = step.name === undefined ? `${method} ${path.replace(/\?.*$/, '')}` : String(step.name);
+    const one: RequestTarget = { name, method, target: { ...this.#config.target, path }, headers, body };
+    const built: BuiltStep = { bytes: buildTargetRequest(this.#config, this.#version, one), name, isHead: method === 'HEAD' };
+    if (key !== null && this.#kept.size < MAX_KEPT) this.#kept.set(key, built);
+    return built;
+  }
+}
+
+function headersOf(step: StepRequest): Header[] | string {
+  const headers: Header[] = [];
+  if (step.headers === undefined) return headers;
+  if (typeof step.headers !== 'object' || step.headers === null) return 'headers must be an object of "Name": "value"';
+  for (const [name, value] of Object.entries(step.headers)) {
+    if (!TOKEN.test(name) || typeof value !== 'string' || LINE_BREAK.test(value))
+      return `header ${JSON.stringify(name)} is not a valid name with a string value on one line`;
+    headers.push({ name, value });
+  }
+  return headers;
+}
+
+/** The body's bytes (json: its JSON text, typed as JSON unless a header says otherwise); null for none. */
+function bodyOf(step: StepRequest, headers: Header[]): Uint8Array | null | string {
+  if (step.json !== undefined) {
+    if (step.body !== undefined) return 'give body or json, not both';
+    let text: string | undefined;
+    try {
+      text = JSON.stringify(step.json);
+    } catch (e) {
+      return `json cannot be sent: ${e instanceof Error ? e.message : String(e)}`;
+    }
+    if (text === undefined) return 'json cannot be sent: it has no JSON form (a function or undefined)';
+    if (!headers.some((h) => h.name.toLowerCase() === 'content-type')) headers.push({ name: 'Content-Type', value: 'application/json' });
+    return Buffer.from(text, 'utf8');
+  }
+  if (step.body === undefined) return null;
+  if (typeof step.body === 'string') return Buffer.from(step.body, 'utf8');
+  if (step.body instanceof Uint8Array) return step.body;
+  return 'body must be a string or a Uint8Array';
+}

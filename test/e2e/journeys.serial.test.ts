@@ -1,0 +1,134 @@
+// Journeys (--users) against a shop that checks each user's session, order, think time and account: closed loop, arrival rate, -G 2 and two shards.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Summary } from '../../src/metrics/summary.js';
+import { runGb } from '../helpers/gb-process.js';
+import { accounts, shopJourney, startSessionServer, STEPS, type SessionServer } from '../helpers/session-server.js';
+
+const THINK_MS = 100;
+const ACCOUNTS = 50;
+
+interface Shop {
+  readonly server: SessionServer;
+  readonly dir: string;
+  readonly journey: string;
+  readonly data: string;
+}
+
+async function withShop(run: (shop: Shop) => Promise<void>): Promise<void> {
+  const { csv, map } = accounts(ACCOUNTS);
+  const server = await startSessionServer(map, THINK_MS);
+  const dir = mkdtempSync(join(tmpdir(), 'gb-journey-'));
+  const journey = join(dir, 'shop.ts');
+  const data = join(dir, 'accounts.csv');
+  writeFileSync(journey, shopJourney(THINK_MS));
+  writeFileSync(data, csv);
+  try {
+    await run({ server, dir, journey, data });
+  } finally {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Each step's row of the endpoint table. */
+function rows(summary: Summary): Map<string, number> {
+  return new Map((summary.endpoints ?? []).map((e) => [e.name, e.requests]));
+}
+
+/** Every step the server answered is in gb's rows, except those the end of a -t run cut off (sent, and answered too late to count). */
+function assertStepCounts(summary: Summary, server: SessionServer, exact: boolean): void {
+  const counted = rows(summary);
+  for (const step of STEPS) {
+    const gb = counted.get(step) ?? 0;
+    const seen = server.counts[step]!;
+    if (exact) assert.equal(gb, seen, `${step}: gb counted ${gb}, the server answered ${seen}`);
+    else assert.ok(gb <= seen && seen <= gb + summary.cutOff, `${step}: gb ${gb}, server ${seen}, cut off ${summary.cutOff}`);
+  }
+}
+
+test(
+  '--users 50 -t 10s with --data: every user logs in with its own row, keeps its own session and think time',
+  { timeout: 60_000 },
+  async () => {
+    await withShop(async ({ server, journey, data, dir }) => {
+      const out = join(dir, 'run.json');
+      const ran = await runGb(['-q', '--users', '50', '-t', '10s', '--script', journey, '--data', data, '--json', out, server.url], {
+        killAfterMs: 40_000,
+      });
+      assert.equal(ran.code, 0, ran.stderr);
+      assert.deepEqual(server.violations.slice(0, 5), [], 'no user used another session, an id it was not given, or cut its think time');
+      const summary = JSON.parse(readFileSync(out, 'utf8')) as Summary;
+      assertStepCounts(summary, server, false);
+      assert.equal(summary.failed, 0, ran.stdout);
+      // 50 users × ~10 s / (~100 ms think + 3 quick steps) is thousands of logins; each account is one user's.
+      assert.ok(server.counts['POST /login']! > 500, `only ${server.counts['POST /login']} logins`);
+      assert.equal(server.logins.size, ACCOUNTS, 'each CSV row was the account of some user');
+      assert.match(ran.stdout, /Concurrency Level:\s+50/);
+    });
+  },
+);
+
+test('--rate with --max-users: iterations start on schedule, the pool grows when every user is busy', { timeout: 60_000 }, async () => {
+  await withShop(async ({ server, journey, data, dir }) => {
+    const out = join(dir, 'run.json');
+    // 40 iterations a second of at least 100 ms each need at least 4 users busy at once: 2 are not enough.
+    const args = ['-q', '--users', '2', '--max-users', '30', '--rate', '40', '-t', '3s', '--script', journey, '--data', data];
+    const ran = await runGb([...args, '--json', out, server.url], { killAfterMs: 40_000 });
+    assert.equal(ran.code, 0, ran.stderr);
+    assert.deepEqual(server.violations.slice(0, 5), []);
+    const summary = JSON.parse(readFileSync(out, 'utf8')) as Summary;
+    assertStepCounts(summary, server, false);
+    // The schedule had 120 iterations due in 3 s (0 through 2.975 s); each begins with its login.
+    const logins = server.counts['POST /login']!;
+    assert.ok(logins >= 118 && logins <= 120, `${logins} logins for 120 iterations due`);
+    assert.ok(summary.connections !== null && summary.connections.peak > 2, `the pool grew: ${JSON.stringify(summary.connections)}`);
+    assert.ok(summary.connections.peak <= 30);
+  });
+});
+
+test('-G 2 --users 10 --iterations 40: counts are exact, and user ids are unique across the workers', { timeout: 60_000 }, async () => {
+  await withShop(async ({ server, journey, data, dir }) => {
+    const out = join(dir, 'run.json');
+    const ran = await runGb(
+      ['-q', '-G', '2', '--users', '10', '--iterations', '40', '--script', journey, '--data', data, '--json', out, server.url],
+      {
+        killAfterMs: 40_000,
+      },
+    );
+    assert.equal(ran.code, 0, ran.stderr);
+    assert.deepEqual(server.violations, []);
+    const summary = JSON.parse(readFileSync(out, 'utf8')) as Summary;
+    assertStepCounts(summary, server, true);
+    for (const step of STEPS) assert.equal(server.counts[step], 40, step);
+    // Users 0-4 in one worker and 5-9 in the other: rows 0-9, four iterations each.
+    assert.deepEqual([...server.logins.keys()].sort(), Array.from({ length: 10 }, (_, i) => `user${i}`).sort());
+    for (const [user, n] of server.logins) assert.equal(n, 4, user);
+  });
+});
+
+test(
+  "two shards of --users 10 --iterations 40: the merged counts equal the server's, each shard its own users",
+  { timeout: 60_000 },
+  async () => {
+    await withShop(async ({ server, journey, data, dir }) => {
+      const common = ['-q', '--users', '10', '--iterations', '40', '--script', journey, '--data', data, '--run-id', 'shop'];
+      const parts = [join(dir, 'a.json'), join(dir, 'b.json')];
+      const ran = await Promise.all(
+        parts.map((file, i) => runGb([...common, '--shard', `${i + 1}/2`, '--json', file, server.url], { killAfterMs: 40_000 })),
+      );
+      for (const r of ran) assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(server.violations, []);
+      const merged = await runGb(['merge', ...parts]);
+      assert.equal(merged.code, 0, merged.stderr);
+      const summary = JSON.parse(merged.stdout) as Summary;
+      assertStepCounts(summary, server, true);
+      assert.equal(server.counts['POST /login'], 40);
+      assert.deepEqual([...server.logins.keys()].sort(), Array.from({ length: 10 }, (_, i) => `user${i}`).sort());
+    });
+  },
+);
