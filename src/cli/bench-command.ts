@@ -48,8 +48,9 @@ export async function benchCommand(argv: readonly string[], io: CliIo): Promise<
     // A script that does not load is bad input, like a flag that does not parse: exit 2, nothing sent.
     // (One whose setup() throws fails later, in the run's own thread: exit 1, it may have sent requests of its own.)
     const loaded = await (await import('../engine/script-loader.js')).loadScript(config.script);
-    if (!loaded.ok) {
-      io.err.write(`gb: ${loaded.error}\n`);
+    const problem = loaded.ok ? (await import('../engine/script-start.js')).journeyMismatch(config, loaded.value.script) : loaded.error;
+    if (problem !== null) {
+      io.err.write(`gb: ${problem}\n`);
       return EXIT.usage;
     }
   }

@@ -136,14 +136,14 @@ export const GB_OPTIONS = {
       doc: 'With `--targets`: pick each request at random instead of in turn, repeatably with `--seed` (the shards of one run share a seed derived from the run id).',
     },
   ),
-  /** --seed: with `random`, the seed, so the sequence repeats. */
+  /** --seed: with `random` or `dataRandom`, the seed, so the sequence repeats. */
   seed: option(
     { long: 'seed', scope: 'run', arity: 'value', api: 'seed', parse: parse.seed },
     {
       valueName: 'N',
-      help: 'With --random: the seed, so the sequence repeats',
+      help: 'With --random or --data-random: the seed, so the sequence repeats',
       defaultText: 'a random one',
-      doc: 'With `--random`: the seed (a whole number 0..4294967295), so that the sequence of targets repeats.',
+      doc: "With `--random` or `--data-random`: the seed (a whole number 0..4294967295), so that the sequence of targets (or the users' rows) repeats.",
     },
   ),
   /** --script: a .ts/.mts/.js/.mjs module of hooks (setup, request, response, teardown). */

@@ -20,7 +20,7 @@ export async function startScript(config: Config, version: string, worker: numbe
 }
 
 /** A journey needs iteration() and does without request() and response(); a journey script needs --users. */
-function journeyMismatch(config: Config, script: Script): string | null {
+export function journeyMismatch(config: Config, script: Script): string | null {
   const file = config.script;
   if (config.journey === null) {
     return script.iteration === undefined ? null : `--script ${file} exports iteration(vu), a journey: run it with --users N`;
