@@ -25,7 +25,6 @@ export function usersFrom(o: OptionValues): number | null {
     problems.push('--max-connections cannot be used with --users: use --max-users (each user has one connection)');
   if (o.given('pipeline')) problems.push('--pipeline cannot be used with --users: each user awaits one step at a time');
   if (o.on('http2')) problems.push('--users runs journeys over HTTP/1.1: not with --http2 yet');
-  if (o.given('warmup')) problems.push('--warmup cannot be used with --users yet');
   const shaping = SHAPING.filter(([, key]) => o.given(key)).map(([flag]) => flag);
   if (shaping.length > 0) problems.push(`${shaping.join(', ')} cannot be used with --users: each step gives its own method and body`);
   o.skip('concurrency');

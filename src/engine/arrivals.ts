@@ -31,8 +31,11 @@ export class Arrivals {
     return this.#stopped || this.#scheduled >= this.#limit || !Number.isFinite(this.#schedule.intendedOffsetMs(this.#scheduled));
   }
 
+  /** Starts the schedule afresh at `originMs` (after a warm-up, again). */
   begin(originMs: number): void {
     this.#originMs = originMs;
+    this.#scheduled = 0;
+    this.#stopped = false;
     this.#tick();
   }
 

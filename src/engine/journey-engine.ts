@@ -90,8 +90,8 @@ export class JourneyEngine implements UserHost {
     this.#maxUsers = config.maxConnections ?? config.concurrency;
     this.recorder = this.#newRecorder();
     this.#phases = new RunPhases(config, {
-      warmUp: () => this.#phases.drained(),
-      drain: () => true,
+      warmUp: () => this.#start(),
+      drain: () => this.#drain(),
       measure: () => this.#beginMeasuring(),
     });
     const rate = scheduleOf(config.schedule);
@@ -128,6 +128,9 @@ export class JourneyEngine implements UserHost {
       this.#arrivals?.stop();
     }
     if (phase !== 'measuring') {
+      // Stopped before measuring began: nothing was measured, and the warm-up is not reported.
+      this.recorder = this.#newRecorder();
+      this.#active = 0;
       this.#startMs = this.#io.now();
       this.#phases.current = 'measuring';
       this.#finish();
@@ -199,21 +202,47 @@ export class JourneyEngine implements UserHost {
     return recorder;
   }
 
+  /**
+   * The measured run begins, on the users (and warm connections) a warm-up left, if any. The
+   * server's name and TLS details were learnt in the warm-up, so they carry over.
+   */
   #beginMeasuring(): void {
+    const warm = this.recorder;
     this.recorder = this.#newRecorder();
-    this.#startMs = this.#io.now();
+    const first = this.recorder.first;
+    first.serverSoftware = warm.first.serverSoftware;
+    first.tlsProtocol = warm.first.tlsProtocol;
+    first.tlsTempKey = warm.first.tlsTempKey;
+    first.tlsServerName = warm.first.tlsServerName;
+    this.#started = 0;
+    this.#settled = 0;
     const every = this.#options.progressEvery ?? 0;
     this.#nextProgress = every > 0 ? every : Number.POSITIVE_INFINITY;
     const { durationMs } = this.#config;
     if (durationMs !== null) this.#phases.after(durationMs, () => this.stop('duration', 0));
-    for (let i = 0; i < this.#config.concurrency; i++) this.#addUser();
+    this.#start();
+    this.#checkDone();
+  }
+
+  /** The users (made once) begin: each loops (closed model), or waits for the schedule's next iteration due. */
+  #start(): void {
+    this.#startMs = this.#io.now();
+    while (this.#users.length < this.#config.concurrency) this.#addUser();
     if (this.#arrivals !== null) {
+      this.#idle.length = 0;
       this.#idle.push(...this.#users);
       this.#arrivals.begin(this.#startMs);
     } else {
       for (const vu of this.#users) void this.#loop(vu);
     }
-    this.#checkDone();
+  }
+
+  /** The warm-up's time is up: no iteration starts; whether none is still running (its last ones end unmeasured). */
+  #drain(): boolean {
+    this.#arrivals?.stop();
+    this.#waiting.length = 0;
+    this.#waitingHead = 0;
+    return this.#active === 0;
   }
 
   /** A new user: the next id of this thread's stretch, its data row, and its connection. */
@@ -244,7 +273,10 @@ export class JourneyEngine implements UserHost {
 
   #mayStart(): boolean {
     const limit = this.#config.journey!.iterations;
-    return !this.stopping && this.#phases.current === 'measuring' && (limit === null || this.#started < limit);
+    const phase = this.#phases.current;
+    // The warm-up's iterations do not count against --iterations.
+    if (phase === 'warmup') return !this.stopping;
+    return !this.stopping && phase === 'measuring' && (limit === null || this.#started < limit);
   }
 
   /** Open model: an iteration is due at `intendedMs`; a free user takes it, the pool grows to --max-users, or it waits. */
@@ -309,6 +341,7 @@ export class JourneyEngine implements UserHost {
   }
 
   #checkDone(): void {
+    if (this.#phases.current === 'draining' && this.#active === 0) this.#phases.drained();
     if (this.#phases.current !== 'measuring' || this.#active > 0) return;
     if (!this.stopping) {
       const more = this.#arrivals === null ? this.#mayStart() : !this.#arrivals.exhausted || this.#waitingHead < this.#waiting.length;
