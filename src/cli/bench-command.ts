@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import type { LiveSample } from '../engine/run.js';
 import { scheduleOf } from '../engine/schedule.js';
 import type { Config } from '../config/config.js';
-import type { Summary } from '../metrics/summary.js';
+import type { JourneyTimeline, Summary } from '../metrics/summary.js';
 import type { FineTimelineRow } from '../metrics/timeline.js';
 import { heartbeatStep, renderAbReport, renderBanner, renderBenchmarking, renderFinished, renderHeartbeat } from '../report/ab-text.js';
 import type * as AbHtmlModule from '../report/ab-html.js';
@@ -205,7 +205,7 @@ function printReport(
   text: CliIo['out'],
   abHtml: AbHtml | null,
   thresholds: ThresholdOutcomes,
-  timelineText: ((t: Summary['timeline']) => string) | null,
+  timelineText: ((t: Summary['timeline'], journeys: JourneyTimeline | null) => string) | null,
 ): void {
   if (abHtml !== null) {
     text.write(abHtml.renderAbHtml(summary, { table: options.tableAttributes, tr: options.rowAttributes, td: options.cellAttributes }));
@@ -213,7 +213,7 @@ function printReport(
   }
   text.write(renderAbReport(summary, { noPercentiles: options.noPercentiles, noSd: options.noSd }));
   text.write(renderGbExtras(summary, { uncorrected: options.uncorrected }));
-  if (timelineText !== null) text.write(timelineText(summary.timeline));
+  if (timelineText !== null) text.write(timelineText(summary.timeline, summary.journeys?.timeline ?? null));
   text.write(renderThresholds(thresholds));
 }
 

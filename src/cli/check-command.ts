@@ -12,7 +12,10 @@ const USAGE = `Usage: gb check RESULT.json --fail-if RULE [--fail-if RULE]...
                    METRIC<LIMIT or METRIC>LIMIT (also <=, >=), broken when it holds; METRIC is one
                    of ${THRESHOLD_METRICS.join(', ')}. Latency (of Total) takes a unit: 250ms, 0.25s,
                    250000us; rps a plain number; errors and non2xx a percent of the complete
-                   requests (errors>1%) or a count (errors>10).
+                   requests (errors>1%) or a count (errors>10). A journey run's: iteration_p50,
+                   iteration_p90, iteration_p95, iteration_p99, iteration_p999, iteration_max and
+                   iteration_mean (with a unit), iterations (complete, a count), iterations_failed
+                   (a percent of those that ended, or a count) and checks (percent passed: checks<99%).
                    e.g. --fail-if 'p99>250ms' --fail-if 'errors>1%' --fail-if 'rps<1000'
                    (gb compare's rules are relative and carry a sign and %: 'p99>+10%')
   -h, --help       show this help

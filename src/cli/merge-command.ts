@@ -21,7 +21,8 @@ const USAGE = `Usage: gb merge RESULT.json RESULT.json ... [--fail-if RULE]... >
                    of the JSON on stdout
   --json FILE      with --report, also write the merged JSON to FILE
   --fail-if RULE   exit 1 when the merged result breaks RULE (repeatable; as gb URL --fail-if:
-                   ${THRESHOLD_METRICS.join(', ')}), e.g. --fail-if 'p99>250ms'
+                   ${THRESHOLD_METRICS.join(', ')}; a journey run's also iteration_p50 ... iteration_max,
+                   iteration_mean, iterations, iterations_failed, checks), e.g. --fail-if 'p99>250ms'
   --partial        merge the shards given even when some of the run's shards are missing
   --mixed-protocols  allow adding results of different HTTP versions (HTTP/1.1 and HTTP/2)
   -h, --help       show this help

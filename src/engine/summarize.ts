@@ -3,6 +3,7 @@
 import type { Config } from '../config/config.js';
 import { assessClient, type ClientFacts } from '../metrics/client-health.js';
 import type { ThreadHealth } from '../metrics/client-monitor.js';
+import { journeyResults } from '../metrics/journey-results.js';
 import { phaseStats } from '../metrics/phase-stats.js';
 import { C, type Recorder } from '../metrics/recorder.js';
 import type { ClientHealth, EndpointResult, RateStats, ShardSet, StopReason, Summary } from '../metrics/summary.js';
@@ -232,5 +233,6 @@ export function summarize(config: Config, facts: SummaryFacts): Summary {
     client,
     shards: shardSet(config, facts.startedAtMs, completed, client),
     endpoints: r.endpoints === null ? null : endpointResults(r.endpoints, facts.elapsedMs),
+    journeys: r.journeys === null ? null : journeyResults(r.journeys, facts.elapsedMs),
   };
 }

@@ -1,12 +1,32 @@
 // Compares two gb results metric by metric, judges each change against the runs' own noise (second to second, or request to request in short runs), and checks --fail-if rules.
 
-import { REQUEST_PHASES, type EndpointResult, type PhaseStats, type RequestPhase, type Summary, type TimelineRow } from './summary.js';
+import {
+  REQUEST_PHASES,
+  type EndpointResult,
+  type JourneyTimelineRow,
+  type PhaseStats,
+  type RequestPhase,
+  type Summary,
+  type TimelineRow,
+} from './summary.js';
 import { err, ok, type Result } from '../result.js';
 import { bootstrapChange, bootstrapPercentileChange, BOOTSTRAP_DEFAULTS, requestsAbove, type BootstrapOptions } from './bootstrap.js';
 import { Histogram } from './histogram.js';
 
 export type MetricName =
-  'rps' | 'p50' | 'p90' | 'p99' | 'p999' | 'max' | 'ttfb-p50' | 'ttfb-p99' | `${RequestPhase}-p50` | `${RequestPhase}-p99`;
+  | 'rps'
+  | 'p50'
+  | 'p90'
+  | 'p99'
+  | 'p999'
+  | 'max'
+  | 'ttfb-p50'
+  | 'ttfb-p99'
+  | `${RequestPhase}-p50`
+  | `${RequestPhase}-p99`
+  | 'iteration-rate'
+  | 'iteration-p50'
+  | 'iteration-p99';
 
 interface MetricSpec {
   readonly name: MetricName;
@@ -21,10 +41,17 @@ interface MetricSpec {
   readonly phase?: RequestPhase;
   /** The phase histogram and percentile a run too short for the per-second bootstrap is judged on instead. */
   readonly requestLevel: { readonly phase: (s: Summary) => PhaseStats | null; readonly percent: number } | null;
+  /**
+   * A journey run's row, whose seconds are the journey timeline's (`perSecond` then the figure the
+   * bootstrap compares, null when it keeps none): shown only when both results are journey runs.
+   */
+  readonly journey?: { readonly perSecond: ((row: JourneyTimelineRow) => number) | null };
 }
 
 const TOTAL = (s: Summary): PhaseStats | null => s.total;
 const WAITING = (s: Summary): PhaseStats | null => s.waiting;
+const ITERATIONS = (s: Summary): PhaseStats | null => s.journeys?.duration ?? null;
+const ended = (row: JourneyTimelineRow): number => row.complete + row.failed;
 
 const latency =
   (phase: (s: Summary) => PhaseStats | null, pick: (p: PhaseStats) => number) =>
@@ -99,6 +126,23 @@ const METRICS: readonly MetricSpec[] = [
       { ...unsampledPercentile(`${phase}-p99`, `${PHASE_LABELS[phase]} p99 [ms]`, stats, 99, 'no per-second phases'), phase },
     ];
   }),
+  // Last, so that the rows before keep their seeds. Iterations that ended (complete or failed) per second, as iterations.perSecond counts them.
+  {
+    name: 'iteration-rate',
+    label: 'Iterations/s',
+    value: (s) => s.journeys?.iterations.perSecond ?? null,
+    perSecond: null,
+    requestLevel: null,
+    journey: { perSecond: ended },
+  },
+  {
+    ...unsampledPercentile('iteration-p50', 'Iteration p50 [ms]', ITERATIONS, 50, 'no per-second iteration times'),
+    journey: { perSecond: null },
+  },
+  {
+    ...unsampledPercentile('iteration-p99', 'Iteration p99 [ms]', ITERATIONS, 99, 'no per-second iteration times'),
+    journey: { perSecond: null },
+  },
 ];
 
 export const METRIC_NAMES: readonly MetricName[] = METRICS.map((m) => m.name);
@@ -150,6 +194,15 @@ function perSecondSamples(s: Summary, spec: MetricSpec, pick: (row: TimelineRow)
   return (spec.name === 'rps' ? whole : whole.filter((r) => r.complete > 0)).map(pick);
 }
 
+/** The seconds a metric is judged on: the journey timeline's for a journey row (iteration times skip seconds in which none ended), else the requests'. */
+function samplesOf(s: Summary, spec: MetricSpec): number[] {
+  const journey = spec.journey;
+  // TTFB has no per-second figure; its seconds are those the latency figures would use.
+  if (journey === undefined) return perSecondSamples(s, spec, spec.perSecond ?? ((r: TimelineRow): number => r.p50Us));
+  const whole = (s.journeys?.timeline.rows ?? []).filter((r) => r.second + 1 <= s.elapsedSeconds + 1e-3);
+  return journey.perSecond === null ? whole.filter((r) => ended(r) > 0).map(ended) : whole.map(journey.perSecond);
+}
+
 export function compareSummaries(a: Summary, b: Summary, options: NoiseOptions = {}): readonly MetricComparison[] {
   const minSeconds = options.minSeconds ?? COMPARE_DEFAULTS.minSeconds;
   const histograms = new HistogramCache();
@@ -160,18 +213,22 @@ export function compareSummaries(a: Summary, b: Summary, options: NoiseOptions =
       valueA === null || valueB === null ? null : valueA === 0 ? (valueB === 0 ? 0 : null) : 100 * (valueB / valueA - 1);
     // One seed per metric, so a metric's interval does not depend on which metrics came before it.
     const seeded = { ...options, seed: (options.seed ?? COMPARE_DEFAULTS.seed) + index };
-    // TTFB has no per-second figure; its seconds are those the latency figures would use.
-    const pick = spec.perSecond ?? ((r: TimelineRow): number => r.p50Us);
-    const samplesA = perSecondSamples(a, spec, pick);
-    const samplesB = perSecondSamples(b, spec, pick);
+    const samplesA = samplesOf(a, spec);
+    const samplesB = samplesOf(b, spec);
+    const perSecond = spec.journey === undefined ? spec.perSecond : spec.journey.perSecond;
     let noise: NoiseVerdict;
     if (samplesA.length < minSeconds || samplesB.length < minSeconds) noise = requestLevelVerdict(spec, a, b, histograms, seeded);
-    else if (spec.perSecond === null) noise = { kind: 'n/a', reason: spec.noPerSecond ?? 'no per-second data' };
+    else if (perSecond === null) noise = { kind: 'n/a', reason: spec.noPerSecond ?? 'no per-second data' };
     else noise = verdictOf('seconds', bootstrapChange(samplesA, samplesB, seeded));
     return { metric: spec.name, label: spec.label, a: valueA, b: valueB, changePercent, noise };
   });
-  // A phase neither run had (TLS over http) gets no row; a rule on it still finds it missing and breaks.
-  return rows.filter((row, index) => METRICS[index]?.phase === undefined || row.a !== null || row.b !== null);
+  // A phase neither run had (TLS over http) gets no row, nor do iterations unless both runs had journeys; a rule on them still finds them missing and breaks.
+  const bothJourneys = a.journeys !== null && b.journeys !== null;
+  return rows.filter((row, index) => {
+    const spec = METRICS[index];
+    if (spec?.journey !== undefined) return bothJourneys;
+    return spec?.phase === undefined || row.a !== null || row.b !== null;
+  });
 }
 
 function verdictOf(
@@ -226,7 +283,7 @@ export interface FailRule {
   readonly percent: number;
 }
 
-const RULE_PATTERN = /^\s*([a-z0-9.-]+)\s*([<>])\s*([+-]?)(\d+(?:\.\d+)?)\s*%\s*$/i;
+const RULE_PATTERN = /^\s*([a-z0-9._-]+)\s*([<>])\s*([+-]?)(\d+(?:\.\d+)?)\s*%\s*$/i;
 
 /** 'p99>+10%', 'rps<-5%'; an unsigned number takes the operator's direction ('rps<5%' = 'rps<-5%'). */
 export function parseFailRule(text: string): Result<FailRule, string> {
@@ -234,7 +291,8 @@ export function parseFailRule(text: string): Result<FailRule, string> {
   const match = RULE_PATTERN.exec(text);
   if (match === null) return err(`bad --fail-if rule '${text}': ${wanted}`);
   const [, rawName = '', op = '', sign = '', digits = ''] = match;
-  const name = rawName.toLowerCase() === 'p99.9' ? 'p999' : rawName.toLowerCase();
+  // iteration_p99 as --fail-if on a run spells it means iteration-p99 here.
+  const name = rawName.toLowerCase() === 'p99.9' ? 'p999' : rawName.toLowerCase().replace(/_/g, '-');
   const metric = METRIC_NAMES.find((m) => m === name);
   if (metric === undefined) return err(`bad --fail-if rule '${text}': unknown metric '${rawName}'; ${wanted}`);
   if (op !== '<' && op !== '>') return err(`bad --fail-if rule '${text}': ${wanted}`);

@@ -1,7 +1,8 @@
 // Combines the Summaries of runs made at the same time by several gb processes or machines into one.
 
 import { Histogram } from './histogram.js';
-import { phaseStats } from './phase-stats.js';
+import { mergeJourneys } from './journey-results.js';
+import { mergePhases } from './phase-merge.js';
 import type {
   Http2Stats,
   PoolStats,
@@ -21,50 +22,10 @@ import { REQUEST_PHASES, weightiestStop } from './summary.js';
 import { err, ok, type Result } from '../result.js';
 import { VERSION } from '../version.js';
 
+export { mergePhases } from './phase-merge.js';
+
 type PhaseKey = 'connect' | 'processing' | 'waiting' | 'total' | 'successTotal' | 'successWaiting';
 const PHASES: readonly PhaseKey[] = ['connect', 'processing', 'waiting', 'total', 'successTotal', 'successWaiting'];
-
-/**
- * Adds the phase histograms bucket by bucket, so every percentile of the result is exactly what one
- * process recording all samples would report. The V2 encoding carries only bucket counts, so min and
- * max come from the runs' exact figures and the sums behind mean and sd are rebuilt from each run's
- * meanUs and sdUs (ab truncates meanUs, so the pooled mean may be up to 1 µs low).
- */
-export function mergePhases(phases: readonly (PhaseStats | null)[]): Result<PhaseStats | null, string> {
-  const present = phases.filter((p): p is PhaseStats => p !== null);
-  if (present.length === 0) return ok(null);
-  if (present.length === 1) return ok(present[0] ?? null);
-  let combined: Histogram | null = null;
-  let minUs = Infinity;
-  let maxUs = 0;
-  let sumUs = 0;
-  let sumOfSquares = 0;
-  for (const p of present) {
-    let h: Histogram;
-    try {
-      h = Histogram.decode(p.histogram);
-    } catch (e) {
-      return err(`unreadable histogram: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    if (h.count !== p.count) return err(`histogram holds ${h.count} samples but count says ${p.count}`);
-    try {
-      if (combined === null) combined = h;
-      else combined.add(h);
-    } catch (e) {
-      return err(e instanceof Error ? e.message : String(e));
-    }
-    minUs = Math.min(minUs, p.minUs);
-    maxUs = Math.max(maxUs, p.maxUs);
-    const runSum = p.meanUs * p.count;
-    sumUs += runSum;
-    // From s² = (Σx² − (Σx)²/n) / (n − 1), solved for Σx².
-    sumOfSquares += p.sdUs * p.sdUs * (p.count - 1) + (runSum * runSum) / p.count;
-  }
-  if (combined === null) return ok(null);
-  const snapshot = combined.toSnapshot();
-  const exact = Histogram.fromSnapshot({ ...snapshot, min: minUs, max: maxUs, sum: sumUs, sumOfSquares });
-  return ok(phaseStats(exact));
-}
 
 /** Counts by key (status codes, messages, failure codes), added key by key: the sum has the records' own keys. */
 function addRecords<R extends Readonly<Partial<Record<string, number>>>>(records: readonly R[]): R {
@@ -321,8 +282,18 @@ export function mergeSummaries(summaries: readonly Summary[], options: MergeOpti
     if (!merged.ok) return err(merged.error);
     rate = merged.value;
   }
+  const journeys = mergeJourneys(summaries, span(summaries).seconds);
+  if (!journeys.ok) return err(journeys.error);
 
-  return ok(addUp(summaries, first, phases, requestPhases.value, rate, shards.value));
+  return ok({ ...addUp(summaries, first, phases, requestPhases.value, rate, shards.value), journeys: journeys.value });
+}
+
+/** From the earliest start to the latest end of the runs. */
+function span(summaries: readonly Summary[]): { readonly startMs: number; readonly seconds: number } {
+  const startsMs = summaries.map((s) => Date.parse(s.startedAt));
+  const startMs = Math.min(...startsMs);
+  const endMs = Math.max(...summaries.map((s, i) => (startsMs[i] ?? startMs) + s.elapsedSeconds * 1000));
+  return { startMs, seconds: (endMs - startMs) / 1000 };
 }
 
 /** The merged Summary from runs that agree, with their histograms already added. */
@@ -333,10 +304,8 @@ function addUp(
   requestPhases: RequestPhases | null,
   rate: RateStats | null,
   shards: ShardSet | null,
-): Summary {
-  const startsMs = summaries.map((s) => Date.parse(s.startedAt));
-  const startMs = Math.min(...startsMs);
-  const endMs = Math.max(...summaries.map((s, i) => (startsMs[i] ?? startMs) + s.elapsedSeconds * 1000));
+): Omit<Summary, 'journeys'> {
+  const { startMs, seconds: elapsedSeconds } = span(summaries);
   const sum = (pick: (s: Summary) => number): number => total(summaries.map(pick));
   const firstNonNull = <T>(pick: (s: Summary) => T | null): T | null => summaries.map(pick).find((v): v is T => v !== null) ?? null;
   return {
@@ -353,7 +322,7 @@ function addUp(
     http2: mergeHttp2(summaries),
     documentLength: firstNonNull((s) => s.documentLength),
     documentLengthConflict: documentLengthConflict(summaries),
-    elapsedSeconds: (endMs - startMs) / 1000,
+    elapsedSeconds,
     startedAt: new Date(startMs).toISOString(),
     issued: sum((s) => s.issued),
     responses: sum((s) => s.responses),
@@ -394,7 +363,7 @@ function addUp(
     connections: mergePools(summaries, startMs),
     client: mergeClients(summaries.map((s) => s.client)),
     shards,
-    endpoints: mergeEndpoints(summaries, (endMs - startMs) / 1000),
+    endpoints: mergeEndpoints(summaries, elapsedSeconds),
   };
 }
 

@@ -3,6 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import { Histogram, type HistogramSnapshot } from './histogram.js';
 import { EndpointStats, type EndpointSnapshot } from './endpoints.js';
+import { JourneyStats, type JourneySnapshot } from './journey-stats.js';
 import { PhaseHistograms, type PhaseSnapshots } from './request-phases.js';
 import { OTHER_ENDPOINT, RequestTable, type RequestCounts } from './request-counts.js';
 import type { FailureCode, FailureKind } from '../failures.js';
@@ -10,7 +11,6 @@ import type { SharedLength } from './shared-length.js';
 import type { Timeline } from './timeline.js';
 import { type TimelineSnapshot } from './timeline.js';
 import type { Transport } from './summary.js';
-import { JourneyStats, type JourneySnapshot } from './journey-stats.js';
 
 /** Indices into Recorder.counters: one Float64Array so workers merge and transfer it in one piece. */
 export const C = {
@@ -120,6 +120,8 @@ export interface RecorderOptions {
   readonly endpoints?: EndpointStats | null;
   /** Live outputs are on (--out, --dashboard): also count complete requests by endpoint, status class and result. */
   readonly live?: boolean;
+  /** A journey run's iterations, checks and users; null (or absent) for any other run. */
+  readonly journeys?: JourneyStats | null;
 }
 
 /** What a recorder hands the live outputs once a period: cumulative, copied, so the run records on. */
@@ -150,7 +152,7 @@ export interface RecorderSnapshot {
   readonly endpoints: EndpointSnapshot | null;
   /** With live outputs (see Recorder.liveRequests); else null. */
   readonly liveRequests: RequestCounts | null;
-  /** A journey run's iterations, checks and users; null otherwise. */
+  /** A journey run's (see Recorder.journeys); else null. */
   readonly journeys: JourneySnapshot | null;
 }
 
@@ -181,8 +183,8 @@ export class Recorder {
   endpoints: EndpointStats | null;
   /** With live outputs: complete requests by endpoint row, status class and result (ab's failed or not); else null. */
   liveRequests: RequestTable | null;
-  /** A journey run (--users): its iterations, checks and users, which the journey engine records; null otherwise. */
-  journeys: JourneyStats | null = null;
+  /** What a journey run counts beside its requests; null for any other run. */
+  journeys: JourneyStats | null;
   readonly first: FirstSeen = {
     serverSoftware: null,
     documentLength: null,
@@ -199,6 +201,7 @@ export class Recorder {
     this.#variableLength = options.variableLength ?? false;
     this.endpoints = options.endpoints ?? null;
     this.liveRequests = options.live === true ? new RequestTable() : null;
+    this.journeys = options.journeys ?? null;
   }
 
   /** One complete response, ended at nowMs. */
@@ -386,10 +389,8 @@ export class Recorder {
     this.timeline.merge(s.timeline);
     if (s.endpoints !== null) (this.endpoints ??= new EndpointStats(s.endpoints.maxRows)).merge(s.endpoints);
     if (s.liveRequests !== null) (this.liveRequests ??= new RequestTable([])).add(s.liveRequests);
-    if (s.journeys !== null && s.journeys !== undefined) {
-      if (this.journeys === null) this.journeys = JourneyStats.fromSnapshot(s.journeys);
-      else this.journeys.merge(s.journeys);
-    }
+    // On this recorder's clock, as the timeline: a journey row and a request row of one second share their index.
+    if (s.journeys !== null) (this.journeys ??= new JourneyStats(this.timeline.startEpochMs, 0)).merge(s.journeys);
     const f = this.first;
     f.serverSoftware ??= s.first.serverSoftware;
     f.documentLength ??= s.first.documentLength;

@@ -73,7 +73,7 @@ function withCurrentCodes(saved: Readonly<Record<string, number>>): Partial<Reco
 
 /**
  * Fields added to version 2 after results were already saved (HTTP/2, shards, endpoints, scripts,
- * a schedule's target per second, request phases) get the value a run without them writes, so a saved baseline
+ * a schedule's target per second, request phases, journeys) get the value a run without them writes, so a saved baseline
  * still compares and merges. A field that is present is left as it is, and the schema judges it.
  */
 function withAddedFields(value: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
@@ -83,6 +83,8 @@ function withAddedFields(value: Readonly<Record<string, unknown>>): Readonly<Rec
   added['http2'] ??= null;
   added['shards'] ??= null;
   added['endpoints'] ??= null;
+  // Such results come from runs without journeys, or from a gb that kept none: null, as a plain run writes.
+  added['journeys'] ??= null;
   // Such results kept no phases; null is what merge and compare take for "not recorded".
   added['phases'] ??= null;
   if (isObject(value['failures']) && !('script' in value['failures'])) added['failures'] = { ...value['failures'], script: 0 };

@@ -201,6 +201,60 @@ export interface Summary {
   readonly shards: ShardSet | null;
   /** Results per endpoint (--targets, a script), in row order, the "other" row last; null for a single-URL run. */
   readonly endpoints: readonly EndpointResult[] | null;
+  /** What a journey run (a script's iteration(vu) run by virtual users) counted beside its requests; null for any other run. */
+  readonly journeys: JourneyResults | null;
+}
+
+/** A journey run's iterations, users, checks and failures (see metrics/journey-stats.ts for what each counts). */
+export interface JourneyResults {
+  readonly iterations: {
+    readonly started: number;
+    readonly complete: number;
+    readonly failed: number;
+    /** Cut off by the run's end (or Ctrl-C): neither complete nor failed. */
+    readonly interrupted: number;
+    /** Due iterations that waited because every user was busy at --max-users (open model). */
+    readonly late: number;
+    /** complete + failed over the run's elapsed seconds. */
+    readonly perSecond: number;
+  };
+  /** The users the pool held at the start and at its largest, summed over threads (and merged runs). */
+  readonly users: { readonly initial: number; readonly peak: number };
+  /** Durations of the complete and failed iterations, as the request phases' statistics; null when none ended. */
+  readonly duration: PhaseStats | null;
+  /** By name. */
+  readonly checks: readonly CheckResult[];
+  /** Why iterations failed, the most frequent first. */
+  readonly failures: readonly IterationFailure[];
+  readonly timeline: JourneyTimeline;
+}
+
+export interface CheckResult {
+  readonly name: string;
+  readonly passed: number;
+  readonly failed: number;
+}
+
+export interface IterationFailure {
+  /** The error a step threw, with the script's file:line. */
+  readonly message: string;
+  readonly count: number;
+}
+
+export interface JourneyTimelineRow {
+  /** Seconds since the timeline's startEpochMs (row 0 covers [0, 1) s). */
+  readonly second: number;
+  readonly started: number;
+  readonly complete: number;
+  readonly failed: number;
+  /** The most users busy at once in the second. */
+  readonly activeUsers: number;
+}
+
+export interface JourneyTimeline {
+  /** Unix time in ms at which second 0 began, as Timeline's: merge lines rows up on it. */
+  readonly startEpochMs: number;
+  readonly rows: readonly JourneyTimelineRow[];
 }
 
 /** The shards of one run that a result holds: one in a shard's own result, all that were merged in gb merge's. */

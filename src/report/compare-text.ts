@@ -11,7 +11,7 @@ import {
   type NoiseVerdict,
   type RuleOutcome,
 } from '../metrics/compare.js';
-import type { Summary } from '../metrics/summary.js';
+import type { CheckResult, Summary } from '../metrics/summary.js';
 import { formatFixed, padLeft } from './format.js';
 
 /** One line per rule: 'p99>+10%: FAILED (p99 +20.0 %, beyond noise)'. */
@@ -64,7 +64,7 @@ function formatPercent(percent: number): string {
 
 function formatValue(metric: MetricName, value: number | null): string {
   if (value === null) return '-';
-  return metric === 'rps' ? formatFixed(value, 2) : formatFixed(value / 1000, 3);
+  return metric === 'rps' || metric === 'iteration-rate' ? formatFixed(value, 2) : formatFixed(value / 1000, 3);
 }
 
 function verdictText(noise: NoiseVerdict): string {
@@ -99,6 +99,8 @@ function notes(a: Summary, b: Summary): string[] {
     if (s.client.saturated)
       lines.push(`note: ${name}'s load generator was saturated, so its numbers may describe gb rather than the server`);
   }
+  if ((a.journeys === null) !== (b.journeys === null))
+    lines.push(`note: only ${a.journeys === null ? 'B' : 'A'} is a journey run, so its iterations are not compared`);
   return lines;
 }
 
@@ -156,8 +158,37 @@ export function renderComparison(
     ...how,
     ...notes(a, b),
     ...endpointTable(compareEndpoints(a, b)),
+    ...checkTable(a, b),
     '',
   ].join('\n');
+}
+
+/** Each check of either journey run by name: the share that passed in A and in B, in points, as a check is judged by its pass rate. */
+function checkTable(a: Summary, b: Summary): string[] {
+  const ja = a.journeys;
+  const jb = b.journeys;
+  if (ja === null || jb === null) return [];
+  const passed = (checks: readonly CheckResult[], name: string): number | null => {
+    const c = checks.find((x) => x.name === name);
+    return c === undefined || c.passed + c.failed === 0 ? null : (100 * c.passed) / (c.passed + c.failed);
+  };
+  const names = [...new Set([...ja.checks, ...jb.checks].map((c) => c.name))].sort();
+  if (names.length === 0) return [];
+  const pct = (v: number | null): string => (v === null ? '-' : `${formatFixed(v, 2)} %`);
+  const header = ['Check', 'A passed', 'B passed', 'Change'];
+  const cells = names.map((name) => {
+    const pa = passed(ja.checks, name);
+    const pb = passed(jb.checks, name);
+    const points = pa === null || pb === null ? '-' : `${pb - pa >= 0 ? '+' : ''}${formatFixed(pb - pa, 2)} pt`;
+    return [name, pct(pa), pct(pb), points];
+  });
+  const widths = header.map((h, col) => Math.max(h.length, ...cells.map((c) => (c[col] ?? '').length)));
+  const line = (c: readonly string[]): string =>
+    c
+      .map((text, col) => (col === 0 ? text.padEnd(widths[col] ?? 0) : padLeft(text, widths[col] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return ['', 'Checks, matched by name (share passed):', line(header), ...cells.map(line)];
 }
 
 /** Per-endpoint rows matched by name: throughput and p50/p99 of Total, A then B then the change. */

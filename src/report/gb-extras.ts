@@ -10,6 +10,7 @@ import {
   type Summary,
 } from '../metrics/summary.js';
 import { formatFixed, formatFixedWidth, padLabel, padLeft } from './format.js';
+import { renderJourneys } from './journey-text.js';
 
 export interface GbExtrasOptions {
   /** Rate mode: also print latency measured from the actual send (what a closed-loop tool shows). */
@@ -82,6 +83,7 @@ export function renderGbExtras(s: Summary, options: GbExtrasOptions = {}): strin
   if (s.phases !== null) out += phaseLines(s.phases);
   if (s.shards !== null) out += `\n${shardLines(s.shards)}`;
   if (s.endpoints !== null && s.endpoints.length > 0) out += renderEndpoints(s.endpoints);
+  if (s.journeys !== null) out += renderJourneys(s.journeys);
   for (const w of s.client.warnings) out += `\nWARNING: ${w}\n`;
   return out;
 }

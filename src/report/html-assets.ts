@@ -128,6 +128,29 @@ export const PAGE_SCRIPT = `
       series: rateSeries
     }, rateData);
   }
+  if (data.journeys) {
+    var jt = data.journeys;
+    var jPoints = jt.seconds.length < 3;
+    var jCount = function (u, v) { return v == null ? '-' : String(Math.round(v)); };
+    var jZero = { range: function (u, min, max) { return [0, max > 0 ? max * 1.05 : 1]; } };
+    function jLine(label, color, scale) { return { label: label, stroke: color, width: 2, scale: scale, points: { show: jPoints }, value: jCount }; }
+    // Users on their own right-hand axis: a count of people, not a rate, often far from the iteration rate.
+    draw('chart-journeys-time', {
+      title: 'Iterations per second and active users',
+      scales: { x: { time: false, range: function () { return [0, jt.endSeconds]; } }, y: jZero, users: jZero },
+      axes: [
+        { label: 'seconds since start', incrs: SECOND_INCRS },
+        { label: 'iterations per second', size: 60 },
+        { label: 'users', scale: 'users', side: 1, size: 60, grid: { show: false } }
+      ],
+      series: [
+        { label: 'second', value: function (u, v) { return v == null ? '-' : v + ' s'; } },
+        jLine('complete/s', '#2a9d3a', 'y'),
+        jLine('failed/s', '#c0392b', 'y'),
+        jLine('active users', '#1f6fb4', 'users')
+      ]
+    }, [jt.seconds, jt.complete, jt.failed, jt.activeUsers]);
+  }
   var pending = 0;
   window.addEventListener('resize', function () {
     cancelAnimationFrame(pending);

@@ -1,4 +1,4 @@
-// The data behind the HTML report's charts: the percentile curves and the timeline, as uPlot series.
+// The data behind the HTML report's charts: the percentile curves, the timeline and a journey run's iterations, as uPlot series.
 
 import { Histogram } from '../metrics/histogram.js';
 import type { PhaseStats, Summary, TimelineRow } from '../metrics/summary.js';
@@ -38,9 +38,21 @@ interface TimelineChart {
   readonly scheduled: readonly number[] | null;
 }
 
+/** A journey run's iterations and users per second, on the request timeline's seconds. */
+interface JourneyChart {
+  readonly seconds: readonly number[];
+  readonly endSeconds: number;
+  readonly complete: readonly number[];
+  readonly failed: readonly number[];
+  /** The most users busy at once in the second: on its own axis, as users are no rate. */
+  readonly activeUsers: readonly number[];
+}
+
 export interface ChartData {
   readonly percentiles: { readonly x: readonly number[]; readonly series: readonly CurveSeries[] } | null;
   readonly timeline: TimelineChart | null;
+  /** Null for a run without journeys, or one whose journeys recorded no second. */
+  readonly journeys: JourneyChart | null;
 }
 
 export interface HtmlOptions {
@@ -88,7 +100,28 @@ export function chartData(summary: Summary, options: HtmlOptions): ChartData {
     const valuesMs = curveValues(c.stats, x);
     if (valuesMs !== null) series.push({ label: c.label, color: c.color, dash: c.dash, valuesMs });
   }
-  return { percentiles: series.length > 0 ? { x, series } : null, timeline: timelineChart(summary, options.fineTimeline ?? []) };
+  return {
+    percentiles: series.length > 0 ? { x, series } : null,
+    timeline: timelineChart(summary, options.fineTimeline ?? []),
+    journeys: journeyChart(summary),
+  };
+}
+
+/** Per-second rows only: iterations last longer than requests, so 100 ms rows would mostly be empty. */
+function journeyChart(summary: Summary): JourneyChart | null {
+  const journeys = summary.journeys;
+  if (journeys === null || journeys.timeline.rows.length === 0) return null;
+  // Seconds of the request timeline, which the other charts' x axes count: a merge may start the two apart.
+  const shift = Math.round((journeys.timeline.startEpochMs - summary.timeline.startEpochMs) / 1000);
+  const rows = journeys.timeline.rows;
+  const seconds = rows.map((r) => r.second + shift);
+  return {
+    seconds,
+    endSeconds: Math.max(summary.elapsedSeconds, seconds[seconds.length - 1] ?? 0),
+    complete: rows.map((r) => r.complete),
+    failed: rows.map((r) => r.failed),
+    activeUsers: rows.map((r) => r.activeUsers),
+  };
 }
 
 function timelineChart(summary: Summary, fineRows: readonly FineTimelineRow[]): TimelineChart | null {

@@ -10,6 +10,7 @@ import { PAGE_CSS, PAGE_SCRIPT, uplotAssets } from './html-assets.js';
 import { chartData, type HtmlOptions } from './html-charts.js';
 import { endpointSection } from './html-endpoints.js';
 import { escapeHtml } from './html-escape.js';
+import { journeySection } from './html-journeys.js';
 import { phaseSection } from './html-phases.js';
 
 export type { HtmlOptions } from './html-charts.js';
@@ -321,7 +322,7 @@ ${chartBox('chart-percentiles', charts.percentiles !== null, 'No response comple
 ${percentileTable(summary)}
 </section>
 ${phaseSection(summary)}
-${endpointSection(summary)}
+${endpointSection(summary)}${journeySection(summary, charts.journeys !== null)}
 <section><h2>Latency over time</h2>
 ${chartBox('chart-latency-time', hasLatency, latencyNote)}
 </section>

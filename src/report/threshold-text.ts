@@ -21,7 +21,8 @@ export function thresholdFigure(rule: Threshold, value: number): string {
 }
 
 function valueText(o: ThresholdOutcome): string {
-  return o.value === null ? `no ${o.rule.metric} to check (nothing completed)` : `${o.rule.metric} was ${thresholdFigure(o.rule, o.value)}`;
+  if (o.value !== null) return `${o.rule.metric} was ${thresholdFigure(o.rule, o.value)}`;
+  return `no ${o.rule.metric} to check (${o.noValue ?? 'nothing completed'})`;
 }
 
 /** 'gb: --fail-if p99>250ms broken: p99 was 312.4 ms', for stderr. */

@@ -134,6 +134,7 @@ export function summaryFixture(overrides: Partial<Summary> = {}): Summary {
     client: clientFixture(),
     shards: null,
     endpoints: null,
+    journeys: null,
     ...overrides,
   };
 }

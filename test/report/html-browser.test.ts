@@ -16,6 +16,7 @@ import { PHASE_COLORS } from '../../src/report/html-phases.js';
 import { countColor, decodePng } from '../helpers/png.js';
 import { clientFixture, phaseOf, runSummary, settingsFixture, summaryFixture } from '../helpers/summaries.js';
 import { findTool, requireTool } from '../helpers/tools.js';
+import { journeyResultsOf } from '../helpers/journeys.js';
 
 // Debian's package; playwright's own browser download is not used.
 const CHROMIUM = findTool('chromium') ?? '/usr/bin/chromium';
@@ -294,4 +295,22 @@ test("a real run's report draws the phase bar too", { skip, timeout: 20_000 }, a
   } finally {
     await page.close();
   }
+});
+
+test('a journey run also draws its chart of iterations per second and active users', { skip, timeout: 20_000 }, async () => {
+  const base = syntheticSummary();
+  const journeys = journeyResultsOf({
+    complete: 1900,
+    failed: 100,
+    durationsUs: [40_000, 90_000, 150_000, 600_000],
+    seconds: 20,
+    startEpochMs: base.timeline.startEpochMs,
+    users: 12,
+    checks: { 'status is 200': [1990, 10] },
+  });
+  const { problems, canvases } = await openReport('html-report-journeys', { ...base, journeys });
+  assert.deepEqual(problems, []);
+  // The three request charts and the journeys' one.
+  assert.equal(canvases.length, 4);
+  for (const c of canvases) assert.ok(c.width > 300 && c.height > 100, `canvas drawn at ${c.width}x${c.height}`);
 });
