@@ -179,13 +179,19 @@ export class VirtualUser implements VirtualUserApi, ConnectionOwner<Connection>,
     const dueMs = host.now() + wait;
     return new Promise<void>((resolve, reject) => {
       this.#wake = () => {
+        const now = host.now();
+        const stopped = host.stopping || this.retired;
+        // Node's timers run on the loop's cached clock and can fire a fraction of a millisecond early: sleep the rest.
+        if (!stopped && now < dueMs) {
+          this.#sleepTimer = setTimeout(this.#wake!, Math.ceil(dueMs - now));
+          return;
+        }
         this.#wake = null;
         this.#sleepTimer = null;
-        if (host.stopping || this.retired) {
+        if (stopped) {
           reject(new IterationInterrupted());
           return;
         }
-        const now = host.now();
         this.lastActiveMs = now;
         // A timer that fired late delays the next step: in rate mode that counts against its latency.
         if (host.rateMode) this.#owedMs += Math.max(0, now - dueMs);

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Summary } from '../../src/metrics/summary.js';
 import { ranIn } from '../helpers/in-process.js';
 import { fileTarget } from '../helpers/target.js';
 
@@ -68,3 +69,82 @@ for (const [what, args, message] of [
     assert.equal(server.stats().requests, 0);
   });
 }
+
+/** Runs a journey against the target and returns its exit, stderr and JSON summary. */
+async function journeyRun(name: string, body: string, args: readonly string[]): Promise<{ code: number; err: string; summary: Summary }> {
+  const script = file(name, body);
+  const ran = await ranIn(['-q', ...args, '--script', script, '--json', '-', `${server.url}/`]);
+  return { code: ran.code, err: ran.err, summary: JSON.parse(ran.out) as Summary };
+}
+
+test('a thrown error fails that iteration, with the script line, and the user goes on', async () => {
+  const body = `export async function iteration(vu) {
+  await vu.get('/');
+  if (vu.iteration % 2 === 1) throw new Error('odd one out');
+}\n`;
+  const { code, err, summary } = await journeyRun('throws.mjs', body, ['--users', '1', '--iterations', '10']);
+  assert.equal(code, 0, err);
+  const j = summary.journeys!;
+  assert.equal(j.iterations.complete, 5);
+  assert.equal(j.iterations.failed, 5);
+  assert.equal(j.failures.length, 1);
+  assert.match(j.failures[0]!.message, /^iteration\(\) threw: Error: odd one out \(at .*throws\.mjs:3:/);
+  assert.equal(j.failures[0]!.count, 5);
+  assert.equal(server.stats().requests, 10, 'a failed iteration is not a failed request');
+  assert.equal(summary.failed, 0);
+});
+
+test('an iteration that awaits something of its own forever fails after -s, and the run ends', { timeout: 20_000 }, async () => {
+  const body = `export async function iteration(vu) {
+  await vu.get('/');
+  await new Promise(() => {});
+}\n`;
+  const started = performance.now();
+  const { code, err, summary } = await journeyRun('stuck.mjs', body, ['--users', '1', '--iterations', '2', '-s', '1']);
+  assert.equal(code, 0, err);
+  const j = summary.journeys!;
+  assert.equal(j.iterations.failed, 2);
+  assert.match(j.failures[0]!.message, /made no progress for 1 s/);
+  assert.ok(performance.now() - started < 10_000);
+});
+
+test('-t ends iterations in their think time as interrupted, neither complete nor failed', { timeout: 20_000 }, async () => {
+  const body = `export async function iteration(vu) {
+  await vu.get('/');
+  vu.check('answered', true);
+  await vu.sleep(10000);
+}\n`;
+  const started = performance.now();
+  const { code, err, summary } = await journeyRun('sleepy.mjs', body, ['--users', '3', '-t', '1s']);
+  assert.equal(code, 0, err);
+  const j = summary.journeys!;
+  assert.deepEqual([j.iterations.started, j.iterations.complete, j.iterations.failed, j.iterations.interrupted], [3, 0, 0, 3]);
+  assert.deepEqual(j.checks, [{ name: 'answered', passed: 3, failed: 0 }]);
+  assert.ok(performance.now() - started < 5_000, 'the sleeps did not hold the run');
+});
+
+test('--fail-if on iterations and checks judges the journey', async () => {
+  const body = `export async function iteration(vu) {
+  const r = await vu.get('/status/' + (vu.iteration < 2 ? 200 : 503));
+  vu.check('ok', r.status === 200);
+}\n`;
+  const script = file('judged.mjs', body);
+  const pass = await ranIn([
+    '-q',
+    '--users',
+    '1',
+    '--iterations',
+    '4',
+    '--script',
+    script,
+    '--fail-if',
+    'iterations<4',
+    '--fail-if',
+    'checks<50%',
+    `${server.url}/`,
+  ]);
+  assert.equal(pass.code, 0, pass.err);
+  const fail = await ranIn(['-q', '--users', '1', '--iterations', '4', '--script', script, '--fail-if', 'checks<51%', `${server.url}/`]);
+  assert.equal(fail.code, 1, fail.err);
+  assert.match(fail.out + fail.err, /checks<51%.*FAILED|FAILED.*checks/i);
+});

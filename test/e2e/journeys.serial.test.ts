@@ -69,6 +69,24 @@ test(
       assert.ok(server.counts['POST /login']! > 500, `only ${server.counts['POST /login']} logins`);
       assert.equal(server.logins.size, ACCOUNTS, 'each CSV row was the account of some user');
       assert.match(ran.stdout, /Concurrency Level:\s+50/);
+      const j = summary.journeys!;
+      // Every iteration began with a login the server answered, unless the end cut it off in flight.
+      assert.ok(
+        j.iterations.started >= server.counts['POST /login']! && j.iterations.started <= server.counts['POST /login']! + summary.cutOff,
+      );
+      assert.equal(j.iterations.complete, server.counts['POST /cart'], 'an iteration is complete when its cart is answered');
+      assert.equal(j.iterations.failed, 0);
+      assert.equal(j.iterations.started, j.iterations.complete + j.iterations.interrupted);
+      // Each iteration thinks for 100 ms: none can be shorter.
+      assert.ok(j.duration!.minUs >= THINK_MS * 1000, `shortest iteration ${j.duration!.minUs} µs`);
+      assert.deepEqual(
+        j.checks.map((c) => [c.name, c.failed]),
+        [
+          ['added', 0],
+          ['listed', 0],
+          ['logged in', 0],
+        ],
+      );
     });
   },
 );
@@ -85,9 +103,13 @@ test('--rate with --max-users: iterations start on schedule, the pool grows when
     assertStepCounts(summary, server, false);
     // The schedule had 120 iterations due in 3 s (0 through 2.975 s); each begins with its login.
     const logins = server.counts['POST /login']!;
-    assert.ok(logins >= 118 && logins <= 120, `${logins} logins for 120 iterations due`);
+    assert.ok(logins >= 118 && logins <= 121, `${logins} logins for 120 iterations due`);
     assert.ok(summary.connections !== null && summary.connections.peak > 2, `the pool grew: ${JSON.stringify(summary.connections)}`);
     assert.ok(summary.connections.peak <= 30);
+    const j = summary.journeys!;
+    assert.ok(logins <= j.iterations.started, 'no login without its iteration');
+    assert.ok(j.iterations.started >= 119 && j.iterations.started <= 121, `${j.iterations.started} started`);
+    assert.equal(j.users.peak, summary.connections.peak);
   });
 });
 
@@ -108,6 +130,8 @@ test('-G 2 --users 10 --iterations 40: counts are exact, and user ids are unique
     // Users 0-4 in one worker and 5-9 in the other: rows 0-9, four iterations each.
     assert.deepEqual([...server.logins.keys()].sort(), Array.from({ length: 10 }, (_, i) => `user${i}`).sort());
     for (const [user, n] of server.logins) assert.equal(n, 4, user);
+    assert.equal(summary.journeys!.iterations.complete, 40);
+    assert.deepEqual(summary.journeys!.users, { initial: 10, peak: 10 });
   });
 });
 
@@ -128,6 +152,8 @@ test(
       const summary = JSON.parse(merged.stdout) as Summary;
       assertStepCounts(summary, server, true);
       assert.equal(server.counts['POST /login'], 40);
+      assert.equal(summary.journeys!.iterations.complete, 40);
+      assert.equal(summary.journeys!.checks.find((c) => c.name === 'added')?.passed, 40);
       assert.deepEqual([...server.logins.keys()].sort(), Array.from({ length: 10 }, (_, i) => `user${i}`).sort());
     });
   },
