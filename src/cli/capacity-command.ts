@@ -19,7 +19,7 @@ const USAGE = `Usage: gb capacity URL --slo RULE [--slo RULE]... [options] [gb o
   --slo RULE        an objective that must hold (repeatable, at least one): METRIC<LIMIT or
                     METRIC>LIMIT (also <=, >=), METRIC one of ${THRESHOLD_METRICS.join(', ')};
                     e.g. --slo 'p99<50ms' --slo 'errors<0.1%'
-  --start-rate R    the first rate, requests per second (default ${CAPACITY_DEFAULTS.startRate})
+  --start-rate R    the first rate, requests per second, or iterations with --users (default ${CAPACITY_DEFAULTS.startRate})
   --max-rate R      never go above this rate (default ${CAPACITY_DEFAULTS.maxRate})
   --max-steps N     at most this many steps (default ${CAPACITY_DEFAULTS.maxSteps})
   --step DURATION   how long each step measures (default 5s)

@@ -289,8 +289,9 @@ export class JourneyEngine implements UserHost {
   /** Open model: the user runs the iteration due at `intendedMs`, then any that waited for a user, then goes idle. */
   async #serve(vu: VirtualUser, intendedMs: number): Promise<void> {
     let due = intendedMs;
+    let waited = false;
     for (;;) {
-      await this.#iterate(vu, due);
+      await this.#iterate(vu, due, waited);
       if (vu.retired) return;
       if (this.stopping || this.#waitingHead >= this.#waiting.length) break;
       due = this.#waiting[this.#waitingHead++]!;
@@ -299,13 +300,14 @@ export class JourneyEngine implements UserHost {
         this.#waitingHead = 0;
       }
       if (this.#io.now() - due > LATE_THRESHOLD_MS) this.recorder.journeys!.late += 1;
+      waited = true;
     }
     this.#idle.push(vu);
     this.#checkDone();
   }
 
   /** One iteration, timed from `dueMs`: complete, failed (it threw), or interrupted by the run's end. */
-  async #iterate(vu: VirtualUser, dueMs: number): Promise<void> {
+  async #iterate(vu: VirtualUser, dueMs: number, waitedForUser = false): Promise<void> {
     const stats = this.recorder.journeys!;
     const generation = (this.#generation.get(vu) ?? 0) + 1;
     this.#generation.set(vu, generation);
@@ -313,6 +315,7 @@ export class JourneyEngine implements UserHost {
     this.#started++;
     this.#active++;
     stats.recordStart(startMs);
+    if (this.rateMode && this.#phases.current === 'measuring') this.recorder.recordLateness(startMs - dueMs, waitedForUser);
     vu.begin(startMs, startMs - dueMs);
     let message: string | null = null;
     let interrupted = false;

@@ -33,7 +33,8 @@ function rateStats(config: Config, r: Recorder, elapsedMs: number): RateStats | 
   return {
     targetPerSecond: config.schedule.requestsPerSecond,
     stages: config.schedule.stages ?? null,
-    achievedPerSecond: elapsedMs > 0 ? ((c[C.issued] ?? 0) * 1000) / elapsedMs : 0,
+    // A journey's rate is of iterations (their lateness is recorded as requests' is: engine/journey-engine.ts).
+    achievedPerSecond: elapsedMs > 0 ? ((r.journeys?.started ?? c[C.issued] ?? 0) * 1000) / elapsedMs : 0,
     late,
     lateServer: c[C.lateServer] ?? 0,
     lateClient: late - (c[C.lateServer] ?? 0),

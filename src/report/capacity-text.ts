@@ -47,7 +47,9 @@ export const CAPACITY_COLUMNS = ['step', 'rate/s', 'achieved/s', 'p50 ms', 'p99 
 export function capacityRows(steps: readonly CapacityStep<MeasuredVerdict>[]): string[][] {
   return steps.map((st, i) => {
     const s = st.verdict.summary;
-    const achieved = s.rate?.achievedPerSecond ?? (s.elapsedSeconds > 0 ? s.completed / s.elapsedSeconds : 0);
+    // A journey's rate is of iterations, not of their requests.
+    const achieved =
+      s.journeys?.iterations.perSecond ?? s.rate?.achievedPerSecond ?? (s.elapsedSeconds > 0 ? s.completed / s.elapsedSeconds : 0);
     const errors = s.completed > 0 ? (100 * s.failed) / s.completed : 0;
     return [
       String(i + 1),
@@ -90,6 +92,7 @@ export function renderCapacityAnswer(
   steps: readonly CapacityStep<MeasuredVerdict>[],
   budgetExhausted: boolean,
 ): string {
+  const unit = steps[0]?.verdict.summary.journeys != null ? 'iterations/s' : 'req/s';
   const budget = budgetExhausted ? ' (the step budget ran out before the search narrowed to 5 %; raise --max-steps)' : '';
   switch (answer.kind) {
     case 'found': {
@@ -97,13 +100,13 @@ export function renderCapacityAnswer(
         (x) => x !== null,
       );
       const more = answer.atMaxRate ? ', the --max-rate: it may hold more' : '';
-      return `capacity: ${groupDigits(answer.rate)} req/s${at.length > 0 ? ` (${at.join('; ')})` : ''}${more}${budget}\n`;
+      return `capacity: ${groupDigits(answer.rate)} ${unit}${at.length > 0 ? ` (${at.join('; ')})` : ''}${more}${budget}\n`;
     }
     case 'none':
-      return `capacity: none: the objectives broke at the first rate, ${groupDigits(answer.firstBad)} req/s (${decisive(steps, answer.firstBad) ?? ''}); try a lower --start-rate\n`;
+      return `capacity: none: the objectives broke at the first rate, ${groupDigits(answer.firstBad)} ${unit} (${decisive(steps, answer.firstBad) ?? ''}); try a lower --start-rate\n`;
     case 'client-limited': {
       const lastGood = answer.lastGood === null ? '' : ` (the last good rate was ${groupDigits(answer.lastGood)})`;
-      return `capacity: not claimed: gb itself was the bottleneck at ${groupDigits(answer.rate)} req/s: ${LIMIT_WORDS[answer.limit]}${lastGood}; ${LIMIT_FIXES[answer.limit]}${budget}\n`;
+      return `capacity: not claimed: gb itself was the bottleneck at ${groupDigits(answer.rate)} ${unit}: ${LIMIT_WORDS[answer.limit]}${lastGood}; ${LIMIT_FIXES[answer.limit]}${budget}\n`;
     }
   }
 }

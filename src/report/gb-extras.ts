@@ -63,7 +63,8 @@ export function renderGbExtras(s: Summary, options: GbExtrasOptions = {}): strin
     if (r.late === 0) out += '; none sent late\n';
     else {
       out += `; ${r.late} sent late (max ${formatFixed(r.maxLateUs / 1000, 1)} ms, mean ${formatFixed(r.meanLateUs / 1000, 1)} ms): `;
-      out += `${r.lateServer} waited for a connection (every one busy on the server), ${r.lateClient} late by gb itself\n`;
+      const waited = s.journeys === null ? 'a connection (every one busy on the server)' : 'a user (every one busy, at --max-users)';
+      out += `${r.lateServer} waited for ${waited}, ${r.lateClient} late by gb itself\n`;
     }
   }
   if (s.connections !== null) {

@@ -158,3 +158,22 @@ test(
     });
   },
 );
+
+test('gb capacity searches a rate of iterations: each step a journey at --rate, judged on iteration_p99', { timeout: 60_000 }, async () => {
+  await withShop(async ({ server, journey, data }) => {
+    const args = ['capacity', server.url, '--users', '2', '--max-users', '20', '--script', journey, '--data', data];
+    const ran = await runGb(
+      [...args, '--slo', 'iteration_p99<2s', '--start-rate', '10', '--max-rate', '40', '--step', '1s', '--warmup', '300ms'],
+      {
+        killAfterMs: 40_000,
+      },
+    );
+    assert.equal(ran.code, 0, ran.stderr);
+    assert.match(ran.stdout, /capacity: 40 iterations\/s \(iteration_p99 [\d.]+ ms at 40\), the --max-rate/);
+    // Each step's achieved rate is of iterations: about 10, 20 and 40 a second, not their three requests each.
+    const achieved = [...ran.stdout.matchAll(/^\s+\d+\s+(\d+)\s+([\d.]+)\s/gm)].map((m) => [Number(m[1]), Number(m[2])]);
+    assert.equal(achieved.length, 3, ran.stdout);
+    for (const [rate, got] of achieved) assert.ok(got! > rate! * 0.8 && got! < rate! * 1.2, `${got}/s at ${rate}/s`);
+    assert.deepEqual(server.violations.slice(0, 3), []);
+  });
+});
