@@ -21,6 +21,8 @@ const layers = {
   server: [],
   // Live outputs while a run runs: they read metrics and render pages, and own their sockets.
   live: ['metrics', 'report'],
+  // gb har: a HAR recording in, a journey script's text out; pure (the command reads the file).
+  har: [],
   'index.ts': null, // the package's entry: re-exports what the library offers
 };
 /** The words every layer shares (failure kinds and codes, Result, the version): any part may import them, and they import no part. */
