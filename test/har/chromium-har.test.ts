@@ -134,20 +134,13 @@ test("the journey, run by users of its own with fetch and cookies, passes the si
   assert.deepEqual(site.log.problems, [`GET /api/items?owner=${recorded.userId}: a token not of the cookie's session`]);
 });
 
-test(
-  'the journey under gb --script --users 3 --iterations 6 (in all): every call carries its own session',
-  { skip },
-  async () => {
-    assert.ok(site !== null && journey !== '', 'the recording test ran');
-    resetLog(site);
-    const file = join(dir, 'journey.ts');
-    writeFileSync(file, journey);
-    const run = await runGb(['--script', file, '--users', '3', '--iterations', '6', '-q', `${site.origin}/`], { killAfterMs: 60_000 });
-    assert.equal(run.code, 0, run.stderr);
-    assert.deepEqual(site.log.problems, []);
-    assert.deepEqual(
-      { ...site.log, problems: undefined },
-      { pages: 6, logins: 6, lists: 6, items: 6, statics: 0, problems: undefined },
-    );
-  },
-);
+test('the journey under gb --script --users 3 --iterations 6 (in all): every call carries its own session', { skip }, async () => {
+  assert.ok(site !== null && journey !== '', 'the recording test ran');
+  resetLog(site);
+  const file = join(dir, 'journey.ts');
+  writeFileSync(file, journey);
+  const run = await runGb(['--script', file, '--users', '3', '--iterations', '6', '-q', `${site.origin}/`], { killAfterMs: 60_000 });
+  assert.equal(run.code, 0, run.stderr);
+  assert.deepEqual(site.log.problems, []);
+  assert.deepEqual({ ...site.log, problems: undefined }, { pages: 6, logins: 6, lists: 6, items: 6, statics: 0, problems: undefined });
+});
