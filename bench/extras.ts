@@ -1,7 +1,8 @@
-// The bench's extras beside the scenario table: memory flatness over -n, start-up time, -G 1 against -G 2, and the cost of live outputs.
+// The bench's extras beside the scenario table: memory flatness over -n, start-up time, -G 1 against -G 2, the cost of live outputs, and journeys.
 
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { runJourneys } from './journeys.js';
 import { measureRecord, type MeasureContext, type RunRecord } from './record.js';
 import { CLIENT_CPUS, CONNECTIONS, SERVER_CPUS, type Options } from './settings.js';
 import { fmtFixed, fmtInt, fmtRatio, median, table } from './table.js';
@@ -186,7 +187,7 @@ async function liveCost(x: ExtraRuns): Promise<Extra> {
   }
 }
 
-/** Memory flatness, start-up time, -G 1 vs -G 2, and live outputs' cost. */
+/** Memory flatness, start-up time, -G 1 vs -G 2, live outputs' cost and journeys; --only journeys: journeys alone. */
 export async function runExtras(
   options: Options,
   smallScenario: Scenario,
@@ -207,13 +208,19 @@ export async function runExtras(
       return result;
     },
   };
+  const log = (line: string): void => void process.stderr.write(`[bench] ${line}\n`);
+  if (options.only === 'journeys') {
+    const journeys = await runJourneys(options, paths.gbMain, context.scratchDir, records, log);
+    return { text: journeys.lines.join('\n'), records, json: { journeys: journeys.json } };
+  }
   const memory = await memoryFlatness(x);
   const startup = await startupTime(x);
   const workers = await workersCompared(x, smallScenario);
   const live = await liveCost(x);
+  const journeys = await runJourneys(options, paths.gbMain, context.scratchDir, records, log);
   return {
-    text: [...memory.lines, ...startup.lines, ...workers.lines, ...live.lines].join('\n'),
+    text: [...memory.lines, ...startup.lines, ...workers.lines, ...live.lines, ...journeys.lines].join('\n'),
     records,
-    json: { memoryFlatness: memory.json, startup: startup.json, workers: workers.json, liveOutputs: live.json },
+    json: { memoryFlatness: memory.json, startup: startup.json, workers: workers.json, liveOutputs: live.json, journeys: journeys.json },
   };
 }

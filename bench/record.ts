@@ -22,7 +22,7 @@ export interface RunRecord {
   readonly serverLogged: number | null;
   readonly serverNon200: number | null;
   readonly cpuUsPerRequest: number | null;
-  /** nginx's CPU over the lines it logged: what this client's way of asking costs the server. */
+  /** The server's CPU over the lines it logged (or, with no log, the requests the client reported): what this client's way of asking costs the server. */
   readonly serverCpuUsPerRequest: number | null;
   /** CPU used by everything except this client and nginx, as a share of all cores: above a few % the run was disturbed. */
   readonly otherCpuPct: number | null;
@@ -59,9 +59,18 @@ export interface MeasureContext {
   readonly timeoutMs: number;
 }
 
+/** What a run asks of the server it loads: its CPU so far, and its access log where it keeps one (nginx does; gb serve does not). */
+export interface MeasuredServer {
+  cpuSec(): number | null;
+  readonly accessLogPath: string | null;
+}
+
+/** A MeasureContext whose server may be any MeasuredServer: nginx, or the gb serve of the journey rows. */
+export type MeasureTarget = Omit<MeasureContext, 'server'> & { readonly server: MeasuredServer };
+
 /** One client run plus what the server and the rest of the machine did meanwhile; logs a progress line. */
 export async function measureRecord(
-  context: MeasureContext,
+  context: MeasureTarget,
   label: { readonly round: number; readonly scenario: string; readonly tool: ToolName },
   argv: readonly string[],
   pinCpus: string | null,
@@ -72,8 +81,11 @@ export async function measureRecord(
   const run = await measure(argv, { pinCpus, timeoutMs, scratchDir: context.scratchDir });
   const busyAfter = machineBusyCpuSec();
   const serverAfter = context.server.cpuSec();
-  const logged = await takeLoggedRequests(context.server.accessLogPath);
+  const logPath = context.server.accessLogPath;
+  const logged = logPath === null ? null : await takeLoggedRequests(logPath);
   const report = parseReport(label.tool, run.stdout);
+  // Without a log, the server's CPU is shared out over the requests the client says it made.
+  const served = logged === null ? report.requests : logged.lines;
   const problem = describeProblem(run, report);
   const serverCpuSec = serverBefore === null || serverAfter === null ? null : serverAfter - serverBefore;
   const clientCpuSec = run.usage === null ? null : run.usage.userSec + run.usage.sysSec;
@@ -92,10 +104,10 @@ export async function measureRecord(
     sysSec: run.usage?.sysSec ?? null,
     maxRssKb: run.usage?.maxRssKb ?? null,
     report,
-    serverLogged: logged.lines,
-    serverNon200: logged.non200,
+    serverLogged: logged?.lines ?? null,
+    serverNon200: logged?.non200 ?? null,
     cpuUsPerRequest: cpuUsPer(run, report.requests),
-    serverCpuUsPerRequest: serverCpuSec === null || logged.lines === 0 ? null : (serverCpuSec * 1e6) / logged.lines,
+    serverCpuUsPerRequest: serverCpuSec === null || served === null || served === 0 ? null : (serverCpuSec * 1e6) / served,
     otherCpuPct,
     problem,
   };

@@ -168,9 +168,10 @@ async function benchmark(run: RunContext, paths: ToolPaths, context: MeasureCont
   await takeLoggedRequests(server.accessLogPath);
 
   const records: RunRecord[] = [];
-  if (options.only === 'extras') {
+  if (options.only === 'extras' || options.only === 'journeys') {
     const extras = await runExtras(options, scenarios(options.quick)[0]!, baseUrl, paths, context);
     process.stdout.write([...reportHeader(run), extras.text, ...problemLines(extras.records)].join('\n'));
+    if (options.jsonPath !== null) writeJson(options.jsonPath, run, [], [], extras, { lines: [], json: {} });
     return extras.records.some((r) => r.problem !== null) ? 1 : 0;
   }
   const traffic = await trafficRows(options, paths, context, records);

@@ -13,7 +13,7 @@ export interface Options {
   readonly quick: boolean;
   readonly jsonPath: string | null;
   readonly timeoutMs: number;
-  /** Only the scenarios whose id starts with this (and no extras): a short smoke run; 'traffic' or 'extras': only those rows. */
+  /** Only the scenarios whose id starts with this (and no extras): a short smoke run; 'traffic', 'extras' or 'journeys': only those rows. */
   readonly only: string | null;
 }
 
@@ -32,7 +32,7 @@ export function parseOptions(argv: readonly string[]): Options {
   });
   if (values.help === true) {
     process.stdout.write(
-      'usage: npm run bench -- [--rounds N (default 3)] [--quick] [--json FILE] [--timeout SECONDS (per run, default 60)] [--only SCENARIO-PREFIX, e.g. h2 (no extras), or traffic, or extras]\n',
+      'usage: npm run bench -- [--rounds N (default 3)] [--quick] [--json FILE] [--timeout SECONDS (per run, default 60)] [--only SCENARIO-PREFIX, e.g. h2 (no extras), or traffic, or extras, or journeys]\n',
     );
     process.exit(0);
   }

@@ -6,10 +6,18 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
 export const TOOLS = ['gb', 'wrk', 'ab', 'autocannon', 'h2load'] as const;
-export type ToolName = (typeof TOOLS)[number];
+/** The scenario rows' tools, and Artillery, which runs only the journey row's flow (bench/journeys.ts). */
+export type ToolName = (typeof TOOLS)[number] | 'artillery';
 
 /** Newest autocannon at the time of writing; it declares no engines and runs on Node 20. */
 export const AUTOCANNON_VERSION = '8.0.0';
+/**
+ * Newest Artillery at the time of writing. It declares Node >= 22.18 but runs the HTTP engine on
+ * Node 20; 2.0.21, the last that declares Node 20, sends a telemetry event even when told not to.
+ */
+export const ARTILLERY_VERSION = '2.0.34';
+/** Artillery's own switch for its telemetry: without it every run posts an event to a host off this machine. */
+export const ARTILLERY_ENV = ['ARTILLERY_DISABLE_TELEMETRY=true'] as const;
 
 export interface Scenario {
   readonly id: string;
@@ -95,19 +103,41 @@ export function installSystemTools(log: (line: string) => void): string[] {
   return APT_PACKAGES.filter(([command]) => !present(command)).map(([command]) => `${command} still missing after apt-get`);
 }
 
-/** Installs autocannon into a scratch folder outside the repo (reused when already there); null if that fails. */
-export function installAutocannon(log: (line: string) => void): string | null {
-  const dir = join(tmpdir(), `gb-bench-autocannon-${AUTOCANNON_VERSION}`);
-  const main = join(dir, 'node_modules', 'autocannon', 'autocannon.js');
-  if (existsSync(main)) return main;
+/** Installs an npm package into a scratch folder outside the repo (reused when already there); its `main` file, or null if that fails. */
+function installIntoScratch(
+  log: (line: string) => void,
+  pkg: string,
+  version: string,
+  main: string,
+  extra: { readonly args?: readonly string[]; readonly env?: NodeJS.ProcessEnv } = {},
+): string | null {
+  const dir = join(tmpdir(), `gb-bench-${pkg}-${version}`);
+  const mainPath = join(dir, 'node_modules', pkg, main);
+  if (existsSync(mainPath)) return mainPath;
   mkdirSync(dir, { recursive: true });
-  log(`installing autocannon@${AUTOCANNON_VERSION} into ${dir}`);
+  log(`installing ${pkg}@${version} into ${dir}`);
   const result = spawnSync(
     'npm',
-    ['install', '--prefix', dir, `autocannon@${AUTOCANNON_VERSION}`, '--no-audit', '--no-fund', '--no-save'],
-    { stdio: ['ignore', 'inherit', 'inherit'], timeout: 300_000 },
+    ['install', '--prefix', dir, `${pkg}@${version}`, '--no-audit', '--no-fund', '--no-save', ...(extra.args ?? [])],
+    { stdio: ['ignore', 'inherit', 'inherit'], timeout: 300_000, env: { ...process.env, ...extra.env } },
   );
-  return result.status === 0 && existsSync(main) ? main : null;
+  return result.status === 0 && existsSync(mainPath) ? mainPath : null;
+}
+
+/** Installs autocannon (see installIntoScratch); null if that fails. */
+export function installAutocannon(log: (line: string) => void): string | null {
+  return installIntoScratch(log, 'autocannon', AUTOCANNON_VERSION, 'autocannon.js');
+}
+
+/**
+ * Installs Artillery without its install scripts and with no browser: its Playwright engine's
+ * download cannot work here, and the HTTP engine the journey row uses needs neither. Null if that fails.
+ */
+export function installArtillery(log: (line: string) => void): string | null {
+  return installIntoScratch(log, 'artillery', ARTILLERY_VERSION, join('bin', 'run'), {
+    args: ['--ignore-scripts'],
+    env: { PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' },
+  });
 }
 
 /** One line per tool naming its version, for the report header. */
@@ -189,6 +219,9 @@ export function commandFor(tool: ToolName, scenario: Scenario, url: string, path
         ...(scenario.pipeline > 1 ? ['-s', paths.wrkPipelineScript(scenario.pipeline)] : []),
         url,
       ];
+    case 'artillery':
+      // Artillery runs only the journey row's scenario file (bench/journeys.ts).
+      return null;
     case 'autocannon':
       // autocannon refuses the self-signed certificate, and has no switch to accept it.
       if (paths.autocannonMain === null || scenario.tls) return null;
@@ -285,8 +318,31 @@ export function parseH2loadReport(stdout: string): ToolReport {
   };
 }
 
+/**
+ * Artillery's closing "Summary report": `http.requests: ...... 6000`, `http.request_rate: ... 1366/sec`,
+ * `http.codes.200: ... 6000`, `errors.ECONNREFUSED: ... 3`. Errors are the non-2xx responses and
+ * the errors.* counts (a failed capture is one: `errors.Failed capture or match`).
+ */
+export function parseArtilleryReport(stdout: string): ToolReport {
+  const start = stdout.lastIndexOf('Summary report');
+  if (start < 0) return { requests: null, requestsPerSec: null, errors: null };
+  const summary = stdout.slice(start);
+  const count = (name: RegExp): number => {
+    let sum = 0;
+    for (const match of summary.matchAll(new RegExp(`^${name.source}:[ .]+(\\d+)\\s*$`, 'gm'))) sum += Number(match[1]);
+    return sum;
+  };
+  return {
+    requests: matchNumber(summary, /^http\.requests:[ .]+(\d+)\s*$/m),
+    requestsPerSec: matchNumber(summary, /^http\.request_rate:[ .]+(\d+)\/sec/m),
+    errors: count(/http\.codes\.[013-9]\d\d/) + count(/errors\.[^:\n]+/),
+  };
+}
+
 export function parseReport(tool: ToolName, stdout: string): ToolReport {
   switch (tool) {
+    case 'artillery':
+      return parseArtilleryReport(stdout);
     case 'h2load':
       return parseH2loadReport(stdout);
     case 'gb':
