@@ -59,6 +59,8 @@ export class JourneyEngine implements UserHost {
   /** Each user's iteration in progress, by a number that changes when the watchdog gives up on one. */
   readonly #generation = new Map<VirtualUser, number>();
   #started = 0;
+  /** Which start of the users their loops belong to: a loop of the warm-up's start ends when measuring starts them again. */
+  #epoch = 0;
   #active = 0;
   #inflight = 0;
   #settled = 0;
@@ -226,6 +228,7 @@ export class JourneyEngine implements UserHost {
 
   /** The users (made once) begin: each loops (closed model), or waits for the schedule's next iteration due. */
   #start(): void {
+    this.#epoch++;
     this.#startMs = this.#io.now();
     while (this.#users.length < this.#config.concurrency) this.#addUser();
     if (this.#arrivals !== null) {
@@ -263,7 +266,8 @@ export class JourneyEngine implements UserHost {
 
   /** Closed model: the user runs iteration after iteration while the run allows another. */
   async #loop(vu: VirtualUser): Promise<void> {
-    while (!vu.retired && this.#mayStart()) {
+    const epoch = this.#epoch;
+    while (!vu.retired && epoch === this.#epoch && this.#mayStart()) {
       await this.#iterate(vu, this.#io.now());
       // An iteration that awaited no step or sleep never let the event loop run: -t's timer could not fire.
       if (vu.actions === 0) await new Promise<void>((resolve) => setImmediate(resolve));
@@ -290,9 +294,11 @@ export class JourneyEngine implements UserHost {
   async #serve(vu: VirtualUser, intendedMs: number): Promise<void> {
     let due = intendedMs;
     let waited = false;
+    const epoch = this.#epoch;
     for (;;) {
       await this.#iterate(vu, due, waited);
-      if (vu.retired) return;
+      // Retired, or measuring began meanwhile and made every user idle again.
+      if (vu.retired || epoch !== this.#epoch) return;
       if (this.stopping || this.#waitingHead >= this.#waiting.length) break;
       due = this.#waiting[this.#waitingHead++]!;
       if (this.#waitingHead === this.#waiting.length) {

@@ -113,7 +113,9 @@ describe('--random and --seed', () => {
       seed: 9,
       members: null,
     });
-    assert.deepEqual(problems({ targets: path, seed: '9' }), ['--seed needs --random (round-robin order has no randomness to seed)']);
+    assert.deepEqual(problems({ targets: path, seed: '9' }), [
+      '--seed needs --random or --data-random (round-robin order has no randomness to seed)',
+    ]);
     assert.deepEqual(problems({ urls: ['http://127.0.0.1/'], random: true }), [
       "--random needs --targets (it picks among the targets file's requests)",
     ]);
