@@ -148,3 +148,18 @@ test('--fail-if on iterations and checks judges the journey', async () => {
   assert.equal(fail.code, 1, fail.err);
   assert.match(fail.out + fail.err, /checks<51%.*FAILED|FAILED.*checks/i);
 });
+
+test('--warmup runs iterations unmeasured first; --iterations counts only the measured ones', { timeout: 20_000 }, async () => {
+  const body = `export async function iteration(vu) {
+  await vu.get('/');
+  await vu.sleep(20);
+  await vu.get('/');
+}\n`;
+  const { code, err, summary } = await journeyRun('warm.mjs', body, ['--users', '3', '--iterations', '9', '--warmup', '300ms']);
+  assert.equal(code, 0, err);
+  const j = summary.journeys!;
+  assert.deepEqual([j.iterations.started, j.iterations.complete, j.iterations.interrupted], [9, 9, 0]);
+  assert.equal(summary.completed, 18, 'two measured requests an iteration');
+  // The warm-up's own iterations reached the server too, at about 3 users / 20 ms each for 300 ms.
+  assert.ok(server.stats().requests >= 18 + 2 * 3 * 5, `${server.stats().requests} requests in all`);
+});
