@@ -23,8 +23,11 @@ export function usersFrom(o: OptionValues): number | null {
     problems.push(`-n ${shown(o.text('requests') ?? '')} counts requests; a journey counts iterations: use --iterations N (or -t)`);
   if (o.given('maxConnections'))
     problems.push('--max-connections cannot be used with --users: use --max-users (each user has one connection)');
-  if (o.given('pipeline')) problems.push('--pipeline cannot be used with --users: each user awaits one step at a time');
-  if (o.on('http2')) problems.push('--users runs journeys over HTTP/1.1: not with --http2 yet');
+  for (const [flag, key] of [
+    ['--pipeline', 'pipeline'],
+    ['--streams', 'streams'],
+  ] as const)
+    if (o.given(key)) problems.push(`${flag} cannot be used with --users: each user awaits one step at a time`);
   const shaping = SHAPING.filter(([, key]) => o.given(key)).map(([flag]) => flag);
   if (shaping.length > 0) problems.push(`${shaping.join(', ')} cannot be used with --users: each step gives its own method and body`);
   o.skip('concurrency');

@@ -8,7 +8,9 @@ import { C, LATE_THRESHOLD_MS, type Recorder, type RecorderLiveSnapshot } from '
 import type { StopReason } from '../metrics/summary.js';
 import type { TlsInfo } from '../transport/client-socket.js';
 import { Connection, REAL_IO, type ConnectionIo, type Endpoint, type ExchangeSettings } from '../transport/connection.js';
-import type { Exchange } from '../transport/exchange.js';
+import type { Exchange, Http2Settings } from '../transport/exchange.js';
+import { buildH2Request } from '../transport/h2-request.js';
+import { Http2Connection } from '../transport/http2-connection.js';
 import { buildBursts, buildRequest } from '../transport/request.js';
 import { destroyDrainingSockets } from '../transport/socket-drain.js';
 import { dataRow, dataRowIndex } from '../config/data-rows.js';
@@ -47,6 +49,8 @@ export class JourneyEngine implements UserHost {
   readonly #io: ConnectionIo;
   readonly #endpoint: Endpoint;
   readonly #settings: Omit<ExchangeSettings, 'source'>;
+  /** --http2: each user's connection speaks HTTP/2, one stream at a time; null over HTTP/1.x. */
+  readonly #h2Settings: Omit<Http2Settings, 'source'> | null;
   readonly #origin: string;
   readonly #phases: RunPhases;
   readonly #arrivals: Arrivals | null;
@@ -89,6 +93,17 @@ export class JourneyEngine implements UserHost {
       captureHead: true,
       captureBodyBytes: this.#script.journeyBodyBytes ?? DEFAULT_STEP_BODY_BYTES,
     };
+    this.#h2Settings = config.http2
+      ? {
+          request: buildH2Request(config, version).frames,
+          bodies: true,
+          streams: 1,
+          isHead: false,
+          measureUncorrected: this.rateMode,
+          captureHead: true,
+          captureBodyBytes: this.#settings.captureBodyBytes,
+        }
+      : null;
     this.#maxUsers = config.maxConnections ?? config.concurrency;
     this.recorder = this.#newRecorder();
     this.#phases = new RunPhases(config, {
@@ -260,7 +275,12 @@ export class JourneyEngine implements UserHost {
 
   #user(id: number, data: Record<string, string>): VirtualUser {
     const vu = new VirtualUser(id, data, this, this.#origin);
-    vu.attach(new Connection(this.#endpoint, vu, { ...this.#settings, source: vu }, this.#io));
+    const h2 = this.#h2Settings;
+    vu.attach(
+      h2 === null
+        ? new Connection(this.#endpoint, vu, { ...this.#settings, source: vu }, this.#io)
+        : new Http2Connection(this.#endpoint, vu, { ...h2, source: vu }, this.#io),
+    );
     return vu;
   }
 

@@ -1,6 +1,7 @@
 // A journey step as request bytes: its method, path, headers, body or JSON, and the user's cookies, on the run's origin.
 
 import type { Config, Header, RequestTarget } from '../config/config.js';
+import { buildH2TargetRequest, type H2Frames } from '../transport/h2-request.js';
 import { buildTargetRequest } from '../transport/request.js';
 import type { StepRequest } from './journey-api.js';
 
@@ -10,15 +11,16 @@ const BAD_PATH = /[\s\0-\x1f\x7f]/;
 /** Steps without headers or a body are the same bytes each time for the same cookies: kept, up to this many. */
 const MAX_KEPT = 1000;
 
-/** A built step: its bytes, its row's name, and whether it is HEAD (the parser expects no body). */
+/** A built step: its bytes (HTTP/1.x) or HEADERS frames (--http2), its row's name, and whether it is HEAD (the parser expects no body). */
 export interface BuiltStep {
-  readonly bytes: Buffer;
+  readonly bytes: Buffer | null;
+  readonly frames: H2Frames | null;
   readonly name: string;
   readonly isHead: boolean;
 }
 
 /**
- * Builds each step's bytes as buildTargetRequest does for a targets file, with the user's cookies
+ * Builds each step's bytes (or HTTP/2 frames) as for a targets file, with the user's cookies
  * (and -C's) in one Cookie header. Steps with only a method and path are kept by (method, path,
  * cookies): a journey of fixed paths builds each distinct request once, not once per request.
  */
@@ -53,7 +55,13 @@ export class StepBuilder {
     if (cookies !== '' && !headers.some((h) => h.name.toLowerCase() === 'cookie')) headers.push({ name: 'Cookie', value: cookies });
     const name = step.name === undefined ? `${method} ${path.replace(/\?.*$/, '')}` : String(step.name);
     const one: RequestTarget = { name, method, target: { ...this.#config.target, path }, headers, body };
-    const built: BuiltStep = { bytes: buildTargetRequest(this.#config, this.#version, one), name, isHead: method === 'HEAD' };
+    const h2 = this.#config.http2;
+    const built: BuiltStep = {
+      bytes: h2 ? null : buildTargetRequest(this.#config, this.#version, one),
+      frames: h2 ? buildH2TargetRequest(this.#config, this.#version, one).frames : null,
+      name,
+      isHead: method === 'HEAD',
+    };
     if (key !== null && this.#kept.size < MAX_KEPT) this.#kept.set(key, built);
     return built;
   }

@@ -3,8 +3,8 @@
 import type { FailureCode, FailureKind } from '../failures.js';
 import { C, type Recorder } from '../metrics/recorder.js';
 import type { TlsInfo } from '../transport/client-socket.js';
-import type { Connection } from '../transport/connection.js';
-import type { ConnectionOwner, Exchange, RequestSource } from '../transport/exchange.js';
+import type { ConnectionOwner, Exchange, H2RequestSource, LoadConnection, RequestSource } from '../transport/exchange.js';
+import type { H2Frames } from '../transport/h2-request.js';
 import type { StepOptions, StepRequest, StepResponse, VirtualUser as VirtualUserApi } from './journey-api.js';
 import { headersOf } from './response-headers.js';
 import type { ScriptResponseHeaders } from './script-api.js';
@@ -75,7 +75,7 @@ class StepAnswer implements StepResponse {
 const EMPTY = Buffer.alloc(0);
 const SET_COOKIE = /\r\nset-cookie:/i;
 
-export class VirtualUser implements VirtualUserApi, ConnectionOwner<Connection>, RequestSource {
+export class VirtualUser implements VirtualUserApi, ConnectionOwner<LoadConnection>, RequestSource, H2RequestSource {
   readonly id: number;
   iteration = 0;
   state: Record<string, unknown> = {};
@@ -84,8 +84,9 @@ export class VirtualUser implements VirtualUserApi, ConnectionOwner<Connection>,
   row = 0;
   isHead = false;
   #pending: Buffer = EMPTY;
+  #pendingFrames: H2Frames | null = null;
   #path = '/';
-  #conn: Connection | null = null;
+  #conn: LoadConnection | null = null;
   readonly #host: UserHost;
   readonly #cookies: UserCookies;
   #settle: Settle | null = null;
@@ -108,11 +109,11 @@ export class VirtualUser implements VirtualUserApi, ConnectionOwner<Connection>,
   }
 
   /** Its connection, opened by the engine once (the engine shares the settings, with this user as the source). */
-  attach(conn: Connection): void {
+  attach(conn: LoadConnection): void {
     this.#conn = conn;
   }
 
-  get connection(): Connection | null {
+  get connection(): LoadConnection | null {
     return this.#conn;
   }
 
@@ -136,7 +137,8 @@ export class VirtualUser implements VirtualUserApi, ConnectionOwner<Connection>,
     const now = host.now();
     const built = host.steps.build(step, this.#cookies.headerFor(step.path, now));
     if (typeof built === 'string') return Promise.reject(new Error(`bad step: ${built}`));
-    this.#pending = built.bytes;
+    if (built.bytes !== null) this.#pending = built.bytes;
+    this.#pendingFrames = built.frames;
     this.#path = step.path;
     this.row = host.rowOf(built.name);
     this.isHead = built.isHead;
@@ -241,8 +243,18 @@ export class VirtualUser implements VirtualUserApi, ConnectionOwner<Connection>,
     this.isHead = isHead;
   }
 
+  // Over HTTP/2, the same as HEADERS frames.
+  nextH2(): H2Frames {
+    return this.#pendingFrames!;
+  }
+
+  giveBackH2(frames: H2Frames, row: number): void {
+    this.#pendingFrames = frames;
+    this.row = row;
+  }
+
   // The connection's owner.
-  onResponse(_conn: Connection, nowMs: number, exchange: Exchange): void {
+  onResponse(_conn: LoadConnection, nowMs: number, exchange: Exchange): void {
     const host = this.#host;
     host.answered(nowMs, exchange);
     this.lastActiveMs = nowMs;
@@ -256,7 +268,7 @@ export class VirtualUser implements VirtualUserApi, ConnectionOwner<Connection>,
     this.#host.recorder.recordFailedRead(nowMs, exchange);
   }
 
-  onFailure(_conn: Connection, nowMs: number, kind: FailureKind, count: number, code: FailureCode, message: string): void {
+  onFailure(_conn: LoadConnection, nowMs: number, kind: FailureKind, count: number, code: FailureCode, message: string): void {
     const host = this.#host;
     this.lastActiveMs = nowMs;
     const name = host.recorder.endpoints?.names[this.row] ?? '';
@@ -293,6 +305,6 @@ export class VirtualUser implements VirtualUserApi, ConnectionOwner<Connection>,
   }
 
   onStreamLimit(): void {
-    // HTTP/1.1 only: there are no streams to limit.
+    // A user has one stream in flight at a time: no server limit is below that.
   }
 }

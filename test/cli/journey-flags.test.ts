@@ -34,6 +34,7 @@ for (const [what, args, message] of [
   ['--users without --script', ['--users', '2'], /--users needs --script FILE/],
   ['--users with -n', ['--users', '2', '-n', '10', '--script', journey], /-n 10 counts requests; a journey counts iterations/],
   ['--users with -c', ['--users', '2', '-c', '4', '--script', journey], /--users and -c 4 cannot be used together/],
+  ['--users with --streams', ['--users', '2', '--http2', '--streams', '4', '--script', journey], /--streams cannot be used with --users/],
   ['--iterations without --users', ['--iterations', '5'], /--iterations needs --users/],
   [
     '--max-users without a rate',
