@@ -60,7 +60,10 @@ export class JourneyEngine implements UserHost {
   readonly #waiting: number[] = [];
   #waitingHead = 0;
   readonly #maxUsers: number;
-  /** Each user's iteration in progress, by a number that changes when the watchdog gives up on one. */
+  /**
+   * Each user's iterations, numbered: odd while one runs, even between. An iteration that ends and
+   * finds its number changed was counted already (by the watchdog, which moves the number on).
+   */
   readonly #generation = new Map<VirtualUser, number>();
   #started = 0;
   /** Which start of the users their loops belong to: a loop of the warm-up's start ends when measuring starts them again. */
@@ -356,8 +359,9 @@ export class JourneyEngine implements UserHost {
     if (this.#generation.get(vu) !== generation || this.#phases.current === 'done') return;
     this.#generation.set(vu, generation + 1);
     this.#active--;
+    const endMs = this.#io.now();
     if (interrupted || (this.stopping && message !== null)) stats.recordInterrupted();
-    else stats.recordEnd(this.#io.now(), Math.round((this.#io.now() - dueMs) * 1000), message);
+    else stats.recordEnd(endMs, Math.round((endMs - dueMs) * 1000), message);
   }
 
   #noteSettled(count: number): void {

@@ -73,6 +73,17 @@ class StepAnswer implements StepResponse {
 }
 
 const EMPTY = Buffer.alloc(0);
+const IGNORE = (): void => {};
+
+/**
+ * A step or sleep a script did not await (fire and forget) may still reject when the run ends: that
+ * must not be an unhandled rejection, which would end the process and lose the report. A script
+ * that awaits the promise still gets the rejection.
+ */
+function handled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(IGNORE);
+  return promise;
+}
 const SET_COOKIE = /\r\nset-cookie:/i;
 
 export class VirtualUser implements VirtualUserApi, ConnectionOwner<LoadConnection>, RequestSource, H2RequestSource {
@@ -131,12 +142,12 @@ export class VirtualUser implements VirtualUserApi, ConnectionOwner<LoadConnecti
 
   request(step: StepRequest): Promise<StepResponse> {
     const host = this.#host;
-    if (host.stopping || this.retired) return Promise.reject(new IterationInterrupted());
+    if (host.stopping || this.retired) return handled(Promise.reject(new IterationInterrupted()));
     if (this.#settle !== null)
-      return Promise.reject(new Error('a step is already in flight for this user: await each step before the next'));
+      return handled(Promise.reject(new Error('a step is already in flight for this user: await each step before the next')));
     const now = host.now();
     const built = host.steps.build(step, this.#cookies.headerFor(step.path, now));
-    if (typeof built === 'string') return Promise.reject(new Error(`bad step: ${built}`));
+    if (typeof built === 'string') return handled(Promise.reject(new Error(`bad step: ${built}`)));
     if (built.bytes !== null) this.#pending = built.bytes;
     this.#pendingFrames = built.frames;
     this.#path = step.path;
@@ -150,7 +161,7 @@ export class VirtualUser implements VirtualUserApi, ConnectionOwner<LoadConnecti
       this.#settle = (answer) => (answer instanceof StepAnswer ? resolve(answer) : reject(answer));
     });
     this.#conn!.send(startMs, 1);
-    return promise;
+    return handled(promise);
   }
 
   get(path: string, options?: StepOptions): Promise<StepResponse> {
@@ -175,32 +186,34 @@ export class VirtualUser implements VirtualUserApi, ConnectionOwner<LoadConnecti
 
   sleep(ms: number): Promise<void> {
     const host = this.#host;
-    if (host.stopping || this.retired) return Promise.reject(new IterationInterrupted());
+    if (host.stopping || this.retired) return handled(Promise.reject(new IterationInterrupted()));
     this.actions++;
     const wait = Number.isFinite(ms) && ms > 0 ? ms : 0;
     const dueMs = host.now() + wait;
-    return new Promise<void>((resolve, reject) => {
-      this.#wake = () => {
-        const now = host.now();
-        const stopped = host.stopping || this.retired;
-        // Node's timers run on the loop's cached clock and can fire a fraction of a millisecond early: sleep the rest.
-        if (!stopped && now < dueMs) {
-          this.#sleepTimer = setTimeout(this.#wake!, Math.ceil(dueMs - now));
-          return;
-        }
-        this.#wake = null;
-        this.#sleepTimer = null;
-        if (stopped) {
-          reject(new IterationInterrupted());
-          return;
-        }
-        this.lastActiveMs = now;
-        // A timer that fired late delays the next step: in rate mode that counts against its latency.
-        if (host.rateMode) this.#owedMs += Math.max(0, now - dueMs);
-        resolve();
-      };
-      this.#sleepTimer = setTimeout(this.#wake, wait);
-    });
+    return handled(
+      new Promise<void>((resolve, reject) => {
+        this.#wake = () => {
+          const now = host.now();
+          const stopped = host.stopping || this.retired;
+          // Node's timers run on the loop's cached clock and can fire a fraction of a millisecond early: sleep the rest.
+          if (!stopped && now < dueMs) {
+            this.#sleepTimer = setTimeout(this.#wake!, Math.ceil(dueMs - now));
+            return;
+          }
+          this.#wake = null;
+          this.#sleepTimer = null;
+          if (stopped) {
+            reject(new IterationInterrupted());
+            return;
+          }
+          this.lastActiveMs = now;
+          // A timer that fired late delays the next step: in rate mode that counts against its latency.
+          if (host.rateMode) this.#owedMs += Math.max(0, now - dueMs);
+          resolve();
+        };
+        this.#sleepTimer = setTimeout(this.#wake, wait);
+      }),
+    );
   }
 
   check(name: string, passed: unknown): boolean {

@@ -164,3 +164,25 @@ test('--warmup runs iterations unmeasured first; --iterations counts only the me
   // The warm-up's own iterations reached the server too, at about 3 users / 20 ms each for 300 ms.
   assert.ok(server.stats().requests >= 18 + 2 * 3 * 5, `${server.stats().requests} requests in all`);
 });
+
+test(
+  'a step the script did not await neither crashes the run at its end nor hides: the next step fails the iteration',
+  { timeout: 20_000 },
+  async () => {
+    const body = `export async function iteration(vu) {
+  if (vu.iteration === 0) {
+    vu.get('/delay/3000');
+    await vu.get('/');
+  }
+  vu.get('/delay/3000');
+  await vu.sleep(10000);
+}\n`;
+    const { code, err, summary } = await journeyRun('unawaited.mjs', body, ['--users', '1', '-t', '1s', '-r']);
+    assert.equal(code, 1, err);
+    const j = summary.journeys!;
+    assert.equal(j.iterations.failed, 1);
+    assert.match(j.failures[0]!.message, /a step is already in flight for this user: await each step before the next/);
+    assert.equal(j.iterations.interrupted, 1, 'the second iteration, cut off in its sleep with its step in flight');
+    assert.equal(summary.cutOff, 1);
+  },
+);
