@@ -1,5 +1,6 @@
 // The phases of an engine's run and the timers that move it on: idle → waiting for --start-at → warm-up → draining → measuring → done.
 
+import { performance } from 'node:perf_hooks';
 import type { Config } from '../config/config.js';
 
 /** Draining: the warm-up's time is up and its last requests finish, unmeasured, before measuring begins. */
@@ -40,7 +41,8 @@ export class RunPhases {
       this.#begin();
     } else {
       this.current = 'waiting';
-      this.after(waitMs, () => this.#begin());
+      // startAtMs is set here: waitMs > 0 only with --start-at.
+      this.#at(startAtMs! - (warmupMs > 0 ? warmupMs : 0), () => this.#begin());
     }
   }
 
@@ -52,7 +54,8 @@ export class RunPhases {
     }
     this.current = 'warmup';
     // Taken from the clock again after the wait, which may have ended late: measuring still begins at --start-at.
-    this.after(startAtMs === null ? warmupMs : Math.max(0, startAtMs - Date.now()), () => this.#endWarmup());
+    if (startAtMs === null) this.after(warmupMs, () => this.#endWarmup());
+    else this.#at(startAtMs, () => this.#endWarmup());
     this.#steps.warmUp();
   }
 
@@ -74,6 +77,17 @@ export class RunPhases {
 
   after(ms: number, run: () => void): void {
     this.#timers.push(setTimeout(run, ms));
+  }
+
+  /**
+   * Runs `run` once the wall clock reaches `epochMs`, never before: Node's timers run on the loop's
+   * cached clock and can fire a fraction of a millisecond early, which would begin a shard's
+   * measured run just before --start-at. One that fires early is set again for the rest.
+   */
+  #at(epochMs: number, run: () => void): void {
+    const now = performance.timeOrigin + performance.now();
+    if (now >= epochMs) run();
+    else this.after(Math.max(1, Math.ceil(epochMs - now)), () => this.#at(epochMs, run));
   }
 
   every(ms: number, run: () => void): void {
