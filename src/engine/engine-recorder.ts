@@ -7,7 +7,7 @@ import { EndpointStats } from '../metrics/endpoints.js';
 import { Recorder, type ExchangeSink } from '../metrics/recorder.js';
 import type { SharedLength } from '../metrics/shared-length.js';
 import { Timeline } from '../metrics/timeline.js';
-import { transportFor } from '../transport/client-socket.js';
+import { transportFor, type TlsInfo } from '../transport/client-socket.js';
 
 export interface RecorderSetting {
   readonly config: Config;
@@ -62,4 +62,12 @@ export function endpointRows(config: Config, script: ScriptRunner | null): Endpo
   if (script === null) return null;
   // A script's request() names its rows as it goes.
   return new EndpointStats(config.maxEndpoints, script.makesRequests ? [] : [`${config.method} ${config.target.path}`]);
+}
+
+/** The first TLS session's details, which ab reports once (a connection reports them while the recorder has none). */
+export function noteTlsInfo(recorder: Recorder, info: TlsInfo, serverName: string | null): void {
+  const first = recorder.first;
+  first.tlsProtocol = info.protocol;
+  first.tlsTempKey = info.tempKey;
+  first.tlsServerName = serverName;
 }

@@ -13,7 +13,8 @@ import { REAL_IO, type ConnectionIo, type Endpoint } from '../transport/connecti
 import type { ConnectionOwner, Exchange, LoadConnection } from '../transport/exchange.js';
 import { destroyDrainingSockets } from '../transport/socket-drain.js';
 import { connectionOpener } from './connection-opener.js';
-import { endpointRows, measuringRecorder, newRecorder } from './engine-recorder.js';
+import { endpointRows, measuringRecorder, newRecorder, noteTlsInfo } from './engine-recorder.js';
+import { Heartbeat } from './heartbeat.js';
 import { Pacer } from './pacer.js';
 import { PendingVerdicts } from './pending-verdicts.js';
 import { RunPhases } from './phases.js';
@@ -55,7 +56,7 @@ export interface EngineResult {
 }
 
 /** Socket failures stop a run without -r, as in ab; a bad response alone does not. */
-const STOPS_RUN: Readonly<Record<FailureKind, boolean>> = {
+export const STOPS_RUN: Readonly<Record<FailureKind, boolean>> = {
   connect: true,
   receive: true,
   timeout: true,
@@ -85,8 +86,7 @@ export class Engine implements ConnectionOwner<LoadConnection> {
   readonly #phases: RunPhases;
   #issued = 0;
   #inflight = 0;
-  #settled = 0;
-  #nextProgress = Number.POSITIVE_INFINITY;
+  readonly #heartbeat: Heartbeat;
   #stopping = false;
   #stopReason: StopReason = 'requests';
   #firstError: string | null = null;
@@ -100,6 +100,7 @@ export class Engine implements ConnectionOwner<LoadConnection> {
     this.#config = config;
     this.#options = options;
     this.#rule = { requests: config.requests, durationMs: config.durationMs };
+    this.#heartbeat = new Heartbeat(options.progressEvery ?? 0, options.onProgress);
     this.#io = options.io ?? REAL_IO;
     const script = options.script ?? null;
     this.#script = script;
@@ -306,10 +307,7 @@ export class Engine implements ConnectionOwner<LoadConnection> {
   }
 
   onTlsInfo(info: TlsInfo, serverName: string | null): void {
-    const first = this.recorder.first;
-    first.tlsProtocol = info.protocol;
-    first.tlsTempKey = info.tempKey;
-    first.tlsServerName = serverName;
+    noteTlsInfo(this.recorder, info, serverName);
   }
 
   #newRecorder(sink: ExchangeSink | null, runLength: SharedLength | null): Recorder {
@@ -339,9 +337,7 @@ export class Engine implements ConnectionOwner<LoadConnection> {
     this.#startMs = this.#io.now();
     this.#issued = 0;
     this.#sequence?.restart();
-    this.#settled = 0;
-    const every = this.#options.progressEvery ?? 0;
-    this.#nextProgress = every > 0 ? every : Number.POSITIVE_INFINITY;
+    this.#heartbeat.restart();
     const { durationMs } = this.#config;
     if (durationMs !== null) this.#phases.after(durationMs, () => this.stop('duration', 0));
     this.#issueAll();
@@ -439,13 +435,7 @@ export class Engine implements ConnectionOwner<LoadConnection> {
   }
 
   #noteSettled(count: number): void {
-    if (this.#phases.current !== 'measuring') return;
-    this.#settled += count;
-    if (this.#settled >= this.#nextProgress) {
-      const every = this.#options.progressEvery ?? 0;
-      while (this.#nextProgress <= this.#settled) this.#nextProgress += every;
-      this.#options.onProgress?.(this.#settled);
-    }
+    if (this.#phases.current === 'measuring') this.#heartbeat.add(count);
   }
 
   #checkDone(): void {

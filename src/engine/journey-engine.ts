@@ -15,8 +15,9 @@ import { buildBursts, buildRequest } from '../transport/request.js';
 import { destroyDrainingSockets } from '../transport/socket-drain.js';
 import { dataRow, dataRowIndex } from '../config/data-rows.js';
 import { Arrivals } from './arrivals.js';
-import type { EngineOptions, EngineResult } from './engine.js';
-import { newRecorder } from './engine-recorder.js';
+import { STOPS_RUN, type EngineOptions, type EngineResult } from './engine.js';
+import { measuringRecorder, newRecorder, noteTlsInfo } from './engine-recorder.js';
+import { Heartbeat } from './heartbeat.js';
 import { EndpointStats } from '../metrics/endpoints.js';
 import { originOf } from '../config/validate.js';
 import { RunPhases } from './phases.js';
@@ -24,16 +25,6 @@ import { scheduleOf } from './schedule.js';
 import type { ScriptRunner } from './script-runner.js';
 import { StepBuilder } from './step-request.js';
 import { IterationInterrupted, VirtualUser, type UserHost } from './virtual-user.js';
-
-/** Socket failures stop a run without -r, as in ab; a bad response alone does not (engine.ts). */
-const STOPS_RUN: Readonly<Record<FailureKind, boolean>> = {
-  connect: true,
-  receive: true,
-  timeout: true,
-  connectTimeout: true,
-  exceptions: false,
-  script: false,
-};
 
 /** Bytes of each response body a step's answer keeps when the journey does not say (options.responseBody). */
 export const DEFAULT_STEP_BODY_BYTES = 1024 * 1024;
@@ -70,8 +61,7 @@ export class JourneyEngine implements UserHost {
   #epoch = 0;
   #active = 0;
   #inflight = 0;
-  #settled = 0;
-  #nextProgress = Number.POSITIVE_INFINITY;
+  readonly #heartbeat: Heartbeat;
   #stopReason: StopReason = 'requests';
   #firstError: string | null = null;
   #startMs = 0;
@@ -83,6 +73,7 @@ export class JourneyEngine implements UserHost {
     this.#options = options;
     this.#script = options.script!;
     this.#io = options.io ?? REAL_IO;
+    this.#heartbeat = new Heartbeat(options.progressEvery ?? 0, options.onProgress);
     this.#endpoint = endpoint;
     this.steps = new StepBuilder(config, version);
     this.rateMode = config.schedule.kind === 'rate';
@@ -108,7 +99,7 @@ export class JourneyEngine implements UserHost {
         }
       : null;
     this.#maxUsers = config.maxConnections ?? config.concurrency;
-    this.recorder = this.#newRecorder();
+    this.recorder = this.#newRecorder(null);
     this.#phases = new RunPhases(config, {
       warmUp: () => this.#start(),
       drain: () => this.#drain(),
@@ -149,7 +140,7 @@ export class JourneyEngine implements UserHost {
     }
     if (phase !== 'measuring') {
       // Stopped before measuring began: nothing was measured, and the warm-up is not reported.
-      this.recorder = this.#newRecorder();
+      this.recorder = this.#newRecorder(null);
       this.#active = 0;
       this.#startMs = this.#io.now();
       this.#phases.current = 'measuring';
@@ -207,37 +198,27 @@ export class JourneyEngine implements UserHost {
   }
 
   onTlsInfo(info: TlsInfo, serverName: string | null): void {
-    const first = this.recorder.first;
-    first.tlsProtocol = info.protocol;
-    first.tlsTempKey = info.tempKey;
-    first.tlsServerName = serverName;
+    noteTlsInfo(this.recorder, info, serverName);
   }
 
-  #newRecorder(): Recorder {
+  /** A recorder with the journey's stats; `warm`: the warm-up's, whose server name and TLS details carry over. */
+  #newRecorder(warm: Recorder | null): Recorder {
     const now = this.#io.now();
+    // Steps name their rows as they come.
     const rows = new EndpointStats(this.#config.maxEndpoints, []);
     const setting = { config: this.#config, rows, live: this.#options.live === true };
-    const recorder = newRecorder(setting, now, this.#options.exchangeSink ?? null, this.#options.runLength ?? null);
+    const sink = this.#options.exchangeSink ?? null;
+    const runLength = this.#options.runLength ?? null;
+    const recorder = warm === null ? newRecorder(setting, now, sink, runLength) : measuringRecorder(warm, setting, now, sink, runLength);
     recorder.journeys = new JourneyStats(performance.timeOrigin + now, now);
     return recorder;
   }
 
-  /**
-   * The measured run begins, on the users (and warm connections) a warm-up left, if any. The
-   * server's name and TLS details were learnt in the warm-up, so they carry over.
-   */
+  /** The measured run begins, on the users (and warm connections) a warm-up left, if any. */
   #beginMeasuring(): void {
-    const warm = this.recorder;
-    this.recorder = this.#newRecorder();
-    const first = this.recorder.first;
-    first.serverSoftware = warm.first.serverSoftware;
-    first.tlsProtocol = warm.first.tlsProtocol;
-    first.tlsTempKey = warm.first.tlsTempKey;
-    first.tlsServerName = warm.first.tlsServerName;
+    this.recorder = this.#newRecorder(this.recorder);
     this.#started = 0;
-    this.#settled = 0;
-    const every = this.#options.progressEvery ?? 0;
-    this.#nextProgress = every > 0 ? every : Number.POSITIVE_INFINITY;
+    this.#heartbeat.restart();
     const { durationMs } = this.#config;
     if (durationMs !== null) this.#phases.after(durationMs, () => this.stop('duration', 0));
     this.#start();
@@ -365,12 +346,7 @@ export class JourneyEngine implements UserHost {
   }
 
   #noteSettled(count: number): void {
-    this.#settled += count;
-    if (this.#settled >= this.#nextProgress) {
-      const every = this.#options.progressEvery ?? 0;
-      while (this.#nextProgress <= this.#settled) this.#nextProgress += every;
-      this.#options.onProgress?.(this.#settled);
-    }
+    if (this.#phases.current === 'measuring') this.#heartbeat.add(count);
   }
 
   #checkDone(): void {
