@@ -1,6 +1,6 @@
 // Runs a --script's hooks in one engine thread: setup once, request() per request (only when exported), response() per response, teardown.
 
-import type { Config, Header, RequestTarget } from '../config/config.js';
+import type { Config, RequestTarget } from '../config/config.js';
 import type { GbFailureCode } from '../failures.js';
 import { originOf } from '../config/validate.js';
 import type { Summary } from '../metrics/summary.js';
@@ -13,10 +13,9 @@ import type { Script, ScriptContext, ScriptRequest, ScriptResponse, ScriptRespon
 import { scriptError, type LoadedScript } from './script-loader.js';
 import { ReturnedRequests } from './returned-requests.js';
 import { headersOf } from './response-headers.js';
+import { checkedBody, checkedHeaders, checkedMethod, pathProblem } from './request-checks.js';
 import type { TargetSequence } from './target-sequence.js';
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const LINE_BREAK = /[\r\n\0]/;
 const DEFAULT_BODY_BYTES = 64 * 1024;
 
 /** What response() made of a response: accepted, rejected (false), or failed (a throw: the message). */
@@ -252,26 +251,17 @@ export class ScriptRunner implements RequestSource, H2RequestSource {
 
   /** The request as bytes (HTTP/1.x) or HEADERS frames (HTTP/2, its header block encoded here: only scripts pay per request); a string says what is wrong. */
   #build(r: ScriptRequest): Buffer | H2Frames | string {
-    const method = r.method === undefined ? this.#config.method : String(r.method).toUpperCase();
-    if (!TOKEN.test(method)) return `method ${JSON.stringify(r.method)} is not a single word`;
+    const checked = r.method === undefined ? { method: this.#config.method } : checkedMethod(r.method);
+    if (typeof checked === 'string') return checked;
+    const { method } = checked;
     const path = r.path === undefined ? this.#config.target.path : r.path;
-    if (typeof path !== 'string' || !path.startsWith('/') || /[\s\0-\x1f\x7f]/.test(path))
-      return `path ${JSON.stringify(r.path)} must start with "/" and have no spaces or control characters`;
-    const headers: Header[] = [];
-    if (r.headers !== undefined) {
-      if (typeof r.headers !== 'object' || r.headers === null) return 'headers must be an object of "Name": "value"';
-      for (const [name, value] of Object.entries(r.headers)) {
-        if (!TOKEN.test(name) || typeof value !== 'string' || LINE_BREAK.test(value))
-          return `header ${JSON.stringify(name)} is not a valid name with a string value on one line`;
-        headers.push({ name, value });
-      }
-    }
-    let body: Uint8Array | null = this.#config.body;
-    if (r.body !== undefined) {
-      if (typeof r.body === 'string') body = Buffer.from(r.body, 'utf8');
-      else if (r.body instanceof Uint8Array) body = r.body;
-      else return 'body must be a string or a Uint8Array';
-    }
+    const pathWrong = pathProblem(path);
+    if (pathWrong !== null) return pathWrong;
+    const headers = checkedHeaders(r.headers);
+    if (typeof headers === 'string') return headers;
+    const given = r.body === undefined ? { body: this.#config.body } : checkedBody(r.body);
+    if (typeof given === 'string') return given;
+    const { body } = given;
     const name = r.name === undefined ? `${method} ${path.replace(/\?.*$/, '')}` : String(r.name);
     const one: RequestTarget = { name, method, target: { ...this.#config.target, path }, headers, body };
     this.row = this.#rowOf(name);

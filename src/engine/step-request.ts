@@ -4,10 +4,8 @@ import type { Config, Header, RequestTarget } from '../config/config.js';
 import { buildH2TargetRequest, type H2Frames } from '../transport/h2-request.js';
 import { buildTargetRequest } from '../transport/request.js';
 import type { StepRequest } from './journey-api.js';
+import { checkedBody, checkedHeaders, checkedMethod, pathProblem } from './request-checks.js';
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const LINE_BREAK = /[\r\n\0]/;
-const BAD_PATH = /[\s\0-\x1f\x7f]/;
 /** Steps without headers or a body are the same bytes each time for the same cookies: kept, up to this many. */
 const MAX_KEPT = 1000;
 
@@ -36,18 +34,19 @@ export class StepBuilder {
 
   /** The step's request, or what is wrong with it (thrown to the journey as an Error by the caller). */
   build(step: StepRequest, jarCookies: string): BuiltStep | string {
-    const method = step.method === undefined ? 'GET' : String(step.method).toUpperCase();
     const path = step.path;
     const plain = step.headers === undefined && step.body === undefined && step.json === undefined && step.name === undefined;
-    const key = plain ? `${method} ${path}\n${jarCookies}` : null;
+    const key = plain ? `${step.method ?? 'GET'} ${path}\n${jarCookies}` : null;
     if (key !== null) {
       const kept = this.#kept.get(key);
       if (kept !== undefined) return kept;
     }
-    if (!TOKEN.test(method)) return `method ${JSON.stringify(step.method)} is not a single word`;
-    if (typeof path !== 'string' || !path.startsWith('/') || BAD_PATH.test(path))
-      return `path ${JSON.stringify(path)} must start with "/" and have no spaces or control characters`;
-    const headers = headersOf(step);
+    const checked = checkedMethod(step.method ?? 'GET');
+    if (typeof checked === 'string') return checked;
+    const { method } = checked;
+    const pathWrong = pathProblem(path);
+    if (pathWrong !== null) return pathWrong;
+    const headers = checkedHeaders(step.headers);
     if (typeof headers === 'string') return headers;
     const body = bodyOf(step, headers);
     if (typeof body === 'string') return body;
@@ -67,18 +66,6 @@ export class StepBuilder {
   }
 }
 
-function headersOf(step: StepRequest): Header[] | string {
-  const headers: Header[] = [];
-  if (step.headers === undefined) return headers;
-  if (typeof step.headers !== 'object' || step.headers === null) return 'headers must be an object of "Name": "value"';
-  for (const [name, value] of Object.entries(step.headers)) {
-    if (!TOKEN.test(name) || typeof value !== 'string' || LINE_BREAK.test(value))
-      return `header ${JSON.stringify(name)} is not a valid name with a string value on one line`;
-    headers.push({ name, value });
-  }
-  return headers;
-}
-
 /** The body's bytes (json: its JSON text, typed as JSON unless a header says otherwise); null for none. */
 function bodyOf(step: StepRequest, headers: Header[]): Uint8Array | null | string {
   if (step.json !== undefined) {
@@ -94,7 +81,6 @@ function bodyOf(step: StepRequest, headers: Header[]): Uint8Array | null | strin
     return Buffer.from(text, 'utf8');
   }
   if (step.body === undefined) return null;
-  if (typeof step.body === 'string') return Buffer.from(step.body, 'utf8');
-  if (step.body instanceof Uint8Array) return step.body;
-  return 'body must be a string or a Uint8Array';
+  const given = checkedBody(step.body);
+  return typeof given === 'string' ? given : given.body;
 }

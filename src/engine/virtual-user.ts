@@ -272,9 +272,17 @@ export class VirtualUser implements VirtualUserApi, ConnectionOwner<LoadConnecti
     host.answered(nowMs, exchange);
     this.lastActiveMs = nowMs;
     const head = exchange.head;
-    if (head !== null && SET_COOKIE.test(head)) this.#cookies.store(headersOf(head)['set-cookie'] ?? [], this.#path);
-    const name = host.recorder.endpoints?.names[exchange.row] ?? '';
-    this.#deliver(new StepAnswer(exchange.status, head, exchange.body ?? EMPTY, exchange.totalUs / 1000, name, null));
+    const answer = new StepAnswer(
+      exchange.status,
+      head,
+      exchange.body ?? EMPTY,
+      exchange.totalUs / 1000,
+      host.recorder.endpoints?.names[exchange.row] ?? '',
+      null,
+    );
+    // Most answers set no cookie: only those pay for parsing their headers, once, for the jar and the script.
+    if (head !== null && SET_COOKIE.test(head)) this.#cookies.store(answer.headers['set-cookie'] ?? [], this.#path);
+    this.#deliver(answer);
   }
 
   onFailedRead(nowMs: number, exchange: Exchange): void {

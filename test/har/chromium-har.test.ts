@@ -8,14 +8,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 
 import { runGb } from '../helpers/gb-process.js';
-import { findTool, requireTool } from '../helpers/tools.js';
+import { requireTool } from '../helpers/tools.js';
+import { launchChromium } from '../helpers/chromium.js';
 import { fetchUser, loadJourney } from './fake-user.js';
 import { startShopSite, type ShopSite } from './shop-site.js';
 
-const CHROMIUM = findTool('chromium') ?? '/usr/bin/chromium';
 const skip = requireTool('chromium');
 /** The journey engine (gb --script FILE --users N) is being built elsewhere; its step runs once gb has it. */
 
@@ -31,18 +31,7 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'gb-har-'));
   site = await startShopSite();
   if (skip !== false) return;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();

@@ -70,27 +70,10 @@ export async function runJourney(source: string, answer: (request: SentRequest, 
     sent.push(one);
     return Promise.resolve(response(step, answer(one, sent.length - 1)));
   };
-  const verb =
-    (method: string) =>
-    (path: string, options = {}): Promise<StepResponse> =>
-      request({ ...options, method, path });
-  const vu: VirtualUser = {
-    id: 0,
-    iteration: 0,
-    state: {},
-    data: {},
-    request,
-    get: verb('GET'),
-    post: verb('POST'),
-    put: verb('PUT'),
-    patch: verb('PATCH'),
-    delete: verb('DELETE'),
-    sleep: (ms) => {
-      sleeps.push(ms);
-      return Promise.resolve();
-    },
-    check: (_name, passed) => Boolean(passed),
-  };
+  const vu = userOf(0, request, (ms) => {
+    sleeps.push(ms);
+    return Promise.resolve();
+  });
   await iteration(vu);
   return { sent, sleeps };
 }
@@ -120,6 +103,11 @@ export function fetchUser(origin: string, id = 0): VirtualUser {
     answer['set-cookie'] = res.headers.getSetCookie();
     return response(step, { status: res.status, headers: answer, body: await res.text() });
   };
+  return userOf(id, request, (ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+}
+
+/** A VirtualUser whose steps all go through `request` and whose think time is `sleep`. */
+function userOf(id: number, request: (step: StepRequest) => Promise<StepResponse>, sleep: (ms: number) => Promise<void>): VirtualUser {
   const verb =
     (method: string) =>
     (path: string, options = {}): Promise<StepResponse> =>
@@ -135,7 +123,7 @@ export function fetchUser(origin: string, id = 0): VirtualUser {
     put: verb('PUT'),
     patch: verb('PATCH'),
     delete: verb('DELETE'),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    sleep,
     check: (_name, passed) => Boolean(passed),
   };
 }

@@ -4,30 +4,19 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 
 import { startDashboard, MAX_FRAMES } from '../../src/live/dashboard-server.js';
 import { renderDashboardPage, type DashboardFrame } from '../../src/report/dashboard-page.js';
-import { findTool, requireTool } from '../helpers/tools.js';
+import { requireTool } from '../helpers/tools.js';
+import { launchChromium } from '../helpers/chromium.js';
 
-const CHROMIUM = findTool('chromium') ?? '/usr/bin/chromium';
 const skip = requireTool('chromium');
 let browser: Browser | null = null;
 
 before(async () => {
   if (skip !== false) return;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 });
 after(async () => browser?.close());
 

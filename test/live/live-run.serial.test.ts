@@ -9,14 +9,15 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 
 import type { Summary } from '../../src/metrics/summary.js';
 import { runGb, spawnGb } from '../helpers/gb-process.js';
 import { otlpRoot } from '../helpers/live.js';
 import { startPrometheus, type TestPrometheus } from '../helpers/prometheus.js';
 import { withScratchDir, withTarget } from '../helpers/target.js';
-import { findTool, requireTool } from '../helpers/tools.js';
+import { requireTool } from '../helpers/tools.js';
+import { launchChromium } from '../helpers/chromium.js';
 
 const skipPrometheus = requireTool('prometheus');
 const skipChromium = requireTool('chromium');
@@ -243,10 +244,7 @@ function requestsIn(request: OtlpRequest): number {
 describe('--dashboard in Chromium', { skip: skipChromium }, () => {
   let browser: Browser | null = null;
   before(async () => {
-    browser = await chromium.launch({
-      executablePath: findTool('chromium') ?? '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
   after(async () => browser?.close());
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 
 import { runConfig } from '../../src/index.js';
 import { parseCommandLine } from '../../src/cli/flags.js';
@@ -15,11 +15,11 @@ import { renderHtml, type HtmlOptions } from '../../src/report/html.js';
 import { PHASE_COLORS } from '../../src/report/html-phases.js';
 import { countColor, decodePng } from '../helpers/png.js';
 import { clientFixture, phaseOf, runSummary, settingsFixture, summaryFixture } from '../helpers/summaries.js';
-import { findTool, requireTool } from '../helpers/tools.js';
+import { requireTool } from '../helpers/tools.js';
+import { launchChromium } from '../helpers/chromium.js';
 import { journeyResultsOf } from '../helpers/journeys.js';
 
 // Debian's package; playwright's own browser download is not used.
-const CHROMIUM = findTool('chromium') ?? '/usr/bin/chromium';
 const OUTPUT_DIR = resolve('test-output');
 const skip = requireTool('chromium');
 
@@ -28,18 +28,7 @@ let browser: Browser | null = null;
 before(async () => {
   if (skip !== false) return;
   mkdirSync(OUTPUT_DIR, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
