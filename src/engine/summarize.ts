@@ -159,8 +159,7 @@ function statusCodesOf(r: Recorder): Record<string, number> {
 
 export function summarize(config: Config, facts: SummaryFacts): Summary {
   const r = facts.recorder;
-  const c = r.counters;
-  const count = (i: number): number => c[i] ?? 0;
+  const count = (i: number): number => r.counters[i] ?? 0;
   const failures = {
     connect: count(C.failConnect),
     receive: count(C.failReceive),
@@ -235,5 +234,6 @@ export function summarize(config: Config, facts: SummaryFacts): Summary {
     shards: shardSet(config, facts.startedAtMs, completed, client),
     endpoints: r.endpoints === null ? null : endpointResults(r.endpoints, facts.elapsedMs),
     journeys: r.journeys === null ? null : journeyResults(r.journeys, facts.elapsedMs),
+    websocket: r.websocket?.results() ?? null,
   };
 }

@@ -2,6 +2,7 @@
 
 import { Histogram } from './histogram.js';
 import { mergeJourneys } from './journey-results.js';
+import { mergeWebSocket } from './ws-stats.js';
 import { mergePhases } from './phase-merge.js';
 import type {
   Http2Stats,
@@ -285,7 +286,13 @@ export function mergeSummaries(summaries: readonly Summary[], options: MergeOpti
   const journeys = mergeJourneys(summaries, span(summaries).seconds);
   if (!journeys.ok) return err(journeys.error);
 
-  return ok({ ...addUp(summaries, first, phases, requestPhases.value, rate, shards.value), journeys: journeys.value });
+  const websocket = mergeWebSocket(summaries);
+  if (!websocket.ok) return err(websocket.error);
+  return ok({
+    ...addUp(summaries, first, phases, requestPhases.value, rate, shards.value),
+    journeys: journeys.value,
+    websocket: websocket.value,
+  });
 }
 
 /** From the earliest start to the latest end of the runs. */
@@ -304,7 +311,7 @@ function addUp(
   requestPhases: RequestPhases | null,
   rate: RateStats | null,
   shards: ShardSet | null,
-): Omit<Summary, 'journeys'> {
+): Omit<Summary, 'journeys' | 'websocket'> {
   const { startMs, seconds: elapsedSeconds } = span(summaries);
   const sum = (pick: (s: Summary) => number): number => total(summaries.map(pick));
   const firstNonNull = <T>(pick: (s: Summary) => T | null): T | null => summaries.map(pick).find((v): v is T => v !== null) ?? null;

@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { Histogram, type HistogramSnapshot } from './histogram.js';
 import { EndpointStats, type EndpointSnapshot } from './endpoints.js';
 import { JourneyStats, type JourneySnapshot } from './journey-stats.js';
+import { WsStats, type WsSnapshot } from './ws-stats.js';
 import { PhaseHistograms, type PhaseSnapshots } from './request-phases.js';
 import { OTHER_ENDPOINT, RequestTable, type RequestCounts } from './request-counts.js';
 import type { FailureCode, FailureKind } from '../failures.js';
@@ -122,6 +123,8 @@ export interface RecorderOptions {
   readonly live?: boolean;
   /** A journey run's iterations, checks and users; null (or absent) for any other run. */
   readonly journeys?: JourneyStats | null;
+  /** A WebSocket run's connections and messages; null (or absent) for any other run. */
+  readonly websocket?: WsStats | null;
 }
 
 /** What a recorder hands the live outputs once a period: cumulative, copied, so the run records on. */
@@ -154,6 +157,8 @@ export interface RecorderSnapshot {
   readonly liveRequests: RequestCounts | null;
   /** A journey run's (see Recorder.journeys); else null. */
   readonly journeys: JourneySnapshot | null;
+  /** A WebSocket run's (see Recorder.websocket); else null. */
+  readonly websocket?: WsSnapshot | null;
 }
 
 export class Recorder {
@@ -185,6 +190,8 @@ export class Recorder {
   liveRequests: RequestTable | null;
   /** What a journey run counts beside its requests; null for any other run. */
   journeys: JourneyStats | null;
+  /** What a WebSocket run counts beside its round trips; null for any other run. */
+  websocket: WsStats | null;
   readonly first: FirstSeen = {
     serverSoftware: null,
     documentLength: null,
@@ -202,6 +209,7 @@ export class Recorder {
     this.endpoints = options.endpoints ?? null;
     this.liveRequests = options.live === true ? new RequestTable() : null;
     this.journeys = options.journeys ?? null;
+    this.websocket = options.websocket ?? null;
   }
 
   /** One complete response, ended at nowMs. */
@@ -212,7 +220,9 @@ export class Recorder {
     c[C.bytesBody]! += bodyBytes;
     if (r.keptAlive) c[C.keepAlive]! += 1;
     if (status >= 0 && status < STATUS_SLOTS) this.statusCounts[status]! += 1;
-    const non2xx = status < 200 || status >= 300;
+    // A WebSocket message has no status (-1): it is no more a non-2xx response than a 2xx one.
+    const message = status < 0;
+    const non2xx = !message && (status < 200 || status >= 300);
     if (non2xx) c[C.non2xx]! += 1;
     this.connect.record(connectUs);
     this.processing.record(totalUs - connectUs);
@@ -236,7 +246,7 @@ export class Recorder {
     }
     this.endpoints?.recordResponse(r.row ?? 0, status, totalUs, lengthFailure || rejected);
     this.liveRequests?.record(r.row ?? 0, status, lengthFailure || rejected);
-    if (!lengthFailure && !rejected && status >= 200 && status < 400) {
+    if (!lengthFailure && !rejected && (message || (status >= 200 && status < 400))) {
       this.successTotal.record(totalUs);
       this.successWaiting.record(waitUs);
     }
@@ -365,6 +375,7 @@ export class Recorder {
       endpoints: this.endpoints?.snapshot() ?? null,
       liveRequests: this.#liveRequestCounts(),
       journeys: this.journeys?.snapshot() ?? null,
+      websocket: this.websocket?.snapshot() ?? null,
     };
   }
 
@@ -391,6 +402,7 @@ export class Recorder {
     if (s.liveRequests !== null) (this.liveRequests ??= new RequestTable([])).add(s.liveRequests);
     // On this recorder's clock, as the timeline: a journey row and a request row of one second share their index.
     if (s.journeys !== null) (this.journeys ??= new JourneyStats(this.timeline.startEpochMs, 0)).merge(s.journeys);
+    if (s.websocket !== null && s.websocket !== undefined) (this.websocket ??= new WsStats()).merge(s.websocket);
     const f = this.first;
     f.serverSoftware ??= s.first.serverSoftware;
     f.documentLength ??= s.first.documentLength;
