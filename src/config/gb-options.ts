@@ -266,7 +266,7 @@ export const GB_OPTIONS = {
       valueName: 'N',
       help: `Requests in flight per connection (default 1, at most ${MAX_PIPELINE}; needs -k)`,
       defaultText: '1',
-      doc: 'N HTTP/1.1 requests in flight per connection, each timed on its own (needs `-k`). A connection never holds more, whatever the rate schedule does; requests a closing server left unanswered are sent again, once each.',
+      doc: 'N HTTP/1.1 requests in flight per connection, each timed on its own (needs `-k`). A connection never holds more, whatever the rate schedule does; requests a closing server left unanswered are sent again, once each. With a `ws://` URL and `--rate`: the messages in flight per connection (default 64).',
     },
   ),
   /** -f: pin the TLS version: 'TLS1', 'TLS1.1', 'TLS1.2', 'TLS1.3' or 'ALL'. */
