@@ -9,7 +9,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { Summary } from '../../src/metrics/summary.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { makeCertificate } from '../helpers/certificate.js';
+import { otlpRoot } from '../helpers/live.js';
 import { runGb } from '../helpers/gb-process.js';
 import { requireTool } from '../helpers/tools.js';
 import { startWsServer, type TestWsServer } from '../helpers/ws-server.js';
@@ -178,6 +181,72 @@ describe('gb ws:// against the ws package', () => {
     assert.equal(broken.code, 1, broken.stderr);
     assert.match(broken.stderr, /rps/);
   });
+});
+
+describe('gb ws:// with -t, --warmup, --shard, --html and --out', () => {
+  let server: TestWsServer;
+  before(async () => {
+    server = await startWsServer();
+  });
+  after(async () => {
+    await server?.close();
+  });
+
+  it('--shard 1/2 sends its half of -n exactly', T, async () => {
+    const before = server.messages();
+    const run = await runGb(['-q', '--shard', '1/2', '-c', '4', '-n', '401', '--json', '-', server.url]);
+    assert.equal(run.code, 0, run.stderr);
+    const s = JSON.parse(run.stdout) as Summary;
+    assert.equal(s.completed, 201);
+    assert.equal(server.messages() - before, 201);
+  });
+
+  it(
+    '-t 1s --warmup 300ms: the warm-up is left out, the live OTLP total ends at Complete requests, the HTML has its section',
+    T,
+    async () => {
+      const bodies: Buffer[] = [];
+      const receiver = createServer((req, res) => {
+        const parts: Buffer[] = [];
+        req.on('data', (c: Buffer) => parts.push(c));
+        req.on('end', () => {
+          bodies.push(Buffer.concat(parts));
+          res.writeHead(200).end();
+        });
+      });
+      await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+      const { port } = receiver.address() as AddressInfo;
+      try {
+        const before = server.messages();
+        const html = join(dir, 'ws.html');
+        const args = ['-c', '4', '-t', '1s', '--warmup', '300ms', '--out', `otlp=http://127.0.0.1:${port}`, '--out-period', '1s'];
+        const run = await runGb(['-q', ...args, '--html', html, '--json', join(dir, 'timed.json'), server.url], { killAfterMs: 20_000 });
+        assert.equal(run.code, 0, run.stderr);
+        const s = read('timed.json');
+        assert.equal(s.stopReason, 'duration');
+        assert.ok(s.completed > 0);
+        assert.ok(server.messages() - before > s.completed, 'the warm-up sent messages the report leaves out');
+        assert.equal(s.failed, 0);
+        const Request = otlpRoot().lookupType('opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest');
+        const last = Request.toObject(Request.decode(bodies.at(-1)!), { longs: String, defaults: true }) as {
+          resource_metrics: { scope_metrics: { metrics: { name: string; sum?: { data_points: { as_int?: string }[] } }[] }[] }[];
+        };
+        const metrics = last.resource_metrics.flatMap((r) => r.scope_metrics.flatMap((m) => m.metrics));
+        const requests = metrics.find((m) => m.name === 'gb.requests')?.sum?.data_points ?? [];
+        assert.equal(
+          requests.reduce((a, p) => a + Number(p.as_int ?? 0), 0),
+          s.completed,
+        );
+        const page = readFileSync(html, 'utf8');
+        assert.match(page, /<h2>WebSocket<\/h2>/);
+        // The connections opened in the warm-up, which the measured run then uses: none opened while measuring.
+        assert.match(page, /<th>Connections<\/th><td>0 opened, 0 failed to open<\/td>/);
+        assert.equal(s.websocket?.messages.sent, s.completed + s.cutOff);
+      } finally {
+        receiver.close();
+      }
+    },
+  );
 });
 
 describe('gb wss:// against the ws package over TLS', () => {
