@@ -143,6 +143,14 @@ describe('WebSocket frames from the server', () => {
     });
   }
 
+  it('a server that never replies: each message times out after -s, a Receive failure', T, async () => {
+    const { s, messages } = await against({ reply: () => [] }, ['-c', '2', '-n', '2', '-s', '1']);
+    assert.equal(messages, 2);
+    assert.deepEqual(s.errorCodes, { TIMEOUT: 2 });
+    assert.equal(s.failures.receive, 2);
+    assert.equal(s.timeouts, 2);
+  });
+
   it('records the close code the server sent', T, async () => {
     const { s } = await against({ reply: () => [frame(0x8, Buffer.from([0x03, 0xf3]))] }, ['-c', '1', '-n', '2']);
     assert.deepEqual(s.websocket?.closeCodes, { 1011: 2 });
