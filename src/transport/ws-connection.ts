@@ -300,7 +300,7 @@ export class WsConnection implements LoadConnection, SocketHandler {
   #serverClosed(socket: ClientSocket, code: number): void {
     this.#closeSeen = true;
     this.#settings.observer().closed(code);
-    socket.write(buildFrame(OP_CLOSE, closePayload(code === 1005 || code === 1002 ? CLOSE_NORMAL : code), this.#mask.next()));
+    socket.write(buildFrame(OP_CLOSE, closePayload(sendable(code) ? code : CLOSE_NORMAL), this.#mask.next()));
     if (this.#inflight > 0) this.#fail('receive', 'WS_CLOSED', `WebSocket closed by the server (code ${code}) with a message unanswered`);
     else this.#discardSocket();
   }
@@ -395,4 +395,11 @@ export class WsConnection implements LoadConnection, SocketHandler {
     this.#frameHeld = false;
     discardSocket(s);
   }
+}
+
+/** Whether a close code may go on the wire in a Close frame (RFC 6455 §7.4): 1005, 1006 and 1015 only report, and 1002 answers nothing. */
+function sendable(code: number): boolean {
+  return (
+    (code >= 1000 && code <= 1014 && code !== 1002 && code !== 1004 && code !== 1005 && code !== 1006) || (code >= 3000 && code <= 4999)
+  );
 }

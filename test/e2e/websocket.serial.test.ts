@@ -102,6 +102,17 @@ describe('gb ws:// against the ws package', () => {
     assert.equal(s.websocket?.messages.received, 1000);
   });
 
+  it('-G 2 --rate splits the schedule between two workers: -n messages in all, none failed', T, async () => {
+    const before = server.messages();
+    const run = await runGb(['-q', '-G', '2', '-c', '4', '--rate', '1000', '-n', '500', '--json', '-', server.url]);
+    assert.equal(run.code, 0, run.stderr);
+    const s = JSON.parse(run.stdout) as Summary;
+    assert.equal(s.completed, 500);
+    assert.equal(s.failed, 0);
+    assert.equal(server.messages() - before, 500);
+    assert.deepEqual(s.websocket?.messages, { sent: 500, received: 500 });
+  });
+
   it('--binary --message @FILE sends the file as binary messages; -G 2 splits the run exactly', T, async () => {
     const file = join(dir, 'payload.bin');
     const payload = Buffer.alloc(70_000);
