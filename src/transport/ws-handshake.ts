@@ -15,15 +15,19 @@ export interface UpgradeTemplate {
   readonly after: Buffer;
 }
 
-/** The upgrade request's bytes but the key: the URL's path and Host, gb's User-Agent, and the -H, -C and -A headers. */
-export function upgradeTemplate(config: Config, version: string): UpgradeTemplate {
+/**
+ * The upgrade request's bytes but the key: the URL's path (or a journey's `path`) and Host, gb's
+ * User-Agent, and the -H, -C and -A headers; `cookie` adds a user's cookies to -C's.
+ */
+export function upgradeTemplate(config: Config, version: string, path = config.target.path, cookie: string | null = null): UpgradeTemplate {
   const { target } = config;
   const overridden = new Set(config.headers.map((h) => h.name.toLowerCase()));
-  const lines: string[] = [`GET ${target.path} HTTP/1.1`];
+  const lines: string[] = [`GET ${path} HTTP/1.1`];
   if (!overridden.has('host')) lines.push(`Host: ${target.hostHeader}`);
   if (!overridden.has('user-agent')) lines.push(`User-Agent: ${USER_AGENT_PREFIX}${version}`);
   lines.push('Upgrade: websocket', 'Connection: Upgrade', 'Sec-WebSocket-Version: 13');
-  if (config.cookies.length > 0) lines.push(`Cookie: ${config.cookies.join('; ')}`);
+  const cookies = cookie === null ? config.cookies : [...config.cookies, cookie];
+  if (cookies.length > 0) lines.push(`Cookie: ${cookies.join('; ')}`);
   if (config.basicAuth !== null) lines.push(`Authorization: ${basic(config.basicAuth)}`);
   for (const h of config.headers) lines.push(`${h.name}: ${h.value}`);
   return { before: Buffer.from(`${lines.join('\r\n')}\r\nSec-WebSocket-Key: `, 'latin1'), after: Buffer.from('\r\n\r\n', 'latin1') };

@@ -12,6 +12,8 @@ export interface WsServerOptions {
   readonly pingsOnOpen?: number;
   /** Close each connection with this code after this many messages on it. */
   readonly closeAfter?: { readonly messages: number; readonly code: number };
+  /** Upgrade only this path (others are refused with 400); default every path. */
+  readonly path?: string;
   /** Serve wss:// with this key and certificate. */
   readonly tls?: { readonly key: Buffer; readonly cert: Buffer };
 }
@@ -37,7 +39,9 @@ export interface TestWsServer {
 
 export async function startWsServer(options: WsServerOptions = {}): Promise<TestWsServer> {
   const server: Server = options.tls === undefined ? createHttpServer() : createHttpsServer(options.tls);
-  const wss = new WebSocketServer({ server });
+  // A plain request (a journey's HTTP steps) gets a short 200.
+  server.on('request', (_req, res) => res.end('ok'));
+  const wss = new WebSocketServer(options.path === undefined ? { server } : { server, path: options.path });
   let messages = 0;
   let bytes = 0;
   let connections = 0;
