@@ -14,6 +14,8 @@ const body = join(dir, 'body.bin');
 writeFileSync(body, 'x');
 const script = join(dir, 'hooks.mjs');
 writeFileSync(script, 'export default { request() { return { path: "/" }; } };\n');
+const huge = join(dir, 'huge.bin');
+writeFileSync(huge, Buffer.alloc(16 * 1024 * 1024 + 1));
 const targets = join(dir, 'targets.txt');
 writeFileSync(targets, 'GET http://127.0.0.1:1/\n');
 
@@ -35,6 +37,12 @@ for (const [what, args, message] of [
   ['--echo with --rate', ['--echo', '--rate', '10', '-n', '10', ws], /^gb: --echo cannot be used with --rate or --stages/],
   ['--pipeline without --rate', ['--pipeline', '4', ws], /^gb: --pipeline 4 needs --rate with a ws:\/\/ URL/],
   ['a --message file that does not exist', ['--message', `@${join(dir, 'none')}`, ws], /^gb: --message file .* does not exist/],
+  [
+    'a --message file over 16 MiB',
+    ['--binary', '--message', `@${huge}`, ws],
+    /^gb: --message @.*huge\.bin is 16777217 bytes; a WebSocket message is at most 16 MiB/,
+  ],
+  ['--users with ws://', ['--users', '2', '--script', script, ws], /^gb: --script cannot be used with a ws:\/\/ or wss:\/\/ URL/],
   ['ws:// in a targets file', ['--targets', join(dir, 'ws-targets.txt')], /unsupported scheme 'ws:'/],
 ] as const) {
   test(`${what}: one line, exit 2, nothing sent`, async () => {
