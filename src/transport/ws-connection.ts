@@ -74,6 +74,8 @@ export class WsConnection implements LoadConnection, SocketHandler {
   #accept = '';
   #upgradeSentMs = 0;
   #lastActivityMs = 0;
+  /** The 101's Server header, for the next message's exchange to carry (ab reports the first response's). */
+  #server: string | null = null;
   /** A Close frame came on this socket: its end is not an abnormal closure. */
   #closeSeen = false;
   // The message frame: its header written once, the masked payload rewritten per send.
@@ -237,6 +239,7 @@ export class WsConnection implements LoadConnection, SocketHandler {
       return;
     }
     this.#state = OPEN;
+    this.#server = outcome.server ?? '';
     this.#settings.observer().opened(Math.round((now - this.#upgradeSentMs) * 1000));
     // The connect time belongs to the first message that waited for this socket (ab's Connect).
     if (this.#inflight > 0) this.#connectUs[this.#head] = Math.round((now - this.#attempt.startMs) * 1000);
@@ -326,7 +329,8 @@ export class WsConnection implements LoadConnection, SocketHandler {
     e.bodyBytes = this.#decoder.messageBytes;
     e.keptAlive = true;
     e.truncated = false;
-    e.server = null;
+    e.server = this.#server;
+    this.#server = null;
     e.head = null;
     e.body = null;
     e.row = 0;

@@ -54,7 +54,7 @@ export type HandshakeCode = 'WS_HANDSHAKE_STATUS' | 'WS_BAD_ACCEPT' | 'WS_BAD_HA
 /** Reading the answer: not done yet, done (with where the frames begin), or refused with a code and why. */
 export type HandshakeOutcome =
   | { readonly kind: 'more' }
-  | { readonly kind: 'open'; readonly framesAt: number; readonly chunk: Uint8Array; readonly end: number }
+  | { readonly kind: 'open'; readonly framesAt: number; readonly chunk: Uint8Array; readonly end: number; readonly server: string | null }
   | { readonly kind: 'refused'; readonly code: HandshakeCode; readonly message: string };
 
 const MORE: HandshakeOutcome = { kind: 'more' };
@@ -82,14 +82,15 @@ export class HandshakeReader {
       return MORE;
     }
     this.#held = null;
-    const problem = judge(bytes.toString('latin1', 0, headEnd), expectedAccept);
+    const headers = new Map<string, string>();
+    const problem = judge(bytes.toString('latin1', 0, headEnd), expectedAccept, headers);
     if (problem !== null) return problem;
-    return { kind: 'open', framesAt: headEnd + 4, chunk: bytes, end: bytes.length };
+    return { kind: 'open', framesAt: headEnd + 4, chunk: bytes, end: bytes.length, server: headers.get('server') ?? null };
   }
 }
 
-/** Why the answer's head does not open a WebSocket (RFC 6455 §4.1's client checks), or null when it does. */
-function judge(head: string, expectedAccept: string): HandshakeOutcome | null {
+/** Why the answer's head does not open a WebSocket (RFC 6455 §4.1's client checks), or null when it does; fills `headers`. */
+function judge(head: string, expectedAccept: string, headers: Map<string, string>): HandshakeOutcome | null {
   const lines = head.split('\r\n');
   const status = STATUS_LINE.exec(lines[0] ?? '');
   if (status === null) return { kind: 'refused', code: 'WS_BAD_HANDSHAKE', message: 'the upgrade answer is not HTTP/1.1' };
@@ -97,7 +98,6 @@ function judge(head: string, expectedAccept: string): HandshakeOutcome | null {
     const reason = status[2] === undefined || status[2] === '' ? '' : ` ${status[2]}`;
     return { kind: 'refused', code: 'WS_HANDSHAKE_STATUS', message: `WebSocket handshake answered ${status[1]!}${reason}, not 101` };
   }
-  const headers = new Map<string, string>();
   for (const line of lines.slice(1)) {
     const colon = line.indexOf(':');
     if (colon <= 0) return { kind: 'refused', code: 'WS_BAD_HANDSHAKE', message: 'a malformed header line in the upgrade answer' };
