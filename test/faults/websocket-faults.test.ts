@@ -143,6 +143,18 @@ describe('WebSocket frames from the server', () => {
     });
   }
 
+  it('a message nobody waits for (a server that pushes) is counted as received and answers no message', T, async () => {
+    const { s, messages } = await against(
+      { reply: (_i, payload) => [Buffer.concat([frame(0x1, payload), frame(0x1, Buffer.from('pushed'))])] },
+      ['-c', '1', '-n', '5'],
+    );
+    assert.equal(messages, 5);
+    assert.equal(s.completed, 5);
+    assert.equal(s.failed, 0);
+    // Every reply brings a push; the last one's is never read, as the run ends with the reply before it.
+    assert.deepEqual(s.websocket?.messages, { sent: 5, received: 9 });
+  });
+
   it('a server that never replies: each message times out after -s, a Receive failure', T, async () => {
     const { s, messages } = await against({ reply: () => [] }, ['-c', '2', '-n', '2', '-s', '1']);
     assert.equal(messages, 2);
