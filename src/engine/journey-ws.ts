@@ -38,8 +38,9 @@ type Waiter = { readonly resolve: (m: WebSocketMessage) => void; readonly reject
 /** One vu.ws(path): opened by the engine, settled into the promise vu.ws returned. */
 export class JourneySocket implements UserWebSocket, WsClientEvents {
   readonly #host: WsHost;
-  readonly #row: number;
-  readonly #startMs: number;
+  readonly #name: string;
+  #row = 0;
+  #startMs = 0;
   readonly #queue: WebSocketMessage[] = [];
   readonly #waiters: Waiter[] = [];
   #client: WsClient | null = null;
@@ -48,15 +49,21 @@ export class JourneySocket implements UserWebSocket, WsClientEvents {
   /** The run's end cut the handshake off: it counts as cut off, not as a connection that failed. */
   #cut = false;
 
-  constructor(host: WsHost, name: string) {
+  /** Called once the socket has ended, so its user stops holding it. */
+  readonly #forget: (socket: JourneySocket) => void;
+
+  constructor(host: WsHost, name: string, forget: (socket: JourneySocket) => void) {
     this.#host = host;
-    this.#row = host.rowOf(name);
-    this.#startMs = host.now();
-    host.issued();
+    this.#forget = forget;
+    this.#name = name;
   }
 
   /** Hands over the client and returns the promise of vu.ws: it settles once the handshake is done or failed. */
   attach(client: WsClient): Promise<UserWebSocket> {
+    // Counted from here: a socket the engine would not open (--http2) is no request.
+    this.#row = this.#host.rowOf(this.#name);
+    this.#startMs = client.startMs;
+    this.#host.issued();
     this.#client = client;
     return new Promise((resolve, reject) => (this.#opening = { resolve, reject }));
   }
@@ -144,6 +151,7 @@ export class JourneySocket implements UserWebSocket, WsClientEvents {
     } else stats.closed(closeCode);
     const why = this.#ended ?? new Error(failure?.message ?? 'WebSocket closed');
     this.#ended = why;
+    this.#forget(this);
     const opening = this.#opening;
     this.#opening = null;
     opening?.reject(why);

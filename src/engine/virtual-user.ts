@@ -200,7 +200,7 @@ export class VirtualUser implements VirtualUserApi, ConnectionOwner<LoadConnecti
       return handled(Promise.reject(new Error('bad step: vu.ws(path) needs a path starting with "/"')));
     this.actions++;
     const cookie = this.#cookies.headerFor(path, host.now());
-    const socket = new JourneySocket(host, `WS ${path.split('?')[0] ?? path}`);
+    const socket = new JourneySocket(host, `WS ${path.split('?')[0] ?? path}`, (ended) => this.#sockets.delete(ended));
     const client = host.openWebSocket(path, cookie === '' ? null : cookie, socket);
     if (typeof client === 'string') return handled(Promise.reject(new Error(client)));
     this.#sockets.add(socket);
@@ -252,8 +252,7 @@ export class VirtualUser implements VirtualUserApi, ConnectionOwner<LoadConnecti
       this.#wake?.();
     }
     let cut = this.#conn?.close() ?? 0;
-    for (const socket of this.#sockets) cut += socket.interrupt(new IterationInterrupted());
-    this.#sockets.clear();
+    for (const socket of [...this.#sockets]) cut += socket.interrupt(new IterationInterrupted());
     this.#deliver(new IterationInterrupted());
     return cut;
   }

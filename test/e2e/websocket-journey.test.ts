@@ -76,6 +76,27 @@ describe('journeys with vu.ws(path)', () => {
     assert.equal(server.connections(), 12);
   });
 
+  it('with --http2 vu.ws rejects before anything is sent: the iteration fails, no request is counted', T, async () => {
+    const run = await runGb([
+      '-q',
+      '-r',
+      '--http2',
+      '--users',
+      '1',
+      '--iterations',
+      '1',
+      '--script',
+      refused,
+      '--json',
+      '-',
+      `http://127.0.0.1:${server.port}/`,
+    ]);
+    const s = JSON.parse(run.stdout) as Summary;
+    assert.equal(s.journeys?.iterations.failed, 1);
+    assert.match(s.journeys?.failures[0]?.message ?? '', /vu\.ws\(\) needs HTTP\/1\.1/);
+    assert.equal(s.issued, 0);
+  });
+
   it('a refused upgrade rejects vu.ws: the iteration fails and the handshake is a Connect failure', T, async () => {
     const run = await runGb([
       '-q',
