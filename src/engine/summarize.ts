@@ -12,6 +12,8 @@ import type { EndpointStats } from '../metrics/endpoints.js';
 import { transportFor } from '../transport/client-socket.js';
 import { scheduleOf, scheduledPerRow } from './schedule.js';
 import { VERSION } from '../version.js';
+import { grpcResults } from '../metrics/grpc-results.js';
+import { GrpcStats } from '../metrics/grpc-stats.js';
 
 /** What a finished run hands over: its recorder and how the client fared. */
 export interface SummaryFacts {
@@ -167,6 +169,7 @@ export function summarize(config: Config, facts: SummaryFacts): Summary {
     length: count(C.failLength),
     exceptions: count(C.failExceptions),
     script: count(C.failScript),
+    grpc: count(C.failGrpc),
   };
   const { target } = config;
   const client = clientOf(config, facts);
@@ -197,8 +200,8 @@ export function summarize(config: Config, facts: SummaryFacts): Summary {
     issued: count(C.issued),
     responses: count(C.complete),
     completed,
-    succeeded: count(C.complete) - failures.length - count(C.scriptRejected),
-    failed: failures.connect + failures.receive + failures.length + failures.exceptions + failures.script,
+    succeeded: count(C.complete) - failures.length - count(C.scriptRejected) - failures.grpc,
+    failed: failures.connect + failures.receive + failures.length + failures.exceptions + failures.script + failures.grpc,
     failures,
     timeouts: count(C.timeouts),
     cutOff: count(C.cutOff),
@@ -235,5 +238,6 @@ export function summarize(config: Config, facts: SummaryFacts): Summary {
     shards: shardSet(config, facts.startedAtMs, completed, client),
     endpoints: r.endpoints === null ? null : endpointResults(r.endpoints, facts.elapsedMs),
     journeys: r.journeys === null ? null : journeyResults(r.journeys, facts.elapsedMs),
+    grpc: config.grpc === null ? null : grpcResults(config.grpc, r.grpc ?? new GrpcStats(), count(C.issued)),
   };
 }
