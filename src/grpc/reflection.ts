@@ -23,6 +23,10 @@ const REFLECTION_JSON = {
   },
 };
 
+interface DescriptorTypes {
+  readonly FileDescriptorProto: Protobuf.Type;
+}
+
 interface Answer {
   readonly grpcStatus: number;
   readonly grpcMessage: string;
@@ -65,7 +69,9 @@ function messagesOf(body: Buffer): Buffer[] {
 /** Every file that defines `symbol` and the files it imports, as a protobufjs Root. */
 export async function reflectService(url: string, symbol: string): Promise<Result<Protobuf.Root, string>> {
   const pb = await protobufjs();
-  const descriptor = (await import('protobufjs/ext/descriptor.js')) as unknown as { FileDescriptorProto: Protobuf.Type };
+  // Importing the extension is what gives Root its fromDescriptor().
+  const ext = (await import('protobufjs/ext/descriptor.js')) as unknown as { default?: DescriptorTypes } & DescriptorTypes;
+  const descriptor = ext.default ?? ext;
   const types = pb.Root.fromJSON(REFLECTION_JSON);
   const Request = types.lookupType('Request');
   const Response = types.lookupType('Response');

@@ -21,8 +21,8 @@ export interface EchoServer {
 
 interface EchoRequest {
   text: string;
-  repeat: number;
-  status: number;
+  repeat?: number;
+  status?: number;
 }
 
 export async function startEchoServer(options: { reflection?: boolean } = {}): Promise<EchoServer> {
@@ -45,14 +45,15 @@ export async function startEchoServer(options: { reflection?: boolean } = {}): P
     Fail: (call: grpc.ServerUnaryCall<EchoRequest, unknown>, done: grpc.sendUnaryData<unknown>) => {
       count('Fail', call.metadata);
       messagesIn.count++;
-      const code = call.request.status;
+      // proto-loader leaves a field at its default out of the object: no status is OK.
+      const code = call.request.status ?? 0;
       if (code === 0) done(null, { text: 'ok' });
       else done({ code, details: `asked for ${code}` }, null);
     },
     Expand: (call: grpc.ServerWritableStream<EchoRequest, unknown>) => {
       count('Expand', call.metadata);
       messagesIn.count++;
-      for (let k = 0; k < call.request.repeat; k++) call.write({ text: `${call.request.text}${k}` });
+      for (let k = 0; k < (call.request.repeat ?? 0); k++) call.write({ text: `${call.request.text}${k}` });
       call.end();
     },
     Collect: (call: grpc.ServerReadableStream<EchoRequest, unknown>, done: grpc.sendUnaryData<unknown>) => {
