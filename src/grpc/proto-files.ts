@@ -14,6 +14,8 @@ export async function protobufjs(): Promise<typeof Protobuf> {
 
 /** protobufjs's parse errors end "(file, line N)"; protoc's and compilers' form is file:line: message. */
 function protoError(message: string): string {
+  const missing = /^ENOENT: no such file or directory, open '(.*)'$/.exec(message);
+  if (missing !== null) return `cannot read the import ${missing[1]} (ENOENT; --import-path says where imports are)`;
   const m = /^(.*) \(([^,()]+), line (\d+)\)$/.exec(message);
   return m === null ? message : `${m[2]}:${m[3]}: ${m[1]}`;
 }
