@@ -58,7 +58,7 @@ export const GB_FAILURE_CODES = {
   SCRIPT_TIMEOUT: 'a --script response() did not finish within -s',
   INTERNAL: 'a fault in gb itself',
   GRPC_NO_STATUS: 'gb grpc: the call ended without a grpc-status (no trailers)',
-  GRPC_CUT_SHORT: "gb grpc: the call ended inside a message (a length prefix promised more than came)",
+  GRPC_CUT_SHORT: 'gb grpc: the call ended inside a message (a length prefix promised more than came)',
 } as const;
 
 export type GbFailureCode = keyof typeof GB_FAILURE_CODES;

@@ -128,10 +128,12 @@ async function plan(s: Split, url: string | undefined): Promise<Plan | string> {
   const countText = last('stream-messages');
   const count = countText === undefined ? messages.length : Number(countText);
   if (!Number.isInteger(count) || count < 1) return `invalid --stream-messages ${countText ?? ''} (expected a whole number above 0)`;
-  if (countText !== undefined && !streamsOut) return `--stream-messages is for client-streaming and bidi methods; ${method.value.name} is ${kind}`;
+  if (countText !== undefined && !streamsOut)
+    return `--stream-messages is for client-streaming and bidi methods; ${method.value.name} is ${kind}`;
   const deadlineText = last('deadline');
   const deadlineMs = deadlineText === undefined ? null : parseDurationMs(deadlineText);
-  if (deadlineMs === null && deadlineText !== undefined) return `invalid --deadline ${deadlineText} (expected a duration such as 500ms or 2s)`;
+  if (deadlineMs === null && deadlineText !== undefined)
+    return `invalid --deadline ${deadlineText} (expected a duration such as 500ms or 2s)`;
   if (deadlineMs !== null && deadlineMs <= 0) return `invalid --deadline ${deadlineText ?? ''} (expected a duration above 0)`;
   // A streaming call's body is all its messages at once; other calls take --data's messages in turn.
   const bodies = streamsOut

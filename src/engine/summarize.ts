@@ -6,7 +6,7 @@ import type { ThreadHealth } from '../metrics/client-monitor.js';
 import { journeyResults } from '../metrics/journey-results.js';
 import { phaseStats } from '../metrics/phase-stats.js';
 import { C, type Recorder } from '../metrics/recorder.js';
-import type { ClientHealth, EndpointResult, RateStats, ShardSet, StopReason, Summary } from '../metrics/summary.js';
+import type { ClientHealth, EndpointResult, FailureCounts, RateStats, ShardSet, StopReason, Summary } from '../metrics/summary.js';
 import { MAX_TIMELINE_ROWS } from '../metrics/timeline.js';
 import type { EndpointStats } from '../metrics/endpoints.js';
 import { transportFor } from '../transport/client-socket.js';
@@ -159,11 +159,8 @@ function statusCodesOf(r: Recorder): Record<string, number> {
   return statusCodes;
 }
 
-export function summarize(config: Config, facts: SummaryFacts): Summary {
-  const r = facts.recorder;
-  const c = r.counters;
-  const count = (i: number): number => c[i] ?? 0;
-  const failures = {
+function failuresOf(count: (i: number) => number): FailureCounts {
+  return {
     connect: count(C.failConnect),
     receive: count(C.failReceive),
     length: count(C.failLength),
@@ -171,6 +168,13 @@ export function summarize(config: Config, facts: SummaryFacts): Summary {
     script: count(C.failScript),
     grpc: count(C.failGrpc),
   };
+}
+
+export function summarize(config: Config, facts: SummaryFacts): Summary {
+  const r = facts.recorder;
+  const c = r.counters;
+  const count = (i: number): number => c[i] ?? 0;
+  const failures = failuresOf(count);
   const { target } = config;
   const client = clientOf(config, facts);
   const completed = count(C.complete) + failures.receive + failures.exceptions;

@@ -29,7 +29,9 @@ export function findMethod(root: Protobuf.Root, call: string): Result<GrpcMethod
   const found = root.lookup(service);
   if (found === null || !('methods' in found)) {
     const services = servicesOf(root);
-    return err(`unknown service '${service}' in --call ${call} (${services.length === 0 ? 'no service defined' : `services: ${services.join(', ')}`})`);
+    return err(
+      `unknown service '${service}' in --call ${call} (${services.length === 0 ? 'no service defined' : `services: ${services.join(', ')}`})`,
+    );
   }
   const svc = found as Protobuf.Service;
   const m = svc.methods[method];
@@ -38,7 +40,8 @@ export function findMethod(root: Protobuf.Root, call: string): Result<GrpcMethod
   m.resolve();
   const requestType = m.resolvedRequestType;
   if (requestType === null) return err(`${call}: its request type ${m.requestType} is not defined`);
-  const kind: GrpcKind = m.requestStream === true ? (m.responseStream === true ? 'bidi' : 'client') : m.responseStream === true ? 'server' : 'unary';
+  const kind: GrpcKind =
+    m.requestStream === true ? (m.responseStream === true ? 'bidi' : 'client') : m.responseStream === true ? 'server' : 'unary';
   const fullService = svc.fullName.replace(/^\./, '');
   return ok({ name: `${fullService}/${method}`, path: `/${fullService}/${method}`, kind, requestType });
 }
@@ -83,7 +86,7 @@ export function encodeMessage(method: GrpcMethod, json: string): Result<Uint8Arr
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     return err(`a message is a JSON object, not ${Array.isArray(value) ? 'an array' : typeof value}`);
   const type = method.requestType;
-  const problem = unknownField(type, value, '') ?? type.verify(value as Record<string, unknown>);
+  const problem = unknownField(type, value, '') ?? type.verify(value);
   if (problem !== null) return err(`does not match ${type.fullName.replace(/^\./, '')}: ${problem}`);
   return ok(type.encode(type.fromObject(value as Record<string, unknown>)).finish());
 }

@@ -1,6 +1,7 @@
 // gb grpc --reflect: the method's .proto descriptors asked of the server (grpc.reflection.v1.ServerReflection,
 // else v1alpha), over node:http2 once before the run: the run itself goes over gb's own HTTP/2.
 
+import type { IncomingHttpHeaders } from 'node:http';
 import { connect, constants, type ClientHttp2Session } from 'node:http2';
 import type * as Protobuf from 'protobufjs';
 import { err, ok, type Result } from '../result.js';
@@ -14,7 +15,13 @@ const UNIMPLEMENTED = 12;
 /** The reflection protocol's messages, as much of them as gb asks and reads (field numbers as reflection.proto gives them). */
 const REFLECTION_JSON = {
   nested: {
-    Request: { fields: { host: { type: 'string', id: 1 }, fileByFilename: { type: 'string', id: 3 }, fileContainingSymbol: { type: 'string', id: 4 } } },
+    Request: {
+      fields: {
+        host: { type: 'string', id: 1 },
+        fileByFilename: { type: 'string', id: 3 },
+        fileContainingSymbol: { type: 'string', id: 4 },
+      },
+    },
     Response: {
       fields: { fileDescriptorResponse: { type: 'FileDescriptors', id: 4 }, errorResponse: { type: 'Error', id: 7 } },
     },
@@ -43,13 +50,17 @@ function ask(session: ClientHttp2Session, service: string, message: Uint8Array):
       te: 'trailers',
     });
     const chunks: Buffer[] = [];
-    let headers: Record<string, unknown> = {};
-    stream.on('response', (h) => (headers = h));
-    stream.on('trailers', (t) => (headers = { ...headers, ...t }));
+    let headers: IncomingHttpHeaders = {};
+    stream.on('response', (h) => (headers = { ...h }));
+    stream.on('trailers', (t: IncomingHttpHeaders) => (headers = { ...headers, ...t }));
     stream.on('data', (c: Buffer) => chunks.push(c));
     stream.on('error', reject);
     stream.on('end', () =>
-      resolve({ grpcStatus: Number(headers['grpc-status'] ?? 2), grpcMessage: String(headers['grpc-message'] ?? ''), body: Buffer.concat(chunks) }),
+      resolve({
+        grpcStatus: Number(headers['grpc-status'] ?? 2),
+        grpcMessage: [headers['grpc-message'] ?? ''].flat().join(),
+        body: Buffer.concat(chunks),
+      }),
     );
     stream.end(lengthPrefixed([message]));
   });
@@ -58,7 +69,7 @@ function ask(session: ClientHttp2Session, service: string, message: Uint8Array):
 /** The length-prefixed messages of a body. */
 function messagesOf(body: Buffer): Buffer[] {
   const out: Buffer[] = [];
-  for (let at = 0; at + 5 <= body.length; ) {
+  for (let at = 0; at + 5 <= body.length;) {
     const n = body.readUInt32BE(at + 1);
     out.push(body.subarray(at + 5, at + 5 + n));
     at += 5 + n;
@@ -93,7 +104,9 @@ export async function reflectService(url: string, symbol: string): Promise<Resul
         }
       }
       if (answer === null || answer.grpcStatus !== 0)
-        return err(`--reflect: the server offers no reflection (${answer?.grpcStatus ?? '?'}: ${decodeURIComponent(answer?.grpcMessage ?? '')})`);
+        return err(
+          `--reflect: the server offers no reflection (${answer?.grpcStatus ?? '?'}: ${decodeURIComponent(answer?.grpcMessage ?? '')})`,
+        );
       for (const m of messagesOf(answer.body)) {
         const r = Response.toObject(Response.decode(m), { bytes: Array }) as {
           fileDescriptorResponse?: { fileDescriptorProto?: number[][] };
@@ -103,7 +116,8 @@ export async function reflectService(url: string, symbol: string): Promise<Resul
         for (const bytes of r.fileDescriptorResponse?.fileDescriptorProto ?? []) {
           const file = descriptor.FileDescriptorProto.decode(Uint8Array.from(bytes)) as unknown as { name: string; dependency: string[] };
           files.set(file.name, Uint8Array.from(bytes));
-          for (const dep of file.dependency) if (!files.has(dep) && !wanted.some((w) => w.fileByFilename === dep)) wanted.push({ fileByFilename: dep });
+          for (const dep of file.dependency)
+            if (!files.has(dep) && !wanted.some((w) => w.fileByFilename === dep)) wanted.push({ fileByFilename: dep });
         }
       }
     }

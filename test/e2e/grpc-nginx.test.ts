@@ -36,45 +36,56 @@ describe('gb grpc through nginx grpc_pass', { skip }, () => {
   });
 
   for (const tls of [false, true]) {
-    it(`${tls ? 'h2 (https://)' : 'h2c (http://)'}: nginx logs every call, the server answered every one`, { timeout: 60_000 }, async () => {
-      const certs = tls ? `ssl_certificate ${dir}/cert.pem; ssl_certificate_key ${dir}/key.pem; ` : '';
-      const block = `${certs}location / { grpc_pass grpc://127.0.0.1:${server.port}; }`;
-      const nginx = await startNginx(block, '', { http2: true, tls });
+    it(
+      `${tls ? 'h2 (https://)' : 'h2c (http://)'}: nginx logs every call, the server answered every one`,
+      { timeout: 60_000 },
+      async () => {
+        const certs = tls ? `ssl_certificate ${dir}/cert.pem; ssl_certificate_key ${dir}/key.pem; ` : '';
+        const block = `${certs}location / { grpc_pass grpc://127.0.0.1:${server.port}; }`;
+        const nginx = await startNginx(block, '', { http2: true, tls });
+        try {
+          server.calls.clear();
+          const args = ['grpc', nginx.url, '--proto', ECHO_PROTO, '--import-path', PROTO_INCLUDE, '--call', 'gbtest.Echo/Expand'];
+          const exit = await runGb(
+            [...args, '--data', '{"repeat":2}', '-n', String(CALLS), '-c', '4', '--streams', '8', '--json', '-', '-q'],
+            {
+              killAfterMs: 50_000,
+            },
+          );
+          assert.equal(exit.code, 0, exit.stderr);
+          const s = JSON.parse(exit.stdout) as Summary;
+          assert.ok(validate(s), JSON.stringify(validate.errors));
+          assert.equal(s.protocol, tls ? 'h2' : 'h2c');
+          assert.equal(s.succeeded, CALLS);
+          assert.deepEqual(s.grpc?.statuses, { OK: CALLS });
+          assert.equal(s.grpc?.messagesReceived, CALLS * 2);
+          assert.equal(server.calls.get('Expand'), CALLS);
+          assert.deepEqual(Object.fromEntries(await nginx.loggedByRequest('HTTP/2.0')), { 'POST /gbtest.Echo/Expand': CALLS });
+        } finally {
+          await nginx.stop();
+        }
+      },
+    );
+  }
+
+  it(
+    'nginx with its upstream gone answers HTTP 502 without grpc-status: non-2xx, as over HTTP, and no gRPC status',
+    { timeout: 30_000 },
+    async () => {
+      const nginx = await startNginx('location / { grpc_pass grpc://127.0.0.1:1; }', '', { http2: true });
       try {
-        server.calls.clear();
-        const args = ['grpc', nginx.url, '--proto', ECHO_PROTO, '--import-path', PROTO_INCLUDE, '--call', 'gbtest.Echo/Expand'];
-        const exit = await runGb([...args, '--data', '{"repeat":2}', '-n', String(CALLS), '-c', '4', '--streams', '8', '--json', '-', '-q'], {
-          killAfterMs: 50_000,
-        });
-        assert.equal(exit.code, 0, exit.stderr);
+        const args = ['grpc', nginx.url, '--proto', ECHO_PROTO, '--import-path', PROTO_INCLUDE, '--call', 'gbtest.Echo/Say'];
+        const exit = await runGb([...args, '-n', '20', '--json', '-', '-q'], { killAfterMs: 20_000 });
         const s = JSON.parse(exit.stdout) as Summary;
         assert.ok(validate(s), JSON.stringify(validate.errors));
-        assert.equal(s.protocol, tls ? 'h2' : 'h2c');
-        assert.equal(s.succeeded, CALLS);
-        assert.deepEqual(s.grpc?.statuses, { OK: CALLS });
-        assert.equal(s.grpc?.messagesReceived, CALLS * 2);
-        assert.equal(server.calls.get('Expand'), CALLS);
-        assert.deepEqual(Object.fromEntries(await nginx.loggedByRequest('HTTP/2.0')), { 'POST /gbtest.Echo/Expand': CALLS });
+        assert.equal(s.completed, 20);
+        assert.equal(s.non2xx, 20);
+        assert.deepEqual(s.statusCodes, { '502': 20 });
+        assert.equal(s.failures.grpc, 0);
+        assert.deepEqual(s.grpc?.statuses, {});
       } finally {
         await nginx.stop();
       }
-    });
-  }
-
-  it('nginx with its upstream gone answers HTTP 502 without grpc-status: non-2xx, as over HTTP, and no gRPC status', { timeout: 30_000 }, async () => {
-    const nginx = await startNginx('location / { grpc_pass grpc://127.0.0.1:1; }', '', { http2: true });
-    try {
-      const args = ['grpc', nginx.url, '--proto', ECHO_PROTO, '--import-path', PROTO_INCLUDE, '--call', 'gbtest.Echo/Say'];
-      const exit = await runGb([...args, '-n', '20', '--json', '-', '-q'], { killAfterMs: 20_000 });
-      const s = JSON.parse(exit.stdout) as Summary;
-      assert.ok(validate(s), JSON.stringify(validate.errors));
-      assert.equal(s.completed, 20);
-      assert.equal(s.non2xx, 20);
-      assert.deepEqual(s.statusCodes, { '502': 20 });
-      assert.equal(s.failures.grpc, 0);
-      assert.deepEqual(s.grpc?.statuses, {});
-    } finally {
-      await nginx.stop();
-    }
-  });
+    },
+  );
 });

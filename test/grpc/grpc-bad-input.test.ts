@@ -36,18 +36,54 @@ describe('gb grpc: bad input is one line, exit 2, nothing sent', () => {
   });
 
   const cases: readonly { readonly name: string; readonly args: () => string[]; readonly line: RegExp }[] = [
-    { name: 'a .proto that does not parse: file:line', args: () => ['--proto', join(dir, 'broken.proto'), '--call', 'a.B/C'], line: /broken\.proto:3: illegal id ';'/ },
-    { name: 'an import not found', args: () => ['--proto', ECHO_PROTO, '--call', 'gbtest.Echo/Say'], line: /cannot read the import .*common\.proto/ },
-    { name: 'an unknown method: the service\'s methods named', args: () => [...PROTO, '--call', 'gbtest.Echo/Shout'], line: /unknown method 'Shout' of service gbtest\.Echo \(methods: Say, Fail, Expand, Collect, Chat\)/ },
-    { name: 'an unknown service', args: () => [...PROTO, '--call', 'other.Echo/Say'], line: /unknown service 'other\.Echo'.*services: gbtest\.Echo/ },
+    {
+      name: 'a .proto that does not parse: file:line',
+      args: () => ['--proto', join(dir, 'broken.proto'), '--call', 'a.B/C'],
+      line: /broken\.proto:3: illegal id ';'/,
+    },
+    {
+      name: 'an import not found',
+      args: () => ['--proto', ECHO_PROTO, '--call', 'gbtest.Echo/Say'],
+      line: /cannot read the import .*common\.proto/,
+    },
+    {
+      name: "an unknown method: the service's methods named",
+      args: () => [...PROTO, '--call', 'gbtest.Echo/Shout'],
+      line: /unknown method 'Shout' of service gbtest\.Echo \(methods: Say, Fail, Expand, Collect, Chat\)/,
+    },
+    {
+      name: 'an unknown service',
+      args: () => [...PROTO, '--call', 'other.Echo/Say'],
+      line: /unknown service 'other\.Echo'.*services: gbtest\.Echo/,
+    },
     { name: '--call malformed', args: () => [...PROTO, '--call', 'Say'], line: /bad --call 'Say' \(expected pkg\.Service\/Method\)/ },
-    { name: '--data with a field of the wrong type: the field named', args: () => [...PROTO, '--call', 'gbtest.Echo/Say', '--data', '{"text":5}'], line: /--data: does not match gbtest\.EchoRequest: text: string expected/ },
-    { name: '--data with a field the type lacks, nested', args: () => [...PROTO, '--call', 'gbtest.Echo/Say', '--data', '{"tag":{"nme":"x"}}'], line: /no field 'tag\.nme' in gbtest\.common\.Tag/ },
+    {
+      name: '--data with a field of the wrong type: the field named',
+      args: () => [...PROTO, '--call', 'gbtest.Echo/Say', '--data', '{"text":5}'],
+      line: /--data: does not match gbtest\.EchoRequest: text: string expected/,
+    },
+    {
+      name: '--data with a field the type lacks, nested',
+      args: () => [...PROTO, '--call', 'gbtest.Echo/Say', '--data', '{"tag":{"nme":"x"}}'],
+      line: /no field 'tag\.nme' in gbtest\.common\.Tag/,
+    },
     { name: '--data that is not JSON', args: () => [...PROTO, '--call', 'gbtest.Echo/Say', '--data', '{text'], line: /--data: not JSON/ },
-    { name: 'a bad line of --data @FILE: FILE:LINE', args: () => [...PROTO, '--call', 'gbtest.Echo/Say', '--data', `@${join(dir, 'calls.jsonl')}`], line: /calls\.jsonl:3: does not match gbtest\.EchoRequest: text: string expected/ },
+    {
+      name: 'a bad line of --data @FILE: FILE:LINE',
+      args: () => [...PROTO, '--call', 'gbtest.Echo/Say', '--data', `@${join(dir, 'calls.jsonl')}`],
+      line: /calls\.jsonl:3: does not match gbtest\.EchoRequest: text: string expected/,
+    },
     { name: 'neither --proto nor --reflect', args: () => ['--call', 'gbtest.Echo/Say'], line: /needs --proto FILE or --reflect/ },
-    { name: '--stream-messages on a unary method', args: () => [...PROTO, '--call', 'gbtest.Echo/Say', '--stream-messages', '3'], line: /--stream-messages is for client-streaming and bidi methods; gbtest\.Echo\/Say is unary/ },
-    { name: 'a bad --deadline', args: () => [...PROTO, '--call', 'gbtest.Echo/Say', '--deadline', 'soon'], line: /invalid --deadline soon/ },
+    {
+      name: '--stream-messages on a unary method',
+      args: () => [...PROTO, '--call', 'gbtest.Echo/Say', '--stream-messages', '3'],
+      line: /--stream-messages is for client-streaming and bidi methods; gbtest\.Echo\/Say is unary/,
+    },
+    {
+      name: 'a bad --deadline',
+      args: () => [...PROTO, '--call', 'gbtest.Echo/Say', '--deadline', 'soon'],
+      line: /invalid --deadline soon/,
+    },
     { name: 'an option gb grpc sets itself', args: () => [...PROTO, '--call', 'gbtest.Echo/Say', '-m', 'GET'], line: /drop -m/ },
   ];
   for (const c of cases) {

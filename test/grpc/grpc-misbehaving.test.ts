@@ -43,7 +43,10 @@ const OK_HEADERS: [string, string][] = [
   ['content-type', 'application/grpc'],
 ];
 
-async function grpcAgainst(onStream: (peer: H2Peer, id: number, index: number) => void, extra: readonly string[] = []): Promise<{ s: Summary; server: H2RawServer }> {
+async function grpcAgainst(
+  onStream: (peer: H2Peer, id: number, index: number) => void,
+  extra: readonly string[] = [],
+): Promise<{ s: Summary; server: H2RawServer }> {
   const server = await startH2RawServer({ onStream });
   try {
     const args = ['grpc', server.url, '--proto', ECHO_PROTO, '--import-path', PROTO_INCLUDE, '--call', 'gbtest.Echo/Say'];
@@ -85,7 +88,11 @@ describe('gb grpc against misbehaving HTTP/2 servers', () => {
       peer.send(
         headers(
           id,
-          [...OK_HEADERS, ['grpc-status', index % 2 === 0 ? '0' : '14'], ...(index % 2 === 0 ? [] : [['grpc-message', 'down%20now'] as [string, string]])],
+          [
+            ...OK_HEADERS,
+            ['grpc-status', index % 2 === 0 ? '0' : '14'],
+            ...(index % 2 === 0 ? [] : [['grpc-message', 'down%20now'] as [string, string]]),
+          ],
           true,
         ),
       ),
@@ -130,20 +137,31 @@ describe('gb grpc against misbehaving HTTP/2 servers', () => {
     assert.deepEqual(s.errorCodes, { RST_STREAM: CALLS });
   });
 
-  it('sends POST to the method path with gRPC headers, -H as metadata, --deadline as grpc-timeout, and the message once a call', T, async () => {
-    const { s, server } = await grpcAgainst(
-      (peer, id) => peer.send(headers(id, [...OK_HEADERS, ['grpc-status', '0']], true)),
-      ['-H', 'x-tenant: blue', '--deadline', '1.5s', '--data', '{"text":"abc"}'],
-    );
-    assert.equal(s.succeeded, CALLS);
-    const first = server.received.find((f) => f.type === T_HEADERS);
-    assert.ok(first !== undefined);
-    const decoder = new HpackDecoder();
-    decoder.wantHead = true;
-    assert.ok(decoder.decode(first.payload, 0, first.payload.length));
-    for (const line of [':method: POST', ':path: /gbtest.Echo/Say', 'content-type: application/grpc', 'te: trailers', 'grpc-timeout: 1500m', 'x-tenant: blue'])
-      assert.ok(decoder.head.includes(line), `${line} in ${decoder.head.join(' | ')}`);
-    // {"text":"abc"}: field 1, length 3, "abc" — 5 bytes, with gRPC's 5-byte prefix.
-    assert.equal(server.seen.dataBytes, CALLS * 10);
-  });
+  it(
+    'sends POST to the method path with gRPC headers, -H as metadata, --deadline as grpc-timeout, and the message once a call',
+    T,
+    async () => {
+      const { s, server } = await grpcAgainst(
+        (peer, id) => peer.send(headers(id, [...OK_HEADERS, ['grpc-status', '0']], true)),
+        ['-H', 'x-tenant: blue', '--deadline', '1.5s', '--data', '{"text":"abc"}'],
+      );
+      assert.equal(s.succeeded, CALLS);
+      const first = server.received.find((f) => f.type === T_HEADERS);
+      assert.ok(first !== undefined);
+      const decoder = new HpackDecoder();
+      decoder.wantHead = true;
+      assert.ok(decoder.decode(first.payload, 0, first.payload.length));
+      for (const line of [
+        ':method: POST',
+        ':path: /gbtest.Echo/Say',
+        'content-type: application/grpc',
+        'te: trailers',
+        'grpc-timeout: 1500m',
+        'x-tenant: blue',
+      ])
+        assert.ok(decoder.head.includes(line), `${line} in ${decoder.head.join(' | ')}`);
+      // {"text":"abc"}: field 1, length 3, "abc" — 5 bytes, with gRPC's 5-byte prefix.
+      assert.equal(server.seen.dataBytes, CALLS * 10);
+    },
+  );
 });

@@ -28,14 +28,32 @@ describe('gb grpc against @grpc/grpc-js', () => {
 
   it('100 000 unary calls: as many as the server answered, each OK, one message each way', { timeout: 30_000 }, async () => {
     server.calls.clear();
-    const { s, code } = await grpcRun(server, [...PROTO, '--call', 'gbtest.Echo/Say', '--data', '{"text":"hi"}', '-n', '100000', '-c', '8', '--streams', '32']);
+    const { s, code } = await grpcRun(server, [
+      ...PROTO,
+      '--call',
+      'gbtest.Echo/Say',
+      '--data',
+      '{"text":"hi"}',
+      '-n',
+      '100000',
+      '-c',
+      '8',
+      '--streams',
+      '32',
+    ]);
     assert.equal(code, 0);
     assert.equal(server.calls.get('Say'), 100_000);
     assert.equal(s.completed, 100_000);
     assert.equal(s.succeeded, 100_000);
     assert.equal(s.failed, 0);
     assert.equal(s.protocol, 'h2c');
-    assert.deepEqual(s.grpc, { method: 'gbtest.Echo/Say', kind: 'unary', statuses: { OK: 100_000 }, messagesSent: 100_000, messagesReceived: 100_000 });
+    assert.deepEqual(s.grpc, {
+      method: 'gbtest.Echo/Say',
+      kind: 'unary',
+      statuses: { OK: 100_000 },
+      messagesSent: 100_000,
+      messagesReceived: 100_000,
+    });
   });
 
   it('a non-OK status: complete, failed as gRPC under its name, never non-2xx', { timeout: 20_000 }, async () => {
@@ -79,9 +97,25 @@ describe('gb grpc against @grpc/grpc-js', () => {
 
   it('server streaming: every message of every answer counted', { timeout: 20_000 }, async () => {
     server.calls.clear();
-    const { s } = await grpcRun(server, [...PROTO, '--call', 'gbtest.Echo/Expand', '--data', '{"text":"m","repeat":7}', '-n', '200', '-c', '4']);
+    const { s } = await grpcRun(server, [
+      ...PROTO,
+      '--call',
+      'gbtest.Echo/Expand',
+      '--data',
+      '{"text":"m","repeat":7}',
+      '-n',
+      '200',
+      '-c',
+      '4',
+    ]);
     assert.equal(server.calls.get('Expand'), 200);
-    assert.deepEqual(s.grpc, { method: 'gbtest.Echo/Expand', kind: 'server', statuses: { OK: 200 }, messagesSent: 200, messagesReceived: 1400 });
+    assert.deepEqual(s.grpc, {
+      method: 'gbtest.Echo/Expand',
+      kind: 'server',
+      statuses: { OK: 200 },
+      messagesSent: 200,
+      messagesReceived: 1400,
+    });
   });
 
   it('client streaming and bidi: --stream-messages messages a call, as the server received them', { timeout: 20_000 }, async () => {
@@ -90,12 +124,36 @@ describe('gb grpc against @grpc/grpc-js', () => {
     const collect = await grpcRun(server, [...PROTO, '--call', 'gbtest.Echo/Collect', '--stream-messages', '5', '-n', '100', '-c', '4']);
     assert.equal(server.calls.get('Collect'), 100);
     assert.equal(server.messagesIn.count, 500);
-    assert.deepEqual(collect.s.grpc, { method: 'gbtest.Echo/Collect', kind: 'client', statuses: { OK: 100 }, messagesSent: 500, messagesReceived: 100 });
+    assert.deepEqual(collect.s.grpc, {
+      method: 'gbtest.Echo/Collect',
+      kind: 'client',
+      statuses: { OK: 100 },
+      messagesSent: 500,
+      messagesReceived: 100,
+    });
     server.messagesIn.count = 0;
-    const chat = await grpcRun(server, [...PROTO, '--call', 'gbtest.Echo/Chat', '--data', '{"text":"c"}', '--stream-messages', '3', '-n', '100', '-c', '4']);
+    const chat = await grpcRun(server, [
+      ...PROTO,
+      '--call',
+      'gbtest.Echo/Chat',
+      '--data',
+      '{"text":"c"}',
+      '--stream-messages',
+      '3',
+      '-n',
+      '100',
+      '-c',
+      '4',
+    ]);
     assert.equal(server.calls.get('Chat'), 100);
     assert.equal(server.messagesIn.count, 300);
-    assert.deepEqual(chat.s.grpc, { method: 'gbtest.Echo/Chat', kind: 'bidi', statuses: { OK: 100 }, messagesSent: 300, messagesReceived: 300 });
+    assert.deepEqual(chat.s.grpc, {
+      method: 'gbtest.Echo/Chat',
+      kind: 'bidi',
+      statuses: { OK: 100 },
+      messagesSent: 300,
+      messagesReceived: 300,
+    });
   });
 
   it('--reflect finds the method (and its imported types) without a .proto; -H arrives as metadata', { timeout: 20_000 }, async () => {
@@ -108,7 +166,7 @@ describe('gb grpc against @grpc/grpc-js', () => {
     assert.deepEqual(server.lastMetadata.value?.get('x-gb-test'), ['yes']);
   });
 
-  it('-G 2: the workers\' calls and statuses add up', { timeout: 20_000 }, async () => {
+  it("-G 2: the workers' calls and statuses add up", { timeout: 20_000 }, async () => {
     server.calls.clear();
     const { s } = await grpcRun(server, [...PROTO, '--call', 'gbtest.Echo/Say', '-n', '1000', '-c', '4', '-G', '2']);
     assert.equal(server.calls.get('Say'), 1000);
