@@ -49,7 +49,7 @@ describe('gb grpc: bad input is one line, exit 2, nothing sent', () => {
     {
       name: "an unknown method: the service's methods named",
       args: () => [...PROTO, '--call', 'gbtest.Echo/Shout'],
-      line: /unknown method 'Shout' of service gbtest\.Echo \(methods: Say, Fail, Expand, Collect, Chat\)/,
+      line: /unknown method 'Shout' of service gbtest\.Echo \(methods: Say, Fail, Expand, Collect, Chat, Slow\)/,
     },
     {
       name: 'an unknown service',

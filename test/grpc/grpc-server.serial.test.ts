@@ -166,6 +166,39 @@ describe('gb grpc against @grpc/grpc-js', () => {
     assert.deepEqual(server.lastMetadata.value?.get('x-gb-test'), ['yes']);
   });
 
+  it('--deadline: a call the server cannot finish in time ends DEADLINE_EXCEEDED; one it can is OK', { timeout: 20_000 }, async () => {
+    const late = await grpcRun(server, [
+      ...PROTO,
+      '--call',
+      'gbtest.Echo/Slow',
+      '--data',
+      '{"repeat":400}',
+      '--deadline',
+      '50ms',
+      '-n',
+      '4',
+      '-c',
+      '4',
+    ]);
+    assert.deepEqual(late.s.grpc?.statuses, { DEADLINE_EXCEEDED: 4 });
+    assert.equal(late.s.failures.grpc, 4);
+    assert.ok((late.s.total?.maxUs ?? Infinity) < 350_000, `ended by the deadline, not the answer: ${late.s.total?.maxUs} µs`);
+    const inTime = await grpcRun(server, [
+      ...PROTO,
+      '--call',
+      'gbtest.Echo/Slow',
+      '--data',
+      '{"repeat":5}',
+      '--deadline',
+      '5s',
+      '-n',
+      '4',
+      '-c',
+      '4',
+    ]);
+    assert.deepEqual(inTime.s.grpc?.statuses, { OK: 4 });
+  });
+
   it("-G 2: the workers' calls and statuses add up", { timeout: 20_000 }, async () => {
     server.calls.clear();
     const { s } = await grpcRun(server, [...PROTO, '--call', 'gbtest.Echo/Say', '-n', '1000', '-c', '4', '-G', '2']);

@@ -50,6 +50,11 @@ export async function startEchoServer(options: { reflection?: boolean } = {}): P
       if (code === 0) done(null, { text: 'ok' });
       else done({ code, details: `asked for ${code}` }, null);
     },
+    Slow: (call: grpc.ServerUnaryCall<EchoRequest, unknown>, done: grpc.sendUnaryData<unknown>) => {
+      count('Slow', call.metadata);
+      messagesIn.count++;
+      setTimeout(() => done(null, { text: 'late' }), call.request.repeat ?? 0);
+    },
     Expand: (call: grpc.ServerWritableStream<EchoRequest, unknown>) => {
       count('Expand', call.metadata);
       messagesIn.count++;
