@@ -236,6 +236,7 @@ function noSuccessReason(s: Summary): string {
       [f.exceptions, 'bad responses'],
       [f.length, 'Length failures'],
       [f.script, 'script failures'],
+      [f.grpc, 'gRPC calls not OK'],
       [s.cutOff, 'cut off'],
     ] as const
   )
