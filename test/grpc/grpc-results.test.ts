@@ -7,6 +7,8 @@ import { GrpcStats } from '../../src/metrics/grpc-stats.js';
 import { mergeSummaries } from '../../src/metrics/merge.js';
 import { parseSummaryJson } from '../../src/metrics/result-json.js';
 import type { Summary } from '../../src/metrics/summary.js';
+import { compareSummaries } from '../../src/metrics/compare.js';
+import { renderComparison } from '../../src/report/compare-text.js';
 import { renderGbExtras } from '../../src/report/gb-extras.js';
 import { renderHtml } from '../../src/report/html.js';
 import { renderJson } from '../../src/report/json.js';
@@ -122,5 +124,17 @@ describe('gRPC results', () => {
     assert.match(html, /<h2>gRPC<\/h2>/);
     assert.match(html, /<td>UNAVAILABLE<\/td><td>1<\/td><td>10\.00 %<\/td>/);
     assert.doesNotMatch(renderHtml(summaryFixture()), /<h2>gRPC<\/h2>/);
+  });
+
+  it('gb compare puts the statuses side by side, as shares of the answered calls, and says when one run is not gRPC', () => {
+    const a = shard(90, 10);
+    const b = shard(99, 1);
+    const text = renderComparison(a, b, compareSummaries(a, b), { a: 'a.json', b: 'b.json' });
+    assert.match(text, /gRPC statuses \(share of the answered calls\):/);
+    assert.match(text, /OK +90\.00 % +99\.00 % +\+9\.00 pt/);
+    assert.match(text, /UNAVAILABLE +10\.00 % +1\.00 % +-9\.00 pt/);
+    const http = summaryFixture();
+    assert.match(renderComparison(a, http, compareSummaries(a, http), { a: 'a', b: 'b' }), /only A is a gRPC run/);
+    assert.doesNotMatch(renderComparison(http, http, compareSummaries(http, http), { a: 'a', b: 'b' }), /gRPC/);
   });
 });
