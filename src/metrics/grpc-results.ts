@@ -10,7 +10,7 @@ export interface GrpcResults {
   readonly kind: 'unary' | 'server' | 'client' | 'bidi';
   /** Answered calls by grpc-status name (OK, UNAVAILABLE, ...), only the statuses seen; a call without one is not here. */
   readonly statuses: Readonly<Record<string, number>>;
-  /** Messages in the calls gb sent (each call's body holds messagesPerCall), and whole messages in the answers read. */
+  /** Messages in the calls gb sent on a connection (each call's body holds messagesPerCall), and whole messages in the answers read. */
   readonly messagesSent: number;
   readonly messagesReceived: number;
 }
@@ -21,7 +21,7 @@ export interface GrpcRun {
   readonly messagesPerCall: number;
 }
 
-/** A run's gRPC results: `sentCalls` calls went out, each with the run's messages. */
+/** A run's gRPC results: `sentCalls` calls went out (issued, less those that found no connection), each with the run's messages. */
 export function grpcResults(run: GrpcRun, stats: GrpcStats, sentCalls: number): GrpcResults {
   return {
     method: run.method,
