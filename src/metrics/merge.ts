@@ -2,6 +2,7 @@
 
 import { Histogram } from './histogram.js';
 import { mergeJourneys } from './journey-results.js';
+import { mergeGrpc } from './grpc-results.js';
 import { mergePhases } from './phase-merge.js';
 import type {
   Http2Stats,
@@ -284,8 +285,10 @@ export function mergeSummaries(summaries: readonly Summary[], options: MergeOpti
   }
   const journeys = mergeJourneys(summaries, span(summaries).seconds);
   if (!journeys.ok) return err(journeys.error);
+  const grpc = mergeGrpc(summaries.map((s) => s.grpc));
+  if (!grpc.ok) return err(grpc.error);
 
-  return ok({ ...addUp(summaries, first, phases, requestPhases.value, rate, shards.value), journeys: journeys.value });
+  return ok({ ...addUp(summaries, first, phases, requestPhases.value, rate, shards.value), journeys: journeys.value, grpc: grpc.value });
 }
 
 /** From the earliest start to the latest end of the runs. */
@@ -304,7 +307,7 @@ function addUp(
   requestPhases: RequestPhases | null,
   rate: RateStats | null,
   shards: ShardSet | null,
-): Omit<Summary, 'journeys'> {
+): Omit<Summary, 'journeys' | 'grpc'> {
   const { startMs, seconds: elapsedSeconds } = span(summaries);
   const sum = (pick: (s: Summary) => number): number => total(summaries.map(pick));
   const firstNonNull = <T>(pick: (s: Summary) => T | null): T | null => summaries.map(pick).find((v): v is T => v !== null) ?? null;
@@ -335,6 +338,7 @@ function addUp(
       length: sum((s) => s.failures.length),
       exceptions: sum((s) => s.failures.exceptions),
       script: sum((s) => s.failures.script),
+      grpc: sum((s) => s.failures.grpc),
     },
     timeouts: sum((s) => s.timeouts),
     cutOff: sum((s) => s.cutOff),

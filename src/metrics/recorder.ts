@@ -4,9 +4,10 @@ import { performance } from 'node:perf_hooks';
 import { Histogram, type HistogramSnapshot } from './histogram.js';
 import { EndpointStats, type EndpointSnapshot } from './endpoints.js';
 import { JourneyStats, type JourneySnapshot } from './journey-stats.js';
+import { GrpcStats, type GrpcSnapshot } from './grpc-stats.js';
 import { PhaseHistograms, type PhaseSnapshots } from './request-phases.js';
 import { OTHER_ENDPOINT, RequestTable, type RequestCounts } from './request-counts.js';
-import type { FailureCode, FailureKind } from '../failures.js';
+import { grpcFailureCode, type FailureCode, type FailureKind } from '../failures.js';
 import type { SharedLength } from './shared-length.js';
 import type { Timeline } from './timeline.js';
 import { type TimelineSnapshot } from './timeline.js';
@@ -55,8 +56,10 @@ export const C = {
    * connection was free (gb's timers or event loop).
    */
   lateServer: 26,
+  /** gb grpc: calls answered with a grpc-status other than OK (complete, and failed in the gRPC class). */
+  failGrpc: 27,
 } as const;
-const COUNTER_SLOTS = 27;
+const COUNTER_SLOTS = 28;
 /** Status codes are three digits (RFC 9110 §15), and the parser accepts 100–999. */
 const STATUS_SLOTS = 1000;
 /**
@@ -100,6 +103,10 @@ export interface ResponseFacts {
   readonly row?: number;
   /** A --script response() rejected it: complete, and a Script failure. */
   readonly rejected?: boolean;
+  /** gb grpc: the call's grpc-status (-1 without one), its grpc-message, and the messages its answer held; absent for HTTP. */
+  readonly grpcStatus?: number;
+  readonly grpcMessage?: string | null;
+  readonly grpcMessages?: number;
   /** The phases of its time (see RequestPhases): TCP and TLS negative when it opened no connection (or had no TLS); absent, no phases are recorded. */
   readonly tcpUs?: number;
   readonly tlsUs?: number;
@@ -122,6 +129,8 @@ export interface RecorderOptions {
   readonly live?: boolean;
   /** A journey run's iterations, checks and users; null (or absent) for any other run. */
   readonly journeys?: JourneyStats | null;
+  /** gb grpc: statuses and messages; null (or absent) for any other run. */
+  readonly grpc?: GrpcStats | null;
 }
 
 /** What a recorder hands the live outputs once a period: cumulative, copied, so the run records on. */
@@ -154,6 +163,8 @@ export interface RecorderSnapshot {
   readonly liveRequests: RequestCounts | null;
   /** A journey run's (see Recorder.journeys); else null. */
   readonly journeys: JourneySnapshot | null;
+  /** gb grpc's (see Recorder.grpc); else null. */
+  readonly grpc: GrpcSnapshot | null;
 }
 
 export class Recorder {
@@ -185,6 +196,8 @@ export class Recorder {
   liveRequests: RequestTable | null;
   /** What a journey run counts beside its requests; null for any other run. */
   journeys: JourneyStats | null;
+  /** gb grpc: each call's grpc-status and the messages received; null for any other run. */
+  grpc: GrpcStats | null;
   readonly first: FirstSeen = {
     serverSoftware: null,
     documentLength: null,
@@ -202,6 +215,7 @@ export class Recorder {
     this.endpoints = options.endpoints ?? null;
     this.liveRequests = options.live === true ? new RequestTable() : null;
     this.journeys = options.journeys ?? null;
+    this.grpc = options.grpc ?? null;
   }
 
   /** One complete response, ended at nowMs. */
@@ -229,17 +243,28 @@ export class Recorder {
     const lengthFailure = truncated || (!this.#variableLength && bodyBytes !== first.documentLength);
     if (lengthFailure) c[C.failLength]! += 1;
     // A response both of the wrong length and rejected by the script is one failure: Length, ab's.
-    const rejected = r.rejected === true && !lengthFailure;
+    let rejected = r.rejected === true && !lengthFailure;
     if (rejected) {
       c[C.failScript]! += 1;
       c[C.scriptRejected]! += 1;
-    }
+    } else if (this.grpc !== null) rejected = this.#recordGrpc(r, lengthFailure);
     this.endpoints?.recordResponse(r.row ?? 0, status, totalUs, lengthFailure || rejected);
     this.liveRequests?.record(r.row ?? 0, status, lengthFailure || rejected);
     if (!lengthFailure && !rejected && status >= 200 && status < 400) {
       this.successTotal.record(totalUs);
       this.successWaiting.record(waitUs);
     }
+  }
+
+  /** A gRPC call's status and messages; true when a non-OK status fails it (complete, answered: the gRPC class, not non-2xx). */
+  #recordGrpc(r: ResponseFacts, lengthFailure: boolean): boolean {
+    const status = r.grpcStatus ?? -1;
+    this.grpc!.record(status, r.grpcMessages ?? 0);
+    if (status <= 0 || lengthFailure) return false;
+    this.counters[C.failGrpc]! += 1;
+    const code = grpcFailureCode(status);
+    this.noteError(code, r.grpcMessage === null || r.grpcMessage === undefined ? code : `${code}: ${grpcMessageText(r.grpcMessage)}`);
+    return true;
   }
 
   /**
@@ -304,7 +329,7 @@ export class Recorder {
 
   get failed(): number {
     const c = this.counters;
-    return c[C.failConnect]! + c[C.failReceive]! + c[C.failLength]! + c[C.failExceptions]! + c[C.failScript]!;
+    return c[C.failConnect]! + c[C.failReceive]! + c[C.failLength]! + c[C.failExceptions]! + c[C.failScript]! + c[C.failGrpc]!;
   }
 
   /**
@@ -365,6 +390,7 @@ export class Recorder {
       endpoints: this.endpoints?.snapshot() ?? null,
       liveRequests: this.#liveRequestCounts(),
       journeys: this.journeys?.snapshot() ?? null,
+      grpc: this.grpc?.snapshot() ?? null,
     };
   }
 
@@ -391,6 +417,7 @@ export class Recorder {
     if (s.liveRequests !== null) (this.liveRequests ??= new RequestTable([])).add(s.liveRequests);
     // On this recorder's clock, as the timeline: a journey row and a request row of one second share their index.
     if (s.journeys !== null) (this.journeys ??= new JourneyStats(this.timeline.startEpochMs, 0)).merge(s.journeys);
+    if (s.grpc !== null) (this.grpc ??= new GrpcStats()).merge(s.grpc);
     const f = this.first;
     f.serverSoftware ??= s.first.serverSoftware;
     f.documentLength ??= s.first.documentLength;
@@ -405,6 +432,15 @@ export class Recorder {
 /** A snapshot's codes with their counts: its keys are FailureCodes, which Object.entries cannot tell. */
 function failureCodeCounts(counts: Readonly<Partial<Record<FailureCode, number>>>): [FailureCode, number][] {
   return Object.entries(counts) as [FailureCode, number][];
+}
+
+/** grpc-message is percent-encoded (gRPC over HTTP/2): decoded for people, kept as sent when it does not decode. */
+function grpcMessageText(message: string): string {
+  try {
+    return decodeURIComponent(message);
+  } catch {
+    return message;
+  }
 }
 
 /** The earlier of two moments where 0 means none. */

@@ -1,6 +1,7 @@
 // The plain, JSON-able result of a run: the only thing reporters see.
 
 import type { FailureCode } from '../failures.js';
+import type { GrpcResults } from './grpc-results.js';
 
 /** Statistics of one timing phase, all in integer microseconds except the standard deviation. */
 export interface PhaseStats {
@@ -62,6 +63,8 @@ export interface FailureCounts {
    * responses that response() rejected (read to the end, so complete). ab's classes exclude it.
    */
   readonly script: number;
+  /** gb grpc: calls answered with a grpc-status other than OK (complete: the server answered). ab's classes exclude it. */
+  readonly grpc: number;
 }
 
 /** The socket layer that carried the requests: gb's raw libuv TCP handle, net.Socket, node:tls, or a unix domain socket (--unix-socket, plain or with TLS over it). */
@@ -203,6 +206,8 @@ export interface Summary {
   readonly endpoints: readonly EndpointResult[] | null;
   /** What a journey run (a script's iteration(vu) run by virtual users) counted beside its requests; null for any other run. */
   readonly journeys: JourneyResults | null;
+  /** gb grpc: the method, its calls by grpc-status, and the messages sent and received; null for an HTTP run. */
+  readonly grpc: GrpcResults | null;
 }
 
 /** A journey run's iterations, users, checks and failures (see metrics/journey-stats.ts for what each counts). */

@@ -11,6 +11,7 @@ import { chartData, type HtmlOptions } from './html-charts.js';
 import { endpointSection } from './html-endpoints.js';
 import { escapeHtml } from './html-escape.js';
 import { journeySection } from './html-journeys.js';
+import { grpcSection } from './html-grpc.js';
 import { phaseSection } from './html-phases.js';
 
 export type { HtmlOptions } from './html-charts.js';
@@ -322,7 +323,7 @@ ${chartBox('chart-percentiles', charts.percentiles !== null, 'No response comple
 ${percentileTable(summary)}
 </section>
 ${phaseSection(summary)}
-${endpointSection(summary)}${journeySection(summary, charts.journeys !== null)}
+${endpointSection(summary)}${journeySection(summary, charts.journeys !== null)}${grpcSection(summary)}
 <section><h2>Latency over time</h2>
 ${chartBox('chart-latency-time', hasLatency, latencyNote)}
 </section>

@@ -111,7 +111,7 @@ export function summaryFixture(overrides: Partial<Summary> = {}): Summary {
     elapsedSeconds: 1,
     startedAt: new Date(0).toISOString(),
     ...allAnswered(0),
-    failures: { connect: 0, receive: 0, length: 0, exceptions: 0, script: 0 },
+    failures: { connect: 0, receive: 0, length: 0, exceptions: 0, script: 0, grpc: 0 },
     timeouts: 0,
     cutOff: 0,
     resent: 0,
@@ -135,6 +135,7 @@ export function summaryFixture(overrides: Partial<Summary> = {}): Summary {
     shards: null,
     endpoints: null,
     journeys: null,
+    grpc: null,
     ...overrides,
   };
 }
