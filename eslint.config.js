@@ -23,6 +23,8 @@ const layers = {
   live: ['metrics', 'report'],
   // gb har: a HAR recording in, a journey script's text out; pure (the command reads the file).
   har: [],
+  // gb grpc: .proto files and server reflection into a method and its encoded messages (protobufjs, loaded lazily).
+  grpc: ['config'],
   'index.ts': null, // the package's entry: re-exports what the library offers
 };
 /** The words every layer shares (failure kinds and codes, Result, the version): any part may import them, and they import no part. */

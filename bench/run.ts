@@ -1,4 +1,5 @@
-// `npm run bench`: gb against wrk, ab and autocannon on a pinned loopback nginx, printed as a table of medians.
+// `npm run bench`: gb against wrk, ab and autocannon on a pinned loopback nginx, printed as a table of medians;
+// then the WebSocket and gRPC rows, on their own peer servers.
 
 import { chmodSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, release, tmpdir } from 'node:os';
@@ -21,6 +22,7 @@ import {
 } from './report.js';
 import { CLIENT_CPUS, CONNECTIONS, SERVER_CPUS, parseOptions, scenarios, type Options } from './settings.js';
 import { runTraffic, type TrafficResult } from './traffic.js';
+import { runWsGrpc } from './ws-grpc.js';
 import {
   commandFor,
   findExecutable,
@@ -137,6 +139,7 @@ function writeJson(
   summary: readonly SummaryRow[],
   extras: Extras,
   traffic: TrafficResult,
+  wsGrpc: Record<string, unknown> = {},
 ): void {
   const json = {
     createdAt: new Date().toISOString(),
@@ -150,6 +153,7 @@ function writeJson(
     summary,
     extras: extras.json,
     traffic: traffic.json,
+    wsGrpc,
     extraRuns: extras.records,
   };
   writeFileSync(path, JSON.stringify(json, null, 2) + '\n');
@@ -183,6 +187,10 @@ async function benchmark(run: RunContext, paths: ToolPaths, context: MeasureCont
   const summary = summarize(run.scenarios, records);
   const extras =
     options.only === null ? await runExtras(options, run.scenarios[0]!, baseUrl, paths, context) : { text: '', json: {}, records: [] };
+  const wsGrpc =
+    options.only === null
+      ? await runWsGrpc({ options, gbMain: paths.gbMain, h2load: paths.h2load, scratchDir }, extras.records)
+      : { lines: [], json: {} };
 
   const out = [
     ...reportHeader(run),
@@ -190,11 +198,24 @@ async function benchmark(run: RunContext, paths: ToolPaths, context: MeasureCont
     ...relativeTables(run.scenarios, summary),
     extras.text,
     ...traffic.lines,
+    ...wsGrpc.lines,
   ];
   out.push(...problemLines([...records, ...extras.records]));
   process.stdout.write(out.join('\n'));
-  if (options.jsonPath !== null) writeJson(options.jsonPath, run, records, summary, extras, traffic);
+  if (options.jsonPath !== null) writeJson(options.jsonPath, run, records, summary, extras, traffic, wsGrpc.json);
   return 0;
+}
+
+/** --only ws or --only grpc: that row alone, on its own server, with no nginx. */
+async function wsGrpcOnly(run: RunContext, paths: ToolPaths, scratchDir: string): Promise<number> {
+  const records: RunRecord[] = [];
+  const rows = await runWsGrpc({ options: run.options, gbMain: paths.gbMain, h2load: paths.h2load, scratchDir }, records);
+  // The header's nginx and scenario-count lines describe rows this run does not have.
+  const header = reportHeader(run).filter((line) => !line.startsWith('nginx:') && !line.startsWith('counts:'));
+  process.stdout.write([...header, ...rows.lines, ...problemLines(records)].join('\n'));
+  const extras = { text: '', json: {}, records };
+  if (run.options.jsonPath !== null) writeJson(run.options.jsonPath, run, [], [], extras, { lines: [], json: {} }, rows.json);
+  return records.some((r) => r.problem !== null) ? 1 : 0;
 }
 
 async function main(): Promise<number> {
@@ -222,6 +243,8 @@ async function main(): Promise<number> {
     const paths = toolPaths(setup, scratchDir);
     const versions = toolVersions(paths, setup.nginxPath);
     const loadAtStart = loadAverage();
+    if (options.only === 'ws' || options.only === 'grpc')
+      return await wsGrpcOnly({ options, versions, loadAtStart, scenarios: [] }, paths, scratchDir);
     server = await startNginx(setup.nginxPath, join(scratchDir, 'nginx'), SERVER_CPUS);
     const allScenarios = scenarios(options.quick).filter((s) => options.only === null || s.id.startsWith(options.only));
     const run: RunContext = { options, versions, loadAtStart, scenarios: allScenarios };

@@ -13,7 +13,7 @@ export interface Options {
   readonly quick: boolean;
   readonly jsonPath: string | null;
   readonly timeoutMs: number;
-  /** Only the scenarios whose id starts with this (and no extras): a short smoke run; 'traffic', 'extras' or 'journeys': only those rows. */
+  /** Only the scenarios whose id starts with this (and no extras): a short smoke run; 'traffic', 'extras', 'journeys', 'ws' or 'grpc': only those rows. */
   readonly only: string | null;
 }
 
@@ -32,7 +32,7 @@ export function parseOptions(argv: readonly string[]): Options {
   });
   if (values.help === true) {
     process.stdout.write(
-      'usage: npm run bench -- [--rounds N (default 3)] [--quick] [--json FILE] [--timeout SECONDS (per run, default 60)] [--only SCENARIO-PREFIX, e.g. h2 (no extras), or traffic, or extras, or journeys]\n',
+      'usage: npm run bench -- [--rounds N (default 3)] [--quick] [--json FILE] [--timeout SECONDS (per run, default 60)] [--only SCENARIO-PREFIX, e.g. h2 (no extras), or traffic, extras, journeys, ws (WebSocket echo) or grpc (gRPC unary)]\n',
     );
     process.exit(0);
   }

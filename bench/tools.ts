@@ -6,8 +6,11 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
 export const TOOLS = ['gb', 'wrk', 'ab', 'autocannon', 'h2load'] as const;
-/** The scenario rows' tools, and Artillery, which runs only the journey row's flow (bench/journeys.ts). */
-export type ToolName = (typeof TOOLS)[number] | 'artillery';
+/**
+ * The scenario rows' tools; Artillery, which runs only the journey row's flow (bench/journeys.ts); and the
+ * WebSocket and gRPC rows' peer clients (bench/ws-grpc.ts), which print ab's lines.
+ */
+export type ToolName = (typeof TOOLS)[number] | 'artillery' | 'ws' | 'grpc-js';
 
 /** Newest autocannon at the time of writing; it declares no engines and runs on Node 20. */
 export const AUTOCANNON_VERSION = '8.0.0';
@@ -220,7 +223,9 @@ export function commandFor(tool: ToolName, scenario: Scenario, url: string, path
         url,
       ];
     case 'artillery':
-      // Artillery runs only the journey row's scenario file (bench/journeys.ts).
+    case 'ws':
+    case 'grpc-js':
+      // They run only their own rows (bench/journeys.ts, bench/ws-grpc.ts).
       return null;
     case 'autocannon':
       // autocannon refuses the self-signed certificate, and has no switch to accept it.
@@ -347,6 +352,8 @@ export function parseReport(tool: ToolName, stdout: string): ToolReport {
       return parseH2loadReport(stdout);
     case 'gb':
     case 'ab':
+    case 'ws':
+    case 'grpc-js':
       return parseAbReport(stdout);
     case 'wrk':
       return parseWrkReport(stdout);

@@ -7,6 +7,32 @@
  */
 export type FailureKind = 'connect' | 'receive' | 'exceptions' | 'timeout' | 'connectTimeout' | 'script';
 
+/**
+ * gRPC's status codes by number (grpc/doc/statuscodes.md): a call's grpc-status is reported by name,
+ * and a non-OK one is a failure whose code is GRPC_<name>.
+ */
+// prettier-ignore
+export const GRPC_STATUS_NAMES = [
+  'OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS',
+  'PERMISSION_DENIED', 'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE', 'UNIMPLEMENTED',
+  'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED',
+] as const;
+
+export type GrpcStatusName = (typeof GRPC_STATUS_NAMES)[number];
+
+/** A grpc-status by name; a number outside the 17 codes is named by its digits. */
+export function grpcStatusName(status: number): string {
+  return GRPC_STATUS_NAMES[status] ?? String(status);
+}
+
+/** The failure code of a non-OK grpc-status (GRPC_UNKNOWN for a number outside the list). */
+export function grpcFailureCode(status: number): GrpcFailureCode {
+  const name = GRPC_STATUS_NAMES[status];
+  return name === undefined || name === 'OK' ? 'GRPC_UNKNOWN' : `GRPC_${name}`;
+}
+
+export type GrpcFailureCode = `GRPC_${Exclude<GrpcStatusName, 'OK'>}`;
+
 /** gb's own stable failure codes, with what each means. */
 export const GB_FAILURE_CODES = {
   TIMEOUT: 'no answer within -s',
@@ -37,6 +63,8 @@ export const GB_FAILURE_CODES = {
   SCRIPT: 'a --script hook threw, returned something that is not a request, or response() returned false',
   SCRIPT_TIMEOUT: 'a --script response() did not finish within -s',
   INTERNAL: 'a fault in gb itself',
+  GRPC_NO_STATUS: 'gb grpc: the call ended without a grpc-status (no trailers)',
+  GRPC_CUT_SHORT: 'gb grpc: the call ended inside a message (a length prefix promised more than came)',
 } as const;
 
 export type GbFailureCode = keyof typeof GB_FAILURE_CODES;
@@ -101,7 +129,7 @@ export type TlsAlertCode = `TLS_ALERT_${(typeof TLS_ALERTS)[number]}`;
 export type TlsFailureCode = CertificateErrorCode | TlsAlertCode | 'TLS_ALERT' | 'TLS_ERROR';
 
 /** Every code a failure can carry, from the socket that saw it to the JSON's errorCodes. */
-export type FailureCode = GbFailureCode | SocketErrorCode | TlsFailureCode;
+export type FailureCode = GbFailureCode | SocketErrorCode | TlsFailureCode | GrpcFailureCode;
 
 const TLS_ALERT_CODES: readonly TlsAlertCode[] = TLS_ALERTS.map((name): TlsAlertCode => `TLS_ALERT_${name}`);
 
@@ -112,6 +140,7 @@ export const FAILURE_CODES: readonly FailureCode[] = [
   ...TLS_ALERT_CODES,
   'TLS_ALERT',
   'TLS_ERROR',
+  ...GRPC_STATUS_NAMES.slice(1).map((name): GrpcFailureCode => `GRPC_${name as Exclude<GrpcStatusName, 'OK'>}`),
 ];
 
 const KNOWN = new Set<string>(FAILURE_CODES);

@@ -22,7 +22,10 @@ import { usageText } from './usage.js';
 
 const errorText = (e: unknown): string => (e as NodeJS.ErrnoException).code ?? (e as Error).message ?? String(e);
 
-export async function benchCommand(argv: readonly string[], io: CliIo): Promise<number> {
+/** A command built on the benchmark (gb grpc) turns the parsed options into its own run; a string is bad input, one line. */
+export type AdaptRun = (options: CliOptions) => Promise<CliOptions | string>;
+
+export async function benchCommand(argv: readonly string[], io: CliIo, adapt?: AdaptRun): Promise<number> {
   const parsed = parseCommandLine(argv);
   if (!parsed.ok) {
     io.err.write(`gb: ${parsed.error[0] ?? 'invalid command line'} (see 'gb -h')\n`);
@@ -37,7 +40,12 @@ export async function benchCommand(argv: readonly string[], io: CliIo): Promise<
     io.out.write(renderBanner(VERSION));
     return EXIT.ok;
   }
-  const options = command.options;
+  const adapted = adapt === undefined ? command.options : await adapt(command.options);
+  if (typeof adapted === 'string') {
+    io.err.write(`gb: ${adapted}\n`);
+    return EXIT.usage;
+  }
+  const options = adapted;
   const { config } = options;
   for (const notice of options.notices) io.err.write(`${notice}\n`);
   if (options.gnuplotFile !== null && config.workers > 1) {
@@ -228,6 +236,7 @@ function noSuccessReason(s: Summary): string {
       [f.exceptions, 'bad responses'],
       [f.length, 'Length failures'],
       [f.script, 'script failures'],
+      [f.grpc, 'gRPC calls not OK'],
       [s.cutOff, 'cut off'],
     ] as const
   )

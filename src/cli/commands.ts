@@ -18,6 +18,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return (await import('./capacity-command.js')).capacityCommand(argv.slice(1), io);
     case 'merge':
       return (await import('./merge-command.js')).mergeCommand(argv.slice(1), io);
+    case 'grpc':
+      return (await import('./grpc-command.js')).grpcCommand(argv.slice(1), io);
     case 'har':
       return (await import('./har-command.js')).harCommand(argv.slice(1), io);
     default:

@@ -113,6 +113,23 @@ export interface WebSocketConfig {
   readonly mode: 'echo' | 'rate';
 }
 
+/** How a gRPC method streams (its request and response `stream` keywords). */
+export type GrpcKind = 'unary' | 'server' | 'client' | 'bidi';
+
+/**
+ * gb grpc: every call POSTs `body` (its messages, length-prefixed, encoded once) to the method's
+ * path over HTTP/2 and reads the grpc-status of its answer. Plain data: workers get it with the Config.
+ */
+export interface GrpcConfig {
+  /** pkg.Service/Method, as --call named it. */
+  readonly method: string;
+  readonly kind: GrpcKind;
+  /** Messages each call sends: its body holds them all, and a streaming call's stream ends after them. */
+  readonly messagesPerCall: number;
+  /** --deadline, sent as grpc-timeout; null for none. */
+  readonly deadlineMs: number | null;
+}
+
 export interface Config {
   /** The URL's target; with --targets, the first target's (what ab's report names). */
   readonly target: Target;
@@ -183,6 +200,8 @@ export interface Config {
   readonly shard: ShardPlan | null;
   /** --start-at: Unix time in ms at which the measured run begins (after any warm-up); null to begin at once. */
   readonly startAtMs: number | null;
+  /** gb grpc: the calls' method and messages; null for an HTTP run. */
+  readonly grpc: GrpcConfig | null;
 }
 
 /**

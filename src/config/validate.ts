@@ -75,6 +75,7 @@ export function validateOptions(o: OptionValues): Result<Config, readonly string
         ? { ...targets, seed: seedOfRun(shard.runId) }
         : targets,
     sequenceStart: 0,
+    grpc: null,
     method,
     body,
     proxy,

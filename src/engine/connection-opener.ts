@@ -59,7 +59,8 @@ export function connectionOpener(
   if (config.http2) {
     const request = buildH2Request(config, version).frames;
     const bodies = request.body !== null || config.targets?.list.some((t) => t.body !== null && t.body.byteLength > 0) === true || scripted;
-    const h2 = { request, source, bodies, streams: config.pipeline, isHead, measureUncorrected, captureHead, captureBodyBytes };
+    const grpc = config.grpc !== null;
+    const h2 = { request, source, bodies, streams: config.pipeline, isHead, measureUncorrected, captureHead, captureBodyBytes, grpc };
     return () => new Http2Connection(endpoint, owner, h2, io);
   }
   const bursts = buildBursts(buildRequest(config, version), config.pipeline);

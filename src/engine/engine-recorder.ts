@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import type { Config } from '../config/config.js';
 import type { ScriptRunner } from './script-runner.js';
 import { EndpointStats } from '../metrics/endpoints.js';
+import { GrpcStats } from '../metrics/grpc-stats.js';
 import { Recorder, type ExchangeSink } from '../metrics/recorder.js';
 import type { SharedLength } from '../metrics/shared-length.js';
 import { Timeline } from '../metrics/timeline.js';
@@ -29,6 +30,7 @@ export function newRecorder(s: RecorderSetting, nowMs: number, sink: ExchangeSin
     endpoints,
     live: s.live,
     websocket: config.websocket === null ? null : new WsStats(),
+    grpc: config.grpc === null ? null : new GrpcStats(),
   });
   recorder.first.transport = transportFor(config.target.tls, config.unixSocket !== null);
   return recorder;

@@ -6,12 +6,14 @@ import type { ThreadHealth } from '../metrics/client-monitor.js';
 import { journeyResults } from '../metrics/journey-results.js';
 import { phaseStats } from '../metrics/phase-stats.js';
 import { C, type Recorder } from '../metrics/recorder.js';
-import type { ClientHealth, EndpointResult, RateStats, ShardSet, StopReason, Summary } from '../metrics/summary.js';
+import type { ClientHealth, EndpointResult, FailureCounts, RateStats, ShardSet, StopReason, Summary } from '../metrics/summary.js';
 import { MAX_TIMELINE_ROWS } from '../metrics/timeline.js';
 import type { EndpointStats } from '../metrics/endpoints.js';
 import { transportFor } from '../transport/client-socket.js';
 import { scheduleOf, scheduledPerRow } from './schedule.js';
 import { VERSION } from '../version.js';
+import { grpcResults } from '../metrics/grpc-results.js';
+import { GrpcStats } from '../metrics/grpc-stats.js';
 
 /** What a finished run hands over: its recorder and how the client fared. */
 export interface SummaryFacts {
@@ -157,16 +159,22 @@ function statusCodesOf(r: Recorder): Record<string, number> {
   return statusCodes;
 }
 
-export function summarize(config: Config, facts: SummaryFacts): Summary {
-  const r = facts.recorder;
-  const count = (i: number): number => r.counters[i] ?? 0;
-  const failures = {
+function failuresOf(count: (i: number) => number): FailureCounts {
+  return {
     connect: count(C.failConnect),
     receive: count(C.failReceive),
     length: count(C.failLength),
     exceptions: count(C.failExceptions),
     script: count(C.failScript),
+    grpc: count(C.failGrpc),
   };
+}
+
+export function summarize(config: Config, facts: SummaryFacts): Summary {
+  const r = facts.recorder;
+  const c = r.counters;
+  const count = (i: number): number => c[i] ?? 0;
+  const failures = failuresOf(count);
   const { target } = config;
   const client = clientOf(config, facts);
   const completed = count(C.complete) + failures.receive + failures.exceptions;
@@ -196,8 +204,8 @@ export function summarize(config: Config, facts: SummaryFacts): Summary {
     issued: count(C.issued),
     responses: count(C.complete),
     completed,
-    succeeded: count(C.complete) - failures.length - count(C.scriptRejected),
-    failed: failures.connect + failures.receive + failures.length + failures.exceptions + failures.script,
+    succeeded: count(C.complete) - failures.length - count(C.scriptRejected) - failures.grpc,
+    failed: failures.connect + failures.receive + failures.length + failures.exceptions + failures.script + failures.grpc,
     failures,
     timeouts: count(C.timeouts),
     cutOff: count(C.cutOff),
@@ -235,5 +243,6 @@ export function summarize(config: Config, facts: SummaryFacts): Summary {
     endpoints: r.endpoints === null ? null : endpointResults(r.endpoints, facts.elapsedMs),
     journeys: r.journeys === null ? null : journeyResults(r.journeys, facts.elapsedMs),
     websocket: r.websocket?.results() ?? null,
+    grpc: config.grpc === null ? null : grpcResults(config.grpc, r.grpc ?? new GrpcStats(), count(C.issued) - count(C.failConnect)),
   };
 }

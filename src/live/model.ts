@@ -35,7 +35,7 @@ export interface LiveSnapshot {
   /** Unix ms at which the measured run began: OTLP's start_time_unix_nano for cumulative points. */
   readonly startMs: number;
   readonly requests: RequestCounts;
-  /** ab's failure classes and gb's script class; their sum is the report's Failed requests. */
+  /** ab's failure classes and gb's script and gRPC classes; their sum is the report's Failed requests. */
   readonly failures: FailureCounts;
   /** Requests that hit -s: already counted under failures.receive or failures.connect. */
   readonly timeouts: number;

@@ -70,7 +70,7 @@ export function encodeOtlpMetrics(run: LiveRunLabels, s: LiveSnapshot, options: 
   sum('gb.requests', "ab's Complete requests, by endpoint, status class and result", '{request}', () => {
     for (const [attributes, value] of requestCells(s, options.maxEndpoints ?? DEFAULT_MAX_ENDPOINTS)) point(attributes, value, true);
   });
-  sum('gb.request.failures', "Failed requests by ab's failure class (and gb's script class)", '{request}', () => {
+  sum('gb.request.failures', "Failed requests by ab's failure class (and gb's script and gRPC classes)", '{request}', () => {
     for (const kind of FAILURE_KINDS) point([['kind', kind]], s.failures[kind], true);
   });
   sum('gb.request.timeouts', 'Requests that timed out (-s), already counted as receive or connect failures', '{request}', () =>

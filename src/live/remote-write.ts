@@ -7,8 +7,8 @@ import { ProtoWriter } from './protobuf.js';
 import { snappyCompress } from './snappy.js';
 import type { Histogram } from '../metrics/histogram.js';
 
-/** The ab failure classes and gb's script class, each a `kind` of gb_request_failures_total, always sent (0 until one happens) so rate() sees the first. */
-export const FAILURE_KINDS = ['connect', 'receive', 'length', 'exceptions', 'script'] as const;
+/** The ab failure classes and gb's script and gRPC classes, each a `kind` of gb_request_failures_total, always sent (0 until one happens) so rate() sees the first. */
+export const FAILURE_KINDS = ['connect', 'receive', 'length', 'exceptions', 'script', 'grpc'] as const;
 
 export interface SeriesOptions {
   /** Endpoint rows kept as their own label value; the rest add up under "other" (--max-endpoints). */

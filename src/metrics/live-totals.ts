@@ -41,7 +41,7 @@ export interface LiveTotals {
   readonly final: boolean;
 }
 
-const ZERO_FAILURES: FailureCounts = { connect: 0, receive: 0, length: 0, exceptions: 0, script: 0 };
+const ZERO_FAILURES: FailureCounts = { connect: 0, receive: 0, length: 0, exceptions: 0, script: 0, grpc: 0 };
 
 /** Adds the threads' reports into one view. */
 export function addLive(threads: readonly ThreadLive[], final = false): LiveTotals {
@@ -98,6 +98,7 @@ function totalsOf(c: Float64Array, requests: RequestCounts, rest: Rest): LiveTot
     length: n(C.failLength),
     exceptions: n(C.failExceptions),
     script: n(C.failScript),
+    grpc: n(C.failGrpc),
   };
   return {
     ...rest,

@@ -3,6 +3,7 @@
 import { Histogram } from './histogram.js';
 import { mergeJourneys } from './journey-results.js';
 import { mergeWebSocket } from './ws-stats.js';
+import { mergeGrpc } from './grpc-results.js';
 import { mergePhases } from './phase-merge.js';
 import type {
   Http2Stats,
@@ -285,6 +286,8 @@ export function mergeSummaries(summaries: readonly Summary[], options: MergeOpti
   }
   const journeys = mergeJourneys(summaries, span(summaries).seconds);
   if (!journeys.ok) return err(journeys.error);
+  const grpc = mergeGrpc(summaries.map((s) => s.grpc));
+  if (!grpc.ok) return err(grpc.error);
 
   const websocket = mergeWebSocket(summaries);
   if (!websocket.ok) return err(websocket.error);
@@ -292,6 +295,7 @@ export function mergeSummaries(summaries: readonly Summary[], options: MergeOpti
     ...addUp(summaries, first, phases, requestPhases.value, rate, shards.value),
     journeys: journeys.value,
     websocket: websocket.value,
+    grpc: grpc.value,
   });
 }
 
@@ -311,7 +315,7 @@ function addUp(
   requestPhases: RequestPhases | null,
   rate: RateStats | null,
   shards: ShardSet | null,
-): Omit<Summary, 'journeys' | 'websocket'> {
+): Omit<Summary, 'journeys' | 'websocket' | 'grpc'> {
   const { startMs, seconds: elapsedSeconds } = span(summaries);
   const sum = (pick: (s: Summary) => number): number => total(summaries.map(pick));
   const firstNonNull = <T>(pick: (s: Summary) => T | null): T | null => summaries.map(pick).find((v): v is T => v !== null) ?? null;
@@ -342,6 +346,7 @@ function addUp(
       length: sum((s) => s.failures.length),
       exceptions: sum((s) => s.failures.exceptions),
       script: sum((s) => s.failures.script),
+      grpc: sum((s) => s.failures.grpc),
     },
     timeouts: sum((s) => s.timeouts),
     cutOff: sum((s) => s.cutOff),

@@ -5,9 +5,10 @@ import { Histogram, type HistogramSnapshot } from './histogram.js';
 import { EndpointStats, type EndpointSnapshot } from './endpoints.js';
 import { JourneyStats, type JourneySnapshot } from './journey-stats.js';
 import { WsStats, type WsSnapshot } from './ws-stats.js';
+import { GrpcStats, type GrpcSnapshot } from './grpc-stats.js';
 import { PhaseHistograms, type PhaseSnapshots } from './request-phases.js';
 import { OTHER_ENDPOINT, RequestTable, type RequestCounts } from './request-counts.js';
-import type { FailureCode, FailureKind } from '../failures.js';
+import { grpcFailureCode, type FailureCode, type FailureKind } from '../failures.js';
 import type { SharedLength } from './shared-length.js';
 import type { Timeline } from './timeline.js';
 import { type TimelineSnapshot } from './timeline.js';
@@ -56,8 +57,10 @@ export const C = {
    * connection was free (gb's timers or event loop).
    */
   lateServer: 26,
+  /** gb grpc: calls answered with a grpc-status other than OK (complete, and failed in the gRPC class). */
+  failGrpc: 27,
 } as const;
-const COUNTER_SLOTS = 27;
+const COUNTER_SLOTS = 28;
 /** Status codes are three digits (RFC 9110 §15), and the parser accepts 100–999. */
 const STATUS_SLOTS = 1000;
 /**
@@ -101,6 +104,10 @@ export interface ResponseFacts {
   readonly row?: number;
   /** A --script response() rejected it: complete, and a Script failure. */
   readonly rejected?: boolean;
+  /** gb grpc: the call's grpc-status (-1 without one), its grpc-message, and the messages its answer held; absent for HTTP. */
+  readonly grpcStatus?: number;
+  readonly grpcMessage?: string | null;
+  readonly grpcMessages?: number;
   /** The phases of its time (see RequestPhases): TCP and TLS negative when it opened no connection (or had no TLS); absent, no phases are recorded. */
   readonly tcpUs?: number;
   readonly tlsUs?: number;
@@ -125,6 +132,8 @@ export interface RecorderOptions {
   readonly journeys?: JourneyStats | null;
   /** A WebSocket run's connections and messages; null (or absent) for any other run. */
   readonly websocket?: WsStats | null;
+  /** gb grpc: statuses and messages; null (or absent) for any other run. */
+  readonly grpc?: GrpcStats | null;
 }
 
 /** What a recorder hands the live outputs once a period: cumulative, copied, so the run records on. */
@@ -159,6 +168,8 @@ export interface RecorderSnapshot {
   readonly journeys: JourneySnapshot | null;
   /** A WebSocket run's (see Recorder.websocket); else null. */
   readonly websocket?: WsSnapshot | null;
+  /** gb grpc's (see Recorder.grpc); else null. */
+  readonly grpc: GrpcSnapshot | null;
 }
 
 export class Recorder {
@@ -192,6 +203,8 @@ export class Recorder {
   journeys: JourneyStats | null;
   /** What a WebSocket run counts beside its round trips; null for any other run. */
   websocket: WsStats | null;
+  /** gb grpc: each call's grpc-status and the messages received; null for any other run. */
+  grpc: GrpcStats | null;
   readonly first: FirstSeen = {
     serverSoftware: null,
     documentLength: null,
@@ -210,6 +223,7 @@ export class Recorder {
     this.liveRequests = options.live === true ? new RequestTable() : null;
     this.journeys = options.journeys ?? null;
     this.websocket = options.websocket ?? null;
+    this.grpc = options.grpc ?? null;
   }
 
   /** One complete response, ended at nowMs. */
@@ -239,17 +253,28 @@ export class Recorder {
     const lengthFailure = truncated || (!this.#variableLength && bodyBytes !== first.documentLength);
     if (lengthFailure) c[C.failLength]! += 1;
     // A response both of the wrong length and rejected by the script is one failure: Length, ab's.
-    const rejected = r.rejected === true && !lengthFailure;
+    let rejected = r.rejected === true && !lengthFailure;
     if (rejected) {
       c[C.failScript]! += 1;
       c[C.scriptRejected]! += 1;
-    }
+    } else if (this.grpc !== null) rejected = this.#recordGrpc(r, lengthFailure);
     this.endpoints?.recordResponse(r.row ?? 0, status, totalUs, lengthFailure || rejected);
     this.liveRequests?.record(r.row ?? 0, status, lengthFailure || rejected);
     if (!lengthFailure && !rejected && (message || (status >= 200 && status < 400))) {
       this.successTotal.record(totalUs);
       this.successWaiting.record(waitUs);
     }
+  }
+
+  /** A gRPC call's status and messages; true when a non-OK status fails it (complete, answered: the gRPC class, not non-2xx). */
+  #recordGrpc(r: ResponseFacts, lengthFailure: boolean): boolean {
+    const status = r.grpcStatus ?? -1;
+    this.grpc!.record(status, r.grpcMessages ?? 0);
+    if (status <= 0 || lengthFailure) return false;
+    this.counters[C.failGrpc]! += 1;
+    const code = grpcFailureCode(status);
+    this.noteError(code, r.grpcMessage === null || r.grpcMessage === undefined ? code : `${code}: ${grpcMessageText(r.grpcMessage)}`);
+    return true;
   }
 
   /**
@@ -314,7 +339,7 @@ export class Recorder {
 
   get failed(): number {
     const c = this.counters;
-    return c[C.failConnect]! + c[C.failReceive]! + c[C.failLength]! + c[C.failExceptions]! + c[C.failScript]!;
+    return c[C.failConnect]! + c[C.failReceive]! + c[C.failLength]! + c[C.failExceptions]! + c[C.failScript]! + c[C.failGrpc]!;
   }
 
   /**
@@ -376,6 +401,7 @@ export class Recorder {
       liveRequests: this.#liveRequestCounts(),
       journeys: this.journeys?.snapshot() ?? null,
       websocket: this.websocket?.snapshot() ?? null,
+      grpc: this.grpc?.snapshot() ?? null,
     };
   }
 
@@ -403,6 +429,7 @@ export class Recorder {
     // On this recorder's clock, as the timeline: a journey row and a request row of one second share their index.
     if (s.journeys !== null) (this.journeys ??= new JourneyStats(this.timeline.startEpochMs, 0)).merge(s.journeys);
     if (s.websocket !== null && s.websocket !== undefined) (this.websocket ??= new WsStats()).merge(s.websocket);
+    if (s.grpc !== null) (this.grpc ??= new GrpcStats()).merge(s.grpc);
     const f = this.first;
     f.serverSoftware ??= s.first.serverSoftware;
     f.documentLength ??= s.first.documentLength;
@@ -417,6 +444,15 @@ export class Recorder {
 /** A snapshot's codes with their counts: its keys are FailureCodes, which Object.entries cannot tell. */
 function failureCodeCounts(counts: Readonly<Partial<Record<FailureCode, number>>>): [FailureCode, number][] {
   return Object.entries(counts) as [FailureCode, number][];
+}
+
+/** grpc-message is percent-encoded (gRPC over HTTP/2): decoded for people, kept as sent when it does not decode. */
+function grpcMessageText(message: string): string {
+  try {
+    return decodeURIComponent(message);
+  } catch {
+    return message;
+  }
 }
 
 /** The earlier of two moments where 0 means none. */

@@ -86,9 +86,11 @@ function withAddedFields(value: Readonly<Record<string, unknown>>): Readonly<Rec
   // Such results come from runs without journeys, or from a gb that kept none: null, as a plain run writes.
   added['journeys'] ??= null;
   added['websocket'] ??= null;
+  // Such results come from a gb without gb grpc: HTTP runs, which write null.
+  added['grpc'] ??= null;
   // Such results kept no phases; null is what merge and compare take for "not recorded".
   added['phases'] ??= null;
-  if (isObject(value['failures']) && !('script' in value['failures'])) added['failures'] = { ...value['failures'], script: 0 };
+  if (isObject(value['failures'])) added['failures'] = { script: 0, grpc: 0, ...value['failures'] };
   if (isObject(value['rate'])) {
     const rate: Record<string, unknown> = { ...value['rate'] };
     rate['stages'] ??= null;

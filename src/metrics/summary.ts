@@ -1,6 +1,7 @@
 // The plain, JSON-able result of a run: the only thing reporters see.
 
 import type { FailureCode } from '../failures.js';
+import type { GrpcResults } from './grpc-results.js';
 
 /** Statistics of one timing phase, all in integer microseconds except the standard deviation. */
 export interface PhaseStats {
@@ -62,6 +63,8 @@ export interface FailureCounts {
    * responses that response() rejected (read to the end, so complete). ab's classes exclude it.
    */
   readonly script: number;
+  /** gb grpc: calls answered with a grpc-status other than OK (complete: the server answered). ab's classes exclude it. */
+  readonly grpc: number;
 }
 
 /** The socket layer that carried the requests: gb's raw libuv TCP handle, net.Socket, node:tls, or a unix domain socket (--unix-socket, plain or with TLS over it). */
@@ -205,6 +208,8 @@ export interface Summary {
   readonly journeys: JourneyResults | null;
   /** A WebSocket run's connections, handshakes, messages and close codes (see metrics/ws-stats.ts); null for any other run. */
   readonly websocket: WebSocketResults | null;
+  /** gb grpc: the method, its calls by grpc-status, and the messages sent and received; null for an HTTP run. */
+  readonly grpc: GrpcResults | null;
 }
 
 /** A WebSocket run's own results, in the Summary and the JSON (see WsStats for what each counts). */

@@ -13,6 +13,7 @@ import {
 } from '../metrics/compare.js';
 import type { CheckResult, Summary } from '../metrics/summary.js';
 import { formatFixed, padLeft } from './format.js';
+import { grpcComparison } from './grpc-text.js';
 
 /** One line per rule: 'p99>+10%: FAILED (p99 +20.0 %, beyond noise)'. */
 export function ruleMessage(o: RuleOutcome): string {
@@ -161,6 +162,7 @@ export function renderComparison(
     ...notes(a, b),
     ...endpointTable(compareEndpoints(a, b)),
     ...checkTable(a, b),
+    ...grpcComparison(a, b),
     '',
   ].join('\n');
 }

@@ -22,7 +22,7 @@ export interface DashboardFrame {
   /** ab's Complete requests so far. */
   readonly completed: number;
   readonly failed: number;
-  /** Failed requests by kind (connect, receive, length, exceptions, script), so far. */
+  /** Failed requests by kind (connect, receive, length, exceptions, script, grpc), so far. */
   readonly failures: Readonly<Record<string, number>>;
   /** Responses in the second just past; in the final frame, the report's Requests per second. */
   readonly rps: number;
@@ -88,8 +88,8 @@ const DASHBOARD_SCRIPT = `
   rate.pick = function (f) { return [f.rps, f.targetRps]; };
   var latency = chart('chart-latency', 'Total time per second', ['p50', 'p99'], ['#2a9d3a', '#c0392b'], 'ms');
   latency.pick = function (f) { return [f.secondP50Ms, f.secondP99Ms]; };
-  var errors = chart('chart-errors', 'Failed requests so far, by kind', ['connect', 'receive', 'length', 'exceptions', 'script'], ['#c0392b', '#e08e0b', '#8e44ad', '#7f8c8d', '#16a085'], 'requests');
-  errors.pick = function (f) { return ['connect', 'receive', 'length', 'exceptions', 'script'].map(function (k) { return f.failures[k] || 0; }); };
+  var errors = chart('chart-errors', 'Failed requests so far, by kind', ['connect', 'receive', 'length', 'exceptions', 'script', 'grpc'], ['#c0392b', '#e08e0b', '#8e44ad', '#7f8c8d', '#16a085', '#2c3e50'], 'requests');
+  errors.pick = function (f) { return ['connect', 'receive', 'length', 'exceptions', 'script', 'grpc'].map(function (k) { return f.failures[k] || 0; }); };
   var client = chart('chart-client', 'Open connections and gb busy', ['connections', 'gb busy %'], ['#1f6fb4', '#c0392b'], 'count / %');
   client.pick = function (f) { return [f.connections, f.busyPercent]; };
   function redraw() {

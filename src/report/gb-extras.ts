@@ -12,6 +12,7 @@ import {
 import { formatFixed, formatFixedWidth, padLabel, padLeft } from './format.js';
 import { renderJourneys } from './journey-text.js';
 import { renderWebSocket } from './ws-text.js';
+import { renderGrpcLines } from './grpc-text.js';
 
 export interface GbExtrasOptions {
   /** Rate mode: also print latency measured from the actual send (what a closed-loop tool shows). */
@@ -47,6 +48,7 @@ export function renderGbExtras(s: Summary, options: GbExtrasOptions = {}): strin
   out += `${padLabel('Of the complete:')}${s.responses} responses read to the end (${s.succeeded} succeeded), ${f.receive + f.exceptions} reads failed\n`;
   if (f.script > 0)
     out += `${padLabel('Script failures:')}${f.script} (${unsent} before sending, ${f.script - unsent} responses rejected by response()); in Failed requests, not in ab's breakdown\n`;
+  out += renderGrpcLines(s);
   if (s.resent > 0) {
     const why =
       s.http2 === null ? 'the server closed with them unanswered' : 'the server left them unprocessed (GOAWAY, REFUSED_STREAM or a close)';

@@ -83,6 +83,8 @@ export interface Http2Settings {
   readonly captureHead: boolean;
   /** With captureHead: also keep up to this many body bytes per stream (a script's response() asked for bodies); -1 for none. */
   readonly captureBodyBytes: number;
+  /** gb grpc: read each call's grpc-status and grpc-message, and count the length-prefixed messages of its body. */
+  readonly grpc?: boolean;
 }
 
 /**
@@ -126,6 +128,10 @@ export class Exchange {
   row = 0;
   /** With captureBodyBytes: the start of the body (de-chunked); else null. */
   body: Buffer | null = null;
+  /** gb grpc: the call's grpc-status (-1 without one), its grpc-message (null without one), and the messages its body held. */
+  grpcStatus = -1;
+  grpcMessage: string | null = null;
+  grpcMessages = 0;
   /** Set by the owner, not the connection: a script's response() rejected the response. */
   rejected = false;
 }

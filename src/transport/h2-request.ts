@@ -41,14 +41,18 @@ export function buildH2Request(config: Config, version: string, one?: RequestTar
     [':authority', hostOverride?.value ?? target.hostHeader],
     [':path', target.path],
   ];
+  const grpc = config.grpc;
   const defaults: [string, string | null][] = [
     ['user-agent', `${USER_AGENT_PREFIX}${version}`],
-    ['accept', '*/*'],
+    ['accept', grpc === null ? '*/*' : null],
     ['accept-encoding', config.acceptGzip ? 'gzip' : null],
     ['cookie', config.cookies.length > 0 ? config.cookies.join('; ') : null],
     ['authorization', config.basicAuth === null ? null : basic(config.basicAuth)],
-    ['content-type', parts.body === null ? null : config.contentType],
-    ['content-length', parts.body === null ? null : String(parts.body.byteLength)],
+    ['content-type', parts.body === null && grpc === null ? null : config.contentType],
+    ['content-length', parts.body === null || grpc !== null ? null : String(parts.body.byteLength)],
+    // gRPC over HTTP/2: the one TE value HTTP/2 allows (RFC 9113 §8.2.2), which gRPC servers require.
+    ['te', grpc === null ? null : 'trailers'],
+    ['grpc-timeout', grpc?.deadlineMs == null ? null : grpcTimeout(grpc.deadlineMs)],
   ];
   for (const [name, value] of defaults) if (value !== null && !userNames.has(name)) fields.push([name, value]);
   for (const h of parts.headers) {
@@ -58,6 +62,12 @@ export function buildH2Request(config: Config, version: string, one?: RequestTar
   const body = parts.body === null || parts.body.byteLength === 0 ? null : parts.body;
   const headerBlock = encodeHeaderBlock(fields);
   return { headerBlock, body, fields, frames: h2Frames(headerBlock, body) };
+}
+
+/** gRPC's TimeoutValue is at most 8 digits: milliseconds while they fit, else seconds. */
+function grpcTimeout(ms: number): string {
+  const whole = Math.max(1, Math.ceil(ms));
+  return whole < 1e8 ? `${whole}m` : `${Math.ceil(whole / 1000)}S`;
 }
 
 /** One target's request: buildH2Request with the target. */

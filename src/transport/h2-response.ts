@@ -6,6 +6,14 @@ import { F_END_STREAM } from './h2-frames.js';
 import type { ProtocolErrorSink } from './h2-error-codes.js';
 import type { StreamTable } from './h2-stream-table.js';
 import { HpackDecoder } from './hpack-decoder.js';
+import { countGrpcMessages, grpcCutShort } from './grpc-messages.js';
+
+/** Why a gRPC call that ended is no answer: it stopped inside a message, or without a grpc-status. */
+export type GrpcProblem = 'GRPC_CUT_SHORT' | 'GRPC_NO_STATUS';
+export const GRPC_PROBLEM_TEXT: Readonly<Record<GrpcProblem, string>> = {
+  GRPC_CUT_SHORT: 'bad gRPC response: the stream ended inside a message (its length prefix promised more bytes)',
+  GRPC_NO_STATUS: 'bad gRPC response: the stream ended without a grpc-status (no trailers)',
+};
 
 /** Where a stream's answer goes once it is whole, and what is wrong with one that is not (the connection). */
 export interface ResponseSink extends ProtocolErrorSink {
@@ -55,6 +63,7 @@ export class ResponseReader {
     // the one the first response refers to.
     decoder.wantServer = this.#wantServer;
     decoder.wantHead = i >= 0 && this.#settings.captureHead;
+    decoder.wantGrpc = this.#settings.grpc === true;
     if (!decoder.decode(bytes, start, end)) {
       this.#sink.onConnectionError(decoder.errorCode, `HPACK: ${decoder.error ?? 'undecodable'}`);
       return;
@@ -65,6 +74,10 @@ export class ResponseReader {
     if (table.firstFrameMs[i] === 0) table.firstFrameMs[i] = nowMs;
     table.headerBytes[i]! += end - start;
     table.headerDecoded[i]! += decoder.decodedBytes;
+    if (decoder.grpcStatus >= 0) {
+      table.grpcStatus[i] = decoder.grpcStatus;
+      table.grpcMessage[i] = decoder.grpcMessage;
+    }
     const status = decoder.status;
     if (table.status[i] === 0) {
       if (status === 0) {
@@ -100,10 +113,23 @@ export class ResponseReader {
     return false;
   }
 
-  /** With captureBodyBytes: body bytes[start, end) of slot `i`'s stream, kept up to the cap. */
-  keepBody(i: number, bytes: Uint8Array, start: number, end: number): void {
+  /**
+   * A gRPC call that ended with HTTP 200 but is no whole answer; null for one that is (or for any
+   * other status, which counts as non-2xx as over HTTP).
+   */
+  grpcProblem(i: number): GrpcProblem | null {
+    const table = this.#table;
+    if (this.#settings.grpc !== true || table.status[i] !== 200) return null;
+    if (grpcCutShort(table, i)) return 'GRPC_CUT_SHORT';
+    return table.grpcStatus[i]! < 0 ? 'GRPC_NO_STATUS' : null;
+  }
+
+  /** Body bytes[start, end) of slot `i`'s stream as they come (FrameReader.keepData): gRPC's messages counted, and kept up to captureBodyBytes. */
+  onBodyBytes(i: number, bytes: Uint8Array, start: number, end: number): void {
     const table = this.#table;
     if (table.status[i] === 0) return;
+    if (this.#settings.grpc === true) countGrpcMessages(table, i, bytes, start, end);
+    if (this.#settings.captureBodyBytes < 0) return;
     const cap = this.#settings.captureBodyBytes;
     const kept = table.bodyKept[i]!;
     const n = Math.min(end - start, cap - kept);

@@ -69,6 +69,9 @@ export class StreamReport {
     e.headerBytes = table.headerBytes[i]!;
     e.headerDecodedBytes = table.headerDecoded[i]!;
     e.row = table.rows[i]!;
+    e.grpcStatus = table.grpcStatus[i]!;
+    e.grpcMessage = table.grpcMessage[i]!;
+    e.grpcMessages = table.grpcMessages[i]!;
     return e;
   }
 

@@ -62,6 +62,14 @@ export class StreamTable {
   readonly bodyKept: Float64Array;
   /** A buffer, not a field: allocated once per slot, on its first body, and kept across the slot's streams. */
   readonly bodies: (Uint8Array | undefined)[];
+  /** gRPC: the call's grpc-status (-1 before one came) and grpc-message (null without one). */
+  readonly grpcStatus: Int16Array;
+  readonly grpcMessage: (string | null)[];
+  /** gRPC: length-prefixed messages read whole, and the one being read (see GrpcMessages). */
+  readonly grpcMessages: Float64Array;
+  readonly grpcPrefixGot: Uint8Array;
+  readonly grpcLength: Float64Array;
+  readonly grpcRemaining: Float64Array;
 
   /** Queued slots, oldest first. */
   readonly queue: SlotQueue;
@@ -100,6 +108,12 @@ export class StreamTable {
     this.heads = new Array<string | null>(size).fill(null);
     this.bodyKept = new Float64Array(size);
     this.bodies = new Array<Uint8Array | undefined>(size).fill(undefined);
+    this.grpcStatus = new Int16Array(size);
+    this.grpcMessage = new Array<string | null>(size).fill(null);
+    this.grpcMessages = new Float64Array(size);
+    this.grpcPrefixGot = new Uint8Array(size);
+    this.grpcLength = new Float64Array(size);
+    this.grpcRemaining = new Float64Array(size);
     for (let i = size - 1; i >= 0; i--) this.#free.push(i);
     this.queue = new SlotQueue(size);
     this.byStream = new StreamSlots(size);
@@ -165,6 +179,12 @@ export class StreamTable {
     this.received[i] = 0;
     this.heads[i] = null;
     this.bodyKept[i] = 0;
+    this.grpcStatus[i] = -1;
+    this.grpcMessage[i] = null;
+    this.grpcMessages[i] = 0;
+    this.grpcPrefixGot[i] = 0;
+    this.grpcLength[i] = 0;
+    this.grpcRemaining[i] = 0;
     this.#open++;
   }
 

@@ -106,6 +106,10 @@ export class HpackDecoder {
   /** Set wantServer to get the Server header's value ('' when absent). */
   wantServer = false;
   server: string | null = null;
+  /** Set wantGrpc to get grpc-status (-1 when absent) and grpc-message (null when absent), a gRPC call's outcome. */
+  wantGrpc = false;
+  grpcStatus = -1;
+  grpcMessage: string | null = null;
   /** Set wantHead to get every field as "name: value" lines. */
   wantHead = false;
   head: string[] = [];
@@ -130,6 +134,8 @@ export class HpackDecoder {
     this.status = 0;
     this.decodedBytes = 0;
     this.server = this.wantServer ? '' : null;
+    this.grpcStatus = -1;
+    this.grpcMessage = null;
     if (this.wantHead) this.head = [];
     this.error = null;
     this.errorCode = 'COMPRESSION_ERROR';
@@ -173,7 +179,11 @@ export class HpackDecoder {
         // Building a string costs more than the rest of the field; most values are only measured. The
         // Server header is read once per connection: a string per response was most of gb's garbage
         // per request against nginx, and garbage made V8 grow its young generation (RSS) as a run went on.
-        const keep = this.wantHead || name === ':status' || (name === 'server' && this.wantServer);
+        const keep =
+          this.wantHead ||
+          name === ':status' ||
+          (name === 'server' && this.wantServer) ||
+          (this.wantGrpc && (name === 'grpc-status' || name === 'grpc-message'));
         const value = this.#string(b, p, end, keep);
         if (value === null && this.error !== null) return false;
         p = this.#next;
@@ -306,6 +316,10 @@ export class HpackDecoder {
       if (this.status === 0) this.status = status;
     } else if (name === 'server' && this.server === '') {
       this.server = value;
+    } else if (this.wantGrpc && name === 'grpc-status') {
+      this.grpcStatus = /^\d{1,3}$/.test(value) ? Number(value) : 2; // a status that is no number: UNKNOWN
+    } else if (this.wantGrpc && name === 'grpc-message') {
+      this.grpcMessage = value;
     }
     if (this.wantHead) this.head.push(`${name}: ${value}`);
     return true;

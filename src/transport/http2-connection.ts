@@ -18,7 +18,7 @@ import { HeaderBlockAssembler, type HeaderBlockSink } from './h2-header-assembly
 import { H2Output } from './h2-output.js';
 import { PeerSettings } from './h2-peer-settings.js';
 import { requeue, requeueAbove, requeueUnanswered } from './h2-requeue.js';
-import { ResponseReader, type ResponseSink } from './h2-response.js';
+import { GRPC_PROBLEM_TEXT, ResponseReader, type ResponseSink } from './h2-response.js';
 import { StreamReport } from './h2-stream-report.js';
 import { OPEN, StreamTable } from './h2-stream-table.js';
 import { discardSocket, releaseSocket } from './socket-drain.js';
@@ -168,7 +168,7 @@ export class Http2Connection implements SocketHandler, FrameSink, HeaderBlockSin
     // socket from inside its own onData), and must read no further frame into this socket's state.
     this.#reader.halt();
     this.#reader = new FrameReader(this);
-    this.#reader.keepData = this.#settings.captureBodyBytes >= 0;
+    this.#reader.keepData = this.#settings.captureBodyBytes >= 0 || this.#settings.grpc === true;
     const socket = this.#io.open(this.#endpoint, this);
     this.#socket = socket;
     this.#output.socket = socket;
@@ -314,7 +314,7 @@ export class Http2Connection implements SocketHandler, FrameSink, HeaderBlockSin
 
   onDataBytes(streamId: number, bytes: Uint8Array, start: number, end: number): void {
     const i = this.#table.byStream.get(streamId);
-    if (i >= 0) this.#answers.keepBody(i, bytes, start, end);
+    if (i >= 0) this.#answers.onBodyBytes(i, bytes, start, end);
   }
 
   /** HeaderBlockSink: a whole block, for the stream's answer. */
@@ -386,6 +386,8 @@ export class Http2Connection implements SocketHandler, FrameSink, HeaderBlockSin
 
   /** ResponseSink: slot `i`'s response is whole. */
   onStreamEnd(i: number): void {
+    const problem = this.#answers.grpcProblem(i);
+    if (problem !== null) return this.#endStream(i, 'exceptions', problem, GRPC_PROBLEM_TEXT[problem]);
     const e = this.#report.response(i, this.#answers.takeServer());
     this.#table.close(i);
     if (this.#goingAway && this.#table.openStreams === 0) this.#retire();

@@ -161,7 +161,7 @@ export function syntheticRun(perPeriod: number, seed = 7): SyntheticRun {
         timestampMs,
         startMs: timestampMs - period * 1000,
         requests: table.snapshot(),
-        failures: { connect: 3, receive: failedReads, length: 0, exceptions: 0, script: 0 },
+        failures: { connect: 3, receive: failedReads, length: 0, exceptions: 0, script: 0, grpc: 0 },
         timeouts: 1,
         bytesReceived: done * 250,
         bytesSent: done * 80,

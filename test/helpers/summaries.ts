@@ -111,7 +111,7 @@ export function summaryFixture(overrides: Partial<Summary> = {}): Summary {
     elapsedSeconds: 1,
     startedAt: new Date(0).toISOString(),
     ...allAnswered(0),
-    failures: { connect: 0, receive: 0, length: 0, exceptions: 0, script: 0 },
+    failures: { connect: 0, receive: 0, length: 0, exceptions: 0, script: 0, grpc: 0 },
     timeouts: 0,
     cutOff: 0,
     resent: 0,
@@ -136,6 +136,7 @@ export function summaryFixture(overrides: Partial<Summary> = {}): Summary {
     endpoints: null,
     journeys: null,
     websocket: null,
+    grpc: null,
     ...overrides,
   };
 }

@@ -102,7 +102,7 @@ describe('OTLP ExportMetricsServiceRequest', () => {
     const failures = Object.fromEntries(
       metric('gb.request.failures').sum!.data_points.map((p) => [attributes(p.attributes)['kind'] ?? '', Number(p.as_int)]),
     );
-    assert.deepEqual(failures, { connect: 3, receive: snapshot.failures.receive, length: 0, exceptions: 0, script: 0 });
+    assert.deepEqual(failures, { connect: 3, receive: snapshot.failures.receive, length: 0, exceptions: 0, script: 0, grpc: 0 });
     assert.equal(metric('gb.received.bytes').unit, 'By');
     assert.equal(Number(metric('gb.received.bytes').sum!.data_points[0]!.as_int), 8000 * 250);
   });

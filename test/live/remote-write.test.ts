@@ -59,7 +59,7 @@ describe('remote write body', () => {
 
   it('sends every failure kind (zeros too), timeouts, bytes and the gauges', () => {
     const failures = Object.fromEntries(byName(decoded, 'gb_request_failures_total').map((s) => [s.labels['kind'] ?? '', value(s)]));
-    assert.deepEqual(failures, { connect: 3, receive: snapshot.failures.receive, length: 0, exceptions: 0, script: 0 });
+    assert.deepEqual(failures, { connect: 3, receive: snapshot.failures.receive, length: 0, exceptions: 0, script: 0, grpc: 0 });
     assert.equal(value(byName(decoded, 'gb_request_timeouts_total')[0]!), 1);
     assert.equal(value(byName(decoded, 'gb_received_bytes_total')[0]!), 15_000 * 250);
     assert.equal(value(byName(decoded, 'gb_sent_bytes_total')[0]!), 15_000 * 80);

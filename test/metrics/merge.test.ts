@@ -239,7 +239,7 @@ describe('mergeSummaries', () => {
     const a = summaryOf(latencies(8, 1), {
       issued: 10,
       failed: 2,
-      failures: { connect: 1, receive: 1, length: 0, exceptions: 0, script: 0 },
+      failures: { connect: 1, receive: 1, length: 0, exceptions: 0, script: 0, grpc: 0 },
       timeouts: 1,
       non2xx: 1,
       statusCodes: { '200': 7, '404': 1 },
@@ -248,7 +248,7 @@ describe('mergeSummaries', () => {
     const b = summaryOf(latencies(3, 2), {
       issued: 5,
       failed: 4,
-      failures: { connect: 0, receive: 0, length: 1, exceptions: 3, script: 0 },
+      failures: { connect: 0, receive: 0, length: 1, exceptions: 3, script: 0, grpc: 0 },
       cutOff: 2,
       statusCodes: { '200': 3 },
       errors: { ECONNRESET: 1, ETIMEDOUT: 4 },
@@ -259,7 +259,7 @@ describe('mergeSummaries', () => {
     assert.equal(m.issued, 15);
     assert.equal(m.responses, 11);
     assert.equal(m.failed, 6);
-    assert.deepEqual(m.failures, { connect: 1, receive: 1, length: 1, exceptions: 3, script: 0 });
+    assert.deepEqual(m.failures, { connect: 1, receive: 1, length: 1, exceptions: 3, script: 0, grpc: 0 });
     assert.equal(m.timeouts, 1);
     assert.equal(m.cutOff, 2);
     assert.equal(m.non2xx, 1);

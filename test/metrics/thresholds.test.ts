@@ -34,7 +34,7 @@ function summary(overrides: Partial<Summary> = {}): Summary {
     completed: 2000,
     succeeded: 1960,
     failed: 40,
-    failures: { connect: 0, receive: 40, length: 0, exceptions: 0, script: 0 },
+    failures: { connect: 0, receive: 40, length: 0, exceptions: 0, script: 0, grpc: 0 },
     non2xx: 10,
     keepAliveRequests: 2000,
     statusCodes: { '200': 1950, '500': 10 },

@@ -214,7 +214,7 @@ function htmlSummary(): Summary {
     completed: 3,
     succeeded: 2,
     failed: 2,
-    failures: { connect: 1, receive: 0, length: 1, exceptions: 0, script: 0 },
+    failures: { connect: 1, receive: 0, length: 1, exceptions: 0, script: 0, grpc: 0 },
     non2xx: 1,
     keepAliveRequests: 3,
     statusCodes: { '200': 2, '500': 1 },

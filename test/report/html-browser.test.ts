@@ -63,7 +63,7 @@ function syntheticSummary(): Summary {
     completed: 5004,
     succeeded: 5000,
     failed: 4,
-    failures: { connect: 0, receive: 4, length: 0, exceptions: 0, script: 0 },
+    failures: { connect: 0, receive: 4, length: 0, exceptions: 0, script: 0, grpc: 0 },
     timeouts: 4,
     non2xx: 60,
     keepAliveRequests: 5000,

@@ -31,7 +31,7 @@ function syntheticSummary(timeline: readonly TimelineRow[]): Summary {
     completed: 2002,
     succeeded: 2000,
     failed: 3,
-    failures: { connect: 1, receive: 2, length: 0, exceptions: 0, script: 0 },
+    failures: { connect: 1, receive: 2, length: 0, exceptions: 0, script: 0, grpc: 0 },
     timeouts: 1,
     non2xx: 40,
     keepAliveRequests: 2000,

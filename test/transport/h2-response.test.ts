@@ -129,11 +129,11 @@ describe('ResponseReader and StreamReport', () => {
   it('keeps a body up to its cap, in the slot’s buffer, and only once the status came', () => {
     const r = rig(false, 4);
     const body = Buffer.from('abcdef');
-    r.answers.keepBody(0, body, 0, 2);
+    r.answers.onBodyBytes(0, body, 0, 2);
     assert.equal(r.table.bodyKept[0], 0, 'no status yet');
     headers(r, 0, [[':status', '200']], false, 12);
-    r.answers.keepBody(0, body, 0, 3);
-    r.answers.keepBody(0, body, 3, 6);
+    r.answers.onBodyBytes(0, body, 0, 3);
+    r.answers.onBodyBytes(0, body, 3, 6);
     assert.equal(r.answers.onData(0, F_END_STREAM, 6), false);
     const e = r.report.response(0, null);
     assert.equal(Buffer.from(e.body!).toString(), 'abcd');
