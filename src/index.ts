@@ -11,7 +11,16 @@ export type { Summary, PhaseStats } from './metrics/summary.js';
 export type { FailureCode, FailureKind } from './failures.js';
 export type { RunHooks } from './engine/run.js';
 export type { Script, ScriptContext, ScriptRequest, ScriptResponse, ScriptResponseHeaders, ScriptOptions } from './engine/script-api.js';
-export type { Journey, JourneyOptions, VirtualUser, StepOptions, StepRequest, StepResponse } from './engine/journey-api.js';
+export type {
+  Journey,
+  JourneyOptions,
+  VirtualUser,
+  StepOptions,
+  StepRequest,
+  StepResponse,
+  UserWebSocket,
+  WebSocketMessage,
+} from './engine/journey-api.js';
 export { startTargetServer, type TargetServer, type TargetStats } from './server/target.js';
 export { renderAbReport } from './report/ab-text.js';
 export { VERSION } from './version.js';

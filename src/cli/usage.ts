@@ -22,6 +22,7 @@ export function usageText(): string {
   return [
     'Usage: gb [options] [http[s]://]hostname[:port]/path',
     "       gb [options] --targets FILE           (each request's URL comes from FILE)",
+    '       gb [options] ws[s]://hostname[:port]/path  (WebSocket: each message a round trip)',
     'Options are:',
     ...lines,
     '',

@@ -103,6 +103,16 @@ export interface JourneyConfig {
   readonly firstUser: number;
 }
 
+/** A WebSocket run (a ws:// or wss:// URL): each message's round trip is one exchange, as a request is over HTTP. */
+export interface WebSocketConfig {
+  /** Every message's payload: --message TEXT (UTF-8), or the bytes of --message @FILE. */
+  readonly message: Uint8Array;
+  /** --binary: send binary messages (opcode 2) instead of text (opcode 1). */
+  readonly binary: boolean;
+  /** echo: each connection waits for the reply before its next message (the default); rate: --rate or --stages send on a schedule. */
+  readonly mode: 'echo' | 'rate';
+}
+
 /** How a gRPC method streams (its request and response `stream` keywords). */
 export type GrpcKind = 'unary' | 'server' | 'client' | 'bidi';
 
@@ -184,6 +194,8 @@ export interface Config {
   readonly http10: boolean;
   /** --http2: HTTP/2, h2 over TLS (ALPN) or h2c with prior knowledge; `pipeline` is then the streams per connection. */
   readonly http2: boolean;
+  /** A ws:// or wss:// URL: the run's messages; null for HTTP. */
+  readonly websocket: WebSocketConfig | null;
   /** --shard I/N: which part of a run spread over several processes or machines this is; null for a whole run. */
   readonly shard: ShardPlan | null;
   /** --start-at: Unix time in ms at which the measured run begins (after any warm-up); null to begin at once. */
@@ -219,5 +231,11 @@ export const DEFAULT_CONTENT_TYPE = 'text/plain';
 export const MAX_CONCURRENCY = 20_000;
 export const MAX_WORKERS = 256;
 export const MAX_PIPELINE = 1000;
+/** The largest WebSocket message gb sends or accepts: a bigger one from the server is a WS_FRAME_TOO_LARGE failure. */
+export const MAX_WS_MESSAGE_BYTES = 16 * 1024 * 1024;
+/** With --rate, a WebSocket connection's messages in flight (replies matched in order) unless --pipeline says otherwise. */
+export const DEFAULT_WS_IN_FLIGHT = 64;
+/** The message of a WebSocket run without --message. */
+export const DEFAULT_WS_MESSAGE = 'hello from gb';
 /** -X without a port: HTTP's own port, as for a URL without one (ab's man page documents no default). */
 export const DEFAULT_PROXY_PORT = 80;

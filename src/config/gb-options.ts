@@ -36,6 +36,32 @@ export const GB_OPTIONS = {
       doc: "With `--http2`: streams in flight per connection (h2load's `-m`). It is the setting `--pipeline` is for HTTP/1.1; given both, they must agree.",
     },
   ),
+  /** --message TEXT | @FILE: with a ws:// or wss:// URL, every message's payload. */
+  message: option(
+    { long: 'message', scope: 'run', arity: 'value', api: 'text', ...parse.message },
+    {
+      valueName: 'TEXT|@FILE',
+      help: "With a ws:// or wss:// URL: send TEXT as every message, or the bytes of FILE with '@FILE'",
+      defaultText: '`hello from gb`',
+      doc: 'With a `ws://` or `wss://` URL: the payload of every message, TEXT sent as a text message (UTF-8), or with `@FILE` the bytes of FILE (read once, before the run; at most 16 MiB), as text unless `--binary`. See [websocket.md](websocket.md).',
+    },
+  ),
+  /** --binary: with `message` @FILE, send binary messages. */
+  binary: option(
+    { long: 'binary', scope: 'run', arity: 'switch', api: 'switch' },
+    {
+      help: 'With --message @FILE: send binary WebSocket messages instead of text',
+      doc: "With `--message @FILE`: send the file's bytes as binary messages (opcode 2) instead of text ones.",
+    },
+  ),
+  /** --echo: with a ws:// URL, each connection waits for each reply before its next message (the default). */
+  echo: option(
+    { long: 'echo', scope: 'run', arity: 'switch', api: 'switch' },
+    {
+      help: 'With a ws:// or wss:// URL: each connection sends one message and waits for the reply before the next (the default; not with --rate)',
+      doc: 'With a `ws://` or `wss://` URL: each connection sends a message and waits for its reply before sending the next, so each exchange is one round trip (the default without `--rate`). With `--rate` messages go out on the schedule instead, several in flight per connection (`--pipeline`, default 64), replies matched in order.',
+    },
+  ),
   /** --json [FILE]: the whole result as JSON; "-" for stdout. */
   jsonFile: option(
     { long: 'json', scope: 'output', arity: 'optional', output: 'file' },
@@ -240,7 +266,7 @@ export const GB_OPTIONS = {
       valueName: 'N',
       help: `Requests in flight per connection (default 1, at most ${MAX_PIPELINE}; needs -k)`,
       defaultText: '1',
-      doc: 'N HTTP/1.1 requests in flight per connection, each timed on its own (needs `-k`). A connection never holds more, whatever the rate schedule does; requests a closing server left unanswered are sent again, once each.',
+      doc: 'N HTTP/1.1 requests in flight per connection, each timed on its own (needs `-k`). A connection never holds more, whatever the rate schedule does; requests a closing server left unanswered are sent again, once each. With a `ws://` URL and `--rate`: the messages in flight per connection (default 64).',
     },
   ),
   /** -f: pin the TLS version: 'TLS1', 'TLS1.1', 'TLS1.2', 'TLS1.3' or 'ALL'. */

@@ -29,6 +29,8 @@ export interface LoadValues {
   readonly socket: string;
   /** --data: the rows, shared by the worker threads. */
   readonly data: DataRows;
+  /** --message: the payload, TEXT's UTF-8 or @FILE's bytes. */
+  readonly message: Uint8Array;
 }
 export type LoadKind = keyof LoadValues;
 /** One file as the loading step read it, or every problem with it (a targets file can have many). */

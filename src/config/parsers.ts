@@ -195,5 +195,8 @@ export const data = fromFile('data', (path, c, file) => {
   return null;
 });
 
+/** --message TEXT or @FILE: the loading step made the payload of either. */
+export const message = fromFile('message', (_text, _c, file) => file());
+
 /** -p and -u: the file's bytes are the body. */
 export const body = fromFile('body', (_path, _c, file) => file());

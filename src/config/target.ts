@@ -10,14 +10,19 @@ export function shown(text: string): string {
   return /^[^\s'"]+$/.test(text) ? text : JSON.stringify(text);
 }
 
-const DEFAULT_PORT: Readonly<Record<string, number>> = { http: 80, https: 443 };
+const DEFAULT_PORT: Readonly<Record<string, number>> = { http: 80, https: 443, ws: 80, wss: 443 };
+
+/** A URL of a WebSocket run: ws:// or wss://, in any case. */
+export function isWebSocketUrl(text: string | undefined): boolean {
+  return text !== undefined && /^wss?:\/\//i.test(text);
+}
 
 /**
  * WHATWG URL does the final parse (IDN, IPv6 normalisation, percent-encoding), but it is lenient
  * in ways that hide mistakes (it drops an empty port, mis-reads "::1:8080", reports only "Invalid URL"),
  * so the authority is checked on the raw text first to give a message that names the problem.
  */
-export function parseTarget(text: string): Result<Target, string> {
+export function parseTarget(text: string, allowWebSocket = false): Result<Target, string> {
   const quoted = shown(text);
   if (text === '') return err("invalid URL '' (empty)");
   if (/[\s\0-\x1f\x7f]/.test(text)) return err(`invalid URL ${quoted} (contains whitespace or control characters)`);
@@ -25,8 +30,12 @@ export function parseTarget(text: string): Result<Target, string> {
   if (schemeMatch === null && /^https?:/i.test(text)) return err(`invalid URL ${quoted} (expected http://host/path)`);
   const typedScheme = schemeMatch?.[1] ?? 'http';
   const scheme = typedScheme.toLowerCase();
-  const defaultPort = DEFAULT_PORT[scheme];
-  if (defaultPort === undefined) return err(`unsupported scheme '${typedScheme}:' in URL ${quoted} (use http:// or https://)`);
+  // A targets file's requests are HTTP: only the command line's URL may open a WebSocket run.
+  const defaultPort = allowWebSocket || !scheme.startsWith('ws') ? DEFAULT_PORT[scheme] : undefined;
+  if (defaultPort === undefined)
+    return err(
+      `unsupported scheme '${typedScheme}:' in URL ${quoted} (use http:// or https://${allowWebSocket ? ', or ws:// or wss://' : ''})`,
+    );
   const url = schemeMatch === null ? `http://${text}` : text;
 
   const afterScheme = url.slice(scheme.length + 3);
@@ -65,7 +74,7 @@ export function parseTarget(text: string): Result<Target, string> {
   const hostHeaderName = /^[\x21-\x7e]+$/.test(hostText) ? hostText : hostname;
   return ok({
     url,
-    tls: scheme === 'https',
+    tls: scheme === 'https' || scheme === 'wss',
     host: hostText,
     connectHost,
     port,

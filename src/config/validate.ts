@@ -9,6 +9,7 @@ import { deriveRunId, seedOfRun } from './shard.js';
 import { parseTarget, shown } from './target.js';
 import { tlsOptionsOf } from './tls.js';
 import { iterationsFrom, journeyFrom, maxUsersFrom, usersFrom } from './journey-rules.js';
+import { isWebSocketRun, websocketFrom, websocketInFlight } from './websocket-rules.js';
 import { err, ok, type Result } from '../result.js';
 
 export { parseTarget } from './target.js';
@@ -58,6 +59,8 @@ export function validateOptions(o: OptionValues): Result<Config, readonly string
   );
   const tlsOptions = tlsOptionsFrom(o);
   const journey = journeyFrom(o, load?.iterations ?? null);
+  const websocket = websocketFrom(o);
+  if (websocket === null) o.skip('message');
   o.finish();
   if (o.problems.length > 0 || target === null || load === null || method === null) return err(o.problems);
 
@@ -90,10 +93,13 @@ export function validateOptions(o: OptionValues): Result<Config, readonly string
       journey !== null && shard !== null && journey.dataOrder === 'random' && !o.given('seed')
         ? { ...journey, seed: seedOfRun(shard.runId) }
         : journey,
+    websocket,
   };
   // A journey's users are its concurrency, each on one connection kept alive as a browser keeps it.
   const users = journey === null ? {} : { concurrency: load.concurrency, maxConnections: load.maxConnections, keepAlive: true };
-  return ok(Object.freeze({ ...direct, ...computed, ...users }));
+  // A WebSocket stays open for every message, and messages are as long as the server makes them.
+  const ws = websocket === null ? {} : { keepAlive: true, variableLength: true };
+  return ok(Object.freeze({ ...direct, ...computed, ...users, ...ws }));
 }
 
 /** How many requests, how fast, on how many connections: the rules between -n, -c, -t, -G, --rate, --stages, --pipeline and --shard. */
@@ -104,7 +110,8 @@ function loadFrom(o: OptionValues, targets: TargetsConfig | null): Load | null {
   const journeyRun = o.given('users');
   const concurrency = journeyRun ? usersFrom(o) : o.value('concurrency');
   const workers = o.value('workers');
-  const pipeline = pipelineFrom(o);
+  const ws = isWebSocketRun(o);
+  const pipeline = ws ? websocketInFlight(o, pipelineFrom(o)) : pipelineFrom(o);
   o.value('verbosity');
   o.value('bufferSize');
   const timed = timingFrom(o);
@@ -134,7 +141,7 @@ function loadFrom(o: OptionValues, targets: TargetsConfig | null): Load | null {
   if (o.given('ca') && !o.on('verify'))
     problems.push(`--ca ${shown(o.text('ca') ?? '')} needs --verify (without it no certificate is checked, as in ab)`);
   if (o.on('http2')) http2Problems(o);
-  if (pipeline !== null && pipeline > 1 && !o.on('keepalive') && !o.on('http2')) {
+  if (pipeline !== null && pipeline > 1 && !o.on('keepalive') && !o.on('http2') && !ws) {
     problems.push(`--pipeline ${pipeline} needs -k (pipelined requests share one kept-alive connection)`);
   }
   if (concurrency === null || workers === null || pipeline === null || timed.schedule === null) return null;
@@ -385,7 +392,7 @@ function targetFrom(urls: readonly string[], problems: string[]): Target | null 
     problems.push(`expected one URL, got ${urls.length}: ${urls.map(shown).join(' ')}`);
     return null;
   }
-  const target = parseTarget(only);
+  const target = parseTarget(only, true);
   if (!target.ok) {
     problems.push(target.error);
     return null;

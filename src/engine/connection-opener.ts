@@ -8,6 +8,8 @@ import { Http2Connection } from '../transport/http2-connection.js';
 import { buildBursts, buildRequest } from '../transport/request.js';
 import type { ScriptRunner } from './script-runner.js';
 import type { TargetSequence } from './target-sequence.js';
+import { WsConnection, type WsObserver } from '../transport/ws-connection.js';
+import { upgradeTemplate } from '../transport/ws-handshake.js';
 
 /** Where an engine's requests come from, and what its connections keep of each response. */
 export interface RequestParts {
@@ -17,7 +19,12 @@ export interface RequestParts {
   readonly script: ScriptRunner | null;
   /** -v 2 and up with someone to hand each response's status and header block to. */
   readonly headsWanted: boolean;
+  /** A WebSocket run: where its connections count handshakes, messages and closes now (the engine's current recorder). */
+  readonly websocket: () => WsObserver | null;
 }
+
+/** Counts nothing: the recorder of a run that is not a WebSocket one has no WsStats. */
+const UNCOUNTED: WsObserver = { opened() {}, openFailed() {}, sent() {}, received() {}, closed() {}, pingAnswered() {} };
 
 /** A function that opens one more connection with the run's settings, shared by every connection. */
 export function connectionOpener(
@@ -36,6 +43,19 @@ export function connectionOpener(
   const measureUncorrected = config.schedule.kind === 'rate';
   const captureHead = parts.headsWanted || script?.checksResponses === true;
   const captureBodyBytes = script?.bodyBytes ?? -1;
+  const ws = config.websocket;
+  if (ws !== null) {
+    const observed = parts.websocket;
+    const settings = {
+      upgrade: upgradeTemplate(config, version),
+      message: ws.message,
+      binary: ws.binary,
+      slots: config.pipeline,
+      measureUncorrected,
+      observer: () => observed() ?? UNCOUNTED,
+    };
+    return () => new WsConnection(endpoint, owner, settings, io);
+  }
   if (config.http2) {
     const request = buildH2Request(config, version).frames;
     const bodies = request.body !== null || config.targets?.list.some((t) => t.body !== null && t.body.byteLength > 0) === true || scripted;

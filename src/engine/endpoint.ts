@@ -43,7 +43,8 @@ export async function resolveEndpoint(config: Config): Promise<Result<ResolvedEn
       : null,
     localAddress: config.localAddress,
     tunnel:
-      proxy !== null && target.tls
+      // A WebSocket goes through a tunnel too (RFC 6455 §4.1): a proxy forwarding requests would not forward the upgrade.
+      proxy !== null && (target.tls || config.websocket !== null)
         ? {
             authority: `${isIP(target.connectHost) === 6 ? `[${target.connectHost}]` : target.connectHost}:${target.port}`,
             proxyAuthorization: proxy.auth === null ? null : basic(proxy.auth),

@@ -8,6 +8,7 @@ import { GrpcStats } from '../metrics/grpc-stats.js';
 import { Recorder, type ExchangeSink } from '../metrics/recorder.js';
 import type { SharedLength } from '../metrics/shared-length.js';
 import { Timeline } from '../metrics/timeline.js';
+import { WsStats } from '../metrics/ws-stats.js';
 import { transportFor, type TlsInfo } from '../transport/client-socket.js';
 
 export interface RecorderSetting {
@@ -28,6 +29,7 @@ export function newRecorder(s: RecorderSetting, nowMs: number, sink: ExchangeSin
     variableLength: config.variableLength,
     endpoints,
     live: s.live,
+    websocket: config.websocket === null ? null : new WsStats(),
     grpc: config.grpc === null ? null : new GrpcStats(),
   });
   recorder.first.transport = transportFor(config.target.tls, config.unixSocket !== null);

@@ -7,6 +7,7 @@ import type { FailureCode, FailureKind } from '../failures.js';
 import type { Recorder, RecorderLiveSnapshot } from '../metrics/recorder.js';
 import { C, type ExchangeSink } from '../metrics/recorder.js';
 import type { EndpointStats } from '../metrics/endpoints.js';
+import type { WsStats } from '../metrics/ws-stats.js';
 import type { StopReason } from '../metrics/summary.js';
 import type { TlsInfo } from '../transport/client-socket.js';
 import { REAL_IO, type ConnectionIo, type Endpoint } from '../transport/connection.js';
@@ -129,7 +130,8 @@ export class Engine implements ConnectionOwner<LoadConnection> {
       this.#verdictIn(conn, nowMs, facts, verdict, recorder),
     );
     const headsWanted = config.verbosity >= 2 && options.onResponseHead !== undefined;
-    const open = connectionOpener(config, version, endpoint, this, this.#io, { sequence: this.#sequence, script, headsWanted });
+    const websocket = (): WsStats | null => this.recorder.websocket;
+    const open = connectionOpener(config, version, endpoint, this, this.#io, { sequence: this.#sequence, script, headsWanted, websocket });
     this.#pool = new Pool(config.concurrency, config.maxConnections ?? config.concurrency, open);
     this.#stuck = new StuckConnects(this.#pool.all);
     const rate = scheduleOf(config.schedule);

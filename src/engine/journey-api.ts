@@ -61,10 +61,36 @@ export interface VirtualUser<State = Record<string, unknown>, Data = Record<stri
   put(path: string, options?: StepOptions): Promise<StepResponse>;
   patch(path: string, options?: StepOptions): Promise<StepResponse>;
   delete(path: string, options?: StepOptions): Promise<StepResponse>;
+  /**
+   * Opens a WebSocket to `path` on the run's origin (ws:// for http://, wss:// for https://), with
+   * the user's cookies: the handshake counts as one request (endpoint "WS path"); rejects when it fails.
+   */
+  ws(path: string): Promise<UserWebSocket>;
   /** Think time: waits `ms`; counted in the iteration's duration, in no request's latency. */
   sleep(ms: number): Promise<void>;
   /** Counts a check under `name` as passed (truthy) or failed; returns whether it passed. Does not end the iteration. */
   check(name: string, passed: unknown): boolean;
+}
+
+/** A message from the server on a journey's WebSocket. */
+export interface WebSocketMessage {
+  readonly data: Buffer;
+  /** A binary message (opcode 2); false for text. */
+  readonly binary: boolean;
+  /** The data as UTF-8 text. */
+  text(): string;
+  /** The data parsed as JSON; throws when it is not JSON. */
+  json<T = any>(): T; // eslint-disable-line @typescript-eslint/no-explicit-any -- a message's shape is the script's to know
+}
+
+/** A WebSocket a user opened with vu.ws(path): it stays open until close() or the run's end. */
+export interface UserWebSocket {
+  /** Sends a text message (a string) or a binary one (bytes). Throws once the socket has closed. */
+  send(data: string | Uint8Array): void;
+  /** The next message from the server, in order; rejects when the socket closes first, or after -s with none. */
+  next(): Promise<WebSocketMessage>;
+  /** Sends Close 1000 and ends the socket. */
+  close(): Promise<void>;
 }
 
 export interface JourneyOptions {

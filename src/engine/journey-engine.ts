@@ -13,6 +13,8 @@ import { buildH2Request } from '../transport/h2-request.js';
 import { Http2Connection } from '../transport/http2-connection.js';
 import { buildBursts, buildRequest } from '../transport/request.js';
 import { destroyDrainingSockets } from '../transport/socket-drain.js';
+import { WsClient, type WsClientEvents } from '../transport/ws-client.js';
+import { upgradeTemplate } from '../transport/ws-handshake.js';
 import { dataRow, dataRowIndex } from '../config/data-rows.js';
 import { Arrivals } from './arrivals.js';
 import { STOPS_RUN, type EngineOptions, type EngineResult } from './engine.js';
@@ -39,6 +41,7 @@ export class JourneyEngine implements UserHost {
   readonly #script: ScriptRunner;
   readonly #io: ConnectionIo;
   readonly #endpoint: Endpoint;
+  readonly #version: string;
   readonly #settings: Omit<ExchangeSettings, 'source'>;
   /** --http2: each user's connection speaks HTTP/2, one stream at a time; null over HTTP/1.x. */
   readonly #h2Settings: Omit<Http2Settings, 'source'> | null;
@@ -75,6 +78,7 @@ export class JourneyEngine implements UserHost {
     this.#io = options.io ?? REAL_IO;
     this.#heartbeat = new Heartbeat(options.progressEvery ?? 0, options.onProgress);
     this.#endpoint = endpoint;
+    this.#version = version;
     this.steps = new StepBuilder(config, version);
     this.rateMode = config.schedule.kind === 'rate';
     this.#origin = originOf(config.target);
@@ -195,6 +199,17 @@ export class JourneyEngine implements UserHost {
 
   get wantsTlsInfo(): boolean {
     return this.recorder.first.tlsProtocol === null;
+  }
+
+  get timeoutMs(): number {
+    return this.#config.timeoutMs;
+  }
+
+  openWebSocket(path: string, cookie: string | null, events: WsClientEvents): WsClient | string {
+    // Over HTTP/2 (ALPN h2) the upgrade of RFC 6455 does not exist; through -X plain HTTP is forwarded, not tunnelled.
+    if (this.#config.http2) return 'vu.ws() needs HTTP/1.1: it cannot go with --http2';
+    if (this.#config.proxy !== null && this.#endpoint.tunnel === null) return 'vu.ws() cannot go through -X to an http:// origin';
+    return new WsClient(this.#endpoint, this.#io, upgradeTemplate(this.#config, this.#version, path, cookie), events);
   }
 
   onTlsInfo(info: TlsInfo, serverName: string | null): void {

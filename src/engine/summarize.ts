@@ -242,6 +242,7 @@ export function summarize(config: Config, facts: SummaryFacts): Summary {
     shards: shardSet(config, facts.startedAtMs, completed, client),
     endpoints: r.endpoints === null ? null : endpointResults(r.endpoints, facts.elapsedMs),
     journeys: r.journeys === null ? null : journeyResults(r.journeys, facts.elapsedMs),
+    websocket: r.websocket?.results() ?? null,
     grpc: config.grpc === null ? null : grpcResults(config.grpc, r.grpc ?? new GrpcStats(), count(C.issued) - count(C.failConnect)),
   };
 }

@@ -10,6 +10,9 @@ import { headersOf } from './response-headers.js';
 import type { ScriptResponseHeaders } from './script-api.js';
 import type { StepBuilder } from './step-request.js';
 import { UserCookies } from './user-cookies.js';
+import type { UserWebSocket } from './journey-api.js';
+import { JourneySocket } from './journey-ws.js';
+import type { WsClient, WsClientEvents } from '../transport/ws-client.js';
 
 /** Thrown into an iteration that the run's end (or Ctrl-C) cuts off: it is counted as interrupted, not failed. */
 export class IterationInterrupted extends Error {
@@ -36,6 +39,10 @@ export interface UserHost {
   failed(nowMs: number, kind: FailureKind, count: number, code: FailureCode, message: string): void;
   readonly wantsTlsInfo: boolean;
   onTlsInfo(info: TlsInfo, serverName: string | null): void;
+  /** -s: how long a WebSocket's next() waits. */
+  readonly timeoutMs: number;
+  /** Opens a WebSocket to `path` with the user's `cookie` header value; a string says why it cannot. */
+  openWebSocket(path: string, cookie: string | null, events: WsClientEvents): WsClient | string;
 }
 
 type Settle = (answer: StepAnswer | IterationInterrupted) => void;
@@ -111,6 +118,8 @@ export class VirtualUser implements VirtualUserApi, ConnectionOwner<LoadConnecti
   actions = 0;
   /** Given up on by the engine's watchdog: its connection is closed and its steps go nowhere. */
   retired = false;
+  /** The WebSockets this user opened (vu.ws), closed when the run ends. */
+  readonly #sockets = new Set<JourneySocket>();
 
   constructor(id: number, data: Record<string, string>, host: UserHost, origin: string) {
     this.id = id;
@@ -184,6 +193,20 @@ export class VirtualUser implements VirtualUserApi, ConnectionOwner<LoadConnecti
     return this.request({ ...options, method: 'DELETE', path });
   }
 
+  ws(path: string): Promise<UserWebSocket> {
+    const host = this.#host;
+    if (host.stopping || this.retired) return handled(Promise.reject(new IterationInterrupted()));
+    if (typeof path !== 'string' || !path.startsWith('/'))
+      return handled(Promise.reject(new Error('bad step: vu.ws(path) needs a path starting with "/"')));
+    this.actions++;
+    const cookie = this.#cookies.headerFor(path, host.now());
+    const socket = new JourneySocket(host, `WS ${path.split('?')[0] ?? path}`, (ended) => this.#sockets.delete(ended));
+    const client = host.openWebSocket(path, cookie === '' ? null : cookie, socket);
+    if (typeof client === 'string') return handled(Promise.reject(new Error(client)));
+    this.#sockets.add(socket);
+    return handled(socket.attach(client));
+  }
+
   sleep(ms: number): Promise<void> {
     const host = this.#host;
     if (host.stopping || this.retired) return handled(Promise.reject(new IterationInterrupted()));
@@ -228,7 +251,8 @@ export class VirtualUser implements VirtualUserApi, ConnectionOwner<LoadConnecti
       clearTimeout(this.#sleepTimer);
       this.#wake?.();
     }
-    const cut = this.#conn?.close() ?? 0;
+    let cut = this.#conn?.close() ?? 0;
+    for (const socket of [...this.#sockets]) cut += socket.interrupt(new IterationInterrupted());
     this.#deliver(new IterationInterrupted());
     return cut;
   }

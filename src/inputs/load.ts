@@ -25,6 +25,8 @@ const LOADERS: { readonly [L in LoadKind]: Loader<L> } = {
   script: one(scriptFile),
   socket: one(socketFile),
   data: one((_flag, path) => loadDataFile(path)),
+  // TEXT is the payload itself; only @FILE names a file.
+  message: one((flag, value) => (value.startsWith('@') ? readBodyFile(flag, value.slice(1)) : ok(Buffer.from(value, 'utf8')))),
   targets: (_flag, path) => {
     const problems: string[] = [];
     const list = readTargetsFile(path, problems);

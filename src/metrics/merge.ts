@@ -2,6 +2,7 @@
 
 import { Histogram } from './histogram.js';
 import { mergeJourneys } from './journey-results.js';
+import { mergeWebSocket } from './ws-stats.js';
 import { mergeGrpc } from './grpc-results.js';
 import { mergePhases } from './phase-merge.js';
 import type {
@@ -288,7 +289,14 @@ export function mergeSummaries(summaries: readonly Summary[], options: MergeOpti
   const grpc = mergeGrpc(summaries.map((s) => s.grpc));
   if (!grpc.ok) return err(grpc.error);
 
-  return ok({ ...addUp(summaries, first, phases, requestPhases.value, rate, shards.value), journeys: journeys.value, grpc: grpc.value });
+  const websocket = mergeWebSocket(summaries);
+  if (!websocket.ok) return err(websocket.error);
+  return ok({
+    ...addUp(summaries, first, phases, requestPhases.value, rate, shards.value),
+    journeys: journeys.value,
+    websocket: websocket.value,
+    grpc: grpc.value,
+  });
 }
 
 /** From the earliest start to the latest end of the runs. */
@@ -307,7 +315,7 @@ function addUp(
   requestPhases: RequestPhases | null,
   rate: RateStats | null,
   shards: ShardSet | null,
-): Omit<Summary, 'journeys' | 'grpc'> {
+): Omit<Summary, 'journeys' | 'websocket' | 'grpc'> {
   const { startMs, seconds: elapsedSeconds } = span(summaries);
   const sum = (pick: (s: Summary) => number): number => total(summaries.map(pick));
   const firstNonNull = <T>(pick: (s: Summary) => T | null): T | null => summaries.map(pick).find((v): v is T => v !== null) ?? null;

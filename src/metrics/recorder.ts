@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { Histogram, type HistogramSnapshot } from './histogram.js';
 import { EndpointStats, type EndpointSnapshot } from './endpoints.js';
 import { JourneyStats, type JourneySnapshot } from './journey-stats.js';
+import { WsStats, type WsSnapshot } from './ws-stats.js';
 import { GrpcStats, type GrpcSnapshot } from './grpc-stats.js';
 import { PhaseHistograms, type PhaseSnapshots } from './request-phases.js';
 import { OTHER_ENDPOINT, RequestTable, type RequestCounts } from './request-counts.js';
@@ -129,6 +130,8 @@ export interface RecorderOptions {
   readonly live?: boolean;
   /** A journey run's iterations, checks and users; null (or absent) for any other run. */
   readonly journeys?: JourneyStats | null;
+  /** A WebSocket run's connections and messages; null (or absent) for any other run. */
+  readonly websocket?: WsStats | null;
   /** gb grpc: statuses and messages; null (or absent) for any other run. */
   readonly grpc?: GrpcStats | null;
 }
@@ -163,6 +166,8 @@ export interface RecorderSnapshot {
   readonly liveRequests: RequestCounts | null;
   /** A journey run's (see Recorder.journeys); else null. */
   readonly journeys: JourneySnapshot | null;
+  /** A WebSocket run's (see Recorder.websocket); else null. */
+  readonly websocket?: WsSnapshot | null;
   /** gb grpc's (see Recorder.grpc); else null. */
   readonly grpc: GrpcSnapshot | null;
 }
@@ -196,6 +201,8 @@ export class Recorder {
   liveRequests: RequestTable | null;
   /** What a journey run counts beside its requests; null for any other run. */
   journeys: JourneyStats | null;
+  /** What a WebSocket run counts beside its round trips; null for any other run. */
+  websocket: WsStats | null;
   /** gb grpc: each call's grpc-status and the messages received; null for any other run. */
   grpc: GrpcStats | null;
   readonly first: FirstSeen = {
@@ -215,6 +222,7 @@ export class Recorder {
     this.endpoints = options.endpoints ?? null;
     this.liveRequests = options.live === true ? new RequestTable() : null;
     this.journeys = options.journeys ?? null;
+    this.websocket = options.websocket ?? null;
     this.grpc = options.grpc ?? null;
   }
 
@@ -226,7 +234,9 @@ export class Recorder {
     c[C.bytesBody]! += bodyBytes;
     if (r.keptAlive) c[C.keepAlive]! += 1;
     if (status >= 0 && status < STATUS_SLOTS) this.statusCounts[status]! += 1;
-    const non2xx = status < 200 || status >= 300;
+    // A WebSocket message has no status (-1): it is no more a non-2xx response than a 2xx one.
+    const message = status < 0;
+    const non2xx = !message && (status < 200 || status >= 300);
     if (non2xx) c[C.non2xx]! += 1;
     this.connect.record(connectUs);
     this.processing.record(totalUs - connectUs);
@@ -250,7 +260,7 @@ export class Recorder {
     } else if (this.grpc !== null) rejected = this.#recordGrpc(r, lengthFailure);
     this.endpoints?.recordResponse(r.row ?? 0, status, totalUs, lengthFailure || rejected);
     this.liveRequests?.record(r.row ?? 0, status, lengthFailure || rejected);
-    if (!lengthFailure && !rejected && status >= 200 && status < 400) {
+    if (!lengthFailure && !rejected && (message || (status >= 200 && status < 400))) {
       this.successTotal.record(totalUs);
       this.successWaiting.record(waitUs);
     }
@@ -390,6 +400,7 @@ export class Recorder {
       endpoints: this.endpoints?.snapshot() ?? null,
       liveRequests: this.#liveRequestCounts(),
       journeys: this.journeys?.snapshot() ?? null,
+      websocket: this.websocket?.snapshot() ?? null,
       grpc: this.grpc?.snapshot() ?? null,
     };
   }
@@ -417,6 +428,7 @@ export class Recorder {
     if (s.liveRequests !== null) (this.liveRequests ??= new RequestTable([])).add(s.liveRequests);
     // On this recorder's clock, as the timeline: a journey row and a request row of one second share their index.
     if (s.journeys !== null) (this.journeys ??= new JourneyStats(this.timeline.startEpochMs, 0)).merge(s.journeys);
+    if (s.websocket !== null && s.websocket !== undefined) (this.websocket ??= new WsStats()).merge(s.websocket);
     if (s.grpc !== null) (this.grpc ??= new GrpcStats()).merge(s.grpc);
     const f = this.first;
     f.serverSoftware ??= s.first.serverSoftware;

@@ -85,6 +85,7 @@ function withAddedFields(value: Readonly<Record<string, unknown>>): Readonly<Rec
   added['endpoints'] ??= null;
   // Such results come from runs without journeys, or from a gb that kept none: null, as a plain run writes.
   added['journeys'] ??= null;
+  added['websocket'] ??= null;
   // Such results come from a gb without gb grpc: HTTP runs, which write null.
   added['grpc'] ??= null;
   // Such results kept no phases; null is what merge and compare take for "not recorded".

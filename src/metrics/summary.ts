@@ -206,8 +206,24 @@ export interface Summary {
   readonly endpoints: readonly EndpointResult[] | null;
   /** What a journey run (a script's iteration(vu) run by virtual users) counted beside its requests; null for any other run. */
   readonly journeys: JourneyResults | null;
+  /** A WebSocket run's connections, handshakes, messages and close codes (see metrics/ws-stats.ts); null for any other run. */
+  readonly websocket: WebSocketResults | null;
   /** gb grpc: the method, its calls by grpc-status, and the messages sent and received; null for an HTTP run. */
   readonly grpc: GrpcResults | null;
+}
+
+/** A WebSocket run's own results, in the Summary and the JSON (see WsStats for what each counts). */
+export interface WebSocketResults {
+  readonly connections: { readonly opened: number; readonly failed: number };
+  /** The upgrade exchange alone, from its request's write to the 101's end (Connect also holds TCP and TLS); null when none opened. */
+  readonly handshake: PhaseStats | null;
+  readonly messages: { readonly sent: number; readonly received: number };
+  /** Payload bytes: the messages' own, without frame headers, handshakes or control frames. */
+  readonly bytes: { readonly sent: number; readonly received: number };
+  /** How connections ended, by close code: the server's Close frame's, 1000 for gb's own at the end, 1006 for none. */
+  readonly closeCodes: Readonly<Record<string, number>>;
+  /** Pings from the server answered with a pong. */
+  readonly pingsAnswered: number;
 }
 
 /** A journey run's iterations, users, checks and failures (see metrics/journey-stats.ts for what each counts). */

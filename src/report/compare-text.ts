@@ -102,6 +102,8 @@ function notes(a: Summary, b: Summary): string[] {
   }
   if ((a.journeys === null) !== (b.journeys === null))
     lines.push(`note: only ${a.journeys === null ? 'B' : 'A'} is a journey run, so its iterations are not compared`);
+  if ((a.websocket == null) !== (b.websocket == null))
+    lines.push(`note: only ${a.websocket == null ? 'B' : 'A'} is a WebSocket run, so its requests are messages and the other's are not`);
   return lines;
 }
 

@@ -11,6 +11,7 @@ import {
 } from '../metrics/summary.js';
 import { formatFixed, formatFixedWidth, padLabel, padLeft } from './format.js';
 import { renderJourneys } from './journey-text.js';
+import { renderWebSocket } from './ws-text.js';
 import { renderGrpcLines } from './grpc-text.js';
 
 export interface GbExtrasOptions {
@@ -87,6 +88,7 @@ export function renderGbExtras(s: Summary, options: GbExtrasOptions = {}): strin
   if (s.shards !== null) out += `\n${shardLines(s.shards)}`;
   if (s.endpoints !== null && s.endpoints.length > 0) out += renderEndpoints(s.endpoints);
   if (s.journeys !== null) out += renderJourneys(s.journeys);
+  if (s.websocket != null) out += renderWebSocket(s.websocket);
   for (const w of s.client.warnings) out += `\nWARNING: ${w}\n`;
   return out;
 }

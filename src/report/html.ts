@@ -11,6 +11,7 @@ import { chartData, type HtmlOptions } from './html-charts.js';
 import { endpointSection } from './html-endpoints.js';
 import { escapeHtml } from './html-escape.js';
 import { journeySection } from './html-journeys.js';
+import { websocketSection } from './html-websocket.js';
 import { grpcSection } from './html-grpc.js';
 import { phaseSection } from './html-phases.js';
 
@@ -323,7 +324,7 @@ ${chartBox('chart-percentiles', charts.percentiles !== null, 'No response comple
 ${percentileTable(summary)}
 </section>
 ${phaseSection(summary)}
-${endpointSection(summary)}${journeySection(summary, charts.journeys !== null)}${grpcSection(summary)}
+${endpointSection(summary)}${journeySection(summary, charts.journeys !== null)}${websocketSection(summary)}${grpcSection(summary)}
 <section><h2>Latency over time</h2>
 ${chartBox('chart-latency-time', hasLatency, latencyNote)}
 </section>

@@ -100,7 +100,8 @@ export function transportFor(tls: boolean, unix: boolean): SocketLayer {
 
 export function openSocket(ep: Endpoint, handler: SocketHandler): ClientSocket {
   // A unix socket takes net.Socket: the raw handle is tcp_wrap, which cannot connect to a path.
-  if (ep.unixPath === null && transportFor(ep.tls !== null, false) === 'raw-tcp')
+  // A tunnel through a proxy (a WebSocket's, over plain TCP) needs the stream socket's CONNECT.
+  if (ep.unixPath === null && ep.tunnel === null && transportFor(ep.tls !== null, false) === 'raw-tcp')
     return new RawTcpSocket(ep.address, ep.port, ep.ipv6, ep.localAddress, handler);
   return new StreamSocket(ep, handler);
 }

@@ -68,7 +68,8 @@ export class StreamSocket implements ClientSocket {
       ...where,
       noDelay: true,
       // TLS reads through its own buffers, so the shared one is only for plain sockets.
-      ...(t === null ? { onread: { buffer: RECEIVE_BUFFER, callback: onRead } } : {}),
+      // A tunnel's CONNECT answer is read as 'data' events (proxy-tunnel.ts), so a plain one goes without it too.
+      ...(t === null && options.tunnel === null ? { onread: { buffer: RECEIVE_BUFFER, callback: onRead } } : {}),
       ...local,
     });
     this.#socket = s;
@@ -81,9 +82,25 @@ export class StreamSocket implements ClientSocket {
       if (this.#socket === s) this.#onClose();
     });
     const tunnel = options.tunnel;
-    if (t === null || tunnel === null) {
+    if (tunnel === null) {
       owners.set(s, this);
       s.on('connect', () => this.handler.onConnect(this));
+      return;
+    }
+    if (t === null) {
+      // A plain tunnel (a WebSocket through -X): the origin's bytes flow once the proxy agreed.
+      s.on('connect', () =>
+        openTunnel(s, tunnel, (failure) => {
+          if (this.#closed) return;
+          if (failure !== null) {
+            this.handler.onError(this, failure.code, false, failure.message);
+            s.destroy();
+            return;
+          }
+          s.on('data', (chunk: Buffer) => this.handler.onData(this, chunk, chunk.length));
+          this.handler.onConnect(this);
+        }),
+      );
       return;
     }
     s.on('connect', () =>

@@ -123,6 +123,7 @@ function userOf(id: number, request: (step: StepRequest) => Promise<StepResponse
     put: verb('PUT'),
     patch: verb('PATCH'),
     delete: verb('DELETE'),
+    ws: () => Promise.reject(new Error('a HAR replay opens no WebSocket')),
     sleep,
     check: (_name, passed) => Boolean(passed),
   };

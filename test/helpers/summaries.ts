@@ -135,6 +135,7 @@ export function summaryFixture(overrides: Partial<Summary> = {}): Summary {
     shards: null,
     endpoints: null,
     journeys: null,
+    websocket: null,
     grpc: null,
     ...overrides,
   };
