@@ -13,7 +13,7 @@ import {
   writeFrameHeader,
 } from './h2-frames.js';
 import type { ProtocolErrorSink } from './h2-error-codes.js';
-import type { H2Output } from './h2-output.js';
+import type { BodyWindows, H2Output } from './h2-output.js';
 import { OPEN, type StreamTable } from './h2-stream-table.js';
 
 /** Received DATA is handed back to the server's window in steps this large (bodies are never kept). */
@@ -21,7 +21,7 @@ export const WINDOW_STEP = 2 ** 30;
 /** The largest frame payload SETTINGS_MAX_FRAME_SIZE may name (§6.5.2). */
 const MAX_FRAME_SIZE_LIMIT = 16_777_215;
 
-export class FlowControl {
+export class FlowControl implements BodyWindows {
   readonly #table: StreamTable;
   readonly #output: H2Output;
   readonly #errors: ProtocolErrorSink;
@@ -141,6 +141,16 @@ export class FlowControl {
       return false;
     }
     table.streamWindow[i]! += increment;
+    return true;
+  }
+
+  /** BodyWindows: slot `i`'s whole body of `length` bytes goes in its HEADERS' write when both windows take it. */
+  takeWhole(i: number, length: number): boolean {
+    const table = this.#table;
+    if (length > this.#sendWindow || length > table.streamWindow[i]!) return false;
+    this.#sendWindow -= length;
+    table.streamWindow[i]! -= length;
+    table.bodySent[i] = length;
     return true;
   }
 

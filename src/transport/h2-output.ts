@@ -8,6 +8,12 @@ import { OPEN, type StreamTable } from './h2-stream-table.js';
 
 const NO_BYTES = Buffer.alloc(0);
 
+/** The server's windows, as far as a stream's whole body in its HEADERS' write needs them (FlowControl). */
+export interface BodyWindows {
+  /** Whether slot `i`'s body of `length` bytes fits the windows now; if so they are spent on it and its body counts as sent. */
+  takeWhole(i: number, length: number): boolean;
+}
+
 export class H2Output {
   /** The connection's current socket; null between sockets, when writes go nowhere. */
   socket: ClientSocket | null = null;
@@ -45,14 +51,23 @@ export class H2Output {
 
   /**
    * The HEADERS of the `count` slots at the queue's front, each opened (its stream id set) in the
-   * table, in one write; false while the socket holds them.
+   * table, in one write, each with its whole body when it has one that fits a frame and the windows
+   * take it (a DATA write per stream would cost a packet each); false while the socket holds them.
    */
-  writeHeaders(count: number): boolean {
+  writeHeaders(count: number, windows: BodyWindows): boolean {
     const table = this.#table;
     const queue = table.queue;
     const requests = table.requests;
     let total = 0;
-    for (let j = 0; j < count; j++) total += requests[queue.at(j)]!.bytes.length;
+    for (let j = 0; j < count; j++) {
+      const i = queue.at(j);
+      const request = requests[i]!;
+      const whole = request.whole;
+      if (whole !== null && windows.takeWhole(i, request.body!.length)) {
+        table.sentEndMs[i] = table.writtenMs[i]!;
+        total += whole.bytes.length;
+      } else total += request.bytes.length;
+    }
     const held = this.#socketHoldsWrites;
     if (!held && this.#out.length < total) {
       // Grown rarely: to the largest flush so far, and at least twice the last size.
@@ -63,20 +78,15 @@ export class H2Output {
     let at = 0;
     for (let j = 0; j < count; j++) {
       const i = queue.at(j);
-      const id = table.streamId[i]!;
-      const request = requests[i]!;
-      out.set(request.bytes, at);
-      const offsets = request.idOffsets;
-      for (let k = 0; k < offsets.length; k++) {
-        const q = at + offsets[k]!;
-        out[q] = (id >>> 24) & 0x7f;
-        out[q + 1] = (id >>> 16) & 0xff;
-        out[q + 2] = (id >>> 8) & 0xff;
-        out[q + 3] = id & 0xff;
-      }
-      at += request.bytes.length;
+      at = this.#copyStream(out, at, i);
     }
-    const written = held ? out : this.#sameRequest ? (this.#outViews[count] ??= out.subarray(0, total)) : out.subarray(0, total);
+    let written = out;
+    if (!held) {
+      // With bodies, the same count of streams may differ in length (a window ran out): a view is kept only while it fits.
+      const view = this.#sameRequest ? this.#outViews[count] : undefined;
+      written = view?.length === total ? view : out.subarray(0, total);
+      if (this.#sameRequest) this.#outViews[count] = written;
+    }
     this.#socketHoldsWrites = !this.write(written);
     if (this.#socketHoldsWrites && !held) {
       // The socket still holds the reused buffer (the kernel took only part of it): it is the socket's now.
@@ -84,6 +94,24 @@ export class H2Output {
       this.#outViews = [];
     }
     return !this.#socketHoldsWrites;
+  }
+
+  /** Slot `i`'s frames copied into `out` at `at`, its stream id written in: HEADERS, with the DATA when its body went whole. */
+  #copyStream(out: Buffer, at: number, i: number): number {
+    const table = this.#table;
+    const id = table.streamId[i]!;
+    const request = table.requests[i]!;
+    const whole = request.whole !== null && request.body!.length === table.bodySent[i] ? request.whole : request;
+    out.set(whole.bytes, at);
+    const offsets = whole.idOffsets;
+    for (let k = 0; k < offsets.length; k++) {
+      const q = at + offsets[k]!;
+      out[q] = (id >>> 24) & 0x7f;
+      out[q + 1] = (id >>> 16) & 0xff;
+      out[q + 2] = (id >>> 8) & 0xff;
+      out[q + 3] = id & 0xff;
+    }
+    return at + whole.bytes.length;
   }
 
   /** RST_STREAM with CANCEL for every open stream, in one write. */

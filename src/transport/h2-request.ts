@@ -8,6 +8,7 @@ import {
   F_END_STREAM,
   FRAME_HEADER_BYTES,
   T_CONTINUATION,
+  T_DATA,
   T_HEADERS,
   writeFrameHeader,
 } from './h2-frames.js';
@@ -82,6 +83,12 @@ export interface H2Frames {
   readonly idOffsets: readonly number[];
   /** The request body, sent as DATA within the server's windows; null for none. */
   readonly body: Uint8Array | null;
+  /**
+   * A body that fits one frame of the smallest size a server may set (gRPC's messages, most POSTs):
+   * `bytes` followed by that one DATA frame with END_STREAM, id offsets and all, so a stream whose
+   * windows take the body goes out whole in the HEADERS' write; null for a larger body or none.
+   */
+  readonly whole: { readonly bytes: Buffer; readonly idOffsets: readonly number[] } | null;
 }
 
 /** The HEADERS (and CONTINUATION) frames that carry `block`; END_STREAM unless a body follows as DATA. */
@@ -110,7 +117,16 @@ export function h2Frames(block: Buffer, body: Uint8Array | null): H2Frames {
     idOffsets.push(at + 5);
     at += frame.length;
   } while (pos < block.length);
-  return { bytes: Buffer.concat(frames), idOffsets, body };
+  const bytes = Buffer.concat(frames);
+  return { bytes, idOffsets, body, whole: wholeFrames(bytes, idOffsets, body) };
+}
+
+function wholeFrames(bytes: Buffer, idOffsets: readonly number[], body: Uint8Array | null): H2Frames['whole'] {
+  if (body === null || body.length > DEFAULT_MAX_FRAME_SIZE) return null;
+  const data = Buffer.alloc(FRAME_HEADER_BYTES + body.length);
+  writeFrameHeader(data, 0, body.length, T_DATA, F_END_STREAM, 0);
+  data.set(body, FRAME_HEADER_BYTES);
+  return { bytes: Buffer.concat([bytes, data]), idOffsets: [...idOffsets, bytes.length + 5] };
 }
 
 /** Literal fields without indexing (RFC 7541 §6.2.2), no Huffman: a name in the static table goes by its index. */

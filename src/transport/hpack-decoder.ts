@@ -317,7 +317,7 @@ export class HpackDecoder {
     } else if (name === 'server' && this.server === '') {
       this.server = value;
     } else if (this.wantGrpc && name === 'grpc-status') {
-      this.grpcStatus = /^\d{1,3}$/.test(value) ? Number(value) : 2; // a status that is no number: UNKNOWN
+      this.grpcStatus = grpcStatusCode(value);
     } else if (this.wantGrpc && name === 'grpc-message') {
       this.grpcMessage = value;
     }
@@ -394,4 +394,16 @@ function statusCode(text: string): number {
   const c = text.charCodeAt(2) - 48;
   if (a < 1 || a > 9 || b < 0 || b > 9 || c < 0 || c > 9) return -1;
   return a * 100 + b * 10 + c;
+}
+
+/** grpc-status's digits (one to three); a value that is no such number is UNKNOWN (2), as gRPC's clients take it. */
+function grpcStatusCode(text: string): number {
+  if (text.length === 0 || text.length > 3) return 2;
+  let code = 0;
+  for (let k = 0; k < text.length; k++) {
+    const d = text.charCodeAt(k) - 48;
+    if (d < 0 || d > 9) return 2;
+    code = code * 10 + d;
+  }
+  return code;
 }

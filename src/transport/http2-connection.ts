@@ -373,7 +373,7 @@ export class Http2Connection implements SocketHandler, FrameSink, HeaderBlockSin
     }
     table.openQueued(count, now, this.#flow.initialWindow);
     // HEADERS the socket holds wait for the kernel: the streams are sent once the socket says so (onWritten).
-    if (!this.#output.writeHeaders(count) && this.#socket?.backlogged === true) {
+    if (!this.#output.writeHeaders(count, this.#flow) && this.#socket?.backlogged === true) {
       for (let j = 0; j < count; j++) table.sentEndMs[queue.at(j)] = Number.POSITIVE_INFINITY;
     }
     queue.dropFront(count);

@@ -46,8 +46,9 @@ const BLOCK = encodeHeaderBlock([
   [':authority', 'x'],
 ]);
 
-/** A flow control over `streams` open streams, each with a `bodyBytes` body to send (0: none). */
-function rig(streams: number, bodyBytes: number): Rig {
+/** A flow control over `streams` open streams, each with a `bodyBytes` body to send (0: none); `queued`: left queued, not opened. */
+function rig(streams: number, bodyBytes: number, queued = false): Rig & { output: H2Output; writes: number[] } {
+  const writes: number[] = [];
   const frames: Frame[] = [];
   const errors: string[] = [];
   const request = h2Frames(BLOCK, bodyBytes > 0 ? new Uint8Array(bodyBytes).fill(0x61) : null);
@@ -56,6 +57,7 @@ function rig(streams: number, bodyBytes: number): Rig {
   const socket: ClientSocket = {
     handler: { onConnect: () => {}, onData: () => {}, onError: () => {}, onClose: () => {} },
     write: (bytes: Buffer): boolean => {
+      writes.push(bytes.length);
       for (let p = 0; p < bytes.length;) {
         const length = (bytes[p]! << 16) | (bytes[p + 1]! << 8) | bytes[p + 2]!;
         const frame: Frame = { type: bytes[p + 3]!, flags: bytes[p + 4]!, streamId: readUint32(bytes, p + 5), length };
@@ -76,9 +78,11 @@ function rig(streams: number, bodyBytes: number): Rig {
   };
   const flow = new FlowControl(table, output, sink);
   for (let i = 0; i < streams; i++) table.start(0, 0, request, 0);
-  table.openQueued(streams, 1, flow.initialWindow);
-  table.queue.dropFront(streams);
-  return { table, flow, frames, errors };
+  if (!queued) {
+    table.openQueued(streams, 1, flow.initialWindow);
+    table.queue.dropFront(streams);
+  }
+  return { table, flow, frames, errors, output, writes };
 }
 
 function windowUpdate(increment: number): Uint8Array {
@@ -91,6 +95,38 @@ const dataFrames = (frames: Frame[]): [number, number, boolean][] =>
   frames.filter((f) => f.type === T_DATA).map((f) => [f.streamId, f.length, (f.flags & F_END_STREAM) !== 0]);
 
 describe('FlowControl', () => {
+  it('sends a body that fits one frame in its HEADERS’ write while the windows take it; the rest are pumped after', () => {
+    // 5 streams of 16 000 bytes: the connection's 65 535 takes four whole; the fifth waits for the window.
+    const { table, flow, frames, errors, output, writes } = rig(5, 16_000, true);
+    table.openQueued(5, 3, flow.initialWindow);
+    assert.equal(output.writeHeaders(5, flow), true);
+    table.queue.dropFront(5);
+    assert.equal(writes.length, 1, 'one write for every stream');
+    assert.deepEqual(
+      frames.map((f) => [f.type, f.streamId]),
+      [1, 3, 5, 7, 9].flatMap((id) =>
+        id < 9
+          ? [
+              [1, id],
+              [T_DATA, id],
+            ]
+          : [[1, id]],
+      ),
+    );
+    assert.deepEqual([...table.sentEndMs], [3, 3, 3, 3, Number.POSITIVE_INFINITY]);
+    frames.length = 0;
+    flow.pumpBodies(4);
+    assert.deepEqual(dataFrames(frames), [[9, 1_535, false]], 'the connection window’s last bytes');
+    assert.equal(flow.onWindowUpdate(0, windowUpdate(100_000), 0, 4), true);
+    flow.pumpBodies(5);
+    assert.deepEqual(dataFrames(frames), [
+      [9, 1_535, false],
+      [9, 14_465, true],
+    ]);
+    assert.equal(table.sentEndMs[4], 5);
+    assert.deepEqual(errors, []);
+  });
+
   it('pumps a body in frames of the server’s frame size, within the stream’s and the connection’s windows', () => {
     const { table, flow, frames, errors } = rig(1, 100_000);
     flow.pumpBodies(5);
