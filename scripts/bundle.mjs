@@ -38,7 +38,8 @@ await build({
 // sit in the bundle itself. Compiling the bundle's 0.9 MB was about a fifth of gb's start-up over bare
 // Node (docs/performance.md, "Start-up"). Node keeps the cache in its own folder (NODE_COMPILE_CACHE,
 // else the temporary directory's node-compile-cache) and checks it against the file's contents;
-// NODE_DISABLE_COMPILE_CACHE=1 turns it off.
+// NODE_DISABLE_COMPILE_CACHE=1 turns it off. Worker threads (-G) take the cache from the environment,
+// so the folder the cache took is put there for them.
 const launcher = new URL('../dist/gb.cjs', import.meta.url);
 writeFileSync(
   launcher,
@@ -46,7 +47,12 @@ writeFileSync(
     '#!/usr/bin/env node',
     "'use strict';",
     "// gb: V8's compile cache on (where Node has it), then the bundled command line (scripts/bundle.mjs).",
-    "require('node:module').enableCompileCache?.();",
+    "const { enableCompileCache, getCompileCacheDir } = require('node:module');",
+    'if (enableCompileCache !== undefined) {',
+    '  enableCompileCache();',
+    '  const cache = getCompileCacheDir();',
+    '  if (cache !== undefined && process.env.NODE_COMPILE_CACHE === undefined) process.env.NODE_COMPILE_CACHE = cache;',
+    '}',
     "require('./gb-main.cjs');",
     '',
   ].join('\n'),
