@@ -1,12 +1,10 @@
 // The bench's journey row: gb's 3-step user journey against gb's single-URL keep-alive run on the same
 // server, with Artillery on the same flow as the anchor, and gb's memory over 1 M iterations.
 
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { killGroup, processTreeCpuSec } from './measure.js';
+import { startPinnedServer } from './peer-server.js';
 import { measureRecord, rssMbOf, type MeasureTarget, type RunRecord } from './record.js';
 import { CLIENT_CPUS, CONNECTIONS, SERVER_CPUS, type Options } from './settings.js';
 import { fmtFixed, fmtInt, fmtRatio, median, table } from './table.js';
@@ -28,35 +26,8 @@ interface GbServe {
 
 /** Starts `gb serve --port 0` under taskset and waits for its "listening on" line (10 s at most). */
 async function startGbServe(gbMain: string, cpus: string): Promise<GbServe> {
-  const child = spawn('taskset', ['-c', cpus, gbMain, 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const killNow = (): void => killGroup(child, 'SIGKILL');
-  // Its own process group keeps it from a Ctrl-C meant for the bench: the bench's exit takes it down instead.
-  process.on('exit', killNow);
-  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
-  const deadline = Date.now() + 10_000;
-  let url: string | undefined;
-  while ((url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1]) === undefined) {
-    if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
-      killNow();
-      process.off('exit', killNow);
-      throw new Error(`gb serve did not start: ${stderr.trim() || stdout.trim() || 'no output within 10 s'}`);
-    }
-    await sleep(20);
-  }
-  const stop = async (): Promise<number | null> => {
-    // SIGTERM: gb serve closes and prints how many requests it served.
-    killGroup(child, 'SIGTERM');
-    if (!(await Promise.race([exited.then(() => true), sleep(5000).then(() => false)]))) killNow();
-    process.off('exit', killNow);
-    const served = /stopped after serving (\d+) request/.exec(stdout)?.[1];
-    return served === undefined ? null : Number(served);
-  };
-  // taskset and env exec, so the child's pid ends as node's.
-  return { url, cpuSec: () => (child.pid === undefined ? null : processTreeCpuSec(child.pid)), stop };
+  const server = await startPinnedServer([gbMain, 'serve', '--port', '0'], cpus, 'gb serve');
+  return { ...server, url: `http://127.0.0.1:${server.port}` };
 }
 
 /** One POST /login: the token /api/items wants. Tokens are kept 10 000 logins, so each single-URL run gets a fresh one. */
